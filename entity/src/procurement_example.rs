@@ -1,0 +1,27 @@
+//! A real or sample purchase by a local government from social cooperatives.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "procurement_example")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub buyer_id: i32,
+    pub subject: String,
+    pub industry_id: Option<i32>,
+    /// RESERVED_CONTRACT_ART_94, SOCIAL_CLAUSE, BELOW_THRESHOLD, SOCIAL_SERVICES_REGIME, PUBLIC_TASK_COMMISSIONING, IN_HOUSE, OTHER.
+    pub procedure: String,
+    /// Value in grosze (1/100 PLN): money is never a float.
+    pub value_grosze: Option<i64>,
+    pub year: i32,
+    pub outcome: Option<String>,
+    pub lessons: Option<String>,
+    pub source: Option<String>,
+    pub is_sample: bool,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,41 @@
+//! Database migrations, in order. The same migrations run on SQLite and
+//! PostgreSQL; nothing here may use a dialect-only feature.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261201_000001_create_reference_tables;
+mod m20261201_000002_create_cooperative_tables;
+mod m20261201_000003_create_procurement_tables;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261201_000001_create_reference_tables::Migration),
+            Box::new(m20261201_000002_create_cooperative_tables::Migration),
+            Box::new(m20261201_000003_create_procurement_tables::Migration),
+        ]
+    }
+}
+
+/// A foreign key from `from.col` to `to.id`; rows are never deleted in cascade
+/// silently: a referenced row must be unlinked first.
+pub(crate) fn fk(from: impl IntoIden, col: impl IntoIden, to: impl IntoIden) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from, col)
+        .to(to, Alias::new("id"))
+        .on_delete(ForeignKeyAction::Restrict)
+        .to_owned()
+}
+
+/// A plain index named after its table and columns.
+pub(crate) fn index(table: &str, cols: &[&str]) -> IndexCreateStatement {
+    let mut idx = Index::create();
+    idx.name(format!("idx_{table}_{}", cols.join("_"))).table(Alias::new(table));
+    for c in cols {
+        idx.col(Alias::new(*c));
+    }
+    idx.to_owned()
+}

@@ -1,0 +1,87 @@
+//! Start-up: connect, migrate, load data on first start, check Redis, build
+//! the router. Tests and `serve` share this path, so what is tested is what runs.
+
+use crate::config::Config;
+use crate::db::{self, reference, sample};
+use crate::graphql::{build_schema, Limits};
+use crate::state::AppState;
+use anyhow::{Context, Result};
+use entity::{cooperative, local_government};
+use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+
+impl Config {
+    pub fn limits(&self) -> Limits {
+        Limits { max_cost: self.max_cost, max_depth: self.max_depth, max_aliases: self.max_aliases }
+    }
+}
+
+/// Connects and migrates.
+pub async fn open_database(config: &Config) -> Result<(DatabaseConnection, db::StatementCounter)> {
+    let (conn, counter) = db::connect(config.database_url.expose(), config.db_pool)
+        .await
+        .context("cannot open the database (check DATABASE_URL)")?;
+    db::migrate(&conn).await.context("migrating the database")?;
+    Ok((conn, counter))
+}
+
+/// On an empty database: imports the reference data and, if configured (the
+/// default for the embedded SQLite setup), the sample data. Later starts reuse it.
+pub async fn load_initial_data(config: &Config, conn: &DatabaseConnection) -> Result<()> {
+    if local_government::Entity::find().count(conn).await? == 0 {
+        tracing::info!(dir = %config.data_dir.display(), "empty database: importing reference data");
+        let r = reference::import(conn, &config.data_dir).await?;
+        tracing::info!(?r, "reference data imported");
+    }
+    let seed = config.seed_sample.unwrap_or(config.is_sqlite());
+    if seed && cooperative::Entity::find().count(conn).await? == 0 {
+        tracing::info!("no cooperatives yet: generating 1,500 sample cooperatives (marked isSample)");
+        let r = sample::seed(conn, 1500, 2026).await?;
+        tracing::info!(?r, "sample data generated");
+    }
+    Ok(())
+}
+
+/// Connects to Redis and checks it answers, so a wrong `REDIS_URL` fails at start-up, not later.
+pub async fn connect_redis(url: &str) -> Result<redis::aio::ConnectionManager> {
+    let client = redis::Client::open(url).context("REDIS_URL is not a valid Redis URL")?;
+    let mut conn = tokio::time::timeout(std::time::Duration::from_secs(5), redis::aio::ConnectionManager::new(client))
+        .await
+        .context("Redis did not answer within 5 s (check REDIS_URL)")?
+        .context("cannot connect to Redis (check REDIS_URL)")?;
+    let pong: String = redis::cmd("PING").query_async(&mut conn).await.context("Redis did not answer PING")?;
+    anyhow::ensure!(pong == "PONG", "Redis answered PING with {pong}");
+    Ok(conn)
+}
+
+/// Everything `serve` needs, ready to bind.
+pub async fn build_state(config: &Config) -> Result<AppState> {
+    let (conn, statements) = open_database(config).await?;
+    load_initial_data(config, &conn).await?;
+    let redis = match &config.redis_url {
+        Some(url) => Some(connect_redis(url.expose()).await?),
+        None => None,
+    };
+    Ok(AppState {
+        schema: build_schema(Some(conn.clone()), config.limits()),
+        db: conn,
+        statements,
+        request_timeout_ms: config.request_timeout_ms,
+        redis,
+    })
+}
+
+/// Serves until Ctrl-C or SIGTERM.
+pub async fn serve(config: &Config) -> Result<()> {
+    let state = build_state(config).await?;
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {} (set COOPHUB_BIND)", config.bind))?;
+    let addr = listener.local_addr()?;
+    println!("coophub is ready: GraphiQL at http://{addr}/ , GraphQL endpoint http://{addr}/graphql");
+    axum::serve(listener, crate::http::router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! Configuration: one clap struct, every field a `--flag` and an environment
+//! variable. The defaults give the embedded setup (SQLite file in the working
+//! directory, in-process cache and broadcast), so nothing needs to be set to start.
+
+use clap::{Args, Parser, Subcommand};
+use std::{fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+
+/// A value that must not appear in logs or `Debug` output (it may hold a password).
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_owned()))
+    }
+}
+
+/// coophub: the open GraphQL hub of the Polish social-cooperative sector.
+#[derive(Parser, Debug)]
+#[command(name = "coophub", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Config {
+    /// Database: `sqlite://FILE?mode=rwc` (embedded, the default) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://coophub.sqlite?mode=rwc", global = true)]
+    pub database_url: Secret,
+    /// Redis for the shared cache and pub/sub (`redis://127.0.0.1:6379`); in-process when unset.
+    #[arg(long, env = "REDIS_URL", global = true)]
+    pub redis_url: Option<Secret>,
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "COOPHUB_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: SocketAddr,
+    /// Folder with the shipped reference data (TERYT, PKD, sectors).
+    #[arg(long, env = "COOPHUB_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// Largest query cost accepted (connections weigh by `first`/`last`).
+    #[arg(long, env = "COOPHUB_MAX_COST", default_value_t = 25_000, global = true)]
+    pub max_cost: usize,
+    /// Deepest selection nesting accepted.
+    #[arg(long, env = "COOPHUB_MAX_DEPTH", default_value_t = 15, global = true)]
+    pub max_depth: usize,
+    /// Most aliases accepted in one document.
+    #[arg(long, env = "COOPHUB_MAX_ALIASES", default_value_t = 30, global = true)]
+    pub max_aliases: usize,
+    /// Time limit for one GraphQL request, in milliseconds.
+    #[arg(long, env = "COOPHUB_REQUEST_TIMEOUT_MS", default_value_t = 10_000, global = true)]
+    pub request_timeout_ms: u64,
+    /// Database pool size; SQLite serialises writers, so a few connections suffice there.
+    #[arg(long, env = "COOPHUB_DB_POOL", default_value_t = 10, global = true)]
+    pub db_pool: u32,
+    /// On an empty database, `serve` also seeds sample cooperatives (the default only for SQLite).
+    #[arg(long, env = "COOPHUB_SEED_SAMPLE", global = true)]
+    pub seed_sample: Option<bool>,
+}
+
+impl Config {
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.expose().starts_with("sqlite:")
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Start the HTTP server (the default): migrate, load data on first start, serve GraphQL and GraphiQL.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Import data into the database.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Generate data.
+    #[command(subcommand)]
+    Seed(SeedCommand),
+    /// Print the GraphQL schema (SDL) to standard output; `schema.graphql` is this output.
+    PrintSchema,
+    /// Measure a partner-portal query against a running database: requests/s, p50/p99, SQL statements.
+    Bench(crate::bench::BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// TERYT units and the PKD tree with sectors from the data folder (idempotent).
+    Reference,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SeedCommand {
+    /// Deterministic sample cooperatives, offerings, institutions and procurement examples.
+    Sample(SampleArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct SampleArgs {
+    /// How many sample cooperatives to generate.
+    #[arg(long, default_value_t = 1500)]
+    pub cooperatives: usize,
+    /// Seed of the generator: the same seed gives the same rows.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+}

@@ -1,0 +1,147 @@
+//! Batch queries behind the DataLoaders: each takes many keys and answers in
+//! one statement, so a GraphQL query's statement count depends on its shape,
+//! never on how many parents a page holds.
+
+use super::filter::sector_cooperatives_sql;
+use crate::error::{AppError, AppResult};
+use entity::{cooperative, cooperative_industry, industry};
+use sea_orm::{sea_query::ExprTrait, 
+    sea_query::{Expr, Query},
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, ModelTrait, QueryFilter, QueryOrder,
+    Statement, Value,
+};
+use std::{collections::HashMap, str::FromStr};
+
+fn int(v: Value) -> Option<i32> {
+    match v {
+        Value::Int(Some(i)) => Some(i),
+        Value::BigInt(Some(i)) => i32::try_from(i).ok(),
+        _ => None,
+    }
+}
+
+fn column<E: EntityTrait>(name: &str) -> AppResult<E::Column> {
+    E::Column::from_str(name).map_err(|_| AppError::Internal(format!("no column {name}")))
+}
+
+/// Rows of `E` whose `id` is among `keys`.
+pub async fn by_ids<E: EntityTrait>(db: &DatabaseConnection, keys: &[i32]) -> AppResult<HashMap<i32, E::Model>> {
+    let id = column::<E>("id")?;
+    let rows = E::find().filter(id.is_in(keys.iter().copied())).all(db).await?;
+    Ok(rows.into_iter().filter_map(|m| int(m.get(id)).map(|k| (k, m))).collect())
+}
+
+/// Rows of `E` grouped by the integer column `key`, each group ordered by the `order` columns
+/// (a leading `-` means descending).
+pub async fn by_key<E: EntityTrait>(
+    db: &DatabaseConnection,
+    key: &str,
+    order: &[&str],
+    keys: &[i32],
+) -> AppResult<HashMap<i32, Vec<E::Model>>> {
+    let key_col = column::<E>(key)?;
+    let mut q = E::find().filter(key_col.is_in(keys.iter().copied()));
+    for o in order {
+        q = match o.strip_prefix('-') {
+            Some(desc) => q.order_by_desc(column::<E>(desc)?),
+            None => q.order_by_asc(column::<E>(o)?),
+        };
+    }
+    let mut out: HashMap<i32, Vec<E::Model>> = HashMap::new();
+    for m in q.all(db).await? {
+        if let Some(k) = int(m.get(key_col)) {
+            out.entry(k).or_default().push(m);
+        }
+    }
+    Ok(out)
+}
+
+/// Cooperatives seated in each TERYT unit or below it, ordered by name.
+pub async fn cooperatives_in_units(
+    db: &DatabaseConnection,
+    prefixes: &[String],
+) -> AppResult<HashMap<String, Vec<cooperative::Model>>> {
+    let mut cond = Condition::any();
+    for p in prefixes {
+        cond = cond.add(cooperative::Column::SeatTeryt.like(format!("{p}%")));
+    }
+    let rows = cooperative::Entity::find()
+        .filter(cond)
+        .order_by_asc(cooperative::Column::Name)
+        .order_by_asc(cooperative::Column::Id)
+        .all(db)
+        .await?;
+    let mut out: HashMap<String, Vec<cooperative::Model>> = HashMap::new();
+    for m in rows {
+        for p in prefixes.iter().filter(|p| m.seat_teryt.starts_with(p.as_str())) {
+            out.entry(p.clone()).or_default().push(m.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Cooperative ids having an industry in each PKD subtree (keyed by the subtree's path).
+pub async fn cooperative_ids_under_paths(
+    db: &DatabaseConnection,
+    paths: &[String],
+) -> AppResult<HashMap<String, Vec<i32>>> {
+    let mut cond = Condition::any();
+    for p in paths {
+        cond = cond.add(industry::Column::Path.eq(p.as_str())).add(industry::Column::Path.like(format!("{p}/%")));
+    }
+    let stmt = Query::select()
+        .column((cooperative_industry::Entity, cooperative_industry::Column::CooperativeId))
+        .column((industry::Entity, industry::Column::Path))
+        .from(cooperative_industry::Entity)
+        .inner_join(
+            industry::Entity,
+            Expr::col((industry::Entity, industry::Column::Id))
+                .equals((cooperative_industry::Entity, cooperative_industry::Column::IndustryId)),
+        )
+        .cond_where(cond)
+        .to_owned();
+    let rows = PathCoop::find_by_statement(db.get_database_backend().build(&stmt)).all(db).await?;
+    let mut out: HashMap<String, Vec<i32>> = HashMap::new();
+    for PathCoop { cooperative_id: coop, path } in rows {
+        for p in paths.iter().filter(|p| path == **p || path.starts_with(&format!("{p}/"))) {
+            out.entry(p.clone()).or_default().push(coop);
+        }
+    }
+    for ids in out.values_mut() {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    Ok(out)
+}
+
+#[derive(FromQueryResult)]
+struct PathCoop {
+    cooperative_id: i32,
+    path: String,
+}
+
+#[derive(FromQueryResult)]
+struct SectorCoop {
+    sector_id: i32,
+    cooperative_id: i32,
+}
+
+/// (sector id, cooperative id) pairs for the given sectors or the given cooperatives.
+pub async fn sector_cooperative_pairs(
+    db: &DatabaseConnection,
+    sector_ids: Option<&[i32]>,
+    cooperative_ids: Option<&[i32]>,
+) -> AppResult<Vec<(i32, i32)>> {
+    // Keys are integers, so they are written into the statement directly.
+    let list = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+    let mut sql = match sector_ids {
+        Some(ids) => sector_cooperatives_sql(&list(ids)),
+        None => sector_cooperatives_sql("SELECT id FROM sector"),
+    };
+    if let Some(ids) = cooperative_ids {
+        sql.push_str(&format!(" AND ci.cooperative_id IN ({})", list(ids)));
+    }
+    sql.push_str(" ORDER BY 1, 2");
+    let rows = SectorCoop::find_by_statement(Statement::from_string(db.get_database_backend(), sql)).all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.sector_id, r.cooperative_id)).collect())
+}

@@ -1,0 +1,48 @@
+//! PKD industries and sectors.
+
+use super::{page_of, Window};
+use crate::error::AppResult;
+use entity::{industry, sector};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+/// Which PKD nodes a list shows.
+#[derive(Debug, Default, Clone)]
+pub struct IndustryFilter {
+    pub levels: Vec<String>,
+    pub code_prefix: Option<String>,
+    pub parent_id: Option<i32>,
+}
+
+pub async fn find_industry_by_code(db: &DatabaseConnection, code: &str) -> AppResult<Option<industry::Model>> {
+    Ok(industry::Entity::find().filter(industry::Column::Code.eq(code)).one(db).await?)
+}
+
+pub async fn list_industries(
+    db: &DatabaseConnection,
+    f: &IndustryFilter,
+    pick: impl FnOnce(u64) -> Window,
+) -> AppResult<(Window, Vec<industry::Model>)> {
+    let mut c = Condition::all();
+    if !f.levels.is_empty() {
+        c = c.add(industry::Column::Level.is_in(f.levels.clone()));
+    }
+    if let Some(p) = &f.code_prefix {
+        c = c.add(industry::Column::Code.like(format!("{p}%")));
+    }
+    if let Some(p) = f.parent_id {
+        c = c.add(industry::Column::ParentId.eq(p));
+    }
+    // Paths sort sections first, then the tree in reading order.
+    page_of(db, industry::Entity::find().filter(c).order_by_asc(industry::Column::Path), pick).await
+}
+
+pub async fn find_sector_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<Option<sector::Model>> {
+    Ok(sector::Entity::find().filter(sector::Column::Slug.eq(slug)).one(db).await?)
+}
+
+pub async fn list_sectors(
+    db: &DatabaseConnection,
+    pick: impl FnOnce(u64) -> Window,
+) -> AppResult<(Window, Vec<sector::Model>)> {
+    page_of(db, sector::Entity::find().order_by_asc(sector::Column::Id), pick).await
+}

@@ -1,0 +1,37 @@
+//! Institutions around the cooperatives.
+
+use super::{page_of, Window};
+use crate::error::AppResult;
+use entity::{institution, local_government};
+use sea_orm::{
+    sea_query::Query, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
+
+/// Which institutions a list shows.
+#[derive(Debug, Default, Clone)]
+pub struct InstitutionFilter {
+    /// Institutions attached to this TERYT unit or any unit below it.
+    pub teryt_prefix: Option<String>,
+    pub kinds: Vec<String>,
+}
+
+pub async fn list_institutions(
+    db: &DatabaseConnection,
+    f: &InstitutionFilter,
+    pick: impl FnOnce(u64) -> Window,
+) -> AppResult<(Window, Vec<institution::Model>)> {
+    let mut c = Condition::all();
+    if let Some(p) = &f.teryt_prefix {
+        let units = Query::select()
+            .column(local_government::Column::Id)
+            .from(local_government::Entity)
+            .and_where(local_government::Column::Teryt.like(format!("{p}%")))
+            .to_owned();
+        c = c.add(institution::Column::LocalGovernmentId.in_subquery(units));
+    }
+    if !f.kinds.is_empty() {
+        c = c.add(institution::Column::Kind.is_in(f.kinds.clone()));
+    }
+    let q = institution::Entity::find().filter(c).order_by_asc(institution::Column::Name).order_by_asc(institution::Column::Id);
+    page_of(db, q, pick).await
+}

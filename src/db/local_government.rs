@@ -1,0 +1,46 @@
+//! Local government (TERYT unit) queries.
+
+use super::{page_of, Window};
+use crate::error::AppResult;
+use entity::local_government::{Column, Entity, Model};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+/// Which units a list shows.
+#[derive(Debug, Default, Clone)]
+pub struct LocalGovernmentFilter {
+    pub teryt_prefix: Option<String>,
+    /// Code lengths to keep: 2 voivodeships, 4 powiaty, 7 gminy.
+    pub code_lengths: Vec<usize>,
+    pub kinds: Vec<String>,
+    pub parent_id: Option<i32>,
+}
+
+pub async fn find_local_government_by_teryt(db: &DatabaseConnection, teryt: &str) -> AppResult<Option<Model>> {
+    Ok(Entity::find().filter(Column::Teryt.eq(teryt)).one(db).await?)
+}
+
+pub async fn list_local_governments(
+    db: &DatabaseConnection,
+    f: &LocalGovernmentFilter,
+    pick: impl FnOnce(u64) -> Window,
+) -> AppResult<(Window, Vec<Model>)> {
+    let mut c = Condition::all();
+    if let Some(p) = &f.teryt_prefix {
+        c = c.add(Column::Teryt.like(format!("{p}%")));
+    }
+    if !f.code_lengths.is_empty() {
+        let mut any = Condition::any();
+        for len in &f.code_lengths {
+            // TERYT codes are fixed-width digits, so a length is a LIKE of underscores: portable, indexable.
+            any = any.add(Column::Teryt.like("_".repeat(*len)));
+        }
+        c = c.add(any);
+    }
+    if !f.kinds.is_empty() {
+        c = c.add(Column::Kind.is_in(f.kinds.clone()));
+    }
+    if let Some(p) = f.parent_id {
+        c = c.add(Column::ParentId.eq(p));
+    }
+    page_of(db, Entity::find().filter(c).order_by_asc(Column::Teryt), pick).await
+}

@@ -1,0 +1,79 @@
+//! Database access: connecting, migrating, first-start loading, and the
+//! queries of each domain. sea-orm only: nothing here knows GraphQL.
+
+pub mod cooperative;
+pub mod filter;
+pub mod industry;
+pub mod batch;
+pub mod institution;
+pub mod local_government;
+pub mod procurement;
+pub mod reference;
+pub mod sample;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::sync::{
+    atomic::{AtomicU64, Ordering},
+    Arc,
+};
+
+/// Counts SQL statements sent on a connection; exported on `/metrics` so that
+/// tests and benchmarks can check that a query's statement count depends on its
+/// shape, not on its page size.
+#[derive(Clone, Default, Debug)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Opens the pool and registers the statement counter.
+pub async fn connect(url: &str, pool: u32) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    // SQLite allows one writer at a time; more connections only add lock waits.
+    let pool = if url.starts_with("sqlite:") { pool.min(4) } else { pool };
+    opts.max_connections(pool).min_connections(1).sqlx_logging(false);
+    let mut db = Database::connect(opts).await?;
+    let counter = StatementCounter::default();
+    let c = counter.0.clone();
+    db.set_metric_callback(move |_| {
+        c.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok((db, counter))
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// A slice of a list: rows `start..end` of `total`, computed from Relay's
+/// `first`/`after`/`last`/`before` (see `graphql::connection`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub start: u64,
+    pub end: u64,
+    pub total: u64,
+}
+
+/// Counts the rows a select matches and fetches the window `pick` chooses.
+pub async fn page_of<E>(
+    db: &DatabaseConnection,
+    select: sea_orm::Select<E>,
+    pick: impl FnOnce(u64) -> Window,
+) -> crate::error::AppResult<(Window, Vec<E::Model>)>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let total = select.clone().count(db).await?;
+    let w = pick(total);
+    if w.end <= w.start {
+        return Ok((w, Vec::new()));
+    }
+    let rows = select.offset(w.start).limit(w.end - w.start).all(db).await?;
+    Ok((w, rows))
+}

@@ -1,0 +1,568 @@
+//! Deterministic sample data. There is no public list of social cooperatives,
+//! so coophub generates one: the same seed always gives the same rows, and every
+//! row says `is_sample`. Cooperatives are spread over gminy in proportion to
+//! their powiat's population; identifiers carry valid checksums.
+
+use crate::ids::{nip_check_digit, regon9_check_digit};
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use entity::{
+    cooperative, cooperative_founder, cooperative_industry, industry, institution, local_government, offering,
+    offering_area, procurement_example, procurement_supplier, sector, sector_industry,
+};
+use indicatif::{ProgressBar, ProgressStyle};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
+use std::collections::HashMap;
+
+/// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
+const CHUNK: usize = 500;
+
+/// How many rows of each kind were written.
+#[derive(Debug, Default)]
+pub struct SampleReport {
+    pub cooperatives: usize,
+    pub offerings: usize,
+    pub institutions: usize,
+    pub procurement_examples: usize,
+}
+
+struct Sector {
+    slug: String,
+    subclasses: Vec<i32>,
+}
+
+struct Place {
+    id: i32,
+    teryt: String,
+    name: String,
+    lat: f64,
+    lon: f64,
+    powiat_id: i32,
+    voivodeship_id: i32,
+}
+
+const NAMES: &[&str] = &[
+    "Razem", "Nowy Start", "Pod Dębem", "Zielona Dolina", "Smaki Regionu", "Porządek", "Wspólna Sprawa", "Dobra Robota",
+    "Złota Rączka", "Pomocna Dłoń", "Przystań", "Horyzont", "Kuźnia", "Wrzos", "Jarzębina", "Kalina", "Promyk", "Tęcza",
+    "Arka", "Sami Swoi", "Dom Pełen Smaków", "Czysty Świat", "Ogrody Marzeń", "Bliżej Ludzi", "Opoka", "Spichlerz",
+    "Młyn", "Pracownia", "Kolory Życia", "Wiklina", "Lawenda", "Szansa", "Perspektywa", "Na Fali", "Stokrotka",
+    "Zaradni", "Rękodzieło", "Poza Schematem", "Wspólnota", "Nasz Dom", "Dąbrowa", "Leśny Zakątek", "Sosenka",
+    "Zdrowa Kuchnia", "Pracowite Pszczółki", "Mozaika", "Warsztat", "Dobry Smak", "Pierwszy Krok", "Słoneczna",
+];
+
+fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
+    match slug {
+        "gastronomy" => (&["Obiady domowe", "Bar mleczny", "Wypieki i ciasta", "Kawiarnia społeczna"], "PRODUCT"),
+        "catering" => (&["Catering na uroczystości", "Posiłki dla szkół i przedszkoli", "Catering konferencyjny", "Dowóz posiłków dla seniorów"], "SERVICE"),
+        "cleaning" => (&["Sprzątanie biur i urzędów", "Utrzymanie czystości klatek schodowych", "Mycie okien", "Sprzątanie po remontach"], "SERVICE"),
+        "green-areas" => (&["Koszenie terenów zielonych", "Pielęgnacja parków i skwerów", "Zimowe utrzymanie chodników", "Nasadzenia i przycinka drzew"], "SERVICE"),
+        "care-services" => (&["Usługi opiekuńcze w domu", "Opieka wytchnieniowa", "Asystencja osobista", "Dzienny dom seniora"], "SERVICE"),
+        "construction" => (&["Remonty mieszkań komunalnych", "Malowanie i tynkowanie", "Drobne naprawy w budynkach publicznych", "Termomodernizacja"], "SERVICE"),
+        "tourism" => (&["Agroturystyka", "Organizacja wycieczek", "Pokoje gościnne", "Obsługa szlaków turystycznych"], "SERVICE"),
+        "education" => (&["Zajęcia pozalekcyjne", "Szkolenia zawodowe", "Opieka nad dziećmi do lat 3", "Warsztaty edukacyjne"], "SERVICE"),
+        "culture" => (&["Organizacja festynów", "Warsztaty artystyczne", "Obsługa imprez plenerowych", "Teatr społeczny"], "SERVICE"),
+        "crafts" => (&["Rękodzieło artystyczne", "Szycie odzieży roboczej", "Meble z drewna", "Upominki regionalne"], "PRODUCT"),
+        "printing-it" => (&["Druk materiałów promocyjnych", "Projektowanie graficzne", "Strony internetowe", "Obsługa informatyczna"], "SERVICE"),
+        "transport" => (&["Przewóz osób niepełnosprawnych", "Usługi kurierskie", "Transport towarów", "Dowóz dzieci do szkół"], "SERVICE"),
+        "laundry" => (&["Pranie i maglowanie", "Pranie odzieży roboczej", "Pralnia dla szpitali i DPS", "Naprawa odzieży"], "SERVICE"),
+        _ => (&["Przetwory owocowe", "Warzywa z upraw ekologicznych", "Miód i produkty pszczele", "Pieczywo tradycyjne"], "PRODUCT"),
+    }
+}
+
+const PROCEDURES: &[(&str, u32)] = &[
+    ("RESERVED_CONTRACT_ART_94", 30),
+    ("SOCIAL_CLAUSE", 20),
+    ("BELOW_THRESHOLD", 25),
+    ("SOCIAL_SERVICES_REGIME", 8),
+    ("PUBLIC_TASK_COMMISSIONING", 8),
+    ("IN_HOUSE", 4),
+    ("OTHER", 5),
+];
+
+const LESSONS: &[&str] = &[
+    "Zastrzeżenie zamówienia (art. 94 PZP) sprawiło, że oferty złożyły wyłącznie podmioty ekonomii społecznej z regionu.",
+    "Podział zamówienia na części pozwolił małej spółdzielni złożyć ofertę na jedną z nich.",
+    "Dialog techniczny przed ogłoszeniem pomógł urzędowi opisać przedmiot zamówienia realistycznie.",
+    "Klauzula zatrudnienia osób bezrobotnych przełożyła się na trzy nowe etaty w spółdzielni.",
+    "Umowa wieloletnia dała spółdzielni stabilność i pozwoliła zainwestować w sprzęt.",
+    "Kryterium społeczne w ocenie ofert (20%) przeważyło nad minimalnie niższą ceną konkurenta.",
+    "Wspólne wystąpienie dwóch spółdzielni w konsorcjum pozwoliło spełnić warunek doświadczenia.",
+    "Rozliczanie w transzach miesięcznych ułatwiło spółdzielni utrzymanie płynności finansowej.",
+];
+
+const INSTITUTION_KINDS: &[(&str, &str)] = &[
+    ("LABOUR_OFFICE", "Powiatowy Urząd Pracy w"),
+    ("SOCIAL_ASSISTANCE_CENTRE", "Ośrodek Pomocy Społecznej w"),
+    ("PCPR", "Powiatowe Centrum Pomocy Rodzinie w"),
+    ("CIS", "Centrum Integracji Społecznej w"),
+    ("KIS", "Klub Integracji Społecznej w"),
+    ("OWES", "Ośrodek Wsparcia Ekonomii Społecznej w"),
+    ("ROPS", "Regionalny Ośrodek Polityki Społecznej —"),
+    ("NGO", "Stowarzyszenie na rzecz Rozwoju Lokalnego w"),
+];
+
+fn pick_weighted<'a, T>(rng: &mut fastrand::Rng, items: &'a [(T, u32)]) -> &'a T {
+    let total: u32 = items.iter().map(|(_, w)| w).sum();
+    let mut r = rng.u32(0..total.max(1));
+    for (item, w) in items {
+        if r < *w {
+            return item;
+        }
+        r -= w;
+    }
+    &items[items.len() - 1].0
+}
+
+fn slugify(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'ą' | 'Ą' => 'a',
+            'ć' | 'Ć' => 'c',
+            'ę' | 'Ę' => 'e',
+            'ł' | 'Ł' => 'l',
+            'ń' | 'Ń' => 'n',
+            'ó' | 'Ó' => 'o',
+            'ś' | 'Ś' => 's',
+            'ź' | 'Ź' | 'ż' | 'Ż' => 'z',
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+            _ => '-',
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A valid, unique NIP for sample row `i`: within each window of 11 consecutive
+/// bases at most one has no check digit, so the search never leaves the window.
+fn sample_nip(i: usize) -> String {
+    let base = 700_000_000 + i as u64 * 11;
+    (0..11)
+        .find_map(|k| {
+            let n = base + k;
+            let s = format!("{n:09}");
+            let mut d = [0u32; 9];
+            for (j, c) in s.chars().enumerate() {
+                d[j] = c.to_digit(10).unwrap_or(0);
+            }
+            nip_check_digit(&d).map(|c| format!("{s}{c}"))
+        })
+        .unwrap_or_default()
+}
+
+fn sample_regon(i: usize) -> String {
+    let s = format!("{:08}", 30_000_000 + i);
+    let mut d = [0u32; 8];
+    for (j, c) in s.chars().enumerate() {
+        d[j] = c.to_digit(10).unwrap_or(0);
+    }
+    format!("{s}{}", regon9_check_digit(&d))
+}
+
+fn progress(len: usize, what: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len as u64);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>24} [{bar:40}] {pos}/{len} ({eta})") {
+        pb.set_style(style.progress_chars("=> "));
+    }
+    pb.set_message(what.to_owned());
+    pb
+}
+
+/// Replaces all sample rows with a freshly generated set of `n` cooperatives.
+pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<SampleReport> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let txn = db.begin().await?;
+    delete_sample(&txn).await?;
+    let (gminy, weights) = load_places(&txn).await?;
+    anyhow::ensure!(!gminy.is_empty(), "no local governments: run `coophub import reference` first");
+    let sectors = load_sectors(&txn).await?;
+    anyhow::ensure!(!sectors.is_empty(), "no sectors: run `coophub import reference` first");
+    let mut report = SampleReport::default();
+
+    // Cooperatives.
+    let pb = progress(n, "cooperatives");
+    let mut name_uses: HashMap<&str, usize> = HashMap::new();
+    let mut coops = Vec::with_capacity(n);
+    let mut coop_meta = Vec::with_capacity(n); // (place index, sector index)
+    for i in 0..n {
+        let place = pick_weighted(&mut rng, &weights);
+        let g = &gminy[*place];
+        let sector_ix = rng.usize(0..sectors.len());
+        let base = NAMES[rng.usize(0..NAMES.len())];
+        let uses = name_uses.entry(base).or_default();
+        *uses += 1;
+        let name = if *uses == 1 {
+            format!("Spółdzielnia Socjalna „{base}”")
+        } else {
+            format!("Spółdzielnia Socjalna „{base}” {} {}", g.name, i + 1)
+        };
+        let status = *pick_weighted(
+            &mut rng,
+            &[("ACTIVE", 85), ("SUSPENDED", 6), ("IN_LIQUIDATION", 6), ("DISSOLVED", 3)],
+        );
+        let founder_kind = *pick_weighted(&mut rng, &[("NATURAL_PERSONS", 82), ("LEGAL_PERSONS", 10), ("MIXED", 8)]);
+        let slug = format!("{}-{}", slugify(base), i + 1);
+        let registered = NaiveDate::from_ymd_opt(2006 + rng.i32(0..20), rng.u32(1..13), rng.u32(1..29));
+        coops.push(cooperative::ActiveModel {
+            name: Set(name),
+            krs: Set(Some(format!("{:010}", 900_000 + i))),
+            nip: Set(Some(sample_nip(i))),
+            regon: Set(Some(sample_regon(i))),
+            registration_date: Set(registered),
+            status: Set(status.to_owned()),
+            founder_kind: Set(founder_kind.to_owned()),
+            street_address: Set(Some(format!("ul. Spółdzielcza {}", rng.u32(1..120)))),
+            postal_code: Set(Some(format!("{:02}-{:03}", rng.u32(0..100), rng.u32(0..1000)))),
+            city: Set(Some(g.name.clone())),
+            seat_id: Set(g.id),
+            seat_teryt: Set(g.teryt.clone()),
+            latitude: Set(Some(g.lat + (rng.f64() - 0.5) * 0.04)),
+            longitude: Set(Some(g.lon + (rng.f64() - 0.5) * 0.06)),
+            phone: Set(Some(format!("+48 {} {:03} {:03}", rng.u32(500..900), rng.u32(0..1000), rng.u32(0..1000)))),
+            public_email: Set(Some(format!("biuro@{slug}.example.org"))),
+            website: Set(Some(format!("https://{slug}.example.org"))),
+            description: Set(Some(format!(
+                "Przykładowa spółdzielnia socjalna (dane generowane) z gminy {}, branża: {}.",
+                g.name, sectors[sector_ix].slug
+            ))),
+            member_count: Set(Some(rng.i32(5..51))),
+            employee_count: Set(Some(rng.i32(2..61))),
+            is_sample: Set(true),
+            ..Default::default()
+        });
+        coop_meta.push((*place, sector_ix));
+    }
+    for chunk in coops.chunks(CHUNK) {
+        cooperative::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        pb.inc(chunk.len() as u64);
+    }
+    pb.finish();
+    report.cooperatives = n;
+    let coop_ids = sample_ids(&txn).await?;
+    anyhow::ensure!(coop_ids.len() == n, "expected {n} sample cooperatives, found {}", coop_ids.len());
+
+    // Industries, offerings, areas served, founders.
+    let pb = progress(n, "offerings");
+    let mut links = Vec::new();
+    let mut offers = Vec::new();
+    let mut areas: Vec<(usize, i32)> = Vec::new(); // (offering index, local government id)
+    let mut founders = Vec::new();
+    for (i, &(place, sector_ix)) in coop_meta.iter().enumerate() {
+        let coop_id = coop_ids[i];
+        let g = &gminy[place];
+        let sector = &sectors[sector_ix];
+        let primary = sector.subclasses[rng.usize(0..sector.subclasses.len())];
+        links.push(cooperative_industry::ActiveModel {
+            cooperative_id: Set(coop_id),
+            industry_id: Set(primary),
+            is_primary: Set(true),
+        });
+        let other = &sectors[rng.usize(0..sectors.len())];
+        let second = other.subclasses[rng.usize(0..other.subclasses.len())];
+        if second != primary && rng.bool() {
+            links.push(cooperative_industry::ActiveModel {
+                cooperative_id: Set(coop_id),
+                industry_id: Set(second),
+                is_primary: Set(false),
+            });
+        }
+        let (names, kind) = offerings_for(&sector.slug);
+        for k in 0..rng.usize(2..7) {
+            let name = names[(k + i) % names.len()];
+            let by_radius = rng.u8(0..3) > 0;
+            offers.push(offering::ActiveModel {
+                cooperative_id: Set(coop_id),
+                name: Set(if k < names.len() { name.to_owned() } else { format!("{name} (pakiet rozszerzony)") }),
+                description: Set(Some(format!("{name} — oferta przykładowa (dane generowane), gmina {}.", g.name))),
+                kind: Set(kind.to_owned()),
+                industry_id: Set(Some(primary)),
+                radius_km: Set(by_radius.then(|| f64::from(rng.u32(1..9) * 10))),
+                price_note: Set(Some(
+                    ["wycena indywidualna", "cena do negocjacji", "od 25 zł za osobę", "stawka godzinowa od 45 zł"]
+                        [rng.usize(0..4)]
+                        .to_owned(),
+                )),
+                ..Default::default()
+            });
+            if !by_radius {
+                areas.push((offers.len() - 1, if rng.bool() { g.id } else { g.powiat_id }));
+            }
+        }
+        if founder_kind_has_legal(&coops[i]) {
+            let (kind, lg, fname) = match rng.u8(0..4) {
+                0 | 1 => ("LOCAL_GOVERNMENT", Some(g.id), format!("Gmina {}", g.name)),
+                2 => ("NGO", None, format!("Stowarzyszenie „Aktywni” w gminie {}", g.name)),
+                _ => ("CHURCH_LEGAL_PERSON", None, format!("Parafia rzymskokatolicka w gminie {}", g.name)),
+            };
+            founders.push(cooperative_founder::ActiveModel {
+                cooperative_id: Set(coop_id),
+                kind: Set(kind.to_owned()),
+                local_government_id: Set(lg),
+                name: Set(fname),
+                ..Default::default()
+            });
+            if kind == "LOCAL_GOVERNMENT" && rng.u8(0..3) == 0 {
+                founders.push(cooperative_founder::ActiveModel {
+                    cooperative_id: Set(coop_id),
+                    kind: Set("LOCAL_GOVERNMENT".to_owned()),
+                    local_government_id: Set(Some(g.powiat_id)),
+                    name: Set("Powiat (współzałożyciel)".to_owned()),
+                    ..Default::default()
+                });
+            }
+        }
+        pb.inc(1);
+    }
+    for chunk in links.chunks(CHUNK) {
+        cooperative_industry::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    for chunk in founders.chunks(CHUNK) {
+        cooperative_founder::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    let first_offer = next_id::<offering::Entity, _>(&txn, offering::Column::Id).await?;
+    for chunk in offers.chunks(CHUNK) {
+        offering::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    report.offerings = offers.len();
+    let offer_ids = ids_from::<offering::Entity, _>(&txn, offering::Column::Id, first_offer).await?;
+    anyhow::ensure!(offer_ids.len() == offers.len(), "offering ids out of step");
+    let area_rows: Vec<_> = areas
+        .iter()
+        .map(|(ix, lg)| offering_area::ActiveModel { offering_id: Set(offer_ids[*ix]), local_government_id: Set(*lg) })
+        .collect();
+    for chunk in area_rows.chunks(CHUNK) {
+        offering_area::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    pb.finish();
+
+    // Institutions: about one per five cooperatives, placed where cooperatives are.
+    let n_inst = (n / 5).max(1);
+    let mut insts = Vec::with_capacity(n_inst);
+    for k in 0..n_inst {
+        let (place, _) = coop_meta[rng.usize(0..n)];
+        let g = &gminy[place];
+        let (kind, prefix) = INSTITUTION_KINDS[rng.usize(0..INSTITUTION_KINDS.len())];
+        let lg = match kind {
+            "LABOUR_OFFICE" | "PCPR" => g.powiat_id,
+            "ROPS" | "OWES" => g.voivodeship_id,
+            _ => g.id,
+        };
+        insts.push(institution::ActiveModel {
+            name: Set(format!("{prefix} {} (przykład {})", g.name, k + 1)),
+            kind: Set(kind.to_owned()),
+            local_government_id: Set(lg),
+            address: Set(Some(format!("ul. Urzędowa {}, {}", rng.u32(1..60), g.name))),
+            phone: Set(Some(format!("+48 {} {:03} {:03}", rng.u32(12..99), rng.u32(0..1000), rng.u32(0..1000)))),
+            public_email: Set(Some(format!("sekretariat@instytucja-{}.example.org", k + 1))),
+            website: Set(Some(format!("https://instytucja-{}.example.org", k + 1))),
+            is_sample: Set(true),
+            ..Default::default()
+        });
+    }
+    for chunk in insts.chunks(CHUNK) {
+        institution::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    report.institutions = n_inst;
+
+    // Procurement examples: a cooperative's own gmina or powiat buys what it offers.
+    let n_proc = (n / 5).max(1);
+    let first_proc = next_id::<procurement_example::Entity, _>(&txn, procurement_example::Column::Id).await?;
+    let mut procs = Vec::with_capacity(n_proc);
+    let mut suppliers = Vec::with_capacity(n_proc);
+    for _ in 0..n_proc {
+        let lead = rng.usize(0..n);
+        let (place, sector_ix) = coop_meta[lead];
+        let g = &gminy[place];
+        let (names, _) = offerings_for(&sectors[sector_ix].slug);
+        let by_powiat = rng.u8(0..3) == 0;
+        let procedure = *pick_weighted(&mut rng, PROCEDURES);
+        let value = match procedure {
+            "BELOW_THRESHOLD" => rng.i64(500_000..13_000_000),
+            _ => rng.i64(2_000_000..80_000_000),
+        };
+        procs.push(procurement_example::ActiveModel {
+            buyer_id: Set(if by_powiat { g.powiat_id } else { g.id }),
+            subject: Set(format!("{} — zamówienie przykładowe (dane generowane)", names[rng.usize(0..names.len())])),
+            industry_id: Set(Some(sectors[sector_ix].subclasses[0])),
+            procedure: Set(procedure.to_owned()),
+            value_grosze: Set(Some(value)),
+            year: Set(2012 + rng.i32(0..14)),
+            outcome: Set(Some("Umowa zrealizowana zgodnie z harmonogramem.".to_owned())),
+            lessons: Set(Some(LESSONS[rng.usize(0..LESSONS.len())].to_owned())),
+            source: Set(Some("coophub sample data (generated, not a real purchase)".to_owned())),
+            is_sample: Set(true),
+            ..Default::default()
+        });
+        let partner = rng.usize(0..n);
+        suppliers.push((procs.len() - 1, coop_ids[lead], (partner != lead && rng.u8(0..5) == 0).then(|| coop_ids[partner])));
+    }
+    for chunk in procs.chunks(CHUNK) {
+        procurement_example::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    let proc_ids = ids_from::<procurement_example::Entity, _>(&txn, procurement_example::Column::Id, first_proc).await?;
+    anyhow::ensure!(proc_ids.len() == procs.len(), "procurement ids out of step");
+    let mut supplier_rows = Vec::new();
+    for (ix, lead, partner) in suppliers {
+        supplier_rows.push(procurement_supplier::ActiveModel {
+            procurement_example_id: Set(proc_ids[ix]),
+            cooperative_id: Set(lead),
+            role: Set("LEAD".to_owned()),
+        });
+        if let Some(p) = partner {
+            supplier_rows.push(procurement_supplier::ActiveModel {
+                procurement_example_id: Set(proc_ids[ix]),
+                cooperative_id: Set(p),
+                role: Set("CONSORTIUM_MEMBER".to_owned()),
+            });
+        }
+    }
+    for chunk in supplier_rows.chunks(CHUNK) {
+        procurement_supplier::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+    }
+    report.procurement_examples = n_proc;
+    txn.commit().await?;
+    Ok(report)
+}
+
+fn founder_kind_has_legal(c: &cooperative::ActiveModel) -> bool {
+    matches!(&c.founder_kind, sea_orm::ActiveValue::Set(k) if k != "NATURAL_PERSONS")
+}
+
+/// Deletes every sample row and what hangs off it, children first.
+async fn delete_sample<C: ConnectionTrait>(db: &C) -> Result<()> {
+    use sea_orm::sea_query::{ExprTrait, Query};
+    let sample_coops = Query::select()
+        .column(cooperative::Column::Id)
+        .from(cooperative::Entity)
+        .and_where(cooperative::Column::IsSample.eq(true))
+        .to_owned();
+    let sample_procs = Query::select()
+        .column(procurement_example::Column::Id)
+        .from(procurement_example::Entity)
+        .and_where(procurement_example::Column::IsSample.eq(true))
+        .to_owned();
+    let sample_offers = Query::select()
+        .column(offering::Column::Id)
+        .from(offering::Entity)
+        .and_where(offering::Column::CooperativeId.in_subquery(sample_coops.clone()))
+        .to_owned();
+    procurement_supplier::Entity::delete_many()
+        .filter(
+            procurement_supplier::Column::ProcurementExampleId
+                .in_subquery(sample_procs)
+                .or(procurement_supplier::Column::CooperativeId.in_subquery(sample_coops.clone())),
+        )
+        .exec(db)
+        .await?;
+    procurement_example::Entity::delete_many().filter(procurement_example::Column::IsSample.eq(true)).exec(db).await?;
+    offering_area::Entity::delete_many()
+        .filter(offering_area::Column::OfferingId.in_subquery(sample_offers))
+        .exec(db)
+        .await?;
+    offering::Entity::delete_many()
+        .filter(offering::Column::CooperativeId.in_subquery(sample_coops.clone()))
+        .exec(db)
+        .await?;
+    cooperative_industry::Entity::delete_many()
+        .filter(cooperative_industry::Column::CooperativeId.in_subquery(sample_coops.clone()))
+        .exec(db)
+        .await?;
+    cooperative_founder::Entity::delete_many()
+        .filter(cooperative_founder::Column::CooperativeId.in_subquery(sample_coops))
+        .exec(db)
+        .await?;
+    cooperative::Entity::delete_many().filter(cooperative::Column::IsSample.eq(true)).exec(db).await?;
+    institution::Entity::delete_many().filter(institution::Column::IsSample.eq(true)).exec(db).await?;
+    Ok(())
+}
+
+async fn sample_ids<C: ConnectionTrait>(db: &C) -> Result<Vec<i32>> {
+    let mut rows: Vec<(i32, String)> = cooperative::Entity::find()
+        .select_only()
+        .columns([cooperative::Column::Id, cooperative::Column::Krs])
+        .filter(cooperative::Column::IsSample.eq(true))
+        .into_tuple::<(i32, Option<String>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|(id, krs)| krs.map(|k| (id, k)))
+        .collect();
+    // Sample KRS numbers are 900000 + i, so sorting by KRS restores generation order.
+    rows.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(rows.into_iter().map(|(id, _)| id).collect())
+}
+
+async fn next_id<E: EntityTrait, C: ConnectionTrait>(db: &C, col: E::Column) -> Result<i32> {
+    let max: Option<Option<i32>> = E::find().select_only().column_as(col.max(), "m").into_tuple().one(db).await?;
+    Ok(max.flatten().unwrap_or(0) + 1)
+}
+
+/// Ids at or above `from`, ascending: rows inserted in one transaction after `next_id`.
+async fn ids_from<E: EntityTrait, C: ConnectionTrait>(db: &C, col: E::Column, from: i32) -> Result<Vec<i32>>
+where
+    E::Column: ColumnTrait,
+{
+    let mut ids: Vec<i32> = E::find().select_only().column(col).filter(col.gte(from)).into_tuple().all(db).await?;
+    ids.sort_unstable();
+    Ok(ids)
+}
+
+async fn load_places<C: ConnectionTrait>(db: &C) -> Result<(Vec<Place>, Vec<(usize, u32)>)> {
+    let all = local_government::Entity::find().all(db).await?;
+    let by_id: HashMap<i32, &local_government::Model> = all.iter().map(|u| (u.id, u)).collect();
+    let mut gminy: Vec<&local_government::Model> = all.iter().filter(|u| u.teryt.len() == 7).collect();
+    gminy.sort_by(|a, b| a.teryt.cmp(&b.teryt));
+    let mut per_powiat: HashMap<i32, u32> = HashMap::new();
+    for g in &gminy {
+        *per_powiat.entry(g.parent_id.unwrap_or_default()).or_default() += 1;
+    }
+    let mut places = Vec::with_capacity(gminy.len());
+    let mut weights = Vec::with_capacity(gminy.len());
+    for (ix, g) in gminy.iter().enumerate() {
+        let powiat = g.parent_id.and_then(|p| by_id.get(&p)).context("gmina without powiat")?;
+        let woj = powiat.parent_id.context("powiat without voivodeship")?;
+        // Powiat population shared equally among its gminy (no gmina population is shipped).
+        let share = powiat.population.unwrap_or(50_000) as u64 / u64::from(per_powiat[&powiat.id].max(1));
+        weights.push((ix, share.clamp(1, u64::from(u32::MAX / 4096)) as u32));
+        places.push(Place {
+            id: g.id,
+            teryt: g.teryt.clone(),
+            name: g.name.clone(),
+            lat: g.latitude,
+            lon: g.longitude,
+            powiat_id: powiat.id,
+            voivodeship_id: woj,
+        });
+    }
+    Ok((places, weights))
+}
+
+async fn load_sectors<C: ConnectionTrait>(db: &C) -> Result<Vec<Sector>> {
+    let industries = industry::Entity::find().all(db).await?;
+    let by_id: HashMap<i32, &industry::Model> = industries.iter().map(|i| (i.id, i)).collect();
+    let links = sector_industry::Entity::find().all(db).await?;
+    let mut out = Vec::new();
+    let mut sectors = sector::Entity::find().all(db).await?;
+    sectors.sort_by_key(|s| s.id);
+    for s in sectors {
+        let roots: Vec<&str> = links
+            .iter()
+            .filter(|l| l.sector_id == s.id)
+            .filter_map(|l| by_id.get(&l.industry_id).map(|i| i.path.as_str()))
+            .collect();
+        let mut subclasses: Vec<(&str, i32)> = industries
+            .iter()
+            .filter(|i| i.level == "SUBCLASS" && roots.iter().any(|r| i.path.starts_with(&format!("{r}/")) || i.path == *r))
+            .map(|i| (i.code.as_str(), i.id))
+            .collect();
+        subclasses.sort();
+        if !subclasses.is_empty() {
+            out.push(Sector { slug: s.slug, subclasses: subclasses.into_iter().map(|(_, id)| id).collect() });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,73 @@
+//! The GraphQL schema: roots merged from one module per domain, object types
+//! wrapping entity models, DataLoaders, and the cost/depth/alias guard.
+
+pub mod connection;
+pub mod cost;
+pub mod loaders;
+pub mod node;
+pub mod query;
+pub mod types;
+
+use crate::error::{AppError, AppResult};
+use async_graphql::{resolver_utils::EnumType, Context, EmptyMutation, EmptySubscription, Schema};
+use sea_orm::DatabaseConnection;
+
+pub type CoopSchema = Schema<query::QueryRoot, EmptyMutation, EmptySubscription>;
+
+/// Limits applied to every request before it executes.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_cost: usize,
+    pub max_depth: usize,
+    pub max_aliases: usize,
+}
+
+/// Builds the schema. With `db = None` it serves only to print the SDL.
+pub fn build_schema(db: Option<DatabaseConnection>, limits: Limits) -> CoopSchema {
+    let mut b = Schema::build(query::QueryRoot::default(), EmptyMutation, EmptySubscription)
+        .extension(cost::CostGuard::new(limits));
+    if let Some(db) = db {
+        b = b.data(loaders::Loaders::new(&db)).data(db);
+    }
+    b.finish()
+}
+
+pub fn db<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {
+    ctx.data::<DatabaseConnection>().map_err(|_| AppError::Internal("no database in schema data".into()))
+}
+
+pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a loaders::Loaders> {
+    ctx.data::<loaders::Loaders>().map_err(|_| AppError::Internal("no loaders in schema data".into()))
+}
+
+/// Enum values are stored in the database under their GraphQL names.
+pub fn enum_from_db<E: EnumType>(s: &str) -> AppResult<E> {
+    E::items()
+        .iter()
+        .find(|i| i.name == s)
+        .map(|i| i.value)
+        .ok_or_else(|| AppError::Internal(format!("unknown enum value {s} in the database")))
+}
+
+pub fn enum_to_db<E: EnumType>(v: E) -> String {
+    E::items().iter().find(|i| i.value == v).map(|i| i.name.to_owned()).unwrap_or_default()
+}
+
+/// Loads rows by id through a DataLoader and returns them in the order of `ids`.
+pub async fn load_in_order<E>(
+    loader: &async_graphql::dataloader::DataLoader<loaders::ByIdLoader<E>>,
+    ids: impl IntoIterator<Item = i32>,
+) -> AppResult<Vec<E::Model>>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Clone + Send + Sync,
+{
+    let ids: Vec<i32> = ids.into_iter().collect();
+    let mut found = loader.load_many(ids.iter().copied()).await?;
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// A row another row points at; its absence breaks a foreign key, so it is an internal error.
+pub fn required<T>(row: Option<T>, what: &str) -> AppResult<T> {
+    row.ok_or_else(|| AppError::Internal(format!("dangling reference to {what}")))
+}

@@ -1,0 +1,48 @@
+//! Institution lists.
+
+use crate::db::{
+    filter::teryt_prefix,
+    institution::{list_institutions, InstitutionFilter as DbFilter},
+};
+use crate::graphql::{
+    connection::{build, cost, Conn, Page},
+    db, enum_to_db,
+    types::{Institution, InstitutionKind},
+};
+use async_graphql::{Context, InputObject, Object, Result};
+
+/// Narrows an institution list; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct InstitutionFilter {
+    /// Attached to this TERYT unit or any unit below it.
+    pub teryt: Option<String>,
+    /// Any of these kinds.
+    pub kind: Option<Vec<InstitutionKind>>,
+}
+
+#[derive(Default)]
+pub struct InstitutionQuery;
+
+#[Object]
+impl InstitutionQuery {
+    /// Institutions around the cooperatives, by name.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn institutions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions; all must hold.")] filter: Option<InstitutionFilter>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Institution>> {
+        let page = Page::new(after, before, first, last)?;
+        let f = filter.unwrap_or_default();
+        let db_filter = DbFilter {
+            teryt_prefix: f.teryt.as_deref().map(|t| teryt_prefix("filter.teryt", t)).transpose()?,
+            kinds: f.kind.unwrap_or_default().into_iter().map(enum_to_db).collect(),
+        };
+        let (w, rows) = list_institutions(db(ctx)?, &db_filter, |t| page.window(t)).await?;
+        Ok(build(w, rows, Institution))
+    }
+}

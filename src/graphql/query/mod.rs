@@ -1,0 +1,21 @@
+//! The query root: one object per domain, merged.
+
+mod cooperative;
+mod industry;
+mod institution;
+mod local_government;
+mod node;
+mod procurement;
+
+use async_graphql::MergedObject;
+
+/// Read access to the coophub graph.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(
+    node::NodeQuery,
+    cooperative::CooperativeQuery,
+    local_government::LocalGovernmentQuery,
+    industry::IndustryQuery,
+    institution::InstitutionQuery,
+    procurement::ProcurementQuery,
+);

@@ -1,0 +1,86 @@
+//! Procurement example lists.
+
+use crate::db::{
+    filter::{teryt_prefix, ProcurementFilter as DbFilter},
+    industry::find_sector_by_slug,
+    procurement::{list_procurement_examples, ProcurementOrder},
+};
+use crate::error::AppError;
+use crate::graphql::{
+    connection::{build, cost, Conn, Page},
+    db, enum_to_db,
+    node::expect_id,
+    types::{ProcurementExample, ProcurementOrderBy, ProcurementProcedure},
+};
+use async_graphql::{Context, InputObject, Object, Result, ID};
+
+/// Narrows a procurement list; all given conditions must hold.
+#[derive(InputObject, Default)]
+pub struct ProcurementFilter {
+    /// Bought by this local government (global id).
+    pub buyer: Option<ID>,
+    /// Bought by a unit in this TERYT unit or below it.
+    pub buyer_teryt: Option<String>,
+    /// Supplied by this cooperative (global id), as lead or consortium member.
+    pub supplier: Option<ID>,
+    /// Any of these procedures.
+    pub procedure: Option<Vec<ProcurementProcedure>>,
+    /// In this year or later.
+    pub year_from: Option<i32>,
+    /// In this year or earlier.
+    pub year_to: Option<i32>,
+    /// Subject in this sector (its slug).
+    pub sector: Option<String>,
+}
+
+#[derive(Default)]
+pub struct ProcurementQuery;
+
+#[Object]
+impl ProcurementQuery {
+    /// Purchases by local governments from social cooperatives.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn procurement_examples(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions; all must hold.")] filter: Option<ProcurementFilter>,
+        #[graphql(desc = "Order (default YEAR_DESC).", default)] order_by: ProcurementOrderBy,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<ProcurementExample>> {
+        let page = Page::new(after, before, first, last)?;
+        let f = filter.unwrap_or_default();
+        if let (Some(a), Some(b)) = (f.year_from, f.year_to) {
+            if a > b {
+                return Err(AppError::invalid("filter.yearFrom", format!("{a} is after yearTo {b}")).into());
+            }
+        }
+        let sector_id = match &f.sector {
+            Some(slug) => Some(
+                find_sector_by_slug(db(ctx)?, slug)
+                    .await?
+                    .ok_or_else(|| AppError::invalid("filter.sector", format!("no sector '{slug}': see `sectors`")))?
+                    .id,
+            ),
+            None => None,
+        };
+        let db_filter = DbFilter {
+            buyer_id: f.buyer.as_ref().map(|b| expect_id("filter.buyer", b, "LocalGovernment")).transpose()?,
+            buyer_teryt_prefix: f.buyer_teryt.as_deref().map(|t| teryt_prefix("filter.buyerTeryt", t)).transpose()?,
+            supplier_id: f.supplier.as_ref().map(|s| expect_id("filter.supplier", s, "Cooperative")).transpose()?,
+            procedures: f.procedure.unwrap_or_default().into_iter().map(enum_to_db).collect(),
+            year_from: f.year_from,
+            year_to: f.year_to,
+            sector_id,
+        };
+        let order = match order_by {
+            ProcurementOrderBy::YearDesc => ProcurementOrder::YearDesc,
+            ProcurementOrderBy::YearAsc => ProcurementOrder::YearAsc,
+            ProcurementOrderBy::ValueDesc => ProcurementOrder::ValueDesc,
+        };
+        let (w, rows) = list_procurement_examples(db(ctx)?, &db_filter, order, |t| page.window(t)).await?;
+        Ok(build(w, rows, ProcurementExample))
+    }
+}

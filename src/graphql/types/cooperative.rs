@@ -1,0 +1,260 @@
+//! Cooperative, its offerings and its founders.
+
+use super::{
+    Address, CooperativeStatus, FounderKind, FounderOrganisationKind, GeoPoint, Industry, LocalGovernment,
+    OfferingKind, ProcurementExample, Sector,
+};
+use crate::graphql::{
+    connection::{cost, from_vec, Conn, Page},
+    enum_from_db, load_in_order, loaders,
+    node::global_id,
+    required,
+};
+use async_graphql::{Context, Object, Result, ID};
+use chrono::NaiveDate;
+use entity::{cooperative, cooperative_founder, offering};
+
+/// A social cooperative (spółdzielnia socjalna): an employer of people at risk of social exclusion.
+#[derive(Clone)]
+pub struct Cooperative(pub cooperative::Model);
+
+#[Object]
+impl Cooperative {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Cooperative", self.0.id)
+    }
+    /// The registered name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// National Court Register number, 10 digits.
+    async fn krs(&self) -> Option<&str> {
+        self.0.krs.as_deref()
+    }
+    /// Tax identification number, 10 digits.
+    async fn nip(&self) -> Option<&str> {
+        self.0.nip.as_deref()
+    }
+    /// Statistical number, 9 or 14 digits.
+    async fn regon(&self) -> Option<&str> {
+        self.0.regon.as_deref()
+    }
+    /// Date of entry in the register.
+    async fn registration_date(&self) -> Option<NaiveDate> {
+        self.0.registration_date
+    }
+    /// Legal status.
+    async fn status(&self) -> Result<CooperativeStatus> {
+        Ok(enum_from_db(&self.0.status)?)
+    }
+    /// Who founded it.
+    async fn founder_kind(&self) -> Result<FounderKind> {
+        Ok(enum_from_db(&self.0.founder_kind)?)
+    }
+    /// Postal address of the seat.
+    async fn address(&self) -> Address {
+        Address {
+            street: self.0.street_address.clone(),
+            postal_code: self.0.postal_code.clone(),
+            city: self.0.city.clone(),
+        }
+    }
+    /// Location of the seat, when known.
+    async fn location(&self) -> Option<GeoPoint> {
+        Some(GeoPoint { latitude: self.0.latitude?, longitude: self.0.longitude? })
+    }
+    /// Public telephone number.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    /// Public contact e-mail that the cooperative publishes for buyers.
+    async fn public_email(&self) -> Option<&str> {
+        self.0.public_email.as_deref()
+    }
+    /// Website.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// What the cooperative does, in its own words.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Number of members.
+    async fn member_count(&self) -> Option<i32> {
+        self.0.member_count
+    }
+    /// Number of employees.
+    async fn employee_count(&self) -> Option<i32> {
+        self.0.employee_count
+    }
+    /// True for generated sample data: there is no public list of social cooperatives.
+    async fn is_sample(&self) -> bool {
+        self.0.is_sample
+    }
+    /// The gmina of the seat.
+    async fn seat(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
+        let row = loaders(ctx)?.local_government.load_one(self.0.seat_id).await?;
+        Ok(LocalGovernment(required(row, "seat")?))
+    }
+    /// The primary PKD subclass.
+    async fn primary_industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {
+        let links = loaders(ctx)?.industry_links_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
+        let Some(primary) = links.iter().find(|l| l.is_primary) else { return Ok(None) };
+        Ok(loaders(ctx)?.industry.load_one(primary.industry_id).await?.map(Industry))
+    }
+    /// All PKD subclasses of the cooperative, the primary one included.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn industries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Industry>> {
+        let l = loaders(ctx)?;
+        let links = l.industry_links_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
+        let rows = load_in_order(&l.industry, links.iter().map(|x| x.industry_id)).await?;
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, Industry))
+    }
+    /// The sectors the cooperative's industries belong to.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn sectors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Sector>> {
+        let l = loaders(ctx)?;
+        let ids = l.sector_ids_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(from_vec(load_in_order(&l.sector, ids).await?, Page::new(after, before, first, last)?, Sector))
+    }
+    /// Products and services it offers.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn offerings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Offering>> {
+        let rows = loaders(ctx)?.offerings_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, Offering))
+    }
+    /// Its legal-person founders (local governments, NGOs, church legal persons).
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn founders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Founder>> {
+        let rows = loaders(ctx)?.founders_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, Founder))
+    }
+    /// Procurements it supplied, as lead or consortium member; newest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn procurement_examples(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<ProcurementExample>> {
+        let l = loaders(ctx)?;
+        let links = l.supplies_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
+        let mut rows = load_in_order(&l.procurement_example, links.iter().map(|x| x.procurement_example_id)).await?;
+        rows.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, ProcurementExample))
+    }
+}
+
+/// A product or service a cooperative offers.
+#[derive(Clone)]
+pub struct Offering(pub offering::Model);
+
+#[Object]
+impl Offering {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Offering", self.0.id)
+    }
+    /// Name of the product or service.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Longer description.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+    /// Product or service.
+    async fn kind(&self) -> Result<OfferingKind> {
+        Ok(enum_from_db(&self.0.kind)?)
+    }
+    /// Free-text price information.
+    async fn price_note(&self) -> Option<&str> {
+        self.0.price_note.as_deref()
+    }
+    /// Served within this many kilometres of the cooperative's seat.
+    async fn radius_km(&self) -> Option<f64> {
+        self.0.radius_km
+    }
+    /// The PKD subclass of the offering.
+    async fn industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {
+        let Some(id) = self.0.industry_id else { return Ok(None) };
+        Ok(loaders(ctx)?.industry.load_one(id).await?.map(Industry))
+    }
+    /// The cooperative that offers it.
+    async fn cooperative(&self, ctx: &Context<'_>) -> Result<Cooperative> {
+        let row = loaders(ctx)?.cooperative.load_one(self.0.cooperative_id).await?;
+        Ok(Cooperative(required(row, "cooperative")?))
+    }
+    /// TERYT units served in full (with everything below them), besides `radiusKm`.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn area_served(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<LocalGovernment>> {
+        let l = loaders(ctx)?;
+        let links = l.areas_by_offering.load_one(self.0.id).await?.unwrap_or_default();
+        let rows = load_in_order(&l.local_government, links.iter().map(|x| x.local_government_id)).await?;
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, LocalGovernment))
+    }
+}
+
+/// A legal person that co-founded a cooperative.
+#[derive(Clone)]
+pub struct Founder(pub cooperative_founder::Model);
+
+#[Object]
+impl Founder {
+    /// What kind of legal person it is.
+    async fn kind(&self) -> Result<FounderOrganisationKind> {
+        Ok(enum_from_db(&self.0.kind)?)
+    }
+    /// Its name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// The local government, when the founder is one.
+    async fn local_government(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
+        let Some(id) = self.0.local_government_id else { return Ok(None) };
+        Ok(loaders(ctx)?.local_government.load_one(id).await?.map(LocalGovernment))
+    }
+    /// The cooperative it co-founded.
+    async fn cooperative(&self, ctx: &Context<'_>) -> Result<Cooperative> {
+        let row = loaders(ctx)?.cooperative.load_one(self.0.cooperative_id).await?;
+        Ok(Cooperative(required(row, "cooperative")?))
+    }
+}

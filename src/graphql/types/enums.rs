@@ -1,0 +1,177 @@
+//! Enums of the public schema. Their GraphQL names are also what the database stores.
+
+use async_graphql::Enum;
+
+/// Legal status of a cooperative in the register.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum CooperativeStatus {
+    /// Registered and operating.
+    Active,
+    /// Activity suspended (zawieszona).
+    Suspended,
+    /// In liquidation (w likwidacji).
+    InLiquidation,
+    /// Removed from the register.
+    Dissolved,
+}
+
+/// Who founded a cooperative.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum FounderKind {
+    /// Founded by natural persons (at least five, or three in special cases).
+    NaturalPersons,
+    /// Founded by legal persons (local governments, NGOs, church legal persons).
+    LegalPersons,
+    /// Founded by both natural and legal persons.
+    Mixed,
+}
+
+/// What kind of legal person a founder is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum FounderOrganisationKind {
+    /// A gmina, powiat or voivodeship.
+    LocalGovernment,
+    /// A non-governmental organisation.
+    Ngo,
+    /// A church legal person.
+    ChurchLegalPerson,
+    /// Any other legal person.
+    OtherLegalPerson,
+}
+
+/// Whether an offering is a product or a service.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum OfferingKind {
+    /// A product.
+    Product,
+    /// A service.
+    Service,
+}
+
+/// The kind of a TERYT unit.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum LocalGovernmentKind {
+    /// Voivodeship (województwo).
+    Wojewodztwo,
+    /// Powiat (county).
+    Powiat,
+    /// City with powiat rights (miasto na prawach powiatu): a powiat-level unit.
+    MiastoNaPrawachPowiatu,
+    /// Urban gmina (gmina miejska).
+    GminaMiejska,
+    /// Rural gmina (gmina wiejska).
+    GminaWiejska,
+    /// Urban-rural gmina (gmina miejsko-wiejska).
+    GminaMiejskoWiejska,
+}
+
+/// The tier of a TERYT unit.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum LocalGovernmentLevel {
+    /// Voivodeships: 2-digit codes.
+    Voivodeship,
+    /// Powiaty and cities with powiat rights: 4-digit codes.
+    Powiat,
+    /// Gminy: 7-digit codes.
+    Gmina,
+}
+
+impl LocalGovernmentLevel {
+    pub fn code_length(self) -> usize {
+        match self {
+            LocalGovernmentLevel::Voivodeship => 2,
+            LocalGovernmentLevel::Powiat => 4,
+            LocalGovernmentLevel::Gmina => 7,
+        }
+    }
+}
+
+/// The level of a PKD 2007 node.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum IndustryLevel {
+    /// Section (sekcja), a letter.
+    Section,
+    /// Division (dział), two digits.
+    Division,
+    /// Group (grupa), `NN.N`.
+    Group,
+    /// Class (klasa), `NN.NN`.
+    Class,
+    /// Subclass (podklasa), `NN.NN.X`: what registers record.
+    Subclass,
+}
+
+/// The kind of an institution.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum InstitutionKind {
+    /// Labour office (powiatowy urząd pracy, PUP).
+    LabourOffice,
+    /// Social assistance centre (OPS / MOPS / GOPS).
+    SocialAssistanceCentre,
+    /// Powiat family support centre (PCPR).
+    Pcpr,
+    /// Social integration centre (CIS).
+    Cis,
+    /// Social integration club (KIS).
+    Kis,
+    /// Social economy support centre (OWES).
+    Owes,
+    /// Regional social policy centre (ROPS).
+    Rops,
+    /// Non-governmental organisation.
+    Ngo,
+    /// Any other institution.
+    Other,
+}
+
+/// How a local government bought from a cooperative.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ProcurementProcedure {
+    /// Reserved contract under art. 94 of the Public Procurement Law (PZP).
+    ReservedContractArt94,
+    /// An open procedure with a social clause.
+    SocialClause,
+    /// Below the 130 000 PLN threshold of the PZP.
+    BelowThreshold,
+    /// The light regime for social and other specific services.
+    SocialServicesRegime,
+    /// Commissioning a public task (zlecenie zadania publicznego).
+    PublicTaskCommissioning,
+    /// An in-house award.
+    InHouse,
+    /// Any other procedure.
+    Other,
+}
+
+/// A supplier's part in a procurement.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum SupplierRole {
+    /// The lead contractor.
+    Lead,
+    /// A member of the consortium.
+    ConsortiumMember,
+}
+
+/// Orders for cooperative lists; ties always break by id.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum CooperativeOrderBy {
+    /// By name, A to Z.
+    #[default]
+    Name,
+    /// Most recently registered first.
+    RegistrationDateDesc,
+    /// Largest employers first.
+    EmployeeCountDesc,
+}
+
+/// Orders for procurement example lists; ties always break by id.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum ProcurementOrderBy {
+    /// Newest first.
+    #[default]
+    YearDesc,
+    /// Oldest first.
+    YearAsc,
+    /// Largest value first.
+    ValueDesc,
+}

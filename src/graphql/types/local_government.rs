@@ -1,0 +1,163 @@
+//! TERYT units and the institutions attached to them.
+
+use super::{Cooperative, Founder, GeoPoint, InstitutionKind, LocalGovernmentKind, ProcurementExample};
+use crate::graphql::{
+    connection::{cost, from_vec, Conn, Page},
+    enum_from_db, loaders,
+    node::global_id,
+    required,
+};
+use async_graphql::{Context, Object, Result, ID};
+use entity::{institution, local_government};
+
+/// A local government unit of the TERYT register (2026-01-01): voivodeship, powiat or gmina.
+#[derive(Clone)]
+pub struct LocalGovernment(pub local_government::Model);
+
+#[Object]
+impl LocalGovernment {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("LocalGovernment", self.0.id)
+    }
+    /// TERYT code: 2 digits (voivodeship), 4 (powiat) or 7 (gmina, the last digit its kind).
+    async fn teryt(&self) -> &str {
+        &self.0.teryt
+    }
+    /// Official name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Kind of unit.
+    async fn kind(&self) -> Result<LocalGovernmentKind> {
+        Ok(enum_from_db(&self.0.kind)?)
+    }
+    /// Geometric centre of the unit's area.
+    async fn centroid(&self) -> GeoPoint {
+        GeoPoint { latitude: self.0.latitude, longitude: self.0.longitude }
+    }
+    /// Set when the centroid is not the unit's own (e.g. taken from its powiat).
+    async fn centroid_note(&self) -> Option<&str> {
+        self.0.centroid_note.as_deref()
+    }
+    /// Population (31 Dec 2018, GUS) where known: voivodeships and powiaty.
+    async fn population(&self) -> Option<i64> {
+        self.0.population
+    }
+    /// The unit above: a gmina's powiat, a powiat's voivodeship.
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
+        let Some(id) = self.0.parent_id else { return Ok(None) };
+        Ok(loaders(ctx)?.local_government.load_one(id).await?.map(LocalGovernment))
+    }
+    /// Units directly below, by TERYT code.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn children(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<LocalGovernment>> {
+        let rows = loaders(ctx)?.children_by_local_government.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, LocalGovernment))
+    }
+    /// Cooperatives seated in this unit or any unit below it, by name.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn cooperatives(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Cooperative>> {
+        let rows = loaders(ctx)?.cooperatives_by_teryt_prefix.load_one(self.0.teryt.clone()).await?.unwrap_or_default();
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, Cooperative))
+    }
+    /// Cooperatives this unit co-founded, as founder records.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn cofounded(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Founder>> {
+        let rows = loaders(ctx)?.founders_by_local_government.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, Founder))
+    }
+    /// Purchases this unit made from cooperatives, newest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn procurement_examples(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<ProcurementExample>> {
+        let rows = loaders(ctx)?.procurement_by_buyer.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, ProcurementExample))
+    }
+    /// Institutions attached to this unit, by name.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn institutions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Institution>> {
+        let rows = loaders(ctx)?.institutions_by_local_government.load_one(self.0.id).await?.unwrap_or_default();
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, Institution))
+    }
+}
+
+/// An institution of the social-economy landscape: labour office, social assistance centre, OWES…
+#[derive(Clone)]
+pub struct Institution(pub institution::Model);
+
+#[Object]
+impl Institution {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Institution", self.0.id)
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Kind of institution.
+    async fn kind(&self) -> Result<InstitutionKind> {
+        Ok(enum_from_db(&self.0.kind)?)
+    }
+    /// Postal address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    /// Public telephone number.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    /// Public contact e-mail of the institution.
+    async fn public_email(&self) -> Option<&str> {
+        self.0.public_email.as_deref()
+    }
+    /// Website.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+    /// True for generated sample data.
+    async fn is_sample(&self) -> bool {
+        self.0.is_sample
+    }
+    /// The local government unit it serves.
+    async fn local_government(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
+        let row = loaders(ctx)?.local_government.load_one(self.0.local_government_id).await?;
+        Ok(LocalGovernment(required(row, "local government")?))
+    }
+}
+

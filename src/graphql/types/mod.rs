@@ -1,0 +1,61 @@
+//! GraphQL object types. Each wraps an entity model but publishes only what
+//! the contract says: the tables are an implementation, the schema a contract.
+
+mod cooperative;
+mod enums;
+mod industry;
+mod local_government;
+mod procurement;
+
+pub use cooperative::{Cooperative, Founder, Offering};
+pub use enums::*;
+pub use industry::{Industry, Sector};
+pub use local_government::{Institution, LocalGovernment};
+pub use procurement::{ProcurementExample, ProcurementSupplier};
+
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
+
+/// A point on the map (WGS 84).
+#[derive(SimpleObject, Clone, Copy)]
+pub struct GeoPoint {
+    /// Latitude in degrees north.
+    pub latitude: f64,
+    /// Longitude in degrees east.
+    pub longitude: f64,
+}
+
+/// A postal address.
+#[derive(SimpleObject, Clone)]
+pub struct Address {
+    /// Street and number.
+    pub street: Option<String>,
+    /// Postal code, `NN-NNN`.
+    pub postal_code: Option<String>,
+    /// Town or city.
+    pub city: Option<String>,
+}
+
+/// An exact decimal amount, as a string with two decimal places (`"125000.50"`); never a float.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Decimal(pub i64);
+
+/// An exact decimal amount, as a string with two decimal places (`"125000.50"`); never a float.
+#[Scalar(name = "Decimal")]
+impl ScalarType for Decimal {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        let Value::String(s) = &value else {
+            return Err(InputValueError::expected_type(value));
+        };
+        let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
+        let frac = format!("{frac:0<2}");
+        match (whole.parse::<i64>(), frac.len() == 2, frac.parse::<i64>()) {
+            (Ok(w), true, Ok(f)) if w >= 0 => Ok(Decimal(w * 100 + f)),
+            _ => Err(InputValueError::custom("a decimal like \"1234.50\" (at most two decimal places)")),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        Value::String(format!("{sign}{}.{:02}", self.0.abs() / 100, self.0.abs() % 100))
+    }
+}

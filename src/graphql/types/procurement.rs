@@ -1,0 +1,98 @@
+//! Procurement examples: purchases by local governments from cooperatives.
+
+use super::{Cooperative, Decimal, Industry, LocalGovernment, ProcurementProcedure, SupplierRole};
+use crate::graphql::{
+    connection::{cost, from_vec, Conn, Page},
+    enum_from_db, loaders,
+    node::global_id,
+    required,
+};
+use async_graphql::{Context, Object, Result, ID};
+use entity::{procurement_example, procurement_supplier};
+
+/// A purchase by a local government from one or more social cooperatives, with how it was done and what was learnt.
+#[derive(Clone)]
+pub struct ProcurementExample(pub procurement_example::Model);
+
+#[Object]
+impl ProcurementExample {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("ProcurementExample", self.0.id)
+    }
+    /// What was bought.
+    async fn subject(&self) -> &str {
+        &self.0.subject
+    }
+    /// The procedure used.
+    async fn procedure(&self) -> Result<ProcurementProcedure> {
+        Ok(enum_from_db(&self.0.procedure)?)
+    }
+    /// Contract value in PLN, exact.
+    async fn value_pln(&self) -> Option<Decimal> {
+        self.0.value_grosze.map(Decimal)
+    }
+    /// Year of the contract.
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    /// How it went.
+    async fn outcome(&self) -> Option<&str> {
+        self.0.outcome.as_deref()
+    }
+    /// What other buyers can learn from it.
+    async fn lessons(&self) -> Option<&str> {
+        self.0.lessons.as_deref()
+    }
+    /// Where the example comes from.
+    async fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
+    }
+    /// True for generated sample data.
+    async fn is_sample(&self) -> bool {
+        self.0.is_sample
+    }
+    /// The buying local government.
+    async fn buyer(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
+        let row = loaders(ctx)?.local_government.load_one(self.0.buyer_id).await?;
+        Ok(LocalGovernment(required(row, "buyer")?))
+    }
+    /// The PKD subclass of the subject.
+    async fn industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {
+        let Some(id) = self.0.industry_id else { return Ok(None) };
+        Ok(loaders(ctx)?.industry.load_one(id).await?.map(Industry))
+    }
+    /// The supplying cooperatives, the lead first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn suppliers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<ProcurementSupplier>> {
+        let rows = loaders(ctx)?.suppliers_by_procurement_example.load_one(self.0.id).await?.unwrap_or_default();
+        let mut rows: Vec<_> = rows;
+        // LEAD sorts after CONSORTIUM_MEMBER alphabetically; the lead goes first.
+        rows.sort_by_key(|r| (r.role != "LEAD", r.cooperative_id));
+        Ok(from_vec(rows, Page::new(after, before, first, last)?, ProcurementSupplier))
+    }
+}
+
+/// A cooperative's part in a procurement.
+#[derive(Clone)]
+pub struct ProcurementSupplier(pub procurement_supplier::Model);
+
+#[Object]
+impl ProcurementSupplier {
+    /// Lead contractor or consortium member.
+    async fn role(&self) -> Result<SupplierRole> {
+        Ok(enum_from_db(&self.0.role)?)
+    }
+    /// The cooperative.
+    async fn cooperative(&self, ctx: &Context<'_>) -> Result<Cooperative> {
+        let row = loaders(ctx)?.cooperative.load_one(self.0.cooperative_id).await?;
+        Ok(Cooperative(required(row, "cooperative")?))
+    }
+}

@@ -1,0 +1,274 @@
+//! GraphQL over HTTP, following the GraphQL-over-HTTP specification:
+//! content negotiation between `application/graphql-response+json` and
+//! `application/json`, request errors (bad JSON, parse, validation) answered
+//! without `data` (400 under the new media type, 200 under the legacy one),
+//! mutations refused over GET (405), and only JSON accepted on POST (415):
+//! text/plain and form posts, which browsers send cross-site without a
+//! preflight, never reach the schema.
+
+use crate::graphql::cost::RequestMeta;
+use crate::state::AppState;
+use async_graphql::{
+    parser::{parse_query, types::OperationType},
+    Variables,
+};
+use axum::{
+    body::Bytes,
+    extract::{RawQuery, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::{json, Map, Value};
+use std::{sync::atomic::Ordering, sync::Arc, time::Duration};
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
+const JSON: &str = "application/json; charset=utf-8";
+
+/// Which media type the client accepts.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum MediaType {
+    GraphqlResponse,
+    Json,
+}
+
+impl MediaType {
+    /// The first acceptable of the two in the client's order of preference (`q` values respected).
+    fn negotiate(headers: &HeaderMap) -> MediaType {
+        let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+            return MediaType::Json;
+        };
+        let mut best: Option<(f32, MediaType)> = None;
+        for part in accept.split(',') {
+            let mut it = part.split(';');
+            let ty = it.next().unwrap_or("").trim().to_ascii_lowercase();
+            let q = it
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let mt = match ty.as_str() {
+                "application/graphql-response+json" => MediaType::GraphqlResponse,
+                "application/json" | "application/*" | "*/*" => MediaType::Json,
+                _ => continue,
+            };
+            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
+                best = Some((q, mt));
+            }
+        }
+        best.map_or(MediaType::Json, |(_, m)| m)
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponse => GRAPHQL_RESPONSE,
+            MediaType::Json => JSON,
+        }
+    }
+}
+
+fn json_response(status: StatusCode, media: MediaType, body: &Value) -> Response {
+    let mut resp = (status, body.to_string()).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
+    resp
+}
+
+/// A request that never reached the schema: 400 with an `errors` list and no `data`.
+fn request_error(media: MediaType, status: StatusCode, message: &str) -> Response {
+    json_response(status, media, &json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }] }))
+}
+
+/// The GraphQL parameters, checked for shape before anything runs.
+struct Params {
+    query: String,
+    operation_name: Option<String>,
+    variables: Map<String, Value>,
+    extensions: Map<String, Value>,
+}
+
+fn params_from_json(body: Value) -> Result<Params, String> {
+    let Value::Object(mut o) = body else {
+        return Err("the request body must be a JSON object with a `query` string".into());
+    };
+    let query = match o.remove("query") {
+        Some(Value::String(q)) => q,
+        Some(_) => return Err("`query` must be a string".into()),
+        None => return Err("the request has no `query`: send {\"query\": \"{ __typename }\"}".into()),
+    };
+    let operation_name = match o.remove("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s),
+        Some(_) => return Err("`operationName` must be a string or null".into()),
+    };
+    let map = |name: &str, v: Option<Value>| match v {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(m)) => Ok(m),
+        Some(_) => Err(format!("`{name}` must be an object or null")),
+    };
+    Ok(Params {
+        query,
+        operation_name,
+        variables: map("variables", o.remove("variables"))?,
+        extensions: map("extensions", o.remove("extensions"))?,
+    })
+}
+
+fn params_from_query_string(raw: &str) -> Result<Params, String> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw).map_err(|e| format!("the query string cannot be decoded: {e}"))?;
+    let mut o = Map::new();
+    for (k, v) in pairs {
+        let value = match k.as_str() {
+            "variables" | "extensions" => {
+                serde_json::from_str(&v).map_err(|_| format!("`{k}` must be URL-encoded JSON"))?
+            }
+            _ => Value::String(v),
+        };
+        o.insert(k, value);
+    }
+    params_from_json(Value::Object(o))
+}
+
+fn is_mutation(p: &Params) -> bool {
+    let Ok(doc) = parse_query(&p.query) else { return false };
+    doc.operations.iter().any(|(name, op)| {
+        let selected = match (&p.operation_name, name) {
+            (Some(want), Some(n)) => want == n.as_str(),
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        selected && op.node.ty != OperationType::Query
+    })
+}
+
+/// Errors without a code come from the library's own checks on the client's input.
+fn ensure_codes(errors: &mut Value) {
+    if let Value::Array(list) = errors {
+        for e in list {
+            let ext = e.as_object_mut().map(|o| o.entry("extensions").or_insert_with(|| json!({})));
+            if let Some(Value::Object(ext)) = ext {
+                ext.entry("code").or_insert_with(|| json!("BAD_USER_INPUT"));
+            }
+        }
+    }
+}
+
+async fn execute(state: &AppState, media: MediaType, p: Params) -> Response {
+    let meta = Arc::new(RequestMeta::default());
+    let mut req = async_graphql::Request::new(p.query)
+        .variables(Variables::from_json(Value::Object(p.variables)))
+        .data(meta.clone());
+    if let Some(op) = p.operation_name {
+        req = req.operation_name(op);
+    }
+    req.extensions = async_graphql::Extensions(
+        p.extensions.into_iter().filter_map(|(k, v)| Some((k, async_graphql::Value::from_json(v).ok()?))).collect(),
+    );
+    let timeout = Duration::from_millis(state.request_timeout_ms);
+    let Ok(resp) = tokio::time::timeout(timeout, state.schema.execute(req)).await else {
+        tracing::warn!(?timeout, "request timed out");
+        let body = json!({ "errors": [{
+            "message": format!("the request took longer than {} ms and was stopped: ask for fewer items", timeout.as_millis()),
+            "extensions": { "code": "INTERNAL" }
+        }] });
+        return json_response(StatusCode::SERVICE_UNAVAILABLE, media, &body);
+    };
+    let executed = meta.executed.load(Ordering::Relaxed);
+    let mut body = serde_json::to_value(&resp).unwrap_or_else(|_| json!({ "errors": [{ "message": "internal error" }] }));
+    if let Some(errors) = body.get_mut("errors") {
+        ensure_codes(errors);
+    }
+    if !executed {
+        // A request error: the document never ran, so there is no `data` at all.
+        if let Some(o) = body.as_object_mut() {
+            o.remove("data");
+        }
+        let status = if media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+        return json_response(status, media, &body);
+    }
+    json_response(StatusCode::OK, media, &body)
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.split(',').next().is_some_and(|first| first.trim().starts_with("text/html")))
+}
+
+pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+    let raw = raw.unwrap_or_default();
+    if raw.is_empty() && wants_html(&headers) {
+        return super::graphiql_page().into_response();
+    }
+    let media = MediaType::negotiate(&headers);
+    let p = match params_from_query_string(&raw) {
+        Ok(p) => p,
+        Err(m) => return request_error(media, StatusCode::BAD_REQUEST, &m),
+    };
+    if is_mutation(&p) {
+        let mut resp = request_error(media, StatusCode::METHOD_NOT_ALLOWED, "mutations are only accepted over POST");
+        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return resp;
+    }
+    execute(&state, media, p).await
+}
+
+pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let media = MediaType::negotiate(&headers);
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence != "application/json" {
+        return request_error(
+            media,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the request as `Content-Type: application/json` with a JSON body",
+        );
+    }
+    let value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return request_error(media, StatusCode::BAD_REQUEST, &format!("the body is not valid JSON: {e}")),
+    };
+    match params_from_json(value) {
+        Ok(p) => execute(&state, media, p).await,
+        Err(m) => request_error(media, StatusCode::BAD_REQUEST, &m),
+    }
+}
+
+pub async fn method_not_allowed() -> Response {
+    let mut resp = (StatusCode::METHOD_NOT_ALLOWED, "use GET or POST").into_response();
+    resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap_or(HeaderValue::from_static("*/*")));
+        h
+    }
+
+    #[test]
+    fn negotiation_follows_preference_and_q_values() {
+        assert_eq!(MediaType::negotiate(&HeaderMap::new()), MediaType::Json);
+        assert_eq!(MediaType::negotiate(&accept("*/*")), MediaType::Json);
+        assert_eq!(MediaType::negotiate(&accept("application/graphql-response+json")), MediaType::GraphqlResponse);
+        assert_eq!(
+            MediaType::negotiate(&accept("application/json;q=0.9, application/graphql-response+json")),
+            MediaType::GraphqlResponse
+        );
+        assert_eq!(
+            MediaType::negotiate(&accept("application/json, application/graphql-response+json;q=0.5")),
+            MediaType::Json
+        );
+    }
+
+    #[test]
+    fn parameters_of_the_wrong_type_are_refused() {
+        assert!(params_from_json(json!({"query": 1})).is_err());
+        assert!(params_from_json(json!({"query": "{a}", "variables": "x"})).is_err());
+        assert!(params_from_json(json!({"query": "{a}", "operationName": false})).is_err());
+        assert!(params_from_json(json!({"query": "{a}", "variables": null, "extensions": null})).is_ok());
+    }
+}

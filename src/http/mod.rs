@@ -1,0 +1,53 @@
+//! axum routes: `/graphql` (GET, POST; GraphiQL for browsers), `/` (GraphiQL),
+//! `/health`, `/ready`, `/metrics`.
+
+mod graphql;
+
+use crate::state::AppState;
+use axum::{
+    extract::State,
+    http::{header, StatusCode},
+    response::{Html, IntoResponse},
+    routing::get,
+    Router,
+};
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(graphiql))
+        .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql).fallback(graphql::method_not_allowed))
+        .route("/health", get(|| async { "ok" }))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics))
+        .with_state(state)
+}
+
+pub fn graphiql_page() -> Html<String> {
+    Html(async_graphql::http::GraphiQLSource::build().endpoint("/graphql").title("coophub GraphiQL").finish())
+}
+
+async fn graphiql() -> impl IntoResponse {
+    graphiql_page()
+}
+
+/// Ready when the database answers.
+async fn ready(State(s): State<AppState>) -> impl IntoResponse {
+    match s.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database not reachable")
+        }
+    }
+}
+
+/// Prometheus text format.
+async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
+    let body = format!(
+        "# HELP coophub_sql_statements_total SQL statements sent to the database.\n\
+         # TYPE coophub_sql_statements_total counter\n\
+         coophub_sql_statements_total {}\n",
+        s.statements.get()
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+}

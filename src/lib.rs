@@ -1,0 +1,16 @@
+//! coophub: the open GraphQL hub of the Polish social-cooperative sector.
+//!
+//! Layers: `db` (sea-orm queries, no GraphQL) ← `graphql` (schema, types,
+//! loaders) ← `http` (axum routes); `app` wires them at start-up; `config`,
+//! `error`, `state` are infrastructure shared by all.
+
+pub mod app;
+pub mod bench;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod ids;
+pub mod state;

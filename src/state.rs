@@ -1,0 +1,15 @@
+//! Shared state of a running server.
+
+use crate::db::StatementCounter;
+use crate::graphql::CoopSchema;
+use sea_orm::DatabaseConnection;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: CoopSchema,
+    pub db: DatabaseConnection,
+    pub statements: StatementCounter,
+    pub request_timeout_ms: u64,
+    /// Shared Redis connection when `REDIS_URL` is set; checked at start-up.
+    pub redis: Option<redis::aio::ConnectionManager>,
+}
