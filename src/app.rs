@@ -11,7 +11,12 @@ use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
 
 impl Config {
     pub fn limits(&self) -> Limits {
-        Limits { max_cost: self.max_cost, max_depth: self.max_depth, max_aliases: self.max_aliases }
+        Limits {
+            max_cost: self.max_cost,
+            max_depth: self.max_depth,
+            max_aliases: self.max_aliases,
+            loader_delay: std::time::Duration::from_millis(self.loader_delay_ms),
+        }
     }
 }
 
@@ -34,7 +39,9 @@ pub async fn load_initial_data(config: &Config, conn: &DatabaseConnection) -> Re
     }
     let seed = config.seed_sample.unwrap_or(config.is_sqlite());
     if seed && cooperative::Entity::find().count(conn).await? == 0 {
-        tracing::info!("no cooperatives yet: generating 1,500 sample cooperatives (marked isSample)");
+        tracing::info!(
+            "no cooperatives yet: generating 1,500 sample cooperatives (marked isSample)"
+        );
         let r = sample::seed(conn, 1500, 2026).await?;
         tracing::info!(?r, "sample data generated");
     }
@@ -44,11 +51,17 @@ pub async fn load_initial_data(config: &Config, conn: &DatabaseConnection) -> Re
 /// Connects to Redis and checks it answers, so a wrong `REDIS_URL` fails at start-up, not later.
 pub async fn connect_redis(url: &str) -> Result<redis::aio::ConnectionManager> {
     let client = redis::Client::open(url).context("REDIS_URL is not a valid Redis URL")?;
-    let mut conn = tokio::time::timeout(std::time::Duration::from_secs(5), redis::aio::ConnectionManager::new(client))
+    let mut conn = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        redis::aio::ConnectionManager::new(client),
+    )
+    .await
+    .context("Redis did not answer within 5 s (check REDIS_URL)")?
+    .context("cannot connect to Redis (check REDIS_URL)")?;
+    let pong: String = redis::cmd("PING")
+        .query_async(&mut conn)
         .await
-        .context("Redis did not answer within 5 s (check REDIS_URL)")?
-        .context("cannot connect to Redis (check REDIS_URL)")?;
-    let pong: String = redis::cmd("PING").query_async(&mut conn).await.context("Redis did not answer PING")?;
+        .context("Redis did not answer PING")?;
     anyhow::ensure!(pong == "PONG", "Redis answered PING with {pong}");
     Ok(conn)
 }
@@ -77,7 +90,9 @@ pub async fn serve(config: &Config) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {} (set COOPHUB_BIND)", config.bind))?;
     let addr = listener.local_addr()?;
-    println!("coophub is ready: GraphiQL at http://{addr}/ , GraphQL endpoint http://{addr}/graphql");
+    println!(
+        "coophub is ready: GraphiQL at http://{addr}/ , GraphQL endpoint http://{addr}/graphql"
+    );
     axum::serve(listener, crate::http::router(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -28,7 +28,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             let (db, _) = app::open_database(&config).await?;
             if entity_count(&db).await? == 0 {
                 let r = reference::import(&db, &config.data_dir).await?;
-                println!("imported reference data first ({} units)", r.local_governments);
+                println!(
+                    "imported reference data first ({} units)",
+                    r.local_governments
+                );
             }
             let started = std::time::Instant::now();
             let r = sample::seed(&db, args.cooperatives, args.seed).await?;

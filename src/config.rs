@@ -21,6 +21,12 @@ impl fmt::Debug for Secret {
     }
 }
 
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
 impl FromStr for Secret {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -41,19 +47,34 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct Config {
     /// Database: `sqlite://FILE?mode=rwc` (embedded, the default) or `postgres://user@host/db`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://coophub.sqlite?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://coophub.sqlite?mode=rwc",
+        global = true
+    )]
     pub database_url: Secret,
     /// Redis for the shared cache and pub/sub (`redis://127.0.0.1:6379`); in-process when unset.
     #[arg(long, env = "REDIS_URL", global = true)]
     pub redis_url: Option<Secret>,
     /// Address the HTTP server listens on.
-    #[arg(long, env = "COOPHUB_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "COOPHUB_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: SocketAddr,
     /// Folder with the shipped reference data (TERYT, PKD, sectors).
     #[arg(long, env = "COOPHUB_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
     /// Largest query cost accepted (connections weigh by `first`/`last`).
-    #[arg(long, env = "COOPHUB_MAX_COST", default_value_t = 25_000, global = true)]
+    #[arg(
+        long,
+        env = "COOPHUB_MAX_COST",
+        default_value_t = 25_000,
+        global = true
+    )]
     pub max_cost: usize,
     /// Deepest selection nesting accepted.
     #[arg(long, env = "COOPHUB_MAX_DEPTH", default_value_t = 15, global = true)]
@@ -62,8 +83,21 @@ pub struct Config {
     #[arg(long, env = "COOPHUB_MAX_ALIASES", default_value_t = 30, global = true)]
     pub max_aliases: usize,
     /// Time limit for one GraphQL request, in milliseconds.
-    #[arg(long, env = "COOPHUB_REQUEST_TIMEOUT_MS", default_value_t = 10_000, global = true)]
+    #[arg(
+        long,
+        env = "COOPHUB_REQUEST_TIMEOUT_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
     pub request_timeout_ms: u64,
+    /// How long a DataLoader waits for more keys before it sends its batch, in milliseconds.
+    #[arg(
+        long,
+        env = "COOPHUB_LOADER_DELAY_MS",
+        default_value_t = 1,
+        global = true
+    )]
+    pub loader_delay_ms: u64,
     /// Database pool size; SQLite serialises writers, so a few connections suffice there.
     #[arg(long, env = "COOPHUB_DB_POOL", default_value_t = 10, global = true)]
     pub db_pool: u32,

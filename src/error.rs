@@ -15,12 +15,17 @@ pub enum AppError {
     /// The thing asked for does not exist (or is not visible to the viewer).
     NotFound(String),
     /// An argument is wrong; `field` names it and `message` says how to fix it.
-    InvalidInput { field: String, message: String },
+    InvalidInput {
+        field: String,
+        message: String,
+    },
     /// A concurrent change or a uniqueness rule prevents the write.
     Conflict(String),
     Unauthenticated,
     Forbidden,
-    RateLimited { retry_after_secs: u64 },
+    RateLimited {
+        retry_after_secs: u64,
+    },
     /// The database failed; the cause is logged, never returned.
     Db(Arc<sea_orm::DbErr>),
     /// Anything else unexpected; the cause is logged, never returned.
@@ -29,7 +34,10 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::InvalidInput { field: field.to_owned(), message: message.into() }
+        AppError::InvalidInput {
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 
     /// The stable code clients switch on.
@@ -51,7 +59,9 @@ impl AppError {
             AppError::NotFound(what) => format!("{what} not found"),
             AppError::InvalidInput { field, message } => format!("{field}: {message}"),
             AppError::Conflict(message) => message.clone(),
-            AppError::Unauthenticated => "sign in first: send `Authorization: Bearer <token>`".into(),
+            AppError::Unauthenticated => {
+                "sign in first: send `Authorization: Bearer <token>`".into()
+            }
             AppError::Forbidden => "you are not allowed to do this".into(),
             AppError::RateLimited { retry_after_secs } => {
                 format!("too many requests: try again in {retry_after_secs} s")
@@ -94,7 +104,9 @@ mod tests {
 
     #[test]
     fn database_errors_are_hidden_behind_a_code() {
-        let e = AppError::from(sea_orm::DbErr::Custom("relation \"secret_table\" does not exist".into()));
+        let e = AppError::from(sea_orm::DbErr::Custom(
+            "relation \"secret_table\" does not exist".into(),
+        ));
         let gql: async_graphql::Error = e.into();
         assert_eq!(gql.message, "internal error");
         let ext = serde_json::to_value(&gql.extensions).unwrap_or_default();

@@ -28,11 +28,17 @@ pub fn parse_nip(raw: &str) -> Result<String, AppError> {
     let raw = raw.trim().strip_prefix("PL").unwrap_or(raw.trim());
     let ds = digits("nip", raw, &['-', ' '])?;
     if ds.len() != 10 {
-        return Err(AppError::invalid("nip", format!("a NIP has 10 digits, this one has {}", ds.len())));
+        return Err(AppError::invalid(
+            "nip",
+            format!("a NIP has 10 digits, this one has {}", ds.len()),
+        ));
     }
     let check = weighted(&ds, &[6, 5, 7, 2, 3, 4, 5, 6, 7]) % 11;
     if check == 10 || check != ds[9] {
-        return Err(AppError::invalid("nip", "the checksum digit is wrong: check for a typo"));
+        return Err(AppError::invalid(
+            "nip",
+            "the checksum digit is wrong: check for a typo",
+        ));
     }
     Ok(to_string(&ds))
 }
@@ -43,11 +49,19 @@ pub fn parse_regon(raw: &str) -> Result<String, AppError> {
     let weights: &[u32] = match ds.len() {
         9 => &[8, 9, 2, 3, 4, 5, 6, 7],
         14 => &[2, 4, 8, 5, 0, 9, 7, 3, 6, 1, 2, 4, 8],
-        n => return Err(AppError::invalid("regon", format!("a REGON has 9 or 14 digits, this one has {n}"))),
+        n => {
+            return Err(AppError::invalid(
+                "regon",
+                format!("a REGON has 9 or 14 digits, this one has {n}"),
+            ))
+        }
     };
     let check = weighted(&ds, weights) % 11 % 10;
     if check != ds[ds.len() - 1] {
-        return Err(AppError::invalid("regon", "the checksum digit is wrong: check for a typo"));
+        return Err(AppError::invalid(
+            "regon",
+            "the checksum digit is wrong: check for a typo",
+        ));
     }
     Ok(to_string(&ds))
 }
@@ -56,7 +70,10 @@ pub fn parse_regon(raw: &str) -> Result<String, AppError> {
 pub fn parse_krs(raw: &str) -> Result<String, AppError> {
     let ds = digits("krs", raw, &[' '])?;
     if ds.is_empty() || ds.len() > 10 {
-        return Err(AppError::invalid("krs", format!("a KRS number has 10 digits, this one has {}", ds.len())));
+        return Err(AppError::invalid(
+            "krs",
+            format!("a KRS number has 10 digits, this one has {}", ds.len()),
+        ));
     }
     if ds.iter().all(|d| *d == 0) {
         return Err(AppError::invalid("krs", "a KRS number cannot be all zeros"));
@@ -82,8 +99,14 @@ mod tests {
     #[test]
     fn nip_accepts_dashes_and_country_prefix() {
         // 526-000-12-46 is the NIP of the Polish Ministry of Finance, published in the register.
-        assert_eq!(parse_nip("526-000-12-46").ok().as_deref(), Some("5260001246"));
-        assert_eq!(parse_nip("PL5260001246").ok().as_deref(), Some("5260001246"));
+        assert_eq!(
+            parse_nip("526-000-12-46").ok().as_deref(),
+            Some("5260001246")
+        );
+        assert_eq!(
+            parse_nip("PL5260001246").ok().as_deref(),
+            Some("5260001246")
+        );
     }
 
     #[test]
@@ -98,7 +121,10 @@ mod tests {
         // 000331501: REGON of GUS itself; 12345678512347 is the textbook 14-digit example.
         assert_eq!(parse_regon("000331501").ok().as_deref(), Some("000331501"));
         assert!(parse_regon("000331502").is_err());
-        assert_eq!(parse_regon("12345678512347").ok().as_deref(), Some("12345678512347"));
+        assert_eq!(
+            parse_regon("12345678512347").ok().as_deref(),
+            Some("12345678512347")
+        );
         assert!(parse_regon("12345678512348").is_err());
         assert!(parse_regon("1234567").is_err());
     }

@@ -22,7 +22,11 @@ impl MigratorTrait for Migrator {
 
 /// A foreign key from `from.col` to `to.id`; rows are never deleted in cascade
 /// silently: a referenced row must be unlinked first.
-pub(crate) fn fk(from: impl IntoIden, col: impl IntoIden, to: impl IntoIden) -> ForeignKeyCreateStatement {
+pub(crate) fn fk(
+    from: impl IntoIden,
+    col: impl IntoIden,
+    to: impl IntoIden,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(from, col)
         .to(to, Alias::new("id"))
@@ -33,9 +37,20 @@ pub(crate) fn fk(from: impl IntoIden, col: impl IntoIden, to: impl IntoIden) -> 
 /// A plain index named after its table and columns.
 pub(crate) fn index(table: &str, cols: &[&str]) -> IndexCreateStatement {
     let mut idx = Index::create();
-    idx.name(format!("idx_{table}_{}", cols.join("_"))).table(Alias::new(table));
+    idx.name(format!("idx_{table}_{}", cols.join("_")))
+        .table(Alias::new(table));
     for c in cols {
         idx.col(Alias::new(*c));
     }
     idx.to_owned()
+}
+
+/// Text compared byte by byte on PostgreSQL too (`COLLATE "C"`), as SQLite does:
+/// orderings and prefix matches are then identical on both databases, and
+/// `LIKE 'prefix%'` can use a plain b-tree index.
+pub(crate) fn bytewise(mut col: ColumnDef, postgres: bool) -> ColumnDef {
+    if postgres {
+        col.extra("COLLATE \"C\"");
+    }
+    col
 }

@@ -1,6 +1,6 @@
 //! Reference data: TERYT units, the PKD tree and the sectors mapped onto it.
 
-use crate::{fk, index};
+use crate::{bytewise, fk, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -50,34 +50,44 @@ enum SectorIndustry {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let pg = m.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres;
         m.create_table(
             Table::create()
                 .table(LocalGovernment::Table)
                 .col(pk_auto(LocalGovernment::Id))
-                .col(string_len_uniq(LocalGovernment::Teryt, 7))
-                .col(string(LocalGovernment::Name))
+                .col(bytewise(string_len_uniq(LocalGovernment::Teryt, 7), pg))
+                .col(bytewise(string(LocalGovernment::Name), pg))
                 .col(string_len(LocalGovernment::Kind, 32))
                 .col(integer_null(LocalGovernment::ParentId))
                 .col(double(LocalGovernment::Latitude))
                 .col(double(LocalGovernment::Longitude))
                 .col(string_null(LocalGovernment::CentroidNote))
                 .col(big_integer_null(LocalGovernment::Population))
-                .foreign_key(&mut fk(LocalGovernment::Table, LocalGovernment::ParentId, LocalGovernment::Table))
+                .foreign_key(&mut fk(
+                    LocalGovernment::Table,
+                    LocalGovernment::ParentId,
+                    LocalGovernment::Table,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("local_government", &["parent_id"])).await?;
+        m.create_index(index("local_government", &["parent_id"]))
+            .await?;
 
         m.create_table(
             Table::create()
                 .table(Industry::Table)
                 .col(pk_auto(Industry::Id))
-                .col(string_len_uniq(Industry::Code, 8))
+                .col(bytewise(string_len_uniq(Industry::Code, 8), pg))
                 .col(string_len(Industry::Level, 16))
                 .col(text(Industry::Name))
                 .col(integer_null(Industry::ParentId))
-                .col(string_len_uniq(Industry::Path, 40))
-                .foreign_key(&mut fk(Industry::Table, Industry::ParentId, Industry::Table))
+                .col(bytewise(string_len_uniq(Industry::Path, 40), pg))
+                .foreign_key(&mut fk(
+                    Industry::Table,
+                    Industry::ParentId,
+                    Industry::Table,
+                ))
                 .to_owned(),
         )
         .await?;
@@ -99,9 +109,21 @@ impl MigrationTrait for Migration {
                 .table(SectorIndustry::Table)
                 .col(integer(SectorIndustry::SectorId))
                 .col(integer(SectorIndustry::IndustryId))
-                .primary_key(Index::create().col(SectorIndustry::SectorId).col(SectorIndustry::IndustryId))
-                .foreign_key(&mut fk(SectorIndustry::Table, SectorIndustry::SectorId, Sector::Table))
-                .foreign_key(&mut fk(SectorIndustry::Table, SectorIndustry::IndustryId, Industry::Table))
+                .primary_key(
+                    Index::create()
+                        .col(SectorIndustry::SectorId)
+                        .col(SectorIndustry::IndustryId),
+                )
+                .foreign_key(&mut fk(
+                    SectorIndustry::Table,
+                    SectorIndustry::SectorId,
+                    Sector::Table,
+                ))
+                .foreign_key(&mut fk(
+                    SectorIndustry::Table,
+                    SectorIndustry::IndustryId,
+                    Industry::Table,
+                ))
                 .to_owned(),
         )
         .await
@@ -109,7 +131,8 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in ["sector_industry", "sector", "industry", "local_government"] {
-            m.drop_table(Table::drop().table(Alias::new(t)).to_owned()).await?;
+            m.drop_table(Table::drop().table(Alias::new(t)).to_owned())
+                .await?;
         }
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! Cooperatives, their industries, offerings with areas served, founders, and
 //! the institutions around them.
 
-use crate::{fk, index};
+use crate::{bytewise, fk, index};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -99,11 +99,12 @@ enum Industry {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let pg = m.get_database_backend() == sea_orm_migration::sea_orm::DatabaseBackend::Postgres;
         m.create_table(
             Table::create()
                 .table(Cooperative::Table)
                 .col(pk_auto(Cooperative::Id))
-                .col(string(Cooperative::Name))
+                .col(bytewise(string(Cooperative::Name), pg))
                 .col(string_len_null(Cooperative::Krs, 10).unique_key())
                 .col(string_len_null(Cooperative::Nip, 10).unique_key())
                 .col(string_len_null(Cooperative::Regon, 14).unique_key())
@@ -114,7 +115,7 @@ impl MigrationTrait for Migration {
                 .col(string_len_null(Cooperative::PostalCode, 6))
                 .col(string_null(Cooperative::City))
                 .col(integer(Cooperative::SeatId))
-                .col(string_len(Cooperative::SeatTeryt, 7))
+                .col(bytewise(string_len(Cooperative::SeatTeryt, 7), pg))
                 .col(double_null(Cooperative::Latitude))
                 .col(double_null(Cooperative::Longitude))
                 .col(string_len_null(Cooperative::Phone, 32))
@@ -124,11 +125,20 @@ impl MigrationTrait for Migration {
                 .col(integer_null(Cooperative::MemberCount))
                 .col(integer_null(Cooperative::EmployeeCount))
                 .col(boolean(Cooperative::IsSample))
-                .foreign_key(&mut fk(Cooperative::Table, Cooperative::SeatId, LocalGovernment::Table))
+                .foreign_key(&mut fk(
+                    Cooperative::Table,
+                    Cooperative::SeatId,
+                    LocalGovernment::Table,
+                ))
                 .to_owned(),
         )
         .await?;
-        for cols in [&["seat_teryt", "id"][..], &["seat_id"], &["status"], &["name", "id"]] {
+        for cols in [
+            &["seat_teryt", "id"][..],
+            &["seat_id"],
+            &["status"],
+            &["name", "id"],
+        ] {
             m.create_index(index("cooperative", cols)).await?;
         }
 
@@ -143,12 +153,24 @@ impl MigrationTrait for Migration {
                         .col(CooperativeIndustry::CooperativeId)
                         .col(CooperativeIndustry::IndustryId),
                 )
-                .foreign_key(&mut fk(CooperativeIndustry::Table, CooperativeIndustry::CooperativeId, Cooperative::Table))
-                .foreign_key(&mut fk(CooperativeIndustry::Table, CooperativeIndustry::IndustryId, Industry::Table))
+                .foreign_key(&mut fk(
+                    CooperativeIndustry::Table,
+                    CooperativeIndustry::CooperativeId,
+                    Cooperative::Table,
+                ))
+                .foreign_key(&mut fk(
+                    CooperativeIndustry::Table,
+                    CooperativeIndustry::IndustryId,
+                    Industry::Table,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("cooperative_industry", &["industry_id", "cooperative_id"])).await?;
+        m.create_index(index(
+            "cooperative_industry",
+            &["industry_id", "cooperative_id"],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -161,31 +183,53 @@ impl MigrationTrait for Migration {
                 .col(integer_null(Offering::IndustryId))
                 .col(double_null(Offering::RadiusKm))
                 .col(string_null(Offering::PriceNote))
-                .foreign_key(&mut fk(Offering::Table, Offering::CooperativeId, Cooperative::Table))
-                .foreign_key(&mut fk(Offering::Table, Offering::IndustryId, Industry::Table))
+                .foreign_key(&mut fk(
+                    Offering::Table,
+                    Offering::CooperativeId,
+                    Cooperative::Table,
+                ))
+                .foreign_key(&mut fk(
+                    Offering::Table,
+                    Offering::IndustryId,
+                    Industry::Table,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("offering", &["cooperative_id", "id"])).await?;
+        m.create_index(index("offering", &["cooperative_id", "id"]))
+            .await?;
 
         m.create_table(
             Table::create()
                 .table(OfferingArea::Table)
                 .col(integer(OfferingArea::OfferingId))
                 .col(integer(OfferingArea::LocalGovernmentId))
-                .primary_key(Index::create().col(OfferingArea::OfferingId).col(OfferingArea::LocalGovernmentId))
-                .foreign_key(&mut fk(OfferingArea::Table, OfferingArea::OfferingId, Offering::Table))
-                .foreign_key(&mut fk(OfferingArea::Table, OfferingArea::LocalGovernmentId, LocalGovernment::Table))
+                .primary_key(
+                    Index::create()
+                        .col(OfferingArea::OfferingId)
+                        .col(OfferingArea::LocalGovernmentId),
+                )
+                .foreign_key(&mut fk(
+                    OfferingArea::Table,
+                    OfferingArea::OfferingId,
+                    Offering::Table,
+                ))
+                .foreign_key(&mut fk(
+                    OfferingArea::Table,
+                    OfferingArea::LocalGovernmentId,
+                    LocalGovernment::Table,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("offering_area", &["local_government_id"])).await?;
+        m.create_index(index("offering_area", &["local_government_id"]))
+            .await?;
 
         m.create_table(
             Table::create()
                 .table(Institution::Table)
                 .col(pk_auto(Institution::Id))
-                .col(string(Institution::Name))
+                .col(bytewise(string(Institution::Name), pg))
                 .col(string_len(Institution::Kind, 32))
                 .col(integer(Institution::LocalGovernmentId))
                 .col(string_null(Institution::Address))
@@ -193,11 +237,16 @@ impl MigrationTrait for Migration {
                 .col(string_null(Institution::PublicEmail))
                 .col(string_null(Institution::Website))
                 .col(boolean(Institution::IsSample))
-                .foreign_key(&mut fk(Institution::Table, Institution::LocalGovernmentId, LocalGovernment::Table))
+                .foreign_key(&mut fk(
+                    Institution::Table,
+                    Institution::LocalGovernmentId,
+                    LocalGovernment::Table,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("institution", &["local_government_id", "id"])).await?;
+        m.create_index(index("institution", &["local_government_id", "id"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -207,7 +256,11 @@ impl MigrationTrait for Migration {
                 .col(string_len(CooperativeFounder::Kind, 32))
                 .col(integer_null(CooperativeFounder::LocalGovernmentId))
                 .col(string(CooperativeFounder::Name))
-                .foreign_key(&mut fk(CooperativeFounder::Table, CooperativeFounder::CooperativeId, Cooperative::Table))
+                .foreign_key(&mut fk(
+                    CooperativeFounder::Table,
+                    CooperativeFounder::CooperativeId,
+                    Cooperative::Table,
+                ))
                 .foreign_key(&mut fk(
                     CooperativeFounder::Table,
                     CooperativeFounder::LocalGovernmentId,
@@ -216,13 +269,23 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("cooperative_founder", &["cooperative_id"])).await?;
-        m.create_index(index("cooperative_founder", &["local_government_id"])).await
+        m.create_index(index("cooperative_founder", &["cooperative_id"]))
+            .await?;
+        m.create_index(index("cooperative_founder", &["local_government_id"]))
+            .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in ["cooperative_founder", "institution", "offering_area", "offering", "cooperative_industry", "cooperative"] {
-            m.drop_table(Table::drop().table(Alias::new(t)).to_owned()).await?;
+        for t in [
+            "cooperative_founder",
+            "institution",
+            "offering_area",
+            "offering",
+            "cooperative_industry",
+            "cooperative",
+        ] {
+            m.drop_table(Table::drop().table(Alias::new(t)).to_owned())
+                .await?;
         }
         Ok(())
     }

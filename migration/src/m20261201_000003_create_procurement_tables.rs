@@ -62,13 +62,23 @@ impl MigrationTrait for Migration {
                 .col(text_null(ProcurementExample::Lessons))
                 .col(text_null(ProcurementExample::Source))
                 .col(boolean(ProcurementExample::IsSample))
-                .foreign_key(&mut fk(ProcurementExample::Table, ProcurementExample::BuyerId, LocalGovernment::Table))
-                .foreign_key(&mut fk(ProcurementExample::Table, ProcurementExample::IndustryId, Industry::Table))
+                .foreign_key(&mut fk(
+                    ProcurementExample::Table,
+                    ProcurementExample::BuyerId,
+                    LocalGovernment::Table,
+                ))
+                .foreign_key(&mut fk(
+                    ProcurementExample::Table,
+                    ProcurementExample::IndustryId,
+                    Industry::Table,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("procurement_example", &["buyer_id", "id"])).await?;
-        m.create_index(index("procurement_example", &["year", "id"])).await?;
+        m.create_index(index("procurement_example", &["buyer_id", "id"]))
+            .await?;
+        m.create_index(index("procurement_example", &["year", "id"]))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -86,16 +96,22 @@ impl MigrationTrait for Migration {
                     ProcurementSupplier::ProcurementExampleId,
                     ProcurementExample::Table,
                 ))
-                .foreign_key(&mut fk(ProcurementSupplier::Table, ProcurementSupplier::CooperativeId, Cooperative::Table))
+                .foreign_key(&mut fk(
+                    ProcurementSupplier::Table,
+                    ProcurementSupplier::CooperativeId,
+                    Cooperative::Table,
+                ))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("procurement_supplier", &["cooperative_id"])).await
+        m.create_index(index("procurement_supplier", &["cooperative_id"]))
+            .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for t in ["procurement_supplier", "procurement_example"] {
-            m.drop_table(Table::drop().table(Alias::new(t)).to_owned()).await?;
+            m.drop_table(Table::drop().table(Alias::new(t)).to_owned())
+                .await?;
         }
         Ok(())
     }

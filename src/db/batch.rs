@@ -5,10 +5,11 @@
 use super::filter::sector_cooperatives_sql;
 use crate::error::{AppError, AppResult};
 use entity::{cooperative, cooperative_industry, industry};
-use sea_orm::{sea_query::ExprTrait, 
+use sea_orm::{
+    sea_query::ExprTrait,
     sea_query::{Expr, Query},
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, ModelTrait, QueryFilter, QueryOrder,
-    Statement, Value,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, ModelTrait,
+    QueryFilter, QueryOrder, Statement, Value,
 };
 use std::{collections::HashMap, str::FromStr};
 
@@ -25,10 +26,19 @@ fn column<E: EntityTrait>(name: &str) -> AppResult<E::Column> {
 }
 
 /// Rows of `E` whose `id` is among `keys`.
-pub async fn by_ids<E: EntityTrait>(db: &DatabaseConnection, keys: &[i32]) -> AppResult<HashMap<i32, E::Model>> {
+pub async fn by_ids<E: EntityTrait>(
+    db: &DatabaseConnection,
+    keys: &[i32],
+) -> AppResult<HashMap<i32, E::Model>> {
     let id = column::<E>("id")?;
-    let rows = E::find().filter(id.is_in(keys.iter().copied())).all(db).await?;
-    Ok(rows.into_iter().filter_map(|m| int(m.get(id)).map(|k| (k, m))).collect())
+    let rows = E::find()
+        .filter(id.is_in(keys.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|m| int(m.get(id)).map(|k| (k, m)))
+        .collect())
 }
 
 /// Rows of `E` grouped by the integer column `key`, each group ordered by the `order` columns
@@ -73,7 +83,10 @@ pub async fn cooperatives_in_units(
         .await?;
     let mut out: HashMap<String, Vec<cooperative::Model>> = HashMap::new();
     for m in rows {
-        for p in prefixes.iter().filter(|p| m.seat_teryt.starts_with(p.as_str())) {
+        for p in prefixes
+            .iter()
+            .filter(|p| m.seat_teryt.starts_with(p.as_str()))
+        {
             out.entry(p.clone()).or_default().push(m.clone());
         }
     }
@@ -87,23 +100,39 @@ pub async fn cooperative_ids_under_paths(
 ) -> AppResult<HashMap<String, Vec<i32>>> {
     let mut cond = Condition::any();
     for p in paths {
-        cond = cond.add(industry::Column::Path.eq(p.as_str())).add(industry::Column::Path.like(format!("{p}/%")));
+        cond = cond
+            .add(industry::Column::Path.eq(p.as_str()))
+            .add(industry::Column::Path.like(format!("{p}/%")));
     }
     let stmt = Query::select()
-        .column((cooperative_industry::Entity, cooperative_industry::Column::CooperativeId))
+        .column((
+            cooperative_industry::Entity,
+            cooperative_industry::Column::CooperativeId,
+        ))
         .column((industry::Entity, industry::Column::Path))
         .from(cooperative_industry::Entity)
         .inner_join(
             industry::Entity,
-            Expr::col((industry::Entity, industry::Column::Id))
-                .equals((cooperative_industry::Entity, cooperative_industry::Column::IndustryId)),
+            Expr::col((industry::Entity, industry::Column::Id)).equals((
+                cooperative_industry::Entity,
+                cooperative_industry::Column::IndustryId,
+            )),
         )
         .cond_where(cond)
         .to_owned();
-    let rows = PathCoop::find_by_statement(db.get_database_backend().build(&stmt)).all(db).await?;
+    let rows = PathCoop::find_by_statement(db.get_database_backend().build(&stmt))
+        .all(db)
+        .await?;
     let mut out: HashMap<String, Vec<i32>> = HashMap::new();
-    for PathCoop { cooperative_id: coop, path } in rows {
-        for p in paths.iter().filter(|p| path == **p || path.starts_with(&format!("{p}/"))) {
+    for PathCoop {
+        cooperative_id: coop,
+        path,
+    } in rows
+    {
+        for p in paths
+            .iter()
+            .filter(|p| path == **p || path.starts_with(&format!("{p}/")))
+        {
             out.entry(p.clone()).or_default().push(coop);
         }
     }
@@ -142,6 +171,12 @@ pub async fn sector_cooperative_pairs(
         sql.push_str(&format!(" AND ci.cooperative_id IN ({})", list(ids)));
     }
     sql.push_str(" ORDER BY 1, 2");
-    let rows = SectorCoop::find_by_statement(Statement::from_string(db.get_database_backend(), sql)).all(db).await?;
-    Ok(rows.into_iter().map(|r| (r.sector_id, r.cooperative_id)).collect())
+    let rows =
+        SectorCoop::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+            .all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.sector_id, r.cooperative_id))
+        .collect())
 }

@@ -2,8 +2,11 @@
 //! (and later the exports) build these structs; the SQL lives in one place.
 
 use crate::error::{AppError, AppResult};
-use entity::{cooperative, cooperative_industry, industry, procurement_example, procurement_supplier};
-use sea_orm::{sea_query::ExprTrait, 
+use entity::{
+    cooperative, cooperative_industry, industry, procurement_example, procurement_supplier,
+};
+use sea_orm::{
+    sea_query::ExprTrait,
     sea_query::{Expr, Query},
     ColumnTrait, Condition,
 };
@@ -33,13 +36,24 @@ pub fn teryt_prefix(field: &str, raw: &str) -> AppResult<String> {
 
 /// A PKD 2007 code prefix in its published form (`56`, `56.1`, `56.10`, `56.10.A`), dots optional.
 pub fn pkd_prefix(field: &str, raw: &str) -> AppResult<String> {
-    let compact: String = raw.trim().chars().filter(|c| *c != '.').collect::<String>().to_uppercase();
+    let compact: String = raw
+        .trim()
+        .chars()
+        .filter(|c| *c != '.')
+        .collect::<String>()
+        .to_uppercase();
     let ok = compact.len() >= 2
         && compact.len() <= 5
         && compact.chars().take(4).all(|c| c.is_ascii_digit())
-        && compact.chars().nth(4).is_none_or(|c| c.is_ascii_uppercase());
+        && compact
+            .chars()
+            .nth(4)
+            .is_none_or(|c| c.is_ascii_uppercase());
     if !ok {
-        return Err(AppError::invalid(field, format!("'{raw}' is not a PKD 2007 code: use e.g. 56, 56.2, 56.21 or 56.21.Z")));
+        return Err(AppError::invalid(
+            field,
+            format!("'{raw}' is not a PKD 2007 code: use e.g. 56, 56.2, 56.21 or 56.21.Z"),
+        ));
     }
     // Re-insert the dots: 5621Z -> 56.21.Z
     let mut out = compact[..2].to_owned();
@@ -77,19 +91,29 @@ impl CooperativeFilter {
             c = c.add(cooperative::Column::SeatTeryt.like(like_prefix(t)));
         }
         if let Some(s) = self.sector_id {
-            let sql = format!("SELECT cooperative_id FROM ({}) s", sector_cooperatives_sql(&s.to_string()));
+            let sql = format!(
+                "SELECT cooperative_id FROM ({}) s",
+                sector_cooperatives_sql(&s.to_string())
+            );
             c = c.add(Expr::cust(format!("cooperative.id IN ({sql})")));
         }
         if let Some(p) = &self.pkd_prefix {
             let sub = Query::select()
-                .column((cooperative_industry::Entity, cooperative_industry::Column::CooperativeId))
+                .column((
+                    cooperative_industry::Entity,
+                    cooperative_industry::Column::CooperativeId,
+                ))
                 .from(cooperative_industry::Entity)
                 .inner_join(
                     industry::Entity,
-                    Expr::col((industry::Entity, industry::Column::Id))
-                        .equals((cooperative_industry::Entity, cooperative_industry::Column::IndustryId)),
+                    Expr::col((industry::Entity, industry::Column::Id)).equals((
+                        cooperative_industry::Entity,
+                        cooperative_industry::Column::IndustryId,
+                    )),
                 )
-                .and_where(Expr::col((industry::Entity, industry::Column::Code)).like(like_prefix(p)))
+                .and_where(
+                    Expr::col((industry::Entity, industry::Column::Code)).like(like_prefix(p)),
+                )
                 .to_owned();
             c = c.add(cooperative::Column::Id.in_subquery(sub));
         }

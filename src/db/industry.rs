@@ -13,8 +13,14 @@ pub struct IndustryFilter {
     pub parent_id: Option<i32>,
 }
 
-pub async fn find_industry_by_code(db: &DatabaseConnection, code: &str) -> AppResult<Option<industry::Model>> {
-    Ok(industry::Entity::find().filter(industry::Column::Code.eq(code)).one(db).await?)
+pub async fn find_industry_by_code(
+    db: &DatabaseConnection,
+    code: &str,
+) -> AppResult<Option<industry::Model>> {
+    Ok(industry::Entity::find()
+        .filter(industry::Column::Code.eq(code))
+        .one(db)
+        .await?)
 }
 
 pub async fn list_industries(
@@ -33,16 +39,34 @@ pub async fn list_industries(
         c = c.add(industry::Column::ParentId.eq(p));
     }
     // Paths sort sections first, then the tree in reading order.
-    page_of(db, industry::Entity::find().filter(c).order_by_asc(industry::Column::Path), pick).await
+    page_of(
+        db,
+        industry::Entity::find()
+            .filter(c)
+            .order_by_asc(industry::Column::Path),
+        pick,
+    )
+    .await
 }
 
-pub async fn find_sector_by_slug(db: &DatabaseConnection, slug: &str) -> AppResult<Option<sector::Model>> {
-    Ok(sector::Entity::find().filter(sector::Column::Slug.eq(slug)).one(db).await?)
+pub async fn find_sector_by_slug(
+    db: &DatabaseConnection,
+    slug: &str,
+) -> AppResult<Option<sector::Model>> {
+    Ok(sector::Entity::find()
+        .filter(sector::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
 }
 
 pub async fn list_sectors(
     db: &DatabaseConnection,
     pick: impl FnOnce(u64) -> Window,
 ) -> AppResult<(Window, Vec<sector::Model>)> {
-    page_of(db, sector::Entity::find().order_by_asc(sector::Column::Id), pick).await
+    page_of(
+        db,
+        sector::Entity::find().order_by_asc(sector::Column::Id),
+        pick,
+    )
+    .await
 }

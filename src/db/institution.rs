@@ -4,7 +4,8 @@ use super::{page_of, Window};
 use crate::error::AppResult;
 use entity::{institution, local_government};
 use sea_orm::{
-    sea_query::Query, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::Query, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 
 /// Which institutions a list shows.
@@ -32,6 +33,9 @@ pub async fn list_institutions(
     if !f.kinds.is_empty() {
         c = c.add(institution::Column::Kind.is_in(f.kinds.clone()));
     }
-    let q = institution::Entity::find().filter(c).order_by_asc(institution::Column::Name).order_by_asc(institution::Column::Id);
+    let q = institution::Entity::find()
+        .filter(c)
+        .order_by_asc(institution::Column::Name)
+        .order_by_asc(institution::Column::Id);
     page_of(db, q, pick).await
 }

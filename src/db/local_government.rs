@@ -15,8 +15,14 @@ pub struct LocalGovernmentFilter {
     pub parent_id: Option<i32>,
 }
 
-pub async fn find_local_government_by_teryt(db: &DatabaseConnection, teryt: &str) -> AppResult<Option<Model>> {
-    Ok(Entity::find().filter(Column::Teryt.eq(teryt)).one(db).await?)
+pub async fn find_local_government_by_teryt(
+    db: &DatabaseConnection,
+    teryt: &str,
+) -> AppResult<Option<Model>> {
+    Ok(Entity::find()
+        .filter(Column::Teryt.eq(teryt))
+        .one(db)
+        .await?)
 }
 
 pub async fn list_local_governments(
@@ -42,5 +48,10 @@ pub async fn list_local_governments(
     if let Some(p) = f.parent_id {
         c = c.add(Column::ParentId.eq(p));
     }
-    page_of(db, Entity::find().filter(c).order_by_asc(Column::Teryt), pick).await
+    page_of(
+        db,
+        Entity::find().filter(c).order_by_asc(Column::Teryt),
+        pick,
+    )
+    .await
 }

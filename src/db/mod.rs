@@ -1,10 +1,10 @@
 //! Database access: connecting, migrating, first-start loading, and the
 //! queries of each domain. sea-orm only: nothing here knows GraphQL.
 
+pub mod batch;
 pub mod cooperative;
 pub mod filter;
 pub mod industry;
-pub mod batch;
 pub mod institution;
 pub mod local_government;
 pub mod procurement;
@@ -31,11 +31,20 @@ impl StatementCounter {
 }
 
 /// Opens the pool and registers the statement counter.
-pub async fn connect(url: &str, pool: u32) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
+pub async fn connect(
+    url: &str,
+    pool: u32,
+) -> Result<(DatabaseConnection, StatementCounter), DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     // SQLite allows one writer at a time; more connections only add lock waits.
-    let pool = if url.starts_with("sqlite:") { pool.min(4) } else { pool };
-    opts.max_connections(pool).min_connections(1).sqlx_logging(false);
+    let pool = if url.starts_with("sqlite:") {
+        pool.min(4)
+    } else {
+        pool
+    };
+    opts.max_connections(pool)
+        .min_connections(1)
+        .sqlx_logging(false);
     let mut db = Database::connect(opts).await?;
     let counter = StatementCounter::default();
     let c = counter.0.clone();
@@ -74,6 +83,10 @@ where
     if w.end <= w.start {
         return Ok((w, Vec::new()));
     }
-    let rows = select.offset(w.start).limit(w.end - w.start).all(db).await?;
+    let rows = select
+        .offset(w.start)
+        .limit(w.end - w.start)
+        .all(db)
+        .await?;
     Ok((w, rows))
 }

@@ -3,7 +3,9 @@
 use super::{filter::ProcurementFilter, page_of, Window};
 use crate::error::AppResult;
 use entity::procurement_example::{Column, Entity, Model};
-use sea_orm::{sea_query::NullOrdering, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder};
+use sea_orm::{
+    sea_query::NullOrdering, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder,
+};
 
 /// How a procurement list is ordered; every order ends with the id.
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,7 +26,9 @@ pub async fn list_procurement_examples(
     let q = match order {
         ProcurementOrder::YearDesc => q.order_by(Column::Year, Order::Desc),
         ProcurementOrder::YearAsc => q.order_by(Column::Year, Order::Asc),
-        ProcurementOrder::ValueDesc => q.order_by_with_nulls(Column::ValueGrosze, Order::Desc, NullOrdering::Last),
+        ProcurementOrder::ValueDesc => {
+            q.order_by_with_nulls(Column::ValueGrosze, Order::Desc, NullOrdering::Last)
+        }
     };
     page_of(db, q.order_by(Column::Id, Order::Asc), pick).await
 }

@@ -6,8 +6,8 @@
 use anyhow::{Context, Result};
 use entity::{industry, local_government, sector, sector_industry};
 use sea_orm::{
-    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    QueryFilter, QuerySelect, TransactionTrait,
+    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
 };
 use serde::Deserialize;
 use std::{collections::HashMap, path::Path};
@@ -22,8 +22,11 @@ pub struct ImportReport {
 
 fn read_csv<T: for<'de> Deserialize<'de>>(dir: &Path, file: &str) -> Result<Vec<T>> {
     let path = dir.join(file);
-    let mut rdr = csv::Reader::from_path(&path).with_context(|| format!("opening {}", path.display()))?;
-    rdr.deserialize().collect::<Result<Vec<T>, _>>().with_context(|| format!("reading {}", path.display()))
+    let mut rdr =
+        csv::Reader::from_path(&path).with_context(|| format!("opening {}", path.display()))?;
+    rdr.deserialize()
+        .collect::<Result<Vec<T>, _>>()
+        .with_context(|| format!("reading {}", path.display()))
 }
 
 #[derive(Deserialize)]
@@ -97,11 +100,17 @@ fn read_units(dir: &Path) -> Result<Vec<Unit>> {
         });
     }
     let powiaty = read_csv::<Powiat>(dir, "teryt/powiaty.csv")?;
-    let centroids: HashMap<String, (f64, f64)> =
-        powiaty.iter().map(|p| (p.teryt.clone(), (p.centroid_lat, p.centroid_lon))).collect();
+    let centroids: HashMap<String, (f64, f64)> = powiaty
+        .iter()
+        .map(|p| (p.teryt.clone(), (p.centroid_lat, p.centroid_lon)))
+        .collect();
     for p in powiaty {
         units.push(Unit {
-            kind: if p.miasto_na_prawach_powiatu { "MIASTO_NA_PRAWACH_POWIATU" } else { "POWIAT" },
+            kind: if p.miasto_na_prawach_powiatu {
+                "MIASTO_NA_PRAWACH_POWIATU"
+            } else {
+                "POWIAT"
+            },
             parent: Some(p.woj),
             teryt: p.teryt,
             name: p.nazwa,
@@ -121,7 +130,10 @@ fn read_units(dir: &Path) -> Result<Vec<Unit>> {
         let ((lat, lon), note) = match (g.centroid_lat, g.centroid_lon) {
             (Some(lat), Some(lon)) => ((lat, lon), None),
             _ => {
-                let c = centroids.get(&g.powiat_teryt).copied().context("gmina without powiat centroid")?;
+                let c = centroids
+                    .get(&g.powiat_teryt)
+                    .copied()
+                    .context("gmina without powiat centroid")?;
                 (c, Some(format!("no centroid of its own in the source (created after 2022): the centroid of powiat {}", g.powiat_teryt)))
             }
         };
@@ -175,7 +187,10 @@ async fn upsert_units<C: ConnectionTrait>(db: &C, units: &[Unit]) -> Result<usiz
         }
         let rows: Vec<(i32, String)> = local_government::Entity::find()
             .select_only()
-            .columns([local_government::Column::Id, local_government::Column::Teryt])
+            .columns([
+                local_government::Column::Id,
+                local_government::Column::Teryt,
+            ])
             .into_tuple()
             .all(db)
             .await?;
@@ -222,7 +237,12 @@ struct Subclass {
 }
 
 fn read_pkd(dir: &Path) -> Result<Vec<PkdNode>> {
-    let node = |code: String, level, name: String, parent: Option<String>| PkdNode { code, level, name, parent };
+    let node = |code: String, level, name: String, parent: Option<String>| PkdNode {
+        code,
+        level,
+        name,
+        parent,
+    };
     let mut out: Vec<PkdNode> = Vec::new();
     for s in read_csv::<Section>(dir, "pkd/pkd2007_sekcje.csv")? {
         out.push(node(s.sekcja, "SECTION", s.nazwa, None));
@@ -231,14 +251,20 @@ fn read_pkd(dir: &Path) -> Result<Vec<PkdNode>> {
         out.push(node(d.dzial, "DIVISION", d.nazwa, Some(d.sekcja)));
     }
     let groups = read_csv::<Group>(dir, "pkd/pkd2007_grupy.csv")?;
-    let group_names: HashMap<String, String> = groups.iter().map(|g| (g.grupa.clone(), g.nazwa.clone())).collect();
+    let group_names: HashMap<String, String> = groups
+        .iter()
+        .map(|g| (g.grupa.clone(), g.nazwa.clone()))
+        .collect();
     for g in groups {
         out.push(node(g.grupa, "GROUP", g.nazwa, Some(g.dzial)));
     }
     for c in read_csv::<Class>(dir, "pkd/pkd2007_klasy.csv")? {
         // 23 classes split into subclasses have no name in the source: name them after their group.
         let name = if c.nazwa.trim().is_empty() {
-            group_names.get(&c.grupa).cloned().unwrap_or_else(|| c.klasa.clone())
+            group_names
+                .get(&c.grupa)
+                .cloned()
+                .unwrap_or_else(|| c.klasa.clone())
         } else {
             c.nazwa
         };
@@ -257,7 +283,13 @@ async fn upsert_industries<C: ConnectionTrait>(db: &C, nodes: &[PkdNode]) -> Res
         let mut rows = Vec::new();
         for n in nodes.iter().filter(|n| n.level == level) {
             let path = match &n.parent {
-                Some(p) => format!("{}/{}", paths.get(p).with_context(|| format!("PKD {}: parent {p} missing", n.code))?, n.code),
+                Some(p) => format!(
+                    "{}/{}",
+                    paths
+                        .get(p)
+                        .with_context(|| format!("PKD {}: parent {p} missing", n.code))?,
+                    n.code
+                ),
                 None => n.code.clone(),
             };
             paths.insert(n.code.clone(), path.clone());
@@ -325,17 +357,26 @@ async fn upsert_sectors<C: ConnectionTrait>(db: &C, rows: &[SectorRow]) -> Resul
             .await?
             .context("sector vanished after upsert")?;
         let codes: Vec<&str> = r.pkd_codes.split(';').map(str::trim).collect();
-        let industries = industry::Entity::find().filter(industry::Column::Code.is_in(codes.clone())).all(db).await?;
+        let industries = industry::Entity::find()
+            .filter(industry::Column::Code.is_in(codes.clone()))
+            .all(db)
+            .await?;
         if industries.len() != codes.len() {
-            anyhow::bail!("sector {}: some PKD codes of {:?} are not in the PKD tree", r.slug, codes);
+            anyhow::bail!(
+                "sector {}: some PKD codes of {:?} are not in the PKD tree",
+                r.slug,
+                codes
+            );
         }
         sector_industry::Entity::delete_many()
             .filter(sector_industry::Column::SectorId.eq(sector.id))
             .exec(db)
             .await?;
-        sector_industry::Entity::insert_many(industries.iter().map(|i| sector_industry::ActiveModel {
-            sector_id: Set(sector.id),
-            industry_id: Set(i.id),
+        sector_industry::Entity::insert_many(industries.iter().map(|i| {
+            sector_industry::ActiveModel {
+                sector_id: Set(sector.id),
+                industry_id: Set(i.id),
+            }
         }))
         .exec_without_returning(db)
         .await?;

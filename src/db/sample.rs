@@ -7,13 +7,14 @@ use crate::ids::{nip_check_digit, regon9_check_digit};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use entity::{
-    cooperative, cooperative_founder, cooperative_industry, industry, institution, local_government, offering,
-    offering_area, procurement_example, procurement_supplier, sector, sector_industry,
+    cooperative, cooperative_founder, cooperative_industry, industry, institution,
+    local_government, offering, offering_area, procurement_example, procurement_supplier, sector,
+    sector_industry,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -45,30 +46,186 @@ struct Place {
 }
 
 const NAMES: &[&str] = &[
-    "Razem", "Nowy Start", "Pod Dębem", "Zielona Dolina", "Smaki Regionu", "Porządek", "Wspólna Sprawa", "Dobra Robota",
-    "Złota Rączka", "Pomocna Dłoń", "Przystań", "Horyzont", "Kuźnia", "Wrzos", "Jarzębina", "Kalina", "Promyk", "Tęcza",
-    "Arka", "Sami Swoi", "Dom Pełen Smaków", "Czysty Świat", "Ogrody Marzeń", "Bliżej Ludzi", "Opoka", "Spichlerz",
-    "Młyn", "Pracownia", "Kolory Życia", "Wiklina", "Lawenda", "Szansa", "Perspektywa", "Na Fali", "Stokrotka",
-    "Zaradni", "Rękodzieło", "Poza Schematem", "Wspólnota", "Nasz Dom", "Dąbrowa", "Leśny Zakątek", "Sosenka",
-    "Zdrowa Kuchnia", "Pracowite Pszczółki", "Mozaika", "Warsztat", "Dobry Smak", "Pierwszy Krok", "Słoneczna",
+    "Razem",
+    "Nowy Start",
+    "Pod Dębem",
+    "Zielona Dolina",
+    "Smaki Regionu",
+    "Porządek",
+    "Wspólna Sprawa",
+    "Dobra Robota",
+    "Złota Rączka",
+    "Pomocna Dłoń",
+    "Przystań",
+    "Horyzont",
+    "Kuźnia",
+    "Wrzos",
+    "Jarzębina",
+    "Kalina",
+    "Promyk",
+    "Tęcza",
+    "Arka",
+    "Sami Swoi",
+    "Dom Pełen Smaków",
+    "Czysty Świat",
+    "Ogrody Marzeń",
+    "Bliżej Ludzi",
+    "Opoka",
+    "Spichlerz",
+    "Młyn",
+    "Pracownia",
+    "Kolory Życia",
+    "Wiklina",
+    "Lawenda",
+    "Szansa",
+    "Perspektywa",
+    "Na Fali",
+    "Stokrotka",
+    "Zaradni",
+    "Rękodzieło",
+    "Poza Schematem",
+    "Wspólnota",
+    "Nasz Dom",
+    "Dąbrowa",
+    "Leśny Zakątek",
+    "Sosenka",
+    "Zdrowa Kuchnia",
+    "Pracowite Pszczółki",
+    "Mozaika",
+    "Warsztat",
+    "Dobry Smak",
+    "Pierwszy Krok",
+    "Słoneczna",
 ];
 
 fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
     match slug {
-        "gastronomy" => (&["Obiady domowe", "Bar mleczny", "Wypieki i ciasta", "Kawiarnia społeczna"], "PRODUCT"),
-        "catering" => (&["Catering na uroczystości", "Posiłki dla szkół i przedszkoli", "Catering konferencyjny", "Dowóz posiłków dla seniorów"], "SERVICE"),
-        "cleaning" => (&["Sprzątanie biur i urzędów", "Utrzymanie czystości klatek schodowych", "Mycie okien", "Sprzątanie po remontach"], "SERVICE"),
-        "green-areas" => (&["Koszenie terenów zielonych", "Pielęgnacja parków i skwerów", "Zimowe utrzymanie chodników", "Nasadzenia i przycinka drzew"], "SERVICE"),
-        "care-services" => (&["Usługi opiekuńcze w domu", "Opieka wytchnieniowa", "Asystencja osobista", "Dzienny dom seniora"], "SERVICE"),
-        "construction" => (&["Remonty mieszkań komunalnych", "Malowanie i tynkowanie", "Drobne naprawy w budynkach publicznych", "Termomodernizacja"], "SERVICE"),
-        "tourism" => (&["Agroturystyka", "Organizacja wycieczek", "Pokoje gościnne", "Obsługa szlaków turystycznych"], "SERVICE"),
-        "education" => (&["Zajęcia pozalekcyjne", "Szkolenia zawodowe", "Opieka nad dziećmi do lat 3", "Warsztaty edukacyjne"], "SERVICE"),
-        "culture" => (&["Organizacja festynów", "Warsztaty artystyczne", "Obsługa imprez plenerowych", "Teatr społeczny"], "SERVICE"),
-        "crafts" => (&["Rękodzieło artystyczne", "Szycie odzieży roboczej", "Meble z drewna", "Upominki regionalne"], "PRODUCT"),
-        "printing-it" => (&["Druk materiałów promocyjnych", "Projektowanie graficzne", "Strony internetowe", "Obsługa informatyczna"], "SERVICE"),
-        "transport" => (&["Przewóz osób niepełnosprawnych", "Usługi kurierskie", "Transport towarów", "Dowóz dzieci do szkół"], "SERVICE"),
-        "laundry" => (&["Pranie i maglowanie", "Pranie odzieży roboczej", "Pralnia dla szpitali i DPS", "Naprawa odzieży"], "SERVICE"),
-        _ => (&["Przetwory owocowe", "Warzywa z upraw ekologicznych", "Miód i produkty pszczele", "Pieczywo tradycyjne"], "PRODUCT"),
+        "gastronomy" => (
+            &[
+                "Obiady domowe",
+                "Bar mleczny",
+                "Wypieki i ciasta",
+                "Kawiarnia społeczna",
+            ],
+            "PRODUCT",
+        ),
+        "catering" => (
+            &[
+                "Catering na uroczystości",
+                "Posiłki dla szkół i przedszkoli",
+                "Catering konferencyjny",
+                "Dowóz posiłków dla seniorów",
+            ],
+            "SERVICE",
+        ),
+        "cleaning" => (
+            &[
+                "Sprzątanie biur i urzędów",
+                "Utrzymanie czystości klatek schodowych",
+                "Mycie okien",
+                "Sprzątanie po remontach",
+            ],
+            "SERVICE",
+        ),
+        "green-areas" => (
+            &[
+                "Koszenie terenów zielonych",
+                "Pielęgnacja parków i skwerów",
+                "Zimowe utrzymanie chodników",
+                "Nasadzenia i przycinka drzew",
+            ],
+            "SERVICE",
+        ),
+        "care-services" => (
+            &[
+                "Usługi opiekuńcze w domu",
+                "Opieka wytchnieniowa",
+                "Asystencja osobista",
+                "Dzienny dom seniora",
+            ],
+            "SERVICE",
+        ),
+        "construction" => (
+            &[
+                "Remonty mieszkań komunalnych",
+                "Malowanie i tynkowanie",
+                "Drobne naprawy w budynkach publicznych",
+                "Termomodernizacja",
+            ],
+            "SERVICE",
+        ),
+        "tourism" => (
+            &[
+                "Agroturystyka",
+                "Organizacja wycieczek",
+                "Pokoje gościnne",
+                "Obsługa szlaków turystycznych",
+            ],
+            "SERVICE",
+        ),
+        "education" => (
+            &[
+                "Zajęcia pozalekcyjne",
+                "Szkolenia zawodowe",
+                "Opieka nad dziećmi do lat 3",
+                "Warsztaty edukacyjne",
+            ],
+            "SERVICE",
+        ),
+        "culture" => (
+            &[
+                "Organizacja festynów",
+                "Warsztaty artystyczne",
+                "Obsługa imprez plenerowych",
+                "Teatr społeczny",
+            ],
+            "SERVICE",
+        ),
+        "crafts" => (
+            &[
+                "Rękodzieło artystyczne",
+                "Szycie odzieży roboczej",
+                "Meble z drewna",
+                "Upominki regionalne",
+            ],
+            "PRODUCT",
+        ),
+        "printing-it" => (
+            &[
+                "Druk materiałów promocyjnych",
+                "Projektowanie graficzne",
+                "Strony internetowe",
+                "Obsługa informatyczna",
+            ],
+            "SERVICE",
+        ),
+        "transport" => (
+            &[
+                "Przewóz osób niepełnosprawnych",
+                "Usługi kurierskie",
+                "Transport towarów",
+                "Dowóz dzieci do szkół",
+            ],
+            "SERVICE",
+        ),
+        "laundry" => (
+            &[
+                "Pranie i maglowanie",
+                "Pranie odzieży roboczej",
+                "Pralnia dla szpitali i DPS",
+                "Naprawa odzieży",
+            ],
+            "SERVICE",
+        ),
+        _ => (
+            &[
+                "Przetwory owocowe",
+                "Warzywa z upraw ekologicznych",
+                "Miód i produkty pszczele",
+                "Pieczywo tradycyjne",
+            ],
+            "PRODUCT",
+        ),
     }
 }
 
@@ -178,9 +335,15 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
     let txn = db.begin().await?;
     delete_sample(&txn).await?;
     let (gminy, weights) = load_places(&txn).await?;
-    anyhow::ensure!(!gminy.is_empty(), "no local governments: run `coophub import reference` first");
+    anyhow::ensure!(
+        !gminy.is_empty(),
+        "no local governments: run `coophub import reference` first"
+    );
     let sectors = load_sectors(&txn).await?;
-    anyhow::ensure!(!sectors.is_empty(), "no sectors: run `coophub import reference` first");
+    anyhow::ensure!(
+        !sectors.is_empty(),
+        "no sectors: run `coophub import reference` first"
+    );
     let mut report = SampleReport::default();
 
     // Cooperatives.
@@ -202,11 +365,20 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         };
         let status = *pick_weighted(
             &mut rng,
-            &[("ACTIVE", 85), ("SUSPENDED", 6), ("IN_LIQUIDATION", 6), ("DISSOLVED", 3)],
+            &[
+                ("ACTIVE", 85),
+                ("SUSPENDED", 6),
+                ("IN_LIQUIDATION", 6),
+                ("DISSOLVED", 3),
+            ],
         );
-        let founder_kind = *pick_weighted(&mut rng, &[("NATURAL_PERSONS", 82), ("LEGAL_PERSONS", 10), ("MIXED", 8)]);
+        let founder_kind = *pick_weighted(
+            &mut rng,
+            &[("NATURAL_PERSONS", 82), ("LEGAL_PERSONS", 10), ("MIXED", 8)],
+        );
         let slug = format!("{}-{}", slugify(base), i + 1);
-        let registered = NaiveDate::from_ymd_opt(2006 + rng.i32(0..20), rng.u32(1..13), rng.u32(1..29));
+        let registered =
+            NaiveDate::from_ymd_opt(2006 + rng.i32(0..20), rng.u32(1..13), rng.u32(1..29));
         coops.push(cooperative::ActiveModel {
             name: Set(name),
             krs: Set(Some(format!("{:010}", 900_000 + i))),
@@ -216,13 +388,22 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
             status: Set(status.to_owned()),
             founder_kind: Set(founder_kind.to_owned()),
             street_address: Set(Some(format!("ul. Spółdzielcza {}", rng.u32(1..120)))),
-            postal_code: Set(Some(format!("{:02}-{:03}", rng.u32(0..100), rng.u32(0..1000)))),
+            postal_code: Set(Some(format!(
+                "{:02}-{:03}",
+                rng.u32(0..100),
+                rng.u32(0..1000)
+            ))),
             city: Set(Some(g.name.clone())),
             seat_id: Set(g.id),
             seat_teryt: Set(g.teryt.clone()),
             latitude: Set(Some(g.lat + (rng.f64() - 0.5) * 0.04)),
             longitude: Set(Some(g.lon + (rng.f64() - 0.5) * 0.06)),
-            phone: Set(Some(format!("+48 {} {:03} {:03}", rng.u32(500..900), rng.u32(0..1000), rng.u32(0..1000)))),
+            phone: Set(Some(format!(
+                "+48 {} {:03} {:03}",
+                rng.u32(500..900),
+                rng.u32(0..1000),
+                rng.u32(0..1000)
+            ))),
             public_email: Set(Some(format!("biuro@{slug}.example.org"))),
             website: Set(Some(format!("https://{slug}.example.org"))),
             description: Set(Some(format!(
@@ -237,13 +418,19 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         coop_meta.push((*place, sector_ix));
     }
     for chunk in coops.chunks(CHUNK) {
-        cooperative::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        cooperative::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
         pb.inc(chunk.len() as u64);
     }
     pb.finish();
     report.cooperatives = n;
     let coop_ids = sample_ids(&txn).await?;
-    anyhow::ensure!(coop_ids.len() == n, "expected {n} sample cooperatives, found {}", coop_ids.len());
+    anyhow::ensure!(
+        coop_ids.len() == n,
+        "expected {n} sample cooperatives, found {}",
+        coop_ids.len()
+    );
 
     // Industries, offerings, areas served, founders.
     let pb = progress(n, "offerings");
@@ -276,27 +463,49 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
             let by_radius = rng.u8(0..3) > 0;
             offers.push(offering::ActiveModel {
                 cooperative_id: Set(coop_id),
-                name: Set(if k < names.len() { name.to_owned() } else { format!("{name} (pakiet rozszerzony)") }),
-                description: Set(Some(format!("{name} — oferta przykładowa (dane generowane), gmina {}.", g.name))),
+                name: Set(if k < names.len() {
+                    name.to_owned()
+                } else {
+                    format!("{name} (pakiet rozszerzony)")
+                }),
+                description: Set(Some(format!(
+                    "{name} — oferta przykładowa (dane generowane), gmina {}.",
+                    g.name
+                ))),
                 kind: Set(kind.to_owned()),
                 industry_id: Set(Some(primary)),
                 radius_km: Set(by_radius.then(|| f64::from(rng.u32(1..9) * 10))),
                 price_note: Set(Some(
-                    ["wycena indywidualna", "cena do negocjacji", "od 25 zł za osobę", "stawka godzinowa od 45 zł"]
-                        [rng.usize(0..4)]
-                        .to_owned(),
+                    [
+                        "wycena indywidualna",
+                        "cena do negocjacji",
+                        "od 25 zł za osobę",
+                        "stawka godzinowa od 45 zł",
+                    ][rng.usize(0..4)]
+                    .to_owned(),
                 )),
                 ..Default::default()
             });
             if !by_radius {
-                areas.push((offers.len() - 1, if rng.bool() { g.id } else { g.powiat_id }));
+                areas.push((
+                    offers.len() - 1,
+                    if rng.bool() { g.id } else { g.powiat_id },
+                ));
             }
         }
         if founder_kind_has_legal(&coops[i]) {
             let (kind, lg, fname) = match rng.u8(0..4) {
                 0 | 1 => ("LOCAL_GOVERNMENT", Some(g.id), format!("Gmina {}", g.name)),
-                2 => ("NGO", None, format!("Stowarzyszenie „Aktywni” w gminie {}", g.name)),
-                _ => ("CHURCH_LEGAL_PERSON", None, format!("Parafia rzymskokatolicka w gminie {}", g.name)),
+                2 => (
+                    "NGO",
+                    None,
+                    format!("Stowarzyszenie „Aktywni” w gminie {}", g.name),
+                ),
+                _ => (
+                    "CHURCH_LEGAL_PERSON",
+                    None,
+                    format!("Parafia rzymskokatolicka w gminie {}", g.name),
+                ),
             };
             founders.push(cooperative_founder::ActiveModel {
                 cooperative_id: Set(coop_id),
@@ -318,24 +527,36 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         pb.inc(1);
     }
     for chunk in links.chunks(CHUNK) {
-        cooperative_industry::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        cooperative_industry::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
     for chunk in founders.chunks(CHUNK) {
-        cooperative_founder::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        cooperative_founder::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
     let first_offer = next_id::<offering::Entity, _>(&txn, offering::Column::Id).await?;
     for chunk in offers.chunks(CHUNK) {
-        offering::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        offering::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
     report.offerings = offers.len();
-    let offer_ids = ids_from::<offering::Entity, _>(&txn, offering::Column::Id, first_offer).await?;
+    let offer_ids =
+        ids_from::<offering::Entity, _>(&txn, offering::Column::Id, first_offer).await?;
     anyhow::ensure!(offer_ids.len() == offers.len(), "offering ids out of step");
     let area_rows: Vec<_> = areas
         .iter()
-        .map(|(ix, lg)| offering_area::ActiveModel { offering_id: Set(offer_ids[*ix]), local_government_id: Set(*lg) })
+        .map(|(ix, lg)| offering_area::ActiveModel {
+            offering_id: Set(offer_ids[*ix]),
+            local_government_id: Set(*lg),
+        })
         .collect();
     for chunk in area_rows.chunks(CHUNK) {
-        offering_area::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        offering_area::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
     pb.finish();
 
@@ -356,21 +577,32 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
             kind: Set(kind.to_owned()),
             local_government_id: Set(lg),
             address: Set(Some(format!("ul. Urzędowa {}, {}", rng.u32(1..60), g.name))),
-            phone: Set(Some(format!("+48 {} {:03} {:03}", rng.u32(12..99), rng.u32(0..1000), rng.u32(0..1000)))),
-            public_email: Set(Some(format!("sekretariat@instytucja-{}.example.org", k + 1))),
+            phone: Set(Some(format!(
+                "+48 {} {:03} {:03}",
+                rng.u32(12..99),
+                rng.u32(0..1000),
+                rng.u32(0..1000)
+            ))),
+            public_email: Set(Some(format!(
+                "sekretariat@instytucja-{}.example.org",
+                k + 1
+            ))),
             website: Set(Some(format!("https://instytucja-{}.example.org", k + 1))),
             is_sample: Set(true),
             ..Default::default()
         });
     }
     for chunk in insts.chunks(CHUNK) {
-        institution::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        institution::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
     report.institutions = n_inst;
 
     // Procurement examples: a cooperative's own gmina or powiat buys what it offers.
     let n_proc = (n / 5).max(1);
-    let first_proc = next_id::<procurement_example::Entity, _>(&txn, procurement_example::Column::Id).await?;
+    let first_proc =
+        next_id::<procurement_example::Entity, _>(&txn, procurement_example::Column::Id).await?;
     let mut procs = Vec::with_capacity(n_proc);
     let mut suppliers = Vec::with_capacity(n_proc);
     for _ in 0..n_proc {
@@ -386,24 +618,42 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         };
         procs.push(procurement_example::ActiveModel {
             buyer_id: Set(if by_powiat { g.powiat_id } else { g.id }),
-            subject: Set(format!("{} — zamówienie przykładowe (dane generowane)", names[rng.usize(0..names.len())])),
+            subject: Set(format!(
+                "{} — zamówienie przykładowe (dane generowane)",
+                names[rng.usize(0..names.len())]
+            )),
             industry_id: Set(Some(sectors[sector_ix].subclasses[0])),
             procedure: Set(procedure.to_owned()),
             value_grosze: Set(Some(value)),
             year: Set(2012 + rng.i32(0..14)),
-            outcome: Set(Some("Umowa zrealizowana zgodnie z harmonogramem.".to_owned())),
+            outcome: Set(Some(
+                "Umowa zrealizowana zgodnie z harmonogramem.".to_owned(),
+            )),
             lessons: Set(Some(LESSONS[rng.usize(0..LESSONS.len())].to_owned())),
-            source: Set(Some("coophub sample data (generated, not a real purchase)".to_owned())),
+            source: Set(Some(
+                "coophub sample data (generated, not a real purchase)".to_owned(),
+            )),
             is_sample: Set(true),
             ..Default::default()
         });
         let partner = rng.usize(0..n);
-        suppliers.push((procs.len() - 1, coop_ids[lead], (partner != lead && rng.u8(0..5) == 0).then(|| coop_ids[partner])));
+        suppliers.push((
+            procs.len() - 1,
+            coop_ids[lead],
+            (partner != lead && rng.u8(0..5) == 0).then(|| coop_ids[partner]),
+        ));
     }
     for chunk in procs.chunks(CHUNK) {
-        procurement_example::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        procurement_example::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
-    let proc_ids = ids_from::<procurement_example::Entity, _>(&txn, procurement_example::Column::Id, first_proc).await?;
+    let proc_ids = ids_from::<procurement_example::Entity, _>(
+        &txn,
+        procurement_example::Column::Id,
+        first_proc,
+    )
+    .await?;
     anyhow::ensure!(proc_ids.len() == procs.len(), "procurement ids out of step");
     let mut supplier_rows = Vec::new();
     for (ix, lead, partner) in suppliers {
@@ -421,7 +671,9 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         }
     }
     for chunk in supplier_rows.chunks(CHUNK) {
-        procurement_supplier::Entity::insert_many(chunk.to_vec()).exec_without_returning(&txn).await?;
+        procurement_supplier::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(&txn)
+            .await?;
     }
     report.procurement_examples = n_proc;
     txn.commit().await?;
@@ -458,7 +710,10 @@ async fn delete_sample<C: ConnectionTrait>(db: &C) -> Result<()> {
         )
         .exec(db)
         .await?;
-    procurement_example::Entity::delete_many().filter(procurement_example::Column::IsSample.eq(true)).exec(db).await?;
+    procurement_example::Entity::delete_many()
+        .filter(procurement_example::Column::IsSample.eq(true))
+        .exec(db)
+        .await?;
     offering_area::Entity::delete_many()
         .filter(offering_area::Column::OfferingId.in_subquery(sample_offers))
         .exec(db)
@@ -475,8 +730,14 @@ async fn delete_sample<C: ConnectionTrait>(db: &C) -> Result<()> {
         .filter(cooperative_founder::Column::CooperativeId.in_subquery(sample_coops))
         .exec(db)
         .await?;
-    cooperative::Entity::delete_many().filter(cooperative::Column::IsSample.eq(true)).exec(db).await?;
-    institution::Entity::delete_many().filter(institution::Column::IsSample.eq(true)).exec(db).await?;
+    cooperative::Entity::delete_many()
+        .filter(cooperative::Column::IsSample.eq(true))
+        .exec(db)
+        .await?;
+    institution::Entity::delete_many()
+        .filter(institution::Column::IsSample.eq(true))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -497,16 +758,31 @@ async fn sample_ids<C: ConnectionTrait>(db: &C) -> Result<Vec<i32>> {
 }
 
 async fn next_id<E: EntityTrait, C: ConnectionTrait>(db: &C, col: E::Column) -> Result<i32> {
-    let max: Option<Option<i32>> = E::find().select_only().column_as(col.max(), "m").into_tuple().one(db).await?;
+    let max: Option<Option<i32>> = E::find()
+        .select_only()
+        .column_as(col.max(), "m")
+        .into_tuple()
+        .one(db)
+        .await?;
     Ok(max.flatten().unwrap_or(0) + 1)
 }
 
 /// Ids at or above `from`, ascending: rows inserted in one transaction after `next_id`.
-async fn ids_from<E: EntityTrait, C: ConnectionTrait>(db: &C, col: E::Column, from: i32) -> Result<Vec<i32>>
+async fn ids_from<E: EntityTrait, C: ConnectionTrait>(
+    db: &C,
+    col: E::Column,
+    from: i32,
+) -> Result<Vec<i32>>
 where
     E::Column: ColumnTrait,
 {
-    let mut ids: Vec<i32> = E::find().select_only().column(col).filter(col.gte(from)).into_tuple().all(db).await?;
+    let mut ids: Vec<i32> = E::find()
+        .select_only()
+        .column(col)
+        .filter(col.gte(from))
+        .into_tuple()
+        .all(db)
+        .await?;
     ids.sort_unstable();
     Ok(ids)
 }
@@ -514,19 +790,26 @@ where
 async fn load_places<C: ConnectionTrait>(db: &C) -> Result<(Vec<Place>, Vec<(usize, u32)>)> {
     let all = local_government::Entity::find().all(db).await?;
     let by_id: HashMap<i32, &local_government::Model> = all.iter().map(|u| (u.id, u)).collect();
-    let mut gminy: Vec<&local_government::Model> = all.iter().filter(|u| u.teryt.len() == 7).collect();
+    let mut gminy: Vec<&local_government::Model> =
+        all.iter().filter(|u| u.teryt.len() == 7).collect();
     gminy.sort_by(|a, b| a.teryt.cmp(&b.teryt));
     let mut per_powiat: HashMap<i32, u32> = HashMap::new();
     for g in &gminy {
-        *per_powiat.entry(g.parent_id.unwrap_or_default()).or_default() += 1;
+        *per_powiat
+            .entry(g.parent_id.unwrap_or_default())
+            .or_default() += 1;
     }
     let mut places = Vec::with_capacity(gminy.len());
     let mut weights = Vec::with_capacity(gminy.len());
     for (ix, g) in gminy.iter().enumerate() {
-        let powiat = g.parent_id.and_then(|p| by_id.get(&p)).context("gmina without powiat")?;
+        let powiat = g
+            .parent_id
+            .and_then(|p| by_id.get(&p))
+            .context("gmina without powiat")?;
         let woj = powiat.parent_id.context("powiat without voivodeship")?;
         // Powiat population shared equally among its gminy (no gmina population is shipped).
-        let share = powiat.population.unwrap_or(50_000) as u64 / u64::from(per_powiat[&powiat.id].max(1));
+        let share =
+            powiat.population.unwrap_or(50_000) as u64 / u64::from(per_powiat[&powiat.id].max(1));
         weights.push((ix, share.clamp(1, u64::from(u32::MAX / 4096)) as u32));
         places.push(Place {
             id: g.id,
@@ -556,12 +839,20 @@ async fn load_sectors<C: ConnectionTrait>(db: &C) -> Result<Vec<Sector>> {
             .collect();
         let mut subclasses: Vec<(&str, i32)> = industries
             .iter()
-            .filter(|i| i.level == "SUBCLASS" && roots.iter().any(|r| i.path.starts_with(&format!("{r}/")) || i.path == *r))
+            .filter(|i| {
+                i.level == "SUBCLASS"
+                    && roots
+                        .iter()
+                        .any(|r| i.path.starts_with(&format!("{r}/")) || i.path == *r)
+            })
             .map(|i| (i.code.as_str(), i.id))
             .collect();
         subclasses.sort();
         if !subclasses.is_empty() {
-            out.push(Sector { slug: s.slug, subclasses: subclasses.into_iter().map(|(_, id)| id).collect() });
+            out.push(Sector {
+                slug: s.slug,
+                subclasses: subclasses.into_iter().map(|(_, id)| id).collect(),
+            });
         }
     }
     Ok(out)

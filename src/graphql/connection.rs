@@ -6,11 +6,9 @@
 
 use crate::db::Window;
 use crate::error::{AppError, AppResult};
-use async_graphql::{
-    connection::{Connection, CursorType, Edge, EmptyFields},
-    OutputType, SimpleObject,
-};
+use async_graphql::{connection::PageInfo, Object, OutputType, TypeName};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use std::borrow::Cow;
 
 pub const DEFAULT_PAGE: i32 = 20;
 pub const MAX_PAGE: i32 = 100;
@@ -19,39 +17,73 @@ pub const MAX_PAGE: i32 = 100;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor(pub u64);
 
-/// A string that is not a cursor of this API.
-#[derive(Debug)]
-pub struct InvalidCursor;
-
-impl std::fmt::Display for InvalidCursor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("not a cursor from this API: pass a `cursor` or `pageInfo` value unchanged")
-    }
-}
-
-impl CursorType for Cursor {
-    type Error = InvalidCursor;
-
-    fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
-        let bad = || InvalidCursor;
-        let bytes = URL_SAFE_NO_PAD.decode(s).map_err(|_| bad())?;
-        let text = String::from_utf8(bytes).map_err(|_| bad())?;
-        text.strip_prefix("o:").and_then(|n| n.parse().ok()).map(Cursor).ok_or_else(bad)
+impl Cursor {
+    pub fn decode(s: &str) -> Option<Cursor> {
+        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(s).ok()?).ok()?;
+        text.strip_prefix("o:")?.parse().ok().map(Cursor)
     }
 
-    fn encode_cursor(&self) -> String {
+    pub fn encode(&self) -> String {
         URL_SAFE_NO_PAD.encode(format!("o:{}", self.0))
     }
 }
 
-/// Fields every connection has besides `edges`, `nodes` and `pageInfo`.
-#[derive(SimpleObject)]
-pub struct ConnectionFields {
-    /// How many items the whole list has, across all pages.
-    pub total_count: u64,
+pub struct Conn<T> {
+    edges: Vec<Edge<T>>,
+    page_info: PageInfo,
+    total_count: u64,
 }
 
-pub type Conn<T> = Connection<Cursor, T, ConnectionFields, EmptyFields>;
+/// A page of a list (a Relay connection): its items with their cursors, the total, and how to reach the pages around it.
+#[Object(name_type)]
+impl<T: OutputType> Conn<T> {
+    /// The items of this page, each with its cursor.
+    async fn edges(&self) -> &[Edge<T>] {
+        &self.edges
+    }
+    /// The items of this page, without cursors.
+    async fn nodes(&self) -> Vec<&T> {
+        self.edges.iter().map(|e| &e.node).collect()
+    }
+    /// Cursors of the first and last item and whether pages exist before and after.
+    async fn page_info(&self) -> &PageInfo {
+        &self.page_info
+    }
+    /// How many items the whole list has, across all pages.
+    async fn total_count(&self) -> u64 {
+        self.total_count
+    }
+}
+
+impl<T: OutputType> TypeName for Conn<T> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Connection", T::type_name()).into()
+    }
+}
+
+pub struct Edge<T> {
+    cursor: String,
+    node: T,
+}
+
+/// An item of a list with the cursor that marks its place.
+#[Object(name_type)]
+impl<T: OutputType> Edge<T> {
+    /// Pass it as `after` or `before` to continue from this item.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    /// The item.
+    async fn node(&self) -> &T {
+        &self.node
+    }
+}
+
+impl<T: OutputType> TypeName for Edge<T> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Edge", T::type_name()).into()
+    }
+}
 
 /// Checked paging arguments.
 #[derive(Debug, Clone, Copy, Default)]
@@ -64,22 +96,33 @@ pub struct Page {
 
 fn count(field: &str, n: Option<i32>) -> AppResult<Option<u64>> {
     match n {
-        Some(n) if !(0..=MAX_PAGE).contains(&n) => {
-            Err(AppError::invalid(field, format!("must be between 0 and {MAX_PAGE}, got {n}; page with `after`")))
-        }
+        Some(n) if !(0..=MAX_PAGE).contains(&n) => Err(AppError::invalid(
+            field,
+            format!("must be between 0 and {MAX_PAGE}, got {n}; page with `after`"),
+        )),
         n => Ok(n.map(|n| n as u64)),
     }
 }
 
 fn cursor(field: &str, c: Option<String>) -> AppResult<Option<u64>> {
     c.map(|c| {
-        Cursor::decode_cursor(&c).map(|c| c.0).map_err(|e| AppError::invalid(field, e.to_string()))
+        Cursor::decode(&c).map(|c| c.0).ok_or_else(|| {
+            AppError::invalid(
+                field,
+                "not a cursor from this API: pass a `cursor` or `endCursor` value unchanged",
+            )
+        })
     })
     .transpose()
 }
 
 impl Page {
-    pub fn new(after: Option<String>, before: Option<String>, first: Option<i32>, last: Option<i32>) -> AppResult<Self> {
+    pub fn new(
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> AppResult<Self> {
         Ok(Page {
             after: cursor("after", after)?,
             before: cursor("before", before)?,
@@ -109,16 +152,35 @@ impl Page {
 
 /// Builds a connection from the window's rows (`rows[0]` is item `w.start`).
 pub fn build<M, T: OutputType>(w: Window, rows: Vec<M>, map: impl Fn(M) -> T) -> Conn<T> {
-    let mut conn = Conn::with_additional_fields(w.start > 0, w.end < w.total, ConnectionFields { total_count: w.total });
-    conn.edges
-        .extend(rows.into_iter().enumerate().map(|(i, m)| Edge::new(Cursor(w.start + i as u64), map(m))));
-    conn
+    let edges: Vec<Edge<T>> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| Edge {
+            cursor: Cursor(w.start + i as u64).encode(),
+            node: map(m),
+        })
+        .collect();
+    let page_info = PageInfo {
+        has_previous_page: w.start > 0,
+        has_next_page: w.end < w.total,
+        start_cursor: edges.first().map(|e| e.cursor.clone()),
+        end_cursor: edges.last().map(|e| e.cursor.clone()),
+    };
+    Conn {
+        edges,
+        page_info,
+        total_count: w.total,
+    }
 }
 
 /// A connection over a list already in memory (what a DataLoader returned for one parent).
 pub fn from_vec<M, T: OutputType>(items: Vec<M>, page: Page, map: impl Fn(M) -> T) -> Conn<T> {
     let w = page.window(items.len() as u64);
-    let rows = items.into_iter().skip(w.start as usize).take((w.end - w.start) as usize).collect();
+    let rows = items
+        .into_iter()
+        .skip(w.start as usize)
+        .take((w.end - w.start) as usize)
+        .collect();
     build(w, rows, map)
 }
 
@@ -132,36 +194,90 @@ pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> u
 mod tests {
     use super::*;
 
-    fn page(after: Option<u64>, before: Option<u64>, first: Option<i32>, last: Option<i32>) -> Page {
-        let enc = |n: u64| Cursor(n).encode_cursor();
+    fn page(
+        after: Option<u64>,
+        before: Option<u64>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> Page {
+        let enc = |n: u64| Cursor(n).encode();
         Page::new(after.map(enc), before.map(enc), first, last).unwrap_or_default()
     }
 
     #[test]
     fn cursors_round_trip_and_reject_foreign_strings() {
-        let c = Cursor(41).encode_cursor();
-        assert_eq!(Cursor::decode_cursor(&c).ok(), Some(Cursor(41)));
-        assert!(Cursor::decode_cursor("41").is_err());
-        assert!(Cursor::decode_cursor(&URL_SAFE_NO_PAD.encode("x:1")).is_err());
+        let c = Cursor(41).encode();
+        assert_eq!(Cursor::decode(&c), Some(Cursor(41)));
+        assert!(Cursor::decode("41").is_none());
+        assert!(Cursor::decode(&URL_SAFE_NO_PAD.encode("x:1")).is_none());
     }
 
     #[test]
     fn default_page_is_twenty() {
-        assert_eq!(Page::default().window(50), Window { start: 0, end: 20, total: 50 });
+        assert_eq!(
+            Page::default().window(50),
+            Window {
+                start: 0,
+                end: 20,
+                total: 50
+            }
+        );
     }
 
     #[test]
     fn first_after_continues_where_the_last_page_ended() {
-        assert_eq!(page(Some(19), None, Some(20), None).window(50), Window { start: 20, end: 40, total: 50 });
-        assert_eq!(page(Some(39), None, Some(20), None).window(50), Window { start: 40, end: 50, total: 50 });
-        assert_eq!(page(Some(60), None, Some(20), None).window(50), Window { start: 50, end: 50, total: 50 });
+        assert_eq!(
+            page(Some(19), None, Some(20), None).window(50),
+            Window {
+                start: 20,
+                end: 40,
+                total: 50
+            }
+        );
+        assert_eq!(
+            page(Some(39), None, Some(20), None).window(50),
+            Window {
+                start: 40,
+                end: 50,
+                total: 50
+            }
+        );
+        assert_eq!(
+            page(Some(60), None, Some(20), None).window(50),
+            Window {
+                start: 50,
+                end: 50,
+                total: 50
+            }
+        );
     }
 
     #[test]
     fn last_before_pages_backwards() {
-        assert_eq!(page(None, None, None, Some(5)).window(50), Window { start: 45, end: 50, total: 50 });
-        assert_eq!(page(None, Some(45), None, Some(5)).window(50), Window { start: 40, end: 45, total: 50 });
-        assert_eq!(page(None, Some(3), None, Some(5)).window(50), Window { start: 0, end: 3, total: 50 });
+        assert_eq!(
+            page(None, None, None, Some(5)).window(50),
+            Window {
+                start: 45,
+                end: 50,
+                total: 50
+            }
+        );
+        assert_eq!(
+            page(None, Some(45), None, Some(5)).window(50),
+            Window {
+                start: 40,
+                end: 45,
+                total: 50
+            }
+        );
+        assert_eq!(
+            page(None, Some(3), None, Some(5)).window(50),
+            Window {
+                start: 0,
+                end: 3,
+                total: 50
+            }
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@
 use super::Limits;
 use async_graphql::{
     extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest, NextValidation,
+        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
+        NextValidation,
     },
     parser::types::{ExecutableDocument, Selection, SelectionSet},
     Response, ServerError, ServerResult, ValidationResult, Value, Variables,
@@ -33,7 +34,11 @@ impl CostGuard {
 
 impl ExtensionFactory for CostGuard {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(Guard { limits: self.0, aliases: AtomicUsize::new(0), cost: Mutex::new(None) })
+        Arc::new(Guard {
+            limits: self.0,
+            aliases: AtomicUsize::new(0),
+            cost: Mutex::new(None),
+        })
     }
 }
 
@@ -47,7 +52,9 @@ fn count_aliases(set: &SelectionSet) -> usize {
     set.items
         .iter()
         .map(|s| match &s.node {
-            Selection::Field(f) => usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set.node),
+            Selection::Field(f) => {
+                usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set.node)
+            }
             Selection::InlineFragment(i) => count_aliases(&i.node.selection_set.node),
             Selection::FragmentSpread(_) => 0,
         })
@@ -81,8 +88,16 @@ impl Extension for Guard {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
-        let ops: usize = doc.operations.iter().map(|(_, op)| count_aliases(&op.node.selection_set.node)).sum();
-        let frags: usize = doc.fragments.values().map(|f| count_aliases(&f.node.selection_set.node)).sum();
+        let ops: usize = doc
+            .operations
+            .iter()
+            .map(|(_, op)| count_aliases(&op.node.selection_set.node))
+            .sum();
+        let frags: usize = doc
+            .fragments
+            .values()
+            .map(|f| count_aliases(&f.node.selection_set.node))
+            .sum();
         self.aliases.store(ops + frags, Ordering::Relaxed);
         Ok(doc)
     }
@@ -117,10 +132,22 @@ impl Extension for Guard {
             ));
         }
         if r.depth > l.max_depth {
-            errors.push(refuse("depth", format!("query depth {} exceeds the limit of {}: nest less deeply", r.depth, l.max_depth)));
+            errors.push(refuse(
+                "depth",
+                format!(
+                    "query depth {} exceeds the limit of {}: nest less deeply",
+                    r.depth, l.max_depth
+                ),
+            ));
         }
         if aliases > l.max_aliases {
-            errors.push(refuse("aliases", format!("{aliases} aliases exceed the limit of {}: use fewer aliases", l.max_aliases)));
+            errors.push(refuse(
+                "aliases",
+                format!(
+                    "{aliases} aliases exceed the limit of {}: use fewer aliases",
+                    l.max_aliases
+                ),
+            ));
         }
         if errors.is_empty() {
             Ok(r)

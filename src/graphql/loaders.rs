@@ -6,11 +6,12 @@ use crate::db::batch;
 use crate::error::AppError;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
-    cooperative, cooperative_founder, cooperative_industry, industry, institution, local_government, offering,
-    offering_area, procurement_example, procurement_supplier, sector, sector_industry,
+    cooperative, cooperative_founder, cooperative_industry, industry, institution,
+    local_government, offering, offering_area, procurement_example, procurement_supplier, sector,
+    sector_industry,
 };
 use sea_orm::{DatabaseConnection, EntityTrait};
-use std::{collections::HashMap, marker::PhantomData};
+use std::{collections::HashMap, marker::PhantomData, time::Duration};
 
 /// Loads rows of `E` by primary key.
 pub struct ByIdLoader<E> {
@@ -136,48 +137,102 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection) -> Self {
-        fn by_id<E>(db: &DatabaseConnection) -> L<ByIdLoader<E>>
+    pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
+        fn by_id<E>(db: &DatabaseConnection, delay: Duration) -> L<ByIdLoader<E>>
         where
             E: EntityTrait,
             E::Model: Clone + Send + Sync,
         {
-            DataLoader::new(ByIdLoader { db: db.clone(), _e: PhantomData }, tokio::spawn)
+            DataLoader::new(
+                ByIdLoader {
+                    db: db.clone(),
+                    _e: PhantomData,
+                },
+                tokio::spawn,
+            )
+            .delay(delay)
         }
-        fn by_key<E>(db: &DatabaseConnection, key: &'static str, order: &'static [&'static str]) -> L<ByKeyLoader<E>>
+        fn by_key<E>(
+            db: &DatabaseConnection,
+            delay: Duration,
+            key: &'static str,
+            order: &'static [&'static str],
+        ) -> L<ByKeyLoader<E>>
         where
             E: EntityTrait,
             E::Model: Clone + Send + Sync,
         {
-            DataLoader::new(ByKeyLoader { db: db.clone(), key, order, _e: PhantomData }, tokio::spawn)
+            DataLoader::new(
+                ByKeyLoader {
+                    db: db.clone(),
+                    key,
+                    order,
+                    _e: PhantomData,
+                },
+                tokio::spawn,
+            )
+            .delay(delay)
         }
         Loaders {
-            cooperative: by_id(db),
-            local_government: by_id(db),
-            industry: by_id(db),
-            sector: by_id(db),
-            offering: by_id(db),
-            institution: by_id(db),
-            procurement_example: by_id(db),
-            offerings_by_cooperative: by_key(db, "cooperative_id", &["id"]),
-            industry_links_by_cooperative: by_key(db, "cooperative_id", &["industry_id"]),
-            founders_by_cooperative: by_key(db, "cooperative_id", &["id"]),
-            founders_by_local_government: by_key(db, "local_government_id", &["cooperative_id", "id"]),
-            suppliers_by_procurement_example: by_key(db, "procurement_example_id", &["role", "cooperative_id"]),
-            supplies_by_cooperative: by_key(db, "cooperative_id", &["procurement_example_id"]),
-            areas_by_offering: by_key(db, "offering_id", &["local_government_id"]),
-            children_by_local_government: by_key(db, "parent_id", &["teryt"]),
-            children_by_industry: by_key(db, "parent_id", &["path"]),
-            institutions_by_local_government: by_key(db, "local_government_id", &["name", "id"]),
-            procurement_by_buyer: by_key(db, "buyer_id", &["-year", "id"]),
-            industry_links_by_sector: by_key(db, "sector_id", &["industry_id"]),
-            cooperatives_by_teryt_prefix: DataLoader::new(CooperativesByTerytPrefixLoader(db.clone()), tokio::spawn),
+            cooperative: by_id(db, delay),
+            local_government: by_id(db, delay),
+            industry: by_id(db, delay),
+            sector: by_id(db, delay),
+            offering: by_id(db, delay),
+            institution: by_id(db, delay),
+            procurement_example: by_id(db, delay),
+            offerings_by_cooperative: by_key(db, delay, "cooperative_id", &["id"]),
+            industry_links_by_cooperative: by_key(db, delay, "cooperative_id", &["industry_id"]),
+            founders_by_cooperative: by_key(db, delay, "cooperative_id", &["id"]),
+            founders_by_local_government: by_key(
+                db,
+                delay,
+                "local_government_id",
+                &["cooperative_id", "id"],
+            ),
+            suppliers_by_procurement_example: by_key(
+                db,
+                delay,
+                "procurement_example_id",
+                &["role", "cooperative_id"],
+            ),
+            supplies_by_cooperative: by_key(
+                db,
+                delay,
+                "cooperative_id",
+                &["procurement_example_id"],
+            ),
+            areas_by_offering: by_key(db, delay, "offering_id", &["local_government_id"]),
+            children_by_local_government: by_key(db, delay, "parent_id", &["teryt"]),
+            children_by_industry: by_key(db, delay, "parent_id", &["path"]),
+            institutions_by_local_government: by_key(
+                db,
+                delay,
+                "local_government_id",
+                &["name", "id"],
+            ),
+            procurement_by_buyer: by_key(db, delay, "buyer_id", &["-year", "id"]),
+            industry_links_by_sector: by_key(db, delay, "sector_id", &["industry_id"]),
+            cooperatives_by_teryt_prefix: DataLoader::new(
+                CooperativesByTerytPrefixLoader(db.clone()),
+                tokio::spawn,
+            )
+            .delay(delay),
             cooperative_ids_by_industry_path: DataLoader::new(
                 CooperativeIdsByIndustryPathLoader(db.clone()),
                 tokio::spawn,
-            ),
-            cooperative_ids_by_sector: DataLoader::new(CooperativeIdsBySectorIdLoader(db.clone()), tokio::spawn),
-            sector_ids_by_cooperative: DataLoader::new(SectorIdsByCooperativeIdLoader(db.clone()), tokio::spawn),
+            )
+            .delay(delay),
+            cooperative_ids_by_sector: DataLoader::new(
+                CooperativeIdsBySectorIdLoader(db.clone()),
+                tokio::spawn,
+            )
+            .delay(delay),
+            sector_ids_by_cooperative: DataLoader::new(
+                SectorIdsByCooperativeIdLoader(db.clone()),
+                tokio::spawn,
+            )
+            .delay(delay),
         }
     }
 }

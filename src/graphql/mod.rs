@@ -20,24 +20,34 @@ pub struct Limits {
     pub max_cost: usize,
     pub max_depth: usize,
     pub max_aliases: usize,
+    /// How long DataLoaders wait to gather keys into one batch.
+    pub loader_delay: std::time::Duration,
 }
 
 /// Builds the schema. With `db = None` it serves only to print the SDL.
 pub fn build_schema(db: Option<DatabaseConnection>, limits: Limits) -> CoopSchema {
-    let mut b = Schema::build(query::QueryRoot::default(), EmptyMutation, EmptySubscription)
-        .extension(cost::CostGuard::new(limits));
+    let mut b = Schema::build(
+        query::QueryRoot::default(),
+        EmptyMutation,
+        EmptySubscription,
+    )
+    .extension(cost::CostGuard::new(limits));
     if let Some(db) = db {
-        b = b.data(loaders::Loaders::new(&db)).data(db);
+        b = b
+            .data(loaders::Loaders::new(&db, limits.loader_delay))
+            .data(db);
     }
     b.finish()
 }
 
 pub fn db<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {
-    ctx.data::<DatabaseConnection>().map_err(|_| AppError::Internal("no database in schema data".into()))
+    ctx.data::<DatabaseConnection>()
+        .map_err(|_| AppError::Internal("no database in schema data".into()))
 }
 
 pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a loaders::Loaders> {
-    ctx.data::<loaders::Loaders>().map_err(|_| AppError::Internal("no loaders in schema data".into()))
+    ctx.data::<loaders::Loaders>()
+        .map_err(|_| AppError::Internal("no loaders in schema data".into()))
 }
 
 /// Enum values are stored in the database under their GraphQL names.
@@ -50,7 +60,11 @@ pub fn enum_from_db<E: EnumType>(s: &str) -> AppResult<E> {
 }
 
 pub fn enum_to_db<E: EnumType>(v: E) -> String {
-    E::items().iter().find(|i| i.value == v).map(|i| i.name.to_owned()).unwrap_or_default()
+    E::items()
+        .iter()
+        .find(|i| i.value == v)
+        .map(|i| i.name.to_owned())
+        .unwrap_or_default()
 }
 
 /// Loads rows by id through a DataLoader and returns them in the order of `ids`.

@@ -26,8 +26,20 @@ pub fn global_id(kind: &str, id: i32) -> ID {
 
 /// Splits a global id into its type name and database id.
 pub fn parse_global_id(field: &str, id: &ID) -> AppResult<(String, i32)> {
-    let bad = || AppError::invalid(field, format!("'{}' is not a coophub id: use an `id` value returned by this API", id.0));
-    let text = URL_SAFE_NO_PAD.decode(id.0.as_bytes()).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(bad)?;
+    let bad = || {
+        AppError::invalid(
+            field,
+            format!(
+                "'{}' is not a coophub id: use an `id` value returned by this API",
+                id.0
+            ),
+        )
+    };
+    let text = URL_SAFE_NO_PAD
+        .decode(id.0.as_bytes())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(bad)?;
     let (kind, n) = text.split_once(':').ok_or_else(bad)?;
     Ok((kind.to_owned(), n.parse().map_err(|_| bad())?))
 }
@@ -36,7 +48,10 @@ pub fn parse_global_id(field: &str, id: &ID) -> AppResult<(String, i32)> {
 pub fn expect_id(field: &str, id: &ID, kind: &str) -> AppResult<i32> {
     let (k, n) = parse_global_id(field, id)?;
     if k != kind {
-        return Err(AppError::invalid(field, format!("this is the id of a {k}, expected a {kind}")));
+        return Err(AppError::invalid(
+            field,
+            format!("this is the id of a {k}, expected a {kind}"),
+        ));
     }
     Ok(n)
 }
@@ -48,7 +63,10 @@ mod tests {
     #[test]
     fn global_ids_round_trip_and_check_their_type() {
         let id = global_id("Cooperative", 42);
-        assert_eq!(parse_global_id("id", &id).ok(), Some(("Cooperative".to_owned(), 42)));
+        assert_eq!(
+            parse_global_id("id", &id).ok(),
+            Some(("Cooperative".to_owned(), 42))
+        );
         assert_eq!(expect_id("id", &id, "Cooperative").ok(), Some(42));
         assert!(expect_id("id", &id, "Offering").is_err());
         assert!(parse_global_id("id", &ID("42".into())).is_err());

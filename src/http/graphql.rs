@@ -67,13 +67,20 @@ impl MediaType {
 
 fn json_response(status: StatusCode, media: MediaType, body: &Value) -> Response {
     let mut resp = (status, body.to_string()).into_response();
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(media.content_type()));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.content_type()),
+    );
     resp
 }
 
 /// A request that never reached the schema: 400 with an `errors` list and no `data`.
 fn request_error(media: MediaType, status: StatusCode, message: &str) -> Response {
-    json_response(status, media, &json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }] }))
+    json_response(
+        status,
+        media,
+        &json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }] }),
+    )
 }
 
 /// The GraphQL parameters, checked for shape before anything runs.
@@ -91,7 +98,9 @@ fn params_from_json(body: Value) -> Result<Params, String> {
     let query = match o.remove("query") {
         Some(Value::String(q)) => q,
         Some(_) => return Err("`query` must be a string".into()),
-        None => return Err("the request has no `query`: send {\"query\": \"{ __typename }\"}".into()),
+        None => {
+            return Err("the request has no `query`: send {\"query\": \"{ __typename }\"}".into())
+        }
     };
     let operation_name = match o.remove("operationName") {
         None | Some(Value::Null) => None,
@@ -112,8 +121,8 @@ fn params_from_json(body: Value) -> Result<Params, String> {
 }
 
 fn params_from_query_string(raw: &str) -> Result<Params, String> {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(raw).map_err(|e| format!("the query string cannot be decoded: {e}"))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw)
+        .map_err(|e| format!("the query string cannot be decoded: {e}"))?;
     let mut o = Map::new();
     for (k, v) in pairs {
         let value = match k.as_str() {
@@ -128,7 +137,9 @@ fn params_from_query_string(raw: &str) -> Result<Params, String> {
 }
 
 fn is_mutation(p: &Params) -> bool {
-    let Ok(doc) = parse_query(&p.query) else { return false };
+    let Ok(doc) = parse_query(&p.query) else {
+        return false;
+    };
     doc.operations.iter().any(|(name, op)| {
         let selected = match (&p.operation_name, name) {
             (Some(want), Some(n)) => want == n.as_str(),
@@ -143,7 +154,9 @@ fn is_mutation(p: &Params) -> bool {
 fn ensure_codes(errors: &mut Value) {
     if let Value::Array(list) = errors {
         for e in list {
-            let ext = e.as_object_mut().map(|o| o.entry("extensions").or_insert_with(|| json!({})));
+            let ext = e
+                .as_object_mut()
+                .map(|o| o.entry("extensions").or_insert_with(|| json!({})));
             if let Some(Value::Object(ext)) = ext {
                 ext.entry("code").or_insert_with(|| json!("BAD_USER_INPUT"));
             }
@@ -160,7 +173,10 @@ async fn execute(state: &AppState, media: MediaType, p: Params) -> Response {
         req = req.operation_name(op);
     }
     req.extensions = async_graphql::Extensions(
-        p.extensions.into_iter().filter_map(|(k, v)| Some((k, async_graphql::Value::from_json(v).ok()?))).collect(),
+        p.extensions
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, async_graphql::Value::from_json(v).ok()?)))
+            .collect(),
     );
     let timeout = Duration::from_millis(state.request_timeout_ms);
     let Ok(resp) = tokio::time::timeout(timeout, state.schema.execute(req)).await else {
@@ -172,7 +188,8 @@ async fn execute(state: &AppState, media: MediaType, p: Params) -> Response {
         return json_response(StatusCode::SERVICE_UNAVAILABLE, media, &body);
     };
     let executed = meta.executed.load(Ordering::Relaxed);
-    let mut body = serde_json::to_value(&resp).unwrap_or_else(|_| json!({ "errors": [{ "message": "internal error" }] }));
+    let mut body = serde_json::to_value(&resp)
+        .unwrap_or_else(|_| json!({ "errors": [{ "message": "internal error" }] }));
     if let Some(errors) = body.get_mut("errors") {
         ensure_codes(errors);
     }
@@ -181,7 +198,11 @@ async fn execute(state: &AppState, media: MediaType, p: Params) -> Response {
         if let Some(o) = body.as_object_mut() {
             o.remove("data");
         }
-        let status = if media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+        let status = if media == MediaType::GraphqlResponse {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
         return json_response(status, media, &body);
     }
     json_response(StatusCode::OK, media, &body)
@@ -191,10 +212,18 @@ fn wants_html(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.split(',').next().is_some_and(|first| first.trim().starts_with("text/html")))
+        .is_some_and(|a| {
+            a.split(',')
+                .next()
+                .is_some_and(|first| first.trim().starts_with("text/html"))
+        })
 }
 
-pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQuery(raw): RawQuery) -> Response {
+pub async fn get_graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let raw = raw.unwrap_or_default();
     if raw.is_empty() && wants_html(&headers) {
         return super::graphiql_page().into_response();
@@ -205,17 +234,34 @@ pub async fn get_graphql(State(state): State<AppState>, headers: HeaderMap, RawQ
         Err(m) => return request_error(media, StatusCode::BAD_REQUEST, &m),
     };
     if is_mutation(&p) {
-        let mut resp = request_error(media, StatusCode::METHOD_NOT_ALLOWED, "mutations are only accepted over POST");
-        resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        let mut resp = request_error(
+            media,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "mutations are only accepted over POST",
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
     }
     execute(&state, media, p).await
 }
 
-pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post_graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let media = MediaType::negotiate(&headers);
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if essence != "application/json" {
         return request_error(
             media,
@@ -225,7 +271,13 @@ pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, bod
     }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => return request_error(media, StatusCode::BAD_REQUEST, &format!("the body is not valid JSON: {e}")),
+        Err(e) => {
+            return request_error(
+                media,
+                StatusCode::BAD_REQUEST,
+                &format!("the body is not valid JSON: {e}"),
+            )
+        }
     };
     match params_from_json(value) {
         Ok(p) => execute(&state, media, p).await,
@@ -235,7 +287,8 @@ pub async fn post_graphql(State(state): State<AppState>, headers: HeaderMap, bod
 
 pub async fn method_not_allowed() -> Response {
     let mut resp = (StatusCode::METHOD_NOT_ALLOWED, "use GET or POST").into_response();
-    resp.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
+    resp.headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
     resp
 }
 
@@ -245,7 +298,10 @@ mod tests {
 
     fn accept(v: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap_or(HeaderValue::from_static("*/*")));
+        h.insert(
+            header::ACCEPT,
+            HeaderValue::from_str(v).unwrap_or(HeaderValue::from_static("*/*")),
+        );
         h
     }
 
@@ -253,13 +309,20 @@ mod tests {
     fn negotiation_follows_preference_and_q_values() {
         assert_eq!(MediaType::negotiate(&HeaderMap::new()), MediaType::Json);
         assert_eq!(MediaType::negotiate(&accept("*/*")), MediaType::Json);
-        assert_eq!(MediaType::negotiate(&accept("application/graphql-response+json")), MediaType::GraphqlResponse);
         assert_eq!(
-            MediaType::negotiate(&accept("application/json;q=0.9, application/graphql-response+json")),
+            MediaType::negotiate(&accept("application/graphql-response+json")),
             MediaType::GraphqlResponse
         );
         assert_eq!(
-            MediaType::negotiate(&accept("application/json, application/graphql-response+json;q=0.5")),
+            MediaType::negotiate(&accept(
+                "application/json;q=0.9, application/graphql-response+json"
+            )),
+            MediaType::GraphqlResponse
+        );
+        assert_eq!(
+            MediaType::negotiate(&accept(
+                "application/json, application/graphql-response+json;q=0.5"
+            )),
             MediaType::Json
         );
     }
@@ -269,6 +332,9 @@ mod tests {
         assert!(params_from_json(json!({"query": 1})).is_err());
         assert!(params_from_json(json!({"query": "{a}", "variables": "x"})).is_err());
         assert!(params_from_json(json!({"query": "{a}", "operationName": false})).is_err());
-        assert!(params_from_json(json!({"query": "{a}", "variables": null, "extensions": null})).is_ok());
+        assert!(
+            params_from_json(json!({"query": "{a}", "variables": null, "extensions": null}))
+                .is_ok()
+        );
     }
 }

@@ -15,7 +15,12 @@ use axum::{
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(graphiql))
-        .route("/graphql", get(graphql::get_graphql).post(graphql::post_graphql).fallback(graphql::method_not_allowed))
+        .route(
+            "/graphql",
+            get(graphql::get_graphql)
+                .post(graphql::post_graphql)
+                .fallback(graphql::method_not_allowed),
+        )
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics))
@@ -23,7 +28,12 @@ pub fn router(state: AppState) -> Router {
 }
 
 pub fn graphiql_page() -> Html<String> {
-    Html(async_graphql::http::GraphiQLSource::build().endpoint("/graphql").title("coophub GraphiQL").finish())
+    Html(
+        async_graphql::http::GraphiQLSource::build()
+            .endpoint("/graphql")
+            .title("coophub GraphiQL")
+            .finish(),
+    )
 }
 
 async fn graphiql() -> impl IntoResponse {

@@ -40,17 +40,40 @@ impl CooperativeFilter {
             Some(slug) => Some(
                 find_sector_by_slug(db(ctx)?, slug)
                     .await?
-                    .ok_or_else(|| AppError::invalid("filter.sector", format!("no sector '{slug}': see `sectors` for the list")))?
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "filter.sector",
+                            format!("no sector '{slug}': see `sectors` for the list"),
+                        )
+                    })?
                     .id,
             ),
             None => None,
         };
         Ok(DbFilter {
-            teryt_prefix: self.teryt.as_deref().map(|t| teryt_prefix("filter.teryt", t)).transpose()?,
+            teryt_prefix: self
+                .teryt
+                .as_deref()
+                .map(|t| teryt_prefix("filter.teryt", t))
+                .transpose()?,
             sector_id,
-            pkd_prefix: self.pkd.as_deref().map(|p| pkd_prefix("filter.pkd", p)).transpose()?,
-            statuses: self.status.unwrap_or_default().into_iter().map(enum_to_db).collect(),
-            founder_kinds: self.founder_kind.unwrap_or_default().into_iter().map(enum_to_db).collect(),
+            pkd_prefix: self
+                .pkd
+                .as_deref()
+                .map(|p| pkd_prefix("filter.pkd", p))
+                .transpose()?,
+            statuses: self
+                .status
+                .unwrap_or_default()
+                .into_iter()
+                .map(enum_to_db)
+                .collect(),
+            founder_kinds: self
+                .founder_kind
+                .unwrap_or_default()
+                .into_iter()
+                .map(enum_to_db)
+                .collect(),
             is_sample: self.is_sample,
         })
     }
@@ -71,13 +94,20 @@ impl CooperativeQuery {
         #[graphql(desc = "NIP, dashes and spaces allowed.")] nip: Option<String>,
         #[graphql(desc = "REGON, 9 or 14 digits.")] regon: Option<String>,
     ) -> Result<Option<Cooperative>> {
-        let given = [id.is_some(), krs.is_some(), nip.is_some(), regon.is_some()].iter().filter(|x| **x).count();
+        let given = [id.is_some(), krs.is_some(), nip.is_some(), regon.is_some()]
+            .iter()
+            .filter(|x| **x)
+            .count();
         if given != 1 {
             return Err(AppError::invalid("id", "give exactly one of id, krs, nip, regon").into());
         }
         if let Some(id) = id {
             let n = expect_id("id", &id, "Cooperative")?;
-            return Ok(loaders(ctx)?.cooperative.load_one(n).await?.map(Cooperative));
+            return Ok(loaders(ctx)?
+                .cooperative
+                .load_one(n)
+                .await?
+                .map(Cooperative));
         }
         let (col, value) = match (krs, nip, regon) {
             (Some(k), _, _) => (Column::Krs, parse_krs(&k)?),
@@ -85,7 +115,9 @@ impl CooperativeQuery {
             (_, _, Some(r)) => (Column::Regon, parse_regon(&r)?),
             _ => return Ok(None),
         };
-        Ok(find_cooperative_by(db(ctx)?, col, &value).await?.map(Cooperative))
+        Ok(find_cooperative_by(db(ctx)?, col, &value)
+            .await?
+            .map(Cooperative))
     }
 
     /// Cooperatives, filtered and ordered.

@@ -2,7 +2,10 @@
 
 use crate::db::{
     filter::pkd_prefix,
-    industry::{find_industry_by_code, find_sector_by_slug, list_industries, list_sectors, IndustryFilter as DbFilter},
+    industry::{
+        find_industry_by_code, find_sector_by_slug, list_industries, list_sectors,
+        IndustryFilter as DbFilter,
+    },
 };
 use crate::graphql::{
     connection::{build, cost, Conn, Page},
@@ -26,8 +29,16 @@ pub struct IndustryQuery;
 #[Object]
 impl IndustryQuery {
     /// One PKD 2007 node by its code: a section letter (`I`) or a code like `56.21.Z` (dots optional).
-    async fn industry(&self, ctx: &Context<'_>, #[graphql(desc = "PKD code.")] code: String) -> Result<Option<Industry>> {
-        let code = if code.trim().len() == 1 { code.trim().to_uppercase() } else { pkd_prefix("code", &code)? };
+    async fn industry(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "PKD code.")] code: String,
+    ) -> Result<Option<Industry>> {
+        let code = if code.trim().len() == 1 {
+            code.trim().to_uppercase()
+        } else {
+            pkd_prefix("code", &code)?
+        };
         Ok(find_industry_by_code(db(ctx)?, &code).await?.map(Industry))
     }
 
@@ -45,8 +56,17 @@ impl IndustryQuery {
         let page = Page::new(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let db_filter = DbFilter {
-            levels: f.level.unwrap_or_default().into_iter().map(enum_to_db).collect(),
-            code_prefix: f.code_prefix.as_deref().map(|p| pkd_prefix("filter.codePrefix", p)).transpose()?,
+            levels: f
+                .level
+                .unwrap_or_default()
+                .into_iter()
+                .map(enum_to_db)
+                .collect(),
+            code_prefix: f
+                .code_prefix
+                .as_deref()
+                .map(|p| pkd_prefix("filter.codePrefix", p))
+                .transpose()?,
             parent_id: None,
         };
         let (w, rows) = list_industries(db(ctx)?, &db_filter, |t| page.window(t)).await?;
@@ -54,7 +74,11 @@ impl IndustryQuery {
     }
 
     /// One sector by its slug (`catering`, `cleaning`, …).
-    async fn sector(&self, ctx: &Context<'_>, #[graphql(desc = "The sector's slug.")] slug: String) -> Result<Option<Sector>> {
+    async fn sector(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The sector's slug.")] slug: String,
+    ) -> Result<Option<Sector>> {
         Ok(find_sector_by_slug(db(ctx)?, &slug).await?.map(Sector))
     }
 

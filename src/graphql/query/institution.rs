@@ -39,8 +39,17 @@ impl InstitutionQuery {
         let page = Page::new(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let db_filter = DbFilter {
-            teryt_prefix: f.teryt.as_deref().map(|t| teryt_prefix("filter.teryt", t)).transpose()?,
-            kinds: f.kind.unwrap_or_default().into_iter().map(enum_to_db).collect(),
+            teryt_prefix: f
+                .teryt
+                .as_deref()
+                .map(|t| teryt_prefix("filter.teryt", t))
+                .transpose()?,
+            kinds: f
+                .kind
+                .unwrap_or_default()
+                .into_iter()
+                .map(enum_to_db)
+                .collect(),
         };
         let (w, rows) = list_institutions(db(ctx)?, &db_filter, |t| page.window(t)).await?;
         Ok(build(w, rows, Institution))

@@ -2,7 +2,9 @@
 
 use crate::db::{
     filter::teryt_prefix,
-    local_government::{find_local_government_by_teryt, list_local_governments, LocalGovernmentFilter as DbFilter},
+    local_government::{
+        find_local_government_by_teryt, list_local_governments, LocalGovernmentFilter as DbFilter,
+    },
 };
 use crate::error::AppError;
 use crate::graphql::{
@@ -41,11 +43,17 @@ impl LocalGovernmentQuery {
         match (id, teryt) {
             (Some(id), None) => {
                 let n = expect_id("id", &id, "LocalGovernment")?;
-                Ok(loaders(ctx)?.local_government.load_one(n).await?.map(LocalGovernment))
+                Ok(loaders(ctx)?
+                    .local_government
+                    .load_one(n)
+                    .await?
+                    .map(LocalGovernment))
             }
             (None, Some(t)) => {
                 let t = teryt_prefix("teryt", &t)?;
-                Ok(find_local_government_by_teryt(db(ctx)?, &t).await?.map(LocalGovernment))
+                Ok(find_local_government_by_teryt(db(ctx)?, &t)
+                    .await?
+                    .map(LocalGovernment))
             }
             _ => Err(AppError::invalid("id", "give exactly one of id, teryt").into()),
         }
@@ -65,10 +73,28 @@ impl LocalGovernmentQuery {
         let page = Page::new(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let db_filter = DbFilter {
-            teryt_prefix: f.teryt.as_deref().map(|t| teryt_prefix("filter.teryt", t)).transpose()?,
-            code_lengths: f.level.unwrap_or_default().into_iter().map(LocalGovernmentLevel::code_length).collect(),
-            kinds: f.kind.unwrap_or_default().into_iter().map(enum_to_db).collect(),
-            parent_id: f.parent.as_ref().map(|p| expect_id("filter.parent", p, "LocalGovernment")).transpose()?,
+            teryt_prefix: f
+                .teryt
+                .as_deref()
+                .map(|t| teryt_prefix("filter.teryt", t))
+                .transpose()?,
+            code_lengths: f
+                .level
+                .unwrap_or_default()
+                .into_iter()
+                .map(LocalGovernmentLevel::code_length)
+                .collect(),
+            kinds: f
+                .kind
+                .unwrap_or_default()
+                .into_iter()
+                .map(enum_to_db)
+                .collect(),
+            parent_id: f
+                .parent
+                .as_ref()
+                .map(|p| expect_id("filter.parent", p, "LocalGovernment"))
+                .transpose()?,
         };
         let (w, rows) = list_local_governments(db(ctx)?, &db_filter, |t| page.window(t)).await?;
         Ok(build(w, rows, LocalGovernment))

@@ -15,23 +15,54 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
     let (kind, n) = parse_global_id("id", id)?;
     let l = loaders(ctx)?;
     Ok(match kind.as_str() {
-        "Cooperative" => l.cooperative.load_one(n).await?.map(|m| Node::Cooperative(Cooperative(m))),
-        "Offering" => l.offering.load_one(n).await?.map(|m| Node::Offering(Offering(m))),
-        "LocalGovernment" => l.local_government.load_one(n).await?.map(|m| Node::LocalGovernment(LocalGovernment(m))),
-        "Industry" => l.industry.load_one(n).await?.map(|m| Node::Industry(Industry(m))),
+        "Cooperative" => l
+            .cooperative
+            .load_one(n)
+            .await?
+            .map(|m| Node::Cooperative(Cooperative(m))),
+        "Offering" => l
+            .offering
+            .load_one(n)
+            .await?
+            .map(|m| Node::Offering(Offering(m))),
+        "LocalGovernment" => l
+            .local_government
+            .load_one(n)
+            .await?
+            .map(|m| Node::LocalGovernment(LocalGovernment(m))),
+        "Industry" => l
+            .industry
+            .load_one(n)
+            .await?
+            .map(|m| Node::Industry(Industry(m))),
         "Sector" => l.sector.load_one(n).await?.map(|m| Node::Sector(Sector(m))),
-        "Institution" => l.institution.load_one(n).await?.map(|m| Node::Institution(Institution(m))),
-        "ProcurementExample" => {
-            l.procurement_example.load_one(n).await?.map(|m| Node::ProcurementExample(ProcurementExample(m)))
+        "Institution" => l
+            .institution
+            .load_one(n)
+            .await?
+            .map(|m| Node::Institution(Institution(m))),
+        "ProcurementExample" => l
+            .procurement_example
+            .load_one(n)
+            .await?
+            .map(|m| Node::ProcurementExample(ProcurementExample(m))),
+        other => {
+            return Err(AppError::invalid(
+                "id",
+                format!("no object type {other} has ids"),
+            ))
         }
-        other => return Err(AppError::invalid("id", format!("no object type {other} has ids"))),
     })
 }
 
 #[Object]
 impl NodeQuery {
     /// Any object by its global id; null when it does not exist.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id returned by this API.")] id: ID) -> Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id returned by this API.")] id: ID,
+    ) -> Result<Option<Node>> {
         Ok(fetch(ctx, &id).await?)
     }
 
@@ -43,7 +74,11 @@ impl NodeQuery {
         #[graphql(desc = "Global ids returned by this API (at most 100).")] ids: Vec<ID>,
     ) -> Result<Vec<Option<Node>>> {
         if ids.len() > 100 {
-            return Err(AppError::invalid("ids", format!("at most 100 ids at once, got {}", ids.len())).into());
+            return Err(AppError::invalid(
+                "ids",
+                format!("at most 100 ids at once, got {}", ids.len()),
+            )
+            .into());
         }
         let found = futures_util::future::join_all(ids.iter().map(|id| fetch(ctx, id))).await;
         Ok(found.into_iter().collect::<AppResult<Vec<_>>>()?)

@@ -54,23 +54,49 @@ impl ProcurementQuery {
         let f = filter.unwrap_or_default();
         if let (Some(a), Some(b)) = (f.year_from, f.year_to) {
             if a > b {
-                return Err(AppError::invalid("filter.yearFrom", format!("{a} is after yearTo {b}")).into());
+                return Err(AppError::invalid(
+                    "filter.yearFrom",
+                    format!("{a} is after yearTo {b}"),
+                )
+                .into());
             }
         }
         let sector_id = match &f.sector {
             Some(slug) => Some(
                 find_sector_by_slug(db(ctx)?, slug)
                     .await?
-                    .ok_or_else(|| AppError::invalid("filter.sector", format!("no sector '{slug}': see `sectors`")))?
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "filter.sector",
+                            format!("no sector '{slug}': see `sectors`"),
+                        )
+                    })?
                     .id,
             ),
             None => None,
         };
         let db_filter = DbFilter {
-            buyer_id: f.buyer.as_ref().map(|b| expect_id("filter.buyer", b, "LocalGovernment")).transpose()?,
-            buyer_teryt_prefix: f.buyer_teryt.as_deref().map(|t| teryt_prefix("filter.buyerTeryt", t)).transpose()?,
-            supplier_id: f.supplier.as_ref().map(|s| expect_id("filter.supplier", s, "Cooperative")).transpose()?,
-            procedures: f.procedure.unwrap_or_default().into_iter().map(enum_to_db).collect(),
+            buyer_id: f
+                .buyer
+                .as_ref()
+                .map(|b| expect_id("filter.buyer", b, "LocalGovernment"))
+                .transpose()?,
+            buyer_teryt_prefix: f
+                .buyer_teryt
+                .as_deref()
+                .map(|t| teryt_prefix("filter.buyerTeryt", t))
+                .transpose()?,
+            supplier_id: f
+                .supplier
+                .as_ref()
+                .map(|s| expect_id("filter.supplier", s, "Cooperative"))
+                .transpose()?,
+            procedures: f
+                .procedure
+                .unwrap_or_default()
+                .into_iter()
+                .map(enum_to_db)
+                .collect(),
             year_from: f.year_from,
             year_to: f.year_to,
             sector_id,
@@ -80,7 +106,8 @@ impl ProcurementQuery {
             ProcurementOrderBy::YearAsc => ProcurementOrder::YearAsc,
             ProcurementOrderBy::ValueDesc => ProcurementOrder::ValueDesc,
         };
-        let (w, rows) = list_procurement_examples(db(ctx)?, &db_filter, order, |t| page.window(t)).await?;
+        let (w, rows) =
+            list_procurement_examples(db(ctx)?, &db_filter, order, |t| page.window(t)).await?;
         Ok(build(w, rows, ProcurementExample))
     }
 }

@@ -1,8 +1,8 @@
 //! Cooperative, its offerings and its founders.
 
 use super::{
-    Address, CooperativeStatus, FounderKind, FounderOrganisationKind, GeoPoint, Industry, LocalGovernment,
-    OfferingKind, ProcurementExample, Sector,
+    Address, CooperativeStatus, FounderKind, FounderOrganisationKind, GeoPoint, Industry,
+    LocalGovernment, OfferingKind, ProcurementExample, Sector,
 };
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Page},
@@ -14,10 +14,10 @@ use async_graphql::{Context, Object, Result, ID};
 use chrono::NaiveDate;
 use entity::{cooperative, cooperative_founder, offering};
 
-/// A social cooperative (spółdzielnia socjalna): an employer of people at risk of social exclusion.
 #[derive(Clone)]
 pub struct Cooperative(pub cooperative::Model);
 
+/// A social cooperative (spółdzielnia socjalna): an employer of people at risk of social exclusion.
 #[Object]
 impl Cooperative {
     /// The opaque global id.
@@ -62,7 +62,10 @@ impl Cooperative {
     }
     /// Location of the seat, when known.
     async fn location(&self) -> Option<GeoPoint> {
-        Some(GeoPoint { latitude: self.0.latitude?, longitude: self.0.longitude? })
+        Some(GeoPoint {
+            latitude: self.0.latitude?,
+            longitude: self.0.longitude?,
+        })
     }
     /// Public telephone number.
     async fn phone(&self) -> Option<&str> {
@@ -94,14 +97,27 @@ impl Cooperative {
     }
     /// The gmina of the seat.
     async fn seat(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
-        let row = loaders(ctx)?.local_government.load_one(self.0.seat_id).await?;
+        let row = loaders(ctx)?
+            .local_government
+            .load_one(self.0.seat_id)
+            .await?;
         Ok(LocalGovernment(required(row, "seat")?))
     }
     /// The primary PKD subclass.
     async fn primary_industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {
-        let links = loaders(ctx)?.industry_links_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
-        let Some(primary) = links.iter().find(|l| l.is_primary) else { return Ok(None) };
-        Ok(loaders(ctx)?.industry.load_one(primary.industry_id).await?.map(Industry))
+        let links = loaders(ctx)?
+            .industry_links_by_cooperative
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let Some(primary) = links.iter().find(|l| l.is_primary) else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .industry
+            .load_one(primary.industry_id)
+            .await?
+            .map(Industry))
     }
     /// All PKD subclasses of the cooperative, the primary one included.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -114,9 +130,17 @@ impl Cooperative {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Industry>> {
         let l = loaders(ctx)?;
-        let links = l.industry_links_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
+        let links = l
+            .industry_links_by_cooperative
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         let rows = load_in_order(&l.industry, links.iter().map(|x| x.industry_id)).await?;
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, Industry))
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Industry,
+        ))
     }
     /// The sectors the cooperative's industries belong to.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -129,8 +153,16 @@ impl Cooperative {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Sector>> {
         let l = loaders(ctx)?;
-        let ids = l.sector_ids_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(from_vec(load_in_order(&l.sector, ids).await?, Page::new(after, before, first, last)?, Sector))
+        let ids = l
+            .sector_ids_by_cooperative
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(from_vec(
+            load_in_order(&l.sector, ids).await?,
+            Page::new(after, before, first, last)?,
+            Sector,
+        ))
     }
     /// Products and services it offers.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -142,8 +174,16 @@ impl Cooperative {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Offering>> {
-        let rows = loaders(ctx)?.offerings_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, Offering))
+        let rows = loaders(ctx)?
+            .offerings_by_cooperative
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Offering,
+        ))
     }
     /// Its legal-person founders (local governments, NGOs, church legal persons).
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -155,8 +195,16 @@ impl Cooperative {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Founder>> {
-        let rows = loaders(ctx)?.founders_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, Founder))
+        let rows = loaders(ctx)?
+            .founders_by_cooperative
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Founder,
+        ))
     }
     /// Procurements it supplied, as lead or consortium member; newest first.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -169,17 +217,29 @@ impl Cooperative {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementExample>> {
         let l = loaders(ctx)?;
-        let links = l.supplies_by_cooperative.load_one(self.0.id).await?.unwrap_or_default();
-        let mut rows = load_in_order(&l.procurement_example, links.iter().map(|x| x.procurement_example_id)).await?;
+        let links = l
+            .supplies_by_cooperative
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let mut rows = load_in_order(
+            &l.procurement_example,
+            links.iter().map(|x| x.procurement_example_id),
+        )
+        .await?;
         rows.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, ProcurementExample))
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            ProcurementExample,
+        ))
     }
 }
 
-/// A product or service a cooperative offers.
 #[derive(Clone)]
 pub struct Offering(pub offering::Model);
 
+/// A product or service a cooperative offers.
 #[Object]
 impl Offering {
     /// The opaque global id.
@@ -208,12 +268,17 @@ impl Offering {
     }
     /// The PKD subclass of the offering.
     async fn industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {
-        let Some(id) = self.0.industry_id else { return Ok(None) };
+        let Some(id) = self.0.industry_id else {
+            return Ok(None);
+        };
         Ok(loaders(ctx)?.industry.load_one(id).await?.map(Industry))
     }
     /// The cooperative that offers it.
     async fn cooperative(&self, ctx: &Context<'_>) -> Result<Cooperative> {
-        let row = loaders(ctx)?.cooperative.load_one(self.0.cooperative_id).await?;
+        let row = loaders(ctx)?
+            .cooperative
+            .load_one(self.0.cooperative_id)
+            .await?;
         Ok(Cooperative(required(row, "cooperative")?))
     }
     /// TERYT units served in full (with everything below them), besides `radiusKm`.
@@ -227,16 +292,28 @@ impl Offering {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<LocalGovernment>> {
         let l = loaders(ctx)?;
-        let links = l.areas_by_offering.load_one(self.0.id).await?.unwrap_or_default();
-        let rows = load_in_order(&l.local_government, links.iter().map(|x| x.local_government_id)).await?;
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, LocalGovernment))
+        let links = l
+            .areas_by_offering
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let rows = load_in_order(
+            &l.local_government,
+            links.iter().map(|x| x.local_government_id),
+        )
+        .await?;
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            LocalGovernment,
+        ))
     }
 }
 
-/// A legal person that co-founded a cooperative.
 #[derive(Clone)]
 pub struct Founder(pub cooperative_founder::Model);
 
+/// A legal person that co-founded a cooperative.
 #[Object]
 impl Founder {
     /// What kind of legal person it is.
@@ -249,12 +326,21 @@ impl Founder {
     }
     /// The local government, when the founder is one.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        let Some(id) = self.0.local_government_id else { return Ok(None) };
-        Ok(loaders(ctx)?.local_government.load_one(id).await?.map(LocalGovernment))
+        let Some(id) = self.0.local_government_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .local_government
+            .load_one(id)
+            .await?
+            .map(LocalGovernment))
     }
     /// The cooperative it co-founded.
     async fn cooperative(&self, ctx: &Context<'_>) -> Result<Cooperative> {
-        let row = loaders(ctx)?.cooperative.load_one(self.0.cooperative_id).await?;
+        let row = loaders(ctx)?
+            .cooperative
+            .load_one(self.0.cooperative_id)
+            .await?;
         Ok(Cooperative(required(row, "cooperative")?))
     }
 }

@@ -9,10 +9,10 @@ use crate::graphql::{
 use async_graphql::{Context, Object, Result, ID};
 use entity::{industry, sector};
 
-/// A node of the PKD 2007 classification (Polska Klasyfikacja Działalności).
 #[derive(Clone)]
 pub struct Industry(pub industry::Model);
 
+/// A node of the PKD 2007 classification (Polska Klasyfikacja Działalności).
 #[Object]
 impl Industry {
     /// The opaque global id.
@@ -33,7 +33,9 @@ impl Industry {
     }
     /// The node above (none for sections).
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {
-        let Some(id) = self.0.parent_id else { return Ok(None) };
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
         Ok(loaders(ctx)?.industry.load_one(id).await?.map(Industry))
     }
     /// Nodes directly below.
@@ -46,8 +48,16 @@ impl Industry {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Industry>> {
-        let rows = loaders(ctx)?.children_by_industry.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, Industry))
+        let rows = loaders(ctx)?
+            .children_by_industry
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Industry,
+        ))
     }
     /// Cooperatives with an industry in this subtree, by name.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -60,17 +70,25 @@ impl Industry {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Cooperative>> {
         let l = loaders(ctx)?;
-        let ids = l.cooperative_ids_by_industry_path.load_one(self.0.path.clone()).await?.unwrap_or_default();
+        let ids = l
+            .cooperative_ids_by_industry_path
+            .load_one(self.0.path.clone())
+            .await?
+            .unwrap_or_default();
         let mut rows = load_in_order(&l.cooperative, ids).await?;
         rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, Cooperative))
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Cooperative,
+        ))
     }
 }
 
-/// A plain-language sector of the industry meetings (catering, cleaning, care services…), mapped to PKD codes.
 #[derive(Clone)]
 pub struct Sector(pub sector::Model);
 
+/// A plain-language sector of the industry meetings (catering, cleaning, care services…), mapped to PKD codes.
 #[Object]
 impl Sector {
     /// The opaque global id.
@@ -100,10 +118,18 @@ impl Sector {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Industry>> {
         let l = loaders(ctx)?;
-        let links = l.industry_links_by_sector.load_one(self.0.id).await?.unwrap_or_default();
+        let links = l
+            .industry_links_by_sector
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         let mut rows = load_in_order(&l.industry, links.iter().map(|x| x.industry_id)).await?;
         rows.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, Industry))
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Industry,
+        ))
     }
     /// Cooperatives working in the sector, by name.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -116,9 +142,17 @@ impl Sector {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Cooperative>> {
         let l = loaders(ctx)?;
-        let ids = l.cooperative_ids_by_sector.load_one(self.0.id).await?.unwrap_or_default();
+        let ids = l
+            .cooperative_ids_by_sector
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         let mut rows = load_in_order(&l.cooperative, ids).await?;
         rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, Cooperative))
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Cooperative,
+        ))
     }
 }

@@ -1,6 +1,8 @@
 //! TERYT units and the institutions attached to them.
 
-use super::{Cooperative, Founder, GeoPoint, InstitutionKind, LocalGovernmentKind, ProcurementExample};
+use super::{
+    Cooperative, Founder, GeoPoint, InstitutionKind, LocalGovernmentKind, ProcurementExample,
+};
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Page},
     enum_from_db, loaders,
@@ -10,10 +12,10 @@ use crate::graphql::{
 use async_graphql::{Context, Object, Result, ID};
 use entity::{institution, local_government};
 
-/// A local government unit of the TERYT register (2026-01-01): voivodeship, powiat or gmina.
 #[derive(Clone)]
 pub struct LocalGovernment(pub local_government::Model);
 
+/// A local government unit of the TERYT register (2026-01-01): voivodeship, powiat or gmina.
 #[Object]
 impl LocalGovernment {
     /// The opaque global id.
@@ -34,7 +36,10 @@ impl LocalGovernment {
     }
     /// Geometric centre of the unit's area.
     async fn centroid(&self) -> GeoPoint {
-        GeoPoint { latitude: self.0.latitude, longitude: self.0.longitude }
+        GeoPoint {
+            latitude: self.0.latitude,
+            longitude: self.0.longitude,
+        }
     }
     /// Set when the centroid is not the unit's own (e.g. taken from its powiat).
     async fn centroid_note(&self) -> Option<&str> {
@@ -46,8 +51,14 @@ impl LocalGovernment {
     }
     /// The unit above: a gmina's powiat, a powiat's voivodeship.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        let Some(id) = self.0.parent_id else { return Ok(None) };
-        Ok(loaders(ctx)?.local_government.load_one(id).await?.map(LocalGovernment))
+        let Some(id) = self.0.parent_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .local_government
+            .load_one(id)
+            .await?
+            .map(LocalGovernment))
     }
     /// Units directly below, by TERYT code.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -59,8 +70,16 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<LocalGovernment>> {
-        let rows = loaders(ctx)?.children_by_local_government.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, LocalGovernment))
+        let rows = loaders(ctx)?
+            .children_by_local_government
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            LocalGovernment,
+        ))
     }
     /// Cooperatives seated in this unit or any unit below it, by name.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -72,8 +91,16 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Cooperative>> {
-        let rows = loaders(ctx)?.cooperatives_by_teryt_prefix.load_one(self.0.teryt.clone()).await?.unwrap_or_default();
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, Cooperative))
+        let rows = loaders(ctx)?
+            .cooperatives_by_teryt_prefix
+            .load_one(self.0.teryt.clone())
+            .await?
+            .unwrap_or_default();
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Cooperative,
+        ))
     }
     /// Cooperatives this unit co-founded, as founder records.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -85,8 +112,16 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Founder>> {
-        let rows = loaders(ctx)?.founders_by_local_government.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, Founder))
+        let rows = loaders(ctx)?
+            .founders_by_local_government
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Founder,
+        ))
     }
     /// Purchases this unit made from cooperatives, newest first.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -98,8 +133,16 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementExample>> {
-        let rows = loaders(ctx)?.procurement_by_buyer.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, ProcurementExample))
+        let rows = loaders(ctx)?
+            .procurement_by_buyer
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            ProcurementExample,
+        ))
     }
     /// Institutions attached to this unit, by name.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -111,15 +154,23 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Institution>> {
-        let rows = loaders(ctx)?.institutions_by_local_government.load_one(self.0.id).await?.unwrap_or_default();
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, Institution))
+        let rows = loaders(ctx)?
+            .institutions_by_local_government
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Institution,
+        ))
     }
 }
 
-/// An institution of the social-economy landscape: labour office, social assistance centre, OWES…
 #[derive(Clone)]
 pub struct Institution(pub institution::Model);
 
+/// An institution of the social-economy landscape: labour office, social assistance centre, OWES…
 #[Object]
 impl Institution {
     /// The opaque global id.
@@ -156,8 +207,10 @@ impl Institution {
     }
     /// The local government unit it serves.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
-        let row = loaders(ctx)?.local_government.load_one(self.0.local_government_id).await?;
+        let row = loaders(ctx)?
+            .local_government
+            .load_one(self.0.local_government_id)
+            .await?;
         Ok(LocalGovernment(required(row, "local government")?))
     }
 }
-

@@ -50,12 +50,18 @@ impl ScalarType for Decimal {
         let frac = format!("{frac:0<2}");
         match (whole.parse::<i64>(), frac.len() == 2, frac.parse::<i64>()) {
             (Ok(w), true, Ok(f)) if w >= 0 => Ok(Decimal(w * 100 + f)),
-            _ => Err(InputValueError::custom("a decimal like \"1234.50\" (at most two decimal places)")),
+            _ => Err(InputValueError::custom(
+                "a decimal like \"1234.50\" (at most two decimal places)",
+            )),
         }
     }
 
     fn to_value(&self) -> Value {
         let sign = if self.0 < 0 { "-" } else { "" };
-        Value::String(format!("{sign}{}.{:02}", self.0.abs() / 100, self.0.abs() % 100))
+        Value::String(format!(
+            "{sign}{}.{:02}",
+            self.0.abs() / 100,
+            self.0.abs() % 100
+        ))
     }
 }

@@ -10,10 +10,10 @@ use crate::graphql::{
 use async_graphql::{Context, Object, Result, ID};
 use entity::{procurement_example, procurement_supplier};
 
-/// A purchase by a local government from one or more social cooperatives, with how it was done and what was learnt.
 #[derive(Clone)]
 pub struct ProcurementExample(pub procurement_example::Model);
 
+/// A purchase by a local government from one or more social cooperatives, with how it was done and what was learnt.
 #[Object]
 impl ProcurementExample {
     /// The opaque global id.
@@ -54,12 +54,17 @@ impl ProcurementExample {
     }
     /// The buying local government.
     async fn buyer(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
-        let row = loaders(ctx)?.local_government.load_one(self.0.buyer_id).await?;
+        let row = loaders(ctx)?
+            .local_government
+            .load_one(self.0.buyer_id)
+            .await?;
         Ok(LocalGovernment(required(row, "buyer")?))
     }
     /// The PKD subclass of the subject.
     async fn industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {
-        let Some(id) = self.0.industry_id else { return Ok(None) };
+        let Some(id) = self.0.industry_id else {
+            return Ok(None);
+        };
         Ok(loaders(ctx)?.industry.load_one(id).await?.map(Industry))
     }
     /// The supplying cooperatives, the lead first.
@@ -72,18 +77,26 @@ impl ProcurementExample {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementSupplier>> {
-        let rows = loaders(ctx)?.suppliers_by_procurement_example.load_one(self.0.id).await?.unwrap_or_default();
+        let rows = loaders(ctx)?
+            .suppliers_by_procurement_example
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         let mut rows: Vec<_> = rows;
         // LEAD sorts after CONSORTIUM_MEMBER alphabetically; the lead goes first.
         rows.sort_by_key(|r| (r.role != "LEAD", r.cooperative_id));
-        Ok(from_vec(rows, Page::new(after, before, first, last)?, ProcurementSupplier))
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            ProcurementSupplier,
+        ))
     }
 }
 
-/// A cooperative's part in a procurement.
 #[derive(Clone)]
 pub struct ProcurementSupplier(pub procurement_supplier::Model);
 
+/// A cooperative's part in a procurement.
 #[Object]
 impl ProcurementSupplier {
     /// Lead contractor or consortium member.
@@ -92,7 +105,10 @@ impl ProcurementSupplier {
     }
     /// The cooperative.
     async fn cooperative(&self, ctx: &Context<'_>) -> Result<Cooperative> {
-        let row = loaders(ctx)?.cooperative.load_one(self.0.cooperative_id).await?;
+        let row = loaders(ctx)?
+            .cooperative
+            .load_one(self.0.cooperative_id)
+            .await?;
         Ok(Cooperative(required(row, "cooperative")?))
     }
 }

@@ -1,0 +1,341 @@
+//! Walking the graph as a procurement officer and a partner portal would.
+
+use crate::helpers::{data_dir, first_error_code, nodes, TestApp};
+use serde_json::{json, Value};
+
+/// TERYT codes from the shipped register file (the test's independent source of truth).
+fn register_codes(file: &str, column: &str) -> Vec<String> {
+    let mut rdr = csv::Reader::from_path(data_dir().join(file)).unwrap_or_else(|e| panic!("{e}"));
+    let headers = rdr.headers().cloned().unwrap_or_default();
+    let ix = headers
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
+    rdr.records()
+        .filter_map(|r| r.ok())
+        .map(|r| r[ix].to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_register_is_complete_with_16_voivodeships_380_powiaty_and_2479_gminy() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data(
+            "{ v: localGovernments(filter: {level: VOIVODESHIP}) { totalCount }
+               p: localGovernments(filter: {level: POWIAT}) { totalCount }
+               c: localGovernments(filter: {kind: MIASTO_NA_PRAWACH_POWIATU}) { totalCount }
+               g: localGovernments(filter: {level: GMINA}) { totalCount } }",
+        )
+        .await;
+    assert_eq!(data["v"]["totalCount"], 16);
+    assert_eq!(data["p"]["totalCount"], 380);
+    assert_eq!(data["c"]["totalCount"], 66);
+    assert_eq!(data["g"]["totalCount"], 2479);
+    assert_eq!(register_codes("teryt/gminy.csv", "teryt7").len(), 2479);
+}
+
+#[tokio::test]
+async fn the_gminy_of_malopolskie_are_all_there_each_under_its_powiat() {
+    let app = TestApp::spawn().await;
+    let expected: Vec<String> = register_codes("teryt/gminy.csv", "teryt7")
+        .into_iter()
+        .filter(|t| t.starts_with("12"))
+        .collect();
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let body = app
+            .query_vars(
+                "query($after: String) { localGovernments(filter: {teryt: \"12\", level: GMINA}, first: 100, after: $after) {
+                   totalCount pageInfo { hasNextPage endCursor }
+                   edges { node { teryt name parent { teryt parent { name } } } } } }",
+                json!({ "after": after }),
+            )
+            .await;
+        let conn = &body["data"]["localGovernments"];
+        assert_eq!(conn["totalCount"], expected.len());
+        for n in nodes(conn) {
+            let teryt = n["teryt"].as_str().unwrap_or_default().to_owned();
+            assert_eq!(n["parent"]["teryt"].as_str(), Some(&teryt[..4]));
+            assert_eq!(n["parent"]["parent"]["name"], "małopolskie");
+            seen.push(teryt);
+        }
+        if conn["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+        after = conn["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+    }
+    assert_eq!(seen, expected, "paging lost, repeated or reordered gminy");
+}
+
+#[tokio::test]
+async fn the_cooperatives_of_powiat_krakowski_come_with_offerings_and_sectors() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data(
+            r#"{ localGovernment(teryt: "1206") { name
+                   cooperatives(first: 100) { totalCount edges { node { name isSample
+                     seat { teryt } offerings { totalCount edges { node { name kind } } }
+                     sectors { edges { node { slug } } } } } } }
+                 cooperatives(filter: {teryt: "1206"}) { totalCount } }"#,
+        )
+        .await;
+    let lg = &data["localGovernment"];
+    assert_eq!(lg["name"], "krakowski");
+    assert_eq!(
+        lg["cooperatives"]["totalCount"],
+        data["cooperatives"]["totalCount"]
+    );
+    let coops = nodes(&lg["cooperatives"]);
+    assert!(
+        !coops.is_empty(),
+        "the sample should seat someone in powiat krakowski"
+    );
+    for c in coops {
+        assert!(
+            c["seat"]["teryt"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("1206"),
+            "{c}"
+        );
+        assert_eq!(c["isSample"], true);
+        assert!(
+            c["offerings"]["totalCount"].as_u64().unwrap_or(0) >= 2,
+            "{c}"
+        );
+        assert!(!nodes(&c["sectors"]).is_empty(), "{c}");
+    }
+}
+
+#[tokio::test]
+async fn a_gminas_procurement_examples_are_the_purchases_it_made() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data("{ procurementExamples(first: 1) { edges { node { buyer { id teryt } } } } }")
+        .await;
+    let buyer = nodes(&data["procurementExamples"])[0]["buyer"].clone();
+    let body = app
+        .query_vars(
+            "query($id: ID!) { node(id: $id) { ... on LocalGovernment { teryt
+                procurementExamples { totalCount edges { node { buyer { id } valuePln procedure suppliers { edges { node { role cooperative { name } } } } } } } } } }",
+            json!({ "id": buyer["id"] }),
+        )
+        .await;
+    let lg = &body["data"]["node"];
+    assert_eq!(lg["teryt"], buyer["teryt"]);
+    let list = nodes(&lg["procurementExamples"]);
+    assert!(!list.is_empty());
+    for p in &list {
+        assert_eq!(p["buyer"]["id"], buyer["id"]);
+        assert_eq!(nodes(&p["suppliers"])[0]["role"], "LEAD");
+        let v = p["valuePln"].as_str().unwrap_or_default();
+        assert!(
+            v.split_once('.').is_some_and(|(_, f)| f.len() == 2),
+            "value {v} is not an exact decimal"
+        );
+    }
+    let filtered = app
+        .query_vars(
+            "query($id: ID!) { procurementExamples(filter: {buyer: $id}) { totalCount } }",
+            json!({ "id": buyer["id"] }),
+        )
+        .await;
+    assert_eq!(
+        filtered["data"]["procurementExamples"]["totalCount"],
+        lg["procurementExamples"]["totalCount"]
+    );
+}
+
+#[tokio::test]
+async fn a_cooperative_is_found_by_nip_with_dashes_and_krs_without_leading_zeros() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data("{ cooperatives(first: 1) { edges { node { id nip krs regon } } } }")
+        .await;
+    let c = nodes(&data["cooperatives"])[0].clone();
+    let nip = c["nip"].as_str().unwrap_or_default();
+    let dashed = format!("{}-{}-{}-{}", &nip[..3], &nip[3..6], &nip[6..8], &nip[8..]);
+    let krs = c["krs"]
+        .as_str()
+        .unwrap_or_default()
+        .trim_start_matches('0')
+        .to_owned();
+    for (arg, value) in [
+        ("nip", dashed),
+        ("krs", krs),
+        ("regon", c["regon"].as_str().unwrap_or_default().to_owned()),
+    ] {
+        let body = app
+            .query_vars(
+                &format!("query($v: String!) {{ cooperative({arg}: $v) {{ id }} }}"),
+                json!({ "v": value }),
+            )
+            .await;
+        assert_eq!(body["data"]["cooperative"]["id"], c["id"], "{arg}={value}");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_checksum_is_bad_user_input_naming_the_field() {
+    let app = TestApp::spawn().await;
+    for (arg, value, field) in [
+        ("nip", "526-000-12-47", "nip"),
+        ("regon", "000331502", "regon"),
+        ("krs", "12345678901", "krs"),
+    ] {
+        let body = app
+            .query(&format!("{{ cooperative({arg}: \"{value}\") {{ id }} }}"))
+            .await;
+        assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["field"], field);
+        assert_eq!(body["data"]["cooperative"], Value::Null);
+    }
+    insta::assert_json_snapshot!(
+        app.query(r#"{ cooperative(nip: "5260001247") { id } }"#)
+            .await
+    );
+}
+
+#[tokio::test]
+async fn node_and_nodes_return_every_kind_of_object_by_global_id() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data(
+            r#"{ cooperatives(first: 1) { edges { node { id offerings(first: 1) { edges { node { id } } } } } }
+                 localGovernment(teryt: "1206") { id } industry(code: "56.21.Z") { id }
+                 sector(slug: "catering") { id } institutions(first: 1) { edges { node { id } } }
+                 procurementExamples(first: 1) { edges { node { id } } } }"#,
+        )
+        .await;
+    let coop = nodes(&data["cooperatives"])[0].clone();
+    let ids = vec![
+        coop["id"].clone(),
+        nodes(&coop["offerings"])[0]["id"].clone(),
+        data["localGovernment"]["id"].clone(),
+        data["industry"]["id"].clone(),
+        data["sector"]["id"].clone(),
+        nodes(&data["institutions"])[0]["id"].clone(),
+        nodes(&data["procurementExamples"])[0]["id"].clone(),
+    ];
+    let body = app
+        .query_vars(
+            "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }",
+            json!({ "ids": ids }),
+        )
+        .await;
+    let got = body["data"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let types: Vec<&str> = got
+        .iter()
+        .map(|n| n["__typename"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "Cooperative",
+            "Offering",
+            "LocalGovernment",
+            "Industry",
+            "Sector",
+            "Institution",
+            "ProcurementExample"
+        ]
+    );
+    for (n, id) in got.iter().zip(&ids) {
+        assert_eq!(&n["id"], id);
+    }
+    let bad = app.query(r#"{ node(id: "not-an-id") { id } }"#).await;
+    assert_eq!(first_error_code(&bad), "BAD_USER_INPUT");
+}
+
+#[tokio::test]
+async fn paging_backwards_from_the_end_meets_paging_forwards() {
+    let app = TestApp::spawn().await;
+    let fwd = app
+        .data("{ cooperatives(first: 30) { edges { cursor node { id } } } }")
+        .await;
+    let ids: Vec<Value> = nodes(&fwd["cooperatives"])
+        .iter()
+        .map(|n| n["id"].clone())
+        .collect();
+    let cursor_20 = fwd["cooperatives"]["edges"][20]["cursor"].clone();
+    let back = app
+        .query_vars(
+            "query($b: String) { cooperatives(last: 10, before: $b) { pageInfo { hasPreviousPage hasNextPage } edges { node { id } } } }",
+            json!({ "b": cursor_20 }),
+        )
+        .await;
+    let conn = &back["data"]["cooperatives"];
+    let back_ids: Vec<Value> = nodes(conn).iter().map(|n| n["id"].clone()).collect();
+    assert_eq!(back_ids, ids[10..20].to_vec());
+    assert_eq!(conn["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(conn["pageInfo"]["hasNextPage"], true);
+}
+
+#[tokio::test]
+async fn filters_combine_and_every_result_satisfies_all_of_them() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data(
+            r#"{ all: cooperatives { totalCount }
+                 some: cooperatives(first: 100, filter: {sector: "catering", status: [ACTIVE], pkd: "56"}) {
+                   totalCount edges { node { status industries { edges { node { code } } } sectors { edges { node { slug } } } } } } }"#,
+        )
+        .await;
+    let some = &data["some"];
+    assert!(some["totalCount"].as_u64() < data["all"]["totalCount"].as_u64());
+    for c in nodes(some) {
+        assert_eq!(c["status"], "ACTIVE");
+        assert!(
+            nodes(&c["sectors"]).iter().any(|s| s["slug"] == "catering"),
+            "{c}"
+        );
+        assert!(
+            nodes(&c["industries"])
+                .iter()
+                .any(|i| i["code"].as_str().unwrap_or_default().starts_with("56")),
+            "{c}"
+        );
+    }
+    let bad = app
+        .query(r#"{ cooperatives(filter: {teryt: "12x"}) { totalCount } }"#)
+        .await;
+    assert_eq!(first_error_code(&bad), "BAD_USER_INPUT");
+    assert_eq!(bad["errors"][0]["extensions"]["field"], "filter.teryt");
+}
+
+#[tokio::test]
+async fn the_pkd_tree_and_sectors_link_both_ways() {
+    let app = TestApp::spawn().await;
+    let data = app
+        .data(
+            r#"{ industry(code: "5621Z") { code level name parent { code parent { code parent { code parent { code level } } } } }
+                 industries(filter: {level: SUBCLASS}) { totalCount }
+                 sectors { totalCount edges { node { slug industries { edges { node { code } } } } } } }"#,
+        )
+        .await;
+    let i = &data["industry"];
+    assert_eq!(i["code"], "56.21.Z");
+    assert_eq!(i["parent"]["parent"]["parent"]["parent"]["code"], "I");
+    assert_eq!(
+        i["parent"]["parent"]["parent"]["parent"]["level"],
+        "SECTION"
+    );
+    assert_eq!(data["industries"]["totalCount"], 656);
+    let catering = nodes(&data["sectors"])
+        .into_iter()
+        .find(|s| s["slug"] == "catering")
+        .unwrap_or_default();
+    assert_eq!(nodes(&catering["industries"])[0]["code"], "56.2");
+}
+
+#[tokio::test]
+async fn the_voivodeships_list_matches_its_snapshot() {
+    let app = TestApp::spawn().await;
+    let body = app.query("{ localGovernments(filter: {level: VOIVODESHIP}, first: 3) { totalCount edges { cursor node { id teryt name kind population parent { id } } } } }").await;
+    insta::assert_json_snapshot!(body, { ".**.id" => "[id]", ".**.cursor" => "[cursor]" });
+}

@@ -1,0 +1,193 @@
+//! `TestApp`: the real router on a loopback port over a fresh database.
+
+use coophub::config::{Config, Secret};
+use serde_json::{json, Value};
+use std::{
+    net::SocketAddr,
+    path::PathBuf,
+    sync::atomic::{AtomicUsize, Ordering},
+};
+
+/// Sample cooperatives each test database holds: enough for pages of 100.
+pub const SAMPLE: usize = 300;
+pub const SEED: u64 = 7;
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data")
+}
+
+pub fn is_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
+}
+
+/// A URL of a new, empty database on the backend under test.
+pub async fn fresh_database_url() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let name = format!(
+        "coophub_t_{}_{n}_{}",
+        std::process::id(),
+        stamp % 1_000_000_000
+    );
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(admin) if !admin.is_empty() => {
+            use sea_orm::{ConnectionTrait, Database};
+            let conn = Database::connect(&admin)
+                .await
+                .unwrap_or_else(|e| panic!("TEST_DATABASE_URL unreachable: {e}"));
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap_or_else(|e| panic!("create db: {e}"));
+            let _ = conn.close().await;
+            let base = admin
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .unwrap_or(admin);
+            format!("{base}/{name}")
+        }
+        _ => {
+            let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.sqlite"));
+            format!("sqlite://{}?mode=rwc", path.display())
+        }
+    }
+}
+
+pub fn config(database_url: &str) -> Config {
+    Config {
+        database_url: database_url
+            .parse()
+            .unwrap_or_else(|e: std::convert::Infallible| match e {}),
+        redis_url: std::env::var("TEST_REDIS_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+            .map(|u| Secret::from(u)),
+        bind: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
+        data_dir: data_dir(),
+        max_cost: 25_000,
+        max_depth: 15,
+        max_aliases: 30,
+        request_timeout_ms: 10_000,
+        db_pool: 5,
+        // Generous, so that a debug build on a loaded machine still gathers a whole level into one batch.
+        loader_delay_ms: 20,
+        seed_sample: Some(false),
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    /// A server over a fresh database with reference data and `SAMPLE` sample cooperatives.
+    pub async fn spawn() -> TestApp {
+        let url = fresh_database_url().await;
+        let cfg = config(&url);
+        let (db, _) = coophub::app::open_database(&cfg)
+            .await
+            .unwrap_or_else(|e| panic!("open: {e:#}"));
+        coophub::db::reference::import(&db, &cfg.data_dir)
+            .await
+            .unwrap_or_else(|e| panic!("import: {e:#}"));
+        coophub::db::sample::seed(&db, SAMPLE, SEED)
+            .await
+            .unwrap_or_else(|e| panic!("seed: {e:#}"));
+        let _ = db.close().await;
+        Self::spawn_with(cfg).await
+    }
+
+    /// A server started exactly as `serve` starts, on the given configuration.
+    pub async fn spawn_with(cfg: Config) -> TestApp {
+        let state = coophub::app::build_state(&cfg)
+            .await
+            .unwrap_or_else(|e| panic!("start: {e:#}"));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("bind: {e}"));
+        let addr = listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("addr: {e}"));
+        tokio::spawn(async move { axum::serve(listener, coophub::http::router(state)).await });
+        TestApp {
+            addr,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// POSTs a query with variables and returns the whole JSON response.
+    pub async fn query_vars(&self, query: &str, variables: Value) -> Value {
+        let resp = self
+            .client
+            .post(self.url("/graphql"))
+            .header("accept", "application/graphql-response+json")
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request failed: {e}"));
+        let status = resp.status();
+        let body: Value = resp
+            .json()
+            .await
+            .unwrap_or_else(|e| panic!("not JSON: {e}"));
+        // The GraphQL-over-HTTP rule: a response with `data` is a 200, one without (a request error) a 400.
+        let expected = if body.get("data").is_some() { 200 } else { 400 };
+        assert_eq!(status, expected, "unexpected status; body: {body}");
+        body
+    }
+
+    pub async fn query(&self, query: &str) -> Value {
+        self.query_vars(query, json!({})).await
+    }
+
+    /// `data` of a response that must have no errors.
+    pub async fn data(&self, query: &str) -> Value {
+        let body = self.query(query).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// SQL statements sent so far, read from `/metrics`.
+    pub async fn statements(&self) -> u64 {
+        let text = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status());
+        let text = text
+            .unwrap_or_else(|e| panic!("metrics: {e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        text.lines()
+            .find_map(|l| l.strip_prefix("coophub_sql_statements_total "))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no statement counter in {text}"))
+    }
+}
+
+/// The `code` of the first error.
+pub fn first_error_code(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The nodes of a connection.
+pub fn nodes(conn: &Value) -> Vec<Value> {
+    conn["edges"]
+        .as_array()
+        .map(|e| e.iter().map(|x| x["node"].clone()).collect())
+        .unwrap_or_default()
+}

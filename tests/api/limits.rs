@@ -1,0 +1,65 @@
+//! Hostile queries are refused before execution, with a clear error, and no SQL runs.
+
+use crate::helpers::{first_error_code, TestApp};
+
+#[tokio::test]
+async fn the_cost_of_every_query_is_reported() {
+    let app = TestApp::spawn().await;
+    let body = app.query("{ cooperatives(first: 10) { edges { node { name offerings(first: 5) { edges { node { name } } } } } } }").await;
+    let cost = &body["extensions"]["cost"];
+    // 10 cooperatives × (name + 5 offerings × name) plus the connection fields.
+    let requested = cost["requestedQueryCost"].as_u64().unwrap_or(0);
+    assert!(requested >= 10 * 5, "{cost}");
+    assert!(cost["maximumQueryCost"].as_u64() > Some(requested));
+}
+
+#[tokio::test]
+async fn a_query_over_the_cost_limit_is_refused_before_any_sql_runs() {
+    let app = TestApp::spawn().await;
+    let before = app.statements().await;
+    let body = app
+        .query("{ cooperatives(first: 100) { edges { node { offerings(first: 100) { edges { node { areaServed(first: 100) { totalCount } } } } } } } }")
+        .await;
+    assert_eq!(first_error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "cost");
+    assert!(body.get("data").is_none(), "{body}");
+    assert_eq!(app.statements().await, before);
+    insta::assert_json_snapshot!(body["errors"]);
+}
+
+#[tokio::test]
+async fn a_query_nested_too_deep_is_refused() {
+    let app = TestApp::spawn().await;
+    let deep = format!("{{ localGovernment(teryt: \"1206\") {{ {} name {} }} }}", "parent { ".repeat(15), "} ".repeat(15));
+    let before = app.statements().await;
+    let body = app.query(&deep).await;
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "depth", "{body}");
+    assert_eq!(app.statements().await, before);
+}
+
+#[tokio::test]
+async fn a_query_with_too_many_aliases_is_refused() {
+    let app = TestApp::spawn().await;
+    let fields: String = (0..31).map(|i| format!("a{i}: __typename ")).collect();
+    let body = app.query(&format!("{{ {fields} }}")).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["limit"], "aliases",
+        "{body}"
+    );
+    let ok: String = (0..30).map(|i| format!("a{i}: __typename ")).collect();
+    assert!(app
+        .query(&format!("{{ {ok} }}"))
+        .await
+        .get("errors")
+        .is_none());
+}
+
+#[tokio::test]
+async fn a_page_larger_than_100_is_bad_user_input() {
+    let app = TestApp::spawn().await;
+    let body = app
+        .query("{ cooperatives(first: 101) { totalCount } }")
+        .await;
+    assert_eq!(first_error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "first");
+}

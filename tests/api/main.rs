@@ -1,0 +1,11 @@
+//! The one integration test binary: black-box tests through HTTP and the CLI,
+//! each against a fresh database. SQLite always; PostgreSQL and Redis when
+//! `TEST_DATABASE_URL` / `TEST_REDIS_URL` are set (CI sets them).
+
+mod cli;
+mod graph;
+mod helpers;
+mod http_spec;
+mod limits;
+mod loaders;
+mod schema;
