@@ -65,7 +65,7 @@ pub fn config(database_url: &str) -> Config {
         redis_url: std::env::var("TEST_REDIS_URL")
             .ok()
             .filter(|u| !u.is_empty())
-            .map(|u| Secret::from(u)),
+            .map(Secret::from),
         bind: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
         data_dir: data_dir(),
         max_cost: 25_000,

@@ -30,7 +30,11 @@ async fn a_query_over_the_cost_limit_is_refused_before_any_sql_runs() {
 #[tokio::test]
 async fn a_query_nested_too_deep_is_refused() {
     let app = TestApp::spawn().await;
-    let deep = format!("{{ localGovernment(teryt: \"1206\") {{ {} name {} }} }}", "parent { ".repeat(15), "} ".repeat(15));
+    let deep = format!(
+        "{{ localGovernment(teryt: \"1206\") {{ {} name {} }} }}",
+        "parent { ".repeat(15),
+        "} ".repeat(15)
+    );
     let before = app.statements().await;
     let body = app.query(&deep).await;
     assert_eq!(body["errors"][0]["extensions"]["limit"], "depth", "{body}");
