@@ -7,7 +7,7 @@ use crate::graphql::{build_schema, Limits};
 use crate::state::AppState;
 use anyhow::{Context, Result};
 use entity::{cooperative, local_government};
-use sea_orm::{DatabaseConnection, EntityTrait, PaginatorTrait};
+use sea_orm::DatabaseConnection;
 
 impl Config {
     pub fn limits(&self) -> Limits {
@@ -32,13 +32,13 @@ pub async fn open_database(config: &Config) -> Result<(DatabaseConnection, db::S
 /// On an empty database: imports the reference data and, if configured (the
 /// default for the embedded SQLite setup), the sample data. Later starts reuse it.
 pub async fn load_initial_data(config: &Config, conn: &DatabaseConnection) -> Result<()> {
-    if local_government::Entity::find().count(conn).await? == 0 {
+    if db::count_rows::<local_government::Entity>(conn).await? == 0 {
         tracing::info!(dir = %config.data_dir.display(), "empty database: importing reference data");
         let r = reference::import(conn, &config.data_dir).await?;
         tracing::info!(?r, "reference data imported");
     }
     let seed = config.seed_sample.unwrap_or(config.is_sqlite());
-    if seed && cooperative::Entity::find().count(conn).await? == 0 {
+    if seed && db::count_rows::<cooperative::Entity>(conn).await? == 0 {
         tracing::info!(
             "no cooperatives yet: generating 1,500 sample cooperatives (marked isSample)"
         );

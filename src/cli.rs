@@ -26,7 +26,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Seed(SeedCommand::Sample(args)) => {
             let (db, _) = app::open_database(&config).await?;
-            if entity_count(&db).await? == 0 {
+            if crate::db::count_rows::<entity::local_government::Entity>(&db).await? == 0 {
                 let r = reference::import(&db, &config.data_dir).await?;
                 println!(
                     "imported reference data first ({} units)",
@@ -47,9 +47,4 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Bench(args) => crate::bench::run(&config, args).await,
     }
-}
-
-async fn entity_count(db: &sea_orm::DatabaseConnection) -> Result<u64> {
-    use sea_orm::{EntityTrait, PaginatorTrait};
-    Ok(entity::local_government::Entity::find().count(db).await?)
 }

@@ -58,6 +58,15 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
+/// How many rows a table has (start-up uses it to tell an empty database).
+pub async fn count_rows<E: sea_orm::EntityTrait>(db: &DatabaseConnection) -> Result<u64, DbErr>
+where
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    E::find().count(db).await
+}
+
 /// A slice of a list: rows `start..end` of `total`, computed from Relay's
 /// `first`/`after`/`last`/`before` (see `graphql::connection`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

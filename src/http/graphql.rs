@@ -66,7 +66,11 @@ impl MediaType {
 }
 
 fn json_response(status: StatusCode, media: MediaType, body: &Value) -> Response {
-    let mut resp = (status, body.to_string()).into_response();
+    bytes_response(status, media, body.to_string().into_bytes())
+}
+
+fn bytes_response(status: StatusCode, media: MediaType, body: Vec<u8>) -> Response {
+    let mut resp = (status, body).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static(media.content_type()),
@@ -188,6 +192,13 @@ async fn execute(state: &AppState, media: MediaType, p: Params) -> Response {
         return json_response(StatusCode::SERVICE_UNAVAILABLE, media, &body);
     };
     let executed = meta.executed.load(Ordering::Relaxed);
+    if executed && resp.errors.is_empty() {
+        // The common case, serialised once, straight to bytes.
+        return match serde_json::to_vec(&resp) {
+            Ok(bytes) => bytes_response(StatusCode::OK, media, bytes),
+            Err(_) => request_error(media, StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
+        };
+    }
     let mut body = serde_json::to_value(&resp)
         .unwrap_or_else(|_| json!({ "errors": [{ "message": "internal error" }] }));
     if let Some(errors) = body.get_mut("errors") {

@@ -67,3 +67,29 @@ async fn a_page_larger_than_100_is_bad_user_input() {
     assert_eq!(first_error_code(&body), "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["field"], "first");
 }
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_is_stopped_with_a_clear_error() {
+    let url = crate::helpers::fresh_database_url().await;
+    let mut cfg = crate::helpers::config(&url);
+    // Relation fields wait `loader_delay_ms` (20 ms here) to batch: a 5 ms limit always cuts them off.
+    cfg.request_timeout_ms = 5;
+    let app = TestApp::spawn_with(cfg).await;
+    let resp = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&serde_json::json!({ "query": r#"{ localGovernment(teryt: "12") { children { totalCount } } }"# }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(resp.status(), 503);
+    let body: serde_json::Value = resp.json().await.unwrap_or_default();
+    assert!(body.get("data").is_none());
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("took longer than 5 ms"),
+        "{body}"
+    );
+}
