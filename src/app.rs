@@ -3,11 +3,13 @@
 
 use crate::config::Config;
 use crate::db::{self, reference, sample};
-use crate::graphql::{build_schema, Limits};
+use crate::graphql::{build_schema, Budgets, Limits, SchemaDeps};
+use crate::limiter::{Limiter, Rule};
 use crate::state::AppState;
 use anyhow::{Context, Result};
 use entity::{cooperative, local_government};
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 
 impl Config {
     pub fn limits(&self) -> Limits {
@@ -16,6 +18,19 @@ impl Config {
             max_depth: self.max_depth,
             max_aliases: self.max_aliases,
             loader_delay: std::time::Duration::from_millis(self.loader_delay_ms),
+        }
+    }
+
+    pub fn budgets(&self) -> Budgets {
+        Budgets {
+            anonymous: Rule {
+                capacity: self.budget_anonymous,
+                rate: self.budget_anonymous_rate,
+            },
+            partner: Rule {
+                capacity: self.budget_partner,
+                rate: self.budget_partner_rate,
+            },
         }
     }
 }
@@ -74,8 +89,19 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         Some(url) => Some(connect_redis(url.expose()).await?),
         None => None,
     };
+    // Buckets live where every instance sees them: in Redis when there is one.
+    let limiter = Arc::new(match &redis {
+        Some(r) => Limiter::redis(r.clone(), &config.redis_namespace),
+        None => Limiter::local(),
+    });
+    let deps = SchemaDeps {
+        db: conn.clone(),
+        limiter,
+        budgets: config.budgets(),
+        session_hours: config.session_hours,
+    };
     Ok(AppState {
-        schema: build_schema(Some(conn.clone()), config.limits()),
+        schema: build_schema(Some(deps), config.limits()),
         db: conn,
         statements,
         request_timeout_ms: config.request_timeout_ms,
@@ -93,7 +119,7 @@ pub async fn serve(config: &Config) -> Result<()> {
     println!(
         "coophub is ready: GraphiQL at http://{addr}/ , GraphQL endpoint http://{addr}/graphql"
     );
-    axum::serve(listener, crate::http::router(state))
+    axum::serve(listener, crate::http::service(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -120,7 +120,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
     let statements = state.statements.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/graphql", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, crate::http::router(state)).await });
+    tokio::spawn(async move { axum::serve(listener, crate::http::service(state)).await });
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;

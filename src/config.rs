@@ -57,6 +57,14 @@ pub struct Config {
     /// Redis for the shared cache and pub/sub (`redis://127.0.0.1:6379`); in-process when unset.
     #[arg(long, env = "REDIS_URL", global = true)]
     pub redis_url: Option<Secret>,
+    /// Prefix of every Redis key of this deployment (instances that share state share it).
+    #[arg(
+        long,
+        env = "COOPHUB_REDIS_NAMESPACE",
+        default_value = "coophub",
+        global = true
+    )]
+    pub redis_namespace: String,
     /// Address the HTTP server listens on.
     #[arg(
         long,
@@ -98,6 +106,41 @@ pub struct Config {
         global = true
     )]
     pub loader_delay_ms: u64,
+    /// Budget of an anonymous client address or a signed-in user: bucket size in cost points.
+    #[arg(
+        long,
+        env = "COOPHUB_BUDGET_ANONYMOUS",
+        default_value_t = 50_000.0,
+        global = true
+    )]
+    pub budget_anonymous: f64,
+    /// Cost points an anonymous or user bucket regains each second.
+    #[arg(
+        long,
+        env = "COOPHUB_BUDGET_ANONYMOUS_RATE",
+        default_value_t = 1_000.0,
+        global = true
+    )]
+    pub budget_anonymous_rate: f64,
+    /// Budget of a partner API key: bucket size in cost points.
+    #[arg(
+        long,
+        env = "COOPHUB_BUDGET_PARTNER",
+        default_value_t = 500_000.0,
+        global = true
+    )]
+    pub budget_partner: f64,
+    /// Cost points a partner bucket regains each second.
+    #[arg(
+        long,
+        env = "COOPHUB_BUDGET_PARTNER_RATE",
+        default_value_t = 10_000.0,
+        global = true
+    )]
+    pub budget_partner_rate: f64,
+    /// Lifetime of a session token, in hours.
+    #[arg(long, env = "COOPHUB_SESSION_HOURS", default_value_t = 24 * 14, global = true)]
+    pub session_hours: i64,
     /// Database pool size; SQLite serialises writers, so a few connections suffice there.
     #[arg(long, env = "COOPHUB_DB_POOL", default_value_t = 10, global = true)]
     pub db_pool: u32,
@@ -124,6 +167,12 @@ pub enum Command {
     /// Generate data.
     #[command(subcommand)]
     Seed(SeedCommand),
+    /// Manage accounts from the command line.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage partner API keys from the command line.
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
     /// Print the GraphQL schema (SDL) to standard output; `schema.graphql` is this output.
     PrintSchema,
     /// Measure a partner-portal query against a running database: requests/s, p50/p99, SQL statements.
@@ -150,4 +199,37 @@ pub struct SampleArgs {
     /// Seed of the generator: the same seed gives the same rows.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account; the password is read from COOPHUB_PASSWORD or the first line of standard input.
+    Create {
+        /// E-mail address of the account.
+        #[arg(long)]
+        email: String,
+        /// Name others see.
+        #[arg(long, default_value = "Administrator")]
+        display_name: String,
+        /// Make the account an administrator (the first one is created this way).
+        #[arg(long)]
+        admin: bool,
+        /// Make the account a moderator.
+        #[arg(long)]
+        moderator: bool,
+    },
+    /// List the mail outbox (password reset messages): there is no mail server.
+    Outbox,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ApiKeyCommand {
+    /// Create a key for a partner and print its secret (shown once).
+    Create {
+        /// The partner's name.
+        #[arg(long)]
+        partner: String,
+    },
+    /// List keys (without secrets).
+    List,
 }

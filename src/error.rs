@@ -21,6 +21,10 @@ pub enum AppError {
     },
     /// A concurrent change or a uniqueness rule prevents the write.
     Conflict(String),
+    /// The record changed since the client read it; `current` is its version now.
+    StaleVersion {
+        current: i32,
+    },
     Unauthenticated,
     Forbidden,
     RateLimited {
@@ -45,7 +49,7 @@ impl AppError {
         match self {
             AppError::NotFound(_) => "NOT_FOUND",
             AppError::InvalidInput { .. } => "BAD_USER_INPUT",
-            AppError::Conflict(_) => "CONFLICT",
+            AppError::Conflict(_) | AppError::StaleVersion { .. } => "CONFLICT",
             AppError::Unauthenticated => "UNAUTHENTICATED",
             AppError::Forbidden => "FORBIDDEN",
             AppError::RateLimited { .. } => "RATE_LIMITED",
@@ -59,6 +63,9 @@ impl AppError {
             AppError::NotFound(what) => format!("{what} not found"),
             AppError::InvalidInput { field, message } => format!("{field}: {message}"),
             AppError::Conflict(message) => message.clone(),
+            AppError::StaleVersion { current } => format!(
+                "someone changed this record since you read it (it is now at version {current}): reload it and apply your change again"
+            ),
             AppError::Unauthenticated => {
                 "sign in first: send `Authorization: Bearer <token>`".into()
             }
@@ -87,10 +94,24 @@ impl From<AppError> for async_graphql::Error {
             AppError::InvalidInput { field, .. } => Some(field.clone()),
             _ => None,
         };
+        let current = match &e {
+            AppError::StaleVersion { current } => Some(*current),
+            _ => None,
+        };
+        let retry = match &e {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
         async_graphql::Error::new(e.public_message()).extend_with(|_, ext| {
             ext.set("code", code);
             if let Some(field) = &field {
                 ext.set("field", field.as_str());
+            }
+            if let Some(v) = current {
+                ext.set("currentVersion", v);
+            }
+            if let Some(r) = retry {
+                ext.set("retryAfter", r);
             }
         })
     }

@@ -5,6 +5,7 @@
 //! `error`, `state` are infrastructure shared by all.
 
 pub mod app;
+pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod config;
@@ -13,4 +14,6 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod limiter;
 pub mod state;
+pub mod validate;

@@ -35,6 +35,8 @@ pub struct Model {
     pub member_count: Option<i32>,
     pub employee_count: Option<i32>,
     pub is_sample: bool,
+    /// Optimistic concurrency: every update must name the version it read.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,9 @@
 //! sea-orm entities: one module per table. Knows nothing of GraphQL, HTTP or the
 //! rest of the application; the public schema is defined elsewhere.
 
+pub mod api_key;
+pub mod audit_entry;
+pub mod claim;
 pub mod cooperative;
 pub mod cooperative_founder;
 pub mod cooperative_industry;
@@ -9,7 +12,12 @@ pub mod institution;
 pub mod local_government;
 pub mod offering;
 pub mod offering_area;
+pub mod outbox;
+pub mod password_reset;
 pub mod procurement_example;
 pub mod procurement_supplier;
 pub mod sector;
 pub mod sector_industry;
+pub mod session;
+pub mod user_account;
+pub mod user_role;

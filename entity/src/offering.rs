@@ -16,6 +16,8 @@ pub struct Model {
     /// Served within this distance of the cooperative's seat, in kilometres.
     pub radius_km: Option<f64>,
     pub price_note: Option<String>,
+    /// Optimistic concurrency: every update must name the version it read.
+    pub version: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,13 @@ pub struct Model {
     pub lessons: Option<String>,
     pub source: Option<String>,
     pub is_sample: bool,
+    /// Optimistic concurrency: every update must name the version it read.
+    pub version: i32,
+    /// Public only once a moderator verified it.
+    pub verified: bool,
+    pub verified_by: Option<i32>,
+    pub verified_at: Option<DateTimeUtc>,
+    pub proposed_by: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261201_000001_create_reference_tables;
 mod m20261201_000002_create_cooperative_tables;
 mod m20261201_000003_create_procurement_tables;
+mod m20261201_000004_create_account_tables;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_create_reference_tables::Migration),
             Box::new(m20261201_000002_create_cooperative_tables::Migration),
             Box::new(m20261201_000003_create_procurement_tables::Migration),
+            Box::new(m20261201_000004_create_account_tables::Migration),
         ]
     }
 }

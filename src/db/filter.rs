@@ -145,7 +145,8 @@ pub struct ProcurementFilter {
 
 impl ProcurementFilter {
     pub fn condition(&self) -> Condition {
-        let mut c = Condition::all();
+        // Proposals stay private until a moderator verifies them.
+        let mut c = Condition::all().add(procurement_example::Column::Verified.eq(true));
         if let Some(b) = self.buyer_id {
             c = c.add(procurement_example::Column::BuyerId.eq(b));
         }

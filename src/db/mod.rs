@@ -1,8 +1,11 @@
 //! Database access: connecting, migrating, first-start loading, and the
 //! queries of each domain. sea-orm only: nothing here knows GraphQL.
 
+pub mod account;
+pub mod audit;
 pub mod batch;
 pub mod cooperative;
+pub mod editing;
 pub mod filter;
 pub mod industry;
 pub mod institution;

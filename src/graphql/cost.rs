@@ -1,9 +1,14 @@
 //! The guard every request passes before it executes: cost (connections weigh
 //! by `first`/`last`, as in GitHub's and Shopify's APIs), depth and alias count.
 //! Over a limit the request is refused with BAD_USER_INPUT and no resolver (so
-//! no SQL) runs. The measured cost is reported in `extensions.cost`.
+//! no SQL) runs. Then the cost is drained from the sender's budget (a leaky
+//! bucket per partner key, per signed-in user or per client address); over
+//! budget the request is refused with RATE_LIMITED (HTTP 429, `Retry-After`).
+//! The measured cost and the bucket's state are reported in `extensions.cost`.
 
-use super::Limits;
+use super::{Budgets, Limits};
+use crate::auth::{ClientAddr, Viewer};
+use crate::limiter::{Limiter, Rule};
 use async_graphql::{
     extensions::{
         Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
@@ -13,7 +18,7 @@ use async_graphql::{
     Response, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
 use std::sync::{
-    atomic::{AtomicBool, AtomicUsize, Ordering},
+    atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
     Arc, Mutex,
 };
 
@@ -22,6 +27,8 @@ use std::sync::{
 pub struct RequestMeta {
     /// Set once execution starts; a response without it is a request error (no `data`).
     pub executed: AtomicBool,
+    /// Seconds to wait when the request was refused for its budget (0: it was not).
+    pub retry_after: AtomicU64,
 }
 
 pub struct CostGuard(Limits);
@@ -70,6 +77,65 @@ fn refuse(limit: &str, message: String) -> ServerError {
     e
 }
 
+/// An application error raised before execution: no location, its code kept.
+fn server_error(e: crate::error::AppError) -> ServerError {
+    let gql: async_graphql::Error = e.into();
+    let mut s = ServerError::new(gql.message, None);
+    s.extensions = gql.extensions;
+    s
+}
+
+/// The bucket a request drains, and its shape.
+fn bucket(ctx: &ExtensionContext<'_>, budgets: &Budgets) -> (String, Rule) {
+    match ctx.data_opt::<Viewer>() {
+        Some(Viewer::Partner { key_id }) => (format!("key:{key_id}"), budgets.partner),
+        Some(Viewer::User { id, .. }) => (format!("user:{id}"), budgets.anonymous),
+        _ => {
+            let addr = ctx
+                .data_opt::<ClientAddr>()
+                .map_or_else(|| "unknown".to_owned(), |a| a.0.to_string());
+            (format!("ip:{addr}"), budgets.anonymous)
+        }
+    }
+}
+
+impl Guard {
+    /// Takes the request's cost from its bucket; reports the bucket in `cost.throttleStatus`.
+    async fn drain_budget(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        complexity: usize,
+        cost: &mut serde_json::Value,
+    ) -> Result<(), ServerError> {
+        let (Some(limiter), Some(budgets)) = (
+            ctx.data_opt::<std::sync::Arc<Limiter>>(),
+            ctx.data_opt::<Budgets>(),
+        ) else {
+            return Ok(());
+        };
+        let (key, rule) = bucket(ctx, budgets);
+        let level = limiter
+            .take(&key, complexity as f64, rule)
+            .await
+            .map_err(server_error)?;
+        cost["throttleStatus"] = serde_json::json!({
+            "maximumAvailable": rule.capacity,
+            "currentlyAvailable": level.available.floor(),
+            "restoreRate": rule.rate,
+        });
+        if level.allowed {
+            return Ok(());
+        }
+        let retry = level.retry_after(complexity as f64, rule);
+        if let Some(meta) = ctx.data_opt::<Arc<RequestMeta>>() {
+            meta.retry_after.store(retry, Ordering::Relaxed);
+        }
+        Err(server_error(crate::error::AppError::RateLimited {
+            retry_after_secs: retry,
+        }))
+    }
+}
+
 #[async_trait::async_trait]
 impl Extension for Guard {
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
@@ -110,7 +176,7 @@ impl Extension for Guard {
         let r = next.run(ctx).await?;
         let aliases = self.aliases.load(Ordering::Relaxed);
         let l = self.limits;
-        let cost = serde_json::json!({
+        let mut cost = serde_json::json!({
             "requestedQueryCost": r.complexity,
             "maximumQueryCost": l.max_cost,
             "depth": r.depth,
@@ -118,9 +184,6 @@ impl Extension for Guard {
             "aliases": aliases,
             "maximumAliases": l.max_aliases,
         });
-        if let (Ok(mut slot), Ok(v)) = (self.cost.lock(), Value::from_json(cost)) {
-            *slot = Some(v);
-        }
         let mut errors = Vec::new();
         if r.complexity > l.max_cost {
             errors.push(refuse(
@@ -148,6 +211,14 @@ impl Extension for Guard {
                     l.max_aliases
                 ),
             ));
+        }
+        if errors.is_empty() {
+            if let Err(e) = self.drain_budget(ctx, r.complexity, &mut cost).await {
+                errors.push(e);
+            }
+        }
+        if let (Ok(mut slot), Ok(v)) = (self.cost.lock(), Value::from_json(cost)) {
+            *slot = Some(v);
         }
         if errors.is_empty() {
             Ok(r)

@@ -4,15 +4,41 @@
 pub mod connection;
 pub mod cost;
 pub mod loaders;
+pub mod mutation;
 pub mod node;
 pub mod query;
 pub mod types;
 
+use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use async_graphql::{resolver_utils::EnumType, Context, EmptyMutation, EmptySubscription, Schema};
+use crate::limiter::{Limiter, Rule};
+use async_graphql::{resolver_utils::EnumType, Context, EmptySubscription, Schema};
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 
-pub type CoopSchema = Schema<query::QueryRoot, EmptyMutation, EmptySubscription>;
+pub type CoopSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+
+/// Request budgets: leaky buckets that each request's cost drains.
+#[derive(Debug, Clone, Copy)]
+pub struct Budgets {
+    /// Per client address (anonymous) and per signed-in user.
+    pub anonymous: Rule,
+    /// Per partner API key.
+    pub partner: Rule,
+}
+
+/// What the schema's resolvers need at run time.
+pub struct SchemaDeps {
+    pub db: DatabaseConnection,
+    pub limiter: Arc<Limiter>,
+    pub budgets: Budgets,
+    /// Lifetime of new session tokens, in hours.
+    pub session_hours: i64,
+}
+
+/// Lifetime of new session tokens.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionHours(pub i64);
 
 /// Limits applied to every request before it executes.
 #[derive(Debug, Clone, Copy)]
@@ -24,20 +50,30 @@ pub struct Limits {
     pub loader_delay: std::time::Duration,
 }
 
-/// Builds the schema. With `db = None` it serves only to print the SDL.
-pub fn build_schema(db: Option<DatabaseConnection>, limits: Limits) -> CoopSchema {
+/// Builds the schema. With `deps = None` it serves only to print the SDL.
+pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
     let mut b = Schema::build(
         query::QueryRoot::default(),
-        EmptyMutation,
+        mutation::MutationRoot::default(),
         EmptySubscription,
     )
     .extension(cost::CostGuard::new(limits));
-    if let Some(db) = db {
+    if let Some(d) = deps {
         b = b
-            .data(loaders::Loaders::new(&db, limits.loader_delay))
-            .data(db);
+            .data(loaders::Loaders::new(&d.db, limits.loader_delay))
+            .data(d.db)
+            .data(d.limiter)
+            .data(d.budgets)
+            .data(SessionHours(d.session_hours));
     }
     b.finish()
+}
+
+static ANONYMOUS: Viewer = Viewer::Anonymous;
+
+/// Who sends this request (set by the HTTP layer; anonymous when absent).
+pub fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
+    ctx.data_opt::<Viewer>().unwrap_or(&ANONYMOUS)
 }
 
 pub fn db<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {

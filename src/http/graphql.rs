@@ -6,6 +6,9 @@
 //! text/plain and form posts, which browsers send cross-site without a
 //! preflight, never reach the schema.
 
+use crate::auth::{ClientAddr, CurrentSession, Viewer, API_KEY_PREFIX, SESSION_PREFIX};
+use crate::db::account;
+use crate::error::{AppError, AppResult};
 use crate::graphql::cost::RequestMeta;
 use crate::state::AppState;
 use async_graphql::{
@@ -14,12 +17,12 @@ use async_graphql::{
 };
 use axum::{
     body::Bytes,
-    extract::{RawQuery, State},
+    extract::{ConnectInfo, RawQuery, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
 use serde_json::{json, Map, Value};
-use std::{sync::atomic::Ordering, sync::Arc, time::Duration};
+use std::{net::SocketAddr, sync::atomic::Ordering, sync::Arc, time::Duration};
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
@@ -168,11 +171,103 @@ fn ensure_codes(errors: &mut Value) {
     }
 }
 
-async fn execute(state: &AppState, media: MediaType, p: Params) -> Response {
+/// The sender of a request, from `Authorization: Bearer <token>`: a session
+/// token (`chs_…`) or a partner API key (`chk_…`). A token that is not valid
+/// is an error, never a silent fall-back to anonymous.
+async fn resolve_viewer(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> AppResult<(Viewer, Option<CurrentSession>)> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok((Viewer::Anonymous, None));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .ok_or(AppError::Unauthenticated)?;
+    let hash = crate::auth::sha256_hex(token);
+    if token.starts_with(API_KEY_PREFIX) {
+        let key = account::api_key_by_hash(&state.db, &hash)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        return Ok((Viewer::Partner { key_id: key.id }, None));
+    }
+    if token.starts_with(SESSION_PREFIX) {
+        if let Some(id) = account::user_of_session(&state.db, &hash).await? {
+            let viewer = Viewer::User {
+                id,
+                grants: account::grants(&state.db, id).await?,
+            };
+            return Ok((viewer, Some(CurrentSession(hash))));
+        }
+    }
+    Err(AppError::Unauthenticated)
+}
+
+/// Who is asking and from where.
+pub struct Sender {
+    viewer: Viewer,
+    addr: ClientAddr,
+    session: Option<CurrentSession>,
+}
+
+async fn sender(
+    state: &AppState,
+    headers: &HeaderMap,
+    addr: SocketAddr,
+    media: MediaType,
+) -> Result<Sender, Response> {
+    match resolve_viewer(state, headers).await {
+        Ok((viewer, session)) => Ok(Sender {
+            viewer,
+            addr: ClientAddr(addr.ip()),
+            session,
+        }),
+        Err(e) => {
+            let status = if matches!(e, AppError::Unauthenticated) {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::INTERNAL_SERVER_ERROR
+            };
+            let message = match e {
+                AppError::Unauthenticated => {
+                    "the bearer token is not valid (expired, revoked or mistyped): sign in again"
+                        .to_owned()
+                }
+                other => {
+                    tracing::error!(error = ?other, "resolving the viewer");
+                    "internal error".to_owned()
+                }
+            };
+            let code = if status == StatusCode::UNAUTHORIZED {
+                "UNAUTHENTICATED"
+            } else {
+                "INTERNAL"
+            };
+            Err(json_response(
+                status,
+                media,
+                &json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
+            ))
+        }
+    }
+}
+
+async fn execute(state: &AppState, media: MediaType, p: Params, who: Sender) -> Response {
     let meta = Arc::new(RequestMeta::default());
     let mut req = async_graphql::Request::new(p.query)
         .variables(Variables::from_json(Value::Object(p.variables)))
-        .data(meta.clone());
+        .data(meta.clone())
+        .data(who.viewer)
+        .data(who.addr);
+    if let Some(s) = who.session {
+        req = req.data(s);
+    }
     if let Some(op) = p.operation_name {
         req = req.operation_name(op);
     }
@@ -209,6 +304,13 @@ async fn execute(state: &AppState, media: MediaType, p: Params) -> Response {
         if let Some(o) = body.as_object_mut() {
             o.remove("data");
         }
+        let retry = meta.retry_after.load(Ordering::Relaxed);
+        if retry > 0 {
+            let mut resp = json_response(StatusCode::TOO_MANY_REQUESTS, media, &body);
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry));
+            return resp;
+        }
         let status = if media == MediaType::GraphqlResponse {
             StatusCode::BAD_REQUEST
         } else {
@@ -232,6 +334,7 @@ fn wants_html(headers: &HeaderMap) -> bool {
 
 pub async fn get_graphql(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
@@ -254,11 +357,15 @@ pub async fn get_graphql(
             .insert(header::ALLOW, HeaderValue::from_static("POST"));
         return resp;
     }
-    execute(&state, media, p).await
+    match sender(&state, &headers, addr, media).await {
+        Ok(who) => execute(&state, media, p, who).await,
+        Err(resp) => resp,
+    }
 }
 
 pub async fn post_graphql(
     State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -290,9 +397,13 @@ pub async fn post_graphql(
             )
         }
     };
-    match params_from_json(value) {
-        Ok(p) => execute(&state, media, p).await,
-        Err(m) => request_error(media, StatusCode::BAD_REQUEST, &m),
+    let p = match params_from_json(value) {
+        Ok(p) => p,
+        Err(m) => return request_error(media, StatusCode::BAD_REQUEST, &m),
+    };
+    match sender(&state, &headers, addr, media).await {
+        Ok(who) => execute(&state, media, p, who).await,
+        Err(resp) => resp,
     }
 }
 

@@ -12,6 +12,13 @@ use axum::{
     Router,
 };
 
+/// The router as a service that knows each connection's peer address (for per-address budgets).
+pub fn service(
+    state: AppState,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, std::net::SocketAddr> {
+    router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()
+}
+
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(graphiql))

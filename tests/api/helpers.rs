@@ -66,6 +66,8 @@ pub fn config(database_url: &str) -> Config {
             .ok()
             .filter(|u| !u.is_empty())
             .map(Secret::from),
+        // Each test database is its own deployment: its Redis keys must not meet another test's.
+        redis_namespace: format!("coophub-test:{}", coophub::auth::sha256_hex(database_url)),
         bind: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
         data_dir: data_dir(),
         max_cost: 25_000,
@@ -76,19 +78,31 @@ pub fn config(database_url: &str) -> Config {
         // Generous, so that a debug build on a loaded machine still gathers a whole level into one batch.
         loader_delay_ms: 20,
         seed_sample: Some(false),
+        budget_anonymous: 1_000_000.0,
+        budget_anonymous_rate: 100_000.0,
+        budget_partner: 1_000_000.0,
+        budget_partner_rate: 100_000.0,
+        session_hours: 1,
     }
 }
 
 pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
+    pub database_url: String,
 }
 
 impl TestApp {
     /// A server over a fresh database with reference data and `SAMPLE` sample cooperatives.
     pub async fn spawn() -> TestApp {
+        Self::spawn_configured(|_| {}).await
+    }
+
+    /// Like `spawn`, with the configuration adjusted first.
+    pub async fn spawn_configured(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let url = fresh_database_url().await;
-        let cfg = config(&url);
+        let mut cfg = config(&url);
+        adjust(&mut cfg);
         let (db, _) = coophub::app::open_database(&cfg)
             .await
             .unwrap_or_else(|e| panic!("open: {e:#}"));
@@ -113,10 +127,11 @@ impl TestApp {
         let addr = listener
             .local_addr()
             .unwrap_or_else(|e| panic!("addr: {e}"));
-        tokio::spawn(async move { axum::serve(listener, coophub::http::router(state)).await });
+        tokio::spawn(async move { axum::serve(listener, coophub::http::service(state)).await });
         TestApp {
             addr,
             client: reqwest::Client::new(),
+            database_url: cfg.database_url.expose().to_owned(),
         }
     }
 
@@ -147,6 +162,82 @@ impl TestApp {
 
     pub async fn query(&self, query: &str) -> Value {
         self.query_vars(query, json!({})).await
+    }
+
+    /// POSTs a query as the holder of `token` (a session token or an API key secret).
+    pub async fn query_as(&self, token: &str, query: &str, variables: Value) -> Value {
+        let resp = self
+            .client
+            .post(self.url("/graphql"))
+            .bearer_auth(token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("request failed: {e}"));
+        resp.json()
+            .await
+            .unwrap_or_else(|e| panic!("not JSON: {e}"))
+    }
+
+    /// Registers an account and signs in; returns the session token.
+    pub async fn member(&self, email: &str) -> String {
+        let reg = self
+            .query_vars(
+                "mutation($i: RegisterInput!) { register(input: $i) { me { email } } }",
+                json!({ "i": { "email": email, "password": "a long enough password", "displayName": email.split('@').next() } }),
+            )
+            .await;
+        assert!(reg.get("errors").is_none(), "{reg}");
+        self.login(email, "a long enough password").await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let body = self
+            .query_vars(
+                "mutation($i: LoginInput!) { login(input: $i) { token } }",
+                json!({ "i": { "email": email, "password": password } }),
+            )
+            .await;
+        body["data"]["login"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed: {body}"))
+            .to_owned()
+    }
+
+    /// Runs the `coophub` binary on this app's database.
+    pub fn cli(&self, args: &[&str], password: Option<&str>) -> String {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_coophub"));
+        cmd.args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env_remove("REDIS_URL");
+        match password {
+            Some(p) => cmd.env("COOPHUB_PASSWORD", p),
+            None => cmd.env_remove("COOPHUB_PASSWORD"),
+        };
+        let out = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            out.status.success(),
+            "coophub {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// An account with a global role made from the CLI (`--admin` or `--moderator`); returns its token.
+    pub async fn staff(&self, email: &str, flag: &str) -> String {
+        self.cli(
+            &[
+                "user",
+                "create",
+                "--email",
+                email,
+                "--display-name",
+                "Staff",
+                flag,
+            ],
+            Some("staff password 123"),
+        );
+        self.login(email, "staff password 123").await
     }
 
     /// `data` of a response that must have no errors.

@@ -2,7 +2,10 @@
 //! each against a fresh database. SQLite always; PostgreSQL and Redis when
 //! `TEST_DATABASE_URL` / `TEST_REDIS_URL` are set (CI sets them).
 
+mod accounts;
+mod budgets;
 mod cli;
+mod editing;
 mod graph;
 mod helpers;
 mod http_spec;

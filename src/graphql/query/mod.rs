@@ -1,5 +1,6 @@
 //! The query root: one object per domain, merged.
 
+mod account;
 mod cooperative;
 mod industry;
 mod institution;
@@ -13,6 +14,7 @@ use async_graphql::MergedObject;
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(
     node::NodeQuery,
+    account::AccountQuery,
     cooperative::CooperativeQuery,
     local_government::LocalGovernmentQuery,
     industry::IndustryQuery,

@@ -5,6 +5,7 @@ use crate::graphql::{
     loaders,
     node::{parse_global_id, Node},
     types::*,
+    viewer,
 };
 use async_graphql::{Context, Object, Result, ID};
 
@@ -41,11 +42,18 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .load_one(n)
             .await?
             .map(|m| Node::Institution(Institution(m))),
-        "ProcurementExample" => l
-            .procurement_example
-            .load_one(n)
-            .await?
-            .map(|m| Node::ProcurementExample(ProcurementExample(m))),
+        "ProcurementExample" => {
+            // Unverified proposals: only moderators and the proposer see them.
+            let v = viewer(ctx);
+            let mine = |p: &entity::procurement_example::Model| {
+                p.proposed_by.is_some() && p.proposed_by == v.user_id().ok()
+            };
+            l.procurement_example
+                .load_one(n)
+                .await?
+                .filter(|p| p.verified || v.is_moderator() || mine(p))
+                .map(|m| Node::ProcurementExample(ProcurementExample(m)))
+        }
         other => {
             return Err(AppError::invalid(
                 "id",

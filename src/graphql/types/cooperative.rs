@@ -91,6 +91,10 @@ impl Cooperative {
     async fn employee_count(&self) -> Option<i32> {
         self.0.employee_count
     }
+    /// Changes with every update; send it back with `updateCooperative` to be sure nobody changed the profile meanwhile.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
     /// True for generated sample data: there is no public list of social cooperatives.
     async fn is_sample(&self) -> bool {
         self.0.is_sample
@@ -227,6 +231,7 @@ impl Cooperative {
             links.iter().map(|x| x.procurement_example_id),
         )
         .await?;
+        rows.retain(|p| p.verified);
         rows.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
         Ok(from_vec(
             rows,
@@ -261,6 +266,10 @@ impl Offering {
     /// Free-text price information.
     async fn price_note(&self) -> Option<&str> {
         self.0.price_note.as_deref()
+    }
+    /// Changes with every update; send it back with `updateOffering` or `deleteOffering`.
+    async fn version(&self) -> i32 {
+        self.0.version
     }
     /// Served within this many kilometres of the cooperative's seat.
     async fn radius_km(&self) -> Option<f64> {

@@ -133,11 +133,12 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementExample>> {
-        let rows = loaders(ctx)?
+        let mut rows = loaders(ctx)?
             .procurement_by_buyer
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
+        rows.retain(|p| p.verified);
         Ok(from_vec(
             rows,
             Page::new(after, before, first, last)?,

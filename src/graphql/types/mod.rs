@@ -1,12 +1,14 @@
 //! GraphQL object types. Each wraps an entity model but publishes only what
 //! the contract says: the tables are an implementation, the schema a contract.
 
+mod account;
 mod cooperative;
 mod enums;
 mod industry;
 mod local_government;
 mod procurement;
 
+pub use account::{ApiKey, AuditEntry, Claim, ClaimStatus, FieldChange, Me, Role, RoleGrant, User};
 pub use cooperative::{Cooperative, Founder, Offering};
 pub use enums::*;
 pub use industry::{Industry, Sector};

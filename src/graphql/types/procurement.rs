@@ -48,6 +48,18 @@ impl ProcurementExample {
     async fn source(&self) -> Option<&str> {
         self.0.source.as_deref()
     }
+    /// Changes with every update; send it back with `verifyProcurementExample`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// True once a moderator verified it; only verified examples are public.
+    async fn verified(&self) -> bool {
+        self.0.verified
+    }
+    /// When a moderator verified it.
+    async fn verified_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.verified_at
+    }
     /// True for generated sample data.
     async fn is_sample(&self) -> bool {
         self.0.is_sample

@@ -1,0 +1,78 @@
+//! The audit trail: every change to an editable record, field by field.
+
+use super::{page_of, Window};
+use crate::error::AppResult;
+use chrono::Utc;
+use entity::audit_entry;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, Value,
+};
+use serde_json::{json, Value as Json};
+
+/// A database value as JSON, for the trail.
+pub fn to_json(v: &Value) -> Json {
+    match v {
+        Value::Bool(Some(b)) => json!(b),
+        Value::Int(Some(i)) => json!(i),
+        Value::BigInt(Some(i)) => json!(i),
+        Value::Double(Some(f)) => json!(f),
+        Value::String(Some(s)) => json!(s),
+        Value::ChronoDate(Some(d)) => json!(d.to_string()),
+        Value::ChronoDateTimeUtc(Some(d)) => json!(d.to_rfc3339()),
+        _ => Json::Null,
+    }
+}
+
+/// Writes one entry: `(field, old, new)` for each changed field.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    actor: Option<i32>,
+    entity: &str,
+    record_id: i32,
+    action: &str,
+    changes: Vec<(String, Json, Json)>,
+) -> AppResult<()> {
+    let changes: Vec<Json> = changes
+        .into_iter()
+        .map(|(f, o, n)| json!({ "field": f, "old": o, "new": n }))
+        .collect();
+    audit_entry::ActiveModel {
+        actor_user_id: Set(actor),
+        at: Set(Utc::now()),
+        entity: Set(entity.to_owned()),
+        record_id: Set(record_id),
+        action: Set(action.to_owned()),
+        changes: Set(Json::Array(changes).to_string()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// A record's history, newest first.
+pub async fn history(
+    db: &DatabaseConnection,
+    entity: &str,
+    record_id: i32,
+    pick: impl FnOnce(u64) -> Window,
+) -> AppResult<(Window, Vec<audit_entry::Model>)> {
+    let q = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Entity.eq(entity))
+        .filter(audit_entry::Column::RecordId.eq(record_id))
+        .order_by_desc(audit_entry::Column::Id);
+    page_of(db, q, pick).await
+}
+
+/// Every entry a user made, oldest first (for their data export).
+pub async fn authored_by(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> AppResult<Vec<audit_entry::Model>> {
+    Ok(audit_entry::Entity::find()
+        .filter(audit_entry::Column::ActorUserId.eq(user_id))
+        .order_by_asc(audit_entry::Column::Id)
+        .all(db)
+        .await?)
+}

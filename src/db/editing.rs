@@ -1,0 +1,230 @@
+//! Writes to editable records: optimistic versions and the audit trail, in one
+//! transaction each. A write that names a stale version changes nothing.
+
+use super::audit::{record, to_json};
+use crate::error::{AppError, AppResult};
+use sea_orm::{
+    sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, ModelTrait,
+    QueryFilter, TransactionTrait, Value,
+};
+use serde_json::Value as Json;
+use std::str::FromStr;
+
+fn column<E: EntityTrait>(name: &str) -> AppResult<E::Column> {
+    E::Column::from_str(name).map_err(|_| AppError::Internal(format!("no column {name}")))
+}
+
+fn int(v: Value) -> i32 {
+    match v {
+        Value::Int(Some(i)) => i,
+        _ => 0,
+    }
+}
+
+/// Sets `changes` on row `id` of `E` if it is still at `version`, bumps the version and
+/// records each changed field. Unchanged values are skipped; no change at all writes nothing.
+pub async fn update_versioned<E: EntityTrait>(
+    db: &DatabaseConnection,
+    actor: i32,
+    entity_name: &str,
+    id: i32,
+    version: i32,
+    changes: Vec<(E::Column, Value)>,
+) -> AppResult<E::Model>
+where
+    E::Model: Sync,
+{
+    let (id_col, ver_col) = (column::<E>("id")?, column::<E>("version")?);
+    let txn = db.begin().await?;
+    let row = E::find()
+        .filter(id_col.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(entity_name.into()))?;
+    let current = int(row.get(ver_col));
+    if current != version {
+        return Err(AppError::StaleVersion { current });
+    }
+    let mut diffs: Vec<(String, Json, Json)> = Vec::new();
+    let mut update = E::update_many()
+        .filter(id_col.eq(id))
+        .filter(ver_col.eq(version));
+    for (col, new) in changes {
+        let old = row.get(col);
+        if old != new {
+            diffs.push((col.as_str().to_owned(), to_json(&old), to_json(&new)));
+            update = update.col_expr(col, Expr::value(new));
+        }
+    }
+    if diffs.is_empty() {
+        return Ok(row);
+    }
+    let done = update
+        .col_expr(ver_col, Expr::value(version + 1))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        // Another writer got in between our read and our write.
+        let now = E::find()
+            .filter(id_col.eq(id))
+            .one(&txn)
+            .await?
+            .map(|r| int(r.get(ver_col)))
+            .unwrap_or(current);
+        return Err(AppError::StaleVersion { current: now });
+    }
+    record(&txn, Some(actor), entity_name, id, "UPDATE", diffs).await?;
+    let updated = E::find()
+        .filter(id_col.eq(id))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound(entity_name.into()))?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The `(field, null, value)` list of a new record, for its CREATE entry.
+pub fn creation<E: EntityTrait>(
+    row: &E::Model,
+    fields: &[&str],
+) -> AppResult<Vec<(String, Json, Json)>> {
+    fields
+        .iter()
+        .map(|f| {
+            Ok((
+                (*f).to_owned(),
+                Json::Null,
+                to_json(&row.get(column::<E>(f)?)),
+            ))
+        })
+        .collect()
+}
+
+/// Creates an offering (with its areas served) and records it.
+pub async fn create_offering(
+    db: &DatabaseConnection,
+    actor: i32,
+    row: entity::offering::ActiveModel,
+    areas: Vec<i32>,
+) -> AppResult<entity::offering::Model> {
+    use entity::{offering, offering_area};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let txn = db.begin().await?;
+    let o = row.insert(&txn).await?;
+    for lg in areas {
+        offering_area::ActiveModel {
+            offering_id: Set(o.id),
+            local_government_id: Set(lg),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let fields = [
+        "name",
+        "description",
+        "kind",
+        "industry_id",
+        "radius_km",
+        "price_note",
+    ];
+    record(
+        &txn,
+        Some(actor),
+        "Offering",
+        o.id,
+        "CREATE",
+        creation::<offering::Entity>(&o, &fields)?,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(o)
+}
+
+/// Deletes an offering that is still at `version`, and records what it was.
+pub async fn delete_offering(
+    db: &DatabaseConnection,
+    actor: i32,
+    id: i32,
+    version: i32,
+) -> AppResult<()> {
+    use entity::{offering, offering_area};
+    let txn = db.begin().await?;
+    let o = offering::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("offering".into()))?;
+    if o.version != version {
+        return Err(AppError::StaleVersion { current: o.version });
+    }
+    offering_area::Entity::delete_many()
+        .filter(offering_area::Column::OfferingId.eq(id))
+        .exec(&txn)
+        .await?;
+    let done = offering::Entity::delete_many()
+        .filter(offering::Column::Id.eq(id))
+        .filter(offering::Column::Version.eq(version))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::StaleVersion {
+            current: version + 1,
+        });
+    }
+    let fields = [
+        "cooperative_id",
+        "name",
+        "description",
+        "kind",
+        "price_note",
+    ];
+    let old = creation::<offering::Entity>(&o, &fields)?
+        .into_iter()
+        .map(|(f, _, v)| (f, v, Json::Null))
+        .collect();
+    record(&txn, Some(actor), "Offering", id, "DELETE", old).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Stores a proposed procurement example (unverified) with its suppliers, and records it.
+pub async fn propose_procurement_example(
+    db: &DatabaseConnection,
+    actor: i32,
+    row: entity::procurement_example::ActiveModel,
+    suppliers: Vec<(i32, &'static str)>,
+) -> AppResult<entity::procurement_example::Model> {
+    use entity::{procurement_example, procurement_supplier};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let txn = db.begin().await?;
+    let p = row.insert(&txn).await?;
+    for (coop, role) in suppliers {
+        procurement_supplier::ActiveModel {
+            procurement_example_id: Set(p.id),
+            cooperative_id: Set(coop),
+            role: Set(role.to_owned()),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    let fields = [
+        "buyer_id",
+        "subject",
+        "procedure",
+        "value_grosze",
+        "year",
+        "outcome",
+        "lessons",
+        "source",
+    ];
+    record(
+        &txn,
+        Some(actor),
+        "ProcurementExample",
+        p.id,
+        "CREATE",
+        creation::<procurement_example::Entity>(&p, &fields)?,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(p)
+}

@@ -1,0 +1,353 @@
+//! Registration, sign-in and -out, password reset, account deletion, role grants.
+
+use crate::auth::{self, CurrentSession, SESSION_PREFIX};
+use crate::db::account;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{
+    db, enum_to_db,
+    node::expect_id,
+    types::{Me, Role, User},
+    viewer, SessionHours,
+};
+use crate::limiter::{Limiter, Rule};
+use crate::validate;
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
+
+/// Failed sign-ins allowed per account and per address: 5 a minute.
+const LOGIN_RULE: Rule = Rule {
+    capacity: 5.0,
+    rate: 5.0 / 60.0,
+};
+
+pub async fn me_of(ctx: &Context<'_>, user_id: i32) -> AppResult<Me> {
+    let db = db(ctx)?;
+    let user = account::find_user(db, user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(Me {
+        roles: account::role_rows(db, user_id).await?,
+        user,
+    })
+}
+
+/// Input of `register`.
+#[derive(InputObject)]
+pub struct RegisterInput {
+    /// E-mail address; it signs you in and is never shown to others.
+    pub email: String,
+    /// At least 10 characters.
+    pub password: String,
+    /// The name others see.
+    pub display_name: String,
+}
+
+/// Result of `register`.
+#[derive(SimpleObject)]
+pub struct RegisterPayload {
+    /// The new account (sign in with `login` to act).
+    pub me: Me,
+}
+
+/// Input of `login`.
+#[derive(InputObject)]
+pub struct LoginInput {
+    /// The account's e-mail.
+    pub email: String,
+    /// The password.
+    pub password: String,
+}
+
+/// Result of `login`.
+#[derive(SimpleObject)]
+pub struct LoginPayload {
+    /// Send it as `Authorization: Bearer <token>`; shown once.
+    pub token: String,
+    /// When the token stops working.
+    pub expires_at: DateTime<Utc>,
+    /// The signed-in account.
+    pub me: Me,
+}
+
+/// Result of `logout`.
+#[derive(SimpleObject)]
+pub struct LogoutPayload {
+    /// True when the token used for this request was revoked.
+    pub revoked: bool,
+}
+
+/// Input of `requestPasswordReset`.
+#[derive(InputObject)]
+pub struct RequestPasswordResetInput {
+    /// The account's e-mail.
+    pub email: String,
+}
+
+/// Result of `requestPasswordReset`: the same whether or not the e-mail has an account.
+#[derive(SimpleObject)]
+pub struct RequestPasswordResetPayload {
+    /// Always true: if the address has an account, a reset token is on its way.
+    pub accepted: bool,
+}
+
+/// Input of `resetPassword`.
+#[derive(InputObject)]
+pub struct ResetPasswordInput {
+    /// The token from the reset message.
+    pub token: String,
+    /// The new password, at least 10 characters.
+    pub new_password: String,
+}
+
+/// Result of `resetPassword`.
+#[derive(SimpleObject)]
+pub struct ResetPasswordPayload {
+    /// True when the password was changed; every session was signed out.
+    pub changed: bool,
+}
+
+/// Input of `deleteAccount`.
+#[derive(InputObject)]
+pub struct DeleteAccountInput {
+    /// The current password, to confirm.
+    pub password: String,
+}
+
+/// Result of `deleteAccount`.
+#[derive(SimpleObject)]
+pub struct DeleteAccountPayload {
+    /// True when the account is gone; what it wrote stays, attributed to "former member".
+    pub deleted: bool,
+}
+
+/// Input of `grantRole`.
+#[derive(InputObject)]
+pub struct GrantRoleInput {
+    /// The user (id from `me.user.id`, claims or history).
+    pub user: ID,
+    /// ADMIN, MODERATOR, LEGAL_ADVISOR, EDITOR (with `cooperative`) or OFFICER (with `localGovernment`).
+    pub role: Role,
+    /// For EDITOR: the cooperative.
+    pub cooperative: Option<ID>,
+    /// For OFFICER: the local government.
+    pub local_government: Option<ID>,
+}
+
+/// Result of `grantRole`.
+#[derive(SimpleObject)]
+pub struct GrantRolePayload {
+    /// The user who now holds the role.
+    pub user: User,
+}
+
+fn limiter<'a>(ctx: &Context<'a>) -> AppResult<&'a Arc<Limiter>> {
+    ctx.data::<Arc<Limiter>>()
+        .map_err(|_| AppError::Internal("no limiter".into()))
+}
+
+#[derive(Default)]
+pub struct AccountMutation;
+
+#[Object]
+impl AccountMutation {
+    /// Creates an account (role MEMBER).
+    async fn register(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new account.")] input: RegisterInput,
+    ) -> Result<RegisterPayload> {
+        let email = auth::normalise_email(&input.email)?;
+        let name = validate::text("displayName", &input.display_name, 80)?;
+        let hash = auth::hash_password(&input.password)?;
+        let user = account::create_user(db(ctx)?, &email, &hash, &name).await?;
+        Ok(RegisterPayload {
+            me: Me {
+                user,
+                roles: Vec::new(),
+            },
+        })
+    }
+
+    /// Signs in. After 5 failures in a minute for an account or an address: RATE_LIMITED with a retry time.
+    /// A wrong e-mail and a wrong password get the same answer.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Credentials.")] input: LoginInput,
+    ) -> Result<LoginPayload> {
+        let email = input.email.trim().to_lowercase();
+        let addr = ctx
+            .data_opt::<auth::ClientAddr>()
+            .map_or_else(|| "unknown".into(), |a| a.0.to_string());
+        let keys = [
+            format!("login:email:{}", auth::sha256_hex(&email)),
+            format!("login:ip:{addr}"),
+        ];
+        let limiter = limiter(ctx)?;
+        for k in &keys {
+            let level = limiter.take(k, 0.0, LOGIN_RULE).await?;
+            if level.available < 1.0 {
+                return Err(AppError::RateLimited {
+                    retry_after_secs: level.retry_after(1.0, LOGIN_RULE),
+                }
+                .into());
+            }
+        }
+        let user = account::find_user_by_email(db(ctx)?, &email).await?;
+        let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+        let ok = auth::verify_password(
+            hash.as_deref().unwrap_or(auth::dummy_hash()),
+            &input.password,
+        ) && hash.is_some();
+        let Some(user) = user.filter(|_| ok) else {
+            for k in &keys {
+                limiter.take(k, 1.0, LOGIN_RULE).await?;
+            }
+            return Err(AppError::invalid("password", "wrong e-mail or password").into());
+        };
+        let (token, token_hash) = auth::new_secret(SESSION_PREFIX);
+        let hours = ctx.data_opt::<SessionHours>().map_or(24 * 14, |h| h.0);
+        let expires_at = Utc::now() + Duration::hours(hours);
+        account::create_session(db(ctx)?, user.id, &token_hash, expires_at).await?;
+        Ok(LoginPayload {
+            token,
+            expires_at,
+            me: me_of(ctx, user.id).await?,
+        })
+    }
+
+    /// Signs out: revokes the token this request was sent with.
+    async fn logout(&self, ctx: &Context<'_>) -> Result<LogoutPayload> {
+        viewer(ctx).user_id()?;
+        let Some(CurrentSession(hash)) = ctx.data_opt::<CurrentSession>() else {
+            return Ok(LogoutPayload { revoked: false });
+        };
+        account::revoke_session(db(ctx)?, hash).await?;
+        Ok(LogoutPayload { revoked: true })
+    }
+
+    /// Sends a one-time reset token (valid 1 hour) to the address, if it has an account.
+    async fn request_password_reset(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The account's e-mail.")] input: RequestPasswordResetInput,
+    ) -> Result<RequestPasswordResetPayload> {
+        let email = input.email.trim().to_lowercase();
+        if let Some(user) = account::find_user_by_email(db(ctx)?, &email).await? {
+            let (token, hash) = auth::new_secret("chr_");
+            account::create_password_reset(
+                db(ctx)?,
+                &user,
+                &token,
+                &hash,
+                Utc::now() + Duration::hours(1),
+            )
+            .await?;
+        }
+        Ok(RequestPasswordResetPayload { accepted: true })
+    }
+
+    /// Sets a new password with a reset token; the token works once, and every session is signed out.
+    async fn reset_password(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Token and new password.")] input: ResetPasswordInput,
+    ) -> Result<ResetPasswordPayload> {
+        let new_hash = auth::hash_password(&input.new_password)?;
+        account::use_password_reset(db(ctx)?, &auth::sha256_hex(input.token.trim()), &new_hash)
+            .await?;
+        Ok(ResetPasswordPayload { changed: true })
+    }
+
+    /// Deletes the signed-in account: e-mail, password, roles and sessions are erased;
+    /// what the person wrote stays, attributed to "former member".
+    async fn delete_account(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Password confirmation.")] input: DeleteAccountInput,
+    ) -> Result<DeleteAccountPayload> {
+        let id = viewer(ctx).user_id()?;
+        let user = account::find_user(db(ctx)?, id)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        if !user
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| auth::verify_password(h, &input.password))
+        {
+            return Err(AppError::invalid("password", "the password is wrong").into());
+        }
+        account::delete_account(db(ctx)?, id).await?;
+        Ok(DeleteAccountPayload { deleted: true })
+    }
+
+    /// Gives a user a role. Admins only.
+    async fn grant_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Who gets which role.")] input: GrantRoleInput,
+    ) -> Result<GrantRolePayload> {
+        viewer(ctx).require_admin()?;
+        let user_id = expect_id("user", &input.user, "User")?;
+        let user = account::find_user(db(ctx)?, user_id)
+            .await?
+            .filter(|u| u.deleted_at.is_none());
+        let user = user.ok_or_else(|| AppError::NotFound("user".into()))?;
+        let coop = input
+            .cooperative
+            .as_ref()
+            .map(|c| expect_id("cooperative", c, "Cooperative"))
+            .transpose()?;
+        let lg = input
+            .local_government
+            .as_ref()
+            .map(|l| expect_id("localGovernment", l, "LocalGovernment"))
+            .transpose()?;
+        let (coop, lg) = match (input.role, coop, lg) {
+            (Role::Editor, Some(c), None) => (Some(c), None),
+            (Role::Officer, None, Some(l)) => (None, Some(l)),
+            (Role::Editor, _, _) => {
+                return Err(AppError::invalid(
+                    "cooperative",
+                    "EDITOR needs a cooperative (and no local government)",
+                )
+                .into())
+            }
+            (Role::Officer, _, _) => {
+                return Err(AppError::invalid(
+                    "localGovernment",
+                    "OFFICER needs a local government (and no cooperative)",
+                )
+                .into())
+            }
+            (Role::Member, _, _) => {
+                return Err(AppError::invalid("role", "everyone is a MEMBER already").into())
+            }
+            (_, None, None) => (None, None),
+            _ => {
+                return Err(AppError::invalid(
+                    "role",
+                    "this role is not scoped: give no cooperative or local government",
+                )
+                .into())
+            }
+        };
+        if let Some(c) = coop {
+            crate::graphql::loaders(ctx)?
+                .cooperative
+                .load_one(c)
+                .await?
+                .ok_or_else(|| AppError::invalid("cooperative", "no such cooperative"))?;
+        }
+        if let Some(l) = lg {
+            crate::graphql::loaders(ctx)?
+                .local_government
+                .load_one(l)
+                .await?
+                .ok_or_else(|| AppError::invalid("localGovernment", "no such local government"))?;
+        }
+        account::add_role(db(ctx)?, user.id, &enum_to_db(input.role), coop, lg).await?;
+        Ok(GrantRolePayload { user: User(user) })
+    }
+}

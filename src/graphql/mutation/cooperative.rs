@@ -1,0 +1,391 @@
+//! Self-service editing of a cooperative's profile and offerings, by its editors,
+//! moderators and admins; registry numbers by moderators only. Every update names
+//! the version it read: a stale one gets CONFLICT and changes nothing.
+
+use crate::db::editing::{create_offering, delete_offering, update_versioned};
+use crate::db::filter::pkd_prefix;
+use crate::error::{AppError, AppResult};
+use crate::graphql::{
+    db, enum_to_db, loaders,
+    node::expect_id,
+    types::{Cooperative, CooperativeStatus, Offering, OfferingKind},
+    viewer,
+};
+use crate::ids::{parse_krs, parse_nip, parse_regon};
+use crate::validate;
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use entity::{cooperative, offering};
+use sea_orm::{ActiveValue::Set, Value};
+
+/// Input of `updateCooperative`: only the fields given change; an empty string clears an optional field.
+#[derive(InputObject)]
+pub struct UpdateCooperativeInput {
+    /// The cooperative.
+    pub id: ID,
+    /// The `version` you read; if it changed since, nothing is written (CONFLICT).
+    pub version: i32,
+    /// Registered name.
+    pub name: Option<String>,
+    /// What the cooperative does (at most 5000 characters).
+    pub description: Option<String>,
+    /// Public telephone.
+    pub phone: Option<String>,
+    /// Public contact e-mail.
+    pub public_email: Option<String>,
+    /// Website, http:// or https://.
+    pub website: Option<String>,
+    /// Street and number.
+    pub street: Option<String>,
+    /// Postal code, NN-NNN.
+    pub postal_code: Option<String>,
+    /// Town.
+    pub city: Option<String>,
+    /// Number of members (0 or more).
+    pub member_count: Option<i32>,
+    /// Number of employees (0 or more).
+    pub employee_count: Option<i32>,
+    /// Legal status.
+    pub status: Option<CooperativeStatus>,
+    /// KRS number: moderators only.
+    pub krs: Option<String>,
+    /// NIP: moderators only.
+    pub nip: Option<String>,
+    /// REGON: moderators only.
+    pub regon: Option<String>,
+}
+
+/// Result of `updateCooperative`.
+#[derive(SimpleObject)]
+pub struct UpdateCooperativePayload {
+    /// The cooperative after the change (with its new version).
+    pub cooperative: Cooperative,
+}
+
+/// Input of `createOffering`.
+#[derive(InputObject)]
+pub struct CreateOfferingInput {
+    /// The cooperative that offers it.
+    pub cooperative: ID,
+    /// Name of the product or service.
+    pub name: String,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Product or service.
+    pub kind: OfferingKind,
+    /// PKD subclass, e.g. 56.21.Z.
+    pub industry_code: Option<String>,
+    /// Served within this many kilometres (0–500).
+    pub radius_km: Option<f64>,
+    /// TERYT codes of units served in full.
+    pub area_teryt: Option<Vec<String>>,
+    /// Free-text price information.
+    pub price_note: Option<String>,
+}
+
+/// Input of `updateOffering`: only the fields given change.
+#[derive(InputObject)]
+pub struct UpdateOfferingInput {
+    /// The offering.
+    pub id: ID,
+    /// The `version` you read.
+    pub version: i32,
+    /// Name.
+    pub name: Option<String>,
+    /// Description (empty clears it).
+    pub description: Option<String>,
+    /// Product or service.
+    pub kind: Option<OfferingKind>,
+    /// Radius served in km (0–500).
+    pub radius_km: Option<f64>,
+    /// Price information (empty clears it).
+    pub price_note: Option<String>,
+}
+
+/// Input of `deleteOffering`.
+#[derive(InputObject)]
+pub struct DeleteOfferingInput {
+    /// The offering.
+    pub id: ID,
+    /// The `version` you read.
+    pub version: i32,
+}
+
+/// Result of `createOffering` and `updateOffering`.
+#[derive(SimpleObject)]
+pub struct OfferingPayload {
+    /// The offering after the change.
+    pub offering: Offering,
+}
+
+/// Result of `deleteOffering`.
+#[derive(SimpleObject)]
+pub struct DeleteOfferingPayload {
+    /// The id the offering had.
+    pub deleted_offering_id: ID,
+    /// Its cooperative.
+    pub cooperative: Cooperative,
+}
+
+fn radius(v: f64) -> AppResult<f64> {
+    if !(0.0..=500.0).contains(&v) || v.is_nan() {
+        return Err(AppError::invalid("radiusKm", "must be between 0 and 500"));
+    }
+    Ok(v)
+}
+
+fn opt<T: Into<Value>>(v: Option<T>) -> Value {
+    match v {
+        Some(x) => x.into(),
+        None => Value::String(None),
+    }
+}
+
+/// The changes an input asks for, checked, as (column, value) pairs.
+fn cooperative_changes(
+    i: &UpdateCooperativeInput,
+    moderator: bool,
+) -> AppResult<Vec<(cooperative::Column, Value)>> {
+    use cooperative::Column as C;
+    let registry = i.krs.is_some() || i.nip.is_some() || i.regon.is_some();
+    if registry && !moderator {
+        return Err(AppError::Forbidden);
+    }
+    let mut c: Vec<(C, Value)> = Vec::new();
+    if let Some(v) = &i.name {
+        c.push((C::Name, validate::text("name", v, 200)?.into()));
+    }
+    if let Some(v) = &i.description {
+        c.push((
+            C::Description,
+            opt(validate::optional_text("description", v, 5000)?),
+        ));
+    }
+    if let Some(v) = &i.phone {
+        c.push((C::Phone, opt(validate::phone("phone", v)?)));
+    }
+    if let Some(v) = &i.public_email {
+        c.push((
+            C::PublicEmail,
+            opt(validate::public_email("publicEmail", v)?),
+        ));
+    }
+    if let Some(v) = &i.website {
+        c.push((C::Website, opt(validate::website("website", v)?)));
+    }
+    if let Some(v) = &i.street {
+        c.push((
+            C::StreetAddress,
+            opt(validate::optional_text("street", v, 200)?),
+        ));
+    }
+    if let Some(v) = &i.postal_code {
+        c.push((C::PostalCode, opt(validate::postal_code("postalCode", v)?)));
+    }
+    if let Some(v) = &i.city {
+        c.push((C::City, opt(validate::optional_text("city", v, 100)?)));
+    }
+    if let Some(v) = i.member_count {
+        c.push((C::MemberCount, validate::count("memberCount", v)?.into()));
+    }
+    if let Some(v) = i.employee_count {
+        c.push((
+            C::EmployeeCount,
+            validate::count("employeeCount", v)?.into(),
+        ));
+    }
+    if let Some(v) = i.status {
+        c.push((C::Status, enum_to_db(v).into()));
+    }
+    if let Some(v) = &i.krs {
+        c.push((C::Krs, parse_krs(v)?.into()));
+    }
+    if let Some(v) = &i.nip {
+        c.push((C::Nip, parse_nip(v)?.into()));
+    }
+    if let Some(v) = &i.regon {
+        c.push((C::Regon, parse_regon(v)?.into()));
+    }
+    Ok(c)
+}
+
+/// A uniqueness clash on a registry number is the user's to fix.
+fn registry_clash(e: AppError) -> AppError {
+    match &e {
+        AppError::Db(db)
+            if matches!(
+                db.sql_err(),
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+            ) =>
+        {
+            AppError::Conflict("another cooperative already has this KRS, NIP or REGON".into())
+        }
+        _ => e,
+    }
+}
+
+async fn offering_of(ctx: &Context<'_>, id: &ID) -> AppResult<offering::Model> {
+    let id = expect_id("id", id, "Offering")?;
+    loaders(ctx)?
+        .offering
+        .load_one(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("offering".into()))
+}
+
+#[derive(Default)]
+pub struct CooperativeMutation;
+
+#[Object]
+impl CooperativeMutation {
+    /// Updates a cooperative's profile. Its editors, moderators and admins.
+    async fn update_cooperative(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The fields to change and the version read.")]
+        input: UpdateCooperativeInput,
+    ) -> Result<UpdateCooperativePayload> {
+        let v = viewer(ctx);
+        let id = expect_id("id", &input.id, "Cooperative")?;
+        v.require_editor_of(id)?;
+        let changes = cooperative_changes(&input, v.is_moderator())?;
+        let row = update_versioned::<cooperative::Entity>(
+            db(ctx)?,
+            v.user_id()?,
+            "Cooperative",
+            id,
+            input.version,
+            changes,
+        )
+        .await
+        .map_err(registry_clash)?;
+        Ok(UpdateCooperativePayload {
+            cooperative: Cooperative(row),
+        })
+    }
+
+    /// Adds an offering to a cooperative. Its editors, moderators and admins.
+    async fn create_offering(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new offering.")] input: CreateOfferingInput,
+    ) -> Result<OfferingPayload> {
+        let v = viewer(ctx);
+        let coop = expect_id("cooperative", &input.cooperative, "Cooperative")?;
+        v.require_editor_of(coop)?;
+        let industry_id = match &input.industry_code {
+            Some(code) => {
+                let code = pkd_prefix("industryCode", code)?;
+                let found = crate::db::industry::find_industry_by_code(db(ctx)?, &code).await?;
+                Some(
+                    found
+                        .filter(|i| i.level == "SUBCLASS")
+                        .ok_or_else(|| {
+                            AppError::invalid(
+                                "industryCode",
+                                "not a PKD 2007 subclass (e.g. 56.21.Z)",
+                            )
+                        })?
+                        .id,
+                )
+            }
+            None => None,
+        };
+        let mut areas = Vec::new();
+        for t in input.area_teryt.unwrap_or_default() {
+            let t = crate::db::filter::teryt_prefix("areaTeryt", &t)?;
+            let lg =
+                crate::db::local_government::find_local_government_by_teryt(db(ctx)?, &t).await?;
+            areas.push(
+                lg.ok_or_else(|| AppError::invalid("areaTeryt", format!("no TERYT unit {t}")))?
+                    .id,
+            );
+        }
+        let row = offering::ActiveModel {
+            cooperative_id: Set(coop),
+            name: Set(validate::text("name", &input.name, 200)?),
+            description: Set(input
+                .description
+                .as_deref()
+                .map(|d| validate::optional_text("description", d, 5000))
+                .transpose()?
+                .flatten()),
+            kind: Set(enum_to_db(input.kind)),
+            industry_id: Set(industry_id),
+            radius_km: Set(input.radius_km.map(radius).transpose()?),
+            price_note: Set(input
+                .price_note
+                .as_deref()
+                .map(|p| validate::optional_text("priceNote", p, 300))
+                .transpose()?
+                .flatten()),
+            version: Set(1),
+            ..Default::default()
+        };
+        Ok(OfferingPayload {
+            offering: Offering(create_offering(db(ctx)?, v.user_id()?, row, areas).await?),
+        })
+    }
+
+    /// Changes an offering. Its cooperative's editors, moderators and admins.
+    async fn update_offering(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The fields to change and the version read.")] input: UpdateOfferingInput,
+    ) -> Result<OfferingPayload> {
+        use offering::Column as C;
+        let v = viewer(ctx);
+        let o = offering_of(ctx, &input.id).await?;
+        v.require_editor_of(o.cooperative_id)?;
+        let mut c: Vec<(C, Value)> = Vec::new();
+        if let Some(x) = &input.name {
+            c.push((C::Name, validate::text("name", x, 200)?.into()));
+        }
+        if let Some(x) = &input.description {
+            c.push((
+                C::Description,
+                opt(validate::optional_text("description", x, 5000)?),
+            ));
+        }
+        if let Some(x) = input.kind {
+            c.push((C::Kind, enum_to_db(x).into()));
+        }
+        if let Some(x) = input.radius_km {
+            c.push((C::RadiusKm, radius(x)?.into()));
+        }
+        if let Some(x) = &input.price_note {
+            c.push((
+                C::PriceNote,
+                opt(validate::optional_text("priceNote", x, 300)?),
+            ));
+        }
+        let row = update_versioned::<offering::Entity>(
+            db(ctx)?,
+            v.user_id()?,
+            "Offering",
+            o.id,
+            input.version,
+            c,
+        )
+        .await?;
+        Ok(OfferingPayload {
+            offering: Offering(row),
+        })
+    }
+
+    /// Deletes an offering. Its cooperative's editors, moderators and admins.
+    async fn delete_offering(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The offering and the version read.")] input: DeleteOfferingInput,
+    ) -> Result<DeleteOfferingPayload> {
+        let v = viewer(ctx);
+        let o = offering_of(ctx, &input.id).await?;
+        v.require_editor_of(o.cooperative_id)?;
+        delete_offering(db(ctx)?, v.user_id()?, o.id, input.version).await?;
+        let coop = loaders(ctx)?.cooperative.load_one(o.cooperative_id).await?;
+        Ok(DeleteOfferingPayload {
+            deleted_offering_id: input.id,
+            cooperative: Cooperative(crate::graphql::required(coop, "cooperative")?),
+        })
+    }
+}

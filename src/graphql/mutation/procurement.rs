@@ -1,0 +1,178 @@
+//! Procurement examples proposed by an officer of the buyer or an editor of a
+//! supplier; public once a moderator verifies them.
+
+use crate::db::editing::{propose_procurement_example, update_versioned};
+use crate::error::AppError;
+use crate::graphql::{
+    db, enum_to_db, loaders,
+    node::expect_id,
+    types::{Decimal, ProcurementExample, ProcurementProcedure, SupplierRole},
+    viewer,
+};
+use crate::validate;
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{Datelike, Utc};
+use entity::procurement_example;
+use sea_orm::{ActiveValue::Set, Value};
+
+/// A supplier of a proposed example.
+#[derive(InputObject)]
+pub struct SupplierInput {
+    /// The cooperative.
+    pub cooperative: ID,
+    /// Lead or consortium member.
+    pub role: SupplierRole,
+}
+
+/// Input of `proposeProcurementExample`.
+#[derive(InputObject)]
+pub struct ProposeProcurementExampleInput {
+    /// The buying local government.
+    pub buyer: ID,
+    /// The supplying cooperatives (one LEAD).
+    pub suppliers: Vec<SupplierInput>,
+    /// What was bought.
+    pub subject: String,
+    /// How.
+    pub procedure: ProcurementProcedure,
+    /// Contract value in PLN, e.g. "125000.50".
+    pub value_pln: Option<Decimal>,
+    /// Year of the contract (2004 to this year).
+    pub year: i32,
+    /// How it went.
+    pub outcome: Option<String>,
+    /// What others can learn.
+    pub lessons: Option<String>,
+    /// Where the facts come from (a link or a document).
+    pub source: Option<String>,
+}
+
+/// Input of `verifyProcurementExample`.
+#[derive(InputObject)]
+pub struct VerifyProcurementExampleInput {
+    /// The example.
+    pub id: ID,
+    /// The `version` you read.
+    pub version: i32,
+}
+
+/// Result of the procurement mutations.
+#[derive(SimpleObject)]
+pub struct ProcurementExamplePayload {
+    /// The example as it is now.
+    pub procurement_example: ProcurementExample,
+}
+
+#[derive(Default)]
+pub struct ProcurementMutation;
+
+#[Object]
+impl ProcurementMutation {
+    /// Proposes a purchase as an example. An officer of the buyer or an editor of a supplier;
+    /// it stays unpublished until a moderator verifies it.
+    async fn propose_procurement_example(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The purchase.")] input: ProposeProcurementExampleInput,
+    ) -> Result<ProcurementExamplePayload> {
+        let v = viewer(ctx);
+        let user = v.user_id()?;
+        let buyer = expect_id("buyer", &input.buyer, "LocalGovernment")?;
+        loaders(ctx)?
+            .local_government
+            .load_one(buyer)
+            .await?
+            .ok_or_else(|| AppError::invalid("buyer", "no such local government"))?;
+        let mut suppliers = Vec::new();
+        for s in &input.suppliers {
+            let id = expect_id("suppliers", &s.cooperative, "Cooperative")?;
+            loaders(ctx)?
+                .cooperative
+                .load_one(id)
+                .await?
+                .ok_or_else(|| AppError::invalid("suppliers", "no such cooperative"))?;
+            if suppliers.iter().any(|(c, _)| *c == id) {
+                return Err(AppError::invalid("suppliers", "a cooperative is listed twice").into());
+            }
+            suppliers.push((
+                id,
+                if s.role == SupplierRole::Lead {
+                    "LEAD"
+                } else {
+                    "CONSORTIUM_MEMBER"
+                },
+            ));
+        }
+        if suppliers.iter().filter(|(_, r)| *r == "LEAD").count() != 1 {
+            return Err(AppError::invalid("suppliers", "name exactly one LEAD supplier").into());
+        }
+        let allowed = v.is_moderator()
+            || v.is_officer_of(buyer)
+            || suppliers.iter().any(|(c, _)| v.is_editor_of(*c));
+        if !allowed {
+            return Err(AppError::Forbidden.into());
+        }
+        let this_year = Utc::now().year();
+        if !(2004..=this_year).contains(&input.year) {
+            return Err(
+                AppError::invalid("year", format!("must be between 2004 and {this_year}")).into(),
+            );
+        }
+        let text = |f: &str, x: &Option<String>, max| {
+            x.as_deref()
+                .map(|t| validate::optional_text(f, t, max))
+                .transpose()
+                .map(Option::flatten)
+        };
+        let row = procurement_example::ActiveModel {
+            buyer_id: Set(buyer),
+            subject: Set(validate::text("subject", &input.subject, 500)?),
+            industry_id: Set(None),
+            procedure: Set(enum_to_db(input.procedure)),
+            value_grosze: Set(input.value_pln.map(|d| d.0)),
+            year: Set(input.year),
+            outcome: Set(text("outcome", &input.outcome, 5000)?),
+            lessons: Set(text("lessons", &input.lessons, 5000)?),
+            source: Set(text("source", &input.source, 500)?),
+            is_sample: Set(false),
+            version: Set(1),
+            verified: Set(false),
+            proposed_by: Set(Some(user)),
+            ..Default::default()
+        };
+        let p = propose_procurement_example(db(ctx)?, user, row, suppliers).await?;
+        Ok(ProcurementExamplePayload {
+            procurement_example: ProcurementExample(p),
+        })
+    }
+
+    /// Verifies a proposed example: it becomes public. Moderators.
+    async fn verify_procurement_example(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The example and the version read.")] input: VerifyProcurementExampleInput,
+    ) -> Result<ProcurementExamplePayload> {
+        use procurement_example::Column as C;
+        let v = viewer(ctx);
+        v.require_moderator()?;
+        let id = expect_id("id", &input.id, "ProcurementExample")?;
+        let user = v.user_id()?;
+        let changes = vec![
+            (C::Verified, Value::from(true)),
+            (C::VerifiedBy, Value::from(user)),
+            (C::VerifiedAt, Value::from(Utc::now())),
+        ];
+        let row = update_versioned::<procurement_example::Entity>(
+            db(ctx)?,
+            user,
+            "ProcurementExample",
+            id,
+            input.version,
+            changes,
+        )
+        .await?;
+        Ok(ProcurementExamplePayload {
+            procurement_example: ProcurementExample(row),
+        })
+    }
+}

@@ -1,0 +1,172 @@
+//! The signed-in user's own account and data; moderators' and admins' queues;
+//! the history of a record for its editors and moderators.
+
+use crate::db::{account, audit};
+use crate::error::AppError;
+use crate::graphql::{
+    connection::{build, cost, from_vec, Conn, Page},
+    db, enum_to_db, loaders,
+    mutation::me_of,
+    node::parse_global_id,
+    types::{ApiKey, AuditEntry, Claim, ClaimStatus, Me, ProcurementExample},
+    viewer,
+};
+use async_graphql::{Context, Object, Result, ID};
+use serde_json::json;
+
+#[derive(Default)]
+pub struct AccountQuery;
+
+#[Object]
+impl AccountQuery {
+    /// The signed-in user's account; null when anonymous.
+    async fn me(&self, ctx: &Context<'_>) -> Result<Option<Me>> {
+        match viewer(ctx).user_id() {
+            Ok(id) => Ok(Some(me_of(ctx, id).await?)),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Everything coophub holds about the signed-in user, as one JSON document
+    /// (account, roles, claims, changes they made).
+    async fn my_data(&self, ctx: &Context<'_>) -> Result<String> {
+        let id = viewer(ctx).user_id()?;
+        let db = db(ctx)?;
+        let me = me_of(ctx, id).await?;
+        let claims = account::list_claims(db, None, Some(id)).await?;
+        let changes = audit::authored_by(db, id).await?;
+        let doc = json!({
+            "account": { "email": me.user.email, "displayName": me.user.display_name, "createdAt": me.user.created_at.to_rfc3339() },
+            "roles": me.roles.iter().map(|r| json!({ "role": r.role, "cooperativeId": r.cooperative_id, "localGovernmentId": r.local_government_id })).collect::<Vec<_>>(),
+            "claims": claims.iter().map(|c| json!({ "cooperativeId": c.cooperative_id, "note": c.note, "status": c.status, "reason": c.reason, "createdAt": c.created_at.to_rfc3339() })).collect::<Vec<_>>(),
+            "changes": changes.iter().map(|a| json!({ "at": a.at.to_rfc3339(), "record": format!("{}:{}", a.entity, a.record_id), "action": a.action, "changes": serde_json::from_str::<serde_json::Value>(&a.changes).unwrap_or_default() })).collect::<Vec<_>>(),
+        });
+        Ok(doc.to_string())
+    }
+
+    /// The signed-in user's claims, oldest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn my_claims(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Claim>> {
+        let id = viewer(ctx).user_id()?;
+        let rows = account::list_claims(db(ctx)?, None, Some(id)).await?;
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Claim,
+        ))
+    }
+
+    /// Claims by status, oldest first (default PENDING). Moderators.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn claims(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which claims (default PENDING).",
+            default_with = "ClaimStatus::Pending"
+        )]
+        status: ClaimStatus,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Claim>> {
+        viewer(ctx).require_moderator()?;
+        let rows = account::list_claims(db(ctx)?, Some(&enum_to_db(status)), None).await?;
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            Claim,
+        ))
+    }
+
+    /// Partner API keys, without secrets. Admins.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn api_keys(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<ApiKey>> {
+        viewer(ctx).require_admin()?;
+        Ok(from_vec(
+            account::list_api_keys(db(ctx)?).await?,
+            Page::new(after, before, first, last)?,
+            ApiKey,
+        ))
+    }
+
+    /// Proposed procurement examples waiting for verification. Moderators.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn unverified_procurement_examples(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<ProcurementExample>> {
+        viewer(ctx).require_moderator()?;
+        let rows = crate::db::procurement::list_unverified(db(ctx)?).await?;
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            ProcurementExample,
+        ))
+    }
+
+    /// The change history of a cooperative, an offering or a procurement example, newest first.
+    /// The cooperative's editors and moderators (procurement examples: moderators and the proposer).
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn history(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's global id.")] id: ID,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<AuditEntry>> {
+        let page = Page::new(after, before, first, last)?;
+        let v = viewer(ctx);
+        v.user_id()?;
+        let (kind, n) = parse_global_id("id", &id)?;
+        let l = loaders(ctx)?;
+        let allowed = match kind.as_str() {
+            "Cooperative" => v.require_editor_of(n).is_ok(),
+            "Offering" => match l.offering.load_one(n).await? {
+                Some(o) => v.require_editor_of(o.cooperative_id).is_ok(),
+                // A deleted offering's history: its editors knew it; moderators always may.
+                None => v.is_moderator(),
+            },
+            "ProcurementExample" => {
+                let p = l.procurement_example.load_one(n).await?;
+                v.is_moderator()
+                    || p.is_some_and(|p| {
+                        p.proposed_by.is_some() && p.proposed_by == v.user_id().ok()
+                    })
+            }
+            _ => {
+                return Err(AppError::invalid(
+                    "id",
+                    "only cooperatives, offerings and procurement examples have a history",
+                )
+                .into())
+            }
+        };
+        if !allowed {
+            return Err(AppError::Forbidden.into());
+        }
+        let (w, rows) = audit::history(db(ctx)?, &kind, n, |t| page.window(t)).await?;
+        Ok(build(w, rows, AuditEntry))
+    }
+}
