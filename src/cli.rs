@@ -51,6 +51,17 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// An application error on the command line: its public message, nothing internal.
+fn cli_error(e: crate::error::AppError) -> anyhow::Error {
+    if matches!(
+        e,
+        crate::error::AppError::Db(_) | crate::error::AppError::Internal(_)
+    ) {
+        tracing::error!(error = ?e, "command failed");
+    }
+    anyhow::anyhow!(e.public_message())
+}
+
 fn read_password() -> Result<String> {
     if let Ok(p) = std::env::var("COOPHUB_PASSWORD") {
         return Ok(p);
@@ -70,18 +81,16 @@ async fn user(config: &crate::config::Config, cmd: UserCommand) -> Result<()> {
             admin,
             moderator,
         } => {
-            let email = crate::auth::normalise_email(&email)
-                .map_err(|e| anyhow::anyhow!(e.public_message()))?;
-            let hash = crate::auth::hash_password(&read_password()?)
-                .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+            let email = crate::auth::normalise_email(&email).map_err(cli_error)?;
+            let hash = crate::auth::hash_password(&read_password()?).map_err(cli_error)?;
             let user = account::create_user(&db, &email, &hash, &display_name)
                 .await
-                .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+                .map_err(cli_error)?;
             for (wanted, role) in [(admin, "ADMIN"), (moderator, "MODERATOR")] {
                 if wanted {
                     account::add_role(&db, user.id, role, None, None)
                         .await
-                        .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+                        .map_err(cli_error)?;
                 }
             }
             let roles = [(admin, "ADMIN"), (moderator, "MODERATOR")]
@@ -96,10 +105,7 @@ async fn user(config: &crate::config::Config, cmd: UserCommand) -> Result<()> {
             );
         }
         UserCommand::Outbox => {
-            for m in account::list_outbox(&db)
-                .await
-                .map_err(|e| anyhow::anyhow!(e.public_message()))?
-            {
+            for m in account::list_outbox(&db).await.map_err(cli_error)? {
                 println!(
                     "--- #{} {} to {}\nSubject: {}\n\n{}\n",
                     m.id,
@@ -119,20 +125,16 @@ async fn api_key(config: &crate::config::Config, cmd: ApiKeyCommand) -> Result<(
     let (db, _) = app::open_database(config).await?;
     match cmd {
         ApiKeyCommand::Create { partner } => {
-            let name = crate::validate::text("partner", &partner, 120)
-                .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+            let name = crate::validate::text("partner", &partner, 120).map_err(cli_error)?;
             let (secret, hash, prefix) = crate::graphql::mutation::new_key_secret();
             let key = account::create_api_key(&db, &name, &prefix, &hash)
                 .await
-                .map_err(|e| anyhow::anyhow!(e.public_message()))?;
+                .map_err(cli_error)?;
             println!("API key {} for {name}; its secret, shown once (send it as `Authorization: Bearer <secret>`):", key.id);
             println!("{secret}");
         }
         ApiKeyCommand::List => {
-            for k in account::list_api_keys(&db)
-                .await
-                .map_err(|e| anyhow::anyhow!(e.public_message()))?
-            {
+            for k in account::list_api_keys(&db).await.map_err(cli_error)? {
                 let state = k.revoked_at.map_or("active".to_owned(), |t| {
                     format!("revoked {}", t.to_rfc3339())
                 });
