@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use entity::{api_key, claim, outbox, password_reset, session, user_account, user_role};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, SqlErr, TransactionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, SqlErr,
 };
 
 fn unique_violation(e: &sea_orm::DbErr) -> bool {
@@ -166,7 +166,7 @@ pub async fn create_password_reset(
     let Some(email) = &user.email else {
         return Ok(());
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     password_reset::ActiveModel {
         user_id: Set(user.id),
         token_hash: Set(hash.to_owned()),
@@ -198,7 +198,7 @@ pub async fn use_password_reset(
     hash: &str,
     new_hash: &str,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let reset = password_reset::Entity::find()
         .filter(password_reset::Column::TokenHash.eq(hash))
         .filter(password_reset::Column::UsedAt.is_null())
@@ -247,7 +247,7 @@ pub async fn list_outbox(db: &DatabaseConnection) -> AppResult<Vec<outbox::Model
 /// Forgets who the person was: e-mail, password, name, roles, sessions. What they
 /// wrote stays, attributed to "former member".
 pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     user_account::Entity::update_many()
         .col_expr(
             user_account::Column::Email,
@@ -345,7 +345,7 @@ pub async fn decide_claim(
     approve: bool,
     reason: &str,
 ) -> AppResult<claim::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let c = claim::Entity::find_by_id(claim_id)
         .one(&txn)
         .await?

@@ -5,7 +5,7 @@ use super::audit::{record, to_json};
 use crate::error::{AppError, AppResult};
 use sea_orm::{
     sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, ModelTrait,
-    QueryFilter, TransactionTrait, Value,
+    QueryFilter, Value,
 };
 use serde_json::Value as Json;
 use std::str::FromStr;
@@ -35,7 +35,7 @@ where
     E::Model: Sync,
 {
     let (id_col, ver_col) = (column::<E>("id")?, column::<E>("version")?);
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let row = E::find()
         .filter(id_col.eq(id))
         .one(&txn)
@@ -109,7 +109,7 @@ pub async fn create_offering(
 ) -> AppResult<entity::offering::Model> {
     use entity::{offering, offering_area};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let o = row.insert(&txn).await?;
     for lg in areas {
         offering_area::ActiveModel {
@@ -148,7 +148,7 @@ pub async fn delete_offering(
     version: i32,
 ) -> AppResult<()> {
     use entity::{offering, offering_area};
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let o = offering::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -195,7 +195,7 @@ pub async fn propose_procurement_example(
 ) -> AppResult<entity::procurement_example::Model> {
     use entity::{procurement_example, procurement_supplier};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let p = row.insert(&txn).await?;
     for (coop, role) in suppliers {
         procurement_supplier::ActiveModel {

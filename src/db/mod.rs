@@ -57,6 +57,18 @@ pub async fn connect(
     Ok((db, counter))
 }
 
+/// A transaction that will write. On SQLite it takes the write lock at BEGIN
+/// (IMMEDIATE), so two writers queue instead of both reading and then failing to
+/// upgrade their locks ("database is locked"); PostgreSQL ignores the option.
+pub async fn write_txn(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }

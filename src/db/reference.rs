@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use entity::{industry, local_government, sector, sector_industry};
 use sea_orm::{
     sea_query::OnConflict, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
+    EntityTrait, QueryFilter, QuerySelect,
 };
 use serde::Deserialize;
 use std::{collections::HashMap, path::Path};
@@ -75,7 +75,7 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<ImportReport>
     let units = read_units(dir)?;
     let pkd = read_pkd(dir)?;
     let sectors: Vec<SectorRow> = read_csv(dir, "sectors.csv")?;
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let report = ImportReport {
         local_governments: upsert_units(&txn, &units).await?,
         industries: upsert_industries(&txn, &pkd).await?,

@@ -14,7 +14,7 @@ use entity::{
 use indicatif::{ProgressBar, ProgressStyle};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -332,7 +332,7 @@ fn progress(len: usize, what: &str) -> ProgressBar {
 /// Replaces all sample rows with a freshly generated set of `n` cooperatives.
 pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<SampleReport> {
     let mut rng = fastrand::Rng::with_seed(seed);
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     delete_sample(&txn).await?;
     let (gminy, weights) = load_places(&txn).await?;
     anyhow::ensure!(
