@@ -727,7 +727,16 @@ async fn delete_sample<C: ConnectionTrait>(db: &C) -> Result<()> {
         .exec(db)
         .await?;
     cooperative_founder::Entity::delete_many()
-        .filter(cooperative_founder::Column::CooperativeId.in_subquery(sample_coops))
+        .filter(cooperative_founder::Column::CooperativeId.in_subquery(sample_coops.clone()))
+        .exec(db)
+        .await?;
+    // Claims on sample cooperatives and the editor roles they granted go with them.
+    entity::claim::Entity::delete_many()
+        .filter(entity::claim::Column::CooperativeId.in_subquery(sample_coops.clone()))
+        .exec(db)
+        .await?;
+    entity::user_role::Entity::delete_many()
+        .filter(entity::user_role::Column::CooperativeId.in_subquery(sample_coops))
         .exec(db)
         .await?;
     cooperative::Entity::delete_many()

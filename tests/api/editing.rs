@@ -333,3 +333,42 @@ async fn the_authorisation_matrix_holds_for_every_viewer() {
     // the viewer was allowed through; the operations are built so that only the viewer decides.
     insta::assert_snapshot!(got.join("\n"));
 }
+
+#[tokio::test]
+async fn reseeding_the_sample_also_removes_claims_and_editor_roles_on_sample_cooperatives() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let member = app.member("czlonek@example.org").await;
+    let coop = first_cooperative(&app, 0).await;
+    let claim = app
+        .query_as(
+            &member,
+            "mutation($c: ID!) { claimCooperative(input: {cooperative: $c}) { claim { id } } }",
+            json!({ "c": coop["id"] }),
+        )
+        .await;
+    let approve = app
+        .query_as(&moderator, "mutation($c: ID!) { approveClaim(input: {claim: $c, reason: \"ok\"}) { claim { status } } }", json!({ "c": claim["data"]["claimCooperative"]["claim"]["id"] }))
+        .await;
+    assert_eq!(
+        approve["data"]["approveClaim"]["claim"]["status"],
+        "APPROVED"
+    );
+    let out = app.cli(
+        &["seed", "sample", "--cooperatives", "40", "--seed", "3"],
+        None,
+    );
+    assert!(out.contains("40 cooperatives"), "{out}");
+    let member = app
+        .login("czlonek@example.org", "a long enough password")
+        .await;
+    let me = app
+        .query_as(
+            &member,
+            "{ me { roles { role } } myClaims { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(me["data"]["me"]["roles"], json!([]), "{me}");
+    assert_eq!(me["data"]["myClaims"]["totalCount"], 0);
+}
