@@ -4,10 +4,8 @@
 
 use super::filter::sector_cooperatives_sql;
 use crate::error::{AppError, AppResult};
-use entity::{cooperative, cooperative_industry, industry};
+use entity::{cooperative, industry};
 use sea_orm::{
-    sea_query::ExprTrait,
-    sea_query::{Expr, Query},
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, ModelTrait,
     QueryFilter, QueryOrder, Statement, Value,
 };
@@ -104,20 +102,8 @@ pub async fn cooperative_ids_under_paths(
             .add(industry::Column::Path.eq(p.as_str()))
             .add(industry::Column::Path.like(format!("{p}/%")));
     }
-    let stmt = Query::select()
-        .column((
-            cooperative_industry::Entity,
-            cooperative_industry::Column::CooperativeId,
-        ))
+    let stmt = super::filter::cooperative_industries()
         .column((industry::Entity, industry::Column::Path))
-        .from(cooperative_industry::Entity)
-        .inner_join(
-            industry::Entity,
-            Expr::col((industry::Entity, industry::Column::Id)).equals((
-                cooperative_industry::Entity,
-                cooperative_industry::Column::IndustryId,
-            )),
-        )
         .cond_where(cond)
         .to_owned();
     let rows = PathCoop::find_by_statement(db.get_database_backend().build(&stmt))

@@ -73,6 +73,24 @@ fn like_prefix(p: &str) -> String {
     format!("{p}%")
 }
 
+/// `SELECT cooperative_industry.cooperative_id FROM cooperative_industry JOIN industry`: add the industry condition.
+pub fn cooperative_industries() -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column((
+            cooperative_industry::Entity,
+            cooperative_industry::Column::CooperativeId,
+        ))
+        .from(cooperative_industry::Entity)
+        .inner_join(
+            industry::Entity,
+            Expr::col((industry::Entity, industry::Column::Id)).equals((
+                cooperative_industry::Entity,
+                cooperative_industry::Column::IndustryId,
+            )),
+        )
+        .to_owned()
+}
+
 /// Cooperative ids whose industries fall under a sector (via its PKD subtrees).
 pub fn sector_cooperatives_sql(sector_ids: &str) -> String {
     format!(
@@ -98,19 +116,7 @@ impl CooperativeFilter {
             c = c.add(Expr::cust(format!("cooperative.id IN ({sql})")));
         }
         if let Some(p) = &self.pkd_prefix {
-            let sub = Query::select()
-                .column((
-                    cooperative_industry::Entity,
-                    cooperative_industry::Column::CooperativeId,
-                ))
-                .from(cooperative_industry::Entity)
-                .inner_join(
-                    industry::Entity,
-                    Expr::col((industry::Entity, industry::Column::Id)).equals((
-                        cooperative_industry::Entity,
-                        cooperative_industry::Column::IndustryId,
-                    )),
-                )
+            let sub = cooperative_industries()
                 .and_where(
                     Expr::col((industry::Entity, industry::Column::Code)).like(like_prefix(p)),
                 )

@@ -59,6 +59,23 @@ pub async fn find_sector_by_slug(
         .await?)
 }
 
+/// The id of the sector a filter names by slug; an unknown slug is the user's to fix.
+pub async fn sector_id_for_filter(
+    db: &DatabaseConnection,
+    field: &str,
+    slug: Option<&str>,
+) -> AppResult<Option<i32>> {
+    let Some(slug) = slug else { return Ok(None) };
+    let sector = find_sector_by_slug(db, slug).await?;
+    let sector = sector.ok_or_else(|| {
+        crate::error::AppError::invalid(
+            field,
+            format!("no sector '{slug}': see `sectors` for the list"),
+        )
+    })?;
+    Ok(Some(sector.id))
+}
+
 pub async fn list_sectors(
     db: &DatabaseConnection,
     pick: impl FnOnce(u64) -> Window,

@@ -3,7 +3,7 @@
 use crate::db::{
     cooperative::{find_cooperative_by, list_cooperatives, CooperativeOrder},
     filter::{pkd_prefix, teryt_prefix, CooperativeFilter as DbFilter},
-    industry::find_sector_by_slug,
+    industry::sector_id_for_filter,
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
@@ -36,20 +36,8 @@ pub struct CooperativeFilter {
 impl CooperativeFilter {
     /// Checks the input and resolves names to ids; the same rules serve every entry point.
     pub async fn into_db(self, ctx: &Context<'_>) -> AppResult<DbFilter> {
-        let sector_id = match &self.sector {
-            Some(slug) => Some(
-                find_sector_by_slug(db(ctx)?, slug)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::invalid(
-                            "filter.sector",
-                            format!("no sector '{slug}': see `sectors` for the list"),
-                        )
-                    })?
-                    .id,
-            ),
-            None => None,
-        };
+        let sector_id =
+            sector_id_for_filter(db(ctx)?, "filter.sector", self.sector.as_deref()).await?;
         Ok(DbFilter {
             teryt_prefix: self
                 .teryt

@@ -2,7 +2,7 @@
 
 use crate::db::{
     filter::{teryt_prefix, ProcurementFilter as DbFilter},
-    industry::find_sector_by_slug,
+    industry::sector_id_for_filter,
     procurement::{list_procurement_examples, ProcurementOrder},
 };
 use crate::error::AppError;
@@ -61,20 +61,8 @@ impl ProcurementQuery {
                 .into());
             }
         }
-        let sector_id = match &f.sector {
-            Some(slug) => Some(
-                find_sector_by_slug(db(ctx)?, slug)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::invalid(
-                            "filter.sector",
-                            format!("no sector '{slug}': see `sectors`"),
-                        )
-                    })?
-                    .id,
-            ),
-            None => None,
-        };
+        let sector_id =
+            sector_id_for_filter(db(ctx)?, "filter.sector", f.sector.as_deref()).await?;
         let db_filter = DbFilter {
             buyer_id: f
                 .buyer
