@@ -133,10 +133,7 @@ impl Claim {
     }
     /// Who asks.
     async fn claimant(&self, ctx: &Context<'_>) -> Result<Option<User>> {
-        let db = crate::graphql::db(ctx)?;
-        Ok(crate::db::account::find_user(db, self.0.user_id)
-            .await?
-            .map(User))
+        Ok(loaders(ctx)?.user.load_one(self.0.user_id).await?.map(User))
     }
     /// What the claimant says about their link to the cooperative.
     async fn note(&self) -> Option<&str> {
@@ -218,9 +215,7 @@ impl AuditEntry {
         let Some(id) = self.0.actor_user_id else {
             return Ok(None);
         };
-        Ok(crate::db::account::find_user(crate::graphql::db(ctx)?, id)
-            .await?
-            .map(User))
+        Ok(loaders(ctx)?.user.load_one(id).await?.map(User))
     }
     /// Each changed field with its old and new value.
     async fn changes(&self) -> Vec<FieldChange> {
