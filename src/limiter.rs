@@ -41,14 +41,15 @@ local avail = tonumber(v[1]); local last = tonumber(v[2])
 if avail == nil then avail = cap; last = now end
 avail = math.min(cap, avail + math.max(0, now - last) * rate)
 local ok = 0
-if avail >= cost then avail = avail - cost; ok = 1 end
+if avail >= cost then avail = math.min(cap, avail - cost); ok = 1 end
 redis.call('HSET', KEYS[1], 'a', tostring(avail), 't', tostring(now))
 redis.call('EXPIRE', KEYS[1], math.ceil(cap / rate) + 1)
 return {ok, tostring(avail)}
 "#;
 
 pub enum Limiter {
-    Local(Mutex<HashMap<String, (f64, Instant)>>),
+    /// key → (points available, when last updated, the bucket's rule).
+    Local(Mutex<HashMap<String, (f64, Instant, Rule)>>),
     Redis {
         conn: ConnectionManager,
         script: redis::Script,
@@ -69,7 +70,8 @@ impl Limiter {
         }
     }
 
-    /// Takes `cost` points if the bucket has them; a cost of 0 only reads the level.
+    /// Takes `cost` points if the bucket has them; a cost of 0 only reads the level, a
+    /// negative one gives points back (never above capacity).
     pub async fn take(&self, key: &str, cost: f64, rule: Rule) -> AppResult<Level> {
         match self {
             Limiter::Local(map) => {
@@ -77,18 +79,18 @@ impl Limiter {
                     .lock()
                     .map_err(|_| AppError::Internal("limiter lock poisoned".into()))?;
                 let now = Instant::now();
-                let (avail, last) = map.get(key).copied().unwrap_or((rule.capacity, now));
+                let (avail, last, _) = map.get(key).copied().unwrap_or((rule.capacity, now, rule));
                 let mut avail =
                     (avail + now.duration_since(last).as_secs_f64() * rule.rate).min(rule.capacity);
                 let allowed = avail >= cost;
                 if allowed {
-                    avail -= cost;
+                    avail = (avail - cost).min(rule.capacity);
                 }
-                map.insert(key.to_owned(), (avail, now));
+                map.insert(key.to_owned(), (avail, now, rule));
                 if map.len() > 100_000 {
-                    // Forget full buckets: they hold nothing a fresh bucket would not.
-                    map.retain(|_, (a, t)| {
-                        *a + now.duration_since(*t).as_secs_f64() * rule.rate < rule.capacity
+                    // Forget buckets that have refilled by their own rule: a fresh bucket holds as much.
+                    map.retain(|_, (a, t, r)| {
+                        *a + now.duration_since(*t).as_secs_f64() * r.rate < r.capacity
                     });
                 }
                 Ok(Level {

@@ -275,11 +275,11 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        // Existing examples (the sample) count as verified; new proposals start unverified.
+        // Unverified unless said otherwise: a row that forgets the column stays private.
         for col in [
             integer(ProcurementExample::Version).default(1).to_owned(),
             boolean(ProcurementExample::Verified)
-                .default(true)
+                .default(false)
                 .to_owned(),
             integer_null(ProcurementExample::VerifiedBy),
             timestamp_with_time_zone_null(ProcurementExample::VerifiedAt),

@@ -212,9 +212,22 @@ pub async fn use_password_reset(
             )
         })?;
     let user_id = reset.user_id;
-    let mut r: password_reset::ActiveModel = reset.into();
-    r.used_at = Set(Some(Utc::now()));
-    r.update(&txn).await?;
+    // Conditional on `used_at IS NULL`: of two requests with one token, only one gets through.
+    let used = password_reset::Entity::update_many()
+        .col_expr(
+            password_reset::Column::UsedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(password_reset::Column::Id.eq(reset.id))
+        .filter(password_reset::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await?;
+    if used.rows_affected != 1 {
+        return Err(AppError::invalid(
+            "token",
+            "this reset token is unknown, used or expired: ask for a new one",
+        ));
+    }
     user_account::Entity::update_many()
         .col_expr(
             user_account::Column::PasswordHash,
@@ -248,6 +261,16 @@ pub async fn list_outbox(db: &DatabaseConnection) -> AppResult<Vec<outbox::Model
 /// wrote stays, attributed to "former member".
 pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<()> {
     let txn = crate::db::write_txn(db).await?;
+    if let Some(email) = user_account::Entity::find_by_id(user_id)
+        .one(&txn)
+        .await?
+        .and_then(|u| u.email)
+    {
+        outbox::Entity::delete_many()
+            .filter(outbox::Column::Recipient.eq(email))
+            .exec(&txn)
+            .await?;
+    }
     user_account::Entity::update_many()
         .col_expr(
             user_account::Column::Email,
@@ -357,12 +380,37 @@ pub async fn decide_claim(
         )));
     }
     let status = if approve { "APPROVED" } else { "REJECTED" };
-    let mut a: claim::ActiveModel = c.clone().into();
-    a.status = Set(status.into());
-    a.reason = Set(Some(reason.to_owned()));
-    a.decided_by = Set(Some(moderator));
-    a.decided_at = Set(Some(Utc::now()));
-    let updated = a.update(&txn).await?;
+    // Conditional on PENDING: two moderators deciding at once cannot both win.
+    let done = claim::Entity::update_many()
+        .col_expr(
+            claim::Column::Status,
+            sea_orm::sea_query::Expr::value(status),
+        )
+        .col_expr(
+            claim::Column::Reason,
+            sea_orm::sea_query::Expr::value(reason),
+        )
+        .col_expr(
+            claim::Column::DecidedBy,
+            sea_orm::sea_query::Expr::value(moderator),
+        )
+        .col_expr(
+            claim::Column::DecidedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
+        .filter(claim::Column::Id.eq(claim_id))
+        .filter(claim::Column::Status.eq("PENDING"))
+        .exec(&txn)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "another moderator decided this claim a moment ago".into(),
+        ));
+    }
+    let updated = claim::Entity::find_by_id(claim_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("claim".into()))?;
     if approve {
         add_role(&txn, c.user_id, "EDITOR", Some(c.cooperative_id), None).await?;
     }

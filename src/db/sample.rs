@@ -331,6 +331,7 @@ fn progress(len: usize, what: &str) -> ProgressBar {
 
 /// Replaces all sample rows with a freshly generated set of `n` cooperatives.
 pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<SampleReport> {
+    anyhow::ensure!(n > 0, "--cooperatives must be at least 1");
     let mut rng = fastrand::Rng::with_seed(seed);
     let txn = crate::db::write_txn(db).await?;
     delete_sample(&txn).await?;
@@ -634,6 +635,8 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
                 "coophub sample data (generated, not a real purchase)".to_owned(),
             )),
             is_sample: Set(true),
+            // Sample examples stand for verified ones: they are what the public lists show.
+            verified: Set(true),
             ..Default::default()
         });
         let partner = rng.usize(0..n);

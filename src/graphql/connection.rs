@@ -134,14 +134,14 @@ impl Page {
     /// Relay's algorithm over offsets: cut by the cursors, then by `first`, then by `last`.
     /// Without `first` and `last`, the first `DEFAULT_PAGE` items.
     pub fn window(&self, total: u64) -> Window {
-        let mut start = self.after.map_or(0, |a| a + 1).min(total);
+        let mut start = self.after.map_or(0, |a| a.saturating_add(1)).min(total);
         let mut end = self.before.unwrap_or(total).min(total).max(start);
         let first = match (self.first, self.last) {
             (None, None) => Some(DEFAULT_PAGE as u64),
             (f, _) => f,
         };
         if let Some(f) = first {
-            end = end.min(start + f);
+            end = end.min(start.saturating_add(f));
         }
         if let Some(l) = self.last {
             start = start.max(end.saturating_sub(l));
@@ -187,7 +187,7 @@ pub fn from_vec<M, T: OutputType>(items: Vec<M>, page: Page, map: impl Fn(M) -> 
 /// The cost of a connection field: its children weigh once per item it may return.
 pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> usize {
     let n = first.or(last).unwrap_or(DEFAULT_PAGE).clamp(0, MAX_PAGE) as usize;
-    1 + n.max(1) * child_complexity
+    n.max(1).saturating_mul(child_complexity).saturating_add(1)
 }
 
 #[cfg(test)]

@@ -85,6 +85,17 @@ fn server_error(e: crate::error::AppError) -> ServerError {
     s
 }
 
+/// An IPv6 client is one /64 (a home or an office gets a whole /64), an IPv4 client one address.
+fn bucket_address(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        other => other.to_canonical().to_string(),
+    }
+}
+
 /// The bucket a request drains, and its shape.
 fn bucket(ctx: &ExtensionContext<'_>, budgets: &Budgets) -> (String, Rule) {
     match ctx.data_opt::<Viewer>() {
@@ -93,7 +104,7 @@ fn bucket(ctx: &ExtensionContext<'_>, budgets: &Budgets) -> (String, Rule) {
         _ => {
             let addr = ctx
                 .data_opt::<ClientAddr>()
-                .map_or_else(|| "unknown".to_owned(), |a| a.0.to_string());
+                .map_or_else(|| "unknown".to_owned(), |a| bucket_address(a.0));
             (format!("ip:{addr}"), budgets.anonymous)
         }
     }

@@ -259,6 +259,7 @@ async fn sender(
 }
 
 async fn execute(state: &AppState, media: MediaType, p: Params, who: Sender) -> Response {
+    let mutation = is_mutation(&p);
     let meta = Arc::new(RequestMeta::default());
     let mut req = async_graphql::Request::new(p.query)
         .variables(Variables::from_json(Value::Object(p.variables)))
@@ -277,7 +278,13 @@ async fn execute(state: &AppState, media: MediaType, p: Params, who: Sender) -> 
             .filter_map(|(k, v)| Some((k, async_graphql::Value::from_json(v).ok()?)))
             .collect(),
     );
-    let timeout = Duration::from_millis(state.request_timeout_ms);
+    // Mutations run to the end: cutting one off could leave part of it committed while
+    // the client is told it was stopped.
+    let timeout = if mutation {
+        Duration::MAX
+    } else {
+        Duration::from_millis(state.request_timeout_ms)
+    };
     let Ok(resp) = tokio::time::timeout(timeout, state.schema.execute(req)).await else {
         tracing::warn!(?timeout, "request timed out");
         let body = json!({ "errors": [{

@@ -223,6 +223,28 @@ async fn a_proposed_purchase_is_public_only_once_a_moderator_verifies_it() {
         app.query_vars(public, json!({ "id": example["id"] })).await["data"]["node"],
         Value::Null
     );
+    // Hidden on every other public path too: nodes, the buyer's list, the supplier's list, the root list.
+    let everywhere = "query($id: ID!, $b: ID!, $c: ID!) { nodes(ids: [$id]) { id }
+        b: node(id: $b) { ... on LocalGovernment { procurementExamples(first: 100) { edges { node { id } } } } }
+        c: node(id: $c) { ... on Cooperative { procurementExamples(first: 100) { edges { node { id } } } } }
+        all: procurementExamples(first: 100, filter: {buyer: $b}) { edges { node { id } } } }";
+    let seen = app
+        .query_vars(
+            everywhere,
+            json!({ "id": example["id"], "b": coop["seat"]["id"], "c": coop["id"] }),
+        )
+        .await;
+    assert_eq!(seen["data"]["nodes"], json!([null]), "{seen}");
+    for list in [
+        &seen["data"]["b"]["procurementExamples"],
+        &seen["data"]["c"]["procurementExamples"],
+        &seen["data"]["all"],
+    ] {
+        assert!(
+            nodes(list).iter().all(|n| n["id"] != example["id"]),
+            "{seen}"
+        );
+    }
     let verify = app
         .query_as(&admin, "mutation($id: ID!, $v: Int!) { verifyProcurementExample(input: {id: $id, version: $v}) { procurementExample { verified verifiedAt } } }", json!({ "id": example["id"], "v": example["version"] }))
         .await;

@@ -152,6 +152,7 @@ pub struct AccountMutation;
 #[Object]
 impl AccountMutation {
     /// Creates an account (role MEMBER).
+    #[graphql(complexity = 1000)]
     async fn register(
         &self,
         ctx: &Context<'_>,
@@ -159,7 +160,7 @@ impl AccountMutation {
     ) -> Result<RegisterPayload> {
         let email = auth::normalise_email(&input.email)?;
         let name = validate::text("displayName", &input.display_name, 80)?;
-        let hash = auth::hash_password(&input.password)?;
+        let hash = auth::hash_password_blocking(input.password).await?;
         let user = account::create_user(db(ctx)?, &email, &hash, &name).await?;
         Ok(RegisterPayload {
             me: Me {
@@ -171,6 +172,7 @@ impl AccountMutation {
 
     /// Signs in. After 5 failures in a minute for an account or an address: RATE_LIMITED with a retry time.
     /// A wrong e-mail and a wrong password get the same answer.
+    #[graphql(complexity = 1000)]
     async fn login(
         &self,
         ctx: &Context<'_>,
@@ -185,9 +187,11 @@ impl AccountMutation {
             format!("login:ip:{addr}"),
         ];
         let limiter = limiter(ctx)?;
+        // Every attempt takes its point before the password is checked, so parallel guesses
+        // cannot all slip past the limit; a successful sign-in gives the points back.
         for k in &keys {
-            let level = limiter.take(k, 0.0, LOGIN_RULE).await?;
-            if level.available < 1.0 {
+            let level = limiter.take(k, 1.0, LOGIN_RULE).await?;
+            if !level.allowed {
                 return Err(AppError::RateLimited {
                     retry_after_secs: level.retry_after(1.0, LOGIN_RULE),
                 }
@@ -196,16 +200,16 @@ impl AccountMutation {
         }
         let user = account::find_user_by_email(db(ctx)?, &email).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-        let ok = auth::verify_password(
-            hash.as_deref().unwrap_or(auth::dummy_hash()),
-            &input.password,
-        ) && hash.is_some();
+        let checked = hash
+            .clone()
+            .unwrap_or_else(|| auth::dummy_hash().to_owned());
+        let ok = auth::verify_password_blocking(checked, input.password).await && hash.is_some();
         let Some(user) = user.filter(|_| ok) else {
-            for k in &keys {
-                limiter.take(k, 1.0, LOGIN_RULE).await?;
-            }
             return Err(AppError::invalid("password", "wrong e-mail or password").into());
         };
+        for k in &keys {
+            limiter.take(k, -1.0, LOGIN_RULE).await?;
+        }
         let (token, token_hash) = auth::new_secret(SESSION_PREFIX);
         let hours = ctx.data_opt::<SessionHours>().map_or(24 * 14, |h| h.0);
         let expires_at = Utc::now() + Duration::hours(hours);
@@ -249,12 +253,13 @@ impl AccountMutation {
     }
 
     /// Sets a new password with a reset token; the token works once, and every session is signed out.
+    #[graphql(complexity = 1000)]
     async fn reset_password(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Token and new password.")] input: ResetPasswordInput,
     ) -> Result<ResetPasswordPayload> {
-        let new_hash = auth::hash_password(&input.new_password)?;
+        let new_hash = auth::hash_password_blocking(input.new_password).await?;
         account::use_password_reset(db(ctx)?, &auth::sha256_hex(input.token.trim()), &new_hash)
             .await?;
         Ok(ResetPasswordPayload { changed: true })
@@ -262,6 +267,7 @@ impl AccountMutation {
 
     /// Deletes the signed-in account: e-mail, password, roles and sessions are erased;
     /// what the person wrote stays, attributed to "former member".
+    #[graphql(complexity = 1000)]
     async fn delete_account(
         &self,
         ctx: &Context<'_>,
@@ -271,11 +277,20 @@ impl AccountMutation {
         let user = account::find_user(db(ctx)?, id)
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        if !user
+        // A wrong password here counts like a failed sign-in: a stolen session cannot guess freely.
+        let key = format!("login:user:{id}");
+        let level = limiter(ctx)?.take(&key, 1.0, LOGIN_RULE).await?;
+        if !level.allowed {
+            return Err(AppError::RateLimited {
+                retry_after_secs: level.retry_after(1.0, LOGIN_RULE),
+            }
+            .into());
+        }
+        let hash = user
             .password_hash
-            .as_deref()
-            .is_some_and(|h| auth::verify_password(h, &input.password))
-        {
+            .clone()
+            .unwrap_or_else(|| auth::dummy_hash().to_owned());
+        if !auth::verify_password_blocking(hash, input.password).await {
             return Err(AppError::invalid("password", "the password is wrong").into());
         }
         account::delete_account(db(ctx)?, id).await?;

@@ -272,6 +272,11 @@ impl CooperativeMutation {
         let v = viewer(ctx);
         let coop = expect_id("cooperative", &input.cooperative, "Cooperative")?;
         v.require_editor_of(coop)?;
+        loaders(ctx)?
+            .cooperative
+            .load_one(coop)
+            .await?
+            .ok_or_else(|| AppError::invalid("cooperative", "no such cooperative"))?;
         let industry_id = match &input.industry_code {
             Some(code) => {
                 let code = pkd_prefix("industryCode", code)?;
@@ -291,7 +296,10 @@ impl CooperativeMutation {
             None => None,
         };
         let mut areas = Vec::new();
-        for t in input.area_teryt.unwrap_or_default() {
+        let mut codes = input.area_teryt.unwrap_or_default();
+        codes.sort();
+        codes.dedup();
+        for t in codes {
             let t = crate::db::filter::teryt_prefix("areaTeryt", &t)?;
             let lg =
                 crate::db::local_government::find_local_government_by_teryt(db(ctx)?, &t).await?;
@@ -334,6 +342,7 @@ impl CooperativeMutation {
     ) -> Result<OfferingPayload> {
         use offering::Column as C;
         let v = viewer(ctx);
+        v.user_id()?;
         let o = offering_of(ctx, &input.id).await?;
         v.require_editor_of(o.cooperative_id)?;
         let mut c: Vec<(C, Value)> = Vec::new();
@@ -379,13 +388,16 @@ impl CooperativeMutation {
         #[graphql(desc = "The offering and the version read.")] input: DeleteOfferingInput,
     ) -> Result<DeleteOfferingPayload> {
         let v = viewer(ctx);
+        let user = v.user_id()?;
         let o = offering_of(ctx, &input.id).await?;
         v.require_editor_of(o.cooperative_id)?;
-        delete_offering(db(ctx)?, v.user_id()?, o.id, input.version).await?;
+        // Load what the payload returns before deleting, so no error can follow a done delete.
         let coop = loaders(ctx)?.cooperative.load_one(o.cooperative_id).await?;
+        let cooperative = Cooperative(crate::graphql::required(coop, "cooperative")?);
+        delete_offering(db(ctx)?, user, o.id, input.version).await?;
         Ok(DeleteOfferingPayload {
             deleted_offering_id: input.id,
-            cooperative: Cooperative(crate::graphql::required(coop, "cooperative")?),
+            cooperative,
         })
     }
 }

@@ -157,6 +157,10 @@ impl ProcurementMutation {
         v.require_moderator()?;
         let id = expect_id("id", &input.id, "ProcurementExample")?;
         let user = v.user_id()?;
+        let current = loaders(ctx)?.procurement_example.load_one(id).await?;
+        if current.as_ref().is_some_and(|p| p.verified) {
+            return Err(AppError::Conflict("this example is already verified".into()).into());
+        }
         let changes = vec![
             (C::Verified, Value::from(true)),
             (C::VerifiedBy, Value::from(user)),

@@ -75,7 +75,7 @@ impl NodeQuery {
     }
 
     /// Several objects by global id, in the same order; null where one does not exist. At most 100 ids.
-    #[graphql(complexity = "ids.len() * child_complexity")]
+    #[graphql(complexity = "ids.len().saturating_mul(child_complexity)")]
     async fn nodes(
         &self,
         ctx: &Context<'_>,

@@ -49,13 +49,22 @@ impl ScalarType for Decimal {
             return Err(InputValueError::expected_type(value));
         };
         let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
+        let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
         let frac = format!("{frac:0<2}");
-        match (whole.parse::<i64>(), frac.len() == 2, frac.parse::<i64>()) {
-            (Ok(w), true, Ok(f)) if w >= 0 => Ok(Decimal(w * 100 + f)),
-            _ => Err(InputValueError::custom(
-                "a decimal like \"1234.50\" (at most two decimal places)",
-            )),
-        }
+        let grosze = (digits(whole) && digits(&frac) && frac.len() == 2)
+            .then(|| {
+                whole
+                    .parse::<i64>()
+                    .ok()?
+                    .checked_mul(100)?
+                    .checked_add(frac.parse::<i64>().ok()?)
+            })
+            .flatten();
+        grosze.map(Decimal).ok_or_else(|| {
+            InputValueError::custom(
+                "a non-negative decimal like \"1234.50\" (at most two decimal places)",
+            )
+        })
     }
 
     fn to_value(&self) -> Value {
@@ -65,5 +74,25 @@ impl ScalarType for Decimal {
             self.0.abs() / 100,
             self.0.abs() % 100
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_parse_exactly_and_refuse_overflow_and_signs() {
+        let parse = |s: &str| <Decimal as ScalarType>::parse(Value::String(s.into())).ok();
+        assert_eq!(parse("125000.5"), Some(Decimal(12_500_050)));
+        assert_eq!(parse("7"), Some(Decimal(700)));
+        assert_eq!(parse("1.-5"), None);
+        assert_eq!(parse("-1.00"), None);
+        assert_eq!(parse("1.234"), None);
+        assert_eq!(parse("99999999999999999999"), None);
+        assert_eq!(
+            Decimal(12_500_050).to_value(),
+            Value::String("125000.50".into())
+        );
     }
 }
