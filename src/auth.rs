@@ -181,6 +181,13 @@ impl Viewer {
         self.has(&Grant::Officer(local_government_id))
     }
 
+    /// Verified examples are public; a proposal only for moderators and its proposer.
+    pub fn can_see(&self, p: &entity::procurement_example::Model) -> bool {
+        p.verified
+            || self.is_moderator()
+            || (p.proposed_by.is_some() && p.proposed_by == self.user_id().ok())
+    }
+
     pub fn is_editor_of(&self, cooperative_id: i32) -> bool {
         self.has(&Grant::Editor(cooperative_id))
     }

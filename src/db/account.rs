@@ -70,7 +70,7 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The user of a live session (not revoked, not expired, account not deleted).
+/// The user of a live session (not revoked, not expired; deleting an account deletes its sessions).
 pub async fn user_of_session(db: &DatabaseConnection, hash: &str) -> AppResult<Option<i32>> {
     let s = session::Entity::find()
         .filter(session::Column::TokenHash.eq(hash))

@@ -3,25 +3,14 @@
 //! never on how many parents a page holds.
 
 use super::filter::sector_cooperatives_sql;
-use crate::error::{AppError, AppResult};
+use super::{column, int_value as int};
+use crate::error::AppResult;
 use entity::{cooperative, industry};
 use sea_orm::{
     ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, ModelTrait,
-    QueryFilter, QueryOrder, Statement, Value,
+    QueryFilter, QueryOrder, Statement,
 };
-use std::{collections::HashMap, str::FromStr};
-
-fn int(v: Value) -> Option<i32> {
-    match v {
-        Value::Int(Some(i)) => Some(i),
-        Value::BigInt(Some(i)) => i32::try_from(i).ok(),
-        _ => None,
-    }
-}
-
-fn column<E: EntityTrait>(name: &str) -> AppResult<E::Column> {
-    E::Column::from_str(name).map_err(|_| AppError::Internal(format!("no column {name}")))
-}
+use std::collections::HashMap;
 
 /// Rows of `E` whose `id` is among `keys`.
 pub async fn by_ids<E: EntityTrait>(

@@ -2,23 +2,17 @@
 //! transaction each. A write that names a stale version changes nothing.
 
 use super::audit::{record, to_json};
+use super::column;
 use crate::error::{AppError, AppResult};
 use sea_orm::{
     sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, ModelTrait,
     QueryFilter, Value,
 };
 use serde_json::Value as Json;
-use std::str::FromStr;
 
-fn column<E: EntityTrait>(name: &str) -> AppResult<E::Column> {
-    E::Column::from_str(name).map_err(|_| AppError::Internal(format!("no column {name}")))
-}
-
+/// The version column's value (0 if unreadable: no real row has version 0).
 fn int(v: Value) -> i32 {
-    match v {
-        Value::Int(Some(i)) => i,
-        _ => 0,
-    }
+    super::int_value(v).unwrap_or(0)
 }
 
 /// Sets `changes` on row `id` of `E` if it is still at `version`, bumps the version and

@@ -73,6 +73,22 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
+/// An integer column's value, for generic code over entities.
+pub(crate) fn int_value(v: sea_orm::Value) -> Option<i32> {
+    match v {
+        sea_orm::Value::Int(Some(i)) => Some(i),
+        sea_orm::Value::BigInt(Some(i)) => i32::try_from(i).ok(),
+        _ => None,
+    }
+}
+
+/// A column of `E` by name, for generic code over entities.
+pub(crate) fn column<E: sea_orm::EntityTrait>(name: &str) -> crate::error::AppResult<E::Column> {
+    use std::str::FromStr;
+    E::Column::from_str(name)
+        .map_err(|_| crate::error::AppError::Internal(format!("no column {name}")))
+}
+
 /// How many rows a table has (start-up uses it to tell an empty database).
 pub async fn count_rows<E: sea_orm::EntityTrait>(db: &DatabaseConnection) -> Result<u64, DbErr>
 where

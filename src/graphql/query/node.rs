@@ -45,13 +45,10 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
         "ProcurementExample" => {
             // Unverified proposals: only moderators and the proposer see them.
             let v = viewer(ctx);
-            let mine = |p: &entity::procurement_example::Model| {
-                p.proposed_by.is_some() && p.proposed_by == v.user_id().ok()
-            };
             l.procurement_example
                 .load_one(n)
                 .await?
-                .filter(|p| p.verified || v.is_moderator() || mine(p))
+                .filter(|p| v.can_see(p))
                 .map(|m| Node::ProcurementExample(ProcurementExample(m)))
         }
         other => {
