@@ -246,12 +246,14 @@ async fn a_proposed_purchase_is_public_only_once_a_moderator_verifies_it() {
         );
     }
     let verify = app
-        .query_as(&admin, "mutation($id: ID!, $v: Int!) { verifyProcurementExample(input: {id: $id, version: $v}) { procurementExample { verified verifiedAt } } }", json!({ "id": example["id"], "v": example["version"] }))
+        .query_as(&admin, "mutation($id: ID!, $v: Int!) { verifyProcurementExample(input: {id: $id, version: $v}) { procurementExample { verified verifiedAt verifiedBy { displayName } } } }", json!({ "id": example["id"], "v": example["version"] }))
         .await;
     assert_eq!(
         verify["data"]["verifyProcurementExample"]["procurementExample"]["verified"], true,
         "{verify}"
     );
+    let by = &verify["data"]["verifyProcurementExample"]["procurementExample"]["verifiedBy"];
+    assert_eq!(by["displayName"], "Staff", "{verify}");
     assert_eq!(
         app.query_vars(public, json!({ "id": example["id"] })).await["data"]["node"]["id"],
         example["id"]

@@ -56,6 +56,13 @@ impl ProcurementExample {
     async fn verified(&self) -> bool {
         self.0.verified
     }
+    /// The moderator who verified it (display name only).
+    async fn verified_by(&self, ctx: &Context<'_>) -> Result<Option<super::User>> {
+        let Some(id) = self.0.verified_by else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?.user.load_one(id).await?.map(super::User))
+    }
     /// When a moderator verified it.
     async fn verified_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
         self.0.verified_at
