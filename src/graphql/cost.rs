@@ -14,7 +14,7 @@ use async_graphql::{
         Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
         NextValidation,
     },
-    parser::types::{ExecutableDocument, Selection, SelectionSet},
+    parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet},
     Response, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
 use std::sync::{
@@ -29,6 +29,8 @@ pub struct RequestMeta {
     pub executed: AtomicBool,
     /// Seconds to wait when the request was refused for its budget (0: it was not).
     pub retry_after: AtomicU64,
+    /// The document holds a mutation (known once parsed; the time limit spares mutations).
+    pub mutation: AtomicBool,
 }
 
 pub struct CostGuard(Limits);
@@ -176,6 +178,13 @@ impl Extension for Guard {
             .map(|f| count_aliases(&f.node.selection_set.node))
             .sum();
         self.aliases.store(ops + frags, Ordering::Relaxed);
+        if let Some(meta) = ctx.data_opt::<Arc<RequestMeta>>() {
+            let mutation = doc
+                .operations
+                .iter()
+                .any(|(_, op)| op.node.ty == OperationType::Mutation);
+            meta.mutation.store(mutation, Ordering::Relaxed);
+        }
         Ok(doc)
     }
 

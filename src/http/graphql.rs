@@ -259,7 +259,6 @@ async fn sender(
 }
 
 async fn execute(state: &AppState, media: MediaType, p: Params, who: Sender) -> Response {
-    let mutation = is_mutation(&p);
     let meta = Arc::new(RequestMeta::default());
     let mut req = async_graphql::Request::new(p.query)
         .variables(Variables::from_json(Value::Object(p.variables)))
@@ -278,20 +277,25 @@ async fn execute(state: &AppState, media: MediaType, p: Params, who: Sender) -> 
             .filter_map(|(k, v)| Some((k, async_graphql::Value::from_json(v).ok()?)))
             .collect(),
     );
-    // Mutations run to the end: cutting one off could leave part of it committed while
-    // the client is told it was stopped.
-    let timeout = if mutation {
-        Duration::MAX
-    } else {
-        Duration::from_millis(state.request_timeout_ms)
-    };
-    let Ok(resp) = tokio::time::timeout(timeout, state.schema.execute(req)).await else {
-        tracing::warn!(?timeout, "request timed out");
-        let body = json!({ "errors": [{
-            "message": format!("the request took longer than {} ms and was stopped: ask for fewer items", timeout.as_millis()),
-            "extensions": { "code": "INTERNAL" }
-        }] });
-        return json_response(StatusCode::SERVICE_UNAVAILABLE, media, &body);
+    let timeout = Duration::from_millis(state.request_timeout_ms);
+    let exec = state.schema.execute(req);
+    tokio::pin!(exec);
+    let resp = tokio::select! {
+        resp = &mut exec => resp,
+        () = tokio::time::sleep(timeout) => {
+            // Mutations run to the end: cutting one off could leave part of it committed
+            // while the client is told it was stopped.
+            if meta.mutation.load(Ordering::Relaxed) {
+                exec.await
+            } else {
+                tracing::warn!(?timeout, "request timed out");
+                let body = json!({ "errors": [{
+                    "message": format!("the request took longer than {} ms and was stopped: ask for fewer items", timeout.as_millis()),
+                    "extensions": { "code": "INTERNAL" }
+                }] });
+                return json_response(StatusCode::SERVICE_UNAVAILABLE, media, &body);
+            }
+        }
     };
     let executed = meta.executed.load(Ordering::Relaxed);
     if executed && resp.errors.is_empty() {
