@@ -8,7 +8,7 @@ use crate::limiter::{Limiter, Rule};
 use crate::state::AppState;
 use anyhow::{Context, Result};
 use entity::{cooperative, local_government};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use std::sync::Arc;
 
 impl Config {
@@ -59,6 +59,18 @@ pub async fn load_initial_data(config: &Config, conn: &DatabaseConnection) -> Re
         );
         let r = sample::seed(conn, 1500, 2026).await?;
         tracing::info!(?r, "sample data generated");
+    }
+    // A database from before the search index existed: build it once.
+    let indexed = conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT 1 AS x FROM search_token LIMIT 1",
+        ))
+        .await?
+        .is_some();
+    if !indexed && db::count_rows::<local_government::Entity>(conn).await? > 0 {
+        tracing::info!("building the search index");
+        db::search::reindex_all(conn).await?;
     }
     Ok(())
 }

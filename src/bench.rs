@@ -28,6 +28,9 @@ pub struct BenchArgs {
     /// Sample cooperatives to generate if the database has none.
     #[arg(long, default_value_t = 1500)]
     pub cooperatives: usize,
+    /// Only the queries whose names start with these (e.g. `--only search --only trivial`).
+    #[arg(long)]
+    pub only: Vec<String>,
 }
 
 /// The partner-portal page: 50 cooperatives with offerings, seat → powiat → województwo, industries.
@@ -42,9 +45,47 @@ pub const PARTNER_QUERY: &str =
 pub const NESTED_QUERY: &str = "{ localGovernments(filter: {level: POWIAT}, first: 20) { edges { node { name
   children(first: 5) { edges { node { name cooperatives(first: 5) { edges { node { name } } } } } } } } } }";
 
+/// The buyer's search: words and a circle, ranked by distance, with the page a search box shows.
+pub const SEARCH_QUERY: &str = "query Search($text: String!, $teryt: String!) {
+  cooperatives(filter: {text: $text, near: {teryt: $teryt, radiusKm: 40}}, first: 20) {
+    totalCount edges { distanceKm relevance node { id name activity seat { name } } } } }";
+
+/// Words and places the search benchmark rotates through (every request differs from the last).
+const SEARCH_WORDS: [&str; 6] = [
+    "catering",
+    "sprzątanie",
+    "zieleni",
+    "opieka",
+    "remont",
+    "posiłki",
+];
+const SEARCH_PLACES: [&str; 8] = [
+    "1211011", "1261011", "0663011", "2261011", "2061011", "3064011", "0264011", "2862011",
+];
+
+/// The search requests, one per word and place.
+pub fn search_bodies() -> Vec<Value> {
+    let mut out = Vec::new();
+    for w in SEARCH_WORDS {
+        for p in SEARCH_PLACES {
+            out.push(json!({ "query": SEARCH_QUERY, "variables": { "text": w, "teryt": p } }));
+        }
+    }
+    out
+}
+
+/// Facets and the union search box, rotating through the same words.
+pub fn facet_bodies() -> Vec<Value> {
+    SEARCH_WORDS
+        .iter()
+        .map(|w| json!({ "query": "query F($t: String!) { cooperativeFacets(filter: {text: $t}) { totalCount voivodeships { teryt count } statuses { status count } } search(query: $t, first: 10) { totalCount edges { relevance node { __typename } } } }", "variables": { "t": w } }))
+        .collect()
+}
+
 struct Run {
     rps: f64,
     p50: Duration,
+    p95: Duration,
     p99: Duration,
 }
 
@@ -53,25 +94,28 @@ fn median_by<T>(mut v: Vec<T>, key: impl Fn(&T) -> f64) -> T {
     v.swap_remove(v.len() / 2)
 }
 
+/// Sends `requests` requests from `concurrency` clients; client `c`'s `k`-th request
+/// is `bodies[(c + k) % len]`, so a list of bodies rotates.
 async fn one_run(
     client: &reqwest::Client,
     url: &str,
-    body: &Value,
+    bodies: &[Value],
     requests: usize,
     concurrency: usize,
 ) -> Result<Run> {
     let started = Instant::now();
     let per_client = requests.div_ceil(concurrency.max(1));
     let mut tasks = Vec::new();
-    for _ in 0..concurrency.max(1) {
-        let (client, url, body) = (client.clone(), url.to_owned(), body.clone());
+    for c in 0..concurrency.max(1) {
+        let (client, url, bodies) = (client.clone(), url.to_owned(), bodies.to_vec());
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(per_client);
-            for _ in 0..per_client {
+            for k in 0..per_client {
+                let body = &bodies[(c + k) % bodies.len()];
                 let t = Instant::now();
                 let resp = client
                     .post(&url)
-                    .json(&body)
+                    .json(body)
                     .send()
                     .await?
                     .error_for_status()?;
@@ -98,6 +142,7 @@ async fn one_run(
     Ok(Run {
         rps: lat.len() as f64 / wall.as_secs_f64(),
         p50: pct(0.50),
+        p95: pct(0.95),
         p99: pct(0.99),
     })
 }
@@ -140,22 +185,27 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
     println!(
-        "{:<24} {:>10} {:>10} {:>10} {:>12}",
-        "query", "req/s", "p50 ms", "p99 ms", "SQL/request"
+        "{:<26} {:>9} {:>9} {:>9} {:>9} {:>12}",
+        "query", "req/s", "p50 ms", "p95 ms", "p99 ms", "SQL/request"
     );
     let queries = [
         (
             "trivial { __typename }",
-            json!({ "query": "{ __typename }" }),
+            vec![json!({ "query": "{ __typename }" })],
         ),
         (
             "partner (50 cooperatives)",
-            json!({ "query": PARTNER_QUERY, "variables": { "n": 50 } }),
+            vec![json!({ "query": PARTNER_QUERY, "variables": { "n": 50 } })],
         ),
-        ("nested 20×5×5", json!({ "query": NESTED_QUERY })),
+        ("nested 20×5×5", vec![json!({ "query": NESTED_QUERY })]),
+        ("search text + 40 km", search_bodies()),
+        ("facets + union search", facet_bodies()),
     ];
     let mut medians = Vec::new();
     for (name, body) in &queries {
+        if !args.only.is_empty() && !args.only.iter().any(|o| name.starts_with(o.as_str())) {
+            continue;
+        }
         // One request alone, for an exact statement count, then the warm-up.
         let before = statements.get();
         one_run(&client, &url, body, 1, 1)
@@ -176,18 +226,25 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
         }
         let m = median_by(runs, |r| r.rps);
         println!(
-            "{name:<24} {:>10.0} {:>10.2} {:>10.2} {:>12}",
+            "{name:<26} {:>9.0} {:>9.2} {:>9.2} {:>9.2} {:>12}",
             m.rps,
             m.p50.as_secs_f64() * 1e3,
+            m.p95.as_secs_f64() * 1e3,
             m.p99.as_secs_f64() * 1e3,
             per_request
         );
-        medians.push(m.rps);
+        medians.push((*name, m.rps));
     }
-    println!(
-        "ratios to the trivial query (same session): partner {:.2}, nested {:.2}",
-        medians[1] / medians[0],
-        medians[2] / medians[0]
-    );
+    if let Some((_, trivial)) = medians.iter().find(|(n, _)| n.starts_with("trivial")) {
+        let ratios: Vec<String> = medians
+            .iter()
+            .filter(|(n, _)| !n.starts_with("trivial"))
+            .map(|(n, r)| format!("{n} {:.3}", r / trivial))
+            .collect();
+        println!(
+            "ratios to the trivial query (same session): {}",
+            ratios.join(", ")
+        );
+    }
     Ok(())
 }

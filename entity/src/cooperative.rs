@@ -37,6 +37,10 @@ pub struct Model {
     pub is_sample: bool,
     /// Optimistic concurrency: every update must name the version it read.
     pub version: i32,
+    /// When an editor last confirmed (or edited) the profile: evidence of activity.
+    pub profile_confirmed_at: Option<DateTimeUtc>,
+    /// Share of employees from the groups of art. 94 ust. 1 PZP, in percent, as declared.
+    pub excluded_employee_share: Option<i16>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ pub mod cooperative_industry;
 pub mod industry;
 pub mod institution;
 pub mod local_government;
+pub mod need;
 pub mod offering;
 pub mod offering_area;
 pub mod outbox;

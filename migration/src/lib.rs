@@ -7,6 +7,7 @@ mod m20261201_000001_create_reference_tables;
 mod m20261201_000002_create_cooperative_tables;
 mod m20261201_000003_create_procurement_tables;
 mod m20261201_000004_create_account_tables;
+mod m20261201_000005_create_directory_tables;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_create_cooperative_tables::Migration),
             Box::new(m20261201_000003_create_procurement_tables::Migration),
             Box::new(m20261201_000004_create_account_tables::Migration),
+            Box::new(m20261201_000005_create_directory_tables::Migration),
         ]
     }
 }

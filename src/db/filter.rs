@@ -20,6 +20,28 @@ pub struct CooperativeFilter {
     pub statuses: Vec<String>,
     pub founder_kinds: Vec<String>,
     pub is_sample: Option<bool>,
+    /// Folded query words (see `crate::search`); every one must match.
+    pub text: Option<Vec<String>>,
+    /// Within a radius of a point.
+    pub near: Option<Near>,
+    /// Offerings whose area served covers this unit.
+    pub serves: Option<Place>,
+}
+
+/// A point and a radius.
+#[derive(Debug, Clone, Copy)]
+pub struct Near {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub radius_km: f64,
+}
+
+/// A local government unit with its centroid.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub teryt: String,
+    pub latitude: f64,
+    pub longitude: f64,
 }
 
 /// A TERYT prefix: 2 (voivodeship), 4 (powiat), 6 or 7 (gmina) digits.
@@ -103,6 +125,12 @@ pub fn sector_cooperatives_sql(sector_ids: &str) -> String {
 }
 
 impl CooperativeFilter {
+    /// Whether the list needs the ranked path (`db::directory`): relevance, distance or areas served.
+    pub fn ranked(&self) -> bool {
+        self.text.is_some() || self.near.is_some() || self.serves.is_some()
+    }
+
+    /// The conditions SQL can check alone (all but text, distance and areas served).
     pub fn condition(&self) -> Condition {
         let mut c = Condition::all();
         if let Some(t) = &self.teryt_prefix {

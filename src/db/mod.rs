@@ -5,14 +5,17 @@ pub mod account;
 pub mod audit;
 pub mod batch;
 pub mod cooperative;
+pub mod directory;
 pub mod editing;
 pub mod filter;
 pub mod industry;
 pub mod institution;
 pub mod local_government;
+pub mod need;
 pub mod procurement;
 pub mod reference;
 pub mod sample;
+pub mod search;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};

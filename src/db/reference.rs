@@ -81,6 +81,8 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<ImportReport>
         industries: upsert_industries(&txn, &pkd).await?,
         sectors: upsert_sectors(&txn, &sectors).await?,
     };
+    crate::db::search::reindex(&txn, crate::db::search::Kind::LocalGovernment, None).await?;
+    crate::db::search::reindex(&txn, crate::db::search::Kind::Industry, None).await?;
     txn.commit().await?;
     Ok(report)
 }

@@ -28,17 +28,20 @@ impl Cursor {
     }
 }
 
-pub struct Conn<T> {
-    edges: Vec<Edge<T>>,
+pub struct Conn<T, X = ()> {
+    edges: Vec<Edge<T, X>>,
     page_info: PageInfo,
     total_count: u64,
 }
 
 /// A page of a list (a Relay connection): its items with their cursors, the total, and how to reach the pages around it.
 #[Object(name_type)]
-impl<T: OutputType> Conn<T> {
+impl<T: OutputType, X: EdgeExtra> Conn<T, X>
+where
+    Edge<T, X>: OutputType,
+{
     /// The items of this page, each with its cursor.
-    async fn edges(&self) -> &[Edge<T>] {
+    async fn edges(&self) -> &[Edge<T, X>] {
         &self.edges
     }
     /// The items of this page, without cursors.
@@ -55,20 +58,34 @@ impl<T: OutputType> Conn<T> {
     }
 }
 
-impl<T: OutputType> TypeName for Conn<T> {
+impl<T: OutputType, X: EdgeExtra> TypeName for Conn<T, X> {
     fn type_name() -> Cow<'static, str> {
-        format!("{}Connection", T::type_name()).into()
+        format!("{}{}Connection", X::PREFIX, T::type_name()).into()
     }
 }
 
-pub struct Edge<T> {
+/// What an edge carries besides its cursor and node; names its types by a prefix.
+pub trait EdgeExtra: Send + Sync + 'static {
+    const PREFIX: &'static str;
+}
+
+impl EdgeExtra for () {
+    const PREFIX: &'static str = "";
+}
+
+impl EdgeExtra for Ranked {
+    const PREFIX: &'static str = "Ranked";
+}
+
+pub struct Edge<T, X = ()> {
     cursor: String,
     node: T,
+    extra: X,
 }
 
 /// An item of a list with the cursor that marks its place.
 #[Object(name_type)]
-impl<T: OutputType> Edge<T> {
+impl<T: OutputType> Edge<T, ()> {
     /// Pass it as `after` or `before` to continue from this item.
     async fn cursor(&self) -> &str {
         &self.cursor
@@ -79,9 +96,45 @@ impl<T: OutputType> Edge<T> {
     }
 }
 
-impl<T: OutputType> TypeName for Edge<T> {
+impl<T: OutputType> TypeName for Edge<T, ()> {
     fn type_name() -> Cow<'static, str> {
         format!("{}Edge", T::type_name()).into()
+    }
+}
+
+/// Why an item stands where it does in a ranked list.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Ranked {
+    pub relevance: Option<i64>,
+    pub distance_km: Option<f64>,
+}
+
+/// An item of a ranked list with the cursor that marks its place, its relevance and its distance.
+#[Object(name_type)]
+impl<T: OutputType> Edge<T, Ranked> {
+    /// Pass it as `after` or `before` to continue from this item.
+    async fn cursor(&self) -> &str {
+        &self.cursor
+    }
+    /// The item.
+    async fn node(&self) -> &T {
+        &self.node
+    }
+    /// How well the item matches the words searched for (higher is better; see the
+    /// search documentation for the weights), or null when no words were given.
+    async fn relevance(&self) -> Option<i64> {
+        self.extra.relevance
+    }
+    /// Great-circle distance in kilometres from the place searched around (to the item's
+    /// own location, else its seat's centroid), rounded to 10 m; null when no place was given.
+    async fn distance_km(&self) -> Option<f64> {
+        self.extra.distance_km.map(|d| (d * 100.0).round() / 100.0)
+    }
+}
+
+impl<T: OutputType> TypeName for Edge<T, Ranked> {
+    fn type_name() -> Cow<'static, str> {
+        format!("Ranked{}Edge", T::type_name()).into()
     }
 }
 
@@ -152,12 +205,25 @@ impl Page {
 
 /// Builds a connection from the window's rows (`rows[0]` is item `w.start`).
 pub fn build<M, T: OutputType>(w: Window, rows: Vec<M>, map: impl Fn(M) -> T) -> Conn<T> {
-    let edges: Vec<Edge<T>> = rows
+    build_with(w, rows, |m| (map(m), ()))
+}
+
+/// Builds a connection whose edges carry more than the node (`map` gives both).
+pub fn build_with<M, T: OutputType, X>(
+    w: Window,
+    rows: Vec<M>,
+    map: impl Fn(M) -> (T, X),
+) -> Conn<T, X> {
+    let edges: Vec<Edge<T, X>> = rows
         .into_iter()
         .enumerate()
-        .map(|(i, m)| Edge {
-            cursor: Cursor(w.start + i as u64).encode(),
-            node: map(m),
+        .map(|(i, m)| {
+            let (node, extra) = map(m);
+            Edge {
+                cursor: Cursor(w.start + i as u64).encode(),
+                node,
+                extra,
+            }
         })
         .collect();
     let page_info = PageInfo {

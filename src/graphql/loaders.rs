@@ -107,6 +107,18 @@ impl Loader<i32> for SectorIdsByCooperativeIdLoader {
     }
 }
 
+/// The newest year each cooperative supplied a verified procurement example.
+pub struct LastSupplyYearLoader(DatabaseConnection);
+
+impl Loader<i32> for LastSupplyYearLoader {
+    type Value = i32;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, i32>, AppError> {
+        crate::db::directory::last_supply_years(&self.0, keys).await
+    }
+}
+
 type L<T> = DataLoader<T>;
 
 /// All loaders of the schema.
@@ -135,6 +147,8 @@ pub struct Loaders {
     pub cooperative_ids_by_industry_path: L<CooperativeIdsByIndustryPathLoader>,
     pub cooperative_ids_by_sector: L<CooperativeIdsBySectorIdLoader>,
     pub sector_ids_by_cooperative: L<SectorIdsByCooperativeIdLoader>,
+    pub last_supply_year: L<LastSupplyYearLoader>,
+    pub need: L<ByIdLoader<entity::need::Entity>>,
 }
 
 impl Loaders {
@@ -235,6 +249,9 @@ impl Loaders {
                 tokio::spawn,
             )
             .delay(delay),
+            last_supply_year: DataLoader::new(LastSupplyYearLoader(db.clone()), tokio::spawn)
+                .delay(delay),
+            need: by_id(db, delay),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Relay's `Node` interface and opaque global ids (`base64url("Type:42")`).
 
 use super::types::{
-    Cooperative, Industry, Institution, LocalGovernment, Offering, ProcurementExample, Sector,
+    Cooperative, Industry, Institution, LocalGovernment, Need, Offering, ProcurementExample, Sector,
 };
 use crate::error::{AppError, AppResult};
 use async_graphql::{Interface, ID};
@@ -20,6 +20,7 @@ pub enum Node {
     Sector(Sector),
     Institution(Institution),
     ProcurementExample(ProcurementExample),
+    Need(Need),
 }
 
 pub fn global_id(kind: &str, id: i32) -> ID {

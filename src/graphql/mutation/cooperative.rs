@@ -4,6 +4,7 @@
 
 use crate::db::editing::{create_offering, delete_offering, update_versioned};
 use crate::db::filter::pkd_prefix;
+use crate::db::search::{reindex, Kind};
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
     db, enum_to_db, loaders,
@@ -14,6 +15,7 @@ use crate::graphql::{
 use crate::ids::{parse_krs, parse_nip, parse_regon};
 use crate::validate;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use chrono::Utc;
 use entity::{cooperative, offering};
 use sea_orm::{ActiveValue::Set, Value};
 
@@ -46,12 +48,27 @@ pub struct UpdateCooperativeInput {
     pub employee_count: Option<i32>,
     /// Legal status.
     pub status: Option<CooperativeStatus>,
+    /// Share of employees from the groups of art. 94 ust. 1 PZP, in percent (0–100), as declared.
+    pub excluded_employee_share: Option<i32>,
+    /// Latitude of the seat's address in degrees (WGS 84, within Poland), with `longitude`.
+    pub latitude: Option<f64>,
+    /// Longitude of the seat's address in degrees (WGS 84, within Poland), with `latitude`.
+    pub longitude: Option<f64>,
     /// KRS number: moderators only.
     pub krs: Option<String>,
     /// NIP: moderators only.
     pub nip: Option<String>,
     /// REGON: moderators only.
     pub regon: Option<String>,
+}
+
+/// Input of `confirmCooperativeProfile`.
+#[derive(InputObject)]
+pub struct ConfirmProfileInput {
+    /// The cooperative.
+    pub id: ID,
+    /// The `version` you read; if it changed since, nothing is written (CONFLICT).
+    pub version: i32,
 }
 
 /// Result of `updateCooperative`.
@@ -196,6 +213,34 @@ fn cooperative_changes(
     if let Some(v) = i.status {
         c.push((C::Status, enum_to_db(v).into()));
     }
+    if let Some(v) = i.excluded_employee_share {
+        if !(0..=100).contains(&v) {
+            return Err(AppError::invalid(
+                "excludedEmployeeShare",
+                "a percentage between 0 and 100",
+            ));
+        }
+        c.push((C::ExcludedEmployeeShare, Value::SmallInt(Some(v as i16))));
+    }
+    match (i.latitude, i.longitude) {
+        (None, None) => {}
+        (Some(lat), Some(lon)) if (49.0..=54.9).contains(&lat) && (14.1..=24.2).contains(&lon) => {
+            c.push((C::Latitude, lat.into()));
+            c.push((C::Longitude, lon.into()));
+        }
+        (Some(_), Some(_)) => {
+            return Err(AppError::invalid(
+                "latitude",
+                "not in Poland: latitude 49.0–54.9 and longitude 14.1–24.2 degrees",
+            ))
+        }
+        _ => {
+            return Err(AppError::invalid(
+                "latitude",
+                "give latitude and longitude together",
+            ))
+        }
+    }
     if let Some(v) = &i.krs {
         c.push((C::Krs, parse_krs(v)?.into()));
     }
@@ -247,7 +292,11 @@ impl CooperativeMutation {
         let v = viewer(ctx);
         let id = expect_id("id", &input.id, "Cooperative")?;
         v.require_editor_of(id)?;
-        let changes = cooperative_changes(&input, v.is_moderator())?;
+        let mut changes = cooperative_changes(&input, v.is_moderator())?;
+        if v.is_editor_of(id) {
+            // The cooperative's own edit confirms its profile (evidence for `activity`).
+            changes.push((cooperative::Column::ProfileConfirmedAt, Utc::now().into()));
+        }
         let row = update_versioned::<cooperative::Entity>(
             db(ctx)?,
             v.user_id()?,
@@ -258,6 +307,34 @@ impl CooperativeMutation {
         )
         .await
         .map_err(registry_clash)?;
+        reindex(db(ctx)?, Kind::Cooperative, Some(&[id])).await?;
+        Ok(UpdateCooperativePayload {
+            cooperative: Cooperative(row),
+        })
+    }
+
+    /// Confirms that a cooperative's profile is current (evidence that it is active).
+    /// Its editors only: a moderator cannot confirm for the cooperative.
+    async fn confirm_cooperative_profile(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cooperative and the version read.")] input: ConfirmProfileInput,
+    ) -> Result<UpdateCooperativePayload> {
+        let v = viewer(ctx);
+        let user = v.user_id()?;
+        let id = expect_id("id", &input.id, "Cooperative")?;
+        if !v.is_editor_of(id) {
+            return Err(AppError::Forbidden.into());
+        }
+        let row = update_versioned::<cooperative::Entity>(
+            db(ctx)?,
+            user,
+            "Cooperative",
+            id,
+            input.version,
+            vec![(cooperative::Column::ProfileConfirmedAt, Utc::now().into())],
+        )
+        .await?;
         Ok(UpdateCooperativePayload {
             cooperative: Cooperative(row),
         })
@@ -329,8 +406,10 @@ impl CooperativeMutation {
             version: Set(1),
             ..Default::default()
         };
+        let created = create_offering(db(ctx)?, v.user_id()?, row, areas).await?;
+        reindex(db(ctx)?, Kind::Offering, Some(&[created.id])).await?;
         Ok(OfferingPayload {
-            offering: Offering(create_offering(db(ctx)?, v.user_id()?, row, areas).await?),
+            offering: Offering(created),
         })
     }
 
@@ -376,6 +455,7 @@ impl CooperativeMutation {
             c,
         )
         .await?;
+        reindex(db(ctx)?, Kind::Offering, Some(&[o.id])).await?;
         Ok(OfferingPayload {
             offering: Offering(row),
         })
@@ -395,6 +475,7 @@ impl CooperativeMutation {
         let coop = loaders(ctx)?.cooperative.load_one(o.cooperative_id).await?;
         let cooperative = Cooperative(crate::graphql::required(coop, "cooperative")?);
         delete_offering(db(ctx)?, user, o.id, input.version).await?;
+        reindex(db(ctx)?, Kind::Offering, Some(&[o.id])).await?;
         Ok(DeleteOfferingPayload {
             deleted_offering_id: input.id,
             cooperative,

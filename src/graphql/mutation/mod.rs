@@ -6,6 +6,7 @@ mod account;
 mod api_key;
 mod claim;
 mod cooperative;
+mod need;
 mod procurement;
 
 pub use account::me_of;
@@ -19,5 +20,6 @@ pub struct MutationRoot(
     claim::ClaimMutation,
     api_key::ApiKeyMutation,
     cooperative::CooperativeMutation,
+    need::NeedMutation,
     procurement::ProcurementMutation,
 );

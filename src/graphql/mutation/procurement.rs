@@ -175,6 +175,9 @@ impl ProcurementMutation {
             changes,
         )
         .await?;
+        // Now public: searchable.
+        crate::db::search::reindex(db(ctx)?, crate::db::search::Kind::Procurement, Some(&[id]))
+            .await?;
         Ok(ProcurementExamplePayload {
             procurement_example: ProcurementExample(row),
         })

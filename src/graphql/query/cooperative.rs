@@ -1,24 +1,37 @@
 //! Cooperative lookups and the filtered list.
 
 use crate::db::{
-    cooperative::{find_cooperative_by, list_cooperatives, CooperativeOrder},
-    filter::{pkd_prefix, teryt_prefix, CooperativeFilter as DbFilter},
+    cooperative::{find_cooperative_by, list_cooperatives},
+    directory::{facets, DirectoryOrder},
+    filter::{pkd_prefix, teryt_prefix, CooperativeFilter as DbFilter, Near, Place},
     industry::sector_id_for_filter,
+    local_government::find_local_government_by_teryt,
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
-    connection::{build, cost, Conn, Page},
+    connection::{build_with, cost, Conn, Page, Ranked},
     db, enum_to_db, loaders,
     node::expect_id,
-    types::{Cooperative, CooperativeOrderBy, CooperativeStatus, FounderKind},
+    types::{Cooperative, CooperativeFacets, CooperativeOrderBy, CooperativeStatus, FounderKind},
 };
 use crate::ids::{parse_krs, parse_nip, parse_regon};
+use crate::search::query_terms;
 use async_graphql::{Context, InputObject, Object, Result, ID};
 use entity::cooperative::Column;
+use sea_orm::DatabaseConnection;
 
 /// Narrows a cooperative list; all given conditions must hold.
-#[derive(InputObject, Default)]
+#[derive(InputObject, Default, Clone)]
 pub struct CooperativeFilter {
+    /// Words to find in names, descriptions, offerings and industry names: case and
+    /// Polish diacritics do not matter ("lodz" finds "Łódź") and each word matches the
+    /// words it begins ("gastronom" finds "gastronomia"). Every word must match.
+    pub text: Option<String>,
+    /// Within a radius of a place: the edges then carry `distanceKm`.
+    pub near: Option<NearInput>,
+    /// Has an offering whose area served covers this TERYT unit (a listed unit that is
+    /// the place or contains it, or a radius around the cooperative that reaches the place's centroid).
+    pub serves: Option<String>,
     /// Seated in this TERYT unit or below: `12` (małopolskie), `1206` (powiat krakowski), `1261011` (Kraków).
     pub teryt: Option<String>,
     /// Works in this sector (its `slug`, e.g. `catering`).
@@ -33,12 +46,92 @@ pub struct CooperativeFilter {
     pub is_sample: Option<bool>,
 }
 
+/// A circle on the map: around a TERYT unit's centroid or a point.
+#[derive(InputObject, Default, Clone)]
+pub struct NearInput {
+    /// Around this unit's centroid (give either this or latitude and longitude).
+    pub teryt: Option<String>,
+    /// Latitude in degrees (WGS 84), with `longitude`.
+    pub latitude: Option<f64>,
+    /// Longitude in degrees (WGS 84), with `latitude`.
+    pub longitude: Option<f64>,
+    /// Radius in kilometres, more than 0 and at most 500.
+    pub radius_km: f64,
+}
+
+/// A TERYT unit that must exist, with its centroid.
+async fn place(db: &DatabaseConnection, field: &str, raw: &str) -> AppResult<Place> {
+    let teryt = teryt_prefix(field, raw)?;
+    let unit = find_local_government_by_teryt(db, &teryt)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(field, format!("no local government with TERYT {teryt}"))
+        })?;
+    Ok(Place {
+        teryt: unit.teryt,
+        latitude: unit.latitude,
+        longitude: unit.longitude,
+    })
+}
+
+impl NearInput {
+    async fn into_db(self, db: &DatabaseConnection) -> AppResult<Near> {
+        if !(self.radius_km > 0.0 && self.radius_km <= 500.0) {
+            return Err(AppError::invalid(
+                "filter.near.radiusKm",
+                "must be more than 0 and at most 500",
+            ));
+        }
+        let (latitude, longitude) = match (self.teryt, self.latitude, self.longitude) {
+            (Some(t), None, None) => {
+                let p = place(db, "filter.near.teryt", &t).await?;
+                (p.latitude, p.longitude)
+            }
+            (None, Some(lat), Some(lon)) => {
+                if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+                    return Err(AppError::invalid(
+                        "filter.near",
+                        "latitude must be within ±90 and longitude within ±180 degrees",
+                    ));
+                }
+                (lat, lon)
+            }
+            _ => {
+                return Err(AppError::invalid(
+                    "filter.near",
+                    "give either teryt or both latitude and longitude",
+                ))
+            }
+        };
+        Ok(Near {
+            latitude,
+            longitude,
+            radius_km: self.radius_km,
+        })
+    }
+}
+
 impl CooperativeFilter {
-    /// Checks the input and resolves names to ids; the same rules serve every entry point.
-    pub async fn into_db(self, ctx: &Context<'_>) -> AppResult<DbFilter> {
-        let sector_id =
-            sector_id_for_filter(db(ctx)?, "filter.sector", self.sector.as_deref()).await?;
+    /// Checks the input and resolves names to ids; the same rules serve GraphQL, the
+    /// HTTP exports and the command line.
+    pub async fn into_db(self, db: &DatabaseConnection) -> AppResult<DbFilter> {
+        let sector_id = sector_id_for_filter(db, "filter.sector", self.sector.as_deref()).await?;
+        let near = match self.near {
+            Some(n) => Some(n.into_db(db).await?),
+            None => None,
+        };
+        let serves = match &self.serves {
+            Some(t) => Some(place(db, "filter.serves", t).await?),
+            None => None,
+        };
         Ok(DbFilter {
+            text: self
+                .text
+                .as_deref()
+                .map(|t| query_terms("filter.text", t))
+                .transpose()?,
+            near,
+            serves,
             teryt_prefix: self
                 .teryt
                 .as_deref()
@@ -65,6 +158,28 @@ impl CooperativeFilter {
             is_sample: self.is_sample,
         })
     }
+}
+
+/// The order a list uses: the one asked for, checked against the filter, or the default.
+pub fn directory_order(
+    order_by: Option<CooperativeOrderBy>,
+    filter: &DbFilter,
+) -> AppResult<DirectoryOrder> {
+    Ok(match order_by {
+        None if filter.near.is_some() => DirectoryOrder::Distance,
+        None if filter.text.is_some() => DirectoryOrder::Relevance,
+        None | Some(CooperativeOrderBy::Name) => DirectoryOrder::Name,
+        Some(CooperativeOrderBy::RegistrationDateDesc) => DirectoryOrder::RegistrationDateDesc,
+        Some(CooperativeOrderBy::EmployeeCountDesc) => DirectoryOrder::EmployeeCountDesc,
+        Some(CooperativeOrderBy::Relevance) if filter.text.is_some() => DirectoryOrder::Relevance,
+        Some(CooperativeOrderBy::Distance) if filter.near.is_some() => DirectoryOrder::Distance,
+        Some(CooperativeOrderBy::Relevance) => {
+            return Err(AppError::invalid("orderBy", "RELEVANCE needs filter.text"))
+        }
+        Some(CooperativeOrderBy::Distance) => {
+            return Err(AppError::invalid("orderBy", "DISTANCE needs filter.near"))
+        }
+    })
 }
 
 #[derive(Default)]
@@ -114,20 +229,40 @@ impl CooperativeQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Conditions; all must hold.")] filter: Option<CooperativeFilter>,
-        #[graphql(desc = "Order (default NAME).", default)] order_by: CooperativeOrderBy,
+        #[graphql(
+            desc = "Order; without it DISTANCE when `filter.near` is given, else RELEVANCE when `filter.text` is, else NAME."
+        )]
+        order_by: Option<CooperativeOrderBy>,
         #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
-    ) -> Result<Conn<Cooperative>> {
+    ) -> Result<Conn<Cooperative, Ranked>> {
         let page = Page::new(after, before, first, last)?;
-        let filter = filter.unwrap_or_default().into_db(ctx).await?;
-        let order = match order_by {
-            CooperativeOrderBy::Name => CooperativeOrder::Name,
-            CooperativeOrderBy::RegistrationDateDesc => CooperativeOrder::RegistrationDateDesc,
-            CooperativeOrderBy::EmployeeCountDesc => CooperativeOrder::EmployeeCountDesc,
-        };
-        let (w, rows) = list_cooperatives(db(ctx)?, &filter, order, |t| page.window(t)).await?;
-        Ok(build(w, rows, Cooperative))
+        let db = db(ctx)?;
+        let filter = filter.unwrap_or_default().into_db(db).await?;
+        let order = directory_order(order_by, &filter)?;
+        let (w, rows) = list_cooperatives(db, &filter, order, |t| page.window(t)).await?;
+        Ok(build_with(w, rows, |(m, h)| {
+            (
+                Cooperative(m),
+                Ranked {
+                    relevance: h.relevance,
+                    distance_km: h.distance_km,
+                },
+            )
+        }))
+    }
+
+    /// Counts of the cooperatives a filter selects, by voivodeship, sector, founder kind
+    /// and status: the same cooperatives `cooperatives(filter:)` lists.
+    async fn cooperative_facets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Conditions; all must hold.")] filter: Option<CooperativeFilter>,
+    ) -> Result<CooperativeFacets> {
+        let db = db(ctx)?;
+        let filter = filter.unwrap_or_default().into_db(db).await?;
+        Ok(CooperativeFacets(facets(db, &filter).await?))
     }
 }

@@ -1,12 +1,14 @@
 //! The query root: one object per domain, merged.
 
 mod account;
-mod cooperative;
+pub mod cooperative;
 mod industry;
 mod institution;
 mod local_government;
+mod need;
 mod node;
 mod procurement;
+mod search;
 
 use async_graphql::MergedObject;
 
@@ -20,4 +22,6 @@ pub struct QueryRoot(
     industry::IndustryQuery,
     institution::InstitutionQuery,
     procurement::ProcurementQuery,
+    need::NeedQuery,
+    search::SearchQuery,
 );

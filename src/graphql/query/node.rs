@@ -51,6 +51,7 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
                 .filter(|p| v.can_see(p))
                 .map(|m| Node::ProcurementExample(ProcurementExample(m)))
         }
+        "Need" => l.need.load_one(n).await?.map(|m| Node::Need(Need(m))),
         other => {
             return Err(AppError::invalid(
                 "id",

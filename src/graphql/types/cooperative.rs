@@ -1,9 +1,10 @@
 //! Cooperative, its offerings and its founders.
 
 use super::{
-    Address, CooperativeStatus, FounderKind, FounderOrganisationKind, GeoPoint, Industry,
-    LocalGovernment, OfferingKind, ProcurementExample, Sector,
+    Activity, Address, CooperativeStatus, FounderKind, FounderOrganisationKind, GeoPoint, Industry,
+    LocalGovernment, OfferingKind, ProcurementExample, ReservedContractEligibility, Sector,
 };
+use crate::evidence::{activity, reserved_contract, Tri};
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Page},
     enum_from_db, load_in_order, loaders,
@@ -11,11 +12,23 @@ use crate::graphql::{
     required,
 };
 use async_graphql::{Context, Object, Result, ID};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use entity::{cooperative, cooperative_founder, offering};
 
 #[derive(Clone)]
 pub struct Cooperative(pub cooperative::Model);
+
+impl Cooperative {
+    async fn activity_evidence_of(&self, ctx: &Context<'_>) -> Result<(Tri, Vec<String>)> {
+        let year = loaders(ctx)?.last_supply_year.load_one(self.0.id).await?;
+        Ok(activity(
+            &self.0.status,
+            self.0.profile_confirmed_at,
+            year,
+            Utc::now(),
+        ))
+    }
+}
 
 /// A social cooperative (spółdzielnia socjalna): an employer of people at risk of social exclusion.
 #[Object]
@@ -98,6 +111,28 @@ impl Cooperative {
     /// True for generated sample data: there is no public list of social cooperatives.
     async fn is_sample(&self) -> bool {
         self.0.is_sample
+    }
+    /// Share of employees from the groups of art. 94 ust. 1 PZP, in percent, as the
+    /// cooperative declared it; null when not declared.
+    async fn excluded_employee_share(&self) -> Option<i16> {
+        self.0.excluded_employee_share
+    }
+    /// When the cooperative last confirmed (or edited) its profile.
+    async fn profile_confirmed_at(&self) -> Option<DateTime<Utc>> {
+        self.0.profile_confirmed_at
+    }
+    /// May it bid for contracts reserved under art. 94 PZP? Computed from its legal form,
+    /// registry status and declared employment share; unknown stays unknown.
+    async fn reserved_contract_eligibility(&self) -> ReservedContractEligibility {
+        reserved_contract(&self.0.status, self.0.excluded_employee_share).into()
+    }
+    /// Is it operating? ACTIVE, DORMANT or UNKNOWN from documented evidence (see `Activity`).
+    async fn activity(&self, ctx: &Context<'_>) -> Result<Activity> {
+        Ok(self.activity_evidence_of(ctx).await?.0.into())
+    }
+    /// The evidence `activity` was decided on, one line each.
+    async fn activity_evidence(&self, ctx: &Context<'_>) -> Result<Vec<String>> {
+        Ok(self.activity_evidence_of(ctx).await?.1)
     }
     /// The gmina of the seat.
     async fn seat(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {

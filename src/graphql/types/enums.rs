@@ -152,16 +152,22 @@ pub enum SupplierRole {
     ConsortiumMember,
 }
 
-/// Orders for cooperative lists; ties always break by id.
+/// Orders for cooperative lists; ties always break by id. Without an order, a list
+/// with `filter.near` is ordered by DISTANCE, else one with `filter.text` by RELEVANCE,
+/// else by NAME.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
 pub enum CooperativeOrderBy {
-    /// By name, A to Z.
+    /// By name, A to Z (byte order of the UTF-8 name).
     #[default]
     Name,
     /// Most recently registered first.
     RegistrationDateDesc,
     /// Largest employers first.
     EmployeeCountDesc,
+    /// Best match for `filter.text` first, then by name.
+    Relevance,
+    /// Nearest to `filter.near` first.
+    Distance,
 }
 
 /// Orders for procurement example lists; ties always break by id.

@@ -3,16 +3,20 @@
 
 mod account;
 mod cooperative;
+mod directory;
 mod enums;
 mod industry;
 mod local_government;
+mod need;
 mod procurement;
 
 pub use account::{ApiKey, AuditEntry, Claim, ClaimStatus, FieldChange, Me, Role, RoleGrant, User};
 pub use cooperative::{Cooperative, Founder, Offering};
+pub use directory::{Activity, CooperativeFacets, Eligibility, ReservedContractEligibility};
 pub use enums::*;
 pub use industry::{Industry, Sector};
 pub use local_government::{Institution, LocalGovernment};
+pub use need::{Need, NeedCandidate, NeedStatus};
 pub use procurement::{ProcurementExample, ProcurementSupplier};
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};

@@ -1,0 +1,391 @@
+//! Buyers' needs and their candidates: who can deliver it, ranked by a score
+//! whose every point has a reason an officer can read out (docs/matching.md).
+
+use super::audit::record;
+use super::directory::{
+    id_list, last_supply_years, load_in_order, matching, serving, DirectoryOrder,
+};
+use super::editing::creation;
+use super::filter::{CooperativeFilter, Near, Place};
+use super::{page_of, Window};
+use crate::error::AppResult;
+use crate::evidence::{activity, reserved_contract, Tri};
+use crate::search::distance_km;
+use chrono::Utc;
+use entity::{local_government, need};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, Statement,
+};
+use std::collections::HashMap;
+
+/// Points of each part of the score (at most 100 in all; DORMANT subtracts).
+pub mod points {
+    /// Has an industry under the need's PKD code.
+    pub const INDUSTRY: i32 = 30;
+    /// Works in the need's sector (when the need names a sector, not a PKD code).
+    pub const SECTOR: i32 = 20;
+    /// At the place itself; falls linearly to 0 at the edge of the radius.
+    pub const DISTANCE: i32 = 20;
+    /// An offering's area served covers the place.
+    pub const AREA_SERVED: i32 = 15;
+    /// Supplied this buyer before (verified procurement example).
+    pub const SAME_BUYER: i32 = 15;
+    /// Supplied another buyer within the radius before.
+    pub const NEARBY_BUYER: i32 = 8;
+    /// Eligible for contracts reserved under art. 94 PZP.
+    pub const ELIGIBLE: i32 = 10;
+    /// ACTIVE by documented evidence.
+    pub const ACTIVE: i32 = 10;
+    /// DORMANT by documented evidence.
+    pub const DORMANT: i32 = -20;
+}
+
+/// Posts a need (and records it in the audit trail).
+pub async fn create_need(
+    db: &DatabaseConnection,
+    actor: i32,
+    row: need::ActiveModel,
+) -> AppResult<need::Model> {
+    let txn = super::write_txn(db).await?;
+    let n = row.insert(&txn).await?;
+    let fields = [
+        "title",
+        "description",
+        "sector_id",
+        "industry_id",
+        "place_id",
+        "radius_km",
+        "budget_grosze",
+        "deadline",
+        "procedure",
+        "buyer_id",
+        "cooperative_id",
+    ];
+    record(
+        &txn,
+        Some(actor),
+        "Need",
+        n.id,
+        "CREATE",
+        creation::<need::Entity>(&n, &fields)?,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(n)
+}
+
+/// Which needs a list shows.
+#[derive(Debug, Default, Clone)]
+pub struct NeedFilter {
+    pub statuses: Vec<String>,
+    /// Places in this TERYT unit or below.
+    pub place_teryt_prefix: Option<String>,
+    pub sector_id: Option<i32>,
+    pub buyer_id: Option<i32>,
+}
+
+/// Needs, newest first.
+pub async fn list_needs(
+    db: &DatabaseConnection,
+    f: &NeedFilter,
+    pick: impl FnOnce(u64) -> Window,
+) -> AppResult<(Window, Vec<need::Model>)> {
+    let mut c = Condition::all();
+    if !f.statuses.is_empty() {
+        c = c.add(need::Column::Status.is_in(f.statuses.clone()));
+    }
+    if let Some(t) = &f.place_teryt_prefix {
+        let sub = sea_orm::sea_query::Query::select()
+            .column(local_government::Column::Id)
+            .from(local_government::Entity)
+            .and_where(local_government::Column::Teryt.like(format!("{t}%")))
+            .to_owned();
+        c = c.add(need::Column::PlaceId.in_subquery(sub));
+    }
+    if let Some(s) = f.sector_id {
+        c = c.add(need::Column::SectorId.eq(s));
+    }
+    if let Some(b) = f.buyer_id {
+        c = c.add(need::Column::BuyerId.eq(b));
+    }
+    let q = need::Entity::find()
+        .filter(c)
+        .order_by_desc(need::Column::CreatedAt)
+        .order_by_desc(need::Column::Id);
+    page_of(db, q, pick).await
+}
+
+/// A cooperative that could meet a need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub cooperative_id: i32,
+    pub score: i32,
+    pub distance_km: f64,
+    /// One line per part of the score, with its points.
+    pub reasons: Vec<String>,
+}
+
+#[derive(FromQueryResult)]
+struct IndustryMatch {
+    cooperative_id: i32,
+    code: String,
+    name: String,
+}
+
+#[derive(FromQueryResult)]
+struct Supply {
+    cooperative_id: i32,
+    buyer_id: i32,
+    buyer_name: String,
+    year: i32,
+    subject: String,
+    lat: f64,
+    lon: f64,
+}
+
+/// The need's industry subtree path, if it names a PKD code.
+async fn industry_of(
+    db: &DatabaseConnection,
+    n: &need::Model,
+) -> AppResult<Option<entity::industry::Model>> {
+    Ok(match n.industry_id {
+        Some(id) => entity::industry::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    })
+}
+
+fn km(d: f64) -> String {
+    format!("{:.1} km", d)
+}
+
+/// Every candidate of a need, best first (score, then distance, then id).
+///
+/// Who is a candidate: a cooperative that is not dissolved, has an industry under
+/// the need's PKD code (or works in its sector; any industry when the need names
+/// neither), and is seated within the radius or has an offering whose area served
+/// covers the place. For a reserved contract (art. 94), cooperatives known not to
+/// be eligible are left out.
+pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<Vec<Candidate>> {
+    let place_row = local_government::Entity::find_by_id(n.place_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| crate::error::AppError::Internal("need without a place".into()))?;
+    let place = Place {
+        teryt: place_row.teryt.clone(),
+        latitude: place_row.latitude,
+        longitude: place_row.longitude,
+    };
+    let industry = industry_of(db, n).await?;
+    let base = CooperativeFilter {
+        pkd_prefix: industry.as_ref().map(|i| i.code.clone()),
+        sector_id: if industry.is_none() {
+            n.sector_id
+        } else {
+            None
+        },
+        statuses: vec![
+            "ACTIVE".to_owned(),
+            "SUSPENDED".to_owned(),
+            "IN_LIQUIDATION".to_owned(),
+        ],
+        ..Default::default()
+    };
+    let within = matching(
+        db,
+        &CooperativeFilter {
+            near: Some(Near {
+                latitude: place.latitude,
+                longitude: place.longitude,
+                radius_km: n.radius_km,
+            }),
+            ..base.clone()
+        },
+        DirectoryOrder::Distance,
+    )
+    .await?;
+    let served_ids = serving(db, &place).await?;
+    let served = matching(
+        db,
+        &CooperativeFilter {
+            serves: Some(place.clone()),
+            // Far enough for all of Poland: only to learn the distance.
+            near: Some(Near {
+                latitude: place.latitude,
+                longitude: place.longitude,
+                radius_km: 2_000.0,
+            }),
+            ..base
+        },
+        DirectoryOrder::Distance,
+    )
+    .await?;
+    let mut distance: HashMap<i32, f64> = HashMap::new();
+    for h in within.iter().chain(served.iter()) {
+        distance.insert(h.id, h.distance_km.unwrap_or(0.0));
+    }
+    let ids: Vec<i32> = distance.keys().copied().collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let coops = load_in_order(db, &ids).await?;
+
+    // The industries that matched, for the reasons.
+    let mut matched: HashMap<i32, (String, String)> = HashMap::new();
+    if let Some(ind) = &industry {
+        let sql = format!(
+            "SELECT ci.cooperative_id, i.code, i.name FROM cooperative_industry ci \
+             JOIN industry i ON i.id = ci.industry_id \
+             WHERE ci.cooperative_id IN ({}) AND (i.path = '{p}' OR i.path LIKE '{p}/%') \
+             ORDER BY ci.is_primary DESC, i.code",
+            id_list(&ids),
+            p = ind.path.replace('\'', "")
+        );
+        for r in IndustryMatch::find_by_statement(Statement::from_string(backend, sql))
+            .all(db)
+            .await?
+        {
+            matched.entry(r.cooperative_id).or_insert((r.code, r.name));
+        }
+    }
+    let sector_name = match n.sector_id {
+        Some(s) => entity::sector::Entity::find_by_id(s)
+            .one(db)
+            .await?
+            .map(|s| s.name),
+        None => None,
+    };
+
+    // Their supplies under verified examples, with the buyers' places.
+    let sql = format!(
+        "SELECT ps.cooperative_id, pe.buyer_id, lg.name AS buyer_name, pe.year, pe.subject, \
+         lg.latitude AS lat, lg.longitude AS lon FROM procurement_supplier ps \
+         JOIN procurement_example pe ON pe.id = ps.procurement_example_id \
+         JOIN local_government lg ON lg.id = pe.buyer_id \
+         WHERE pe.verified = TRUE AND ps.cooperative_id IN ({}) \
+         ORDER BY pe.year DESC, pe.id",
+        id_list(&ids)
+    );
+    let mut supplies: HashMap<i32, Vec<Supply>> = HashMap::new();
+    for s in Supply::find_by_statement(Statement::from_string(backend, sql))
+        .all(db)
+        .await?
+    {
+        supplies.entry(s.cooperative_id).or_default().push(s);
+    }
+    let years = last_supply_years(db, &ids).await?;
+    let reserved = n.procedure.as_deref() == Some("RESERVED_CONTRACT_ART_94");
+    let now = Utc::now();
+
+    let mut out = Vec::with_capacity(coops.len());
+    for c in coops {
+        let d = distance.get(&c.id).copied().unwrap_or(0.0);
+        let mut score = 0;
+        let mut reasons = Vec::new();
+        let mut add = |p: i32, why: String| {
+            score += p;
+            reasons.push(format!("{p:+} {why}"));
+        };
+        match (&industry, matched.get(&c.id), &sector_name) {
+            (Some(ind), Some((code, name)), _) => add(
+                points::INDUSTRY,
+                format!(
+                    "industry: {code} {name} (under the need's PKD {})",
+                    ind.code
+                ),
+            ),
+            (None, _, Some(sector)) => add(points::SECTOR, format!("works in the sector {sector}")),
+            _ => {}
+        }
+        if d <= n.radius_km {
+            let p = (f64::from(points::DISTANCE) * (1.0 - d / n.radius_km)).round() as i32;
+            add(
+                p,
+                format!(
+                    "{} from {} (radius {})",
+                    km(d),
+                    place_row.name,
+                    km(n.radius_km)
+                ),
+            );
+        } else {
+            add(
+                0,
+                format!(
+                    "{} from {}, beyond the radius of {}",
+                    km(d),
+                    place_row.name,
+                    km(n.radius_km)
+                ),
+            );
+        }
+        if served_ids.contains(&c.id) {
+            add(
+                points::AREA_SERVED,
+                format!("an offering's area served covers {}", place_row.name),
+            );
+        }
+        let history = supplies.get(&c.id);
+        let same = history.and_then(|h| h.iter().find(|s| Some(s.buyer_id) == n.buyer_id));
+        let nearby = history.and_then(|h| {
+            h.iter()
+                .find(|s| distance_km(place.latitude, place.longitude, s.lat, s.lon) <= n.radius_km)
+        });
+        if let Some(s) = same {
+            add(
+                points::SAME_BUYER,
+                format!("supplied this buyer before: {} ({})", s.subject, s.year),
+            );
+        } else if let Some(s) = nearby {
+            add(
+                points::NEARBY_BUYER,
+                format!(
+                    "supplied a buyer nearby: {}, {} ({})",
+                    s.buyer_name, s.subject, s.year
+                ),
+            );
+        }
+        let (eligible, why) = reserved_contract(&c.status, c.excluded_employee_share);
+        if reserved && eligible == Tri::No {
+            continue;
+        }
+        let last = why.last().cloned().unwrap_or_default();
+        match eligible {
+            Tri::Yes => add(
+                points::ELIGIBLE,
+                "eligible for reserved contracts (art. 94 PZP)".into(),
+            ),
+            Tri::No => add(0, format!("not eligible for reserved contracts: {last}")),
+            Tri::Unknown => add(
+                0,
+                format!("eligibility for reserved contracts unknown: {last}"),
+            ),
+        }
+        let (active, evidence) = activity(
+            &c.status,
+            c.profile_confirmed_at,
+            years.get(&c.id).copied(),
+            now,
+        );
+        let evidence = evidence.join("; ");
+        match active {
+            Tri::Yes => add(points::ACTIVE, format!("active: {evidence}")),
+            Tri::No => add(points::DORMANT, format!("dormant: {evidence}")),
+            Tri::Unknown => add(0, format!("activity unknown: {evidence}")),
+        }
+        out.push(Candidate {
+            cooperative_id: c.id,
+            score,
+            distance_km: d,
+            reasons,
+        });
+    }
+    out.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(a.distance_km.total_cmp(&b.distance_km))
+            .then(a.cooperative_id.cmp(&b.cooperative_id))
+    });
+    Ok(out)
+}

@@ -1,0 +1,248 @@
+//! The search index (`search_token`): keeping it in step with the records, and
+//! the SQL that ranks records for a query. Tokens come from `crate::search`.
+//!
+//! Weights (per field; a record's weight for a word is its best field's):
+//! cooperative name 10, description 2; offering name 6, description 1;
+//! industry name 3; other records' names/subjects 10 and texts 2.
+//! A query word scores the weight of its best match, doubled when the word is a
+//! whole token rather than its prefix; a record must match every word, and its
+//! relevance is the sum over the words. Integers only: identical on both databases.
+
+use super::directory::id_list;
+use crate::search::{prefix_end, words};
+use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+use std::collections::HashMap;
+
+/// What a token row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Cooperative,
+    Offering,
+    Industry,
+    Procurement,
+    Institution,
+    LocalGovernment,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::Cooperative,
+        Kind::Offering,
+        Kind::Industry,
+        Kind::Procurement,
+        Kind::Institution,
+        Kind::LocalGovernment,
+    ];
+
+    fn code(self) -> char {
+        match self {
+            Kind::Cooperative => 'C',
+            Kind::Offering => 'O',
+            Kind::Industry => 'N',
+            Kind::Procurement => 'P',
+            Kind::Institution => 'I',
+            Kind::LocalGovernment => 'L',
+        }
+    }
+
+    /// The records to index: `id`, `coop` (owning cooperative or null), then texts with weights.
+    fn source(self) -> (&'static str, &'static [i16]) {
+        match self {
+            Kind::Cooperative => (
+                "SELECT id, id AS coop, name AS t0, description AS t1 FROM cooperative",
+                &[10, 2],
+            ),
+            Kind::Offering => (
+                "SELECT id, cooperative_id AS coop, name AS t0, description AS t1 FROM offering",
+                &[6, 1],
+            ),
+            Kind::Industry => (
+                "SELECT id, NULL AS coop, name AS t0, NULL AS t1 FROM industry",
+                &[3, 0],
+            ),
+            // Unverified proposals are private: they never enter the index.
+            Kind::Procurement => (
+                "SELECT id, NULL AS coop, subject AS t0, outcome AS t1 FROM procurement_example WHERE verified = TRUE",
+                &[10, 2],
+            ),
+            Kind::Institution => (
+                "SELECT id, NULL AS coop, name AS t0, address AS t1 FROM institution",
+                &[10, 2],
+            ),
+            Kind::LocalGovernment => (
+                "SELECT id, NULL AS coop, name AS t0, NULL AS t1 FROM local_government",
+                &[10, 0],
+            ),
+        }
+    }
+}
+
+#[derive(FromQueryResult)]
+struct SourceRow {
+    id: i32,
+    coop: Option<i32>,
+    t0: Option<String>,
+    t1: Option<String>,
+}
+
+/// Rebuilds the tokens of `kind` (all its records, or only `ids`). Records that no
+/// longer exist (or no longer qualify) lose their tokens.
+pub async fn reindex<C: ConnectionTrait>(
+    db: &C,
+    kind: Kind,
+    ids: Option<&[i32]>,
+) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    let code = kind.code();
+    let (select, weights) = kind.source();
+    const CHUNK: usize = 5_000;
+    let chunks: Vec<Option<&[i32]>> = match ids {
+        Some(ids) => ids.chunks(CHUNK).map(Some).collect(),
+        None => vec![None],
+    };
+    for chunk in chunks {
+        let (delete, select) = match chunk {
+            Some(ids) => {
+                let list = id_list(ids);
+                let glue = if select.contains(" WHERE ") {
+                    "AND"
+                } else {
+                    "WHERE"
+                };
+                (
+                    format!(
+                        "DELETE FROM search_token WHERE kind = '{code}' AND entity_id IN ({list})"
+                    ),
+                    format!("{select} {glue} id IN ({list})"),
+                )
+            }
+            None => (
+                format!("DELETE FROM search_token WHERE kind = '{code}'"),
+                select.to_owned(),
+            ),
+        };
+        db.execute_unprepared(&delete).await?;
+        let rows = SourceRow::find_by_statement(Statement::from_string(backend, select))
+            .all(db)
+            .await?;
+        let mut values = Vec::with_capacity(500);
+        for r in rows {
+            let mut best: HashMap<String, i16> = HashMap::new();
+            for (text, w) in [(&r.t0, weights[0]), (&r.t1, weights[1])] {
+                if let (Some(text), true) = (text, w > 0) {
+                    for word in words(text) {
+                        let e = best.entry(word).or_insert(w);
+                        *e = (*e).max(w);
+                    }
+                }
+            }
+            let coop = r.coop.map_or("NULL".to_owned(), |c| c.to_string());
+            for (token, w) in best {
+                // Tokens hold ASCII letters and digits only: safe to inline.
+                values.push(format!("('{code}',{},{coop},'{token}',{w})", r.id));
+                if values.len() == 500 {
+                    insert(db, &mut values).await?;
+                }
+            }
+        }
+        insert(db, &mut values).await?;
+    }
+    Ok(())
+}
+
+async fn insert<C: ConnectionTrait>(db: &C, values: &mut Vec<String>) -> Result<(), DbErr> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO search_token (kind, entity_id, cooperative_id, token, weight) VALUES {}",
+        values.join(",")
+    );
+    values.clear();
+    db.execute_unprepared(&sql).await?;
+    Ok(())
+}
+
+/// Rebuilds the whole index.
+pub async fn reindex_all<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    for kind in Kind::ALL {
+        reindex(db, kind, None).await?;
+    }
+    Ok(())
+}
+
+/// One query word's matches as `(id, term, w)` rows, `w` doubled for a whole-word match.
+fn term_rows(kinds: &str, id_col: &str, n: usize, term: &str) -> String {
+    let hi = prefix_end(term);
+    format!(
+        "SELECT {id_col} AS id, {n} AS term, weight * (CASE WHEN token = '{term}' THEN 2 ELSE 1 END) AS w \
+         FROM search_token WHERE token >= '{term}' AND token < '{hi}' AND kind IN ({kinds})"
+    )
+}
+
+/// Sums each record's best match per word, keeping records that match every word.
+fn rank(parts: Vec<String>, terms: usize) -> String {
+    format!(
+        "SELECT id, SUM(w) AS score FROM (SELECT id, term, MAX(w) AS w FROM ({}) m GROUP BY id, term) b \
+         GROUP BY id HAVING COUNT(*) = {terms}",
+        parts.join(" UNION ALL ")
+    )
+}
+
+/// `SELECT id, score`: cooperatives matching every term in their own name and
+/// description, their offerings, or their industries' names. `within`, if given, is
+/// a `SELECT` of the cooperative ids to consider (it narrows the work, not the answer's
+/// meaning: a caller passes it when it filters by those ids anyway).
+pub fn cooperative_matches(terms: &[String], within: Option<&str>) -> String {
+    let (own, linked) = match within {
+        Some(ids) => (
+            format!(" AND cooperative_id IN ({ids})"),
+            format!(" AND ci.cooperative_id IN ({ids})"),
+        ),
+        None => (String::new(), String::new()),
+    };
+    let mut parts = Vec::new();
+    for (n, t) in terms.iter().enumerate() {
+        parts.push(term_rows("'C','O'", "cooperative_id", n, t) + &own);
+        let hi = prefix_end(t);
+        parts.push(format!(
+            "SELECT ci.cooperative_id AS id, {n} AS term, st.weight * (CASE WHEN st.token = '{t}' THEN 2 ELSE 1 END) AS w \
+             FROM search_token st JOIN cooperative_industry ci ON ci.industry_id = st.entity_id \
+             WHERE st.token >= '{t}' AND st.token < '{hi}' AND st.kind = 'N'{linked}"
+        ));
+    }
+    rank(parts, terms.len())
+}
+
+/// `SELECT id, score`: records of one kind matching every term.
+pub fn kind_matches(kind: Kind, terms: &[String]) -> String {
+    if kind == Kind::Cooperative {
+        return cooperative_matches(terms, None);
+    }
+    let kinds = format!("'{}'", kind.code());
+    let parts = terms
+        .iter()
+        .enumerate()
+        .map(|(n, t)| term_rows(&kinds, "entity_id", n, t))
+        .collect();
+    rank(parts, terms.len())
+}
+
+#[derive(FromQueryResult)]
+struct Scored {
+    id: i32,
+    score: i64,
+}
+
+/// `(id, relevance)` of the records of `kind` matching every term.
+pub async fn scores<C: ConnectionTrait>(
+    db: &C,
+    kind: Kind,
+    terms: &[String],
+) -> Result<Vec<(i32, i64)>, DbErr> {
+    let sql = kind_matches(kind, terms);
+    let rows = Scored::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.score)).collect())
+}

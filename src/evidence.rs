@@ -1,0 +1,180 @@
+//! What the directory may say about a cooperative from documented evidence only:
+//! whether it may bid for contracts reserved under art. 94 PZP, and whether it is
+//! active. Pure functions over recorded facts; unknown stays unknown.
+
+use chrono::{DateTime, Datelike, Utc};
+
+/// A three-valued answer: yes, no, or not known from the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tri {
+    Yes,
+    No,
+    Unknown,
+}
+
+/// The share of employees from the art. 94 ust. 1 groups the law requires at least (art. 94 ust. 2).
+pub const MIN_SHARE: i16 = 30;
+
+/// Eligibility for contracts reserved under art. 94 ust. 1 PZP (Dz.U. 2019 poz. 2019),
+/// with the reasons. Art. 94 ust. 1 names social cooperatives among the bidders a
+/// buyer may reserve a contract for; ust. 2 requires at least 30 % of the bidder's
+/// employees to belong to the groups it lists. Every record here is a social
+/// cooperative (the legal form); the registry status must allow new contracts; the
+/// share comes from the cooperative's own declaration and, when missing, the answer
+/// is unknown rather than guessed.
+pub fn reserved_contract(status: &str, share: Option<i16>) -> (Tri, Vec<String>) {
+    let mut reasons = vec![
+        "legal form: spółdzielnia socjalna (social cooperative), named in art. 94 ust. 1 PZP"
+            .to_owned(),
+    ];
+    let status_ok = match status {
+        "ACTIVE" => {
+            reasons.push("registry status: active".to_owned());
+            true
+        }
+        "SUSPENDED" => {
+            reasons
+                .push("registry status: activity suspended, cannot perform a contract".to_owned());
+            false
+        }
+        "IN_LIQUIDATION" => {
+            reasons.push("registry status: in liquidation, cannot take new contracts".to_owned());
+            false
+        }
+        other => {
+            reasons.push(format!(
+                "registry status: {}, cannot take contracts",
+                other.to_lowercase().replace('_', " ")
+            ));
+            false
+        }
+    };
+    let share_ok = match share {
+        Some(s) if s >= MIN_SHARE => {
+            reasons.push(format!(
+                "declared share of employees from art. 94 ust. 1 groups: {s} % (at least {MIN_SHARE} % required)"
+            ));
+            Tri::Yes
+        }
+        Some(s) => {
+            reasons.push(format!(
+                "declared share of employees from art. 94 ust. 1 groups: {s} %, below the {MIN_SHARE} % art. 94 ust. 2 requires"
+            ));
+            Tri::No
+        }
+        None => {
+            reasons.push(format!(
+                "share of employees from art. 94 ust. 1 groups not declared: cannot tell whether it reaches {MIN_SHARE} %"
+            ));
+            Tri::Unknown
+        }
+    };
+    let answer = match (status_ok, share_ok) {
+        (false, _) | (_, Tri::No) => Tri::No,
+        (true, s) => s,
+    };
+    (answer, reasons)
+}
+
+/// A profile confirmed within this many months counts as evidence of activity.
+pub const CONFIRMED_RECENTLY_MONTHS: i64 = 12;
+/// With no evidence newer than this many months, a cooperative is dormant.
+pub const STALE_MONTHS: i64 = 24;
+
+/// Whether a cooperative is active, dormant or unknown, with the evidence:
+/// - DORMANT: the registry says it is suspended, in liquidation or dissolved; or its
+///   newest evidence (profile confirmation, supply under a verified procurement example)
+///   is older than 24 months;
+/// - ACTIVE: its profile was confirmed within 12 months, or it supplied a verified
+///   procurement example this year or last year;
+/// - UNKNOWN: otherwise (no evidence at all, or evidence 12–24 months old).
+///
+/// `Tri::Yes` is ACTIVE, `Tri::No` DORMANT.
+pub fn activity(
+    status: &str,
+    confirmed_at: Option<DateTime<Utc>>,
+    last_supply_year: Option<i32>,
+    now: DateTime<Utc>,
+) -> (Tri, Vec<String>) {
+    let mut evidence = Vec::new();
+    if status != "ACTIVE" {
+        evidence.push(format!(
+            "registry status: {}",
+            status.to_lowercase().replace('_', " ")
+        ));
+        return (Tri::No, evidence);
+    }
+    let months_since = |t: DateTime<Utc>| (now - t).num_days() * 12 / 365;
+    let confirmed = confirmed_at.map(months_since);
+    match (confirmed_at, confirmed) {
+        (Some(t), Some(m)) => evidence.push(format!(
+            "profile confirmed on {} ({m} months ago)",
+            t.format("%Y-%m-%d")
+        )),
+        _ => evidence.push("profile never confirmed by the cooperative".to_owned()),
+    }
+    // A supply in year Y is taken as of the end of Y (the records hold years only).
+    let supplied = last_supply_year.map(|y| (i64::from(now.year() - y) * 12).max(0));
+    match last_supply_year {
+        Some(y) => evidence.push(format!(
+            "last supply in a verified procurement example: {y}"
+        )),
+        None => evidence.push("no supply in a verified procurement example".to_owned()),
+    }
+    let recent_confirmation = confirmed.is_some_and(|m| m < CONFIRMED_RECENTLY_MONTHS);
+    let recent_supply = last_supply_year.is_some_and(|y| y >= now.year() - 1);
+    let newest = [confirmed, supplied].into_iter().flatten().min();
+    let answer = if recent_confirmation || recent_supply {
+        Tri::Yes
+    } else if newest.is_some_and(|m| m > STALE_MONTHS) {
+        Tri::No
+    } else {
+        Tri::Unknown
+    };
+    (answer, evidence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, 12, 0, 0)
+            .single()
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn eligibility_needs_an_active_status_and_a_declared_share() {
+        assert_eq!(reserved_contract("ACTIVE", Some(45)).0, Tri::Yes);
+        assert_eq!(reserved_contract("ACTIVE", Some(30)).0, Tri::Yes);
+        assert_eq!(reserved_contract("ACTIVE", Some(29)).0, Tri::No);
+        assert_eq!(reserved_contract("ACTIVE", None).0, Tri::Unknown);
+        assert_eq!(reserved_contract("IN_LIQUIDATION", None).0, Tri::No);
+        assert_eq!(reserved_contract("SUSPENDED", Some(80)).0, Tri::No);
+    }
+
+    #[test]
+    fn activity_follows_the_newest_evidence() {
+        let now = at(2026, 11, 29);
+        assert_eq!(
+            activity("ACTIVE", Some(at(2026, 3, 1)), None, now).0,
+            Tri::Yes
+        );
+        assert_eq!(activity("ACTIVE", None, Some(2025), now).0, Tri::Yes);
+        assert_eq!(activity("ACTIVE", None, None, now).0, Tri::Unknown);
+        assert_eq!(
+            activity("ACTIVE", Some(at(2025, 6, 1)), None, now).0,
+            Tri::Unknown
+        );
+        assert_eq!(
+            activity("ACTIVE", Some(at(2023, 6, 1)), Some(2022), now).0,
+            Tri::No
+        );
+        assert_eq!(
+            activity("DISSOLVED", Some(at(2026, 6, 1)), None, now).0,
+            Tri::No
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! Posting and closing needs: officers for their local government, editors for
+//! their cooperative; moderators may close any.
+
+use crate::db::{
+    editing::update_versioned,
+    filter::{pkd_prefix, teryt_prefix},
+    industry::{find_industry_by_code, sector_id_for_filter},
+    local_government::find_local_government_by_teryt,
+    need::create_need,
+};
+use crate::error::AppError;
+use crate::graphql::{
+    db, enum_to_db, loaders,
+    node::{expect_id, parse_global_id},
+    types::{Decimal, Need, NeedStatus, ProcurementProcedure},
+    viewer,
+};
+use crate::validate;
+use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
+use chrono::{NaiveDate, Utc};
+use entity::need;
+use sea_orm::{ActiveValue::Set, Value};
+
+/// Input of `postNeed`.
+#[derive(InputObject)]
+pub struct PostNeedInput {
+    /// Who posts it: a LocalGovernment you are an officer of, or a Cooperative you edit.
+    pub on_behalf_of: ID,
+    /// Short title (at most 200 characters).
+    pub title: String,
+    /// What is needed (at most 5000 characters).
+    pub description: String,
+    /// Sector `slug`, e.g. `catering`.
+    pub sector: Option<String>,
+    /// PKD 2007 code at any level: `56`, `56.2`, `56.21.Z`.
+    pub pkd: Option<String>,
+    /// TERYT code of the place of delivery.
+    pub place_teryt: String,
+    /// How far from the place a supplier may be, in kilometres (more than 0, at most 500; default 30).
+    pub radius_km: Option<f64>,
+    /// Budget in PLN, e.g. "48000.00".
+    pub budget_pln: Option<Decimal>,
+    /// Deadline (today or later).
+    pub deadline: Option<NaiveDate>,
+    /// The procedure intended.
+    pub procedure: Option<ProcurementProcedure>,
+}
+
+/// Input of `closeNeed`.
+#[derive(InputObject)]
+pub struct CloseNeedInput {
+    /// The need.
+    pub id: ID,
+    /// The `version` you read; if it changed since, nothing is written (CONFLICT).
+    pub version: i32,
+    /// Why (bought, cancelled…), at most 1000 characters.
+    pub reason: Option<String>,
+}
+
+/// Result of the need mutations.
+#[derive(SimpleObject)]
+pub struct NeedPayload {
+    /// The need after the change.
+    pub need: Need,
+}
+
+#[derive(Default)]
+pub struct NeedMutation;
+
+#[Object]
+impl NeedMutation {
+    /// Posts a need; it is public at once. Officers of the local government, or editors
+    /// of the cooperative, named in `onBehalfOf`.
+    async fn post_need(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The need.")] input: PostNeedInput,
+    ) -> Result<NeedPayload> {
+        let v = viewer(ctx);
+        let user = v.user_id()?;
+        let (kind, poster) = parse_global_id("onBehalfOf", &input.on_behalf_of)?;
+        let (buyer_id, cooperative_id) = match kind.as_str() {
+            "LocalGovernment" if v.is_officer_of(poster) => (Some(poster), None),
+            "Cooperative" if v.is_editor_of(poster) => (None, Some(poster)),
+            "LocalGovernment" | "Cooperative" => return Err(AppError::Forbidden.into()),
+            _ => {
+                return Err(AppError::invalid(
+                    "onBehalfOf",
+                    "give the id of a LocalGovernment or a Cooperative",
+                )
+                .into())
+            }
+        };
+        let db = db(ctx)?;
+        let title = validate::text("title", &input.title, 200)?;
+        let description = validate::text("description", &input.description, 5000)?;
+        let sector_id = sector_id_for_filter(db, "sector", input.sector.as_deref()).await?;
+        let industry_id = match &input.pkd {
+            Some(p) => {
+                let code = pkd_prefix("pkd", p)?;
+                Some(
+                    find_industry_by_code(db, &code)
+                        .await?
+                        .ok_or_else(|| {
+                            AppError::invalid("pkd", format!("no PKD 2007 code {code}"))
+                        })?
+                        .id,
+                )
+            }
+            None => None,
+        };
+        let t = teryt_prefix("placeTeryt", &input.place_teryt)?;
+        let place = find_local_government_by_teryt(db, &t)
+            .await?
+            .ok_or_else(|| {
+                AppError::invalid("placeTeryt", format!("no local government with TERYT {t}"))
+            })?;
+        let radius_km = input.radius_km.unwrap_or(30.0);
+        if !(radius_km > 0.0 && radius_km <= 500.0) {
+            return Err(
+                AppError::invalid("radiusKm", "must be more than 0 and at most 500").into(),
+            );
+        }
+        if let Some(d) = input.deadline {
+            if d < Utc::now().date_naive() {
+                return Err(AppError::invalid("deadline", "must be today or later").into());
+            }
+        }
+        let row = need::ActiveModel {
+            title: Set(title),
+            description: Set(description),
+            sector_id: Set(sector_id),
+            industry_id: Set(industry_id),
+            place_id: Set(place.id),
+            radius_km: Set(radius_km),
+            budget_grosze: Set(input.budget_pln.map(|d| d.0)),
+            deadline: Set(input.deadline),
+            procedure: Set(input.procedure.map(enum_to_db)),
+            status: Set(enum_to_db(NeedStatus::Open)),
+            buyer_id: Set(buyer_id),
+            cooperative_id: Set(cooperative_id),
+            posted_by: Set(user),
+            created_at: Set(Utc::now()),
+            version: Set(1),
+            ..Default::default()
+        };
+        Ok(NeedPayload {
+            need: Need(create_need(db, user, row).await?),
+        })
+    }
+
+    /// Closes a need. Its poster's officers or editors, and moderators.
+    async fn close_need(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The need, the version read and why.")] input: CloseNeedInput,
+    ) -> Result<NeedPayload> {
+        let v = viewer(ctx);
+        let user = v.user_id()?;
+        let id = expect_id("id", &input.id, "Need")?;
+        let n = loaders(ctx)?
+            .need
+            .load_one(id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("need".into()))?;
+        let allowed = v.is_moderator()
+            || n.buyer_id.is_some_and(|b| v.is_officer_of(b))
+            || n.cooperative_id.is_some_and(|c| v.is_editor_of(c));
+        if !allowed {
+            return Err(AppError::Forbidden.into());
+        }
+        if n.status != enum_to_db(NeedStatus::Open) {
+            return Err(AppError::Conflict("this need is already closed".into()).into());
+        }
+        let reason = input
+            .reason
+            .as_deref()
+            .map(|r| validate::optional_text("reason", r, 1000))
+            .transpose()?
+            .flatten();
+        let changes = vec![
+            (
+                need::Column::Status,
+                Value::from(enum_to_db(NeedStatus::Closed)),
+            ),
+            (need::Column::ClosedAt, Value::from(Utc::now())),
+            (need::Column::ClosedReason, Value::from(reason)),
+        ];
+        let row =
+            update_versioned::<need::Entity>(db(ctx)?, user, "Need", id, input.version, changes)
+                .await?;
+        Ok(NeedPayload { need: Need(row) })
+    }
+}
