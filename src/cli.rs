@@ -1,7 +1,9 @@
 //! The command-line interface: one function per subcommand.
 
 use crate::app;
-use crate::config::{ApiKeyCommand, Cli, Command, ImportCommand, SeedCommand, UserCommand};
+use crate::config::{
+    ApiKeyCommand, Cli, Command, ExportArgs, ExportCommand, ImportCommand, SeedCommand, UserCommand,
+};
 use crate::db::{reference, sample};
 use crate::graphql::build_schema;
 use anyhow::Result;
@@ -48,6 +50,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Bench(args) => crate::bench::run(&config, args).await,
         Command::User(cmd) => user(&config, cmd).await,
         Command::ApiKey(cmd) => api_key(&config, cmd).await,
+        Command::Export(ExportCommand::Cooperatives(args)) => {
+            export_cooperatives(&config, *args).await
+        }
     }
 }
 
@@ -143,4 +148,69 @@ async fn api_key(config: &crate::config::Config, cmd: ApiKeyCommand) -> Result<(
         }
     }
     Ok(())
+}
+
+/// `export cooperatives`: the producer of the HTTP export, drained into a file or
+/// standard output; a progress bar and, at the end, one summary line on stderr.
+async fn export_cooperatives(config: &crate::config::Config, args: ExportArgs) -> Result<()> {
+    use crate::export;
+    use std::io::Write;
+    let started = std::time::Instant::now();
+    let (db, _) = app::open_database(config).await?;
+    let plan = export::plan(&db, args.filter_params())
+        .await
+        .map_err(|e| cli_error(export::for_cli(e)))?;
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("exporting [{bar:40}] {pos}/{len} ({eta})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let (mut rx, producer) = export::spawn(db, plan, args.format, Some(bar.clone()));
+    let output = args.output.clone();
+    // Blocking writes belong on a blocking thread; dropping `rx` on failure stops the producer.
+    let consumer = tokio::task::spawn_blocking(move || -> Result<u64> {
+        let mut out: Box<dyn Write> = match &output {
+            Some(path) => Box::new(std::io::BufWriter::new(
+                std::fs::File::create(path)
+                    .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?,
+            )),
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        };
+        let mut bytes = 0u64;
+        while let Some(chunk) = rx.blocking_recv() {
+            let chunk = chunk?;
+            out.write_all(&chunk)?;
+            bytes += chunk.len() as u64;
+        }
+        out.flush()?;
+        Ok(bytes)
+    });
+    let written = consumer.await?;
+    let produced = producer.await?;
+    bar.finish_and_clear();
+    let failed = match (produced, written) {
+        (Err(e), _) => Some(cli_error(e)),
+        (Ok(_), Err(e)) => Some(e),
+        (Ok(summary), Ok(bytes)) if summary.completed => {
+            let rss =
+                export::peak_rss_kb().map_or_else(|| "unknown".to_owned(), |kb| format!("{kb} kB"));
+            eprintln!(
+                "exported {} cooperatives, {bytes} bytes in {:.2} s; peak RSS {rss} (VmHWM)",
+                summary.rows,
+                started.elapsed().as_secs_f64()
+            );
+            None
+        }
+        (Ok(_), Ok(_)) => Some(anyhow::anyhow!("the export stopped before its end")),
+    };
+    match failed {
+        None => Ok(()),
+        Some(e) => {
+            if let Some(path) = &args.output {
+                let _ = std::fs::remove_file(path);
+            }
+            Err(e)
+        }
+    }
 }

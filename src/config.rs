@@ -177,6 +177,9 @@ pub enum Command {
     PrintSchema,
     /// Measure a partner-portal query against a running database: requests/s, p50/p99, SQL statements.
     Bench(crate::bench::BenchArgs),
+    /// Export data as CSV, JSON or GeoJSON: the same bytes as `GET /export/...`.
+    #[command(subcommand)]
+    Export(ExportCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -199,6 +202,80 @@ pub struct SampleArgs {
     /// Seed of the generator: the same seed gives the same rows.
     #[arg(long, default_value_t = 2026)]
     pub seed: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCommand {
+    /// Cooperatives matching a filter (the `cooperatives(filter:)` rules), streamed in
+    /// constant memory; a progress bar and a summary (rows, bytes, seconds, peak RSS) go to stderr.
+    Cooperatives(Box<ExportArgs>),
+}
+
+/// The export format, the output and the filter; the filter flags mirror the HTTP query parameters.
+#[derive(Args, Debug, Clone)]
+pub struct ExportArgs {
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: crate::export::Format,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Words to find (case and Polish diacritics do not matter).
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Seated in this TERYT unit or below (2, 4 or 7 digits).
+    #[arg(long)]
+    pub teryt: Option<String>,
+    /// Works in this sector (its slug, e.g. `catering`).
+    #[arg(long)]
+    pub sector: Option<String>,
+    /// Has an industry under this PKD 2007 code (`56`, `56.2`, `56.21.Z`).
+    #[arg(long)]
+    pub pkd: Option<String>,
+    /// Has an offering whose area served covers this TERYT unit.
+    #[arg(long)]
+    pub serves: Option<String>,
+    /// Any of these statuses (ACTIVE, SUSPENDED, IN_LIQUIDATION, DISSOLVED); repeat or separate with commas.
+    #[arg(long)]
+    pub status: Vec<String>,
+    /// Any of these founder kinds (NATURAL_PERSONS, LEGAL_PERSONS, MIXED); repeat or separate with commas.
+    #[arg(long)]
+    pub founder_kind: Vec<String>,
+    /// Only sample (true) or only real (false) cooperatives.
+    #[arg(long)]
+    pub is_sample: Option<String>,
+    /// Within `--radius-km` of this TERYT unit's centroid.
+    #[arg(long)]
+    pub near_teryt: Option<String>,
+    /// Within `--radius-km` of this latitude (with `--near-longitude`).
+    #[arg(long, allow_hyphen_values = true)]
+    pub near_latitude: Option<String>,
+    /// Within `--radius-km` of this longitude (with `--near-latitude`).
+    #[arg(long, allow_hyphen_values = true)]
+    pub near_longitude: Option<String>,
+    /// Radius in kilometres around the place, more than 0 and at most 500.
+    #[arg(long)]
+    pub radius_km: Option<String>,
+}
+
+impl ExportArgs {
+    /// The filter as the HTTP export reads it from query parameters.
+    pub fn filter_params(&self) -> crate::export::FilterParams {
+        crate::export::FilterParams {
+            text: self.text.clone(),
+            teryt: self.teryt.clone(),
+            sector: self.sector.clone(),
+            pkd: self.pkd.clone(),
+            serves: self.serves.clone(),
+            status: self.status.clone(),
+            founder_kind: self.founder_kind.clone(),
+            is_sample: self.is_sample.clone(),
+            near_teryt: self.near_teryt.clone(),
+            near_latitude: self.near_latitude.clone(),
+            near_longitude: self.near_longitude.clone(),
+            radius_km: self.radius_km.clone(),
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]

@@ -1,6 +1,8 @@
 //! axum routes: `/graphql` (GET, POST; GraphiQL for browsers), `/` (GraphiQL),
-//! `/health`, `/ready`, `/metrics`.
+//! `/health`, `/ready`, `/metrics`, and the cooperative exports
+//! `/export/cooperatives.csv`, `.json` and `.geojson` (GET; see docs/exports.md).
 
+mod export;
 mod graphql;
 
 use crate::state::AppState;
@@ -31,6 +33,12 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics))
+        .route("/export/cooperatives.csv", get(export::cooperatives_csv))
+        .route("/export/cooperatives.json", get(export::cooperatives_json))
+        .route(
+            "/export/cooperatives.geojson",
+            get(export::cooperatives_geojson),
+        )
         .with_state(state)
 }
 

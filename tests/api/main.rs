@@ -5,7 +5,9 @@
 mod accounts;
 mod budgets;
 mod cli;
+mod directory;
 mod editing;
+mod export;
 mod graph;
 mod helpers;
 mod http_spec;

@@ -1,0 +1,85 @@
+//! `GET /export/cooperatives.{csv,json,geojson}`: the filter as query parameters
+//! (see `export::FilterParams`), checked before anything is sent, so a wrong value
+//! is a 400 with a GraphQL-style error body; then the export streams.
+
+use crate::error::AppError;
+use crate::export::{self, FilterParams, Format};
+use crate::state::AppState;
+use axum::{
+    body::Body,
+    extract::{RawQuery, State},
+    http::{header, HeaderName, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+
+pub async fn cooperatives_csv(state: State<AppState>, query: RawQuery) -> Response {
+    cooperatives(state, query, Format::Csv).await
+}
+
+pub async fn cooperatives_json(state: State<AppState>, query: RawQuery) -> Response {
+    cooperatives(state, query, Format::Json).await
+}
+
+pub async fn cooperatives_geojson(state: State<AppState>, query: RawQuery) -> Response {
+    cooperatives(state, query, Format::Geojson).await
+}
+
+async fn cooperatives(
+    State(s): State<AppState>,
+    RawQuery(query): RawQuery,
+    format: Format,
+) -> Response {
+    let checked = match FilterParams::from_query(query.as_deref().unwrap_or("")) {
+        Ok(params) => export::plan(&s.db, params).await,
+        Err(e) => Err(e),
+    };
+    let plan = match checked {
+        Ok(plan) => plan,
+        Err(e) => return error_response(e),
+    };
+    let (rx, _producer) = export::spawn(s.db.clone(), plan, format, None);
+    // Dropping the body (client gone) drops the receiver, which stops the producer.
+    let stream = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
+    });
+    let mut resp = Body::from_stream(stream).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    if let Ok(v) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", format.file_name()))
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::LINK, HeaderValue::from_static(export::LICENCE_LINK));
+    if let Ok(v) = HeaderValue::from_str(&export::sources_header()) {
+        h.insert(HeaderName::from_static("x-coophub-sources"), v);
+    }
+    resp
+}
+
+/// 400 for input errors, 500 (logged, no detail) for anything else.
+fn error_response(e: AppError) -> Response {
+    let status = match e {
+        AppError::InvalidInput { .. } => StatusCode::BAD_REQUEST,
+        AppError::Db(_) | AppError::Internal(_) => {
+            tracing::error!(error = ?e, "export could not start");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let mut extensions = json!({ "code": e.code() });
+    if let AppError::InvalidInput { field, .. } = &e {
+        extensions["field"] = json!(field);
+    }
+    let body = json!({ "errors": [{ "message": e.public_message(), "extensions": extensions }] });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
