@@ -12,10 +12,14 @@
 use crate::db::directory::{self, id_list, DirectoryOrder, Hit};
 use crate::db::filter::CooperativeFilter as DbFilter;
 use crate::error::{AppError, AppResult};
-use crate::evidence::{activity, reserved_contract, Tri};
+use crate::evidence::{activity, reserved_contract};
+use crate::graphql::enum_to_db;
 use crate::graphql::node::global_id;
 use crate::graphql::query::cooperative::{directory_order, CooperativeFilter, NearInput};
-use crate::graphql::types::{CooperativeStatus, FounderKind};
+use crate::graphql::types::{
+    Activity, CooperativeStatus, FounderKind, ReservedContractEligibility,
+};
+use crate::search::round_km;
 use async_graphql::resolver_utils::EnumType;
 use axum::body::Bytes;
 use chrono::{DateTime, Utc};
@@ -571,8 +575,8 @@ struct Row {
     employee_count: Option<i32>,
     pkd_codes: Vec<String>,
     sectors: Vec<String>,
-    activity: &'static str,
-    reserved_contract_eligibility: &'static str,
+    activity: String,
+    reserved_contract_eligibility: String,
     distance_km: Option<f64>,
     relevance: Option<i64>,
     is_sample: bool,
@@ -638,16 +642,8 @@ async fn rows_of(
         return Ok(Vec::new());
     }
     let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
-    let mut seat_ids: Vec<i32> = models.iter().map(|m| m.seat_id).collect();
-    seat_ids.sort_unstable();
-    seat_ids.dedup();
-    let seats: HashMap<i32, local_government::Model> = local_government::Entity::find()
-        .filter(local_government::Column::Id.is_in(seat_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
+    let seat_ids: Vec<i32> = models.iter().map(|m| m.seat_id).collect();
+    let seats = crate::db::batch::by_ids::<local_government::Entity>(db, &seat_ids).await?;
     let mut pkd: HashMap<i32, Vec<String>> = HashMap::new();
     let sql = format!(
         "SELECT ci.cooperative_id, i.code FROM cooperative_industry ci \
@@ -684,23 +680,23 @@ async fn rows_of(
                 (_, _, Some(s)) => Some([s.longitude, s.latitude]),
                 _ => None,
             };
-            let act = match activity(
-                &m.status,
-                m.profile_confirmed_at,
-                years.get(&m.id).copied(),
-                refs.now,
-            )
-            .0
-            {
-                Tri::Yes => "ACTIVE",
-                Tri::No => "DORMANT",
-                Tri::Unknown => "UNKNOWN",
-            };
-            let eligibility = match reserved_contract(&m.status, m.excluded_employee_share).0 {
-                Tri::Yes => "ELIGIBLE",
-                Tri::No => "NOT_ELIGIBLE",
-                Tri::Unknown => "UNKNOWN",
-            };
+            // The API's own names for the answers.
+            let act = enum_to_db(Activity::from(
+                activity(
+                    &m.status,
+                    m.profile_confirmed_at,
+                    years.get(&m.id).copied(),
+                    refs.now,
+                )
+                .0,
+            ));
+            let eligibility = enum_to_db(
+                ReservedContractEligibility::from(reserved_contract(
+                    &m.status,
+                    m.excluded_employee_share,
+                ))
+                .status,
+            );
             Row {
                 id: global_id("Cooperative", m.id).0,
                 voivodeship: m
@@ -714,9 +710,7 @@ async fn rows_of(
                 sectors: sectors.remove(&m.id).unwrap_or_default(),
                 activity: act,
                 reserved_contract_eligibility: eligibility,
-                distance_km: hit
-                    .and_then(|h| h.distance_km)
-                    .map(|d| (d * 100.0).round() / 100.0),
+                distance_km: hit.and_then(|h| h.distance_km).map(round_km),
                 relevance: hit.and_then(|h| h.relevance),
                 name: m.name,
                 krs: m.krs,
@@ -908,8 +902,8 @@ mod tests {
             employee_count: None,
             pkd_codes: vec!["56.21.Z".into(), "56.29.Z".into()],
             sectors: vec!["catering".into()],
-            activity: "UNKNOWN",
-            reserved_contract_eligibility: "UNKNOWN",
+            activity: "UNKNOWN".into(),
+            reserved_contract_eligibility: "UNKNOWN".into(),
             distance_km: Some(1.25),
             relevance: None,
             is_sample: true,

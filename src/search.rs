@@ -74,6 +74,11 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     2.0 * 6371.0088 * a.sqrt().asin()
 }
 
+/// A distance as the API shows it: kilometres rounded to 10 m.
+pub fn round_km(d: f64) -> f64 {
+    (d * 100.0).round() / 100.0
+}
+
 /// A latitude/longitude box that holds every point within `radius_km` of the centre
 /// (a cheap, indexable pre-filter; the exact distance decides).
 #[derive(Debug, Clone, Copy)]

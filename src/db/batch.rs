@@ -137,7 +137,7 @@ pub async fn sector_cooperative_pairs(
     cooperative_ids: Option<&[i32]>,
 ) -> AppResult<Vec<(i32, i32)>> {
     // Keys are integers, so they are written into the statement directly.
-    let list = |ids: &[i32]| ids.iter().map(i32::to_string).collect::<Vec<_>>().join(",");
+    let list = |ids: &[i32]| super::directory::id_list(ids);
     let mut sql = match sector_ids {
         Some(ids) => sector_cooperatives_sql(&list(ids)),
         None => sector_cooperatives_sql("SELECT id FROM sector"),

@@ -364,13 +364,11 @@ pub async fn facets<C: ConnectionTrait>(db: &C, filter: &CooperativeFilter) -> A
         }
         selected
     };
-    // A cooperative is in a sector when one of its industries lies under one of the sector's PKD codes.
+    // Sector membership as everywhere else (`sector_cooperatives_sql`), restricted to the list.
     let sql = format!(
-        "SELECT 'c' AS f, CAST(si.sector_id AS TEXT) AS k, COUNT(DISTINCT ci.cooperative_id) AS n \
-         FROM cooperative_industry ci JOIN industry i ON i.id = ci.industry_id \
-         JOIN industry r ON (i.path = r.path OR i.path LIKE r.path || '/%') \
-         JOIN sector_industry si ON si.industry_id = r.id \
-         WHERE ci.cooperative_id IN ({selected}) GROUP BY si.sector_id"
+        "SELECT 'c' AS f, CAST(s.sector_id AS TEXT) AS k, COUNT(*) AS n FROM ({} AND ci.cooperative_id IN ({selected})) s \
+         GROUP BY s.sector_id",
+        super::filter::sector_cooperatives_sql("SELECT id FROM sector")
     );
     for r in FacetRow::find_by_statement(Statement::from_string(backend, sql))
         .all(db)

@@ -2,9 +2,7 @@
 //! whose every point has a reason an officer can read out (docs/matching.md).
 
 use super::audit::record;
-use super::directory::{
-    id_list, last_supply_years, load_in_order, matching, serving, DirectoryOrder,
-};
+use super::directory::{id_list, load_in_order, matching, DirectoryOrder};
 use super::editing::creation;
 use super::filter::{CooperativeFilter, Near, Place};
 use super::{page_of, Window};
@@ -17,7 +15,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, Statement,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Points of each part of the score (at most 100 in all; DORMANT subtracts).
 pub mod points {
@@ -204,7 +202,6 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
         DirectoryOrder::Distance,
     )
     .await?;
-    let served_ids = serving(db, &place).await?;
     let served = matching(
         db,
         &CooperativeFilter {
@@ -220,6 +217,7 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
         DirectoryOrder::Distance,
     )
     .await?;
+    let served_ids: HashSet<i32> = served.iter().map(|h| h.id).collect();
     let mut distance: HashMap<i32, f64> = HashMap::new();
     for h in within.iter().chain(served.iter()) {
         distance.insert(h.id, h.distance_km.unwrap_or(0.0));
@@ -274,7 +272,6 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
     {
         supplies.entry(s.cooperative_id).or_default().push(s);
     }
-    let years = last_supply_years(db, &ids).await?;
     let reserved = n.procedure.as_deref() == Some("RESERVED_CONTRACT_ART_94");
     let now = Utc::now();
 
@@ -362,12 +359,9 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
                 format!("eligibility for reserved contracts unknown: {last}"),
             ),
         }
-        let (active, evidence) = activity(
-            &c.status,
-            c.profile_confirmed_at,
-            years.get(&c.id).copied(),
-            now,
-        );
+        // Supplies come newest first: the first one's year is the last supply.
+        let last_year = history.and_then(|h| h.first()).map(|s| s.year);
+        let (active, evidence) = activity(&c.status, c.profile_confirmed_at, last_year, now);
         let evidence = evidence.join("; ");
         match active {
             Tri::Yes => add(points::ACTIVE, format!("active: {evidence}")),

@@ -86,68 +86,85 @@ struct SourceRow {
 }
 
 /// Rebuilds the tokens of `kind` (all its records, or only `ids`). Records that no
-/// longer exist (or no longer qualify) lose their tokens.
+/// longer exist (or no longer qualify) lose their tokens. Records are read in
+/// chunks, so memory stays bounded however many there are.
 pub async fn reindex<C: ConnectionTrait>(
     db: &C,
     kind: Kind,
     ids: Option<&[i32]>,
 ) -> Result<(), DbErr> {
+    const CHUNK: usize = 5_000;
     let backend = db.get_database_backend();
     let code = kind.code();
     let (select, weights) = kind.source();
-    const CHUNK: usize = 5_000;
-    let chunks: Vec<Option<&[i32]>> = match ids {
-        Some(ids) => ids.chunks(CHUNK).map(Some).collect(),
-        None => vec![None],
+    let glue = if select.contains(" WHERE ") {
+        "AND"
+    } else {
+        "WHERE"
     };
-    for chunk in chunks {
-        let (delete, select) = match chunk {
-            Some(ids) => {
-                let list = id_list(ids);
-                let glue = if select.contains(" WHERE ") {
-                    "AND"
-                } else {
-                    "WHERE"
-                };
-                (
-                    format!(
-                        "DELETE FROM search_token WHERE kind = '{code}' AND entity_id IN ({list})"
-                    ),
-                    format!("{select} {glue} id IN ({list})"),
-                )
+    let read =
+        |sql: String| SourceRow::find_by_statement(Statement::from_string(backend, sql)).all(db);
+    match ids {
+        Some(ids) => {
+            for chunk in ids.chunks(CHUNK) {
+                let list = id_list(chunk);
+                db.execute_unprepared(&format!(
+                    "DELETE FROM search_token WHERE kind = '{code}' AND entity_id IN ({list})"
+                ))
+                .await?;
+                let rows = read(format!("{select} {glue} id IN ({list})")).await?;
+                write_tokens(db, code, weights, &rows).await?;
             }
-            None => (
-                format!("DELETE FROM search_token WHERE kind = '{code}'"),
-                select.to_owned(),
-            ),
-        };
-        db.execute_unprepared(&delete).await?;
-        let rows = SourceRow::find_by_statement(Statement::from_string(backend, select))
-            .all(db)
-            .await?;
-        let mut values = Vec::with_capacity(500);
-        for r in rows {
-            let mut best: HashMap<String, i16> = HashMap::new();
-            for (text, w) in [(&r.t0, weights[0]), (&r.t1, weights[1])] {
-                if let (Some(text), true) = (text, w > 0) {
-                    for word in words(text) {
-                        let e = best.entry(word).or_insert(w);
-                        *e = (*e).max(w);
-                    }
-                }
-            }
-            let coop = r.coop.map_or("NULL".to_owned(), |c| c.to_string());
-            for (token, w) in best {
-                // Tokens hold ASCII letters and digits only: safe to inline.
-                values.push(format!("('{code}',{},{coop},'{token}',{w})", r.id));
-                if values.len() == 500 {
-                    insert(db, &mut values).await?;
+        }
+        None => {
+            db.execute_unprepared(&format!("DELETE FROM search_token WHERE kind = '{code}'"))
+                .await?;
+            let mut last = i32::MIN;
+            loop {
+                let rows = read(format!(
+                    "{select} {glue} id > {last} ORDER BY id LIMIT {CHUNK}"
+                ))
+                .await?;
+                let Some(tail) = rows.last() else { break };
+                last = tail.id;
+                write_tokens(db, code, weights, &rows).await?;
+                if rows.len() < CHUNK {
+                    break;
                 }
             }
         }
-        insert(db, &mut values).await?;
     }
     Ok(())
+}
+
+/// Inserts the tokens of `rows` (each word once per record, with its best field's weight).
+async fn write_tokens<C: ConnectionTrait>(
+    db: &C,
+    code: char,
+    weights: &[i16],
+    rows: &[SourceRow],
+) -> Result<(), DbErr> {
+    let mut values = Vec::with_capacity(500);
+    for r in rows {
+        let mut best: HashMap<String, i16> = HashMap::new();
+        for (text, w) in [(&r.t0, weights[0]), (&r.t1, weights[1])] {
+            if let (Some(text), true) = (text, w > 0) {
+                for word in words(text) {
+                    let e = best.entry(word).or_insert(w);
+                    *e = (*e).max(w);
+                }
+            }
+        }
+        let coop = r.coop.map_or("NULL".to_owned(), |c| c.to_string());
+        for (token, w) in best {
+            // Tokens hold ASCII letters and digits only: safe to inline.
+            values.push(format!("('{code}',{},{coop},'{token}',{w})", r.id));
+            if values.len() == 500 {
+                insert(db, &mut values).await?;
+            }
+        }
+    }
+    insert(db, &mut values).await
 }
 
 async fn insert<C: ConnectionTrait>(db: &C, values: &mut Vec<String>) -> Result<(), DbErr> {

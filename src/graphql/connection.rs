@@ -128,7 +128,7 @@ impl<T: OutputType> Edge<T, Ranked> {
     /// Great-circle distance in kilometres from the place searched around (to the item's
     /// own location, else its seat's centroid), rounded to 10 m; null when no place was given.
     async fn distance_km(&self) -> Option<f64> {
-        self.extra.distance_km.map(|d| (d * 100.0).round() / 100.0)
+        self.extra.distance_km.map(crate::search::round_km)
     }
 }
 

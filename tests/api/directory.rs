@@ -1,7 +1,7 @@
 //! The buyer's directory: word search, distance, areas served, facets, the union
 //! search, needs with ranked candidates, eligibility and activity.
 
-use crate::helpers::{first_error_code, nodes, TestApp};
+use crate::helpers::{cooperative_list, first_error_code, nodes, TestApp};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -26,25 +26,45 @@ async fn admin(app: &TestApp) -> String {
     app.staff("admin@example.org", "--admin").await
 }
 
-/// Every cooperative (id, location), paging through the whole list.
+/// Every edge of a cooperative list (distance, relevance, id, name, location).
 async fn all_cooperatives(app: &TestApp, filter: Value) -> Vec<Value> {
-    let mut out = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let body = app
-            .query_vars(
-                "query($f: CooperativeFilter, $a: String) { cooperatives(filter: $f, first: 100, after: $a) { pageInfo { hasNextPage endCursor } edges { distanceKm relevance node { id name location { latitude longitude } } } } }",
-                json!({ "f": filter, "a": after }),
-            )
-            .await;
-        assert!(body.get("errors").is_none(), "{body}");
-        let conn = &body["data"]["cooperatives"];
-        out.extend(conn["edges"].as_array().cloned().unwrap_or_default());
-        if conn["pageInfo"]["hasNextPage"] != true {
-            return out;
-        }
-        after = conn["pageInfo"]["endCursor"].clone();
-    }
+    cooperative_list(app, filter).await.1
+}
+
+/// A procurement example proposed by `token`, with one LEAD supplier; returns `{id version}`.
+async fn propose(
+    app: &TestApp,
+    token: &str,
+    buyer: &Value,
+    supplier: &Value,
+    subject: &str,
+    procedure: &str,
+    year: i32,
+) -> Value {
+    let body = app
+        .query_as(
+            token,
+            "mutation($i: ProposeProcurementExampleInput!) { proposeProcurementExample(input: $i) { procurementExample { id version } } }",
+            json!({ "i": { "buyer": buyer, "suppliers": [{ "cooperative": supplier, "role": "LEAD" }], "subject": subject, "procedure": procedure, "year": year } }),
+        )
+        .await;
+    let example = body["data"]["proposeProcurementExample"]["procurementExample"].clone();
+    assert!(example.is_object(), "{body}");
+    example
+}
+
+async fn verify(app: &TestApp, moderator: &str, example: &Value) {
+    let body = app
+        .query_as(
+            moderator,
+            "mutation($i: ID!, $v: Int!) { verifyProcurementExample(input: {id: $i, version: $v}) { procurementExample { verified } } }",
+            json!({ "i": example["id"], "v": example["version"] }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["verifyProcurementExample"]["procurementExample"]["verified"], true,
+        "{body}"
+    );
 }
 
 async fn set_text(app: &TestApp, token: &str, coop: &Value, name: &str, description: &str) {
@@ -451,11 +471,16 @@ async fn search_ranks_across_types_and_never_shows_unverified_examples() {
     let buyer = app
         .data("{ localGovernment(teryt: \"1211011\") { id } }")
         .await;
-    let proposed = app
-        .query_as(&admin, "mutation($b: ID!, $c: ID!) { proposeProcurementExample(input: {buyer: $b, suppliers: [{cooperative: $c, role: LEAD}], subject: \"Kwiaciarnia Zefirek dostawa\", procedure: BELOW_THRESHOLD, year: 2024}) { procurementExample { id version } } }", json!({ "b": buyer["localGovernment"]["id"], "c": coop["id"] }))
-        .await;
-    let example = proposed["data"]["proposeProcurementExample"]["procurementExample"].clone();
-    assert!(example.is_object(), "{proposed}");
+    let example = propose(
+        &app,
+        &admin,
+        &buyer["localGovernment"]["id"],
+        &coop["id"],
+        "Kwiaciarnia Zefirek dostawa",
+        "BELOW_THRESHOLD",
+        2024,
+    )
+    .await;
     let find = "{ search(query: \"zefirek\") { totalCount } }";
     assert_eq!(app.data(find).await["search"]["totalCount"], 0);
     assert_eq!(
@@ -463,10 +488,7 @@ async fn search_ranks_across_types_and_never_shows_unverified_examples() {
         0,
         "not even for the proposer: search shows public records only"
     );
-    let verified = app
-        .query_as(&admin, "mutation($i: ID!, $v: Int!) { verifyProcurementExample(input: {id: $i, version: $v}) { procurementExample { verified } } }", json!({ "i": example["id"], "v": example["version"] }))
-        .await;
-    assert!(verified.get("errors").is_none(), "{verified}");
+    verify(&app, &admin, &example).await;
     assert_eq!(app.data(find).await["search"]["totalCount"], 1);
 }
 
@@ -614,14 +636,17 @@ async fn an_officer_posts_a_need_and_reads_ranked_candidates_with_reasons() {
         near.len()
     );
     let supplier = near[near.len() - 1]["node"]["id"].clone();
-    let proposed = app
-        .query_as(&admin, "mutation($b: ID!, $c: ID!) { proposeProcurementExample(input: {buyer: $b, suppliers: [{cooperative: $c, role: LEAD}], subject: \"Obiady dla szkoły\", procedure: RESERVED_CONTRACT_ART_94, year: 2025}) { procurementExample { id version } } }", json!({ "b": gmina_id, "c": supplier }))
-        .await;
-    let ex = proposed["data"]["proposeProcurementExample"]["procurementExample"].clone();
-    let verified = app
-        .query_as(&admin, "mutation($i: ID!, $v: Int!) { verifyProcurementExample(input: {id: $i, version: $v}) { procurementExample { verified } } }", json!({ "i": ex["id"], "v": ex["version"] }))
-        .await;
-    assert!(verified.get("errors").is_none(), "{verified}");
+    let example = propose(
+        &app,
+        &admin,
+        &gmina_id,
+        &supplier,
+        "Obiady dla szkoły",
+        "RESERVED_CONTRACT_ART_94",
+        2025,
+    )
+    .await;
+    verify(&app, &admin, &example).await;
 
     // Bad input changes nothing.
     let mut bad = input.clone();

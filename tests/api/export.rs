@@ -2,7 +2,7 @@
 //! the same rows as `cooperatives(filter:)`, readable back as CSV and GeoJSON,
 //! licensed, validated before streaming, and free of account data.
 
-use crate::helpers::TestApp;
+use crate::helpers::{cooperative_list, TestApp};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -65,28 +65,6 @@ fn header<'a>(headers: &'a reqwest::header::HeaderMap, name: &str) -> &'a str {
         .unwrap_or_default()
 }
 
-/// Every edge of `cooperatives(filter:)` (distanceKm, relevance, node id), paging by 100; and totalCount.
-async fn graphql_list(app: &TestApp, filter: Value) -> (u64, Vec<Value>) {
-    let mut out = Vec::new();
-    let mut after = Value::Null;
-    loop {
-        let body = app
-            .query_vars(
-                "query($f: CooperativeFilter, $a: String) { cooperatives(filter: $f, first: 100, after: $a) { totalCount pageInfo { hasNextPage endCursor } edges { distanceKm relevance node { id } } } }",
-                json!({ "f": filter, "a": after }),
-            )
-            .await;
-        assert!(body.get("errors").is_none(), "{body}");
-        let conn = &body["data"]["cooperatives"];
-        out.extend(conn["edges"].as_array().cloned().unwrap_or_default());
-        if conn["pageInfo"]["hasNextPage"] != true {
-            let total = conn["totalCount"].as_u64().unwrap_or(u64::MAX);
-            return (total, out);
-        }
-        after = conn["pageInfo"]["endCursor"].clone();
-    }
-}
-
 fn edge_ids(edges: &[Value]) -> Vec<String> {
     edges
         .iter()
@@ -134,7 +112,7 @@ async fn csv_export_has_the_rows_of_the_graphql_list_with_the_same_filter() {
     assert_eq!(bare_line_feeds(&body), 0, "a line ends without CR");
     let rows = read_csv(&body);
     let (total, edges) =
-        graphql_list(&app, json!({ "sector": "catering", "status": ["ACTIVE"] })).await;
+        cooperative_list(&app, json!({ "sector": "catering", "status": ["ACTIVE"] })).await;
     assert!(
         total > 0,
         "the sample has no active catering cooperatives to compare"
@@ -194,7 +172,7 @@ async fn geojson_export_near_a_place_is_the_graphql_near_list_in_distance_order(
         .contains("CC BY 4.0"));
     assert!(members["sources"].as_array().is_some_and(|s| !s.is_empty()));
 
-    let (total, edges) = graphql_list(
+    let (total, edges) = cooperative_list(
         &app,
         json!({ "near": { "teryt": "1261011", "radiusKm": 60 } }),
     )
@@ -277,7 +255,7 @@ async fn exports_carry_their_licence_and_sources() {
             .is_some_and(|t| t.ends_with('Z')),
         "{doc}"
     );
-    let (total, _) = graphql_list(&app, json!({})).await;
+    let (total, _) = cooperative_list(&app, json!({})).await;
     assert_eq!(
         doc["cooperatives"].as_array().map(Vec::len),
         Some(total as usize)
@@ -320,7 +298,7 @@ async fn a_text_filter_ignores_polish_diacritics() {
     let with = ids(&with);
     assert!(!with.is_empty(), "nothing found for Łódź");
     assert_eq!(with, ids(&without));
-    let (_, edges) = graphql_list(&app, json!({ "text": "Łódź" })).await;
+    let (_, edges) = cooperative_list(&app, json!({ "text": "Łódź" })).await;
     assert_eq!(with, edge_ids(&edges), "relevance order, as in GraphQL");
 }
 
@@ -533,7 +511,7 @@ async fn the_cli_writes_the_same_rows_as_the_http_export_and_rejects_bad_flags()
     );
     let doc: Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON: {e}"));
-    let (total, _) = graphql_list(
+    let (total, _) = cooperative_list(
         &app,
         json!({ "sector": "catering", "status": ["ACTIVE", "SUSPENDED"] }),
     )

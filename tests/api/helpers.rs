@@ -282,3 +282,25 @@ pub fn nodes(conn: &Value) -> Vec<Value> {
         .map(|e| e.iter().map(|x| x["node"].clone()).collect())
         .unwrap_or_default()
 }
+
+/// The whole list `cooperatives(filter:)` gives, paging by 100: its `totalCount` and every
+/// edge (`distanceKm`, `relevance`, node `id`, `name`, `location`).
+pub async fn cooperative_list(app: &TestApp, filter: Value) -> (u64, Vec<Value>) {
+    let mut out = Vec::new();
+    let mut after = Value::Null;
+    loop {
+        let body = app
+            .query_vars(
+                "query($f: CooperativeFilter, $a: String) { cooperatives(filter: $f, first: 100, after: $a) { totalCount pageInfo { hasNextPage endCursor } edges { distanceKm relevance node { id name location { latitude longitude } } } } }",
+                json!({ "f": filter, "a": after }),
+            )
+            .await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let conn = &body["data"]["cooperatives"];
+        out.extend(conn["edges"].as_array().cloned().unwrap_or_default());
+        if conn["pageInfo"]["hasNextPage"] != true {
+            return (conn["totalCount"].as_u64().unwrap_or(u64::MAX), out);
+        }
+        after = conn["pageInfo"]["endCursor"].clone();
+    }
+}

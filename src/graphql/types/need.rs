@@ -156,7 +156,7 @@ impl NeedCandidate {
     }
     /// From the need's place to the cooperative, in kilometres (rounded to 10 m).
     async fn distance_km(&self) -> f64 {
-        (self.0.distance_km * 100.0).round() / 100.0
+        crate::search::round_km(self.0.distance_km)
     }
     /// Each part of the score with its points, e.g. "+30 industry: 56.21.Z …".
     async fn reasons(&self) -> &[String] {
