@@ -17,7 +17,6 @@ impl Config {
             max_cost: self.max_cost,
             max_depth: self.max_depth,
             max_aliases: self.max_aliases,
-            loader_delay: std::time::Duration::from_millis(self.loader_delay_ms),
         }
     }
 
@@ -117,6 +116,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         db: conn,
         statements,
         request_timeout_ms: config.request_timeout_ms,
+        loader_delay: std::time::Duration::from_millis(config.loader_delay_ms),
         redis,
     })
 }

@@ -98,11 +98,13 @@ pub struct Config {
         global = true
     )]
     pub request_timeout_ms: u64,
-    /// How long a DataLoader waits for more keys before it sends its batch, in milliseconds.
+    /// How long a DataLoader batch waits for keys from later steps of its request, in
+    /// milliseconds. 0 (the default) sends each step's keys at once: a batch already holds
+    /// every key its step asks for, since it runs only once the request is at a standstill.
     #[arg(
         long,
         env = "COOPHUB_LOADER_DELAY_MS",
-        default_value_t = 1,
+        default_value_t = 0,
         global = true
     )]
     pub loader_delay_ms: u64,

@@ -10,6 +10,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub statements: StatementCounter,
     pub request_timeout_ms: u64,
+    /// How long a DataLoader batch waits for keys from later steps of its request.
+    pub loader_delay: std::time::Duration,
     /// Shared Redis connection when `REDIS_URL` is set; checked at start-up.
     pub redis: Option<redis::aio::ConnectionManager>,
 }

@@ -1,6 +1,7 @@
 //! DataLoaders: every relation field resolves through one of these, so sibling
 //! objects on a page share one batched statement per relation. They hold no
-//! cache (no stale data between requests) and live in the schema's data.
+//! cache (no stale data between requests); each request gets its own set, whose
+//! batches run in the request's task ([`Batches`]).
 
 use crate::db::batch;
 use crate::error::AppError;
@@ -10,8 +11,19 @@ use entity::{
     local_government, offering, offering_area, procurement_example, procurement_supplier, sector,
     sector_industry,
 };
+use futures_util::{future::BoxFuture, stream::FuturesUnordered, StreamExt};
 use sea_orm::{DatabaseConnection, EntityTrait};
-use std::{collections::HashMap, marker::PhantomData, time::Duration};
+use std::{
+    collections::HashMap,
+    future::Future,
+    marker::PhantomData,
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
+    task::{Context, Poll, Wake, Waker},
+    time::Duration,
+};
 
 /// Loads rows of `E` by primary key.
 pub struct ByIdLoader<E> {
@@ -152,106 +164,138 @@ pub struct Loaders {
 }
 
 impl Loaders {
-    pub fn new(db: &DatabaseConnection, delay: Duration) -> Self {
-        fn by_id<E>(db: &DatabaseConnection, delay: Duration) -> L<ByIdLoader<E>>
-        where
-            E: EntityTrait,
-            E::Model: Clone + Send + Sync,
-        {
-            DataLoader::new(
-                ByIdLoader {
-                    db: db.clone(),
-                    _e: PhantomData,
-                },
-                tokio::spawn,
-            )
-            .delay(delay)
+    /// One request's loaders; their batches run in `batches` (see [`Batches::run`]).
+    pub fn new(db: &DatabaseConnection, delay: Duration, batches: &Batches) -> Self {
+        fn by_id<E>(db: &DatabaseConnection) -> ByIdLoader<E> {
+            ByIdLoader {
+                db: db.clone(),
+                _e: PhantomData,
+            }
         }
         fn by_key<E>(
             db: &DatabaseConnection,
-            delay: Duration,
             key: &'static str,
             order: &'static [&'static str],
-        ) -> L<ByKeyLoader<E>>
-        where
-            E: EntityTrait,
-            E::Model: Clone + Send + Sync,
-        {
-            DataLoader::new(
-                ByKeyLoader {
-                    db: db.clone(),
-                    key,
-                    order,
-                    _e: PhantomData,
-                },
-                tokio::spawn,
-            )
-            .delay(delay)
+        ) -> ByKeyLoader<E> {
+            ByKeyLoader {
+                db: db.clone(),
+                key,
+                order,
+                _e: PhantomData,
+            }
         }
         Loaders {
-            cooperative: by_id(db, delay),
-            local_government: by_id(db, delay),
-            industry: by_id(db, delay),
-            sector: by_id(db, delay),
-            offering: by_id(db, delay),
-            institution: by_id(db, delay),
-            procurement_example: by_id(db, delay),
-            user: by_id(db, delay),
-            offerings_by_cooperative: by_key(db, delay, "cooperative_id", &["id"]),
-            industry_links_by_cooperative: by_key(db, delay, "cooperative_id", &["industry_id"]),
-            founders_by_cooperative: by_key(db, delay, "cooperative_id", &["id"]),
-            founders_by_local_government: by_key(
-                db,
+            cooperative: batches.loader(by_id(db), delay),
+            local_government: batches.loader(by_id(db), delay),
+            industry: batches.loader(by_id(db), delay),
+            sector: batches.loader(by_id(db), delay),
+            offering: batches.loader(by_id(db), delay),
+            institution: batches.loader(by_id(db), delay),
+            procurement_example: batches.loader(by_id(db), delay),
+            user: batches.loader(by_id(db), delay),
+            offerings_by_cooperative: batches.loader(by_key(db, "cooperative_id", &["id"]), delay),
+            industry_links_by_cooperative: batches
+                .loader(by_key(db, "cooperative_id", &["industry_id"]), delay),
+            founders_by_cooperative: batches.loader(by_key(db, "cooperative_id", &["id"]), delay),
+            founders_by_local_government: batches.loader(
+                by_key(db, "local_government_id", &["cooperative_id", "id"]),
                 delay,
-                "local_government_id",
-                &["cooperative_id", "id"],
             ),
-            suppliers_by_procurement_example: by_key(
-                db,
+            suppliers_by_procurement_example: batches.loader(
+                by_key(db, "procurement_example_id", &["role", "cooperative_id"]),
                 delay,
-                "procurement_example_id",
-                &["role", "cooperative_id"],
             ),
-            supplies_by_cooperative: by_key(
-                db,
+            supplies_by_cooperative: batches.loader(
+                by_key(db, "cooperative_id", &["procurement_example_id"]),
                 delay,
-                "cooperative_id",
-                &["procurement_example_id"],
             ),
-            areas_by_offering: by_key(db, delay, "offering_id", &["local_government_id"]),
-            children_by_local_government: by_key(db, delay, "parent_id", &["teryt"]),
-            children_by_industry: by_key(db, delay, "parent_id", &["path"]),
-            institutions_by_local_government: by_key(
-                db,
-                delay,
-                "local_government_id",
-                &["name", "id"],
-            ),
-            procurement_by_buyer: by_key(db, delay, "buyer_id", &["-year", "id"]),
-            industry_links_by_sector: by_key(db, delay, "sector_id", &["industry_id"]),
-            cooperatives_by_teryt_prefix: DataLoader::new(
-                CooperativesByTerytPrefixLoader(db.clone()),
-                tokio::spawn,
-            )
-            .delay(delay),
-            cooperative_ids_by_industry_path: DataLoader::new(
-                CooperativeIdsByIndustryPathLoader(db.clone()),
-                tokio::spawn,
-            )
-            .delay(delay),
-            cooperative_ids_by_sector: DataLoader::new(
-                CooperativeIdsBySectorIdLoader(db.clone()),
-                tokio::spawn,
-            )
-            .delay(delay),
-            sector_ids_by_cooperative: DataLoader::new(
-                SectorIdsByCooperativeIdLoader(db.clone()),
-                tokio::spawn,
-            )
-            .delay(delay),
-            last_supply_year: DataLoader::new(LastSupplyYearLoader(db.clone()), tokio::spawn)
-                .delay(delay),
-            need: by_id(db, delay),
+            areas_by_offering: batches
+                .loader(by_key(db, "offering_id", &["local_government_id"]), delay),
+            children_by_local_government: batches
+                .loader(by_key(db, "parent_id", &["teryt"]), delay),
+            children_by_industry: batches.loader(by_key(db, "parent_id", &["path"]), delay),
+            institutions_by_local_government: batches
+                .loader(by_key(db, "local_government_id", &["name", "id"]), delay),
+            procurement_by_buyer: batches.loader(by_key(db, "buyer_id", &["-year", "id"]), delay),
+            industry_links_by_sector: batches
+                .loader(by_key(db, "sector_id", &["industry_id"]), delay),
+            cooperatives_by_teryt_prefix: batches
+                .loader(CooperativesByTerytPrefixLoader(db.clone()), delay),
+            cooperative_ids_by_industry_path: batches
+                .loader(CooperativeIdsByIndustryPathLoader(db.clone()), delay),
+            cooperative_ids_by_sector: batches
+                .loader(CooperativeIdsBySectorIdLoader(db.clone()), delay),
+            sector_ids_by_cooperative: batches
+                .loader(SectorIdsByCooperativeIdLoader(db.clone()), delay),
+            last_supply_year: batches.loader(LastSupplyYearLoader(db.clone()), delay),
+            need: batches.loader(by_id(db), delay),
         }
+    }
+}
+
+/// Where one request's DataLoader batches run: inside the request's own task.
+///
+/// With `tokio::spawn` as the spawner, a batch's timer raced the request on another
+/// thread: on a loaded machine it could fire before every sibling had asked for its
+/// key, and the same query sent one statement more. Here a batch is polled only once
+/// the request has been polled to a standstill, so it holds every key that one step
+/// of the query asks for, whatever the machine's load.
+#[derive(Clone, Default)]
+pub struct Batches(Arc<Mutex<Vec<BoxFuture<'static, ()>>>>);
+
+impl Batches {
+    fn loader<T: Send + Sync + 'static>(&self, loader: T, delay: Duration) -> DataLoader<T> {
+        let queue = self.0.clone();
+        DataLoader::new(loader, move |batch| {
+            queue.lock().unwrap_or_else(|e| e.into_inner()).push(batch)
+        })
+        .delay(delay)
+    }
+
+    /// Drives `request` and the batches its loaders start. Each turn polls the request
+    /// first; only when it has stopped waking itself (every ready resolver has asked
+    /// for its keys) are the batches polled, and a finished batch hands the turn back
+    /// to the request before the next batch goes.
+    pub async fn run<F: Future>(self, request: F) -> F::Output {
+        let mut request = std::pin::pin!(request);
+        let mut running = FuturesUnordered::new();
+        std::future::poll_fn(move |cx| loop {
+            let turn = Arc::new(Turn {
+                woken: AtomicBool::new(false),
+                waker: cx.waker().clone(),
+            });
+            let waker = Waker::from(turn.clone());
+            if let Poll::Ready(out) = request.as_mut().poll(&mut Context::from_waker(&waker)) {
+                return Poll::Ready(out);
+            }
+            if turn.woken.load(Ordering::Acquire) {
+                // It yielded with work left (a long list); the real waker is already woken.
+                return Poll::Pending;
+            }
+            running.extend(std::mem::take(
+                &mut *self.0.lock().unwrap_or_else(|e| e.into_inner()),
+            ));
+            match running.poll_next_unpin(cx) {
+                Poll::Ready(Some(())) => continue,
+                _ => return Poll::Pending,
+            }
+        })
+        .await
+    }
+}
+
+/// The waker a request is polled with: records that it was woken, and passes it on.
+struct Turn {
+    woken: AtomicBool,
+    waker: Waker,
+}
+
+impl Wake for Turn {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::Release);
+        self.waker.wake_by_ref();
     }
 }

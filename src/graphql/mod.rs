@@ -46,8 +46,6 @@ pub struct Limits {
     pub max_cost: usize,
     pub max_depth: usize,
     pub max_aliases: usize,
-    /// How long DataLoaders wait to gather keys into one batch.
-    pub loader_delay: std::time::Duration,
 }
 
 /// Builds the schema. With `deps = None` it serves only to print the SDL.
@@ -60,7 +58,6 @@ pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
     .extension(cost::CostGuard::new(limits));
     if let Some(d) = deps {
         b = b
-            .data(loaders::Loaders::new(&d.db, limits.loader_delay))
             .data(d.db)
             .data(d.limiter)
             .data(d.budgets)

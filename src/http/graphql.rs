@@ -10,6 +10,7 @@ use crate::auth::{ClientAddr, CurrentSession, Viewer, API_KEY_PREFIX, SESSION_PR
 use crate::db::account;
 use crate::error::{AppError, AppResult};
 use crate::graphql::cost::RequestMeta;
+use crate::graphql::loaders::{Batches, Loaders};
 use crate::state::AppState;
 use async_graphql::{
     parser::{parse_query, types::OperationType},
@@ -278,7 +279,9 @@ async fn execute(state: &AppState, media: MediaType, p: Params, who: Sender) -> 
             .collect(),
     );
     let timeout = Duration::from_millis(state.request_timeout_ms);
-    let exec = state.schema.execute(req);
+    let batches = Batches::default();
+    req = req.data(Loaders::new(&state.db, state.loader_delay, &batches));
+    let exec = batches.run(state.schema.execute(req));
     tokio::pin!(exec);
     let resp = tokio::select! {
         resp = &mut exec => resp,

@@ -75,8 +75,7 @@ pub fn config(database_url: &str) -> Config {
         max_aliases: 30,
         request_timeout_ms: 10_000,
         db_pool: 5,
-        // Generous, so that a debug build on a loaded machine still gathers a whole level into one batch.
-        loader_delay_ms: 20,
+        loader_delay_ms: 0,
         seed_sample: Some(false),
         budget_anonymous: 1_000_000.0,
         budget_anonymous_rate: 100_000.0,

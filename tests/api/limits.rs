@@ -74,6 +74,7 @@ async fn a_request_over_the_time_limit_is_stopped_with_a_clear_error() {
     let mut cfg = crate::helpers::config(&url);
     // Relation fields wait `loader_delay_ms` (20 ms here) to batch: a 5 ms limit always cuts them off.
     cfg.request_timeout_ms = 5;
+    cfg.loader_delay_ms = 20;
     let app = TestApp::spawn_with(cfg).await;
     let resp = app
         .client
@@ -97,7 +98,11 @@ async fn a_request_over_the_time_limit_is_stopped_with_a_clear_error() {
 #[tokio::test]
 async fn a_mutation_over_the_time_limit_runs_to_the_end_instead_of_being_cut_off() {
     // 5 ms limit; relation fields wait 20 ms to batch, and argon2 alone takes longer than 5 ms.
-    let app = TestApp::spawn_configured(|cfg| cfg.request_timeout_ms = 5).await;
+    let app = TestApp::spawn_configured(|cfg| {
+        cfg.request_timeout_ms = 5;
+        cfg.loader_delay_ms = 20;
+    })
+    .await;
     let moderator = app.staff("moderator@example.org", "--moderator").await;
     // Only mutations may run here (a query could be cut off): the first sample cooperative of a fresh database.
     let id = serde_json::json!("Q29vcGVyYXRpdmU6MQ"); // "Cooperative:1"
