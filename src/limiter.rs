@@ -106,13 +106,29 @@ impl Limiter {
                 let mut conn = conn.clone();
                 let mut invocation = script.key(format!("{namespace}:bucket:{key}"));
                 invocation.arg(rule.capacity).arg(rule.rate).arg(cost);
-                let fut = invocation.invoke_async::<(i64, String)>(&mut conn);
-                let (ok, avail) = tokio::time::timeout(Duration::from_secs(2), fut)
-                    .await
-                    .map_err(|_| {
-                        AppError::Internal("Redis did not answer the limiter within 2 s".into())
-                    })?
-                    .map_err(|e| AppError::Internal(format!("limiter: {e}")))?;
+                // A connection Redis dropped (a restart) fails once, then reconnects.
+                let attempts = async {
+                    match invocation.invoke_async::<(i64, String)>(&mut conn).await {
+                        Ok(r) => Ok(r),
+                        Err(_) => invocation.invoke_async::<(i64, String)>(&mut conn).await,
+                    }
+                };
+                let (ok, avail) = match tokio::time::timeout(Duration::from_secs(2), attempts).await
+                {
+                    Ok(Ok(r)) => r,
+                    failed => {
+                        // Budgets protect the service; an unreachable Redis must not take it down.
+                        let why = match failed {
+                            Ok(Err(e)) => e.to_string(),
+                            _ => "no answer within 2 s".to_owned(),
+                        };
+                        tracing::warn!(%why, "Redis limiter unavailable: the request goes through unmetered");
+                        return Ok(Level {
+                            allowed: true,
+                            available: rule.capacity,
+                        });
+                    }
+                };
                 Ok(Level {
                     allowed: ok == 1,
                     available: avail.parse().unwrap_or(0.0),
