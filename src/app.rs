@@ -105,11 +105,16 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         Some(r) => Limiter::redis(r.clone(), &config.redis_namespace),
         None => Limiter::local(),
     });
+    let bus = match &config.redis_url {
+        Some(url) => crate::bus::Bus::redis(url.expose(), &config.redis_namespace)?,
+        None => crate::bus::Bus::local(),
+    };
     let deps = SchemaDeps {
         db: conn.clone(),
         limiter,
         budgets: config.budgets(),
         session_hours: config.session_hours,
+        bus: bus.clone(),
     };
     Ok(AppState {
         schema: build_schema(Some(deps), config.limits()),
@@ -118,6 +123,8 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         request_timeout_ms: config.request_timeout_ms,
         loader_delay: std::time::Duration::from_millis(config.loader_delay_ms),
         redis,
+        ws_init_timeout: std::time::Duration::from_millis(config.ws_init_timeout_ms),
+        bus,
     })
 }
 

@@ -143,6 +143,14 @@ pub struct Config {
     /// Lifetime of a session token, in hours.
     #[arg(long, env = "COOPHUB_SESSION_HOURS", default_value_t = 24 * 14, global = true)]
     pub session_hours: i64,
+    /// How long a WebSocket client has to send `connection_init`, in milliseconds (then 4408).
+    #[arg(
+        long,
+        env = "COOPHUB_WS_INIT_TIMEOUT_MS",
+        default_value_t = 3_000,
+        global = true
+    )]
+    pub ws_init_timeout_ms: u64,
     /// Database pool size; SQLite serialises writers, so a few connections suffice there.
     #[arg(long, env = "COOPHUB_DB_POOL", default_value_t = 10, global = true)]
     pub db_pool: u32,

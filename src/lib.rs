@@ -7,6 +7,7 @@
 pub mod app;
 pub mod auth;
 pub mod bench;
+pub mod bus;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -17,6 +18,7 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod limiter;
+pub mod markdown;
 pub mod search;
 pub mod state;
 pub mod validate;

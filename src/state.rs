@@ -14,4 +14,8 @@ pub struct AppState {
     pub loader_delay: std::time::Duration,
     /// Shared Redis connection when `REDIS_URL` is set; checked at start-up.
     pub redis: Option<redis::aio::ConnectionManager>,
+    /// How long a WebSocket client has to send `connection_init`.
+    pub ws_init_timeout: std::time::Duration,
+    /// Forum fan-out (its counters go to `/metrics`).
+    pub bus: crate::bus::Bus,
 }

@@ -8,6 +8,7 @@ mod m20261201_000002_create_cooperative_tables;
 mod m20261201_000003_create_procurement_tables;
 mod m20261201_000004_create_account_tables;
 mod m20261201_000005_create_directory_tables;
+mod m20261201_000006_create_network_tables;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_create_procurement_tables::Migration),
             Box::new(m20261201_000004_create_account_tables::Migration),
             Box::new(m20261201_000005_create_directory_tables::Migration),
+            Box::new(m20261201_000006_create_network_tables::Migration),
         ]
     }
 }

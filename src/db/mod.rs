@@ -12,6 +12,7 @@ pub mod industry;
 pub mod institution;
 pub mod local_government;
 pub mod need;
+pub mod network;
 pub mod procurement;
 pub mod reference;
 pub mod sample;

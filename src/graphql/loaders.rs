@@ -11,7 +11,7 @@ use entity::{
     local_government, offering, offering_area, procurement_example, procurement_supplier, sector,
     sector_industry,
 };
-use futures_util::{future::BoxFuture, stream::FuturesUnordered, StreamExt};
+use futures_util::{future::BoxFuture, stream::FuturesUnordered, Stream, StreamExt};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use std::{
     collections::HashMap,
@@ -161,6 +161,10 @@ pub struct Loaders {
     pub sector_ids_by_cooperative: L<SectorIdsByCooperativeIdLoader>,
     pub last_supply_year: L<LastSupplyYearLoader>,
     pub need: L<ByIdLoader<entity::need::Entity>>,
+    pub person: L<ByIdLoader<entity::person::Entity>>,
+    pub event: L<ByIdLoader<entity::event::Entity>>,
+    pub thread: L<ByIdLoader<entity::thread::Entity>>,
+    pub post: L<ByIdLoader<entity::post::Entity>>,
 }
 
 impl Loaders {
@@ -229,6 +233,10 @@ impl Loaders {
                 .loader(SectorIdsByCooperativeIdLoader(db.clone()), delay),
             last_supply_year: batches.loader(LastSupplyYearLoader(db.clone()), delay),
             need: batches.loader(by_id(db), delay),
+            person: batches.loader(by_id(db), delay),
+            event: batches.loader(by_id(db), delay),
+            thread: batches.loader(by_id(db), delay),
+            post: batches.loader(by_id(db), delay),
         }
     }
 }
@@ -252,20 +260,38 @@ impl Batches {
         .delay(delay)
     }
 
-    /// Drives `request` and the batches its loaders start. Each turn polls the request
-    /// first; only when it has stopped waking itself (every ready resolver has asked
-    /// for its keys) are the batches polled, and a finished batch hands the turn back
-    /// to the request before the next batch goes.
+    /// Drives `request` and the batches its loaders start.
     pub async fn run<F: Future>(self, request: F) -> F::Output {
         let mut request = std::pin::pin!(request);
         let mut running = FuturesUnordered::new();
-        std::future::poll_fn(move |cx| loop {
+        std::future::poll_fn(move |cx| self.turn(&mut running, cx, |cx| request.as_mut().poll(cx)))
+            .await
+    }
+
+    /// Drives a stream of results (a subscription) and the batches its loaders start.
+    pub fn stream<S: Stream + Unpin>(self, mut items: S) -> impl Stream<Item = S::Item> {
+        let mut running = FuturesUnordered::new();
+        futures_util::stream::poll_fn(move |cx| {
+            self.turn(&mut running, cx, |cx| items.poll_next_unpin(cx))
+        })
+    }
+
+    /// One turn: poll the work first; only when it has stopped waking itself (every
+    /// ready resolver has asked for its keys) are the batches polled, and a finished
+    /// batch hands the turn back to the work before the next batch goes.
+    fn turn<T>(
+        &self,
+        running: &mut FuturesUnordered<BoxFuture<'static, ()>>,
+        cx: &mut Context<'_>,
+        mut work: impl FnMut(&mut Context<'_>) -> Poll<T>,
+    ) -> Poll<T> {
+        loop {
             let turn = Arc::new(Turn {
                 woken: AtomicBool::new(false),
                 waker: cx.waker().clone(),
             });
             let waker = Waker::from(turn.clone());
-            if let Poll::Ready(out) = request.as_mut().poll(&mut Context::from_waker(&waker)) {
+            if let Poll::Ready(out) = work(&mut Context::from_waker(&waker)) {
                 return Poll::Ready(out);
             }
             if turn.woken.load(Ordering::Acquire) {
@@ -279,8 +305,7 @@ impl Batches {
                 Poll::Ready(Some(())) => continue,
                 _ => return Poll::Pending,
             }
-        })
-        .await
+        }
     }
 }
 

@@ -7,16 +7,18 @@ pub mod loaders;
 pub mod mutation;
 pub mod node;
 pub mod query;
+pub mod subscription;
 pub mod types;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::limiter::{Limiter, Rule};
-use async_graphql::{resolver_utils::EnumType, Context, EmptySubscription, Schema};
+use async_graphql::{resolver_utils::EnumType, Context, Schema};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-pub type CoopSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+pub type CoopSchema =
+    Schema<query::QueryRoot, mutation::MutationRoot, subscription::SubscriptionRoot>;
 
 /// Request budgets: leaky buckets that each request's cost drains.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +36,8 @@ pub struct SchemaDeps {
     pub budgets: Budgets,
     /// Lifetime of new session tokens, in hours.
     pub session_hours: i64,
+    /// Forum fan-out for live feeds.
+    pub bus: crate::bus::Bus,
 }
 
 /// Lifetime of new session tokens.
@@ -53,7 +57,7 @@ pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
     let mut b = Schema::build(
         query::QueryRoot::default(),
         mutation::MutationRoot::default(),
-        EmptySubscription,
+        subscription::SubscriptionRoot,
     )
     .extension(cost::CostGuard::new(limits));
     if let Some(d) = deps {
@@ -61,6 +65,7 @@ pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
             .data(d.db)
             .data(d.limiter)
             .data(d.budgets)
+            .data(d.bus)
             .data(SessionHours(d.session_hours));
     }
     b.finish()
@@ -76,6 +81,11 @@ pub fn viewer<'a>(ctx: &Context<'a>) -> &'a Viewer {
 pub fn db<'a>(ctx: &Context<'a>) -> AppResult<&'a DatabaseConnection> {
     ctx.data::<DatabaseConnection>()
         .map_err(|_| AppError::Internal("no database in schema data".into()))
+}
+
+pub fn bus<'a>(ctx: &Context<'a>) -> AppResult<&'a crate::bus::Bus> {
+    ctx.data::<crate::bus::Bus>()
+        .map_err(|_| AppError::Internal("no bus in schema data".into()))
 }
 
 pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a loaders::Loaders> {

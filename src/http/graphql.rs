@@ -16,6 +16,7 @@ use async_graphql::{
     parser::{parse_query, types::OperationType},
     Variables,
 };
+use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
 use axum::{
     body::Bytes,
     extract::{ConnectInfo, RawQuery, State},
@@ -175,7 +176,7 @@ fn ensure_codes(errors: &mut Value) {
 /// The sender of a request, from `Authorization: Bearer <token>`: a session
 /// token (`chs_…`) or a partner API key (`chk_…`). A token that is not valid
 /// is an error, never a silent fall-back to anonymous.
-async fn resolve_viewer(
+pub(super) async fn resolve_viewer(
     state: &AppState,
     headers: &HeaderMap,
 ) -> AppResult<(Viewer, Option<CurrentSession>)> {
@@ -189,8 +190,16 @@ async fn resolve_viewer(
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
         })
-        .map(str::trim)
         .ok_or(AppError::Unauthenticated)?;
+    viewer_of_token(state, token).await
+}
+
+/// The viewer a session token (`chs_…`) or partner API key (`chk_…`) stands for.
+pub(super) async fn viewer_of_token(
+    state: &AppState,
+    token: &str,
+) -> AppResult<(Viewer, Option<CurrentSession>)> {
+    let token = token.trim();
     let hash = crate::auth::sha256_hex(token);
     if token.starts_with(API_KEY_PREFIX) {
         let key = account::api_key_by_hash(&state.db, &hash)
@@ -351,7 +360,11 @@ pub async fn get_graphql(
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
+    if let Ok(ws) = ws {
+        return super::ws::graphql_ws(State(state), ConnectInfo(addr), headers, ws).await;
+    }
     let raw = raw.unwrap_or_default();
     if raw.is_empty() && wants_html(&headers) {
         return super::graphiql_page().into_response();

@@ -1,9 +1,11 @@
-//! axum routes: `/graphql` (GET, POST; GraphiQL for browsers), `/` (GraphiQL),
+//! axum routes: `/graphql` (GET, POST; GraphiQL for browsers; WebSocket upgrade),
+//! `/graphql/ws` (graphql-transport-ws), `/` (GraphiQL),
 //! `/health`, `/ready`, `/metrics`, and the cooperative exports
 //! `/export/cooperatives.csv`, `.json` and `.geojson` (GET; see docs/exports.md).
 
 mod export;
 mod graphql;
+mod ws;
 
 use crate::state::AppState;
 use axum::{
@@ -13,6 +15,7 @@ use axum::{
     routing::get,
     Router,
 };
+use std::sync::atomic::Ordering;
 
 /// The router as a service that knows each connection's peer address (for per-address budgets).
 pub fn service(
@@ -30,6 +33,7 @@ pub fn router(state: AppState) -> Router {
                 .post(graphql::post_graphql)
                 .fallback(graphql::method_not_allowed),
         )
+        .route("/graphql/ws", get(ws::graphql_ws))
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics))
@@ -46,6 +50,7 @@ pub fn graphiql_page() -> Html<String> {
     Html(
         async_graphql::http::GraphiQLSource::build()
             .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
             .title("coophub GraphiQL")
             .finish(),
     )
@@ -71,8 +76,20 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
     let body = format!(
         "# HELP coophub_sql_statements_total SQL statements sent to the database.\n\
          # TYPE coophub_sql_statements_total counter\n\
-         coophub_sql_statements_total {}\n",
-        s.statements.get()
+         coophub_sql_statements_total {}\n\
+         # HELP coophub_pubsub_connected Whether the forum pub/sub connection is up (1) or not (0).\n\
+         # TYPE coophub_pubsub_connected gauge\n\
+         coophub_pubsub_connected {}\n\
+         # HELP coophub_pubsub_reconnects_total Times the forum pub/sub connection was lost.\n\
+         # TYPE coophub_pubsub_reconnects_total counter\n\
+         coophub_pubsub_reconnects_total {}\n\
+         # HELP coophub_pubsub_publish_failures_total Failed attempts to publish a forum event (each retried).\n\
+         # TYPE coophub_pubsub_publish_failures_total counter\n\
+         coophub_pubsub_publish_failures_total {}\n",
+        s.statements.get(),
+        u8::from(s.bus.stats.connected.load(Ordering::Acquire)),
+        s.bus.stats.reconnects.load(Ordering::Relaxed),
+        s.bus.stats.publish_failures.load(Ordering::Relaxed),
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -82,6 +82,7 @@ pub fn config(database_url: &str) -> Config {
         budget_partner: 1_000_000.0,
         budget_partner_rate: 100_000.0,
         session_hours: 1,
+        ws_init_timeout_ms: 3_000,
     }
 }
 

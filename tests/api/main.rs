@@ -12,5 +12,6 @@ mod graph;
 mod helpers;
 mod http_spec;
 mod limits;
+mod live;
 mod loaders;
 mod schema;

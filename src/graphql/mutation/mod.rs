@@ -7,6 +7,7 @@ mod api_key;
 mod claim;
 mod cooperative;
 mod need;
+mod network;
 mod procurement;
 
 pub use account::me_of;
@@ -21,5 +22,6 @@ pub struct MutationRoot(
     api_key::ApiKeyMutation,
     cooperative::CooperativeMutation,
     need::NeedMutation,
+    network::NetworkMutation,
     procurement::ProcurementMutation,
 );

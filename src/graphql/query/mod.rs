@@ -6,6 +6,7 @@ mod industry;
 mod institution;
 mod local_government;
 mod need;
+pub mod network;
 mod node;
 mod procurement;
 mod search;
@@ -23,5 +24,6 @@ pub struct QueryRoot(
     institution::InstitutionQuery,
     procurement::ProcurementQuery,
     need::NeedQuery,
+    network::NetworkQuery,
     search::SearchQuery,
 );

@@ -8,6 +8,7 @@ mod enums;
 mod industry;
 mod local_government;
 mod need;
+mod network;
 mod procurement;
 
 pub use account::{ApiKey, AuditEntry, Claim, ClaimStatus, FieldChange, Me, Role, RoleGrant, User};
@@ -17,6 +18,10 @@ pub use enums::*;
 pub use industry::{Industry, Sector};
 pub use local_government::{Institution, LocalGovernment};
 pub use need::{Need, NeedCandidate, NeedStatus};
+pub use network::{
+    may_see, ActivityKind, BoardKind, Event, EventKind, Participation, ParticipationRole, Person,
+    Post, PostChangeKind, PostChanged, PostOrder, RegistrationStatus, Thread, ThreadActivity,
+};
 pub use procurement::{ProcurementExample, ProcurementSupplier};
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};

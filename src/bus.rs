@@ -1,0 +1,279 @@
+//! Forum fan-out: what a write publishes, and what live subscriptions receive.
+//!
+//! Topics are per thread (`thread:<id>`) and per board (`board:general`,
+//! `board:sector:<id>`, `board:event:<id>`, `board:all`). Without Redis, a publish goes
+//! straight to this process's subscribers. With Redis, every instance holds
+//! exactly one pub/sub connection (one `PSUBSCRIBE <ns>:forum:*`, not one per
+//! subscriber) and hands each message to its own subscribers; publishing goes
+//! through a queue that retries until Redis takes the message, so a write never
+//! waits for Redis and a message is not dropped while Redis restarts.
+//!
+//! After the pub/sub connection is (re)established, the bus bumps its
+//! generation; live `postAdded` streams then re-read their thread from the
+//! database, so posts written while the connection was down still arrive.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc, watch};
+
+/// Messages a topic buffers for a subscriber that has not read them yet; one that
+/// falls further behind is dropped (it stopped reading), and nobody else waits.
+pub const SUBSCRIBER_BUFFER: usize = 256;
+
+/// What changed in the forum. Subscribers load what it names under their own
+/// visibility rules; the message itself carries no content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForumEvent {
+    pub kind: ForumEventKind,
+    pub thread_id: i32,
+    pub post_id: Option<i32>,
+    pub sector_id: Option<i32>,
+    pub event_id: Option<i32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ForumEventKind {
+    ThreadCreated,
+    PostAdded,
+    PostEdited,
+    PostHidden,
+    PostRestored,
+    PostDeleted,
+}
+
+impl ForumEvent {
+    /// The topics it goes to: its thread's, its board's, and every board's.
+    pub fn topics(&self) -> [String; 3] {
+        [
+            format!("thread:{}", self.thread_id),
+            board_topic(self.sector_id, self.event_id),
+            ALL_BOARDS.to_owned(),
+        ]
+    }
+}
+
+/// The topic of every board's activity.
+pub const ALL_BOARDS: &str = "board:all";
+
+/// The topic of a board: a sector's, an event's, or the general board.
+pub fn board_topic(sector_id: Option<i32>, event_id: Option<i32>) -> String {
+    match (sector_id, event_id) {
+        (Some(s), _) => format!("board:sector:{s}"),
+        (None, Some(e)) => format!("board:event:{e}"),
+        (None, None) => "board:general".to_owned(),
+    }
+}
+
+/// This process's subscribers, by topic.
+#[derive(Default)]
+struct Local {
+    topics: Mutex<HashMap<String, broadcast::Sender<ForumEvent>>>,
+}
+
+impl Local {
+    fn subscribe(&self, topic: &str) -> broadcast::Receiver<ForumEvent> {
+        let mut topics = self.topics.lock().unwrap_or_else(|e| e.into_inner());
+        topics
+            .entry(topic.to_owned())
+            .or_insert_with(|| broadcast::channel(SUBSCRIBER_BUFFER).0)
+            .subscribe()
+    }
+
+    fn deliver(&self, topic: &str, ev: ForumEvent) {
+        let mut topics = self.topics.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(tx) = topics.get(topic) {
+            if tx.send(ev).is_err() {
+                // Its last subscriber has gone.
+                topics.remove(topic);
+            }
+        }
+    }
+}
+
+/// Counters for `/metrics`.
+#[derive(Default)]
+pub struct BusStats {
+    pub connected: AtomicBool,
+    pub reconnects: AtomicU64,
+    pub publish_failures: AtomicU64,
+}
+
+#[derive(Clone)]
+pub struct Bus {
+    local: Arc<Local>,
+    outbox: Option<mpsc::UnboundedSender<ForumEvent>>,
+    generation: watch::Receiver<u64>,
+    /// In-process only: keeps the generation open (it never changes).
+    _fixed: Option<Arc<watch::Sender<u64>>>,
+    pub stats: Arc<BusStats>,
+}
+
+impl Bus {
+    /// In-process only.
+    pub fn local() -> Bus {
+        let (fixed, generation) = watch::channel(0);
+        Bus {
+            local: Arc::default(),
+            outbox: None,
+            generation,
+            _fixed: Some(Arc::new(fixed)),
+            stats: Arc::new(BusStats {
+                connected: AtomicBool::new(true),
+                ..Default::default()
+            }),
+        }
+    }
+
+    /// Shared by every instance through Redis at `url`, on channels `<namespace>:forum:<topic>`.
+    pub fn redis(url: &str, namespace: &str) -> anyhow::Result<Bus> {
+        let client = redis::Client::open(url)?;
+        let prefix = format!("{namespace}:forum:");
+        let local = Arc::new(Local::default());
+        let stats = Arc::new(BusStats::default());
+        let (gen_tx, generation) = watch::channel(0);
+        tokio::spawn(listen(
+            client.clone(),
+            prefix.clone(),
+            local.clone(),
+            stats.clone(),
+            gen_tx,
+        ));
+        let (outbox, rx) = mpsc::unbounded_channel();
+        tokio::spawn(publish_loop(client, prefix, rx, stats.clone()));
+        Ok(Bus {
+            local,
+            outbox: Some(outbox),
+            generation,
+            _fixed: None,
+            stats,
+        })
+    }
+
+    /// Announces a change to every instance's subscribers.
+    pub fn publish(&self, ev: ForumEvent) {
+        match &self.outbox {
+            Some(tx) => {
+                if tx.send(ev).is_err() {
+                    tracing::error!("the Redis publisher has stopped");
+                }
+            }
+            None => {
+                for t in ev.topics() {
+                    self.local.deliver(&t, ev);
+                }
+            }
+        }
+    }
+
+    /// Receives what is published on `topic` from now on.
+    pub fn subscribe(&self, topic: &str) -> broadcast::Receiver<ForumEvent> {
+        self.local.subscribe(topic)
+    }
+
+    /// Changes each time the pub/sub connection is (re)established.
+    pub fn generation(&self) -> watch::Receiver<u64> {
+        self.generation.clone()
+    }
+}
+
+/// Backoff between attempts to reach Redis again: 50 ms doubling to 1 s.
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis((50u64 << attempt.min(5)).min(1000))
+}
+
+async fn listen(
+    client: redis::Client,
+    prefix: String,
+    local: Arc<Local>,
+    stats: Arc<BusStats>,
+    generation: watch::Sender<u64>,
+) {
+    use futures_util::StreamExt;
+    let mut attempt = 0;
+    loop {
+        let connected = async {
+            let mut ps = client.get_async_pubsub().await?;
+            ps.psubscribe(format!("{prefix}*")).await?;
+            Ok::<_, redis::RedisError>(ps)
+        }
+        .await;
+        match connected {
+            Ok(ps) => {
+                attempt = 0;
+                stats.connected.store(true, Ordering::Release);
+                generation.send_modify(|g| *g += 1);
+                tracing::info!("forum pub/sub connected to Redis");
+                let mut messages = ps.into_on_message();
+                while let Some(msg) = messages.next().await {
+                    let topic = msg.get_channel_name().strip_prefix(&prefix);
+                    let ev = msg
+                        .get_payload::<String>()
+                        .ok()
+                        .and_then(|p| serde_json::from_str::<ForumEvent>(&p).ok());
+                    match (topic, ev) {
+                        (Some(t), Some(ev)) => local.deliver(t, ev),
+                        _ => tracing::warn!(
+                            channel = msg.get_channel_name(),
+                            "unreadable forum message"
+                        ),
+                    }
+                }
+                stats.connected.store(false, Ordering::Release);
+                stats.reconnects.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!("forum pub/sub lost its Redis connection; reconnecting");
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "forum pub/sub cannot reach Redis");
+                tokio::time::sleep(backoff(attempt)).await;
+                attempt += 1;
+            }
+        }
+        if generation.is_closed() {
+            // Every Bus handle is gone: the server stopped.
+            return;
+        }
+    }
+}
+
+async fn publish_loop(
+    client: redis::Client,
+    prefix: String,
+    mut rx: mpsc::UnboundedReceiver<ForumEvent>,
+    stats: Arc<BusStats>,
+) {
+    let mut conn: Option<redis::aio::MultiplexedConnection> = None;
+    while let Some(ev) = rx.recv().await {
+        let Ok(payload) = serde_json::to_string(&ev) else {
+            continue;
+        };
+        let mut attempt = 0;
+        // Retry until Redis takes it: order is kept, and the writer never waited.
+        loop {
+            if conn.is_none() {
+                conn = client.get_multiplexed_async_connection().await.ok();
+            }
+            if let Some(c) = conn.as_mut() {
+                let mut pipe = redis::pipe();
+                for t in ev.topics() {
+                    pipe.cmd("PUBLISH")
+                        .arg(format!("{prefix}{t}"))
+                        .arg(&payload)
+                        .ignore();
+                }
+                match pipe.query_async::<()>(c).await {
+                    Ok(()) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "publishing a forum event to Redis failed; retrying");
+                        conn = None;
+                    }
+                }
+            }
+            stats.publish_failures.fetch_add(1, Ordering::Relaxed);
+            tokio::time::sleep(backoff(attempt)).await;
+            attempt += 1;
+        }
+    }
+}

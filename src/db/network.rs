@@ -1,0 +1,684 @@
+//! People, events and the forum: every write, and the lists, with the
+//! visibility rules applied here so every path (queries, subscriptions) shares them.
+
+use super::audit::record;
+use super::{page_of, write_txn, Window};
+use crate::error::{AppError, AppResult};
+use crate::markdown;
+use chrono::Utc;
+use entity::{event, participation, person, post, thread, thread_read, user_account};
+use sea_orm::{
+    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde_json::json;
+
+/// Longest post body, in characters of Markdown.
+pub const MAX_POST: usize = 20_000;
+
+/// The person behind an account, created (without a public profile) on first use.
+pub async fn person_of_user<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<person::Model> {
+    if let Some(p) = person::Entity::find()
+        .filter(person::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+    {
+        return Ok(p);
+    }
+    let user = user_account::Entity::find_by_id(user_id)
+        .one(db)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    Ok(person::ActiveModel {
+        display_name: Set(user.display_name),
+        user_id: Set(Some(user_id)),
+        public_profile: Set(false),
+        is_reference: Set(false),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Where a thread lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Board {
+    General,
+    Sector(i32),
+    Event(i32),
+}
+
+impl Board {
+    pub fn of(t: &thread::Model) -> Board {
+        match (t.sector_id, t.event_id) {
+            (Some(s), _) => Board::Sector(s),
+            (None, Some(e)) => Board::Event(e),
+            (None, None) => Board::General,
+        }
+    }
+}
+
+/// Which threads a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ThreadFilter {
+    /// None: every board.
+    pub board: Option<Board>,
+}
+
+/// Threads, pinned first, then by latest activity.
+pub async fn list_threads(
+    db: &DatabaseConnection,
+    f: ThreadFilter,
+    pick: impl FnOnce(u64) -> Window,
+) -> AppResult<(Window, Vec<thread::Model>)> {
+    let mut q = thread::Entity::find();
+    q = match f.board {
+        None => q,
+        Some(Board::General) => q
+            .filter(thread::Column::SectorId.is_null())
+            .filter(thread::Column::EventId.is_null()),
+        Some(Board::Sector(s)) => q.filter(thread::Column::SectorId.eq(s)),
+        Some(Board::Event(e)) => q.filter(thread::Column::EventId.eq(e)),
+    };
+    let q = q
+        .order_by_desc(thread::Column::Pinned)
+        .order_by_desc(thread::Column::LastActivityAt)
+        .order_by_desc(thread::Column::Id);
+    page_of(db, q, pick).await
+}
+
+/// A thread's posts that `moderator` (or anyone else) may see, oldest or newest first.
+/// Hidden posts exist only for moderators; deleted posts stay as tombstones.
+pub async fn list_posts(
+    db: &DatabaseConnection,
+    thread_id: i32,
+    newest_first: bool,
+    moderator: bool,
+    pick: impl FnOnce(u64) -> Window,
+) -> AppResult<(Window, Vec<post::Model>)> {
+    let mut q = post::Entity::find().filter(post::Column::ThreadId.eq(thread_id));
+    if !moderator {
+        q = q.filter(post::Column::Hidden.eq(false));
+    }
+    let q = if newest_first {
+        q.order_by_desc(post::Column::Id)
+    } else {
+        q.order_by_asc(post::Column::Id)
+    };
+    page_of(db, q, pick).await
+}
+
+/// Posts of a thread after `after_id` that anyone may see, oldest first (live feeds
+/// catching up after their connection to Redis came back).
+pub async fn visible_posts_after(
+    db: &DatabaseConnection,
+    thread_id: i32,
+    after_id: i32,
+) -> AppResult<Vec<post::Model>> {
+    Ok(post::Entity::find()
+        .filter(post::Column::ThreadId.eq(thread_id))
+        .filter(post::Column::Id.gt(after_id))
+        .filter(post::Column::Hidden.eq(false))
+        .order_by_asc(post::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Posts a member has not read in a thread (visible ones, not their own).
+pub async fn unread_count(
+    db: &DatabaseConnection,
+    user_id: i32,
+    person_id: Option<i32>,
+    thread_id: i32,
+) -> AppResult<u64> {
+    let last = thread_read::Entity::find_by_id((user_id, thread_id))
+        .one(db)
+        .await?
+        .map_or(0, |r| r.last_read_post_id);
+    let mut q = post::Entity::find()
+        .filter(post::Column::ThreadId.eq(thread_id))
+        .filter(post::Column::Id.gt(last))
+        .filter(post::Column::Hidden.eq(false))
+        .filter(post::Column::Deleted.eq(false));
+    if let Some(p) = person_id {
+        q = q.filter(post::Column::AuthorId.ne(p));
+    }
+    Ok(q.count(db).await?)
+}
+
+/// Marks a thread read up to its newest post.
+pub async fn mark_read(db: &DatabaseConnection, user_id: i32, thread_id: i32) -> AppResult<()> {
+    let newest = post::Entity::find()
+        .filter(post::Column::ThreadId.eq(thread_id))
+        .order_by_desc(post::Column::Id)
+        .one(db)
+        .await?
+        .map_or(0, |p| p.id);
+    let txn = write_txn(db).await?;
+    let row = thread_read::ActiveModel {
+        user_id: Set(user_id),
+        thread_id: Set(thread_id),
+        last_read_post_id: Set(newest),
+    };
+    match thread_read::Entity::find_by_id((user_id, thread_id))
+        .one(&txn)
+        .await?
+    {
+        Some(_) => {
+            row.update(&txn).await?;
+        }
+        None => {
+            row.insert(&txn).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+async fn visible_count<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<i32> {
+    let n = post::Entity::find()
+        .filter(post::Column::ThreadId.eq(thread_id))
+        .filter(post::Column::Hidden.eq(false))
+        .filter(post::Column::Deleted.eq(false))
+        .count(db)
+        .await?;
+    Ok(i32::try_from(n).unwrap_or(i32::MAX))
+}
+
+/// Recounts a thread's visible posts (and, for a new post, its last activity).
+async fn touch_thread<C: ConnectionTrait>(db: &C, thread_id: i32, activity: bool) -> AppResult<()> {
+    let mut upd = thread::Entity::update_many()
+        .col_expr(
+            thread::Column::PostCount,
+            Expr::value(visible_count(db, thread_id).await?),
+        )
+        .filter(thread::Column::Id.eq(thread_id));
+    if activity {
+        upd = upd.col_expr(thread::Column::LastActivityAt, Expr::value(Utc::now()));
+    }
+    upd.exec(db).await?;
+    Ok(())
+}
+
+fn body(markdown_src: &str) -> AppResult<(String, String)> {
+    let md = crate::validate::text("body", markdown_src, MAX_POST)?;
+    let html = markdown::render(&md);
+    Ok((md, html))
+}
+
+/// Opens a thread with its first post.
+pub async fn create_thread(
+    db: &DatabaseConnection,
+    user_id: i32,
+    board: Board,
+    title: &str,
+    first_post: &str,
+) -> AppResult<(thread::Model, post::Model)> {
+    let title = crate::validate::text("title", title, 200)?;
+    let (md, html) = body(first_post)?;
+    let txn = write_txn(db).await?;
+    let author = person_of_user(&txn, user_id).await?;
+    let (sector_id, event_id) = match board {
+        Board::General => (None, None),
+        Board::Sector(s) => (Some(s), None),
+        Board::Event(e) => (None, Some(e)),
+    };
+    let now = Utc::now();
+    let t = thread::ActiveModel {
+        sector_id: Set(sector_id),
+        event_id: Set(event_id),
+        title: Set(title),
+        author_id: Set(author.id),
+        created_at: Set(now),
+        last_activity_at: Set(now),
+        post_count: Set(1),
+        pinned: Set(false),
+        locked: Set(false),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let p = post::ActiveModel {
+        thread_id: Set(t.id),
+        author_id: Set(author.id),
+        body_markdown: Set(md),
+        body_html: Set(html),
+        created_at: Set(now),
+        edited_at: Set(None),
+        reply_to_id: Set(None),
+        deleted: Set(false),
+        hidden: Set(false),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok((t, p))
+}
+
+async fn thread_for_write<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<thread::Model> {
+    thread::Entity::find_by_id(thread_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such thread".into()))
+}
+
+/// Adds a post to a thread (not to a locked one, except for moderators).
+pub async fn add_post(
+    db: &DatabaseConnection,
+    user_id: i32,
+    moderator: bool,
+    thread_id: i32,
+    text: &str,
+    reply_to: Option<i32>,
+) -> AppResult<(thread::Model, post::Model)> {
+    let (md, html) = body(text)?;
+    let txn = write_txn(db).await?;
+    let t = thread_for_write(&txn, thread_id).await?;
+    if t.locked && !moderator {
+        return Err(AppError::Conflict(
+            "the thread is locked by a moderator: no new posts".into(),
+        ));
+    }
+    if let Some(r) = reply_to {
+        let target = post::Entity::find_by_id(r).one(&txn).await?;
+        if !target.is_some_and(|p| p.thread_id == thread_id && (!p.hidden || moderator)) {
+            return Err(AppError::invalid("replyTo", "not a post of this thread"));
+        }
+    }
+    let author = person_of_user(&txn, user_id).await?;
+    let p = post::ActiveModel {
+        thread_id: Set(thread_id),
+        author_id: Set(author.id),
+        body_markdown: Set(md),
+        body_html: Set(html),
+        created_at: Set(Utc::now()),
+        edited_at: Set(None),
+        reply_to_id: Set(reply_to),
+        deleted: Set(false),
+        hidden: Set(false),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    touch_thread(&txn, thread_id, true).await?;
+    txn.commit().await?;
+    Ok((t, p))
+}
+
+/// How a post changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostChange {
+    Edit,
+    Delete,
+    Hide,
+    Restore,
+}
+
+/// Edits or deletes one's own post, or hides or restores any as a moderator (with a
+/// reason, in the audit trail). Returns the thread and the post after the change.
+pub async fn change_post(
+    db: &DatabaseConnection,
+    user_id: i32,
+    moderator: bool,
+    post_id: i32,
+    change: PostChange,
+    text: Option<&str>,
+    reason: Option<&str>,
+) -> AppResult<(thread::Model, post::Model)> {
+    let txn = write_txn(db).await?;
+    let p = post::Entity::find_by_id(post_id)
+        .one(&txn)
+        .await?
+        .filter(|p| moderator || !p.hidden)
+        .ok_or_else(|| AppError::NotFound("no such post".into()))?;
+    let t = thread_for_write(&txn, p.thread_id).await?;
+    let mut row = p.clone().into_active_model();
+    match change {
+        PostChange::Edit | PostChange::Delete => {
+            let me = person_of_user(&txn, user_id).await?;
+            if p.author_id != me.id {
+                return Err(AppError::Forbidden);
+            }
+            if p.deleted {
+                return Err(AppError::Conflict("the post is deleted".into()));
+            }
+            if change == PostChange::Edit {
+                let (md, html) = body(text.unwrap_or_default())?;
+                row.body_markdown = Set(md);
+                row.body_html = Set(html);
+                row.edited_at = Set(Some(Utc::now()));
+            } else {
+                row.body_markdown = Set(String::new());
+                row.body_html = Set(String::new());
+                row.deleted = Set(true);
+            }
+        }
+        PostChange::Hide | PostChange::Restore => {
+            if !moderator {
+                return Err(AppError::Forbidden);
+            }
+            let reason = crate::validate::text("reason", reason.unwrap_or_default(), 1000)?;
+            let hide = change == PostChange::Hide;
+            if p.hidden == hide {
+                return Err(AppError::Conflict(if hide {
+                    "the post is already hidden".into()
+                } else {
+                    "the post is not hidden".into()
+                }));
+            }
+            row.hidden = Set(hide);
+            record(
+                &txn,
+                Some(user_id),
+                "Post",
+                p.id,
+                if hide { "HIDE" } else { "RESTORE" },
+                vec![
+                    ("hidden".into(), json!(p.hidden), json!(hide)),
+                    ("reason".into(), json!(null), json!(reason)),
+                ],
+            )
+            .await?;
+        }
+    }
+    let p = row.update(&txn).await?;
+    touch_thread(&txn, t.id, false).await?;
+    txn.commit().await?;
+    Ok((t, p))
+}
+
+/// Pins or locks (or unpins, unlocks) a thread as a moderator, with a reason.
+pub async fn moderate_thread(
+    db: &DatabaseConnection,
+    user_id: i32,
+    thread_id: i32,
+    pinned: Option<bool>,
+    locked: Option<bool>,
+    reason: &str,
+) -> AppResult<thread::Model> {
+    let reason = crate::validate::text("reason", reason, 1000)?;
+    if pinned.is_none() && locked.is_none() {
+        return Err(AppError::invalid(
+            "input",
+            "say what changes: `pinned`, `locked` or both",
+        ));
+    }
+    let txn = write_txn(db).await?;
+    let t = thread_for_write(&txn, thread_id).await?;
+    let mut row = t.clone().into_active_model();
+    let mut changes = Vec::new();
+    if let Some(v) = pinned {
+        row.pinned = Set(v);
+        changes.push(("pinned".to_owned(), json!(t.pinned), json!(v)));
+    }
+    if let Some(v) = locked {
+        row.locked = Set(v);
+        changes.push(("locked".to_owned(), json!(t.locked), json!(v)));
+    }
+    changes.push(("reason".to_owned(), json!(null), json!(reason)));
+    let t = row.update(&txn).await?;
+    record(&txn, Some(user_id), "Thread", t.id, "MODERATE", changes).await?;
+    txn.commit().await?;
+    Ok(t)
+}
+
+/// A person's public profile, as they choose to set it.
+pub struct ProfileInput {
+    pub display_name: Option<String>,
+    pub role_title: Option<String>,
+    pub bio: Option<String>,
+    pub public_profile: Option<bool>,
+}
+
+pub async fn update_profile(
+    db: &DatabaseConnection,
+    user_id: i32,
+    input: ProfileInput,
+) -> AppResult<person::Model> {
+    let txn = write_txn(db).await?;
+    let me = person_of_user(&txn, user_id).await?;
+    let mut row = me.into_active_model();
+    if let Some(n) = input.display_name {
+        row.display_name = Set(crate::validate::text("displayName", &n, 100)?);
+    }
+    if let Some(r) = input.role_title {
+        row.role_title = Set(crate::validate::optional_text("roleTitle", &r, 200)?);
+    }
+    if let Some(b) = input.bio {
+        row.bio = Set(crate::validate::optional_text("bio", &b, 2000)?);
+    }
+    if let Some(p) = input.public_profile {
+        row.public_profile = Set(p);
+    }
+    let me = row.update(&txn).await?;
+    txn.commit().await?;
+    Ok(me)
+}
+
+/// Events, upcoming first (by start) or past first (newest first).
+pub async fn list_events(
+    db: &DatabaseConnection,
+    upcoming: Option<bool>,
+    pick: impl FnOnce(u64) -> Window,
+) -> AppResult<(Window, Vec<event::Model>)> {
+    let now = Utc::now();
+    let q = event::Entity::find();
+    let q = match upcoming {
+        Some(true) => q
+            .filter(event::Column::EndsAt.gte(now))
+            .order_by_asc(event::Column::StartsAt)
+            .order_by_asc(event::Column::Id),
+        Some(false) => q
+            .filter(event::Column::EndsAt.lt(now))
+            .order_by_desc(event::Column::StartsAt)
+            .order_by_desc(event::Column::Id),
+        None => q
+            .order_by_asc(event::Column::StartsAt)
+            .order_by_asc(event::Column::Id),
+    };
+    page_of(db, q, pick).await
+}
+
+/// Participations of an event that count (not cancelled), in registration order.
+pub async fn participations(
+    db: &DatabaseConnection,
+    event_id: i32,
+) -> AppResult<Vec<participation::Model>> {
+    Ok(participation::Entity::find()
+        .filter(participation::Column::EventId.eq(event_id))
+        .filter(participation::Column::Status.ne("CANCELLED"))
+        .order_by_asc(participation::Column::CreatedAt)
+        .order_by_asc(participation::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Self-registered participants holding a place.
+async fn registered<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<u64> {
+    Ok(participation::Entity::find()
+        .filter(participation::Column::EventId.eq(event_id))
+        .filter(participation::Column::Role.eq("PARTICIPANT"))
+        .filter(participation::Column::Status.eq("REGISTERED"))
+        .count(db)
+        .await?)
+}
+
+/// Takes the event's row lock (PostgreSQL; SQLite's write transaction already
+/// serialises writers), so concurrent sign-ups count places one at a time.
+async fn lock_event<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<event::Model> {
+    let mut q = event::Entity::find_by_id(event_id);
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    q.one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("no such event".into()))
+}
+
+/// Registers the member for an event: a place if one is free, else the waiting list.
+pub async fn register(
+    db: &DatabaseConnection,
+    user_id: i32,
+    event_id: i32,
+) -> AppResult<(event::Model, participation::Model)> {
+    let txn = write_txn(db).await?;
+    let ev = lock_event(&txn, event_id).await?;
+    if ev.is_reference || ev.ends_at < Utc::now() {
+        return Err(AppError::Conflict(
+            "the event is over: registration is closed".into(),
+        ));
+    }
+    let me = person_of_user(&txn, user_id).await?;
+    let existing = participation::Entity::find()
+        .filter(participation::Column::EventId.eq(event_id))
+        .filter(participation::Column::PersonId.eq(me.id))
+        .one(&txn)
+        .await?;
+    if existing.as_ref().is_some_and(|p| p.status != "CANCELLED") {
+        return Err(AppError::Conflict(
+            "you are already registered (or waiting) for this event".into(),
+        ));
+    }
+    let full = match ev.capacity {
+        Some(c) => registered(&txn, event_id).await? >= u64::try_from(c).unwrap_or(0),
+        None => false,
+    };
+    let status = if full { "WAITING" } else { "REGISTERED" };
+    let row = participation::ActiveModel {
+        event_id: Set(event_id),
+        person_id: Set(me.id),
+        role: Set("PARTICIPANT".into()),
+        status: Set(status.into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    let p = match existing {
+        Some(old) => {
+            let mut r = row;
+            r.id = Set(old.id);
+            r.update(&txn).await?
+        }
+        None => row.insert(&txn).await?,
+    };
+    txn.commit().await?;
+    Ok((ev, p))
+}
+
+/// Cancels the member's registration; a freed place goes to the first on the waiting list.
+pub async fn cancel_registration(
+    db: &DatabaseConnection,
+    user_id: i32,
+    event_id: i32,
+) -> AppResult<(event::Model, participation::Model)> {
+    let txn = write_txn(db).await?;
+    let ev = lock_event(&txn, event_id).await?;
+    let me = person_of_user(&txn, user_id).await?;
+    let mine = participation::Entity::find()
+        .filter(participation::Column::EventId.eq(event_id))
+        .filter(participation::Column::PersonId.eq(me.id))
+        .filter(participation::Column::Role.eq("PARTICIPANT"))
+        .filter(participation::Column::Status.ne("CANCELLED"))
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::NotFound("you are not registered for this event".into()))?;
+    let held_place = mine.status == "REGISTERED";
+    let mut row = mine.into_active_model();
+    row.status = Set("CANCELLED".into());
+    let mine = row.update(&txn).await?;
+    if held_place {
+        let first_waiting = participation::Entity::find()
+            .filter(participation::Column::EventId.eq(event_id))
+            .filter(participation::Column::Status.eq("WAITING"))
+            .order_by_asc(participation::Column::CreatedAt)
+            .order_by_asc(participation::Column::Id)
+            .one(&txn)
+            .await?;
+        if let Some(w) = first_waiting {
+            let mut w = w.into_active_model();
+            w.status = Set("REGISTERED".into());
+            w.update(&txn).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok((ev, mine))
+}
+
+/// A person's participations (not cancelled), newest event first.
+pub async fn participations_of(
+    db: &DatabaseConnection,
+    person_id: i32,
+) -> AppResult<Vec<participation::Model>> {
+    let mut rows = participation::Entity::find()
+        .filter(participation::Column::PersonId.eq(person_id))
+        .filter(participation::Column::Status.ne("CANCELLED"))
+        .all(db)
+        .await?;
+    let events: std::collections::HashMap<i32, event::Model> = event::Entity::find()
+        .filter(event::Column::Id.is_in(rows.iter().map(|r| r.event_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    rows.sort_by(|a, b| {
+        let start = |p: &participation::Model| events.get(&p.event_id).map(|e| e.starts_at);
+        start(b).cmp(&start(a)).then(b.id.cmp(&a.id))
+    });
+    Ok(rows)
+}
+
+/// The id of the person behind an account, if it has one yet.
+pub async fn person_id_of_user(db: &DatabaseConnection, user_id: i32) -> AppResult<Option<i32>> {
+    Ok(person::Entity::find()
+        .filter(person::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+        .map(|p| p.id))
+}
+
+/// The member's own participation in an event, cancelled or not.
+pub async fn my_participation(
+    db: &DatabaseConnection,
+    user_id: i32,
+    event_id: i32,
+) -> AppResult<Option<participation::Model>> {
+    let Some(me) = person_id_of_user(db, user_id).await? else {
+        return Ok(None);
+    };
+    Ok(participation::Entity::find()
+        .filter(participation::Column::EventId.eq(event_id))
+        .filter(participation::Column::PersonId.eq(me))
+        .one(db)
+        .await?)
+}
+
+/// Creates an event (moderators), recorded in the audit trail.
+pub async fn create_event(
+    db: &DatabaseConnection,
+    actor: i32,
+    row: event::ActiveModel,
+) -> AppResult<event::Model> {
+    let txn = write_txn(db).await?;
+    let e = row.insert(&txn).await?;
+    record(
+        &txn,
+        Some(actor),
+        "Event",
+        e.id,
+        "CREATE",
+        vec![
+            ("title".into(), json!(null), json!(e.title)),
+            (
+                "startsAt".into(),
+                json!(null),
+                json!(e.starts_at.to_rfc3339()),
+            ),
+            ("capacity".into(), json!(null), json!(e.capacity)),
+        ],
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(e)
+}

@@ -1,0 +1,528 @@
+//! People, events, threads and posts. Consent rules live here, in one place:
+//! a person without a public profile is an anonymous participant to everyone
+//! but themselves, and hidden posts exist only for moderators.
+
+use super::{Cooperative, Institution, LocalGovernment, Sector};
+use crate::auth::Viewer;
+use crate::db::network::{list_posts, participations, unread_count};
+use crate::graphql::{
+    connection::{build, cost, from_vec, Conn, Page},
+    db, enum_from_db, loaders,
+    node::global_id,
+    required, viewer,
+};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Warsaw;
+use entity::{event, participation, person, post, thread};
+
+/// How an anonymous participant is named.
+pub const ANONYMOUS: &str = "Anonymous participant";
+
+/// Whether the viewer may see this person's profile: they agreed to a public one,
+/// or the viewer is that person.
+pub fn may_see(v: &Viewer, p: &person::Model) -> bool {
+    p.public_profile || matches!((v, p.user_id), (Viewer::User { id, .. }, Some(u)) if *id == u)
+}
+
+/// The person, or nothing when the viewer may not see them.
+async fn visible_person(ctx: &Context<'_>, id: i32) -> Result<Option<Person>> {
+    let p = required(loaders(ctx)?.person.load_one(id).await?, "person")?;
+    Ok(may_see(viewer(ctx), &p).then_some(Person(p)))
+}
+
+async fn name_of(ctx: &Context<'_>, id: i32) -> Result<String> {
+    Ok(visible_person(ctx, id)
+        .await?
+        .map_or_else(|| ANONYMOUS.to_owned(), |p| p.0.display_name))
+}
+
+#[derive(Clone)]
+pub struct Person(pub person::Model);
+
+/// A forum participant who agreed to a public profile (others appear only as
+/// "Anonymous participant", with no profile and no link between their posts).
+#[Object]
+impl Person {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Person", self.0.id)
+    }
+    /// Name as the person chose to show it.
+    async fn display_name(&self) -> &str {
+        &self.0.display_name
+    }
+    /// Role or job title, e.g. "prezes zarządu".
+    async fn role_title(&self) -> Option<&str> {
+        self.0.role_title.as_deref()
+    }
+    /// A short biography.
+    async fn bio(&self) -> Option<&str> {
+        self.0.bio.as_deref()
+    }
+    /// The cooperative the person belongs to, if that is their affiliation.
+    async fn cooperative(&self, ctx: &Context<'_>) -> Result<Option<Cooperative>> {
+        Ok(match self.0.cooperative_id {
+            Some(id) => loaders(ctx)?
+                .cooperative
+                .load_one(id)
+                .await?
+                .map(Cooperative),
+            None => None,
+        })
+    }
+    /// The local government the person works for, if that is their affiliation.
+    async fn local_government(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
+        Ok(match self.0.local_government_id {
+            Some(id) => loaders(ctx)?
+                .local_government
+                .load_one(id)
+                .await?
+                .map(LocalGovernment),
+            None => None,
+        })
+    }
+    /// The institution the person works for, if that is their affiliation.
+    async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
+        Ok(match self.0.institution_id {
+            Some(id) => loaders(ctx)?
+                .institution
+                .load_one(id)
+                .await?
+                .map(Institution),
+            None => None,
+        })
+    }
+    /// Events the person took or takes part in (cancelled registrations left out), newest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn events(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Participation>> {
+        let page = Page::new(after, before, first, last)?;
+        let rows = crate::db::network::participations_of(db(ctx)?, self.0.id).await?;
+        Ok(from_vec(rows, page, Participation))
+    }
+}
+
+/// What kind of event.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum EventKind {
+    /// Ogólnopolskie Forum Spółdzielczości Socjalnej.
+    NationalForum,
+    /// A sector's meeting (gastronomy, care services…).
+    IndustryMeeting,
+    /// A workshop.
+    Workshop,
+    /// An online webinar.
+    Webinar,
+}
+
+/// A person's part in an event.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ParticipationRole {
+    /// Organises it.
+    Organiser,
+    /// Speaks in its programme.
+    Speaker,
+    /// Takes part.
+    Participant,
+}
+
+/// Where a registration stands.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum RegistrationStatus {
+    /// Holds a place.
+    Registered,
+    /// On the waiting list; moves up when someone cancels.
+    Waiting,
+    /// Cancelled.
+    Cancelled,
+}
+
+/// A time shown in Poland's civil time (Europe/Warsaw, CET/CEST), e.g. `2015-11-04T10:00:00+01:00`.
+fn warsaw(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Warsaw).to_rfc3339()
+}
+
+#[derive(Clone)]
+pub struct Event(pub event::Model);
+
+/// A national forum, an industry meeting, a workshop or a webinar. Historical
+/// events ship as reference data (`isReference`).
+#[Object]
+impl Event {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Event", self.0.id)
+    }
+    /// Kind of event.
+    async fn kind(&self) -> Result<EventKind> {
+        Ok(enum_from_db(&self.0.kind)?)
+    }
+    /// Title, e.g. "VII Ogólnopolskie Forum Spółdzielczości Socjalnej".
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Edition number of a recurring event (the VII forum: 7).
+    async fn edition(&self) -> Option<i32> {
+        self.0.edition
+    }
+    /// Start, in UTC.
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.0.starts_at
+    }
+    /// End, in UTC.
+    async fn ends_at(&self) -> DateTime<Utc> {
+        self.0.ends_at
+    }
+    /// Start in Poland's civil time (Europe/Warsaw), RFC 3339 with its offset.
+    async fn starts_at_local(&self) -> String {
+        warsaw(self.0.starts_at)
+    }
+    /// End in Poland's civil time (Europe/Warsaw), RFC 3339 with its offset.
+    async fn ends_at_local(&self) -> String {
+        warsaw(self.0.ends_at)
+    }
+    /// The gmina it takes place in (none for webinars).
+    async fn place(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
+        Ok(match self.0.place_id {
+            Some(id) => loaders(ctx)?
+                .local_government
+                .load_one(id)
+                .await?
+                .map(LocalGovernment),
+            None => None,
+        })
+    }
+    /// The sector of an industry meeting.
+    async fn sector(&self, ctx: &Context<'_>) -> Result<Option<Sector>> {
+        Ok(match self.0.sector_id {
+            Some(id) => loaders(ctx)?.sector.load_one(id).await?.map(Sector),
+            None => None,
+        })
+    }
+    /// What it is about.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Places for participants; none: unlimited.
+    async fn capacity(&self) -> Option<i32> {
+        self.0.capacity
+    }
+    /// Shipped as reference data (a past event, as documented); registration is closed.
+    async fn is_reference(&self) -> bool {
+        self.0.is_reference
+    }
+    /// Participants holding a place.
+    async fn registered_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        count_status(ctx, self.0.id, "REGISTERED").await
+    }
+    /// Participants on the waiting list.
+    async fn waiting_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        count_status(ctx, self.0.id, "WAITING").await
+    }
+    /// Who takes part, in registration order: only people with a public profile are
+    /// listed (the others are counted in `anonymousParticipantCount`).
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn participants(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Participation>> {
+        let page = Page::new(after, before, first, last)?;
+        let (public, _) = split_by_consent(ctx, self.0.id).await?;
+        Ok(from_vec(public, page, Participation))
+    }
+    /// Participants who have not agreed to a public profile.
+    async fn anonymous_participant_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        let (_, anonymous) = split_by_consent(ctx, self.0.id).await?;
+        Ok(anonymous)
+    }
+    /// The signed-in member's own registration, if any.
+    async fn my_registration(&self, ctx: &Context<'_>) -> Result<Option<Participation>> {
+        let Viewer::User { id, .. } = viewer(ctx) else {
+            return Ok(None);
+        };
+        Ok(
+            crate::db::network::my_participation(db(ctx)?, *id, self.0.id)
+                .await?
+                .map(Participation),
+        )
+    }
+}
+
+async fn count_status(ctx: &Context<'_>, event_id: i32, status: &str) -> Result<i32> {
+    let rows = participations(db(ctx)?, event_id).await?;
+    Ok(rows.iter().filter(|p| p.status == status).count() as i32)
+}
+
+/// The event's participations whose person the viewer may see, and how many others.
+async fn split_by_consent(
+    ctx: &Context<'_>,
+    event_id: i32,
+) -> Result<(Vec<participation::Model>, i32)> {
+    let rows = participations(db(ctx)?, event_id).await?;
+    let people = loaders(ctx)?
+        .person
+        .load_many(rows.iter().map(|r| r.person_id))
+        .await?;
+    let v = viewer(ctx);
+    let (public, anonymous): (Vec<_>, Vec<_>) = rows
+        .into_iter()
+        .partition(|r| people.get(&r.person_id).is_some_and(|p| may_see(v, p)));
+    Ok((public, anonymous.len() as i32))
+}
+
+#[derive(Clone)]
+pub struct Participation(pub participation::Model);
+
+/// A person at an event, with their role and registration status.
+#[Object]
+impl Participation {
+    /// The event.
+    async fn event(&self, ctx: &Context<'_>) -> Result<Event> {
+        let e = loaders(ctx)?.event.load_one(self.0.event_id).await?;
+        Ok(Event(required(e, "event")?))
+    }
+    /// The person; null when they have not agreed to a public profile.
+    async fn person(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        visible_person(ctx, self.0.person_id).await
+    }
+    /// Their part in it.
+    async fn role(&self) -> Result<ParticipationRole> {
+        Ok(enum_from_db(&self.0.role)?)
+    }
+    /// Where the registration stands.
+    async fn status(&self) -> Result<RegistrationStatus> {
+        Ok(enum_from_db(&self.0.status)?)
+    }
+    /// When they registered.
+    async fn registered_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// Where a thread lives.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum BoardKind {
+    /// The general board.
+    General,
+    /// A sector's board.
+    Sector,
+    /// An event's board.
+    Event,
+}
+
+/// Order of a thread's posts.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug, Default)]
+pub enum PostOrder {
+    /// Oldest first (reading a thread).
+    #[default]
+    OldestFirst,
+    /// Newest first (catching up).
+    NewestFirst,
+}
+
+#[derive(Clone)]
+pub struct Thread(pub thread::Model);
+
+/// A discussion thread on the general board, a sector's or an event's.
+#[Object]
+impl Thread {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Thread", self.0.id)
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Which board it is on.
+    async fn board(&self) -> BoardKind {
+        match (self.0.sector_id, self.0.event_id) {
+            (Some(_), _) => BoardKind::Sector,
+            (None, Some(_)) => BoardKind::Event,
+            (None, None) => BoardKind::General,
+        }
+    }
+    /// The sector, for a sector's board.
+    async fn sector(&self, ctx: &Context<'_>) -> Result<Option<Sector>> {
+        Ok(match self.0.sector_id {
+            Some(id) => loaders(ctx)?.sector.load_one(id).await?.map(Sector),
+            None => None,
+        })
+    }
+    /// The event, for an event's board.
+    async fn event(&self, ctx: &Context<'_>) -> Result<Option<Event>> {
+        Ok(match self.0.event_id {
+            Some(id) => loaders(ctx)?.event.load_one(id).await?.map(Event),
+            None => None,
+        })
+    }
+    /// Who opened it; null when they have not agreed to a public profile.
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        visible_person(ctx, self.0.author_id).await
+    }
+    /// The author's display name, or "Anonymous participant".
+    async fn author_name(&self, ctx: &Context<'_>) -> Result<String> {
+        name_of(ctx, self.0.author_id).await
+    }
+    /// When it was opened.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When its latest post was written.
+    async fn last_activity_at(&self) -> DateTime<Utc> {
+        self.0.last_activity_at
+    }
+    /// Posts anyone can read (neither hidden nor deleted).
+    async fn post_count(&self) -> i32 {
+        self.0.post_count
+    }
+    /// Shown first on its board.
+    async fn pinned(&self) -> bool {
+        self.0.pinned
+    }
+    /// Closed to new posts by a moderator.
+    async fn locked(&self) -> bool {
+        self.0.locked
+    }
+    /// Posts the signed-in member has not read (null when nobody is signed in).
+    async fn unread_count(&self, ctx: &Context<'_>) -> Result<Option<u64>> {
+        let Viewer::User { id, .. } = viewer(ctx) else {
+            return Ok(None);
+        };
+        let db = db(ctx)?;
+        let me = crate::db::network::person_id_of_user(db, *id).await?;
+        Ok(Some(unread_count(db, *id, me, self.0.id).await?))
+    }
+    /// The posts; deleted ones stay as tombstones, hidden ones are seen by moderators only.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn posts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Oldest first (default) or newest first.")] order: Option<PostOrder>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<Post>> {
+        let page = Page::new(after, before, first, last)?;
+        let newest = order.unwrap_or_default() == PostOrder::NewestFirst;
+        let moderator = viewer(ctx).is_moderator();
+        let (w, rows) =
+            list_posts(db(ctx)?, self.0.id, newest, moderator, |t| page.window(t)).await?;
+        Ok(build(w, rows, Post))
+    }
+}
+
+#[derive(Clone)]
+pub struct Post(pub post::Model);
+
+/// A post in a thread. Its body is Markdown rendered to sanitised HTML (no
+/// scripts, no raw HTML). A deleted post is a tombstone without a body.
+#[Object]
+impl Post {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("Post", self.0.id)
+    }
+    /// The thread.
+    async fn thread(&self, ctx: &Context<'_>) -> Result<Thread> {
+        let t = loaders(ctx)?.thread.load_one(self.0.thread_id).await?;
+        Ok(Thread(required(t, "thread")?))
+    }
+    /// Who wrote it; null when they have not agreed to a public profile.
+    async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        visible_person(ctx, self.0.author_id).await
+    }
+    /// The author's display name, or "Anonymous participant".
+    async fn author_name(&self, ctx: &Context<'_>) -> Result<String> {
+        name_of(ctx, self.0.author_id).await
+    }
+    /// The body as sanitised HTML; null once deleted.
+    async fn body_html(&self) -> Option<&str> {
+        (!self.0.deleted).then_some(self.0.body_html.as_str())
+    }
+    /// The body as written (Markdown); null once deleted.
+    async fn body_markdown(&self) -> Option<&str> {
+        (!self.0.deleted).then_some(self.0.body_markdown.as_str())
+    }
+    /// When it was written.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// When its author last edited it.
+    async fn edited_at(&self) -> Option<DateTime<Utc>> {
+        self.0.edited_at
+    }
+    /// The post it answers, if any (null when that post is hidden).
+    async fn reply_to(&self, ctx: &Context<'_>) -> Result<Option<Post>> {
+        let Some(id) = self.0.reply_to_id else {
+            return Ok(None);
+        };
+        let p = loaders(ctx)?.post.load_one(id).await?;
+        let moderator = viewer(ctx).is_moderator();
+        Ok(p.filter(|p| moderator || !p.hidden).map(Post))
+    }
+    /// Deleted by its author (a tombstone).
+    async fn deleted(&self) -> bool {
+        self.0.deleted
+    }
+    /// Hidden by a moderator (only moderators ever see such a post).
+    async fn hidden(&self) -> bool {
+        self.0.hidden
+    }
+}
+
+/// What happened to a post.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum PostChangeKind {
+    /// Its author edited it.
+    Edited,
+    /// A moderator hid it: remove it from view.
+    Hidden,
+    /// A moderator restored it.
+    Restored,
+    /// Its author deleted it (a tombstone stays).
+    Deleted,
+}
+
+/// A change to a post, as a live feed delivers it.
+#[derive(SimpleObject)]
+pub struct PostChanged {
+    /// The post's global id.
+    pub post_id: ID,
+    /// What happened.
+    pub change: PostChangeKind,
+    /// The post as it is now; null when the viewer may not see it (hidden).
+    pub post: Option<Post>,
+}
+
+/// What kind of activity.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum ActivityKind {
+    /// A thread was opened.
+    NewThread,
+    /// A post was added to a thread.
+    NewPost,
+}
+
+/// New threads and posts on a board, as summaries.
+#[derive(SimpleObject)]
+pub struct ThreadActivity {
+    /// What happened.
+    pub kind: ActivityKind,
+    /// The thread (its counts as they are now).
+    pub thread: Thread,
+    /// The new post (for a new thread: its first post).
+    pub post: Option<Post>,
+}

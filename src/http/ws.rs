@@ -1,0 +1,386 @@
+//! The graphql-transport-ws protocol (github.com/enisdenjo/graphql-ws,
+//! PROTOCOL.md) at `/graphql/ws` and by upgrade on `/graphql`, followed to the
+//! letter; async-graphql's stock handler deviates on close codes, duplicate ids,
+//! validation errors and `complete` (docs/live.md lists how).
+//!
+//! Close codes: 4400 invalid message, 4401 subscribe before acknowledgement,
+//! 4403 bad token in `connection_init`, 4406 subprotocol not offered, 4408 no
+//! `connection_init` in time, 4409 duplicate operation id, 4429 second
+//! `connection_init`. A client that stops reading is dropped once
+//! `OUTGOING_BUFFER` messages wait for it; nobody else waits.
+
+use super::graphql::viewer_of_token;
+use crate::auth::{ClientAddr, Viewer};
+use crate::graphql::cost::RequestMeta;
+use crate::graphql::loaders::{Batches, Loaders};
+use crate::graphql::subscription::Listening;
+use crate::state::AppState;
+use async_graphql::{Response, Variables};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, Notify};
+use tokio::task::AbortHandle;
+
+/// The subprotocol.
+pub const PROTOCOL: &str = "graphql-transport-ws";
+
+/// Messages that may wait for a client before it is dropped as too slow.
+pub const OUTGOING_BUFFER: usize = 512;
+
+/// `GET /graphql/ws` (and `GET /graphql` with an upgrade): a token in the
+/// `Authorization` header is checked before the upgrade (401 if not valid).
+pub async fn graphql_ws(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> axum::response::Response {
+    match super::graphql::resolve_viewer(&state, &headers).await {
+        Ok((viewer, _)) => upgrade(state, addr, viewer, ws),
+        Err(_) => (
+            StatusCode::UNAUTHORIZED,
+            "the bearer token is not valid (expired, revoked or mistyped): sign in again",
+        )
+            .into_response(),
+    }
+}
+
+/// Accepts the upgrade; the protocol itself runs in `serve`.
+fn upgrade(
+    state: AppState,
+    addr: SocketAddr,
+    viewer: Viewer,
+    ws: WebSocketUpgrade,
+) -> axum::response::Response {
+    ws.protocols([PROTOCOL])
+        .on_upgrade(move |socket| serve(state, addr, viewer, socket))
+}
+
+/// Why the server closes a connection.
+struct Close(u16, String);
+
+impl Close {
+    fn invalid() -> Close {
+        Close(4400, "Invalid message received".into())
+    }
+}
+
+/// Operations running on one connection, by client id; each entry has a serial so a
+/// finished operation never removes a newer one that reused its id.
+type Running = Arc<Mutex<HashMap<String, (u64, AbortHandle)>>>;
+
+async fn serve(state: AppState, addr: SocketAddr, header_viewer: Viewer, socket: WebSocket) {
+    let offered = socket
+        .protocol()
+        .is_some_and(|p| p.as_bytes() == PROTOCOL.as_bytes());
+    let (mut sink, mut incoming) = socket.split();
+    let (out, mut out_rx) = mpsc::channel::<Message>(OUTGOING_BUFFER);
+    let writer = tokio::spawn(async move {
+        while let Some(m) = out_rx.recv().await {
+            let closing = matches!(m, Message::Close(_));
+            if sink.send(m).await.is_err() || closing {
+                break;
+            }
+        }
+    });
+    let running: Running = Arc::default();
+    let slow = Arc::new(Notify::new());
+    let close = if offered {
+        tokio::select! {
+            c = protocol(&state, addr, header_viewer, &mut incoming, &out, &running, &slow) => c,
+            () = slow.notified() => {
+                tracing::info!(%addr, "dropping a WebSocket client that stopped reading");
+                Some(Close(1008, "Too slow: messages were not read".into()))
+            }
+        }
+    } else {
+        Some(Close(4406, "Subprotocol not acceptable".into()))
+    };
+    for (_, (_, h)) in running.lock().unwrap_or_else(|e| e.into_inner()).drain() {
+        h.abort();
+    }
+    if let Some(Close(code, reason)) = close {
+        let frame = CloseFrame {
+            code,
+            reason: Utf8Bytes::from(reason),
+        };
+        // A client too slow to take its messages may not take this either.
+        if out.try_send(Message::Close(Some(frame))).is_err() {
+            writer.abort();
+        }
+    }
+    drop(out);
+    let _ = writer.await;
+}
+
+/// Runs the protocol until the client leaves (None) or the server must close.
+async fn protocol(
+    state: &AppState,
+    addr: SocketAddr,
+    header_viewer: Viewer,
+    incoming: &mut futures_util::stream::SplitStream<WebSocket>,
+    out: &mpsc::Sender<Message>,
+    running: &Running,
+    slow: &Arc<Notify>,
+) -> Option<Close> {
+    let mut viewer: Option<Arc<Viewer>> = None;
+    let mut serial = 0u64;
+    let deadline = tokio::time::Instant::now() + state.ws_init_timeout;
+    loop {
+        let msg = if viewer.is_none() {
+            match tokio::time::timeout_at(deadline, incoming.next()).await {
+                Ok(m) => m,
+                Err(_) => return Some(Close(4408, "Connection initialisation timeout".into())),
+            }
+        } else {
+            incoming.next().await
+        };
+        let text = match msg {
+            None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return None,
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Ok(Message::Binary(_))) => return Some(Close::invalid()),
+            Some(Ok(Message::Text(t))) => t,
+        };
+        let Ok(Value::Object(m)) = serde_json::from_str::<Value>(text.as_str()) else {
+            return Some(Close::invalid());
+        };
+        let payload = m.get("payload");
+        if payload.is_some_and(|p| !p.is_object() && !p.is_null()) {
+            return Some(Close::invalid());
+        }
+        match m.get("type").and_then(Value::as_str) {
+            Some("connection_init") => {
+                if viewer.is_some() {
+                    return Some(Close(4429, "Too many initialisation requests".into()));
+                }
+                match init_viewer(state, payload, &header_viewer).await {
+                    Ok(v) => viewer = Some(Arc::new(v)),
+                    Err(close) => return Some(close),
+                }
+                send(out, json!({ "type": "connection_ack" }))?;
+            }
+            Some("ping") => {
+                let mut pong = json!({ "type": "pong" });
+                if let Some(p) = payload.filter(|p| !p.is_null()) {
+                    pong["payload"] = p.clone();
+                }
+                send(out, pong)?;
+            }
+            Some("pong") => {}
+            Some("subscribe") => {
+                let Some(id) = m
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                else {
+                    return Some(Close::invalid());
+                };
+                let Some(req) = payload.and_then(|p| request_of(p).ok()) else {
+                    return Some(Close::invalid());
+                };
+                let Some(v) = viewer.clone() else {
+                    return Some(Close(4401, "Unauthorized".into()));
+                };
+                if running
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .contains_key(id)
+                {
+                    return Some(Close(4409, format!("Subscriber for {id} already exists")));
+                }
+                serial += 1;
+                let subscription = is_subscription(&req.query);
+                let (listening, ready) = Listening::new();
+                // The entry goes in before the task runs, so the task's own removal finds it.
+                {
+                    let mut ops = running.lock().unwrap_or_else(|e| e.into_inner());
+                    let task = tokio::spawn(operation(
+                        state.clone(),
+                        addr,
+                        v,
+                        id.to_owned(),
+                        serial,
+                        req,
+                        Arc::new(listening),
+                        out.clone(),
+                        running.clone(),
+                        slow.clone(),
+                    ));
+                    ops.insert(id.to_owned(), (serial, task.abort_handle()));
+                }
+                if subscription {
+                    // Messages are handled in order: the next one is read once the feed listens.
+                    let _ = ready.await;
+                }
+            }
+            Some("complete") => {
+                let Some(id) = m
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.is_empty())
+                else {
+                    return Some(Close::invalid());
+                };
+                // Stops it; the server sends nothing back (an unknown id is ignored).
+                if let Some((_, h)) = running.lock().unwrap_or_else(|e| e.into_inner()).remove(id) {
+                    h.abort();
+                }
+            }
+            _ => return Some(Close::invalid()),
+        }
+    }
+}
+
+/// Queues a message; a client whose buffer is full is too slow and is dropped.
+fn send(out: &mpsc::Sender<Message>, v: Value) -> Option<()> {
+    match out.try_send(Message::Text(Utf8Bytes::from(v.to_string()))) {
+        Ok(()) => Some(()),
+        Err(_) => None,
+    }
+}
+
+/// The viewer of a `connection_init`: its payload's `token` (or `Authorization`,
+/// `Bearer …`) if any, else the upgrade request's `Authorization` header.
+async fn init_viewer(
+    state: &AppState,
+    payload: Option<&Value>,
+    header_viewer: &Viewer,
+) -> Result<Viewer, Close> {
+    let token = payload.and_then(|p| {
+        ["token", "authorization", "Authorization"]
+            .iter()
+            .find_map(|k| p.get(*k))
+    });
+    let Some(token) = token else {
+        return Ok(header_viewer.clone());
+    };
+    let forbidden = || Close(4403, "Forbidden".into());
+    let token = token.as_str().ok_or_else(forbidden)?;
+    let token = token
+        .strip_prefix("Bearer ")
+        .or_else(|| token.strip_prefix("bearer "))
+        .unwrap_or(token);
+    match viewer_of_token(state, token).await {
+        Ok((v, _)) => Ok(v),
+        Err(crate::error::AppError::Unauthenticated) => Err(forbidden()),
+        Err(e) => {
+            tracing::error!(error = ?e, "resolving a WebSocket token");
+            Err(Close(4500, "Internal server error".into()))
+        }
+    }
+}
+
+/// The parts of a `subscribe` payload, checked as the protocol requires.
+struct OpRequest {
+    query: String,
+    operation_name: Option<String>,
+    variables: Map<String, Value>,
+}
+
+fn request_of(p: &Value) -> Result<OpRequest, ()> {
+    let query = p.get("query").and_then(Value::as_str).ok_or(())?.to_owned();
+    let operation_name = match p.get("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(_) => return Err(()),
+    };
+    let variables = match p.get("variables") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(v)) => v.clone(),
+        Some(_) => return Err(()),
+    };
+    if p.get("extensions")
+        .is_some_and(|e| !e.is_object() && !e.is_null())
+    {
+        return Err(());
+    }
+    Ok(OpRequest {
+        query,
+        operation_name,
+        variables,
+    })
+}
+
+/// Whether the document holds a subscription (then `subscribe` waits until it listens).
+fn is_subscription(query: &str) -> bool {
+    async_graphql::parser::parse_query(query).is_ok_and(|doc| {
+        doc.operations
+            .iter()
+            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Subscription)
+    })
+}
+
+/// A request error (the document never ran): no data, and no error with a path.
+fn is_request_error(r: &Response) -> bool {
+    !r.errors.is_empty()
+        && matches!(r.data, async_graphql::Value::Null)
+        && r.errors.iter().all(|e| e.path.is_empty())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn operation(
+    state: AppState,
+    addr: SocketAddr,
+    viewer: Arc<Viewer>,
+    id: String,
+    serial: u64,
+    op: OpRequest,
+    listening: Arc<Listening>,
+    out: mpsc::Sender<Message>,
+    running: Running,
+    slow: Arc<Notify>,
+) {
+    let batches = Batches::default();
+    let mut req = async_graphql::Request::new(op.query)
+        .variables(Variables::from_json(Value::Object(op.variables)))
+        .data(Arc::new(RequestMeta::default()))
+        .data((*viewer).clone())
+        .data(ClientAddr(addr.ip()))
+        .data(Loaders::new(&state.db, state.loader_delay, &batches))
+        .data(listening.clone());
+    if let Some(name) = op.operation_name {
+        req = req.operation_name(name);
+    }
+    let mut results = batches.stream(state.schema.execute_stream(req));
+    let mut first = true;
+    let mut ok = true;
+    while let Some(resp) = results.next().await {
+        listening.fire();
+        let msg = if first && is_request_error(&resp) {
+            ok = false;
+            let errors = serde_json::to_value(&resp.errors).unwrap_or(Value::Null);
+            json!({ "id": id, "type": "error", "payload": errors })
+        } else {
+            let payload = serde_json::to_value(&resp).unwrap_or(Value::Null);
+            json!({ "id": id, "type": "next", "payload": payload })
+        };
+        first = false;
+        if send(&out, msg).is_none() {
+            // Too slow (or gone): drop the whole connection, not just this operation.
+            slow.notify_one();
+            return;
+        }
+        if !ok {
+            break;
+        }
+    }
+    listening.fire();
+    let mine = {
+        let mut ops = running.lock().unwrap_or_else(|e| e.into_inner());
+        let mine = ops.get(&id).is_some_and(|(s, _)| *s == serial);
+        if mine {
+            ops.remove(&id);
+        }
+        mine
+    };
+    if mine && ok {
+        let _ = send(&out, json!({ "id": id, "type": "complete" }));
+    }
+}

@@ -1,0 +1,539 @@
+//! Live feeds: the graphql-transport-ws protocol, close code by close code, with a
+//! raw WebSocket client; what subscribers may receive; fan-out between instances
+//! through Redis, also across a Redis restart; event registration under load.
+
+use crate::helpers::{config, TestApp};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::{
+    connect_async,
+    tungstenite::{client::IntoClientRequest, http::HeaderValue, Message},
+    MaybeTlsStream, WebSocketStream,
+};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// How long a test waits for a message before it fails (a bound, not a pause).
+const PATIENCE: Duration = Duration::from_secs(20);
+
+async fn open(app: &TestApp, path: &str, subprotocol: Option<&str>) -> Socket {
+    let mut req = format!("ws://{}{path}", app.addr)
+        .into_client_request()
+        .unwrap_or_else(|e| panic!("{e}"));
+    if let Some(p) = subprotocol {
+        req.headers_mut().insert(
+            "Sec-WebSocket-Protocol",
+            HeaderValue::from_str(p).unwrap_or_else(|e| panic!("{e}")),
+        );
+    }
+    connect_async(req)
+        .await
+        .unwrap_or_else(|e| panic!("connect: {e}"))
+        .0
+}
+
+async fn ws(app: &TestApp) -> Socket {
+    open(app, "/graphql/ws", Some("graphql-transport-ws")).await
+}
+
+async fn send(s: &mut Socket, v: Value) {
+    s.send(Message::Text(v.to_string().into()))
+        .await
+        .unwrap_or_else(|e| panic!("send: {e}"));
+}
+
+/// The next protocol message (answering nothing itself), or the close frame as
+/// `{"close": code, "reason": …}`.
+async fn recv(s: &mut Socket) -> Value {
+    loop {
+        let m = tokio::time::timeout(PATIENCE, s.next())
+            .await
+            .unwrap_or_else(|_| panic!("no message within {PATIENCE:?}"));
+        match m {
+            Some(Ok(Message::Text(t))) => {
+                return serde_json::from_str(t.as_str()).unwrap_or_else(|e| panic!("{e}: {t}"))
+            }
+            Some(Ok(Message::Close(f))) => {
+                let (code, reason) = f.map_or((0, String::new()), |f| {
+                    (u16::from(f.code), f.reason.as_str().to_owned())
+                });
+                return json!({ "close": code, "reason": reason });
+            }
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => panic!("socket error: {e}"),
+            None => return json!({ "close": 0, "reason": "ended without a close frame" }),
+        }
+    }
+}
+
+async fn expect_close(s: &mut Socket, code: u16, reason: &str) {
+    let m = recv(s).await;
+    assert_eq!(m, json!({ "close": code, "reason": reason }));
+}
+
+/// An acknowledged connection, signed in with `token` if given.
+async fn acked(app: &TestApp, token: Option<&str>) -> Socket {
+    let mut s = ws(app).await;
+    let payload = token.map_or(json!({}), |t| json!({ "token": t }));
+    send(
+        &mut s,
+        json!({ "type": "connection_init", "payload": payload }),
+    )
+    .await;
+    assert_eq!(recv(&mut s).await, json!({ "type": "connection_ack" }));
+    s
+}
+
+async fn subscribe(s: &mut Socket, id: &str, query: &str, variables: Value) {
+    send(
+        s,
+        json!({ "id": id, "type": "subscribe", "payload": { "query": query, "variables": variables } }),
+    )
+    .await;
+}
+
+/// Subscribes, then waits for the answer to a ping: the server reads a connection's
+/// messages in order and the next one only once the feed listens.
+async fn listen(s: &mut Socket, id: &str, query: &str, variables: Value) {
+    subscribe(s, id, query, variables).await;
+    send(s, json!({ "type": "ping", "payload": { "after": id } })).await;
+    assert_eq!(
+        recv(s).await,
+        json!({ "type": "pong", "payload": { "after": id } })
+    );
+}
+
+/// The payload of the next `next` message of operation `id`.
+async fn next_of(s: &mut Socket, id: &str) -> Value {
+    let m = recv(s).await;
+    assert_eq!(m["type"], "next", "{m}");
+    assert_eq!(m["id"], id, "{m}");
+    m["payload"].clone()
+}
+
+fn ok(body: &Value) -> &Value {
+    assert!(body.get("errors").is_none(), "{body}");
+    &body["data"]
+}
+
+/// A general-board thread opened by `token`; returns its id.
+async fn thread(app: &TestApp, token: &str, title: &str) -> String {
+    let body = app
+        .query_as(
+            token,
+            "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
+            json!({ "i": { "board": { "general": true }, "title": title, "body": "Pierwszy post" } }),
+        )
+        .await;
+    ok(&body)["createThread"]["thread"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned()
+}
+
+async fn post(app: &TestApp, token: &str, thread: &str, body: &str) -> String {
+    let r = app
+        .query_as(
+            token,
+            "mutation($i: AddPostInput!) { addPost(input: $i) { post { id } } }",
+            json!({ "i": { "thread": thread, "body": body } }),
+        )
+        .await;
+    ok(&r)["addPost"]["post"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{r}"))
+        .to_owned()
+}
+
+const POST_ADDED: &str = "subscription($t: ID!) { postAdded(threadId: $t) { id bodyHtml authorName author { displayName } } }";
+const POST_CHANGED: &str = "subscription($t: ID!) { postChanged(threadId: $t) { postId change post { bodyHtml hidden } } }";
+
+#[tokio::test]
+async fn the_protocol_closes_with_its_codes() {
+    let app = TestApp::spawn_configured(|c| c.ws_init_timeout_ms = 300).await;
+
+    // 4406: the subprotocol was not offered.
+    let mut s = open(&app, "/graphql/ws", None).await;
+    expect_close(&mut s, 4406, "Subprotocol not acceptable").await;
+
+    // 4408: no connection_init in time.
+    let mut s = ws(&app).await;
+    expect_close(&mut s, 4408, "Connection initialisation timeout").await;
+
+    // 4401: subscribe before the acknowledgement.
+    let mut s = ws(&app).await;
+    subscribe(&mut s, "1", "{ __typename }", json!({})).await;
+    expect_close(&mut s, 4401, "Unauthorized").await;
+
+    // 4400: not JSON, an unknown type, a subscribe without a query, a binary frame.
+    for bad in [
+        Message::Text("not json".into()),
+        Message::Text(json!({ "type": "start", "id": "1" }).to_string().into()),
+        Message::Text(
+            json!({ "type": "subscribe", "id": "1", "payload": {} })
+                .to_string()
+                .into(),
+        ),
+        Message::Text(
+            json!({ "type": "connection_init", "payload": "x" })
+                .to_string()
+                .into(),
+        ),
+        Message::Binary(vec![1, 2, 3].into()),
+    ] {
+        let mut s = ws(&app).await;
+        s.send(bad).await.unwrap_or_else(|e| panic!("{e}"));
+        expect_close(&mut s, 4400, "Invalid message received").await;
+    }
+
+    // 4429: a second connection_init.
+    let mut s = acked(&app, None).await;
+    send(&mut s, json!({ "type": "connection_init" })).await;
+    expect_close(&mut s, 4429, "Too many initialisation requests").await;
+
+    // 4403: a token that is not valid.
+    let mut s = ws(&app).await;
+    send(
+        &mut s,
+        json!({ "type": "connection_init", "payload": { "token": "chs_nope" } }),
+    )
+    .await;
+    expect_close(&mut s, 4403, "Forbidden").await;
+
+    // 4409: an id already in use by a running subscription.
+    let member = app.member("proto@example.org").await;
+    let t = thread(&app, &member, "Protokół").await;
+    let mut s = acked(&app, None).await;
+    subscribe(&mut s, "a", POST_ADDED, json!({ "t": t })).await;
+    subscribe(&mut s, "a", POST_ADDED, json!({ "t": t })).await;
+    expect_close(&mut s, 4409, "Subscriber for a already exists").await;
+}
+
+#[tokio::test]
+async fn queries_ping_errors_and_complete_follow_the_protocol() {
+    let app = TestApp::spawn().await;
+    let mut s = acked(&app, None).await;
+
+    // Ping: pong with the same payload.
+    send(&mut s, json!({ "type": "ping", "payload": { "n": 1 } })).await;
+    assert_eq!(
+        recv(&mut s).await,
+        json!({ "type": "pong", "payload": { "n": 1 } })
+    );
+
+    // A query: one `next`, then `complete`; the id can be used again after it.
+    for _ in 0..2 {
+        subscribe(&mut s, "q", "{ __typename }", json!({})).await;
+        assert_eq!(
+            next_of(&mut s, "q").await["data"],
+            json!({ "__typename": "QueryRoot" })
+        );
+        assert_eq!(recv(&mut s).await, json!({ "id": "q", "type": "complete" }));
+    }
+
+    // A validation error: an `error` message with the GraphQL errors, and no `complete`.
+    subscribe(&mut s, "v", "subscription { postAdded { id } }", json!({})).await;
+    let m = recv(&mut s).await;
+    assert_eq!(m["type"], "error", "{m}");
+    assert_eq!(m["id"], "v");
+    assert!(
+        m["payload"][0]["message"]
+            .as_str()
+            .is_some_and(|t| t.contains("threadId")),
+        "{m}"
+    );
+
+    // The client's `complete` stops a subscription; nothing comes back, and the
+    // connection goes on (the next answer is the pong, not a late message).
+    let member = app.member("complete@example.org").await;
+    let t = thread(&app, &member, "Zakończenie").await;
+    listen(&mut s, "live", POST_ADDED, json!({ "t": t })).await;
+    post(&app, &member, &t, "raz").await;
+    assert_eq!(
+        next_of(&mut s, "live").await["data"]["postAdded"]["bodyHtml"],
+        "<p>raz</p>\n"
+    );
+    send(&mut s, json!({ "type": "complete", "id": "live" })).await;
+    send(&mut s, json!({ "type": "ping" })).await;
+    assert_eq!(recv(&mut s).await, json!({ "type": "pong" }));
+    post(&app, &member, &t, "dwa").await;
+    send(&mut s, json!({ "type": "ping" })).await;
+    assert_eq!(
+        recv(&mut s).await,
+        json!({ "type": "pong" }),
+        "a completed subscription still delivered"
+    );
+
+    // The upgrade also works on /graphql itself.
+    let mut s = open(&app, "/graphql", Some("graphql-transport-ws")).await;
+    send(&mut s, json!({ "type": "connection_init" })).await;
+    assert_eq!(recv(&mut s).await, json!({ "type": "connection_ack" }));
+}
+
+#[tokio::test]
+async fn payloads_obey_consent_and_hidden_posts() {
+    let app = TestApp::spawn().await;
+    let author = app.member("autor@example.org").await;
+    let moderator = app.staff("mod@example.org", "--moderator").await;
+    let t = thread(&app, &author, "Zgoda").await;
+    let mut reader = acked(&app, None).await;
+    let mut mods = acked(&app, Some(&moderator)).await;
+    listen(&mut reader, "1", POST_ADDED, json!({ "t": t })).await;
+    listen(&mut reader, "2", POST_CHANGED, json!({ "t": t })).await;
+    listen(&mut mods, "2", POST_CHANGED, json!({ "t": t })).await;
+
+    // Without consent, the author is an anonymous participant.
+    let p1 = post(&app, &author, &t, "Bez <script>alert(1)</script> zgody").await;
+    let got = next_of(&mut reader, "1").await["data"]["postAdded"].clone();
+    assert_eq!(got["id"], p1);
+    assert_eq!(got["authorName"], "Anonymous participant");
+    assert!(got["author"].is_null(), "{got}");
+    assert!(
+        !got["bodyHtml"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<script"),
+        "{got}"
+    );
+
+    // With consent, the name shows.
+    let body = app
+        .query_as(
+            &author,
+            "mutation { updateMyProfile(input: {displayName: \"Anna\", publicProfile: true}) { person { displayName } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        ok(&body)["updateMyProfile"]["person"]["displayName"],
+        "Anna"
+    );
+    post(&app, &author, &t, "Ze zgodą").await;
+    let got = next_of(&mut reader, "1").await["data"]["postAdded"].clone();
+    assert_eq!(got["authorName"], "Anna");
+    assert_eq!(got["author"]["displayName"], "Anna");
+
+    // Hidden: the reader learns only the id; the moderator sees the post.
+    let hide = app
+        .query_as(
+            &moderator,
+            "mutation($i: ModeratePostInput!) { hidePost(input: $i) { post { hidden } } }",
+            json!({ "i": { "post": p1, "reason": "spam" } }),
+        )
+        .await;
+    assert_eq!(ok(&hide)["hidePost"]["post"]["hidden"], true);
+    let seen = next_of(&mut reader, "2").await["data"]["postChanged"].clone();
+    assert_eq!(
+        seen,
+        json!({ "postId": p1, "change": "HIDDEN", "post": null })
+    );
+    let seen = next_of(&mut mods, "2").await["data"]["postChanged"].clone();
+    assert_eq!(seen["post"]["hidden"], true, "{seen}");
+
+    // And it is gone from the thread for everyone but moderators.
+    let q = "query($t: ID!) { thread(id: $t) { postCount posts { edges { node { id } } } } }";
+    let anon = app.query_vars(q, json!({ "t": t })).await;
+    let ids: Vec<&Value> = ok(&anon)["thread"]["posts"]["edges"]
+        .as_array()
+        .map(|e| e.iter().map(|e| &e["node"]["id"]).collect())
+        .unwrap_or_default();
+    assert!(!ids.contains(&&json!(p1)), "{anon}");
+    assert_eq!(ok(&anon)["thread"]["postCount"], 2);
+    let modv = app.query_as(&moderator, q, json!({ "t": t })).await;
+    assert_eq!(
+        ok(&modv)["thread"]["posts"]["edges"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+}
+
+/// Two servers on one database and one Redis: a post written through A reaches a
+/// subscriber of B. Only with Redis (CI's real-backend suite).
+#[tokio::test]
+async fn a_post_on_one_instance_reaches_a_subscriber_of_another() {
+    if std::env::var("TEST_REDIS_URL").is_err() {
+        return;
+    }
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn_with(config(&a.database_url)).await;
+    let member = a.member("two@example.org").await;
+    let t = thread(&a, &member, "Dwie instancje").await;
+    let mut s = acked(&b, None).await;
+    listen(&mut s, "1", POST_ADDED, json!({ "t": t })).await;
+    let id = post(&a, &member, &t, "z A").await;
+    assert_eq!(next_of(&mut s, "1").await["data"]["postAdded"]["id"], id);
+}
+
+/// A private Redis on a spare port, killed and started again mid-test: the
+/// subscription on instance B resumes and no post written after the restart is lost.
+#[tokio::test]
+async fn subscriptions_resume_after_redis_restarts() {
+    if std::env::var("TEST_REDIS_URL").is_err() {
+        return;
+    }
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        l.local_addr()
+            .map(|a| a.port())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let dir = std::env::temp_dir().join(format!("coophub-redis-{port}"));
+    let _ = std::fs::create_dir_all(&dir);
+    /// Kills its redis-server when dropped, even when the test fails.
+    struct Private(std::process::Child);
+    impl Drop for Private {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let start = || {
+        let mut child = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+            ])
+            .arg(&dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("redis-server must be installed for this test: {e}"));
+        // Ready when it says so on stdout.
+        let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let guard = Private(child);
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(out));
+        assert!(
+            lines.any(|l| l.is_ok_and(|l| l.contains("Ready to accept connections"))),
+            "redis-server did not start"
+        );
+        guard
+    };
+    let redis = start();
+    let private: Option<coophub::config::Secret> = Some(format!("redis://127.0.0.1:{port}").into());
+    let a = TestApp::spawn_configured(|c| c.redis_url = private.clone()).await;
+    let mut cfg_b = config(&a.database_url);
+    cfg_b.redis_url = private;
+    let b = TestApp::spawn_with(cfg_b).await;
+    let member = a.member("restart@example.org").await;
+    let t = thread(&a, &member, "Restart").await;
+    let mut s = acked(&b, None).await;
+    listen(&mut s, "1", POST_ADDED, json!({ "t": t })).await;
+    post(&b, &member, &t, "przed").await;
+    assert_eq!(
+        next_of(&mut s, "1").await["data"]["postAdded"]["bodyHtml"],
+        "<p>przed</p>\n"
+    );
+
+    drop(redis);
+    let redis = start();
+    let mut written = Vec::new();
+    for n in 0..3 {
+        written.push(post(&a, &member, &t, &format!("po {n}")).await);
+    }
+    let mut got = Vec::new();
+    while got.len() < written.len() {
+        let p = next_of(&mut s, "1").await;
+        got.push(p["data"]["postAdded"]["id"].clone());
+    }
+    assert_eq!(got, written.iter().map(|w| json!(w)).collect::<Vec<_>>());
+    drop(redis);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn concurrent_sign_ups_fill_the_places_then_the_waiting_list() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("org@example.org", "--moderator").await;
+    let created = app
+        .query_as(
+            &moderator,
+            "mutation($i: CreateEventInput!) { createEvent(input: $i) { event { id startsAtLocal } } }",
+            json!({ "i": {
+                "kind": "INDUSTRY_MEETING", "title": "Smacznie i z zyskiem 2027", "edition": 2,
+                "startsAt": "2027-01-12T09:00:00Z", "endsAt": "2027-01-13T15:00:00Z",
+                "placeTeryt": "1212042", "sector": "gastronomy",
+                "description": "Spotkanie branży gastronomicznej", "capacity": 3 } }),
+        )
+        .await;
+    let ev = ok(&created)["createEvent"]["event"].clone();
+    assert_eq!(ev["startsAtLocal"], "2027-01-12T10:00:00+01:00");
+    let id = ev["id"].as_str().unwrap_or_default().to_owned();
+
+    let mut tokens = Vec::new();
+    for n in 0..8 {
+        tokens.push(app.member(&format!("m{n}@example.org")).await);
+    }
+    let sign_ups = tokens.iter().map(|t| {
+        app.query_as(
+            t,
+            "mutation($e: ID!) { registerForEvent(input: {event: $e}) { registration { status } } }",
+            json!({ "e": id }),
+        )
+    });
+    let results = futures_util::future::join_all(sign_ups).await;
+    let statuses: Vec<String> = results
+        .iter()
+        .map(|r| {
+            ok(r)["registerForEvent"]["registration"]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "REGISTERED").count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| *s == "WAITING").count(),
+        5,
+        "{statuses:?}"
+    );
+
+    // Cancelling a place promotes the first on the waiting list.
+    let holder = statuses.iter().position(|s| s == "REGISTERED").unwrap_or(0);
+    let waiting_first = {
+        let mut w: Vec<(String, usize)> = Vec::new();
+        for (i, t) in tokens.iter().enumerate() {
+            let r = app
+                .query_as(
+                    t,
+                    "query($e: ID!) { event(id: $e) { myRegistration { status registeredAt } } }",
+                    json!({ "e": id }),
+                )
+                .await;
+            let mine = &ok(&r)["event"]["myRegistration"];
+            if mine["status"] == "WAITING" {
+                w.push((
+                    mine["registeredAt"].as_str().unwrap_or_default().to_owned(),
+                    i,
+                ));
+            }
+        }
+        w.sort();
+        w[0].1
+    };
+    let c = app
+        .query_as(&tokens[holder], "mutation($e: ID!) { cancelEventRegistration(input: {event: $e}) { registration { status } } }", json!({ "e": id }))
+        .await;
+    assert_eq!(
+        ok(&c)["cancelEventRegistration"]["registration"]["status"],
+        "CANCELLED"
+    );
+    let r = app
+        .query_as(&tokens[waiting_first], "query($e: ID!) { event(id: $e) { registeredCount waitingCount myRegistration { status } } }", json!({ "e": id }))
+        .await;
+    assert_eq!(
+        ok(&r)["event"],
+        json!({ "registeredCount": 3, "waitingCount": 4, "myRegistration": { "status": "REGISTERED" } })
+    );
+}
