@@ -27,6 +27,8 @@ pub const SUBSCRIBER_BUFFER: usize = 256;
 /// visibility rules; the message itself carries no content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ForumEvent {
+    /// Tells this event from any other (instances load what it names once, by it).
+    pub nonce: u64,
     pub kind: ForumEventKind,
     pub thread_id: i32,
     pub post_id: Option<i32>,

@@ -865,10 +865,19 @@ impl<'a> Feature<'a> {
 
 /// Peak resident set size of this process in kB (`VmHWM` of /proc/self/status), where known.
 pub fn peak_rss_kb() -> Option<u64> {
+    status_kb("VmHWM:")
+}
+
+/// Resident set size of this process now, in kB (`VmRSS`), where known.
+pub fn rss_kb() -> Option<u64> {
+    status_kb("VmRSS:")
+}
+
+fn status_kb(field: &str) -> Option<u64> {
     std::fs::read_to_string("/proc/self/status")
         .ok()?
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 

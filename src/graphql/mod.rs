@@ -66,6 +66,7 @@ pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
             .data(d.limiter)
             .data(d.budgets)
             .data(d.bus)
+            .data(Arc::new(subscription::Snapshots::default()))
             .data(SessionHours(d.session_hours));
     }
     b.finish()

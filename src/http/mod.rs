@@ -85,11 +85,15 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
          coophub_pubsub_reconnects_total {}\n\
          # HELP coophub_pubsub_publish_failures_total Failed attempts to publish a forum event (each retried).\n\
          # TYPE coophub_pubsub_publish_failures_total counter\n\
-         coophub_pubsub_publish_failures_total {}\n",
+         coophub_pubsub_publish_failures_total {}\n\
+         # HELP coophub_resident_memory_bytes Resident set size of the server process.\n\
+         # TYPE coophub_resident_memory_bytes gauge\n\
+         coophub_resident_memory_bytes {}\n",
         s.statements.get(),
         u8::from(s.bus.stats.connected.load(Ordering::Acquire)),
         s.bus.stats.reconnects.load(Ordering::Relaxed),
         s.bus.stats.publish_failures.load(Ordering::Relaxed),
+        crate::export::rss_kb().unwrap_or(0) * 1024,
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
 }

@@ -59,7 +59,13 @@ fn upgrade(
     viewer: Viewer,
     ws: WebSocketUpgrade,
 ) -> axum::response::Response {
+    // Small buffers: an idle subscriber should cost kilobytes, not tungstenite's
+    // 128 KiB defaults; no client message needs more than 256 KiB.
     ws.protocols([PROTOCOL])
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(256 * 1024)
+        .max_frame_size(256 * 1024)
         .on_upgrade(move |socket| serve(state, addr, viewer, socket))
 }
 

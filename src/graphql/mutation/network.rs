@@ -177,6 +177,7 @@ fn announce(
     p: &post::Model,
 ) -> Result<()> {
     bus(ctx)?.publish(ForumEvent {
+        nonce: fastrand::u64(..),
         kind,
         thread_id: t.id,
         post_id: Some(p.id),
@@ -249,7 +250,7 @@ impl NetworkMutation {
         )
         .await?;
         announce(ctx, ForumEventKind::PostAdded, &t, &p)?;
-        Ok(PostPayload { post: Post(p) })
+        Ok(PostPayload { post: Post::of(p) })
     }
 
     /// Edits your own post.
@@ -446,6 +447,6 @@ impl NetworkMutation {
             PostChange::Restore => ForumEventKind::PostRestored,
         };
         announce(ctx, kind, &t, &p)?;
-        Ok(PostPayload { post: Post(p) })
+        Ok(PostPayload { post: Post::of(p) })
     }
 }

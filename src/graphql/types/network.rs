@@ -420,12 +420,27 @@ impl Thread {
         let moderator = viewer(ctx).is_moderator();
         let (w, rows) =
             list_posts(db(ctx)?, self.0.id, newest, moderator, |t| page.window(t)).await?;
-        Ok(build(w, rows, Post))
+        Ok(build(w, rows, Post::of))
     }
 }
 
+/// A post, with its author when already loaded (live feeds load each post and
+/// author once per instance, not once per subscriber).
 #[derive(Clone)]
-pub struct Post(pub post::Model);
+pub struct Post(pub post::Model, pub Option<std::sync::Arc<person::Model>>);
+
+impl Post {
+    pub fn of(p: post::Model) -> Post {
+        Post(p, None)
+    }
+
+    async fn visible_author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
+        match &self.1 {
+            Some(p) => Ok(may_see(viewer(ctx), p).then(|| Person((**p).clone()))),
+            None => visible_person(ctx, self.0.author_id).await,
+        }
+    }
+}
 
 /// A post in a thread. Its body is Markdown rendered to sanitised HTML (no
 /// scripts, no raw HTML). A deleted post is a tombstone without a body.
@@ -442,11 +457,14 @@ impl Post {
     }
     /// Who wrote it; null when they have not agreed to a public profile.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
-        visible_person(ctx, self.0.author_id).await
+        self.visible_author(ctx).await
     }
     /// The author's display name, or "Anonymous participant".
     async fn author_name(&self, ctx: &Context<'_>) -> Result<String> {
-        name_of(ctx, self.0.author_id).await
+        Ok(self
+            .visible_author(ctx)
+            .await?
+            .map_or_else(|| ANONYMOUS.to_owned(), |p| p.0.display_name))
     }
     /// The body as sanitised HTML; null once deleted.
     async fn body_html(&self) -> Option<&str> {
@@ -471,7 +489,7 @@ impl Post {
         };
         let p = loaders(ctx)?.post.load_one(id).await?;
         let moderator = viewer(ctx).is_moderator();
-        Ok(p.filter(|p| moderator || !p.hidden).map(Post))
+        Ok(p.filter(|p| moderator || !p.hidden).map(Post::of))
     }
     /// Deleted by its author (a tombstone).
     async fn deleted(&self) -> bool {

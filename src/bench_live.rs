@@ -1,0 +1,355 @@
+//! `coophub bench-live`: the live-feed load client. Starts one or two real
+//! `coophub serve` processes on the configured database (two need `REDIS_URL`:
+//! they share it), opens N graphql-transport-ws subscribers to one thread
+//! (spread over the instances), then writes posts through the first instance
+//! and measures, per delivery, the time from sending the mutation to the
+//! subscriber reading the post. Reports deliveries lost, p50/p99/max latency,
+//! and each server's memory per idle subscriber (resident memory from its
+//! `/metrics`, before and after the subscribers connected).
+
+use crate::config::Config;
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue, Message};
+
+#[derive(Args, Debug, Clone)]
+pub struct LiveBenchArgs {
+    /// Subscribers (WebSocket connections, one `postAdded` each).
+    #[arg(long, default_value_t = 1000)]
+    pub subscribers: usize,
+    /// Server instances (2 needs REDIS_URL; subscribers alternate between them).
+    #[arg(long, default_value_t = 1)]
+    pub instances: usize,
+    /// Posts written (through the first instance).
+    #[arg(long, default_value_t = 30)]
+    pub posts: usize,
+    /// Pause between posts, in milliseconds.
+    #[arg(long, default_value_t = 200)]
+    pub interval_ms: u64,
+    /// Connections opened at the same time while subscribing.
+    #[arg(long, default_value_t = 200)]
+    pub connect_concurrency: usize,
+}
+
+/// A `coophub serve` child, stopped when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+async fn start(config: &Config, http: &reqwest::Client) -> Result<Server> {
+    let port = free_port()?;
+    let mut cmd = Command::new(std::env::current_exe()?);
+    cmd.arg("serve")
+        .env("DATABASE_URL", config.database_url.expose())
+        .env("COOPHUB_BIND", format!("127.0.0.1:{port}"))
+        .env("COOPHUB_DATA_DIR", &config.data_dir)
+        // The load client is one address: budgets would stop it, not measure the server.
+        .env("COOPHUB_BUDGET_ANONYMOUS", "1e12")
+        .env("COOPHUB_BUDGET_ANONYMOUS_RATE", "1e12")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null());
+    match &config.redis_url {
+        Some(r) => cmd.env("REDIS_URL", r.expose()),
+        None => cmd.env_remove("REDIS_URL"),
+    };
+    let child = cmd.spawn().context("starting `coophub serve`")?;
+    let server = Server {
+        child,
+        base: format!("127.0.0.1:{port}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(300);
+    loop {
+        let ready = http
+            .get(format!("http://{}/ready", server.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success());
+        if ready {
+            return Ok(server);
+        }
+        if Instant::now() > deadline {
+            bail!("the server on port {port} did not become ready within 300 s");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn gql(
+    http: &reqwest::Client,
+    base: &str,
+    token: Option<&str>,
+    q: &str,
+    vars: Value,
+) -> Result<Value> {
+    let mut req = http
+        .post(format!("http://{base}/graphql"))
+        .json(&json!({ "query": q, "variables": vars }));
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    let body: Value = req.send().await?.json().await?;
+    if body.get("errors").is_some() {
+        bail!("GraphQL error: {body}");
+    }
+    Ok(body["data"].clone())
+}
+
+async fn rss(http: &reqwest::Client, base: &str) -> Result<u64> {
+    let text = http
+        .get(format!("http://{base}/metrics"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    text.lines()
+        .find_map(|l| l.strip_prefix("coophub_resident_memory_bytes "))
+        .and_then(|v| v.trim().parse().ok())
+        .context("no coophub_resident_memory_bytes in /metrics")
+}
+
+const POST_ADDED: &str =
+    "subscription($t: ID!) { postAdded(threadId: $t) { id bodyMarkdown authorName } }";
+
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn next_text(ws: &mut Ws) -> Result<Value> {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(t))) => return Ok(serde_json::from_str(t.as_str())?),
+            Some(Ok(Message::Close(f))) => bail!("closed: {f:?}"),
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => bail!("{e}"),
+            None => bail!("connection ended"),
+        }
+    }
+}
+
+/// Connects, subscribes and waits until the feed listens (the pong after it).
+async fn subscribe(base: &str, thread: &str) -> Result<Ws> {
+    let mut req = format!("ws://{base}/graphql/ws").into_client_request()?;
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await?;
+    let send = |v: Value| Message::Text(v.to_string().into());
+    ws.send(send(json!({ "type": "connection_init" }))).await?;
+    let ack = next_text(&mut ws).await?;
+    if ack["type"] != "connection_ack" {
+        bail!("expected connection_ack, got {ack}");
+    }
+    ws.send(send(json!({ "id": "1", "type": "subscribe",
+        "payload": { "query": POST_ADDED, "variables": { "t": thread } } })))
+        .await?;
+    ws.send(send(json!({ "type": "ping" }))).await?;
+    let pong = next_text(&mut ws).await?;
+    if pong["type"] != "pong" {
+        bail!("expected pong, got {pong}");
+    }
+    Ok(ws)
+}
+
+/// Reads `posts` deliveries (or until `deadline`), returning each one's latency in µs.
+async fn read(
+    mut ws: Ws,
+    posts: usize,
+    sent: Arc<Vec<AtomicU64>>,
+    origin: Instant,
+    deadline: tokio::time::Instant,
+) -> Vec<u64> {
+    let mut lat = Vec::with_capacity(posts);
+    while lat.len() < posts {
+        let m = match tokio::time::timeout_at(deadline, next_text(&mut ws)).await {
+            Ok(Ok(m)) => m,
+            _ => break,
+        };
+        let now = origin.elapsed().as_micros() as u64;
+        let seq = m["payload"]["data"]["postAdded"]["bodyMarkdown"]
+            .as_str()
+            .and_then(|b| b.strip_prefix("bench "))
+            .and_then(|n| n.parse::<usize>().ok());
+        if let Some(seq) = seq.filter(|s| *s < sent.len()) {
+            lat.push(now.saturating_sub(sent[seq].load(Ordering::Acquire)));
+        }
+    }
+    lat
+}
+
+fn pct(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+pub async fn run(config: &Config, args: LiveBenchArgs) -> Result<()> {
+    if args.instances == 0 || args.instances > 2 {
+        bail!("--instances is 1 or 2");
+    }
+    if args.instances > 1 && config.redis_url.is_none() {
+        bail!("two instances share their feeds through Redis: set REDIS_URL");
+    }
+    let http = reqwest::Client::new();
+    let mut servers = Vec::new();
+    for _ in 0..args.instances {
+        servers.push(start(config, &http).await?);
+    }
+    let a = servers[0].base.clone();
+    let email = format!("bench-{}@example.invalid", fastrand::u64(..));
+    gql(&http, &a, None, "mutation($i: RegisterInput!) { register(input: $i) { me { email } } }",
+        json!({ "i": { "email": email, "password": "bench password 1234", "displayName": "Bench" } })).await?;
+    let login = gql(
+        &http,
+        &a,
+        None,
+        "mutation($i: LoginInput!) { login(input: $i) { token } }",
+        json!({ "i": { "email": email, "password": "bench password 1234" } }),
+    )
+    .await?;
+    let token = login["login"]["token"]
+        .as_str()
+        .context("no token")?
+        .to_owned();
+    let created = gql(
+        &http,
+        &a,
+        Some(&token),
+        "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
+        json!({ "i": { "board": { "general": true }, "title": "Bench", "body": "start" } }),
+    )
+    .await?;
+    let thread = created["createThread"]["thread"]["id"]
+        .as_str()
+        .context("no thread")?
+        .to_owned();
+
+    let mut before = Vec::new();
+    for s in &servers {
+        before.push(rss(&http, &s.base).await?);
+    }
+    println!(
+        "coophub bench-live: {} subscribers on {} instance(s), {} posts every {} ms, {} cores",
+        args.subscribers,
+        args.instances,
+        args.posts,
+        args.interval_ms,
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let connect_start = Instant::now();
+    let gate = Arc::new(tokio::sync::Semaphore::new(args.connect_concurrency.max(1)));
+    let mut connecting = Vec::new();
+    for i in 0..args.subscribers {
+        let base = servers[i % servers.len()].base.clone();
+        let thread = thread.clone();
+        let gate = gate.clone();
+        connecting.push(tokio::spawn(async move {
+            let _permit = gate.acquire_owned().await;
+            subscribe(&base, &thread).await
+        }));
+    }
+    let mut sockets = Vec::new();
+    for (i, c) in connecting.into_iter().enumerate() {
+        let ws = c.await?.with_context(|| format!("subscriber {i}"))?;
+        sockets.push((i % servers.len(), ws));
+    }
+    let connect_secs = connect_start.elapsed().as_secs_f64();
+    let mut after = Vec::new();
+    for s in &servers {
+        after.push(rss(&http, &s.base).await?);
+    }
+    println!("subscribed: {} in {connect_secs:.1} s", sockets.len());
+    for (n, (b, a)) in before.iter().zip(&after).enumerate() {
+        let per = servers.len() as f64 * (*a as f64 - *b as f64) / args.subscribers as f64;
+        println!(
+            "instance {n}: resident memory {:.1} MB → {:.1} MB, {:.1} KB per idle subscriber",
+            *b as f64 / 1e6,
+            *a as f64 / 1e6,
+            per / 1024.0
+        );
+    }
+
+    let origin = Instant::now();
+    let sent: Arc<Vec<AtomicU64>> = Arc::new((0..args.posts).map(|_| AtomicU64::new(0)).collect());
+    let deadline = tokio::time::Instant::now()
+        + Duration::from_millis(args.interval_ms * args.posts as u64)
+        + Duration::from_secs(30);
+    let mut readers = Vec::new();
+    for (instance, ws) in sockets {
+        let sent = sent.clone();
+        readers.push((
+            instance,
+            tokio::spawn(read(ws, args.posts, sent, origin, deadline)),
+        ));
+    }
+    for seq in 0..args.posts {
+        sent[seq].store(origin.elapsed().as_micros() as u64, Ordering::Release);
+        gql(
+            &http,
+            &a,
+            Some(&token),
+            "mutation($i: AddPostInput!) { addPost(input: $i) { post { id } } }",
+            json!({ "i": { "thread": thread, "body": format!("bench {seq}") } }),
+        )
+        .await?;
+        tokio::time::sleep(Duration::from_millis(args.interval_ms)).await;
+    }
+    let mut per_instance: Vec<Vec<u64>> = vec![Vec::new(); servers.len()];
+    for (instance, r) in readers {
+        per_instance[instance].extend(r.await?);
+    }
+    let expected_each = |n: usize| {
+        let subs = (0..args.subscribers)
+            .filter(|i| i % servers.len() == n)
+            .count();
+        subs * args.posts
+    };
+    let mut all = Vec::new();
+    for (n, mut l) in per_instance.into_iter().enumerate() {
+        l.sort_unstable();
+        let expected = expected_each(n);
+        println!(
+            "instance {n} subscribers: {}/{} delivered ({} lost); p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            l.len(),
+            expected,
+            expected - l.len().min(expected),
+            pct(&l, 0.5),
+            pct(&l, 0.99),
+            pct(&l, 1.0)
+        );
+        all.extend(l);
+    }
+    all.sort_unstable();
+    let expected = args.subscribers * args.posts;
+    println!(
+        "all: {}/{} delivered ({} lost); p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        all.len(),
+        expected,
+        expected - all.len().min(expected),
+        pct(&all, 0.5),
+        pct(&all, 0.99),
+        pct(&all, 1.0)
+    );
+    Ok(())
+}
