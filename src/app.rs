@@ -124,6 +124,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         loader_delay: std::time::Duration::from_millis(config.loader_delay_ms),
         redis,
         ws_init_timeout: std::time::Duration::from_millis(config.ws_init_timeout_ms),
+        shared: Default::default(),
         bus,
     })
 }

@@ -21,8 +21,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             let (db, _) = app::open_database(&config).await?;
             let r = reference::import(&db, &config.data_dir).await?;
             println!(
-                "reference data: {} local government units, {} PKD nodes, {} sectors (upserted; re-running changes nothing)",
-                r.local_governments, r.industries, r.sectors
+                "reference data: {} local government units, {} PKD nodes, {} sectors, {} historical events (upserted; re-running changes nothing)",
+                r.local_governments, r.industries, r.sectors, r.events
             );
             Ok(())
         }

@@ -16,6 +16,8 @@ pub struct AppState {
     pub redis: Option<redis::aio::ConnectionManager>,
     /// How long a WebSocket client has to send `connection_init`.
     pub ws_init_timeout: std::time::Duration,
+    /// Identical anonymous subscriptions, run once per instance.
+    pub shared: std::sync::Arc<crate::http::shared::SharedFeeds>,
     /// Forum fan-out (its counters go to `/metrics`).
     pub bus: crate::bus::Bus,
 }

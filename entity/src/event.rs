@@ -11,9 +11,10 @@ pub struct Model {
     pub kind: String,
     pub title: String,
     pub edition: Option<i32>,
-    /// UTC.
-    pub starts_at: DateTimeUtc,
-    pub ends_at: DateTimeUtc,
+    pub year: i32,
+    /// UTC; none when only the year is documented (some historical events).
+    pub starts_at: Option<DateTimeUtc>,
+    pub ends_at: Option<DateTimeUtc>,
     /// A gmina (local government unit).
     pub place_id: Option<i32>,
     pub sector_id: Option<i32>,

@@ -29,6 +29,7 @@ enum Event {
     Kind,
     Title,
     Edition,
+    Year,
     StartsAt,
     EndsAt,
     PlaceId,
@@ -135,8 +136,9 @@ impl MigrationTrait for Migration {
                 .col(string_len(Event::Kind, 24))
                 .col(string(Event::Title))
                 .col(integer_null(Event::Edition))
-                .col(timestamp_with_time_zone(Event::StartsAt))
-                .col(timestamp_with_time_zone(Event::EndsAt))
+                .col(integer(Event::Year))
+                .col(timestamp_with_time_zone_null(Event::StartsAt))
+                .col(timestamp_with_time_zone_null(Event::EndsAt))
                 .col(integer_null(Event::PlaceId))
                 .col(integer_null(Event::SectorId))
                 .col(text(Event::Description))
@@ -151,7 +153,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("event", &["starts_at", "id"])).await?;
+        m.create_index(index("event", &["year", "starts_at", "id"]))
+            .await?;
 
         m.create_table(
             Table::create()

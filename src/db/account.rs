@@ -303,6 +303,23 @@ pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<
         .filter(password_reset::Column::UserId.eq(user_id))
         .exec(&txn)
         .await?;
+    // The forum profile goes too: posts stay, by an anonymous participant.
+    {
+        use entity::person;
+        use sea_orm::sea_query::Expr;
+        person::Entity::update_many()
+            .col_expr(person::Column::DisplayName, Expr::value("former member"))
+            .col_expr(
+                person::Column::RoleTitle,
+                Expr::value(Option::<String>::None),
+            )
+            .col_expr(person::Column::Bio, Expr::value(Option::<String>::None))
+            .col_expr(person::Column::PublicProfile, Expr::value(false))
+            .filter(person::Column::UserId.eq(user_id))
+            .exec(&txn)
+            .await?;
+    }
+    crate::db::network::forget_reads(&txn, user_id).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -426,6 +426,8 @@ pub async fn moderate_thread(
 
 /// A person's public profile, as they choose to set it.
 pub struct ProfileInput {
+    /// `(cooperative, local government, institution)`, at most one set; None: unchanged.
+    pub affiliation: Option<(Option<i32>, Option<i32>, Option<i32>)>,
     pub display_name: Option<String>,
     pub role_title: Option<String>,
     pub bio: Option<String>,
@@ -452,6 +454,11 @@ pub async fn update_profile(
     if let Some(p) = input.public_profile {
         row.public_profile = Set(p);
     }
+    if let Some((c, l, i)) = input.affiliation {
+        row.cooperative_id = Set(c);
+        row.local_government_id = Set(l);
+        row.institution_id = Set(i);
+    }
     let me = row.update(&txn).await?;
     txn.commit().await?;
     Ok(me)
@@ -471,10 +478,16 @@ pub async fn list_events(
             .order_by_asc(event::Column::StartsAt)
             .order_by_asc(event::Column::Id),
         Some(false) => q
-            .filter(event::Column::EndsAt.lt(now))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(event::Column::EndsAt.lt(now))
+                    .add(event::Column::EndsAt.is_null()),
+            )
+            .order_by_desc(event::Column::Year)
             .order_by_desc(event::Column::StartsAt)
             .order_by_desc(event::Column::Id),
         None => q
+            .order_by_asc(event::Column::Year)
             .order_by_asc(event::Column::StartsAt)
             .order_by_asc(event::Column::Id),
     };
@@ -525,7 +538,7 @@ pub async fn register(
 ) -> AppResult<(event::Model, participation::Model)> {
     let txn = write_txn(db).await?;
     let ev = lock_event(&txn, event_id).await?;
-    if ev.is_reference || ev.ends_at < Utc::now() {
+    if ev.is_reference || ev.ends_at.is_none_or(|end| end < Utc::now()) {
         return Err(AppError::Conflict(
             "the event is over: registration is closed".into(),
         ));
@@ -623,7 +636,8 @@ pub async fn participations_of(
         .map(|e| (e.id, e))
         .collect();
     rows.sort_by(|a, b| {
-        let start = |p: &participation::Model| events.get(&p.event_id).map(|e| e.starts_at);
+        let start =
+            |p: &participation::Model| events.get(&p.event_id).map(|e| (e.year, e.starts_at));
         start(b).cmp(&start(a)).then(b.id.cmp(&a.id))
     });
     Ok(rows)
@@ -673,7 +687,7 @@ pub async fn create_event(
             (
                 "startsAt".into(),
                 json!(null),
-                json!(e.starts_at.to_rfc3339()),
+                json!(e.starts_at.map(|t| t.to_rfc3339())),
             ),
             ("capacity".into(), json!(null), json!(e.capacity)),
         ],
@@ -681,4 +695,13 @@ pub async fn create_event(
     .await?;
     txn.commit().await?;
     Ok(e)
+}
+
+/// Drops a member's read marks (their account is being deleted).
+pub async fn forget_reads<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<()> {
+    thread_read::Entity::delete_many()
+        .filter(thread_read::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }

@@ -6,8 +6,8 @@
 use anyhow::{Context, Result};
 use entity::{industry, local_government, sector, sector_industry};
 use sea_orm::{
-    sea_query::OnConflict, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QuerySelect,
+    sea_query::OnConflict, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
 use serde::Deserialize;
 use std::{collections::HashMap, path::Path};
@@ -18,6 +18,7 @@ pub struct ImportReport {
     pub local_governments: usize,
     pub industries: usize,
     pub sectors: usize,
+    pub events: usize,
 }
 
 fn read_csv<T: for<'de> Deserialize<'de>>(dir: &Path, file: &str) -> Result<Vec<T>> {
@@ -75,11 +76,13 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<ImportReport>
     let units = read_units(dir)?;
     let pkd = read_pkd(dir)?;
     let sectors: Vec<SectorRow> = read_csv(dir, "sectors.csv")?;
+    let events: Vec<EventRow> = read_csv(dir, "events.csv")?;
     let txn = crate::db::write_txn(db).await?;
     let report = ImportReport {
         local_governments: upsert_units(&txn, &units).await?,
         industries: upsert_industries(&txn, &pkd).await?,
         sectors: upsert_sectors(&txn, &sectors).await?,
+        events: upsert_events(&txn, &events).await?,
     };
     crate::db::search::reindex(&txn, crate::db::search::Kind::LocalGovernment, None).await?;
     crate::db::search::reindex(&txn, crate::db::search::Kind::Industry, None).await?;
@@ -381,6 +384,90 @@ async fn upsert_sectors<C: ConnectionTrait>(db: &C, rows: &[SectorRow]) -> Resul
             }
         }))
         .exec_without_returning(db)
+        .await?;
+    }
+    Ok(rows.len())
+}
+
+/// A historical event of the sector, as documented (dates only where known).
+#[derive(Deserialize)]
+struct EventRow {
+    kind: String,
+    title: String,
+    edition: Option<i32>,
+    year: i32,
+    start_date: Option<chrono::NaiveDate>,
+    end_date: Option<chrono::NaiveDate>,
+    place_teryt: Option<String>,
+    sector_slug: Option<String>,
+    description: String,
+}
+
+/// A day's start (or end) in Poland's civil time, as UTC.
+fn warsaw_day(d: chrono::NaiveDate, end: bool) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let t = if end {
+        d.and_hms_opt(23, 59, 59)?
+    } else {
+        d.and_hms_opt(0, 0, 0)?
+    };
+    chrono_tz::Europe::Warsaw
+        .from_local_datetime(&t)
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
+/// Inserts the reference events not there yet (by title), marked `is_reference`;
+/// documented dates are whole days in Europe/Warsaw.
+async fn upsert_events<C: ConnectionTrait>(db: &C, rows: &[EventRow]) -> Result<usize> {
+    use entity::event;
+    for r in rows {
+        let exists = event::Entity::find()
+            .filter(event::Column::IsReference.eq(true))
+            .filter(event::Column::Title.eq(r.title.as_str()))
+            .one(db)
+            .await?
+            .is_some();
+        if exists {
+            continue;
+        }
+        let place_id = match &r.place_teryt {
+            Some(t) => Some(
+                local_government::Entity::find()
+                    .filter(local_government::Column::Teryt.eq(t.as_str()))
+                    .one(db)
+                    .await?
+                    .with_context(|| format!("event {}: no unit {t}", r.title))?
+                    .id,
+            ),
+            None => None,
+        };
+        let sector_id = match &r.sector_slug {
+            Some(slug) => Some(
+                sector::Entity::find()
+                    .filter(sector::Column::Slug.eq(slug.as_str()))
+                    .one(db)
+                    .await?
+                    .with_context(|| format!("event {}: no sector {slug}", r.title))?
+                    .id,
+            ),
+            None => None,
+        };
+        event::ActiveModel {
+            kind: Set(r.kind.clone()),
+            title: Set(r.title.clone()),
+            edition: Set(r.edition),
+            year: Set(r.year),
+            starts_at: Set(r.start_date.and_then(|d| warsaw_day(d, false))),
+            ends_at: Set(r.end_date.and_then(|d| warsaw_day(d, true))),
+            place_id: Set(place_id),
+            sector_id: Set(sector_id),
+            description: Set(r.description.clone()),
+            capacity: Set(None),
+            is_reference: Set(true),
+            ..Default::default()
+        }
+        .insert(db)
         .await?;
     }
     Ok(rows.len())

@@ -165,6 +165,7 @@ pub struct Loaders {
     pub event: L<ByIdLoader<entity::event::Entity>>,
     pub thread: L<ByIdLoader<entity::thread::Entity>>,
     pub post: L<ByIdLoader<entity::post::Entity>>,
+    pub people_by_cooperative: L<ByKeyLoader<entity::person::Entity>>,
 }
 
 impl Loaders {
@@ -237,6 +238,8 @@ impl Loaders {
             event: batches.loader(by_id(db), delay),
             thread: batches.loader(by_id(db), delay),
             post: batches.loader(by_id(db), delay),
+            people_by_cooperative: batches
+                .loader(by_key(db, "cooperative_id", &["display_name", "id"]), delay),
         }
     }
 }

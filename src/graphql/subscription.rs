@@ -141,18 +141,24 @@ fn snapshots<'a>(ctx: &Context<'a>) -> Result<&'a Arc<Snapshots>> {
 }
 
 #[derive(Default)]
-pub struct Listening(std::sync::Mutex<Option<tokio::sync::oneshot::Sender<()>>>);
+pub struct Listening {
+    fired: std::sync::atomic::AtomicBool,
+    notify: tokio::sync::Notify,
+}
 
 impl Listening {
-    pub fn new() -> (Listening, tokio::sync::oneshot::Receiver<()>) {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        (Listening(std::sync::Mutex::new(Some(tx))), rx)
+    pub fn fire(&self) {
+        self.fired.store(true, std::sync::atomic::Ordering::Release);
+        self.notify.notify_waiters();
     }
 
-    pub fn fire(&self) {
-        if let Some(tx) = self.0.lock().unwrap_or_else(|e| e.into_inner()).take() {
-            let _ = tx.send(());
+    /// Returns once `fire` has been called (at once if it already was).
+    pub async fn wait(&self) {
+        let notified = self.notify.notified();
+        if self.fired.load(std::sync::atomic::Ordering::Acquire) {
+            return;
         }
+        notified.await;
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod export;
 mod graphql;
+pub mod shared;
 mod ws;
 
 use crate::state::AppState;
@@ -86,6 +87,9 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
          # HELP coophub_pubsub_publish_failures_total Failed attempts to publish a forum event (each retried).\n\
          # TYPE coophub_pubsub_publish_failures_total counter\n\
          coophub_pubsub_publish_failures_total {}\n\
+         # HELP coophub_shared_subscriptions Shared executions of identical anonymous subscriptions running.\n\
+         # TYPE coophub_shared_subscriptions gauge\n\
+         coophub_shared_subscriptions {}\n\
          # HELP coophub_resident_memory_bytes Resident set size of the server process.\n\
          # TYPE coophub_resident_memory_bytes gauge\n\
          coophub_resident_memory_bytes {}\n",
@@ -93,6 +97,7 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
         u8::from(s.bus.stats.connected.load(Ordering::Acquire)),
         s.bus.stats.reconnects.load(Ordering::Relaxed),
         s.bus.stats.publish_failures.load(Ordering::Relaxed),
+        s.shared.groups(),
         crate::export::rss_kb().unwrap_or(0) * 1024,
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)

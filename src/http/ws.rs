@@ -10,6 +10,7 @@
 //! `OUTGOING_BUFFER` messages wait for it; nobody else waits.
 
 use super::graphql::viewer_of_token;
+use super::shared;
 use crate::auth::{ClientAddr, Viewer};
 use crate::graphql::cost::RequestMeta;
 use crate::graphql::loaders::{Batches, Loaders};
@@ -203,27 +204,28 @@ async fn protocol(
                 }
                 serial += 1;
                 let subscription = is_subscription(&req.query);
-                let (listening, ready) = Listening::new();
+                let ready = Arc::new(Listening::default());
+                let op = Op {
+                    id: id.to_owned(),
+                    serial,
+                    out: out.clone(),
+                    running: running.clone(),
+                    slow: slow.clone(),
+                    ready: ready.clone(),
+                };
                 // The entry goes in before the task runs, so the task's own removal finds it.
-                {
+                let task = {
                     let mut ops = running.lock().unwrap_or_else(|e| e.into_inner());
-                    let task = tokio::spawn(operation(
-                        state.clone(),
-                        addr,
-                        v,
-                        id.to_owned(),
-                        serial,
-                        req,
-                        Arc::new(listening),
-                        out.clone(),
-                        running.clone(),
-                        slow.clone(),
-                    ));
+                    let task = tokio::spawn(operation(state.clone(), addr, v, req, op));
                     ops.insert(id.to_owned(), (serial, task.abort_handle()));
-                }
+                    task
+                };
                 if subscription {
                     // Messages are handled in order: the next one is read once the feed listens.
-                    let _ = ready.await;
+                    tokio::select! {
+                        () = ready.wait() => {}
+                        _ = task => {}
+                    }
                 }
             }
             Some("complete") => {
@@ -330,63 +332,108 @@ fn is_request_error(r: &Response) -> bool {
         && r.errors.iter().all(|e| e.path.is_empty())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn operation(
-    state: AppState,
-    addr: SocketAddr,
-    viewer: Arc<Viewer>,
+/// One operation of a connection and where its messages go.
+struct Op {
     id: String,
     serial: u64,
-    op: OpRequest,
-    listening: Arc<Listening>,
     out: mpsc::Sender<Message>,
     running: Running,
     slow: Arc<Notify>,
-) {
+    /// Fired once a subscription listens (or has failed): the connection reads on.
+    ready: Arc<Listening>,
+}
+
+async fn operation(state: AppState, addr: SocketAddr, viewer: Arc<Viewer>, req: OpRequest, op: Op) {
     let batches = Batches::default();
-    let mut req = async_graphql::Request::new(op.query)
-        .variables(Variables::from_json(Value::Object(op.variables)))
+    let feed_listens = Arc::new(Listening::default());
+    let anonymous = matches!(*viewer, Viewer::Anonymous);
+    let shared_key =
+        anonymous.then(|| shared::key(&req.query, req.operation_name.as_deref(), &req.variables));
+    let mut request = async_graphql::Request::new(req.query)
+        .variables(Variables::from_json(Value::Object(req.variables)))
         .data(Arc::new(RequestMeta::default()))
         .data((*viewer).clone())
         .data(ClientAddr(addr.ip()))
         .data(Loaders::new(&state.db, state.loader_delay, &batches))
-        .data(listening.clone());
-    if let Some(name) = op.operation_name {
-        req = req.operation_name(name);
+        .data(feed_listens.clone());
+    if let Some(name) = req.operation_name {
+        request = request.operation_name(name);
     }
-    let mut results = batches.stream(state.schema.execute_stream(req));
-    let mut first = true;
+    let mut results = batches.stream(state.schema.execute_stream(request));
+    // Run until the feed listens (a subscription) or the first result arrives.
+    let first = tokio::select! {
+        biased;
+        r = results.next() => Some(r),
+        () = feed_listens.wait() => None,
+    };
+    if let (None, Some(key)) = (&first, shared_key) {
+        // A live anonymous feed: served by this instance's shared execution of it.
+        let (ended_tx, ended) = tokio::sync::oneshot::channel();
+        let member = shared::Member {
+            id_json: Value::String(op.id.clone()).to_string(),
+            out: op.out.clone(),
+            slow: op.slow.clone(),
+            ended: ended_tx,
+        };
+        let membership = state.shared.join(key, member, Box::pin(results));
+        op.ready.fire();
+        let _ = ended.await;
+        drop(membership);
+        finish(&op, true);
+        return;
+    }
+    op.ready.fire();
+    let mut pending = match first {
+        // It ended before anything came (it cannot, but be exact about it).
+        Some(None) => {
+            finish(&op, true);
+            return;
+        }
+        Some(Some(r)) => Some(r),
+        None => None,
+    };
+    let mut is_first = true;
     let mut ok = true;
-    while let Some(resp) = results.next().await {
-        listening.fire();
-        let msg = if first && is_request_error(&resp) {
+    loop {
+        let resp = match pending.take() {
+            Some(r) => r,
+            None => match results.next().await {
+                Some(r) => r,
+                None => break,
+            },
+        };
+        let msg = if is_first && is_request_error(&resp) {
             ok = false;
             let errors = serde_json::to_value(&resp.errors).unwrap_or(Value::Null);
-            json!({ "id": id, "type": "error", "payload": errors })
+            json!({ "id": op.id, "type": "error", "payload": errors })
         } else {
             let payload = serde_json::to_value(&resp).unwrap_or(Value::Null);
-            json!({ "id": id, "type": "next", "payload": payload })
+            json!({ "id": op.id, "type": "next", "payload": payload })
         };
-        first = false;
-        if send(&out, msg).is_none() {
+        is_first = false;
+        if send(&op.out, msg).is_none() {
             // Too slow (or gone): drop the whole connection, not just this operation.
-            slow.notify_one();
+            op.slow.notify_one();
             return;
         }
         if !ok {
             break;
         }
     }
-    listening.fire();
+    finish(&op, ok);
+}
+
+/// Frees the operation's id (unless a newer one took it) and, if it ended well, says so.
+fn finish(op: &Op, ok: bool) {
     let mine = {
-        let mut ops = running.lock().unwrap_or_else(|e| e.into_inner());
-        let mine = ops.get(&id).is_some_and(|(s, _)| *s == serial);
+        let mut ops = op.running.lock().unwrap_or_else(|e| e.into_inner());
+        let mine = ops.get(&op.id).is_some_and(|(s, _)| *s == op.serial);
         if mine {
-            ops.remove(&id);
+            ops.remove(&op.id);
         }
         mine
     };
     if mine && ok {
-        let _ = send(&out, json!({ "id": id, "type": "complete" }));
+        let _ = send(&op.out, json!({ "id": op.id, "type": "complete" }));
     }
 }

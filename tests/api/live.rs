@@ -537,3 +537,190 @@ async fn concurrent_sign_ups_fill_the_places_then_the_waiting_list() {
         json!({ "registeredCount": 3, "waitingCount": 4, "myRegistration": { "status": "REGISTERED" } })
     );
 }
+
+#[tokio::test]
+async fn the_historical_events_ship_as_reference_data_and_are_closed() {
+    let app = TestApp::spawn().await;
+    let past = app
+        .data("{ events(upcoming: false, first: 100) { totalCount edges { node { id title year startsAtLocal endsAtLocal isReference place { name } sector { slug } } } } }")
+        .await;
+    let events = crate::helpers::nodes(&past["events"]);
+    assert_eq!(past["events"]["totalCount"], 9);
+    assert!(events.iter().all(|e| e["isReference"] == true));
+    let vii = events
+        .iter()
+        .find(|e| e["title"] == "VII Ogólnopolskie Forum Spółdzielczości Socjalnej")
+        .unwrap_or_else(|| panic!("no VII forum: {past}"));
+    assert_eq!(vii["year"], 2015);
+    assert_eq!(vii["startsAtLocal"], "2015-11-04T00:00:00+01:00");
+    assert_eq!(vii["place"]["name"], "Warszawa");
+    let cedzyna = events
+        .iter()
+        .find(|e| e["year"] == 2009)
+        .unwrap_or_else(|| panic!("no 2009 forum: {past}"));
+    assert!(
+        cedzyna["startsAtLocal"].is_null(),
+        "only the year is documented: {cedzyna}"
+    );
+    let klucze = events
+        .iter()
+        .find(|e| e["title"] == "Smacznie i z zyskiem")
+        .unwrap_or_else(|| panic!("{past}"));
+    assert_eq!(klucze["sector"]["slug"], "gastronomy");
+
+    let member = app.member("late@example.org").await;
+    let r = app
+        .query_as(
+            &member,
+            "mutation($e: ID!) { registerForEvent(input: {event: $e}) { registration { status } } }",
+            json!({ "e": vii["id"] }),
+        )
+        .await;
+    assert_eq!(crate::helpers::first_error_code(&r), "CONFLICT", "{r}");
+}
+
+#[tokio::test]
+async fn a_cooperative_shows_its_people_only_with_consent_and_forgets_a_deleted_account() {
+    let app = TestApp::spawn().await;
+    let admin = app.staff("admin@example.org", "--admin").await;
+    let member = app.member("prezes@example.org").await;
+    let coop = app
+        .data("{ cooperatives(first: 1) { edges { node { id } } } }")
+        .await["cooperatives"]["edges"][0]["node"]["id"]
+        .clone();
+    let profile = "mutation($i: UpdateMyProfileInput!) { updateMyProfile(input: $i) { person { displayName cooperative { id } } } }";
+
+    // Only an editor of the cooperative may name it.
+    let r = app
+        .query_as(
+            &member,
+            profile,
+            json!({ "i": { "affiliation": { "cooperative": coop } } }),
+        )
+        .await;
+    assert_eq!(
+        crate::helpers::first_error_code(&r),
+        "BAD_USER_INPUT",
+        "{r}"
+    );
+    let user = app
+        .query_as(&member, "{ me { user { id } } }", json!({}))
+        .await["data"]["me"]["user"]["id"]
+        .clone();
+    let g = app
+        .query_as(&admin, "mutation($u: ID!, $c: ID!) { grantRole(input: {user: $u, role: EDITOR, cooperative: $c}) { user { displayName } } }", json!({ "u": user, "c": coop }))
+        .await;
+    ok(&g);
+    let r = app
+        .query_as(
+            &member,
+            profile,
+            json!({ "i": { "displayName": "Ewa", "affiliation": { "cooperative": coop } } }),
+        )
+        .await;
+    assert_eq!(
+        ok(&r)["updateMyProfile"]["person"]["cooperative"]["id"],
+        coop
+    );
+
+    let people = "query($c: ID!) { node(id: $c) { ... on Cooperative { people { totalCount nodes { displayName } } } } }";
+    // Without consent: nobody else sees her; she sees herself.
+    let anon = app.query_vars(people, json!({ "c": coop })).await;
+    assert_eq!(ok(&anon)["node"]["people"]["totalCount"], 0, "{anon}");
+    let own = app.query_as(&member, people, json!({ "c": coop })).await;
+    assert_eq!(ok(&own)["node"]["people"]["nodes"][0]["displayName"], "Ewa");
+    // With consent: everyone does.
+    ok(&app
+        .query_as(&member, profile, json!({ "i": { "publicProfile": true } }))
+        .await);
+    let public = app.query_vars(people, json!({ "c": coop })).await;
+    assert_eq!(
+        ok(&public)["node"]["people"]["nodes"],
+        json!([{ "displayName": "Ewa" }])
+    );
+    let t = thread(&app, &member, "Przed usunięciem konta").await;
+
+    // A deleted account leaves an anonymous participant behind.
+    let del = app
+        .query_as(
+            &member,
+            "mutation { deleteAccount(input: {password: \"a long enough password\"}) { deleted } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(ok(&del)["deleteAccount"]["deleted"], true);
+    let after = app.query_vars(people, json!({ "c": coop })).await;
+    assert_eq!(ok(&after)["node"]["people"]["totalCount"], 0, "{after}");
+    let th = app
+        .query_vars("query($t: ID!) { thread(id: $t) { authorName posts { nodes { authorName author { displayName } } } } }", json!({ "t": t }))
+        .await;
+    assert_eq!(ok(&th)["thread"]["authorName"], "Anonymous participant");
+    assert_eq!(
+        ok(&th)["thread"]["posts"]["nodes"],
+        json!([{ "authorName": "Anonymous participant", "author": null }])
+    );
+}
+
+async fn metric(app: &TestApp, name: &str) -> u64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+}
+
+/// Identical anonymous subscriptions run once and each member gets its own id;
+/// a signed-in subscriber runs its own; one member leaving stops only its feed.
+#[tokio::test]
+async fn identical_anonymous_subscriptions_share_one_execution() {
+    let app = TestApp::spawn().await;
+    let member = app.member("share@example.org").await;
+    let t = thread(&app, &member, "Wspólne").await;
+    let mut a = acked(&app, None).await;
+    let mut b = acked(&app, None).await;
+    let mut me = acked(&app, Some(&member)).await;
+    listen(&mut a, "x", POST_ADDED, json!({ "t": t })).await;
+    listen(&mut a, "y", POST_ADDED, json!({ "t": t })).await;
+    listen(&mut b, "z", POST_ADDED, json!({ "t": t })).await;
+    listen(&mut me, "own", POST_ADDED, json!({ "t": t })).await;
+    assert_eq!(metric(&app, "coophub_shared_subscriptions").await, 1);
+
+    let p = post(&app, &member, &t, "dla wszystkich").await;
+    let mut got_a = [recv(&mut a).await, recv(&mut a).await];
+    got_a.sort_by_key(|m| m["id"].as_str().unwrap_or_default().to_owned());
+    assert_eq!(got_a[0]["id"], "x");
+    assert_eq!(got_a[1]["id"], "y");
+    assert!(got_a
+        .iter()
+        .all(|m| m["payload"]["data"]["postAdded"]["id"] == p));
+    assert_eq!(next_of(&mut b, "z").await["data"]["postAdded"]["id"], p);
+    // Her own profile is not public; she sees her own name, the others do not.
+    assert_eq!(
+        next_of(&mut me, "own").await["data"]["postAdded"]["authorName"],
+        "share"
+    );
+    assert_eq!(
+        got_a[0]["payload"]["data"]["postAdded"]["authorName"],
+        "Anonymous participant"
+    );
+
+    // x leaves; y and z go on.
+    send(&mut a, json!({ "type": "complete", "id": "x" })).await;
+    let p2 = post(&app, &member, &t, "dalej").await;
+    assert_eq!(next_of(&mut a, "y").await["data"]["postAdded"]["id"], p2);
+    assert_eq!(next_of(&mut b, "z").await["data"]["postAdded"]["id"], p2);
+    send(&mut a, json!({ "type": "ping" })).await;
+    assert_eq!(
+        recv(&mut a).await,
+        json!({ "type": "pong" }),
+        "x still delivered"
+    );
+}

@@ -18,7 +18,7 @@ use crate::graphql::{
 };
 use crate::{error::AppError, validate};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use entity::{post, thread};
 use sea_orm::ActiveValue::Set;
 
@@ -34,6 +34,71 @@ pub struct UpdateMyProfileInput {
     /// Consent to a public profile. Without it you appear to others only as
     /// "Anonymous participant", everywhere.
     pub public_profile: Option<bool>,
+    /// Where you belong; an empty object clears it.
+    pub affiliation: Option<AffiliationInput>,
+}
+
+/// An affiliation: at most one of the three.
+#[derive(InputObject)]
+pub struct AffiliationInput {
+    /// A cooperative you are an editor of.
+    pub cooperative: Option<ID>,
+    /// A local government you are an officer of.
+    pub local_government: Option<ID>,
+    /// An institution (self-declared).
+    pub institution: Option<ID>,
+}
+
+impl AffiliationInput {
+    /// Checked against the viewer's roles: `(cooperative, local government, institution)`.
+    async fn into_db(self, ctx: &Context<'_>) -> Result<(Option<i32>, Option<i32>, Option<i32>)> {
+        let v = viewer(ctx);
+        let field = "affiliation";
+        let c = self
+            .cooperative
+            .as_ref()
+            .map(|i| expect_id(field, i, "Cooperative"))
+            .transpose()?;
+        let l = self
+            .local_government
+            .as_ref()
+            .map(|i| expect_id(field, i, "LocalGovernment"))
+            .transpose()?;
+        let i = self
+            .institution
+            .as_ref()
+            .map(|i| expect_id(field, i, "Institution"))
+            .transpose()?;
+        if [c, l, i].iter().filter(|x| x.is_some()).count() > 1 {
+            return Err(AppError::invalid(
+                field,
+                "give at most one of `cooperative`, `localGovernment`, `institution`",
+            )
+            .into());
+        }
+        if c.is_some_and(|c| !v.is_editor_of(c) && !v.is_moderator()) {
+            return Err(AppError::invalid(
+                field,
+                "you can name only a cooperative you are an editor of (`claimCooperative`)",
+            )
+            .into());
+        }
+        if l.is_some_and(|l| !v.is_officer_of(l) && !v.is_moderator()) {
+            return Err(AppError::invalid(
+                field,
+                "you can name only a local government you are an officer of",
+            )
+            .into());
+        }
+        if let Some(id) = i {
+            loaders(ctx)?
+                .institution
+                .load_one(id)
+                .await?
+                .ok_or_else(|| AppError::invalid(field, "no such institution"))?;
+        }
+        Ok((c, l, i))
+    }
 }
 
 /// Input of `createThread`.
@@ -199,10 +264,15 @@ impl NetworkMutation {
         #[graphql(desc = "What changes.")] input: UpdateMyProfileInput,
     ) -> Result<ProfilePayload> {
         let user = viewer(ctx).user_id()?;
+        let affiliation = match input.affiliation {
+            Some(a) => Some(a.into_db(ctx).await?),
+            None => None,
+        };
         let p = update_profile(
             db(ctx)?,
             user,
             ProfileInput {
+                affiliation,
                 display_name: input.display_name,
                 role_title: input.role_title,
                 bio: input.bio,
@@ -382,8 +452,12 @@ impl NetworkMutation {
             kind: Set(enum_to_db(input.kind)),
             title: Set(validate::text("title", &input.title, 200)?),
             edition: Set(input.edition),
-            starts_at: Set(input.starts_at),
-            ends_at: Set(input.ends_at),
+            year: Set(input
+                .starts_at
+                .with_timezone(&chrono_tz::Europe::Warsaw)
+                .year()),
+            starts_at: Set(Some(input.starts_at)),
+            ends_at: Set(Some(input.ends_at)),
             place_id: Set(place_id),
             sector_id: Set(sector_id_for_filter(db, "sector", input.sector.as_deref()).await?),
             description: Set(validate::text("description", &input.description, 5000)?),

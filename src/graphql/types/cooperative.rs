@@ -203,6 +203,31 @@ impl Cooperative {
             Sector,
         ))
     }
+    /// Its people who agreed to a public profile (by name), with the events they took part in.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn people(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<super::Person>> {
+        let v = crate::graphql::viewer(ctx);
+        let rows: Vec<_> = loaders(ctx)?
+            .people_by_cooperative
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| super::may_see(v, p))
+            .collect();
+        Ok(from_vec(
+            rows,
+            Page::new(after, before, first, last)?,
+            super::Person,
+        ))
+    }
     /// Products and services it offers.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn offerings(

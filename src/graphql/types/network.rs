@@ -172,21 +172,25 @@ impl Event {
     async fn edition(&self) -> Option<i32> {
         self.0.edition
     }
-    /// Start, in UTC.
-    async fn starts_at(&self) -> DateTime<Utc> {
+    /// The year it takes or took place.
+    async fn year(&self) -> i32 {
+        self.0.year
+    }
+    /// Start, in UTC; null when only the year is documented (some historical events).
+    async fn starts_at(&self) -> Option<DateTime<Utc>> {
         self.0.starts_at
     }
-    /// End, in UTC.
-    async fn ends_at(&self) -> DateTime<Utc> {
+    /// End, in UTC; null when only the year is documented.
+    async fn ends_at(&self) -> Option<DateTime<Utc>> {
         self.0.ends_at
     }
     /// Start in Poland's civil time (Europe/Warsaw), RFC 3339 with its offset.
-    async fn starts_at_local(&self) -> String {
-        warsaw(self.0.starts_at)
+    async fn starts_at_local(&self) -> Option<String> {
+        self.0.starts_at.map(warsaw)
     }
     /// End in Poland's civil time (Europe/Warsaw), RFC 3339 with its offset.
-    async fn ends_at_local(&self) -> String {
-        warsaw(self.0.ends_at)
+    async fn ends_at_local(&self) -> Option<String> {
+        self.0.ends_at.map(warsaw)
     }
     /// The gmina it takes place in (none for webinars).
     async fn place(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
