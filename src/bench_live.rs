@@ -16,7 +16,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue, Message};
+use tokio_tungstenite::tungstenite::{
+    client::IntoClientRequest, http::HeaderValue, protocol::WebSocketConfig, Message,
+};
 
 #[derive(Args, Debug, Clone)]
 pub struct LiveBenchArgs {
@@ -152,7 +154,11 @@ async fn subscribe(base: &str, thread: &str) -> Result<Ws> {
         "Sec-WebSocket-Protocol",
         HeaderValue::from_static("graphql-transport-ws"),
     );
-    let (mut ws, _) = tokio_tungstenite::connect_async(req).await?;
+    // Small buffers here too: 10,000 clients with 128 KiB each would measure the client.
+    let config = WebSocketConfig::default()
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(req, Some(config), true).await?;
     let send = |v: Value| Message::Text(v.to_string().into());
     ws.send(send(json!({ "type": "connection_init" }))).await?;
     let ack = next_text(&mut ws).await?;
@@ -170,30 +176,34 @@ async fn subscribe(base: &str, thread: &str) -> Result<Ws> {
     Ok(ws)
 }
 
-/// Reads `posts` deliveries (or until `deadline`), returning each one's latency in µs.
+/// The sequence number in a delivered post (`"bodyMarkdown":"bench 17"`), found
+/// without parsing the JSON: the client must cost far less than the server it measures.
+fn seq_of(text: &str) -> Option<usize> {
+    let rest = &text[text.find("\"bench ")? + 7..];
+    rest[..rest.find('"')?].parse().ok()
+}
+
+/// Reads `posts` deliveries into `lat` (latency in µs each). No timer per read: the
+/// caller stops readers at its deadline, and the client must cost far less than the
+/// server it measures.
 async fn read(
     mut ws: Ws,
     posts: usize,
     sent: Arc<Vec<AtomicU64>>,
     origin: Instant,
-    deadline: tokio::time::Instant,
-) -> Vec<u64> {
-    let mut lat = Vec::with_capacity(posts);
-    while lat.len() < posts {
-        let m = match tokio::time::timeout_at(deadline, next_text(&mut ws)).await {
-            Ok(Ok(m)) => m,
-            _ => break,
-        };
+    lat: Arc<std::sync::Mutex<Vec<u64>>>,
+) {
+    let mut got = 0;
+    while got < posts {
+        let Some(Ok(m)) = ws.next().await else { break };
         let now = origin.elapsed().as_micros() as u64;
-        let seq = m["payload"]["data"]["postAdded"]["bodyMarkdown"]
-            .as_str()
-            .and_then(|b| b.strip_prefix("bench "))
-            .and_then(|n| n.parse::<usize>().ok());
-        if let Some(seq) = seq.filter(|s| *s < sent.len()) {
-            lat.push(now.saturating_sub(sent[seq].load(Ordering::Acquire)));
+        let Message::Text(t) = m else { continue };
+        if let Some(seq) = seq_of(t.as_str()).filter(|s| *s < sent.len()) {
+            let us = now.saturating_sub(sent[seq].load(Ordering::Acquire));
+            lat.lock().unwrap_or_else(|e| e.into_inner()).push(us);
+            got += 1;
         }
     }
-    lat
 }
 
 fn pct(sorted: &[u64], p: f64) -> f64 {
@@ -292,16 +302,12 @@ pub async fn run(config: &Config, args: LiveBenchArgs) -> Result<()> {
 
     let origin = Instant::now();
     let sent: Arc<Vec<AtomicU64>> = Arc::new((0..args.posts).map(|_| AtomicU64::new(0)).collect());
-    let deadline = tokio::time::Instant::now()
-        + Duration::from_millis(args.interval_ms * args.posts as u64)
-        + Duration::from_secs(30);
+    let lats: Vec<Arc<std::sync::Mutex<Vec<u64>>>> =
+        (0..servers.len()).map(|_| Arc::default()).collect();
     let mut readers = Vec::new();
     for (instance, ws) in sockets {
-        let sent = sent.clone();
-        readers.push((
-            instance,
-            tokio::spawn(read(ws, args.posts, sent, origin, deadline)),
-        ));
+        let reader = read(ws, args.posts, sent.clone(), origin, lats[instance].clone());
+        readers.push(tokio::spawn(reader));
     }
     for seq in 0..args.posts {
         sent[seq].store(origin.elapsed().as_micros() as u64, Ordering::Release);
@@ -315,10 +321,17 @@ pub async fn run(config: &Config, args: LiveBenchArgs) -> Result<()> {
         .await?;
         tokio::time::sleep(Duration::from_millis(args.interval_ms)).await;
     }
-    let mut per_instance: Vec<Vec<u64>> = vec![Vec::new(); servers.len()];
-    for (instance, r) in readers {
-        per_instance[instance].extend(r.await?);
+    // Deliveries not in within 30 s of the last post count as lost.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    for r in readers {
+        if tokio::time::timeout_at(deadline, r).await.is_err() {
+            break;
+        }
     }
+    let per_instance: Vec<Vec<u64>> = lats
+        .iter()
+        .map(|l| std::mem::take(&mut *l.lock().unwrap_or_else(|e| e.into_inner())))
+        .collect();
     let expected_each = |n: usize| {
         let subs = (0..args.subscribers)
             .filter(|i| i % servers.len() == n)
