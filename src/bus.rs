@@ -204,12 +204,16 @@ async fn listen(
         .await;
         match connected {
             Ok(ps) => {
-                attempt = 0;
+                let since = tokio::time::Instant::now();
                 stats.connected.store(true, Ordering::Release);
                 generation.send_modify(|g| *g += 1);
                 tracing::info!("forum pub/sub connected to Redis");
                 let mut messages = ps.into_on_message();
                 while let Some(msg) = messages.next().await {
+                    if since.elapsed() > Duration::from_secs(10) {
+                        // Stable for a while: the next loss starts the backoff afresh.
+                        attempt = 0;
+                    }
                     let topic = msg.get_channel_name().strip_prefix(&prefix);
                     let ev = msg
                         .get_payload::<String>()
@@ -226,6 +230,9 @@ async fn listen(
                 stats.connected.store(false, Ordering::Release);
                 stats.reconnects.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!("forum pub/sub lost its Redis connection; reconnecting");
+                // Never a tight loop, even if Redis drops us right after each subscribe.
+                tokio::time::sleep(backoff(attempt)).await;
+                attempt += 1;
             }
             Err(e) => {
                 tracing::warn!(error = %e, "forum pub/sub cannot reach Redis");

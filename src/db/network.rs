@@ -147,32 +147,27 @@ pub async fn unread_count(
     Ok(q.count(db).await?)
 }
 
-/// Marks a thread read up to its newest post.
+/// Marks a thread read up to its newest post (one upsert: concurrent calls cannot collide).
 pub async fn mark_read(db: &DatabaseConnection, user_id: i32, thread_id: i32) -> AppResult<()> {
+    use sea_orm::sea_query::OnConflict;
     let newest = post::Entity::find()
         .filter(post::Column::ThreadId.eq(thread_id))
         .order_by_desc(post::Column::Id)
         .one(db)
         .await?
         .map_or(0, |p| p.id);
-    let txn = write_txn(db).await?;
-    let row = thread_read::ActiveModel {
+    thread_read::Entity::insert(thread_read::ActiveModel {
         user_id: Set(user_id),
         thread_id: Set(thread_id),
         last_read_post_id: Set(newest),
-    };
-    match thread_read::Entity::find_by_id((user_id, thread_id))
-        .one(&txn)
-        .await?
-    {
-        Some(_) => {
-            row.update(&txn).await?;
-        }
-        None => {
-            row.insert(&txn).await?;
-        }
-    }
-    txn.commit().await?;
+    })
+    .on_conflict(
+        OnConflict::columns([thread_read::Column::UserId, thread_read::Column::ThreadId])
+            .update_column(thread_read::Column::LastReadPostId)
+            .to_owned(),
+    )
+    .exec(db)
+    .await?;
     Ok(())
 }
 
@@ -257,9 +252,15 @@ pub async fn create_thread(
     Ok((t, p))
 }
 
+/// The thread, locked for the rest of the transaction on PostgreSQL (SQLite's write
+/// transaction already serialises writers), so its post count is never computed twice
+/// from the same state.
 async fn thread_for_write<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<thread::Model> {
-    thread::Entity::find_by_id(thread_id)
-        .one(db)
+    let mut q = thread::Entity::find_by_id(thread_id);
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    q.one(db)
         .await?
         .ok_or_else(|| AppError::NotFound("no such thread".into()))
 }

@@ -17,7 +17,7 @@ use async_graphql::{Context, Result, Subscription, ID};
 use entity::{person, post, thread};
 use futures_util::{stream, Stream};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::OnceCell;
@@ -35,6 +35,8 @@ enum Next {
 struct Feed {
     rx: tokio::sync::broadcast::Receiver<ForumEvent>,
     generation: tokio::sync::watch::Receiver<u64>,
+    /// A catch-up is owed (a load failed).
+    owed: bool,
 }
 
 impl Feed {
@@ -44,11 +46,26 @@ impl Feed {
         Feed {
             rx: bus.subscribe(topic),
             generation,
+            owed: false,
         }
     }
 
+    /// Asks for a catch-up before the next event.
+    fn retry(&mut self) {
+        self.owed = true;
+    }
+
     async fn next(&mut self) -> Next {
+        if std::mem::take(&mut self.owed) {
+            return Next::Resync;
+        }
+        // A reconnection first: the catch-up must run before newer events are handled.
         tokio::select! {
+            biased;
+            changed = self.generation.changed() => match changed {
+                Ok(()) => Next::Resync,
+                Err(_) => Next::End,
+            },
             r = self.rx.recv() => match r {
                 Ok(ev) => Next::Event(ev),
                 Err(RecvError::Lagged(n)) => {
@@ -56,10 +73,6 @@ impl Feed {
                     Next::End
                 }
                 Err(RecvError::Closed) => Next::End,
-            },
-            changed = self.generation.changed() => match changed {
-                Ok(()) => Next::Resync,
-                Err(_) => Next::End,
             },
         }
     }
@@ -86,7 +99,7 @@ pub struct Snapshot {
 pub struct Snapshots(Mutex<(HashMap<u64, Cell>, VecDeque<u64>)>);
 
 /// One event's snapshot, loaded by the first feed that asks.
-type Cell = Arc<OnceCell<Option<Arc<Snapshot>>>>;
+type Cell = Arc<OnceCell<Arc<Snapshot>>>;
 
 /// Snapshots kept for feeds that have not caught up yet.
 const SNAPSHOTS_KEPT: usize = 1024;
@@ -106,7 +119,11 @@ impl Snapshots {
             }
             cells.entry(ev.nonce).or_default().clone()
         };
-        cell.get_or_init(|| load_snapshot(db, ev)).await.clone()
+        // A failed load is not kept: the next feed that asks tries again.
+        cell.get_or_try_init(|| async { load_snapshot(db, ev).await.ok_or(()) })
+            .await
+            .ok()
+            .cloned()
     }
 }
 
@@ -198,29 +215,50 @@ impl SubscriptionRoot {
             .await?
             .map_or(0, |p| p.id);
         listening(ctx);
-        let state = (feed, db, snaps, t.id, last, VecDeque::<Post>::new());
+        // Posts are announced after their commit, from different tasks and instances:
+        // ids may arrive out of order, so the feed remembers which it delivered.
+        let state = (
+            feed,
+            db,
+            snaps,
+            t.id,
+            last,
+            HashSet::<i32>::new(),
+            VecDeque::<Post>::new(),
+        );
         Ok(stream::unfold(
             state,
-            |(mut feed, db, snaps, tid, mut last, mut queue)| async move {
+            |(mut feed, db, snaps, tid, floor, mut delivered, mut queue)| async move {
                 loop {
                     if let Some(p) = queue.pop_front() {
-                        return Some((p, (feed, db, snaps, tid, last, queue)));
+                        return Some((p, (feed, db, snaps, tid, floor, delivered, queue)));
                     }
                     match feed.next().await {
                         Next::Event(ev) if ev.kind == ForumEventKind::PostAdded => {
-                            if ev.post_id.is_some_and(|id| id > last) {
-                                let snap = snaps.of(&db, &ev).await;
-                                if let Some(snap) = snap.filter(|s| !s.post.hidden) {
-                                    last = snap.post.id;
+                            let Some(id) = ev.post_id.filter(|id| *id > floor) else {
+                                continue;
+                            };
+                            if delivered.contains(&id) {
+                                continue;
+                            }
+                            match snaps.of(&db, &ev).await {
+                                Some(snap) if !snap.post.hidden => {
+                                    delivered.insert(id);
                                     queue.push_back(post_of(&snap));
                                 }
+                                Some(_) => {}
+                                // Not loadable now: the next catch-up finds it.
+                                None => feed.retry(),
                             }
                         }
                         Next::Event(_) => {}
-                        Next::Resync => match visible_posts_after(&db, tid, last).await {
+                        Next::Resync => match visible_posts_after(&db, tid, floor).await {
                             Ok(missed) => {
-                                last = missed.last().map_or(last, |p| p.id);
-                                queue.extend(missed.into_iter().map(Post::of));
+                                for p in missed {
+                                    if delivered.insert(p.id) {
+                                        queue.push_back(Post::of(p));
+                                    }
+                                }
                             }
                             Err(e) => tracing::error!(error = ?e, "catching up a live feed"),
                         },

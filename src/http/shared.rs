@@ -48,28 +48,74 @@ pub struct Membership {
 
 impl Drop for Membership {
     fn drop(&mut self) {
-        let mut groups = self.feeds.groups.lock().unwrap_or_else(|e| e.into_inner());
+        let is_empty = |g: &Group| {
+            g.members
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_empty()
+        };
         let empty = {
             let mut members = self.group.members.lock().unwrap_or_else(|e| e.into_inner());
             members.remove(&self.member);
             members.is_empty()
         };
-        if empty {
+        if !empty {
+            return;
+        }
+        // Same order as `join` (groups, then members), and checked again under both:
+        // someone may have joined meanwhile.
+        let mut groups = self.feeds.groups.lock().unwrap_or_else(|e| e.into_inner());
+        if !is_empty(&self.group) {
+            return;
+        }
+        if groups
+            .get(&self.key)
+            .is_some_and(|g| Arc::ptr_eq(g, &self.group))
+        {
+            groups.remove(&self.key);
+        }
+        drop(groups);
+        if let Some(t) = self
+            .group
+            .task
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        {
+            t.abort();
+        }
+    }
+}
+
+/// Ends a group however its driver stops (the stream ended, it was stopped, or it
+/// panicked): nobody can join it any more, and each member is told it ended.
+struct Ending {
+    feeds: Arc<SharedFeeds>,
+    key: String,
+    group: Arc<Group>,
+}
+
+impl Drop for Ending {
+    fn drop(&mut self) {
+        {
+            let mut groups = self.feeds.groups.lock().unwrap_or_else(|e| e.into_inner());
             if groups
                 .get(&self.key)
                 .is_some_and(|g| Arc::ptr_eq(g, &self.group))
             {
                 groups.remove(&self.key);
             }
-            if let Some(t) = self
-                .group
-                .task
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .take()
-            {
-                t.abort();
-            }
+        }
+        let members: Vec<Member> = self
+            .group
+            .members
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+            .map(|(_, m)| m)
+            .collect();
+        for m in members {
+            let _ = m.ended.send(());
         }
     }
 }
@@ -132,6 +178,11 @@ async fn drive<S>(feeds: Arc<SharedFeeds>, key: String, group: Arc<Group>, mut r
 where
     S: Stream<Item = Response> + Send + Unpin + 'static,
 {
+    let _ending = Ending {
+        feeds,
+        key,
+        group: group.clone(),
+    };
     while let Some(resp) = results.next().await {
         let payload = serde_json::to_string(&resp).unwrap_or_else(|_| "null".into());
         let members = group.members.lock().unwrap_or_else(|e| e.into_inner());
@@ -147,22 +198,5 @@ where
                 m.slow.notify_one();
             }
         }
-    }
-    // The stream ended: no one may join it any more; each member completes.
-    {
-        let mut groups = feeds.groups.lock().unwrap_or_else(|e| e.into_inner());
-        if groups.get(&key).is_some_and(|g| Arc::ptr_eq(g, &group)) {
-            groups.remove(&key);
-        }
-    }
-    let members: Vec<Member> = group
-        .members
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .drain()
-        .map(|(_, m)| m)
-        .collect();
-    for m in members {
-        let _ = m.ended.send(());
     }
 }

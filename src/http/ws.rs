@@ -104,7 +104,7 @@ async fn serve(state: AppState, addr: SocketAddr, header_viewer: Viewer, socket:
             c = protocol(&state, addr, header_viewer, &mut incoming, &out, &running, &slow) => c,
             () = slow.notified() => {
                 tracing::info!(%addr, "dropping a WebSocket client that stopped reading");
-                Some(Close(1008, "Too slow: messages were not read".into()))
+                Some(too_slow())
             }
         }
     } else {
@@ -124,7 +124,14 @@ async fn serve(state: AppState, addr: SocketAddr, header_viewer: Viewer, socket:
         }
     }
     drop(out);
-    let _ = writer.await;
+    // A client that stopped reading may never take the rest: do not wait for it for ever.
+    let mut writer = writer;
+    if tokio::time::timeout(std::time::Duration::from_secs(5), &mut writer)
+        .await
+        .is_err()
+    {
+        writer.abort();
+    }
 }
 
 /// Runs the protocol until the client leaves (None) or the server must close.
@@ -171,14 +178,18 @@ async fn protocol(
                     Ok(v) => viewer = Some(Arc::new(v)),
                     Err(close) => return Some(close),
                 }
-                send(out, json!({ "type": "connection_ack" }))?;
+                if send(out, json!({ "type": "connection_ack" })).is_none() {
+                    return Some(too_slow());
+                }
             }
             Some("ping") => {
                 let mut pong = json!({ "type": "pong" });
                 if let Some(p) = payload.filter(|p| !p.is_null()) {
                     pong["payload"] = p.clone();
                 }
-                send(out, pong)?;
+                if send(out, pong).is_none() {
+                    return Some(too_slow());
+                }
             }
             Some("pong") => {}
             Some("subscribe") => {
@@ -244,6 +255,10 @@ async fn protocol(
             _ => return Some(Close::invalid()),
         }
     }
+}
+
+fn too_slow() -> Close {
+    Close(1008, "Too slow: messages were not read".into())
 }
 
 /// Queues a message; a client whose buffer is full is too slow and is dropped.

@@ -724,3 +724,41 @@ async fn identical_anonymous_subscriptions_share_one_execution() {
         "x still delivered"
     );
 }
+
+#[tokio::test]
+async fn unread_counts_follow_what_a_member_read() {
+    let app = TestApp::spawn().await;
+    let a = app.member("pisze@example.org").await;
+    let b = app.member("czyta@example.org").await;
+    let t = thread(&app, &a, "Nieprzeczytane").await;
+    let unread = |token: String| {
+        let app = &app;
+        let t = t.clone();
+        async move {
+            let r = app
+                .query_as(
+                    &token,
+                    "query($t: ID!) { thread(id: $t) { unreadCount } }",
+                    json!({ "t": t }),
+                )
+                .await;
+            ok(&r)["thread"]["unreadCount"].clone()
+        }
+    };
+    assert!(app
+        .query_vars(
+            "query($t: ID!) { thread(id: $t) { unreadCount } }",
+            json!({ "t": t })
+        )
+        .await["data"]["thread"]["unreadCount"]
+        .is_null());
+    assert_eq!(unread(b.clone()).await, 1);
+    assert_eq!(unread(a.clone()).await, 0, "one's own posts are read");
+    let mark = "mutation($t: ID!) { markThreadRead(input: {thread: $t}) { thread { id } } }";
+    ok(&app.query_as(&b, mark, json!({ "t": t })).await);
+    ok(&app.query_as(&b, mark, json!({ "t": t })).await);
+    assert_eq!(unread(b.clone()).await, 0);
+    post(&app, &a, &t, "nowy").await;
+    post(&app, &b, &t, "mój").await;
+    assert_eq!(unread(b.clone()).await, 1);
+}
