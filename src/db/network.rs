@@ -252,17 +252,26 @@ pub async fn create_thread(
     Ok((t, p))
 }
 
-/// The thread, locked for the rest of the transaction on PostgreSQL (SQLite's write
-/// transaction already serialises writers), so its post count is never computed twice
-/// from the same state.
-async fn thread_for_write<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<thread::Model> {
-    let mut q = thread::Entity::find_by_id(thread_id);
+/// A row locked for the rest of the transaction on PostgreSQL (SQLite's write
+/// transaction already serialises writers): counts derived from it (posts of a
+/// thread, places of an event) are never computed twice from the same state.
+async fn for_update<E, C>(db: &C, id: i32, what: &str) -> AppResult<E::Model>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i32>,
+{
+    let mut q = E::find_by_id(id);
     if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         q = q.lock_exclusive();
     }
     q.one(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("no such thread".into()))
+        .ok_or_else(|| AppError::NotFound(format!("no such {what}")))
+}
+
+async fn thread_for_write<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<thread::Model> {
+    for_update::<thread::Entity, _>(db, thread_id, "thread").await
 }
 
 /// Adds a post to a thread (not to a locked one, except for moderators).
@@ -519,16 +528,8 @@ async fn registered<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<u64>
         .await?)
 }
 
-/// Takes the event's row lock (PostgreSQL; SQLite's write transaction already
-/// serialises writers), so concurrent sign-ups count places one at a time.
 async fn lock_event<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<event::Model> {
-    let mut q = event::Entity::find_by_id(event_id);
-    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
-        q = q.lock_exclusive();
-    }
-    q.one(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("no such event".into()))
+    for_update::<event::Entity, _>(db, event_id, "event").await
 }
 
 /// Registers the member for an event: a place if one is free, else the waiting list.
