@@ -52,47 +52,50 @@ impl Drop for Server {
     }
 }
 
-fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
-async fn start(config: &Config, http: &reqwest::Client) -> Result<Server> {
-    let port = free_port()?;
+/// Starts `coophub serve` on a port the system picks, and returns once it says on
+/// standard output where it listens (it prints that after binding, data loaded).
+async fn start(config: &Config) -> Result<Server> {
     let mut cmd = Command::new(std::env::current_exe()?);
     cmd.arg("serve")
         .env("DATABASE_URL", config.database_url.expose())
-        .env("COOPHUB_BIND", format!("127.0.0.1:{port}"))
+        .env("COOPHUB_BIND", "127.0.0.1:0")
         .env("COOPHUB_DATA_DIR", &config.data_dir)
         // The load client is one address: budgets would stop it, not measure the server.
         .env("COOPHUB_BUDGET_ANONYMOUS", "1e12")
         .env("COOPHUB_BUDGET_ANONYMOUS_RATE", "1e12")
         .env("RUST_LOG", "warn")
-        .stdout(Stdio::null());
+        .stdout(Stdio::piped());
     match &config.redis_url {
         Some(r) => cmd.env("REDIS_URL", r.expose()),
         None => cmd.env_remove("REDIS_URL"),
     };
-    let child = cmd.spawn().context("starting `coophub serve`")?;
-    let server = Server {
+    let mut child = cmd.spawn().context("starting `coophub serve`")?;
+    let stdout = child
+        .stdout
+        .take()
+        .context("no stdout from `coophub serve`")?;
+    let mut server = Server {
         child,
-        base: format!("127.0.0.1:{port}"),
+        base: String::new(),
     };
-    let deadline = Instant::now() + Duration::from_secs(300);
-    loop {
-        let ready = http
-            .get(format!("http://{}/ready", server.base))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success());
-        if ready {
-            return Ok(server);
+    let found = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let base = lines.by_ref().map_while(Result::ok).find_map(|l| {
+            let rest = l.strip_prefix("coophub is ready: GraphiQL at http://")?;
+            Some(rest.split('/').next()?.to_owned())
+        });
+        // Keep reading whatever else it prints, so its pipe never fills.
+        std::thread::spawn(move || lines.for_each(drop));
+        base
+    });
+    match tokio::time::timeout(Duration::from_secs(300), found).await {
+        Ok(Ok(Some(base))) => {
+            server.base = base;
+            Ok(server)
         }
-        if Instant::now() > deadline {
-            bail!("the server on port {port} did not become ready within 300 s");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        Ok(_) => bail!("`coophub serve` stopped before it was ready (see its standard error)"),
+        Err(_) => bail!("`coophub serve` was not ready within 300 s"),
     }
 }
 
@@ -224,7 +227,7 @@ pub async fn run(config: &Config, args: LiveBenchArgs) -> Result<()> {
     let http = reqwest::Client::new();
     let mut servers = Vec::new();
     for _ in 0..args.instances {
-        servers.push(start(config, &http).await?);
+        servers.push(start(config).await?);
     }
     let a = servers[0].base.clone();
     let email = format!("bench-{}@example.invalid", fastrand::u64(..));
