@@ -504,20 +504,6 @@ pub async fn list_events(
     page_of(db, q, pick).await
 }
 
-/// Participations of an event that count (not cancelled), in registration order.
-pub async fn participations(
-    db: &DatabaseConnection,
-    event_id: i32,
-) -> AppResult<Vec<participation::Model>> {
-    Ok(participation::Entity::find()
-        .filter(participation::Column::EventId.eq(event_id))
-        .filter(participation::Column::Status.ne("CANCELLED"))
-        .order_by_asc(participation::Column::CreatedAt)
-        .order_by_asc(participation::Column::Id)
-        .all(db)
-        .await?)
-}
-
 /// Self-registered participants holding a place.
 async fn registered<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<u64> {
     Ok(participation::Entity::find()

@@ -166,6 +166,7 @@ pub struct Loaders {
     pub thread: L<ByIdLoader<entity::thread::Entity>>,
     pub post: L<ByIdLoader<entity::post::Entity>>,
     pub people_by_cooperative: L<ByKeyLoader<entity::person::Entity>>,
+    pub participations_by_event: L<ByKeyLoader<entity::participation::Entity>>,
 }
 
 impl Loaders {
@@ -240,6 +241,8 @@ impl Loaders {
             post: batches.loader(by_id(db), delay),
             people_by_cooperative: batches
                 .loader(by_key(db, "cooperative_id", &["display_name", "id"]), delay),
+            participations_by_event: batches
+                .loader(by_key(db, "event_id", &["created_at", "id"]), delay),
         }
     }
 }

@@ -125,6 +125,21 @@ where
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
+/// The row an optional reference points at (none when the reference is empty).
+pub async fn load_opt<E>(
+    loader: &async_graphql::dataloader::DataLoader<loaders::ByIdLoader<E>>,
+    id: Option<i32>,
+) -> AppResult<Option<E::Model>>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Clone + Send + Sync,
+{
+    match id {
+        Some(id) => loader.load_one(id).await,
+        None => Ok(None),
+    }
+}
+
 /// A row another row points at; its absence breaks a foreign key, so it is an internal error.
 pub fn required<T>(row: Option<T>, what: &str) -> AppResult<T> {
     row.ok_or_else(|| AppError::Internal(format!("dangling reference to {what}")))

@@ -4,7 +4,7 @@ use super::{Cooperative, Decimal, Industry, LocalGovernment, ProcurementProcedur
 use crate::db::need::{candidates, Candidate};
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Page},
-    db, enum_from_db, loaders,
+    db, enum_from_db, load_opt, loaders,
     node::global_id,
     required,
 };
@@ -42,17 +42,15 @@ impl Need {
     }
     /// The sector it belongs to, if named.
     async fn sector(&self, ctx: &Context<'_>) -> Result<Option<Sector>> {
-        Ok(match self.0.sector_id {
-            Some(id) => loaders(ctx)?.sector.load_one(id).await?.map(Sector),
-            None => None,
-        })
+        Ok(load_opt(&loaders(ctx)?.sector, self.0.sector_id)
+            .await?
+            .map(Sector))
     }
     /// The PKD 2007 code it falls under, if named (any level: 56, 56.2, 56.21.Z).
     async fn industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {
-        Ok(match self.0.industry_id {
-            Some(id) => loaders(ctx)?.industry.load_one(id).await?.map(Industry),
-            None => None,
-        })
+        Ok(load_opt(&loaders(ctx)?.industry, self.0.industry_id)
+            .await?
+            .map(Industry))
     }
     /// Where it is to be delivered.
     async fn place(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
@@ -84,25 +82,15 @@ impl Need {
     }
     /// The local government that posted it (through its officer), if any.
     async fn buyer(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        Ok(match self.0.buyer_id {
-            Some(id) => loaders(ctx)?
-                .local_government
-                .load_one(id)
-                .await?
-                .map(LocalGovernment),
-            None => None,
-        })
+        Ok(load_opt(&loaders(ctx)?.local_government, self.0.buyer_id)
+            .await?
+            .map(LocalGovernment))
     }
     /// The cooperative that posted it (through its editor), if any.
     async fn posted_by_cooperative(&self, ctx: &Context<'_>) -> Result<Option<Cooperative>> {
-        Ok(match self.0.cooperative_id {
-            Some(id) => loaders(ctx)?
-                .cooperative
-                .load_one(id)
-                .await?
-                .map(Cooperative),
-            None => None,
-        })
+        Ok(load_opt(&loaders(ctx)?.cooperative, self.0.cooperative_id)
+            .await?
+            .map(Cooperative))
     }
     /// When it was posted.
     async fn created_at(&self) -> DateTime<Utc> {

@@ -4,10 +4,10 @@
 
 use super::{Cooperative, Institution, LocalGovernment, Sector};
 use crate::auth::Viewer;
-use crate::db::network::{list_posts, participations, unread_count};
+use crate::db::network::{list_posts, unread_count};
 use crate::graphql::{
     connection::{build, cost, from_vec, Conn, Page},
-    db, enum_from_db, loaders,
+    db, enum_from_db, load_opt, loaders,
     node::global_id,
     required, viewer,
 };
@@ -62,36 +62,23 @@ impl Person {
     }
     /// The cooperative the person belongs to, if that is their affiliation.
     async fn cooperative(&self, ctx: &Context<'_>) -> Result<Option<Cooperative>> {
-        Ok(match self.0.cooperative_id {
-            Some(id) => loaders(ctx)?
-                .cooperative
-                .load_one(id)
-                .await?
-                .map(Cooperative),
-            None => None,
-        })
+        Ok(load_opt(&loaders(ctx)?.cooperative, self.0.cooperative_id)
+            .await?
+            .map(Cooperative))
     }
     /// The local government the person works for, if that is their affiliation.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        Ok(match self.0.local_government_id {
-            Some(id) => loaders(ctx)?
-                .local_government
-                .load_one(id)
+        Ok(
+            load_opt(&loaders(ctx)?.local_government, self.0.local_government_id)
                 .await?
                 .map(LocalGovernment),
-            None => None,
-        })
+        )
     }
     /// The institution the person works for, if that is their affiliation.
     async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
-        Ok(match self.0.institution_id {
-            Some(id) => loaders(ctx)?
-                .institution
-                .load_one(id)
-                .await?
-                .map(Institution),
-            None => None,
-        })
+        Ok(load_opt(&loaders(ctx)?.institution, self.0.institution_id)
+            .await?
+            .map(Institution))
     }
     /// Events the person took or takes part in (cancelled registrations left out), newest first.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -194,21 +181,15 @@ impl Event {
     }
     /// The gmina it takes place in (none for webinars).
     async fn place(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        Ok(match self.0.place_id {
-            Some(id) => loaders(ctx)?
-                .local_government
-                .load_one(id)
-                .await?
-                .map(LocalGovernment),
-            None => None,
-        })
+        Ok(load_opt(&loaders(ctx)?.local_government, self.0.place_id)
+            .await?
+            .map(LocalGovernment))
     }
     /// The sector of an industry meeting.
     async fn sector(&self, ctx: &Context<'_>) -> Result<Option<Sector>> {
-        Ok(match self.0.sector_id {
-            Some(id) => loaders(ctx)?.sector.load_one(id).await?.map(Sector),
-            None => None,
-        })
+        Ok(load_opt(&loaders(ctx)?.sector, self.0.sector_id)
+            .await?
+            .map(Sector))
     }
     /// What it is about.
     async fn description(&self) -> &str {
@@ -263,8 +244,22 @@ impl Event {
     }
 }
 
+/// The event's participations that count (not cancelled), in registration order:
+/// one batched statement for all the events of a page, shared by the fields below.
+async fn participations(ctx: &Context<'_>, event_id: i32) -> Result<Vec<participation::Model>> {
+    let rows = loaders(ctx)?
+        .participations_by_event
+        .load_one(event_id)
+        .await?
+        .unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .filter(|p| p.status != "CANCELLED")
+        .collect())
+}
+
 async fn count_status(ctx: &Context<'_>, event_id: i32, status: &str) -> Result<i32> {
-    let rows = participations(db(ctx)?, event_id).await?;
+    let rows = participations(ctx, event_id).await?;
     Ok(rows.iter().filter(|p| p.status == status).count() as i32)
 }
 
@@ -273,7 +268,7 @@ async fn split_by_consent(
     ctx: &Context<'_>,
     event_id: i32,
 ) -> Result<(Vec<participation::Model>, i32)> {
-    let rows = participations(db(ctx)?, event_id).await?;
+    let rows = participations(ctx, event_id).await?;
     let people = loaders(ctx)?
         .person
         .load_many(rows.iter().map(|r| r.person_id))
@@ -359,17 +354,15 @@ impl Thread {
     }
     /// The sector, for a sector's board.
     async fn sector(&self, ctx: &Context<'_>) -> Result<Option<Sector>> {
-        Ok(match self.0.sector_id {
-            Some(id) => loaders(ctx)?.sector.load_one(id).await?.map(Sector),
-            None => None,
-        })
+        Ok(load_opt(&loaders(ctx)?.sector, self.0.sector_id)
+            .await?
+            .map(Sector))
     }
     /// The event, for an event's board.
     async fn event(&self, ctx: &Context<'_>) -> Result<Option<Event>> {
-        Ok(match self.0.event_id {
-            Some(id) => loaders(ctx)?.event.load_one(id).await?.map(Event),
-            None => None,
-        })
+        Ok(load_opt(&loaders(ctx)?.event, self.0.event_id)
+            .await?
+            .map(Event))
     }
     /// Who opened it; null when they have not agreed to a public profile.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
