@@ -64,6 +64,7 @@ async fn start(config: &Config) -> Result<Server> {
         .env("COOPHUB_BUDGET_ANONYMOUS", "1e12")
         .env("COOPHUB_BUDGET_ANONYMOUS_RATE", "1e12")
         .env("RUST_LOG", "warn")
+        .env_remove("TOKIO_WORKER_THREADS")
         .stdout(Stdio::piped());
     match &config.redis_url {
         Some(r) => cmd.env("REDIS_URL", r.expose()),
@@ -117,6 +118,18 @@ async fn gql(
         bail!("GraphQL error: {body}");
     }
     Ok(body["data"].clone())
+}
+
+/// CPU time (user + system) a process has used so far, from `/proc/<pid>/stat`;
+/// None where there is no such file.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on Linux.
+    Some(Duration::from_millis(ticks * 10))
 }
 
 async fn rss(http: &reqwest::Client, base: &str) -> Result<u64> {
@@ -186,16 +199,17 @@ fn seq_of(text: &str) -> Option<usize> {
     rest[..rest.find('"')?].parse().ok()
 }
 
-/// Reads `posts` deliveries into `lat` (latency in µs each). No timer per read: the
-/// caller stops readers at its deadline, and the client must cost far less than the
-/// server it measures.
+/// Reads `posts` deliveries into `lat` (latency in µs and post, each). No timer per
+/// read: the caller stops readers at its deadline, and the client must cost far less
+/// than the server it measures. The connection is handed back, not closed: 10,000
+/// clients hanging up while others still wait for the last post would measure that.
 async fn read(
     mut ws: Ws,
     posts: usize,
     sent: Arc<Vec<AtomicU64>>,
     origin: Instant,
-    lat: Arc<std::sync::Mutex<Vec<u64>>>,
-) {
+    lat: Arc<std::sync::Mutex<Vec<(u64, u32)>>>,
+) -> Ws {
     let mut got = 0;
     while got < posts {
         let Some(Ok(m)) = ws.next().await else { break };
@@ -203,10 +217,13 @@ async fn read(
         let Message::Text(t) = m else { continue };
         if let Some(seq) = seq_of(t.as_str()).filter(|s| *s < sent.len()) {
             let us = now.saturating_sub(sent[seq].load(Ordering::Acquire));
-            lat.lock().unwrap_or_else(|e| e.into_inner()).push(us);
+            lat.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((us, seq as u32));
             got += 1;
         }
     }
+    ws
 }
 
 fn pct(sorted: &[u64], p: f64) -> f64 {
@@ -303,9 +320,11 @@ pub async fn run(config: &Config, args: LiveBenchArgs) -> Result<()> {
         );
     }
 
+    let cpu_before: Vec<Option<Duration>> =
+        servers.iter().map(|s| cpu_time(s.child.id())).collect();
     let origin = Instant::now();
     let sent: Arc<Vec<AtomicU64>> = Arc::new((0..args.posts).map(|_| AtomicU64::new(0)).collect());
-    let lats: Vec<Arc<std::sync::Mutex<Vec<u64>>>> =
+    let lats: Vec<Arc<std::sync::Mutex<Vec<(u64, u32)>>>> =
         (0..servers.len()).map(|_| Arc::default()).collect();
     let mut readers = Vec::new();
     for (instance, ws) in sockets {
@@ -326,14 +345,43 @@ pub async fn run(config: &Config, args: LiveBenchArgs) -> Result<()> {
     }
     // Deliveries not in within 30 s of the last post count as lost.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let mut open = Vec::new();
     for r in readers {
-        if tokio::time::timeout_at(deadline, r).await.is_err() {
-            break;
+        match tokio::time::timeout_at(deadline, r).await {
+            Ok(Ok(ws)) => open.push(ws),
+            Ok(Err(_)) => {}
+            Err(_) => break,
         }
     }
-    let per_instance: Vec<Vec<u64>> = lats
+    for (n, (s, before)) in servers.iter().zip(&cpu_before).enumerate() {
+        if let (Some(b), Some(a)) = (before, cpu_time(s.child.id())) {
+            let delivered = lats[n].lock().map(|l| l.len()).unwrap_or(0).max(1);
+            println!(
+                "instance {n}: {:.2} s of CPU while posting, {:.1} µs per delivery",
+                (a - *b).as_secs_f64(),
+                (a - *b).as_secs_f64() * 1e6 / delivered as f64
+            );
+        }
+    }
+    let deliveries: Vec<Vec<(u64, u32)>> = lats
         .iter()
         .map(|l| std::mem::take(&mut *l.lock().unwrap_or_else(|e| e.into_inner())))
+        .collect();
+    let mut per_post = vec![Vec::new(); args.posts];
+    for &(us, seq) in deliveries.iter().flatten() {
+        per_post[seq as usize].push(us);
+    }
+    let per_post: Vec<String> = per_post
+        .iter_mut()
+        .map(|l| {
+            l.sort_unstable();
+            format!("{:.0}/{:.0}", pct(l, 0.5), pct(l, 1.0))
+        })
+        .collect();
+    println!("per post, p50/max ms: {}", per_post.join(" "));
+    let per_instance: Vec<Vec<u64>> = deliveries
+        .into_iter()
+        .map(|l| l.into_iter().map(|(us, _)| us).collect())
         .collect();
     let expected_each = |n: usize| {
         let subs = (0..args.subscribers)
