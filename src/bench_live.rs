@@ -199,6 +199,9 @@ fn seq_of(text: &str) -> Option<usize> {
     rest[..rest.find('"')?].parse().ok()
 }
 
+/// Each delivery's latency (µs) and post.
+type Deliveries = Arc<std::sync::Mutex<Vec<(u64, u32)>>>;
+
 /// Reads `posts` deliveries into `lat` (latency in µs and post, each). No timer per
 /// read: the caller stops readers at its deadline, and the client must cost far less
 /// than the server it measures. The connection is handed back, not closed: 10,000
@@ -208,7 +211,7 @@ async fn read(
     posts: usize,
     sent: Arc<Vec<AtomicU64>>,
     origin: Instant,
-    lat: Arc<std::sync::Mutex<Vec<(u64, u32)>>>,
+    lat: Deliveries,
 ) -> Ws {
     let mut got = 0;
     while got < posts {
@@ -324,8 +327,7 @@ pub async fn run(config: &Config, args: LiveBenchArgs) -> Result<()> {
         servers.iter().map(|s| cpu_time(s.child.id())).collect();
     let origin = Instant::now();
     let sent: Arc<Vec<AtomicU64>> = Arc::new((0..args.posts).map(|_| AtomicU64::new(0)).collect());
-    let lats: Vec<Arc<std::sync::Mutex<Vec<(u64, u32)>>>> =
-        (0..servers.len()).map(|_| Arc::default()).collect();
+    let lats: Vec<Deliveries> = (0..servers.len()).map(|_| Arc::default()).collect();
     let mut readers = Vec::new();
     for (instance, ws) in sockets {
         let reader = read(ws, args.posts, sent.clone(), origin, lats[instance].clone());

@@ -9,6 +9,7 @@ mod m20261201_000003_create_procurement_tables;
 mod m20261201_000004_create_account_tables;
 mod m20261201_000005_create_directory_tables;
 mod m20261201_000006_create_network_tables;
+mod m20261201_000007_create_programme_tables;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_create_account_tables::Migration),
             Box::new(m20261201_000005_create_directory_tables::Migration),
             Box::new(m20261201_000006_create_network_tables::Migration),
+            Box::new(m20261201_000007_create_programme_tables::Migration),
         ]
     }
 }

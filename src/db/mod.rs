@@ -14,6 +14,7 @@ pub mod local_government;
 pub mod need;
 pub mod network;
 pub mod procurement;
+pub mod programme;
 pub mod reference;
 pub mod sample;
 pub mod search;

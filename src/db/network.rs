@@ -505,7 +505,7 @@ pub async fn list_events(
 }
 
 /// Self-registered participants holding a place.
-async fn registered<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<u64> {
+pub(super) async fn registered<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<u64> {
     Ok(participation::Entity::find()
         .filter(participation::Column::EventId.eq(event_id))
         .filter(participation::Column::Role.eq("PARTICIPANT"))
@@ -514,7 +514,10 @@ async fn registered<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<u64>
         .await?)
 }
 
-async fn lock_event<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<event::Model> {
+pub(super) async fn lock_event<C: ConnectionTrait>(
+    db: &C,
+    event_id: i32,
+) -> AppResult<event::Model> {
     for_update::<event::Entity, _>(db, event_id, "event").await
 }
 
@@ -579,31 +582,51 @@ pub async fn cancel_registration(
     let mine = participation::Entity::find()
         .filter(participation::Column::EventId.eq(event_id))
         .filter(participation::Column::PersonId.eq(me.id))
-        .filter(participation::Column::Role.eq("PARTICIPANT"))
         .filter(participation::Column::Status.ne("CANCELLED"))
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound("you are not registered for this event".into()))?;
-    let held_place = mine.status == "REGISTERED";
+    if mine.role != "PARTICIPANT" {
+        return Err(AppError::Conflict(format!(
+            "you are the event's {}: ask its organisers (or a moderator) to change your role first",
+            mine.role.to_lowercase()
+        )));
+    }
+    let held_place = holds_place(&mine);
     let mut row = mine.into_active_model();
     row.status = Set("CANCELLED".into());
     let mine = row.update(&txn).await?;
     if held_place {
-        let first_waiting = participation::Entity::find()
-            .filter(participation::Column::EventId.eq(event_id))
-            .filter(participation::Column::Status.eq("WAITING"))
-            .order_by_asc(participation::Column::CreatedAt)
-            .order_by_asc(participation::Column::Id)
-            .one(&txn)
-            .await?;
-        if let Some(w) = first_waiting {
-            let mut w = w.into_active_model();
-            w.status = Set("REGISTERED".into());
-            w.update(&txn).await?;
-        }
+        promote_first_waiting(&txn, event_id).await?;
     }
     txn.commit().await?;
     Ok((ev, mine))
+}
+
+/// Whether a participation takes one of the places (`capacity`): speakers and
+/// organisers come on top of them.
+pub(super) fn holds_place(p: &participation::Model) -> bool {
+    p.role == "PARTICIPANT" && p.status == "REGISTERED"
+}
+
+/// A place was freed: the first on the waiting list (in registration order) takes it.
+pub(super) async fn promote_first_waiting<C: ConnectionTrait>(
+    db: &C,
+    event_id: i32,
+) -> AppResult<()> {
+    let first_waiting = participation::Entity::find()
+        .filter(participation::Column::EventId.eq(event_id))
+        .filter(participation::Column::Status.eq("WAITING"))
+        .order_by_asc(participation::Column::CreatedAt)
+        .order_by_asc(participation::Column::Id)
+        .one(db)
+        .await?;
+    if let Some(w) = first_waiting {
+        let mut w = w.into_active_model();
+        w.status = Set("REGISTERED".into());
+        w.update(db).await?;
+    }
+    Ok(())
 }
 
 /// A person's participations (not cancelled), newest event first.

@@ -167,6 +167,9 @@ pub struct Loaders {
     pub post: L<ByIdLoader<entity::post::Entity>>,
     pub people_by_cooperative: L<ByKeyLoader<entity::person::Entity>>,
     pub participations_by_event: L<ByKeyLoader<entity::participation::Entity>>,
+    pub programme_session: L<ByIdLoader<entity::programme_session::Entity>>,
+    pub sessions_by_event: L<ByKeyLoader<entity::programme_session::Entity>>,
+    pub speakers_by_session: L<ByKeyLoader<entity::session_speaker::Entity>>,
 }
 
 impl Loaders {
@@ -243,6 +246,9 @@ impl Loaders {
                 .loader(by_key(db, "cooperative_id", &["display_name", "id"]), delay),
             participations_by_event: batches
                 .loader(by_key(db, "event_id", &["created_at", "id"]), delay),
+            programme_session: batches.loader(by_id(db), delay),
+            sessions_by_event: batches.loader(by_key(db, "event_id", &["starts_at", "id"]), delay),
+            speakers_by_session: batches.loader(by_key(db, "session_id", &["position"]), delay),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Relay's `Node` interface and opaque global ids (`base64url("Type:42")`).
 
 use super::types::{
-    Cooperative, Industry, Institution, LocalGovernment, Need, Offering, ProcurementExample, Sector,
+    Cooperative, Event, EventSession, Industry, Institution, LocalGovernment, Need, Offering,
+    Person, Post, ProcurementExample, Sector, Thread,
 };
 use crate::error::{AppError, AppResult};
 use async_graphql::{Interface, ID};
@@ -21,6 +22,11 @@ pub enum Node {
     Institution(Institution),
     ProcurementExample(ProcurementExample),
     Need(Need),
+    Person(Person),
+    Event(Event),
+    EventSession(EventSession),
+    Thread(Thread),
+    Post(Post),
 }
 
 pub fn global_id(kind: &str, id: i32) -> ID {

@@ -14,4 +14,5 @@ mod http_spec;
 mod limits;
 mod live;
 mod loaders;
+mod programme;
 mod schema;

@@ -9,6 +9,7 @@ mod cooperative;
 mod need;
 mod network;
 mod procurement;
+mod programme;
 
 pub use account::me_of;
 pub use api_key::new_key_secret;
@@ -24,4 +25,5 @@ pub struct MutationRoot(
     need::NeedMutation,
     network::NetworkMutation,
     procurement::ProcurementMutation,
+    programme::ProgrammeMutation,
 );

@@ -52,6 +52,29 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
                 .map(|m| Node::ProcurementExample(ProcurementExample(m)))
         }
         "Need" => l.need.load_one(n).await?.map(|m| Node::Need(Need(m))),
+        // Without consent a person is anonymous: no profile to fetch.
+        "Person" => l
+            .person
+            .load_one(n)
+            .await?
+            .filter(|p| may_see(viewer(ctx), p))
+            .map(|m| Node::Person(Person(m))),
+        "Event" => l.event.load_one(n).await?.map(|m| Node::Event(Event(m))),
+        "EventSession" => l
+            .programme_session
+            .load_one(n)
+            .await?
+            .map(|m| Node::EventSession(EventSession(m))),
+        "Thread" => l.thread.load_one(n).await?.map(|m| Node::Thread(Thread(m))),
+        // Hidden posts exist only for moderators.
+        "Post" => {
+            let moderator = viewer(ctx).is_moderator();
+            l.post
+                .load_one(n)
+                .await?
+                .filter(|p| moderator || !p.hidden)
+                .map(|m| Node::Post(Post::of(m)))
+        }
         other => {
             return Err(AppError::invalid(
                 "id",

@@ -14,7 +14,7 @@ use crate::graphql::{
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Warsaw;
-use entity::{event, participation, person, post, thread};
+use entity::{event, participation, person, post, programme_session, thread};
 
 /// How an anonymous participant is named.
 pub const ANONYMOUS: &str = "Anonymous participant";
@@ -231,6 +231,17 @@ impl Event {
         let (_, anonymous) = split_by_consent(ctx, self.0.id).await?;
         Ok(anonymous)
     }
+    /// The programme: sessions by start time.
+    async fn sessions(&self, ctx: &Context<'_>) -> Result<Vec<EventSession>> {
+        Ok(loaders(ctx)?
+            .sessions_by_event
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default()
+            .into_iter()
+            .map(EventSession)
+            .collect())
+    }
     /// The signed-in member's own registration, if any.
     async fn my_registration(&self, ctx: &Context<'_>) -> Result<Option<Participation>> {
         let Viewer::User { id, .. } = viewer(ctx) else {
@@ -258,9 +269,85 @@ async fn participations(ctx: &Context<'_>, event_id: i32) -> Result<Vec<particip
         .collect())
 }
 
+/// Participants (not speakers or organisers, who come on top of the places) by status.
 async fn count_status(ctx: &Context<'_>, event_id: i32, status: &str) -> Result<i32> {
     let rows = participations(ctx, event_id).await?;
-    Ok(rows.iter().filter(|p| p.status == status).count() as i32)
+    Ok(rows
+        .iter()
+        .filter(|p| p.role == "PARTICIPANT" && p.status == status)
+        .count() as i32)
+}
+
+#[derive(Clone)]
+pub struct EventSession(pub programme_session::Model);
+
+/// One session of an event's programme.
+#[Object]
+impl EventSession {
+    /// The opaque global id.
+    pub async fn id(&self) -> ID {
+        global_id("EventSession", self.0.id)
+    }
+    /// The event whose programme it is part of.
+    async fn event(&self, ctx: &Context<'_>) -> Result<Event> {
+        let e = loaders(ctx)?.event.load_one(self.0.event_id).await?;
+        Ok(Event(required(e, "event")?))
+    }
+    /// Title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Start, in UTC.
+    async fn starts_at(&self) -> DateTime<Utc> {
+        self.0.starts_at
+    }
+    /// End, in UTC.
+    async fn ends_at(&self) -> DateTime<Utc> {
+        self.0.ends_at
+    }
+    /// Start in Poland's civil time (Europe/Warsaw), RFC 3339 with its offset.
+    async fn starts_at_local(&self) -> String {
+        warsaw(self.0.starts_at)
+    }
+    /// End in Poland's civil time (Europe/Warsaw), RFC 3339 with its offset.
+    async fn ends_at_local(&self) -> String {
+        warsaw(self.0.ends_at)
+    }
+    /// What it is about.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Its speakers in the order the programme lists them: only people with a
+    /// public profile (the others are counted in `anonymousSpeakerCount`).
+    async fn speakers(&self, ctx: &Context<'_>) -> Result<Vec<Person>> {
+        Ok(self.split_speakers(ctx).await?.0)
+    }
+    /// Speakers who have not agreed to a public profile.
+    async fn anonymous_speaker_count(&self, ctx: &Context<'_>) -> Result<i32> {
+        Ok(self.split_speakers(ctx).await?.1)
+    }
+}
+
+impl EventSession {
+    async fn split_speakers(&self, ctx: &Context<'_>) -> Result<(Vec<Person>, i32)> {
+        let l = loaders(ctx)?;
+        let rows = l
+            .speakers_by_session
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let people = l.person.load_many(rows.iter().map(|r| r.person_id)).await?;
+        let v = viewer(ctx);
+        let mut public = Vec::new();
+        let mut anonymous = 0;
+        for r in rows {
+            match people.get(&r.person_id) {
+                Some(p) if may_see(v, p) => public.push(Person(p.clone())),
+                _ => anonymous += 1,
+            }
+        }
+        Ok((public, anonymous))
+    }
 }
 
 /// The event's participations whose person the viewer may see, and how many others.
