@@ -654,6 +654,32 @@ pub async fn participations_of(
     Ok(rows)
 }
 
+/// What the forum holds about an account: its person (if any), its posts (oldest
+/// first) and its event participations, for the account's own data export.
+pub async fn forum_data_of(
+    db: &DatabaseConnection,
+    user_id: i32,
+) -> AppResult<Option<(person::Model, Vec<post::Model>, Vec<participation::Model>)>> {
+    let Some(me) = person::Entity::find()
+        .filter(person::Column::UserId.eq(user_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let posts = post::Entity::find()
+        .filter(post::Column::AuthorId.eq(me.id))
+        .order_by_asc(post::Column::Id)
+        .all(db)
+        .await?;
+    let participations = participation::Entity::find()
+        .filter(participation::Column::PersonId.eq(me.id))
+        .order_by_asc(participation::Column::Id)
+        .all(db)
+        .await?;
+    Ok(Some((me, posts, participations)))
+}
+
 /// The id of the person behind an account, if it has one yet.
 pub async fn person_id_of_user(db: &DatabaseConnection, user_id: i32) -> AppResult<Option<i32>> {
     Ok(person::Entity::find()

@@ -348,6 +348,12 @@ async fn payloads_obey_consent_and_hidden_posts() {
             .map(Vec::len),
         Some(3)
     );
+    // `node(id:)` follows the same rule.
+    let q = "query($p: ID!) { node(id: $p) { ... on Post { id hidden } } }";
+    let anon = app.query_vars(q, json!({ "p": p1 })).await;
+    assert_eq!(ok(&anon)["node"], Value::Null);
+    let modv = app.query_as(&moderator, q, json!({ "p": p1 })).await;
+    assert_eq!(ok(&modv)["node"], json!({ "id": p1, "hidden": true }));
 }
 
 /// Two servers on one database and one Redis: a post written through A reaches a
@@ -639,6 +645,14 @@ async fn a_cooperative_shows_its_people_only_with_consent_and_forgets_a_deleted_
         json!([{ "displayName": "Ewa" }])
     );
     let t = thread(&app, &member, "Przed usunięciem konta").await;
+
+    // Her own data export holds her forum profile and posts.
+    let data = app.query_as(&member, "{ myData }", json!({})).await;
+    let doc: Value = serde_json::from_str(ok(&data)["myData"].as_str().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(doc["forum"]["person"]["displayName"], "Ewa", "{doc}");
+    assert_eq!(doc["forum"]["person"]["publicProfile"], true, "{doc}");
+    assert_eq!(doc["forum"]["posts"][0]["thread"], t, "{doc}");
 
     // A deleted account leaves an anonymous participant behind.
     let del = app

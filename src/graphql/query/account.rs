@@ -7,7 +7,7 @@ use crate::graphql::{
     connection::{build, cost, from_vec, Conn, Page},
     db, enum_to_db, loaders,
     mutation::me_of,
-    node::parse_global_id,
+    node::{global_id, parse_global_id},
     types::{ApiKey, AuditEntry, Claim, ClaimStatus, Me, ProcurementExample},
     viewer,
 };
@@ -28,14 +28,27 @@ impl AccountQuery {
     }
 
     /// Everything coophub holds about the signed-in user, as one JSON document
-    /// (account, roles, claims, changes they made).
+    /// (account, roles, claims, changes they made, forum profile, posts and events).
     async fn my_data(&self, ctx: &Context<'_>) -> Result<String> {
         let id = viewer(ctx).user_id()?;
         let db = db(ctx)?;
         let me = me_of(ctx, id).await?;
         let claims = account::list_claims(db, None, Some(id)).await?;
         let changes = audit::authored_by(db, id).await?;
+        let forum = crate::db::network::forum_data_of(db, id).await?.map(|(p, posts, events)| {
+            json!({
+                "person": { "id": global_id("Person", p.id), "displayName": p.display_name, "publicProfile": p.public_profile,
+                    "roleTitle": p.role_title, "bio": p.bio, "cooperativeId": p.cooperative_id,
+                    "localGovernmentId": p.local_government_id, "institutionId": p.institution_id },
+                "posts": posts.iter().map(|x| json!({ "id": global_id("Post", x.id), "thread": global_id("Thread", x.thread_id),
+                    "createdAt": x.created_at.to_rfc3339(), "editedAt": x.edited_at.map(|t| t.to_rfc3339()),
+                    "bodyMarkdown": x.body_markdown, "deleted": x.deleted, "hidden": x.hidden })).collect::<Vec<_>>(),
+                "events": events.iter().map(|x| json!({ "event": global_id("Event", x.event_id), "role": x.role,
+                    "status": x.status, "registeredAt": x.created_at.to_rfc3339() })).collect::<Vec<_>>(),
+            })
+        });
         let doc = json!({
+            "forum": forum,
             "account": { "email": me.user.email, "displayName": me.user.display_name, "createdAt": me.user.created_at.to_rfc3339() },
             "roles": me.roles.iter().map(|r| json!({ "role": r.role, "cooperativeId": r.cooperative_id, "localGovernmentId": r.local_government_id })).collect::<Vec<_>>(),
             "claims": claims.iter().map(|c| json!({ "cooperativeId": c.cooperative_id, "note": c.note, "status": c.status, "reason": c.reason, "createdAt": c.created_at.to_rfc3339() })).collect::<Vec<_>>(),
