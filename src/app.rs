@@ -124,6 +124,8 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         loader_delay: std::time::Duration::from_millis(config.loader_delay_ms),
         redis,
         ws_init_timeout: std::time::Duration::from_millis(config.ws_init_timeout_ms),
+        ws_buffer: config.ws_buffer.max(1),
+        ws_slow_drops: Default::default(),
         shared: Default::default(),
         bus,
     })

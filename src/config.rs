@@ -151,6 +151,9 @@ pub struct Config {
         global = true
     )]
     pub ws_init_timeout_ms: u64,
+    /// Messages that may wait for one WebSocket client before it is dropped as too slow.
+    #[arg(long, env = "COOPHUB_WS_BUFFER", default_value_t = 512, global = true)]
+    pub ws_buffer: usize,
     /// Database pool size; SQLite serialises writers, so a few connections suffice there.
     #[arg(long, env = "COOPHUB_DB_POOL", default_value_t = 10, global = true)]
     pub db_pool: u32,

@@ -16,6 +16,10 @@ pub struct AppState {
     pub redis: Option<redis::aio::ConnectionManager>,
     /// How long a WebSocket client has to send `connection_init`.
     pub ws_init_timeout: std::time::Duration,
+    /// Messages that may wait for one WebSocket client before it is dropped.
+    pub ws_buffer: usize,
+    /// WebSocket clients dropped because they stopped reading.
+    pub ws_slow_drops: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Identical anonymous subscriptions, run once per instance.
     pub shared: std::sync::Arc<crate::http::shared::SharedFeeds>,
     /// Forum fan-out (its counters go to `/metrics`).

@@ -90,6 +90,9 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
          # HELP coophub_shared_subscriptions Shared executions of identical anonymous subscriptions running.\n\
          # TYPE coophub_shared_subscriptions gauge\n\
          coophub_shared_subscriptions {}\n\
+         # HELP coophub_ws_slow_clients_dropped_total WebSocket clients dropped because they stopped reading.\n\
+         # TYPE coophub_ws_slow_clients_dropped_total counter\n\
+         coophub_ws_slow_clients_dropped_total {}\n\
          # HELP coophub_resident_memory_bytes Resident set size of the server process.\n\
          # TYPE coophub_resident_memory_bytes gauge\n\
          coophub_resident_memory_bytes {}\n",
@@ -98,6 +101,7 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
         s.bus.stats.reconnects.load(Ordering::Relaxed),
         s.bus.stats.publish_failures.load(Ordering::Relaxed),
         s.shared.groups(),
+        s.ws_slow_drops.load(Ordering::Relaxed),
         crate::export::rss_kb().unwrap_or(0) * 1024,
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)

@@ -6,24 +6,24 @@
 //! their own. Every member still went through parsing, validation, the cost
 //! guard and its budget with its own request before it joined.
 
+use super::ws::{Outlet, Sent};
 use async_graphql::Response;
-use axum::extract::ws::{Message, Utf8Bytes};
 use futures_util::{Stream, StreamExt};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{oneshot, Notify};
 use tokio::task::AbortHandle;
 
 /// Where one member's messages go.
 pub struct Member {
     /// The client's operation id, as a JSON string.
     pub id_json: String,
-    pub out: mpsc::Sender<Message>,
+    pub outlet: Outlet,
     /// Notified when this member's connection cannot keep up.
     pub slow: Arc<Notify>,
-    /// Fired when the shared stream ends.
-    pub ended: oneshot::Sender<()>,
+    /// Given the outlet back when the shared stream ends.
+    pub ended: oneshot::Sender<Outlet>,
 }
 
 struct Group {
@@ -115,7 +115,7 @@ impl Drop for Ending {
             .map(|(_, m)| m)
             .collect();
         for m in members {
-            let _ = m.ended.send(());
+            let _ = m.ended.send(m.outlet);
         }
     }
 }
@@ -191,10 +191,8 @@ where
                 r#"{{"id":{},"type":"next","payload":{payload}}}"#,
                 m.id_json
             );
-            if m.out
-                .try_send(Message::Text(Utf8Bytes::from(text)))
-                .is_err()
-            {
+            // A member whose client said `complete` gets nothing more (Stopped).
+            if let Sent::Full = m.outlet.send(text) {
                 m.slow.notify_one();
             }
         }

@@ -7,7 +7,7 @@
 //! 4403 bad token in `connection_init`, 4406 subprotocol not offered, 4408 no
 //! `connection_init` in time, 4409 duplicate operation id, 4429 second
 //! `connection_init`. A client that stops reading is dropped once
-//! `OUTGOING_BUFFER` messages wait for it; nobody else waits.
+//! `COOPHUB_WS_BUFFER` messages wait for it; nobody else waits.
 
 use super::graphql::viewer_of_token;
 use super::shared;
@@ -31,9 +31,6 @@ use tokio::task::AbortHandle;
 
 /// The subprotocol.
 pub const PROTOCOL: &str = "graphql-transport-ws";
-
-/// Messages that may wait for a client before it is dropped as too slow.
-pub const OUTGOING_BUFFER: usize = 512;
 
 /// `GET /graphql/ws` (and `GET /graphql` with an upgrade): a token in the
 /// `Authorization` header is checked before the upgrade (401 if not valid).
@@ -83,12 +80,64 @@ impl Close {
 /// finished operation never removes a newer one that reused its id.
 type Running = Arc<Mutex<HashMap<String, (u64, AbortHandle)>>>;
 
+/// Where one operation's messages go. A message is queued only while the operation
+/// is still the one running under its id, checked under the connection's lock: once
+/// the client's `complete` is handled, not one more message carries that id (a
+/// client may reuse it at once).
+pub struct Outlet {
+    out: mpsc::Sender<Message>,
+    running: Running,
+    id: String,
+    serial: u64,
+}
+
+/// What became of a message given to an [`Outlet`].
+pub enum Sent {
+    Queued,
+    /// The operation was stopped: dropped.
+    Stopped,
+    /// The client does not keep up: it must be dropped.
+    Full,
+}
+
+impl Outlet {
+    /// Whether the operation still runs under its id.
+    fn current(&self, ops: &HashMap<String, (u64, AbortHandle)>) -> bool {
+        ops.get(&self.id).is_some_and(|(s, _)| *s == self.serial)
+    }
+
+    pub(super) fn send(&self, text: String) -> Sent {
+        let ops = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        if !self.current(&ops) {
+            return Sent::Stopped;
+        }
+        match self.out.try_send(Message::Text(Utf8Bytes::from(text))) {
+            Ok(()) => Sent::Queued,
+            Err(_) => Sent::Full,
+        }
+    }
+
+    /// Ends the operation: frees its id (unless a newer one took it) and, if it ended
+    /// well, queues `complete` first.
+    fn finish(&self, ok: bool) {
+        let mut ops = self.running.lock().unwrap_or_else(|e| e.into_inner());
+        if !self.current(&ops) {
+            return;
+        }
+        if ok {
+            let done = json!({ "id": self.id, "type": "complete" }).to_string();
+            let _ = self.out.try_send(Message::Text(Utf8Bytes::from(done)));
+        }
+        ops.remove(&self.id);
+    }
+}
+
 async fn serve(state: AppState, addr: SocketAddr, header_viewer: Viewer, socket: WebSocket) {
     let offered = socket
         .protocol()
         .is_some_and(|p| p.as_bytes() == PROTOCOL.as_bytes());
     let (mut sink, mut incoming) = socket.split();
-    let (out, mut out_rx) = mpsc::channel::<Message>(OUTGOING_BUFFER);
+    let (out, mut out_rx) = mpsc::channel::<Message>(state.ws_buffer);
     let writer = tokio::spawn(async move {
         while let Some(m) = out_rx.recv().await {
             let closing = matches!(m, Message::Close(_));
@@ -110,6 +159,11 @@ async fn serve(state: AppState, addr: SocketAddr, header_viewer: Viewer, socket:
     } else {
         Some(Close(4406, "Subprotocol not acceptable".into()))
     };
+    if matches!(close, Some(Close(1008, _))) {
+        state
+            .ws_slow_drops
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     for (_, (_, h)) in running.lock().unwrap_or_else(|e| e.into_inner()).drain() {
         h.abort();
     }
@@ -217,10 +271,12 @@ async fn protocol(
                 let subscription = is_subscription(&req.query);
                 let ready = Arc::new(Listening::default());
                 let op = Op {
-                    id: id.to_owned(),
-                    serial,
-                    out: out.clone(),
-                    running: running.clone(),
+                    outlet: Outlet {
+                        out: out.clone(),
+                        running: running.clone(),
+                        id: id.to_owned(),
+                        serial,
+                    },
                     slow: slow.clone(),
                     ready: ready.clone(),
                 };
@@ -349,10 +405,7 @@ fn is_request_error(r: &Response) -> bool {
 
 /// One operation of a connection and where its messages go.
 struct Op {
-    id: String,
-    serial: u64,
-    out: mpsc::Sender<Message>,
-    running: Running,
+    outlet: Outlet,
     slow: Arc<Notify>,
     /// Fired once a subscription listens (or has failed): the connection reads on.
     ready: Arc<Listening>,
@@ -384,24 +437,31 @@ async fn operation(state: AppState, addr: SocketAddr, viewer: Arc<Viewer>, req: 
     if let (None, Some(key)) = (&first, shared_key) {
         // A live anonymous feed: served by this instance's shared execution of it.
         let (ended_tx, ended) = tokio::sync::oneshot::channel();
+        let Op {
+            outlet,
+            slow,
+            ready,
+        } = op;
         let member = shared::Member {
-            id_json: Value::String(op.id.clone()).to_string(),
-            out: op.out.clone(),
-            slow: op.slow.clone(),
+            id_json: Value::String(outlet.id.clone()).to_string(),
+            outlet,
+            slow,
             ended: ended_tx,
         };
         let membership = state.shared.join(key, member, Box::pin(results));
-        op.ready.fire();
-        let _ = ended.await;
+        ready.fire();
+        // The group ended (its stream is over) and handed the outlet back.
+        if let Ok(outlet) = ended.await {
+            outlet.finish(true);
+        }
         drop(membership);
-        finish(&op, true);
         return;
     }
     op.ready.fire();
     let mut pending = match first {
         // It ended before anything came (it cannot, but be exact about it).
         Some(None) => {
-            finish(&op, true);
+            op.outlet.finish(true);
             return;
         }
         Some(Some(r)) => Some(r),
@@ -417,38 +477,28 @@ async fn operation(state: AppState, addr: SocketAddr, viewer: Arc<Viewer>, req: 
                 None => break,
             },
         };
+        let id = &op.outlet.id;
         let msg = if is_first && is_request_error(&resp) {
             ok = false;
             let errors = serde_json::to_value(&resp.errors).unwrap_or(Value::Null);
-            json!({ "id": op.id, "type": "error", "payload": errors })
+            json!({ "id": id, "type": "error", "payload": errors })
         } else {
             let payload = serde_json::to_value(&resp).unwrap_or(Value::Null);
-            json!({ "id": op.id, "type": "next", "payload": payload })
+            json!({ "id": id, "type": "next", "payload": payload })
         };
         is_first = false;
-        if send(&op.out, msg).is_none() {
-            // Too slow (or gone): drop the whole connection, not just this operation.
-            op.slow.notify_one();
-            return;
+        match op.outlet.send(msg.to_string()) {
+            Sent::Queued => {}
+            Sent::Stopped => return,
+            Sent::Full => {
+                // Too slow: drop the whole connection, not just this operation.
+                op.slow.notify_one();
+                return;
+            }
         }
         if !ok {
             break;
         }
     }
-    finish(&op, ok);
-}
-
-/// Frees the operation's id (unless a newer one took it) and, if it ended well, says so.
-fn finish(op: &Op, ok: bool) {
-    let mine = {
-        let mut ops = op.running.lock().unwrap_or_else(|e| e.into_inner());
-        let mine = ops.get(&op.id).is_some_and(|(s, _)| *s == op.serial);
-        if mine {
-            ops.remove(&op.id);
-        }
-        mine
-    };
-    if mine && ok {
-        let _ = send(&op.out, json!({ "id": op.id, "type": "complete" }));
-    }
+    op.outlet.finish(ok);
 }

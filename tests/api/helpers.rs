@@ -83,6 +83,7 @@ pub fn config(database_url: &str) -> Config {
         budget_partner_rate: 100_000.0,
         session_hours: 1,
         ws_init_timeout_ms: 3_000,
+        ws_buffer: 512,
     }
 }
 

@@ -675,6 +675,67 @@ async fn a_cooperative_shows_its_people_only_with_consent_and_forgets_a_deleted_
     );
 }
 
+/// A subscriber that stops reading is dropped once its buffer is full (here 4
+/// messages, plus what the kernel's socket buffers hold), while another subscriber
+/// of the same feed gets every post.
+#[tokio::test]
+async fn a_subscriber_that_stops_reading_is_dropped_and_nobody_waits() {
+    let app = TestApp::spawn_configured(|c| c.ws_buffer = 4).await;
+    let member = app.member("slow@example.org").await;
+    let t = thread(&app, &member, "Wolny czytelnik").await;
+    // The slow client asks for a small receive buffer, so the kernel holds little for it.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap_or_else(|e| panic!("{e}"));
+    socket
+        .set_recv_buffer_size(4096)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stream = socket
+        .connect(app.addr)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut req = format!("ws://{}/graphql/ws", app.addr)
+        .into_client_request()
+        .unwrap_or_else(|e| panic!("{e}"));
+    req.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (mut slow, _) = tokio_tungstenite::client_async(req, MaybeTlsStream::Plain(stream))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    send(&mut slow, json!({ "type": "connection_init" })).await;
+    assert_eq!(recv(&mut slow).await, json!({ "type": "connection_ack" }));
+    listen(&mut slow, "1", POST_ADDED, json!({ "t": t })).await;
+    let mut fast = acked(&app, None).await;
+    listen(&mut fast, "1", POST_ADDED, json!({ "t": t })).await;
+
+    // Large posts (about 40 KB each on the wire) until the server gives up on it.
+    let body = "Spółdzielnia socjalna ".repeat(800);
+    let mut written = 0;
+    while metric(&app, "coophub_ws_slow_clients_dropped_total").await == 0 {
+        assert!(written < 400, "the slow client was never dropped");
+        let id = post(&app, &member, &t, &body).await;
+        written += 1;
+        // The other subscriber is not held up by it.
+        assert_eq!(next_of(&mut fast, "1").await["data"]["postAdded"]["id"], id);
+    }
+    // What the slow client finds when it reads again: a few posts, then the end.
+    let mut got = 0;
+    let end = loop {
+        match tokio::time::timeout(PATIENCE, slow.next()).await {
+            Err(_) => panic!("the slow client's connection stayed open"),
+            Ok(Some(Ok(Message::Text(_)))) => got += 1,
+            Ok(Some(Ok(Message::Close(f)))) => break f.map(|f| u16::from(f.code)),
+            Ok(Some(Ok(_))) => {}
+            Ok(Some(Err(_)) | None) => break None,
+        }
+    };
+    assert!(
+        got < written,
+        "{got} of {written} posts reached the slow client"
+    );
+    assert!(matches!(end, Some(1008) | None), "{end:?}");
+}
+
 async fn metric(app: &TestApp, name: &str) -> u64 {
     let text = app
         .client
