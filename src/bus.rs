@@ -34,6 +34,9 @@ pub struct ForumEvent {
     pub post_id: Option<i32>,
     pub sector_id: Option<i32>,
     pub event_id: Option<i32>,
+    /// A post change's place in its thread's sequence of changes (feeds catch up by it).
+    #[serde(default)]
+    pub change_seq: Option<i32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

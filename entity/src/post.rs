@@ -19,6 +19,10 @@ pub struct Model {
     pub deleted: bool,
     /// Hidden by a moderator: seen by moderators only.
     pub hidden: bool,
+    /// Its latest change's place in its thread's sequence of changes (0: never changed).
+    pub change_seq: i32,
+    /// Its latest change: EDITED, DELETED, HIDDEN or RESTORED.
+    pub last_change: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

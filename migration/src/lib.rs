@@ -10,6 +10,7 @@ mod m20261201_000004_create_account_tables;
 mod m20261201_000005_create_directory_tables;
 mod m20261201_000006_create_network_tables;
 mod m20261201_000007_create_programme_tables;
+mod m20261201_000008_add_post_change_seq;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_create_directory_tables::Migration),
             Box::new(m20261201_000006_create_network_tables::Migration),
             Box::new(m20261201_000007_create_programme_tables::Migration),
+            Box::new(m20261201_000008_add_post_change_seq::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@ use entity::{event, participation, person, post, thread, thread_read, user_accou
 use sea_orm::{
     sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
     DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, QueryTrait,
 };
 use serde_json::json;
 
@@ -66,22 +66,28 @@ pub struct ThreadFilter {
     pub board: Option<Board>,
 }
 
-/// Threads, pinned first, then by latest activity.
-pub async fn list_threads(
-    db: &DatabaseConnection,
-    f: ThreadFilter,
-    pick: impl FnOnce(u64) -> Window,
-) -> AppResult<(Window, Vec<thread::Model>)> {
-    let mut q = thread::Entity::find();
-    q = match f.board {
+/// The threads of one board (every board: None).
+fn on_board(
+    q: sea_orm::Select<thread::Entity>,
+    board: Option<Board>,
+) -> sea_orm::Select<thread::Entity> {
+    match board {
         None => q,
         Some(Board::General) => q
             .filter(thread::Column::SectorId.is_null())
             .filter(thread::Column::EventId.is_null()),
         Some(Board::Sector(s)) => q.filter(thread::Column::SectorId.eq(s)),
         Some(Board::Event(e)) => q.filter(thread::Column::EventId.eq(e)),
-    };
-    let q = q
+    }
+}
+
+/// Threads, pinned first, then by latest activity.
+pub async fn list_threads(
+    db: &DatabaseConnection,
+    f: ThreadFilter,
+    pick: impl FnOnce(u64) -> Window,
+) -> AppResult<(Window, Vec<thread::Model>)> {
+    let q = on_board(thread::Entity::find(), f.board)
         .order_by_desc(thread::Column::Pinned)
         .order_by_desc(thread::Column::LastActivityAt)
         .order_by_desc(thread::Column::Id);
@@ -111,6 +117,86 @@ pub async fn list_posts(
 
 /// Posts of a thread after `after_id` that anyone may see, oldest first (live feeds
 /// catching up after their connection to Redis came back).
+/// The newest post id of the whole forum (0 when empty): where a board's feed starts.
+pub async fn newest_post_id(db: &DatabaseConnection) -> AppResult<i32> {
+    Ok(post::Entity::find()
+        .order_by_desc(post::Column::Id)
+        .one(db)
+        .await?
+        .map_or(0, |p| p.id))
+}
+
+/// Posts anyone may see written on a board (every board: None) after `after_id`,
+/// oldest first, each with its thread and whether it opened that thread.
+pub async fn visible_board_posts_after(
+    db: &DatabaseConnection,
+    board: Option<Board>,
+    after_id: i32,
+) -> AppResult<Vec<(thread::Model, post::Model, bool)>> {
+    let threads = on_board(thread::Entity::find(), board)
+        .select_only()
+        .column(thread::Column::Id)
+        .into_query();
+    let posts = post::Entity::find()
+        .filter(post::Column::Id.gt(after_id))
+        .filter(post::Column::Hidden.eq(false))
+        .filter(post::Column::ThreadId.in_subquery(threads))
+        .order_by_asc(post::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<i32> = posts.iter().map(|p| p.thread_id).collect();
+    let threads: std::collections::HashMap<i32, thread::Model> = thread::Entity::find()
+        .filter(thread::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    // A thread's first post (its lowest id) is the one that opened it.
+    let firsts: std::collections::HashSet<i32> = post::Entity::find()
+        .select_only()
+        .column_as(post::Column::Id.min(), "id")
+        .filter(post::Column::ThreadId.is_in(ids))
+        .group_by(post::Column::ThreadId)
+        .into_tuple::<i32>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok(posts
+        .into_iter()
+        .filter_map(|p| {
+            let t = threads.get(&p.thread_id)?.clone();
+            let first = firsts.contains(&p.id);
+            Some((t, p, first))
+        })
+        .collect())
+}
+
+/// The newest change's place in a thread's sequence of post changes (0: none yet).
+pub async fn newest_change_seq<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<i32> {
+    Ok(post::Entity::find()
+        .filter(post::Column::ThreadId.eq(thread_id))
+        .order_by_desc(post::Column::ChangeSeq)
+        .one(db)
+        .await?
+        .map_or(0, |p| p.change_seq))
+}
+
+/// A thread's posts changed after `after_seq`, in the order of their latest change.
+pub async fn posts_changed_after(
+    db: &DatabaseConnection,
+    thread_id: i32,
+    after_seq: i32,
+) -> AppResult<Vec<post::Model>> {
+    Ok(post::Entity::find()
+        .filter(post::Column::ThreadId.eq(thread_id))
+        .filter(post::Column::ChangeSeq.gt(after_seq))
+        .order_by_asc(post::Column::ChangeSeq)
+        .all(db)
+        .await?)
+}
+
 pub async fn visible_posts_after(
     db: &DatabaseConnection,
     thread_id: i32,
@@ -393,6 +479,17 @@ pub async fn change_post(
             .await?;
         }
     }
+    // Numbered in the thread (serialised by its row lock) so live feeds can catch up.
+    row.change_seq = Set(newest_change_seq(&txn, t.id).await? + 1);
+    row.last_change = Set(Some(
+        match change {
+            PostChange::Edit => "EDITED",
+            PostChange::Delete => "DELETED",
+            PostChange::Hide => "HIDDEN",
+            PostChange::Restore => "RESTORED",
+        }
+        .into(),
+    ));
     let p = row.update(&txn).await?;
     touch_thread(&txn, t.id, false).await?;
     txn.commit().await?;

@@ -4,7 +4,10 @@
 //! anonymous, hidden posts never reach anyone but moderators.
 
 use crate::bus::{board_topic, Bus, ForumEvent, ForumEventKind, ALL_BOARDS};
-use crate::db::network::visible_posts_after;
+use crate::db::network::{
+    newest_change_seq, newest_post_id, posts_changed_after, visible_board_posts_after,
+    visible_posts_after, Board,
+};
 use crate::error::AppError;
 use crate::graphql::{
     bus, db,
@@ -271,6 +274,8 @@ impl SubscriptionRoot {
 
     /// Changes to a thread's posts: edited, hidden, restored, deleted. For a hidden
     /// post, those who may not see it receive only its id (to remove it from view).
+    /// After a lost connection between instances, each post changed meanwhile
+    /// arrives once, with its latest change and as it is now.
     async fn post_changed(
         &self,
         ctx: &Context<'_>,
@@ -281,14 +286,48 @@ impl SubscriptionRoot {
         let t = thread_of(&db, &thread_id, "threadId").await?;
         let moderator = viewer(ctx).is_moderator();
         let feed = Feed::new(bus(ctx)?, &format!("thread:{}", t.id));
+        // Changes up to now are history; the feed remembers which later ones it sent.
+        let floor = newest_change_seq(&db, t.id).await?;
         listening(ctx);
+        let state = (feed, db, snaps, HashSet::<i32>::new(), VecDeque::new());
         Ok(stream::unfold(
-            (feed, db, snaps),
-            move |(mut feed, db, snaps)| async move {
+            state,
+            move |(mut feed, db, snaps, mut sent, mut queue)| async move {
                 loop {
+                    if let Some(item) = queue.pop_front() {
+                        return Some((item, (feed, db, snaps, sent, queue)));
+                    }
                     let ev = match feed.next().await {
                         Next::Event(ev) => ev,
-                        Next::Resync => continue,
+                        Next::Resync => {
+                            match posts_changed_after(&db, t.id, floor).await {
+                                Ok(changed) => {
+                                    for p in changed {
+                                        if !sent.insert(p.change_seq) {
+                                            continue;
+                                        }
+                                        let change = match p.last_change.as_deref() {
+                                            Some("HIDDEN") => PostChangeKind::Hidden,
+                                            Some("RESTORED") => PostChangeKind::Restored,
+                                            Some("DELETED") => PostChangeKind::Deleted,
+                                            _ => PostChangeKind::Edited,
+                                        };
+                                        let id = global_id("Post", p.id);
+                                        let post = (moderator || !p.hidden).then(|| Post::of(p));
+                                        if change == PostChangeKind::Edited && post.is_none() {
+                                            continue;
+                                        }
+                                        queue.push_back(PostChanged {
+                                            post_id: id,
+                                            change,
+                                            post,
+                                        });
+                                    }
+                                }
+                                Err(e) => tracing::error!(error = ?e, "catching up a live feed"),
+                            }
+                            continue;
+                        }
                         Next::End => return None,
                     };
                     let change = match ev.kind {
@@ -299,6 +338,11 @@ impl SubscriptionRoot {
                         ForumEventKind::PostAdded | ForumEventKind::ThreadCreated => continue,
                     };
                     let Some(id) = ev.post_id else { continue };
+                    if let Some(seq) = ev.change_seq {
+                        if seq <= floor || !sent.insert(seq) {
+                            continue;
+                        }
+                    }
                     // Loaded after the change, not taken from the message.
                     let snap = snaps.of(&db, &ev).await;
                     let post = snap.filter(|s| moderator || !s.post.hidden);
@@ -310,7 +354,7 @@ impl SubscriptionRoot {
                         change,
                         post: post.as_deref().map(post_of),
                     };
-                    return Some((item, (feed, db, snaps)));
+                    return Some((item, (feed, db, snaps, sent, queue)));
                 }
             },
         ))
@@ -325,23 +369,51 @@ impl SubscriptionRoot {
     ) -> Result<impl Stream<Item = ThreadActivity>> {
         let db = db(ctx)?.clone();
         let snaps = snapshots(ctx)?.clone();
+        let board = match board {
+            None => None,
+            Some(b) => Some(b.into_db(ctx, "board").await?),
+        };
         let topic = match board {
             None => ALL_BOARDS.to_owned(),
-            Some(b) => match b.into_db(ctx, "board").await? {
-                crate::db::network::Board::General => board_topic(None, None),
-                crate::db::network::Board::Sector(s) => board_topic(Some(s), None),
-                crate::db::network::Board::Event(e) => board_topic(None, Some(e)),
-            },
+            Some(Board::General) => board_topic(None, None),
+            Some(Board::Sector(s)) => board_topic(Some(s), None),
+            Some(Board::Event(e)) => board_topic(None, Some(e)),
         };
         let feed = Feed::new(bus(ctx)?, &topic);
+        // Posts up to now are history; the feed remembers which later ones it sent.
+        let floor = newest_post_id(&db).await?;
         listening(ctx);
+        let state = (feed, db, snaps, HashSet::<i32>::new(), VecDeque::new());
         Ok(stream::unfold(
-            (feed, db, snaps),
-            |(mut feed, db, snaps)| async move {
+            state,
+            move |(mut feed, db, snaps, mut sent, mut queue)| async move {
                 loop {
+                    if let Some(item) = queue.pop_front() {
+                        return Some((item, (feed, db, snaps, sent, queue)));
+                    }
                     let ev = match feed.next().await {
                         Next::Event(ev) => ev,
-                        Next::Resync => continue,
+                        Next::Resync => {
+                            match visible_board_posts_after(&db, board, floor).await {
+                                Ok(missed) => {
+                                    for (t, p, opened) in missed {
+                                        if sent.insert(p.id) {
+                                            queue.push_back(ThreadActivity {
+                                                kind: if opened {
+                                                    ActivityKind::NewThread
+                                                } else {
+                                                    ActivityKind::NewPost
+                                                },
+                                                thread: Thread(t),
+                                                post: Some(Post::of(p)),
+                                            });
+                                        }
+                                    }
+                                }
+                                Err(e) => tracing::error!(error = ?e, "catching up a live feed"),
+                            }
+                            continue;
+                        }
                         Next::End => return None,
                     };
                     let kind = match ev.kind {
@@ -349,16 +421,23 @@ impl SubscriptionRoot {
                         ForumEventKind::PostAdded => ActivityKind::NewPost,
                         _ => continue,
                     };
+                    if ev
+                        .post_id
+                        .is_some_and(|id| id <= floor || sent.contains(&id))
+                    {
+                        continue;
+                    }
                     let snap = snaps.of(&db, &ev).await;
                     let Some(snap) = snap.filter(|s| !s.post.hidden) else {
                         continue;
                     };
+                    sent.insert(snap.post.id);
                     let item = ThreadActivity {
                         kind,
                         thread: Thread(snap.thread.clone()),
                         post: Some(post_of(&snap)),
                     };
-                    return Some((item, (feed, db, snaps)));
+                    return Some((item, (feed, db, snaps, sent, queue)));
                 }
             },
         ))

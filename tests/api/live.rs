@@ -149,6 +149,91 @@ async fn post(app: &TestApp, token: &str, thread: &str, body: &str) -> String {
 
 const POST_ADDED: &str = "subscription($t: ID!) { postAdded(threadId: $t) { id bodyHtml authorName author { displayName } } }";
 const POST_CHANGED: &str = "subscription($t: ID!) { postChanged(threadId: $t) { postId change post { bodyHtml hidden } } }";
+const ACTIVITY: &str = "subscription($b: BoardInput) { threadActivity(board: $b) { kind thread { title } post { id } } }";
+
+async fn edit(app: &TestApp, token: &str, post: &str, body: &str) {
+    let r = app
+        .query_as(
+            token,
+            "mutation($i: EditPostInput!) { editPost(input: $i) { post { id } } }",
+            json!({ "i": { "post": post, "body": body } }),
+        )
+        .await;
+    ok(&r);
+}
+
+#[tokio::test]
+async fn board_activity_and_post_changes_arrive_live() {
+    let app = TestApp::spawn().await;
+    let member = app.member("tablica@example.org").await;
+    let mut general = acked(&app, None).await;
+    listen(
+        &mut general,
+        "g",
+        ACTIVITY,
+        json!({ "b": { "general": true } }),
+    )
+    .await;
+    let mut catering = acked(&app, None).await;
+    listen(
+        &mut catering,
+        "c",
+        ACTIVITY,
+        json!({ "b": { "sector": "catering" } }),
+    )
+    .await;
+    let mut all = acked(&app, None).await;
+    listen(&mut all, "a", ACTIVITY, json!({})).await;
+
+    let t = thread(&app, &member, "Ogólny").await;
+    for (s, id) in [(&mut general, "g"), (&mut all, "a")] {
+        let got = next_of(s, id).await["data"]["threadActivity"].clone();
+        assert_eq!(got["kind"], "NEW_THREAD", "{got}");
+        assert_eq!(got["thread"]["title"], "Ogólny", "{got}");
+    }
+    let r = app
+        .query_as(
+            &member,
+            "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
+            json!({ "i": { "board": { "sector": "catering" }, "title": "Catering", "body": "Menu" } }),
+        )
+        .await;
+    ok(&r);
+    // The general board's feed got nothing of it: its next message is the next general post.
+    let p = post(&app, &member, &t, "Drugi").await;
+    let got = next_of(&mut general, "g").await["data"]["threadActivity"].clone();
+    assert_eq!(
+        got,
+        json!({ "kind": "NEW_POST", "thread": { "title": "Ogólny" }, "post": { "id": p } })
+    );
+    let got = next_of(&mut catering, "c").await["data"]["threadActivity"].clone();
+    assert_eq!(got["thread"]["title"], "Catering", "{got}");
+    let kinds: Vec<Value> = [next_of(&mut all, "a").await, next_of(&mut all, "a").await]
+        .iter()
+        .map(|m| m["data"]["threadActivity"]["kind"].clone())
+        .collect();
+    assert_eq!(kinds, [json!("NEW_THREAD"), json!("NEW_POST")]);
+
+    // Edits and deletions of a thread's posts.
+    let mut changes = acked(&app, None).await;
+    listen(&mut changes, "1", POST_CHANGED, json!({ "t": t })).await;
+    edit(&app, &member, &p, "Drugi, *poprawiony*").await;
+    assert_eq!(
+        next_of(&mut changes, "1").await["data"]["postChanged"],
+        json!({ "postId": p, "change": "EDITED", "post": { "bodyHtml": "<p>Drugi, <em>poprawiony</em></p>\n", "hidden": false } })
+    );
+    let r = app
+        .query_as(
+            &member,
+            "mutation($i: DeletePostInput!) { deletePost(input: $i) { post { deleted } } }",
+            json!({ "i": { "post": p } }),
+        )
+        .await;
+    ok(&r);
+    let got = next_of(&mut changes, "1").await["data"]["postChanged"].clone();
+    assert_eq!(got["change"], "DELETED", "{got}");
+    assert_eq!(got["post"]["bodyHtml"], Value::Null, "{got}");
+}
 
 #[tokio::test]
 async fn the_protocol_closes_with_its_codes() {
@@ -438,18 +523,88 @@ async fn subscriptions_resume_after_redis_restarts() {
         "<p>przed</p>\n"
     );
 
+    let first = post(&b, &member, &t, "do poprawy").await;
+    next_of(&mut s, "1").await;
+    let mut changes = acked(&b, None).await;
+    listen(&mut changes, "2", POST_CHANGED, json!({ "t": t })).await;
+    let mut board = acked(&b, None).await;
+    listen(
+        &mut board,
+        "3",
+        ACTIVITY,
+        json!({ "b": { "general": true } }),
+    )
+    .await;
+
+    // A third instance, as a process of its own: it will write while Redis is down
+    // and stop before it can announce what it wrote. Only catching up finds that.
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_coophub"));
+    c.arg("serve")
+        .env("DATABASE_URL", &a.database_url)
+        .env("REDIS_URL", format!("redis://127.0.0.1:{port}"))
+        .env("COOPHUB_BIND", "127.0.0.1:0")
+        .env("COOPHUB_DATA_DIR", crate::helpers::data_dir())
+        .env("COOPHUB_SEED_SAMPLE", "false")
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut c = Private(c.spawn().unwrap_or_else(|e| panic!("{e}")));
+    let out = c.0.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let c_addr = std::io::BufRead::lines(std::io::BufReader::new(out))
+        .map_while(Result::ok)
+        .find_map(|l| {
+            let rest = l.strip_prefix("coophub is ready: GraphiQL at http://")?;
+            rest.split('/').next()?.parse::<std::net::SocketAddr>().ok()
+        })
+        .unwrap_or_else(|| panic!("the third instance did not start"));
+    let c_app = TestApp {
+        addr: c_addr,
+        client: reqwest::Client::new(),
+        database_url: a.database_url.clone(),
+    };
+
+    // While Redis is down, the third instance edits a post and writes another, then stops.
     drop(redis);
+    edit(&c_app, &member, &first, "poprawiony w trakcie").await;
+    let mut written = vec![post(&c_app, &member, &t, "w trakcie").await];
+    drop(c);
     let redis = start();
-    let mut written = Vec::new();
     for n in 0..3 {
         written.push(post(&a, &member, &t, &format!("po {n}")).await);
     }
+    // Each arrives once, whether through Redis or the catch-up after reconnecting.
     let mut got = Vec::new();
     while got.len() < written.len() {
         let p = next_of(&mut s, "1").await;
         got.push(p["data"]["postAdded"]["id"].clone());
     }
-    assert_eq!(got, written.iter().map(|w| json!(w)).collect::<Vec<_>>());
+    let mut want: Vec<Value> = written.iter().map(|w| json!(w)).collect();
+    got.sort_by_key(Value::to_string);
+    want.sort_by_key(Value::to_string);
+    assert_eq!(got, want);
+    let mut on_board = Vec::new();
+    while on_board.len() < written.len() {
+        let p = next_of(&mut board, "3").await;
+        on_board.push(p["data"]["threadActivity"]["post"]["id"].clone());
+    }
+    on_board.sort_by_key(Value::to_string);
+    assert_eq!(on_board, want);
+    assert_eq!(
+        next_of(&mut changes, "2").await["data"]["postChanged"],
+        json!({ "postId": first, "change": "EDITED", "post": { "bodyHtml": "<p>poprawiony w trakcie</p>\n", "hidden": false } })
+    );
+    // Nothing twice: the next messages are the next changes.
+    edit(&a, &member, &first, "jeszcze raz").await;
+    assert_eq!(
+        next_of(&mut changes, "2").await["data"]["postChanged"]["post"]["bodyHtml"],
+        "<p>jeszcze raz</p>\n"
+    );
+    let last = post(&a, &member, &t, "ostatni").await;
+    assert_eq!(
+        next_of(&mut board, "3").await["data"]["threadActivity"]["post"]["id"],
+        last
+    );
+    assert_eq!(next_of(&mut s, "1").await["data"]["postAdded"]["id"], last);
     drop(redis);
     let _ = std::fs::remove_dir_all(&dir);
 }

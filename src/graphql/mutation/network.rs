@@ -248,6 +248,7 @@ fn announce(
         post_id: Some(p.id),
         sector_id: t.sector_id,
         event_id: t.event_id,
+        change_seq: (p.change_seq > 0).then_some(p.change_seq),
     });
     Ok(())
 }
