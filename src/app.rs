@@ -116,6 +116,11 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         session_hours: config.session_hours,
         bus: bus.clone(),
     };
+    let persisted = Arc::new(crate::http::persisted::PersistedQueries::new(
+        redis.clone().map(|r| (r, config.redis_namespace.as_str())),
+        config.persisted_queries.as_deref(),
+        config.persisted_queries_only,
+    )?);
     Ok(AppState {
         schema: build_schema(Some(deps), config.limits()),
         db: conn,
@@ -125,6 +130,8 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         redis,
         ws_init_timeout: std::time::Duration::from_millis(config.ws_init_timeout_ms),
         ws_buffer: config.ws_buffer.max(1),
+        http_max_age: config.http_max_age,
+        persisted,
         ws_slow_drops: Default::default(),
         shared: Default::default(),
         bus,

@@ -151,6 +151,25 @@ pub struct Config {
         global = true
     )]
     pub ws_init_timeout_ms: u64,
+    /// Longest `max-age` of a public (anonymous) GraphQL answer, in seconds; fields' hints shorten it.
+    #[arg(
+        long,
+        env = "COOPHUB_HTTP_MAX_AGE",
+        default_value_t = 60,
+        global = true
+    )]
+    pub http_max_age: u32,
+    /// A JSON manifest `{sha256: document}` of registered GraphQL documents.
+    #[arg(long, env = "COOPHUB_PERSISTED_QUERIES", global = true)]
+    pub persisted_queries: Option<std::path::PathBuf>,
+    /// Run only the manifest's documents (allow-list mode for production partner traffic).
+    #[arg(
+        long,
+        env = "COOPHUB_PERSISTED_QUERIES_ONLY",
+        default_value_t = false,
+        global = true
+    )]
+    pub persisted_queries_only: bool,
     /// Messages that may wait for one WebSocket client before it is dropped as too slow.
     #[arg(long, env = "COOPHUB_WS_BUFFER", default_value_t = 512, global = true)]
     pub ws_buffer: usize,

@@ -16,6 +16,10 @@ pub struct AppState {
     pub redis: Option<redis::aio::ConnectionManager>,
     /// How long a WebSocket client has to send `connection_init`.
     pub ws_init_timeout: std::time::Duration,
+    /// Longest max-age of a public answer, in seconds.
+    pub http_max_age: u32,
+    /// Persisted (and, in allow-list mode, the only allowed) documents.
+    pub persisted: std::sync::Arc<crate::http::persisted::PersistedQueries>,
     /// Messages that may wait for one WebSocket client before it is dropped.
     pub ws_buffer: usize,
     /// WebSocket clients dropped because they stopped reading.

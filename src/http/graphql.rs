@@ -94,7 +94,8 @@ fn request_error(media: MediaType, status: StatusCode, message: &str) -> Respons
 
 /// The GraphQL parameters, checked for shape before anything runs.
 struct Params {
-    query: String,
+    /// Absent when `extensions.persistedQuery` names the document instead.
+    query: Option<String>,
     operation_name: Option<String>,
     variables: Map<String, Value>,
     extensions: Map<String, Value>,
@@ -104,9 +105,13 @@ fn params_from_json(body: Value) -> Result<Params, String> {
     let Value::Object(mut o) = body else {
         return Err("the request body must be a JSON object with a `query` string".into());
     };
+    let persisted = o
+        .get("extensions")
+        .is_some_and(|e| e.get("persistedQuery").is_some_and(|p| !p.is_null()));
     let query = match o.remove("query") {
-        Some(Value::String(q)) => q,
+        Some(Value::String(q)) => Some(q),
         Some(_) => return Err("`query` must be a string".into()),
+        None if persisted => None,
         None => {
             return Err("the request has no `query`: send {\"query\": \"{ __typename }\"}".into())
         }
@@ -145,12 +150,12 @@ fn params_from_query_string(raw: &str) -> Result<Params, String> {
     params_from_json(Value::Object(o))
 }
 
-fn is_mutation(p: &Params) -> bool {
-    let Ok(doc) = parse_query(&p.query) else {
+fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
+    let Ok(doc) = parse_query(query) else {
         return false;
     };
     doc.operations.iter().any(|(name, op)| {
-        let selected = match (&p.operation_name, name) {
+        let selected = match (operation_name, name) {
             (Some(want), Some(n)) => want == n.as_str(),
             (Some(_), None) => false,
             (None, _) => true,
@@ -268,9 +273,44 @@ async fn sender(
     }
 }
 
-async fn execute(state: &AppState, media: MediaType, p: Params, who: Sender) -> Response {
+/// The document a request runs: its `query`, or the persisted one its
+/// `extensions.persistedQuery` names (see `persisted`).
+async fn document(state: &AppState, media: MediaType, p: &mut Params) -> Result<String, Response> {
+    match state.persisted.resolve(p.query.take(), &p.extensions).await {
+        Ok(Some(q)) => Ok(q),
+        Ok(None) => Err(request_error(
+            media,
+            StatusCode::BAD_REQUEST,
+            "the request has no `query`: send {\"query\": \"{ __typename }\"}",
+        )),
+        Err(e) => {
+            let (message, code) = e.message_and_code();
+            // A request error: 400 under the GraphQL-over-HTTP media type, 200 under the legacy one.
+            let status = if media == MediaType::GraphqlResponse {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::OK
+            };
+            Err(json_response(
+                status,
+                media,
+                &json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
+            ))
+        }
+    }
+}
+
+async fn execute(
+    state: &AppState,
+    media: MediaType,
+    headers: &HeaderMap,
+    query: String,
+    p: Params,
+    who: Sender,
+) -> Response {
+    let anonymous = matches!(who.viewer, Viewer::Anonymous);
     let meta = Arc::new(RequestMeta::default());
-    let mut req = async_graphql::Request::new(p.query)
+    let mut req = async_graphql::Request::new(query)
         .variables(Variables::from_json(Value::Object(p.variables)))
         .data(meta.clone())
         .data(who.viewer)
@@ -312,8 +352,15 @@ async fn execute(state: &AppState, media: MediaType, p: Params, who: Sender) -> 
     let executed = meta.executed.load(Ordering::Relaxed);
     if executed && resp.errors.is_empty() {
         // The common case, serialised once, straight to bytes.
+        let read = !meta.mutation.load(Ordering::Relaxed);
+        let hint = resp.cache_control;
         return match serde_json::to_vec(&resp) {
-            Ok(bytes) => bytes_response(StatusCode::OK, media, bytes),
+            Ok(bytes) => super::caching::respond(
+                headers,
+                bytes,
+                media.content_type(),
+                super::caching::Policy::of(read, anonymous, hint, state.http_max_age),
+            ),
             Err(_) => request_error(media, StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
         };
     }
@@ -339,9 +386,9 @@ async fn execute(state: &AppState, media: MediaType, p: Params, who: Sender) -> 
         } else {
             StatusCode::OK
         };
-        return json_response(status, media, &body);
+        return super::caching::no_store(json_response(status, media, &body));
     }
-    json_response(StatusCode::OK, media, &body)
+    super::caching::no_store(json_response(StatusCode::OK, media, &body))
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
@@ -370,11 +417,15 @@ pub async fn get_graphql(
         return super::graphiql_page().into_response();
     }
     let media = MediaType::negotiate(&headers);
-    let p = match params_from_query_string(&raw) {
+    let mut p = match params_from_query_string(&raw) {
         Ok(p) => p,
         Err(m) => return request_error(media, StatusCode::BAD_REQUEST, &m),
     };
-    if is_mutation(&p) {
+    let query = match document(&state, media, &mut p).await {
+        Ok(q) => q,
+        Err(resp) => return resp,
+    };
+    if is_mutation(&query, p.operation_name.as_deref()) {
         let mut resp = request_error(
             media,
             StatusCode::METHOD_NOT_ALLOWED,
@@ -385,7 +436,7 @@ pub async fn get_graphql(
         return resp;
     }
     match sender(&state, &headers, addr, media).await {
-        Ok(who) => execute(&state, media, p, who).await,
+        Ok(who) => execute(&state, media, &headers, query, p, who).await,
         Err(resp) => resp,
     }
 }
@@ -424,12 +475,16 @@ pub async fn post_graphql(
             )
         }
     };
-    let p = match params_from_json(value) {
+    let mut p = match params_from_json(value) {
         Ok(p) => p,
         Err(m) => return request_error(media, StatusCode::BAD_REQUEST, &m),
     };
+    let query = match document(&state, media, &mut p).await {
+        Ok(q) => q,
+        Err(resp) => return resp,
+    };
     match sender(&state, &headers, addr, media).await {
-        Ok(who) => execute(&state, media, p, who).await,
+        Ok(who) => execute(&state, media, &headers, query, p, who).await,
         Err(resp) => resp,
     }
 }

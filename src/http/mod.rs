@@ -3,8 +3,10 @@
 //! `/health`, `/ready`, `/metrics`, and the cooperative exports
 //! `/export/cooperatives.csv`, `.json` and `.geojson` (GET; see docs/exports.md).
 
+mod caching;
 mod export;
 mod graphql;
+pub mod persisted;
 pub mod shared;
 mod ws;
 
@@ -93,6 +95,9 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
          # HELP coophub_ws_slow_clients_dropped_total WebSocket clients dropped because they stopped reading.\n\
          # TYPE coophub_ws_slow_clients_dropped_total counter\n\
          coophub_ws_slow_clients_dropped_total {}\n\
+         # HELP coophub_persisted_query_failures_total Reads or writes of persisted documents that failed (Redis down).\n\
+         # TYPE coophub_persisted_query_failures_total counter\n\
+         coophub_persisted_query_failures_total {}\n\
          # HELP coophub_resident_memory_bytes Resident set size of the server process.\n\
          # TYPE coophub_resident_memory_bytes gauge\n\
          coophub_resident_memory_bytes {}\n",
@@ -102,6 +107,7 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
         s.bus.stats.publish_failures.load(Ordering::Relaxed),
         s.shared.groups(),
         s.ws_slow_drops.load(Ordering::Relaxed),
+        s.persisted.failures.load(Ordering::Relaxed),
         crate::export::rss_kb().unwrap_or(0) * 1024,
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)

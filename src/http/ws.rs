@@ -254,7 +254,9 @@ async fn protocol(
                 else {
                     return Some(Close::invalid());
                 };
-                let Some(req) = payload.and_then(|p| request_of(p).ok()) else {
+                let Some((query, operation_name, variables, extensions)) =
+                    payload.and_then(|p| request_of(p).ok())
+                else {
                     return Some(Close::invalid());
                 };
                 let Some(v) = viewer.clone() else {
@@ -267,6 +269,25 @@ async fn protocol(
                 {
                     return Some(Close(4409, format!("Subscriber for {id} already exists")));
                 }
+                // Persisted documents (and allow-list mode) as over HTTP.
+                let query = match state.persisted.resolve(query, &extensions).await {
+                    Ok(Some(q)) => q,
+                    Ok(None) => return Some(Close::invalid()),
+                    Err(e) => {
+                        let (message, code) = e.message_and_code();
+                        let error = json!({ "id": id, "type": "error", "payload": [
+                            { "message": message, "extensions": { "code": code } }] });
+                        if send(out, error).is_none() {
+                            return Some(too_slow());
+                        }
+                        continue;
+                    }
+                };
+                let req = OpRequest {
+                    query,
+                    operation_name,
+                    variables,
+                };
                 serial += 1;
                 let subscription = is_subscription(&req.query);
                 let ready = Arc::new(Listening::default());
@@ -363,8 +384,26 @@ struct OpRequest {
     variables: Map<String, Value>,
 }
 
-fn request_of(p: &Value) -> Result<OpRequest, ()> {
-    let query = p.get("query").and_then(Value::as_str).ok_or(())?.to_owned();
+/// The payload's parts: its `query` (absent when `extensions.persistedQuery` names
+/// the document), operation name, variables and extensions.
+type Payload = (
+    Option<String>,
+    Option<String>,
+    Map<String, Value>,
+    Map<String, Value>,
+);
+
+fn request_of(p: &Value) -> Result<Payload, ()> {
+    let extensions = match p.get("extensions") {
+        None | Some(Value::Null) => Map::new(),
+        Some(Value::Object(e)) => e.clone(),
+        Some(_) => return Err(()),
+    };
+    let query = match p.get("query") {
+        Some(Value::String(q)) => Some(q.clone()),
+        None if extensions.contains_key("persistedQuery") => None,
+        _ => return Err(()),
+    };
     let operation_name = match p.get("operationName") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.clone()),
@@ -375,16 +414,7 @@ fn request_of(p: &Value) -> Result<OpRequest, ()> {
         Some(Value::Object(v)) => v.clone(),
         Some(_) => return Err(()),
     };
-    if p.get("extensions")
-        .is_some_and(|e| !e.is_object() && !e.is_null())
-    {
-        return Err(());
-    }
-    Ok(OpRequest {
-        query,
-        operation_name,
-        variables,
-    })
+    Ok((query, operation_name, variables, extensions))
 }
 
 /// Whether the document holds a subscription (then `subscribe` waits until it listens).

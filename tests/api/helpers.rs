@@ -84,6 +84,9 @@ pub fn config(database_url: &str) -> Config {
         session_hours: 1,
         ws_init_timeout_ms: 3_000,
         ws_buffer: 512,
+        http_max_age: 60,
+        persisted_queries: None,
+        persisted_queries_only: false,
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod budgets;
+mod caching;
 mod cli;
 mod directory;
 mod editing;

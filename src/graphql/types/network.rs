@@ -42,7 +42,7 @@ pub struct Person(pub person::Model);
 
 /// A forum participant who agreed to a public profile (others appear only as
 /// "Anonymous participant", with no profile and no link between their posts).
-#[Object]
+#[Object(cache_control(max_age = 10))]
 impl Person {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
@@ -141,7 +141,7 @@ pub struct Event(pub event::Model);
 
 /// A national forum, an industry meeting, a workshop or a webinar. Historical
 /// events ship as reference data (`isReference`).
-#[Object]
+#[Object(cache_control(max_age = 10))]
 impl Event {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
@@ -282,7 +282,7 @@ async fn count_status(ctx: &Context<'_>, event_id: i32, status: &str) -> Result<
 pub struct EventSession(pub programme_session::Model);
 
 /// One session of an event's programme.
-#[Object]
+#[Object(cache_control(max_age = 10))]
 impl EventSession {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
@@ -371,7 +371,7 @@ async fn split_by_consent(
 pub struct Participation(pub participation::Model);
 
 /// A person at an event, with their role and registration status.
-#[Object]
+#[Object(cache_control(max_age = 10))]
 impl Participation {
     /// The event.
     async fn event(&self, ctx: &Context<'_>) -> Result<Event> {
@@ -421,7 +421,7 @@ pub enum PostOrder {
 pub struct Thread(pub thread::Model);
 
 /// A discussion thread on the general board, a sector's or an event's.
-#[Object]
+#[Object(cache_control(max_age = 10))]
 impl Thread {
     /// The opaque global id.
     pub async fn id(&self) -> ID {
@@ -528,7 +528,7 @@ impl Post {
 
 /// A post in a thread. Its body is Markdown rendered to sanitised HTML (no
 /// scripts, no raw HTML). A deleted post is a tombstone without a body.
-#[Object]
+#[Object(cache_control(max_age = 10))]
 impl Post {
     /// The opaque global id.
     pub async fn id(&self) -> ID {

@@ -1,0 +1,232 @@
+//! HTTP caching (Cache-Control from hints and viewer, ETag, 304) and persisted
+//! queries (Apollo's APQ protocol, shared between instances through Redis, and
+//! the allow-list mode).
+
+use crate::helpers::{config, TestApp};
+use coophub::auth::sha256_hex;
+use reqwest::header::{CACHE_CONTROL, ETAG, VARY};
+use serde_json::{json, Value};
+
+const THREADS: &str = "{ threads(first: 5) { totalCount nodes { title } } }";
+const SECTORS: &str = "{ sectors(first: 20) { nodes { slug } } }";
+
+async fn get(
+    app: &TestApp,
+    params: &[(&str, String)],
+    headers: &[(&str, &str)],
+) -> reqwest::Response {
+    let mut req = app.client.get(app.url("/graphql")).query(params);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn header(r: &reqwest::Response, name: reqwest::header::HeaderName) -> String {
+    r.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn anonymous_reads_are_public_with_an_etag_and_revalidate_to_304() {
+    let app = TestApp::spawn().await;
+    let q = vec![("query", THREADS.to_owned())];
+    let first = get(&app, &q, &[]).await;
+    assert_eq!(first.status(), 200);
+    // Threads are hinted at 10 s: the shortest hint of the fields read wins.
+    assert_eq!(header(&first, CACHE_CONTROL), "public, max-age=10");
+    assert_eq!(header(&first, VARY), "Accept, Authorization");
+    let etag = header(&first, ETAG);
+    assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
+    // Reference data has no shorter hint: the configured cap (60 s).
+    let sectors = get(&app, &[("query", SECTORS.to_owned())], &[]).await;
+    assert_eq!(header(&sectors, CACHE_CONTROL), "public, max-age=60");
+
+    let again = get(&app, &q, &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status(), 304);
+    assert_eq!(header(&again, ETAG), etag);
+    assert_eq!(again.text().await.unwrap_or_default(), "");
+
+    // Once the data changes, the old tag no longer matches.
+    let member = app.member("etag@example.org").await;
+    let r = app
+        .query_as(
+            &member,
+            "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
+            json!({ "i": { "board": { "general": true }, "title": "Nowy", "body": "Treść" } }),
+        )
+        .await;
+    assert!(r.get("errors").is_none(), "{r}");
+    let changed = get(&app, &q, &[("if-none-match", &etag)]).await;
+    assert_eq!(changed.status(), 200);
+    assert_ne!(header(&changed, ETAG), etag);
+    let body: Value = changed.json().await.unwrap_or_default();
+    assert_eq!(body["data"]["threads"]["totalCount"], 1, "{body}");
+
+    // Signed in: private and never stored; a write or an error: never stored.
+    let auth = format!("Bearer {member}");
+    let mine = get(&app, &q, &[("authorization", &auth)]).await;
+    assert_eq!(header(&mine, CACHE_CONTROL), "private, no-store");
+    assert_eq!(header(&mine, ETAG), "");
+    let mine = get(
+        &app,
+        &q,
+        &[("authorization", &auth), ("if-none-match", "*")],
+    )
+    .await;
+    assert_eq!(mine.status(), 200);
+    let write = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(&member)
+        .json(&json!({ "query": "mutation { markThreadRead(input: {thread: \"VGhyZWFkOjE\"}) { thread { id } } }" }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(header(&write, CACHE_CONTROL), "no-store");
+    let bad = get(&app, &[("query", "{ nothing }".to_owned())], &[]).await;
+    assert_eq!(header(&bad, CACHE_CONTROL), "no-store");
+}
+
+fn persisted(hash: &str) -> String {
+    json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } }).to_string()
+}
+
+#[tokio::test]
+async fn persisted_queries_follow_the_apq_handshake_on_every_instance() {
+    let a = TestApp::spawn().await;
+    let hash = sha256_hex(SECTORS);
+    let by_hash = vec![("extensions", persisted(&hash))];
+
+    // Unknown hash: the client is asked for the document.
+    let r: Value = get(&a, &by_hash, &[])
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(r["errors"][0]["message"], "PersistedQueryNotFound", "{r}");
+    assert_eq!(
+        r["errors"][0]["extensions"]["code"],
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+    assert!(r.get("data").is_none(), "{r}");
+
+    // A document that does not hash to the hash is refused and not kept.
+    let wrong = a
+        .client
+        .post(a.url("/graphql"))
+        .json(&json!({ "query": "{ __typename }", "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let wrong: Value = wrong.json().await.unwrap_or_default();
+    assert_eq!(
+        wrong["errors"][0]["message"], "provided sha does not match query",
+        "{wrong}"
+    );
+    let r: Value = get(&a, &by_hash, &[])
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        r["errors"][0]["extensions"]["code"],
+        "PERSISTED_QUERY_NOT_FOUND"
+    );
+
+    // Registered with the document, then served by hash over GET, cacheable.
+    let reg = a
+        .client
+        .post(a.url("/graphql"))
+        .json(&json!({ "query": SECTORS, "extensions": { "persistedQuery": { "version": 1, "sha256Hash": hash } } }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let reg: Value = reg.json().await.unwrap_or_default();
+    let slugs = reg["data"]["sectors"]["nodes"].clone();
+    assert!(slugs.as_array().is_some_and(|s| !s.is_empty()), "{reg}");
+    let hit = get(&a, &by_hash, &[]).await;
+    assert_eq!(header(&hit, CACHE_CONTROL), "public, max-age=60");
+    assert!(!header(&hit, ETAG).is_empty());
+    let hit: Value = hit.json().await.unwrap_or_default();
+    assert_eq!(hit["data"]["sectors"]["nodes"], slugs);
+
+    // With Redis, another instance knows the document at once.
+    if std::env::var("TEST_REDIS_URL").is_ok() {
+        let b = TestApp::spawn_with(config(&a.database_url)).await;
+        let hit: Value = get(&b, &by_hash, &[])
+            .await
+            .json()
+            .await
+            .unwrap_or_default();
+        assert_eq!(hit["data"]["sectors"]["nodes"], slugs, "{hit}");
+    }
+}
+
+#[tokio::test]
+async fn allow_list_mode_runs_only_registered_documents() {
+    let dir = std::env::temp_dir().join(format!("coophub-pq-{}", fastrand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let manifest = dir.join("persisted.json");
+    let hash = sha256_hex(SECTORS);
+    std::fs::write(&manifest, json!({ hash.clone(): SECTORS }).to_string())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let app = TestApp::spawn_configured(|c| {
+        c.persisted_queries = Some(manifest.clone());
+        c.persisted_queries_only = true;
+    })
+    .await;
+    let by_hash: Value = get(&app, &[("extensions", persisted(&hash))], &[])
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert!(by_hash["data"]["sectors"]["nodes"].is_array(), "{by_hash}");
+    let full: Value = get(&app, &[("query", SECTORS.to_owned())], &[])
+        .await
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(full["data"], by_hash["data"]);
+    for other in [
+        vec![("query", "{ __typename }".to_owned())],
+        vec![("extensions", persisted(&sha256_hex("{ __typename }")))],
+    ] {
+        let r: Value = get(&app, &other, &[])
+            .await
+            .json()
+            .await
+            .unwrap_or_default();
+        assert_eq!(
+            r["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_ALLOWED",
+            "{r}"
+        );
+        assert!(r.get("data").is_none(), "{r}");
+    }
+    // Nor can a client register one of its own.
+    let reg: Value = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": "{ __typename }", "extensions": { "persistedQuery": { "version": 1, "sha256Hash": sha256_hex("{ __typename }") } } }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default();
+    assert_eq!(
+        reg["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_ALLOWED",
+        "{reg}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn fastrand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
+}
