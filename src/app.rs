@@ -109,12 +109,21 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         Some(url) => crate::bus::Bus::redis(url.expose(), &config.redis_namespace)?,
         None => crate::bus::Bus::local(),
     };
+    // Its map of types comes from the schema's own SDL (the same with or without it).
+    let response_cache = config.response_cache.then(|| {
+        Arc::new(crate::http::response_cache::ResponseCache::new(
+            redis.clone().map(|r| (r, config.redis_namespace.as_str())),
+            config.response_cache_mb * 1024 * 1024,
+            &build_schema(None, config.limits()).sdl(),
+        ))
+    });
     let deps = SchemaDeps {
         db: conn.clone(),
         limiter,
         budgets: config.budgets(),
         session_hours: config.session_hours,
         bus: bus.clone(),
+        response_cache: response_cache.clone(),
     };
     let persisted = Arc::new(crate::http::persisted::PersistedQueries::new(
         redis.clone().map(|r| (r, config.redis_namespace.as_str())),
@@ -123,6 +132,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
     )?);
     Ok(AppState {
         schema: build_schema(Some(deps), config.limits()),
+        response_cache,
         db: conn,
         statements,
         request_timeout_ms: config.request_timeout_ms,

@@ -24,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 "reference data: {} local government units, {} PKD nodes, {} sectors, {} historical events (upserted; re-running changes nothing)",
                 r.local_governments, r.industries, r.sectors, r.events
             );
+            forget_cached_answers(&config).await;
             Ok(())
         }
         Command::Seed(SeedCommand::Sample(args)) => {
@@ -41,6 +42,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 "sample data (seed {}): {} cooperatives, {} offerings, {} institutions, {} procurement examples in {:.1?}",
                 args.seed, r.cooperatives, r.offerings, r.institutions, r.procurement_examples, started.elapsed()
             );
+            forget_cached_answers(&config).await;
             Ok(())
         }
         Command::PrintSchema => {
@@ -53,6 +55,20 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::ApiKey(cmd) => api_key(&config, cmd).await,
         Command::Export(ExportCommand::Cooperatives(args)) => {
             export_cooperatives(&config, *args).await
+        }
+    }
+}
+
+/// Running instances must not answer from before this command's writes: with
+/// Redis, every instance's cached answers become unreachable. (Without Redis the
+/// cache lives inside the one server process; its entries last a minute at most.)
+async fn forget_cached_answers(config: &crate::config::Config) {
+    if let Some(url) = &config.redis_url {
+        if let Err(e) =
+            crate::http::response_cache::bump_all_in_redis(url.expose(), &config.redis_namespace)
+                .await
+        {
+            eprintln!("warning: cached answers of running servers were not invalidated: {e:#}");
         }
     }
 }

@@ -170,6 +170,17 @@ pub struct Config {
         global = true
     )]
     pub persisted_queries_only: bool,
+    /// Keep whole answers to public reads (invalidated by every write); false: always execute.
+    #[arg(long, env = "COOPHUB_RESPONSE_CACHE", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub response_cache: bool,
+    /// Memory for cached answers when there is no Redis, in MiB.
+    #[arg(
+        long,
+        env = "COOPHUB_RESPONSE_CACHE_MB",
+        default_value_t = 64,
+        global = true
+    )]
+    pub response_cache_mb: u64,
     /// Messages that may wait for one WebSocket client before it is dropped as too slow.
     #[arg(long, env = "COOPHUB_WS_BUFFER", default_value_t = 512, global = true)]
     pub ws_buffer: usize,

@@ -16,6 +16,8 @@ pub struct AppState {
     pub redis: Option<redis::aio::ConnectionManager>,
     /// How long a WebSocket client has to send `connection_init`.
     pub ws_init_timeout: std::time::Duration,
+    /// Whole answers to public reads; None when switched off.
+    pub response_cache: Option<std::sync::Arc<crate::http::response_cache::ResponseCache>>,
     /// Longest max-age of a public answer, in seconds.
     pub http_max_age: u32,
     /// Persisted (and, in allow-list mode, the only allowed) documents.

@@ -38,6 +38,8 @@ pub struct SchemaDeps {
     pub session_hours: i64,
     /// Forum fan-out for live feeds.
     pub bus: crate::bus::Bus,
+    /// Whole answers to public reads (None: switched off).
+    pub response_cache: Option<Arc<crate::http::response_cache::ResponseCache>>,
 }
 
 /// Lifetime of new session tokens.
@@ -61,6 +63,10 @@ pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
     )
     .extension(cost::CostGuard::new(limits));
     if let Some(d) = deps {
+        // Inside the cost guard: a cached answer is still validated and charged.
+        if let Some(c) = &d.response_cache {
+            b = b.extension(crate::http::response_cache::CacheExtension(c.clone()));
+        }
         b = b
             .data(d.db)
             .data(d.limiter)

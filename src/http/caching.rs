@@ -2,7 +2,7 @@
 //! hints and the viewer: an anonymous read is public, for the shortest max-age
 //! its fields allow (at most `COOPHUB_HTTP_MAX_AGE`); once a user or partner key
 //! is involved the answer is `private, no-store`; writes and errors are never
-//! stored. A public answer carries a strong `ETag` (of its bytes), and a request
+//! stored. A public answer carries a weak `ETag` (of its `data`), and a request
 //! whose `If-None-Match` holds it gets `304 Not Modified` without a body.
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -50,28 +50,35 @@ impl Policy {
     }
 }
 
-/// Whether `If-None-Match` names this entity tag (or `*`).
+/// Whether `If-None-Match` names this entity tag (or `*`), compared weakly as
+/// RFC 9110 asks for `If-None-Match`.
 fn matches(headers: &HeaderMap, etag: &str) -> bool {
+    let opaque = |t: &str| t.strip_prefix("W/").unwrap_or(t).to_owned();
+    let mine = opaque(etag);
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(|t| t.trim())
-        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+        .any(|t| t == "*" || opaque(t) == mine)
 }
 
 /// A 200 with `body`, or a 304 when the client already holds it.
+///
+/// The tag is weak and covers the answer's `data` only: `extensions.cost` tells
+/// each request its own budget, which does not change what the data is.
 pub fn respond(
     headers: &HeaderMap,
+    data: &async_graphql::Value,
     body: Vec<u8>,
     content_type: &'static str,
     policy: Policy,
 ) -> Response {
     let mut resp = if let Policy::Public(_) = policy {
-        let digest = Sha256::digest(&body);
+        let digest = Sha256::digest(serde_json::to_vec(data).unwrap_or_default());
         let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-        let etag = format!("\"{hex}\"");
+        let etag = format!("W/\"{hex}\"");
         let mut resp = if matches(headers, &etag) {
             StatusCode::NOT_MODIFIED.into_response()
         } else {

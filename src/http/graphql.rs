@@ -357,6 +357,7 @@ async fn execute(
         return match serde_json::to_vec(&resp) {
             Ok(bytes) => super::caching::respond(
                 headers,
+                &resp.data,
                 bytes,
                 media.content_type(),
                 super::caching::Policy::of(read, anonymous, hint, state.http_max_age),

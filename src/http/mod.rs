@@ -7,6 +7,7 @@ mod caching;
 mod export;
 mod graphql;
 pub mod persisted;
+pub mod response_cache;
 pub mod shared;
 mod ws;
 
@@ -98,6 +99,15 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
          # HELP coophub_persisted_query_failures_total Reads or writes of persisted documents that failed (Redis down).\n\
          # TYPE coophub_persisted_query_failures_total counter\n\
          coophub_persisted_query_failures_total {}\n\
+         # HELP coophub_response_cache_hits_total Public reads answered from the response cache.\n\
+         # TYPE coophub_response_cache_hits_total counter\n\
+         coophub_response_cache_hits_total {}\n\
+         # HELP coophub_response_cache_misses_total Public reads the response cache did not hold.\n\
+         # TYPE coophub_response_cache_misses_total counter\n\
+         coophub_response_cache_misses_total {}\n\
+         # HELP coophub_response_cache_failures_total Response cache reads or writes that failed (Redis down).\n\
+         # TYPE coophub_response_cache_failures_total counter\n\
+         coophub_response_cache_failures_total {}\n\
          # HELP coophub_resident_memory_bytes Resident set size of the server process.\n\
          # TYPE coophub_resident_memory_bytes gauge\n\
          coophub_resident_memory_bytes {}\n",
@@ -108,6 +118,9 @@ async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
         s.shared.groups(),
         s.ws_slow_drops.load(Ordering::Relaxed),
         s.persisted.failures.load(Ordering::Relaxed),
+        s.response_cache.as_ref().map_or(0, |c| c.hits.load(Ordering::Relaxed)),
+        s.response_cache.as_ref().map_or(0, |c| c.misses.load(Ordering::Relaxed)),
+        s.response_cache.as_ref().map_or(0, |c| c.failures.load(Ordering::Relaxed)),
         crate::export::rss_kb().unwrap_or(0) * 1024,
     );
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)

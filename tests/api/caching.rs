@@ -2,7 +2,7 @@
 //! queries (Apollo's APQ protocol, shared between instances through Redis, and
 //! the allow-list mode).
 
-use crate::helpers::{config, TestApp};
+use crate::helpers::{config, PrivateRedis, TestApp};
 use coophub::auth::sha256_hex;
 use reqwest::header::{CACHE_CONTROL, ETAG, VARY};
 use serde_json::{json, Value};
@@ -40,7 +40,7 @@ async fn anonymous_reads_are_public_with_an_etag_and_revalidate_to_304() {
     assert_eq!(header(&first, CACHE_CONTROL), "public, max-age=10");
     assert_eq!(header(&first, VARY), "Accept, Authorization");
     let etag = header(&first, ETAG);
-    assert!(etag.starts_with('"') && etag.len() > 10, "{etag}");
+    assert!(etag.starts_with("W/\"") && etag.len() > 10, "{etag}");
     // Reference data has no shorter hint: the configured cap (60 s).
     let sectors = get(&app, &[("query", SECTORS.to_owned())], &[]).await;
     assert_eq!(header(&sectors, CACHE_CONTROL), "public, max-age=60");
@@ -229,4 +229,169 @@ fn fastrand_suffix() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as u64)
         .unwrap_or(0)
+}
+
+async fn metric(app: &TestApp, name: &str) -> u64 {
+    let text = get_text(app, "/metrics").await;
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in /metrics"))
+}
+
+async fn get_text(app: &TestApp, path: &str) -> String {
+    app.client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default()
+}
+
+/// The answer to `query` (anonymous, POST) and the SQL statements it cost.
+async fn read(app: &TestApp, query: &str) -> (Value, u64) {
+    let before = app.statements().await;
+    let body = app.query(query).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    (body, app.statements().await - before)
+}
+
+const DIRECTORY_AND_FORUM: &str =
+    "{ threads(first: 5) { totalCount } cooperatives(first: 3) { nodes { name seat { name } } } }";
+
+#[tokio::test]
+async fn public_reads_come_from_the_cache_until_a_write_touches_what_they_read() {
+    let app = TestApp::spawn().await;
+    let (first, cost) = read(&app, DIRECTORY_AND_FORUM).await;
+    assert!(cost > 0);
+    let hits = metric(&app, "coophub_response_cache_hits_total").await;
+    let (again, cost) = read(&app, DIRECTORY_AND_FORUM).await;
+    assert_eq!(cost, 0, "a cached answer sends no SQL");
+    assert_eq!(
+        metric(&app, "coophub_response_cache_hits_total").await,
+        hits + 1
+    );
+    assert_eq!(again["data"], first["data"]);
+    // Same fields in the same order as executed, and the viewer's own cost report.
+    assert_eq!(again["data"].to_string(), first["data"].to_string());
+    assert!(
+        again["extensions"]["cost"]["requestedQueryCost"].is_number(),
+        "{again}"
+    );
+    // Insignificant white space and commas do not make another entry.
+    let spaced = DIRECTORY_AND_FORUM.replace(' ', "  ,\n ");
+    assert_eq!(read(&app, &spaced).await.1, 0);
+
+    let (_, cost) = read(&app, SECTORS).await;
+    assert!(cost > 0);
+    // A forum write: what reads the forum executes again and sees it; reference
+    // data stays cached.
+    let member = app.member("cache@example.org").await;
+    let r = app
+        .query_as(
+            &member,
+            "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
+            json!({ "i": { "board": { "general": true }, "title": "Świeży", "body": "Treść" } }),
+        )
+        .await;
+    assert!(r.get("errors").is_none(), "{r}");
+    let (fresh, cost) = read(&app, DIRECTORY_AND_FORUM).await;
+    assert!(cost > 0, "read again after the write");
+    assert_eq!(fresh["data"]["threads"]["totalCount"], 1, "{fresh}");
+    assert_eq!(
+        read(&app, SECTORS).await.1,
+        0,
+        "reference data is untouched by a post"
+    );
+
+    // Someone signed in never gets (nor fills) a shared answer.
+    for _ in 0..2 {
+        let before = app.statements().await;
+        let r = app.query_as(&member, DIRECTORY_AND_FORUM, json!({})).await;
+        assert!(r.get("errors").is_none(), "{r}");
+        assert!(app.statements().await > before, "a signed-in read executes");
+    }
+}
+
+/// Two instances sharing PostgreSQL and Redis: an edit through A is read through B
+/// at once, though B had the old answer cached.
+#[tokio::test]
+async fn an_edit_on_one_instance_is_read_through_another_at_once() {
+    if std::env::var("TEST_REDIS_URL").is_err() {
+        return;
+    }
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn_with(config(&a.database_url)).await;
+    let (list, _) = read(&b, "{ cooperatives(first: 1) { nodes { id } } }").await;
+    let id = list["data"]["cooperatives"]["nodes"][0]["id"].clone();
+    let q = &format!("{{ cooperative(id: {id}) {{ id name version }} }}");
+    let (old, _) = read(&b, q).await;
+    assert_eq!(read(&b, q).await.1, 0, "B answers from the cache");
+    let coop = old["data"]["cooperative"].clone();
+    let moderator = a.staff("mod@example.org", "--moderator").await;
+    let r = a
+        .query_as(
+            &moderator,
+            "mutation($i: UpdateCooperativeInput!) { updateCooperative(input: $i) { cooperative { name } } }",
+            json!({ "i": { "id": coop["id"], "version": coop["version"], "name": "Spółdzielnia Socjalna „Po zmianie”" } }),
+        )
+        .await;
+    assert!(r.get("errors").is_none(), "{r}");
+    let (new, _) = read(&b, q).await;
+    assert_eq!(
+        new["data"]["cooperative"]["name"],
+        "Spółdzielnia Socjalna „Po zmianie”"
+    );
+}
+
+/// Redis stops: reads still succeed from the database (the failures are counted),
+/// a write made meanwhile is not served stale afterwards, and caching resumes by
+/// itself once Redis is back.
+#[tokio::test]
+async fn without_redis_reads_come_from_the_database_and_caching_resumes() {
+    if std::env::var("TEST_REDIS_URL").is_err() {
+        return;
+    }
+    let private = PrivateRedis::new();
+    let redis = private.start();
+    let url: coophub::config::Secret = private.url().into();
+    let app = TestApp::spawn_configured(|c| c.redis_url = Some(url)).await;
+    let (list, _) = read(&app, "{ cooperatives(first: 1) { nodes { id } } }").await;
+    let id = list["data"]["cooperatives"]["nodes"][0]["id"].clone();
+    let q = &format!("{{ cooperative(id: {id}) {{ id name version }} }}");
+    let (old, _) = read(&app, q).await;
+    assert_eq!(read(&app, q).await.1, 0, "cached");
+
+    drop(redis);
+    let failures = metric(&app, "coophub_response_cache_failures_total").await;
+    let (during, cost) = read(&app, q).await;
+    assert!(cost > 0, "answered from the database");
+    assert_eq!(during["data"], old["data"]);
+    assert!(metric(&app, "coophub_response_cache_failures_total").await > failures);
+    // A write while Redis is down.
+    let coop = old["data"]["cooperative"].clone();
+    let moderator = app.staff("mod@example.org", "--moderator").await;
+    let r = app
+        .query_as(
+            &moderator,
+            "mutation($i: UpdateCooperativeInput!) { updateCooperative(input: $i) { cooperative { name } } }",
+            json!({ "i": { "id": coop["id"], "version": coop["version"], "name": "Zmieniona bez Redisa" } }),
+        )
+        .await;
+    assert!(r.get("errors").is_none(), "{r}");
+
+    let _redis = private.start();
+    // Back: the new name (never the cached old one), then from the cache again.
+    let mut name = Value::Null;
+    for _ in 0..100 {
+        let (now, cost) = read(&app, q).await;
+        name = now["data"]["cooperative"]["name"].clone();
+        assert_eq!(name, "Zmieniona bez Redisa");
+        if cost == 0 {
+            return;
+        }
+    }
+    panic!("caching did not resume (last answer {name})");
 }

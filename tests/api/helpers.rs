@@ -85,6 +85,8 @@ pub fn config(database_url: &str) -> Config {
         ws_init_timeout_ms: 3_000,
         ws_buffer: 512,
         http_max_age: 60,
+        response_cache: true,
+        response_cache_mb: 16,
         persisted_queries: None,
         persisted_queries_only: false,
     }
@@ -306,5 +308,74 @@ pub async fn cooperative_list(app: &TestApp, filter: Value) -> (u64, Vec<Value>)
             return (conn["totalCount"].as_u64().unwrap_or(u64::MAX), out);
         }
         after = conn["pageInfo"]["endCursor"].clone();
+    }
+}
+
+/// Kills its child process when dropped, even when the test fails.
+pub struct Private(pub std::process::Child);
+
+impl Drop for Private {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A private `redis-server` on a spare port, for tests that stop and start it
+/// (never the shared one).
+pub struct PrivateRedis {
+    pub port: u16,
+    dir: PathBuf,
+}
+
+impl PrivateRedis {
+    pub fn new() -> PrivateRedis {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+            l.local_addr()
+                .map(|a| a.port())
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        let dir = std::env::temp_dir().join(format!("coophub-redis-{port}"));
+        let _ = std::fs::create_dir_all(&dir);
+        PrivateRedis { port, dir }
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts it and returns once it accepts connections; dropping the guard stops it.
+    pub fn start(&self) -> Private {
+        let mut child = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+            ])
+            .arg(&self.dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("redis-server must be installed for this test: {e}"));
+        // Ready when it says so on stdout.
+        let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+        let guard = Private(child);
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(out));
+        assert!(
+            lines.any(|l| l.is_ok_and(|l| l.contains("Ready to accept connections"))),
+            "redis-server did not start"
+        );
+        guard
+    }
+}
+
+impl Drop for PrivateRedis {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

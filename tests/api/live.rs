@@ -2,7 +2,7 @@
 //! raw WebSocket client; what subscribers may receive; fan-out between instances
 //! through Redis, also across a Redis restart; event registration under load.
 
-use crate::helpers::{config, TestApp};
+use crate::helpers::{config, Private, PrivateRedis, TestApp};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -465,50 +465,10 @@ async fn subscriptions_resume_after_redis_restarts() {
     if std::env::var("TEST_REDIS_URL").is_err() {
         return;
     }
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        l.local_addr()
-            .map(|a| a.port())
-            .unwrap_or_else(|e| panic!("{e}"))
-    };
-    let dir = std::env::temp_dir().join(format!("coophub-redis-{port}"));
-    let _ = std::fs::create_dir_all(&dir);
-    /// Kills its redis-server when dropped, even when the test fails.
-    struct Private(std::process::Child);
-    impl Drop for Private {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let start = || {
-        let mut child = std::process::Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-            ])
-            .arg(&dir)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("redis-server must be installed for this test: {e}"));
-        // Ready when it says so on stdout.
-        let out = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-        let guard = Private(child);
-        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(out));
-        assert!(
-            lines.any(|l| l.is_ok_and(|l| l.contains("Ready to accept connections"))),
-            "redis-server did not start"
-        );
-        guard
-    };
+    let private_redis = PrivateRedis::new();
+    let start = || private_redis.start();
     let redis = start();
-    let private: Option<coophub::config::Secret> = Some(format!("redis://127.0.0.1:{port}").into());
+    let private: Option<coophub::config::Secret> = Some(private_redis.url().into());
     let a = TestApp::spawn_configured(|c| c.redis_url = private.clone()).await;
     let mut cfg_b = config(&a.database_url);
     cfg_b.redis_url = private;
@@ -541,7 +501,7 @@ async fn subscriptions_resume_after_redis_restarts() {
     let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_coophub"));
     c.arg("serve")
         .env("DATABASE_URL", &a.database_url)
-        .env("REDIS_URL", format!("redis://127.0.0.1:{port}"))
+        .env("REDIS_URL", private_redis.url())
         .env("COOPHUB_BIND", "127.0.0.1:0")
         .env("COOPHUB_DATA_DIR", crate::helpers::data_dir())
         .env("COOPHUB_SEED_SAMPLE", "false")
@@ -606,7 +566,6 @@ async fn subscriptions_resume_after_redis_restarts() {
     );
     assert_eq!(next_of(&mut s, "1").await["data"]["postAdded"]["id"], last);
     drop(redis);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]

@@ -1,0 +1,787 @@
+//! The response cache: whole answers to public reads (anonymous viewers and
+//! partner keys, who see exactly the same data), in Redis when it is configured
+//! (shared by every instance), else in process within a memory bound.
+//!
+//! Never stale: an entry's key covers the normalised document, the operation
+//! name, the variables, the visibility class, and the write counter of every
+//! data domain the document can read. Every write (mutations, imports, seeding)
+//! bumps the counters of the domains it touches before it answers, where every
+//! instance reads them (Redis; in process for the embedded single instance), so
+//! no instance can reach an entry from before the write. Answers that change
+//! with time alone (what is upcoming) are bounded too: the key holds the current
+//! minute. Old entries are never deleted: they age out (Redis TTL, LRU).
+//!
+//! Redis down: the answer comes from the database, the failure is logged and
+//! counted, and the cache works again as soon as Redis answers. A write whose
+//! counter could not be bumped keeps retrying in the background until Redis
+//! takes it.
+
+use crate::auth::Viewer;
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
+};
+use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{
+    BaseType, ExecutableDocument, Selection, SelectionSet, Type, TypeKind,
+};
+use async_graphql::{Positioned, ServerResult, Variables};
+use redis::aio::ConnectionManager;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How long an entry lives in Redis (its key is only reachable for one minute anyway).
+const TTL_SECS: u64 = 120;
+
+/// A part of the data that writes change together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Domain {
+    /// TERYT units, PKD industries, sectors: changed only by imports.
+    Reference,
+    /// Cooperatives, offerings, founders, institutions, procurement, needs, accounts.
+    Directory,
+    /// People, events, programmes, threads, posts.
+    Forum,
+}
+
+impl Domain {
+    pub const ALL: [Domain; 3] = [Domain::Reference, Domain::Directory, Domain::Forum];
+
+    fn name(self) -> &'static str {
+        match self {
+            Domain::Reference => "reference",
+            Domain::Directory => "directory",
+            Domain::Forum => "forum",
+        }
+    }
+}
+
+/// Bumps every domain's counter in Redis (imports and seeding from the command line,
+/// whose writes every running instance must see).
+pub async fn bump_all_in_redis(url: &str, namespace: &str) -> anyhow::Result<()> {
+    let mut conn = crate::app::connect_redis(url).await?;
+    let mut pipe = redis::pipe();
+    for d in Domain::ALL {
+        pipe.cmd("INCR")
+            .arg(format!("{namespace}:gen:{}", d.name()));
+    }
+    pipe.query_async::<()>(&mut conn).await?;
+    Ok(())
+}
+
+/// What each object type's fields return, and which types an abstract type stands for.
+pub struct TypeMap {
+    fields: HashMap<String, HashMap<String, String>>,
+    possible: HashMap<String, Vec<String>>,
+}
+
+fn base_name(t: &Type) -> &str {
+    match &t.base {
+        BaseType::Named(n) => n.as_str(),
+        BaseType::List(inner) => base_name(inner),
+    }
+}
+
+impl TypeMap {
+    /// Built from the schema's own SDL, once at start-up.
+    pub fn from_sdl(sdl: &str) -> TypeMap {
+        let mut fields: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let mut possible: HashMap<String, Vec<String>> = HashMap::new();
+        if let Ok(doc) = async_graphql::parser::parse_schema(sdl) {
+            for def in doc.definitions {
+                let async_graphql::parser::types::TypeSystemDefinition::Type(t) = def else {
+                    continue;
+                };
+                let name = t.node.name.node.to_string();
+                match &t.node.kind {
+                    TypeKind::Object(o) => {
+                        for i in &o.implements {
+                            possible
+                                .entry(i.node.to_string())
+                                .or_default()
+                                .push(name.clone());
+                        }
+                        fields.insert(
+                            name,
+                            o.fields
+                                .iter()
+                                .map(|f| {
+                                    (
+                                        f.node.name.node.to_string(),
+                                        base_name(&f.node.ty.node).to_owned(),
+                                    )
+                                })
+                                .collect(),
+                        );
+                    }
+                    TypeKind::Interface(o) => {
+                        fields.insert(
+                            name,
+                            o.fields
+                                .iter()
+                                .map(|f| {
+                                    (
+                                        f.node.name.node.to_string(),
+                                        base_name(&f.node.ty.node).to_owned(),
+                                    )
+                                })
+                                .collect(),
+                        );
+                    }
+                    TypeKind::Union(u) => {
+                        possible
+                            .insert(name, u.members.iter().map(|m| m.node.to_string()).collect());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        TypeMap { fields, possible }
+    }
+
+    /// Every type a document's operation can return data of.
+    fn reached(
+        &self,
+        doc: &ExecutableDocument,
+        operation: Option<&str>,
+        root: &str,
+    ) -> HashSet<String> {
+        let mut seen = HashSet::new();
+        for (name, op) in doc.operations.iter() {
+            if operation.is_some_and(|want| name.is_some_and(|n| n.as_str() != want)) {
+                continue;
+            }
+            self.walk(doc, root, &op.node.selection_set, &mut seen, 0);
+        }
+        seen
+    }
+
+    fn mark(&self, ty: &str, seen: &mut HashSet<String>) {
+        if seen.insert(ty.to_owned()) {
+            if let Some(all) = self.possible.get(ty) {
+                for t in all.clone() {
+                    self.mark(&t, seen);
+                }
+            }
+        }
+    }
+
+    fn walk(
+        &self,
+        doc: &ExecutableDocument,
+        ty: &str,
+        set: &Positioned<SelectionSet>,
+        seen: &mut HashSet<String>,
+        depth: usize,
+    ) {
+        if depth > 64 {
+            return;
+        }
+        self.mark(ty, seen);
+        for sel in &set.node.items {
+            match &sel.node {
+                Selection::Field(f) => {
+                    let name = f.node.name.node.as_str();
+                    let Some(next) = self.fields.get(ty).and_then(|m| m.get(name)) else {
+                        continue;
+                    };
+                    if f.node.selection_set.node.items.is_empty() {
+                        self.mark(next, seen);
+                        continue;
+                    }
+                    // A field of an abstract type: its selections may apply to any member.
+                    let mut targets = vec![next.clone()];
+                    if let Some(all) = self.possible.get(next) {
+                        targets.extend(all.iter().cloned());
+                    }
+                    for t in targets {
+                        self.walk(doc, &t, &f.node.selection_set, seen, depth + 1);
+                    }
+                }
+                Selection::InlineFragment(fr) => {
+                    let on = fr
+                        .node
+                        .type_condition
+                        .as_ref()
+                        .map_or(ty.to_owned(), |c| c.node.on.node.to_string());
+                    self.walk(doc, &on, &fr.node.selection_set, seen, depth + 1);
+                }
+                Selection::FragmentSpread(s) => {
+                    if let Some(fr) = doc.fragments.get(&s.node.fragment_name.node) {
+                        let on = fr.node.type_condition.node.on.node.to_string();
+                        self.walk(doc, &on, &fr.node.selection_set, seen, depth + 1);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The data domain an object type's data belongs to.
+fn domain_of(ty: &str) -> Option<Domain> {
+    let base = ty
+        .strip_suffix("Connection")
+        .or_else(|| ty.strip_suffix("Edge"))
+        .unwrap_or(ty);
+    Some(match base {
+        "Person" | "Event" | "EventSession" | "Participation" | "Thread" | "Post"
+        | "PostChanged" | "ThreadActivity" => Domain::Forum,
+        "LocalGovernment" | "Industry" | "Sector" | "SectorCount" => Domain::Reference,
+        // Scalars, enums and the page types carry no data of their own.
+        "String" | "Int" | "Float" | "Boolean" | "ID" | "DateTime" | "PageInfo" | "QueryRoot"
+        | "MutationRoot" | "SubscriptionRoot" => return None,
+        _ => Domain::Directory,
+    })
+}
+
+/// The domains a document's operation reads.
+pub fn domains(
+    map: &TypeMap,
+    doc: &ExecutableDocument,
+    operation: Option<&str>,
+) -> BTreeSet<Domain> {
+    map.reached(doc, operation, "QueryRoot")
+        .iter()
+        .filter_map(|t| domain_of(t))
+        .collect()
+}
+
+/// The document with insignificant characters (white space, commas, comments)
+/// outside strings reduced to single spaces: the same query, written the same way.
+pub fn normalise(doc: &str) -> String {
+    let mut out = String::with_capacity(doc.len());
+    let mut chars = doc.chars().peekable();
+    let mut gap = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+                out.push('"');
+                // A block string `"""…"""` or a plain one, copied as is.
+                let block = chars.peek() == Some(&'"') && {
+                    let mut look = chars.clone();
+                    look.next();
+                    look.peek() == Some(&'"')
+                };
+                if block {
+                    out.push_str("\"\"");
+                    chars.next();
+                    chars.next();
+                    let mut quotes = 0;
+                    for c in chars.by_ref() {
+                        out.push(c);
+                        quotes = if c == '"' { quotes + 1 } else { 0 };
+                        if quotes == 3 {
+                            break;
+                        }
+                    }
+                } else {
+                    let mut escaped = false;
+                    for c in chars.by_ref() {
+                        out.push(c);
+                        if escaped {
+                            escaped = false;
+                        } else if c == '\\' {
+                            escaped = true;
+                        } else if c == '"' {
+                            break;
+                        }
+                    }
+                }
+            }
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' || c == '\r' {
+                        break;
+                    }
+                }
+                gap = true;
+            }
+            c if c.is_whitespace() || c == ',' || c == '\u{feff}' => gap = true,
+            c => {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+enum Generations {
+    Local([std::sync::atomic::AtomicI64; 3]),
+    Redis {
+        conn: ConnectionManager,
+        namespace: String,
+    },
+}
+
+enum Store {
+    Local {
+        entries: Mutex<lru::LruCache<String, Arc<Vec<u8>>>>,
+        bytes: AtomicU64,
+        limit: u64,
+    },
+    Redis {
+        conn: ConnectionManager,
+        namespace: String,
+    },
+}
+
+/// Cached answers, and how the cache fares (for `/metrics`).
+pub struct ResponseCache {
+    store: Store,
+    generations: Generations,
+    pub types: TypeMap,
+    pub hits: AtomicU64,
+    pub misses: AtomicU64,
+    pub failures: AtomicU64,
+}
+
+impl ResponseCache {
+    pub fn new(
+        redis: Option<(ConnectionManager, &str)>,
+        limit_bytes: u64,
+        sdl: &str,
+    ) -> ResponseCache {
+        let (store, generations) = match redis {
+            Some((conn, ns)) => (
+                Store::Redis {
+                    conn: conn.clone(),
+                    namespace: ns.to_owned(),
+                },
+                Generations::Redis {
+                    conn,
+                    namespace: ns.to_owned(),
+                },
+            ),
+            None => (
+                Store::Local {
+                    entries: Mutex::new(lru::LruCache::unbounded()),
+                    bytes: AtomicU64::new(0),
+                    limit: limit_bytes,
+                },
+                Generations::Local(Default::default()),
+            ),
+        };
+        ResponseCache {
+            store,
+            generations,
+            types: TypeMap::from_sdl(sdl),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            failures: AtomicU64::new(0),
+        }
+    }
+
+    /// The key of an answer: everything it depends on, hashed.
+    fn key(
+        normalised: &str,
+        operation: Option<&str>,
+        variables: &str,
+        class: &str,
+        generations: &[(Domain, i64)],
+    ) -> String {
+        let mut h = Sha256::new();
+        for part in [normalised, operation.unwrap_or(""), class] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+        h.update(variables.as_bytes());
+        for (d, g) in generations {
+            h.update(format!("\0{d:?}={g}").as_bytes());
+        }
+        // Some answers change with time alone (`events(upcoming: true)`): an entry
+        // serves for the minute it was made in, at most.
+        let minute = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 60);
+        h.update(format!("\0t={minute}").as_bytes());
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The write counters of `domains` now; None when they cannot be read (then
+    /// nothing may be served from the cache).
+    async fn generations(&self, domains: &BTreeSet<Domain>) -> Option<Vec<(Domain, i64)>> {
+        match &self.generations {
+            Generations::Local(g) => Some(
+                domains
+                    .iter()
+                    .map(|d| (*d, g[*d as usize].load(Ordering::Acquire)))
+                    .collect(),
+            ),
+            Generations::Redis { conn, namespace } => {
+                if domains.is_empty() {
+                    return Some(Vec::new());
+                }
+                let mut conn = conn.clone();
+                let mut cmd = redis::cmd("MGET");
+                for d in domains {
+                    cmd.arg(format!("{namespace}:gen:{}", d.name()));
+                }
+                match tokio::time::timeout(
+                    Duration::from_secs(1),
+                    cmd.query_async::<Vec<Option<i64>>>(&mut conn),
+                )
+                .await
+                {
+                    Ok(Ok(v)) => Some(
+                        domains
+                            .iter()
+                            .zip(v)
+                            .map(|(d, g)| (*d, g.unwrap_or(0)))
+                            .collect(),
+                    ),
+                    _ => {
+                        self.failures.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!(
+                            "response cache: Redis unavailable, answering from the database"
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// Counts a write to `domains`: answers cached before it can no longer be reached.
+    /// If Redis does not take it now, it is retried in the background until it does.
+    async fn bump(self: &Arc<Self>, domains: &[Domain]) {
+        if let Generations::Local(g) = &self.generations {
+            for d in domains {
+                g[*d as usize].fetch_add(1, Ordering::AcqRel);
+            }
+            return;
+        }
+        if self.try_bump(domains).await {
+            return;
+        }
+        tracing::warn!(
+            "response cache: Redis unavailable, a write's count is retried in the background"
+        );
+        let me = self.clone();
+        let domains = domains.to_vec();
+        tokio::spawn(async move {
+            let mut wait = Duration::from_millis(50);
+            while !me.try_bump(&domains).await {
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(1));
+            }
+        });
+    }
+
+    async fn try_bump(&self, domains: &[Domain]) -> bool {
+        let Generations::Redis { conn, namespace } = &self.generations else {
+            return true;
+        };
+        let mut pipe = redis::pipe();
+        for d in domains {
+            pipe.cmd("INCR")
+                .arg(format!("{namespace}:gen:{}", d.name()));
+        }
+        let mut c = conn.clone();
+        let done =
+            tokio::time::timeout(Duration::from_secs(1), pipe.query_async::<()>(&mut c)).await;
+        let ok = matches!(done, Ok(Ok(())));
+        if !ok {
+            self.failures.fetch_add(1, Ordering::Relaxed);
+        }
+        ok
+    }
+
+    async fn get(&self, key: &str) -> Option<Arc<Vec<u8>>> {
+        let found = match &self.store {
+            Store::Local { entries, .. } => entries.lock().ok()?.get(key).cloned(),
+            Store::Redis { conn, namespace } => {
+                let mut conn = conn.clone();
+                let cmd = redis::cmd("GET")
+                    .arg(format!("{namespace}:rc:{key}"))
+                    .to_owned();
+                match tokio::time::timeout(
+                    Duration::from_secs(1),
+                    cmd.query_async::<Option<Vec<u8>>>(&mut conn),
+                )
+                .await
+                {
+                    Ok(Ok(v)) => v.map(Arc::new),
+                    _ => {
+                        self.failures.fetch_add(1, Ordering::Relaxed);
+                        tracing::warn!(
+                            "response cache: Redis unavailable, answering from the database"
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        let counter = if found.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    async fn put(&self, key: String, body: Arc<Vec<u8>>) {
+        match &self.store {
+            Store::Local {
+                entries,
+                bytes,
+                limit,
+            } => {
+                let size = body.len() as u64 + key.len() as u64;
+                if size > *limit / 4 {
+                    return;
+                }
+                let Ok(mut e) = entries.lock() else { return };
+                if let Some(old) = e.put(key, body) {
+                    bytes.fetch_sub(old.len() as u64, Ordering::Relaxed);
+                }
+                let mut total = bytes.fetch_add(size, Ordering::Relaxed) + size;
+                while total > *limit {
+                    let Some((k, v)) = e.pop_lru() else { break };
+                    let freed = v.len() as u64 + k.len() as u64;
+                    total = bytes.fetch_sub(freed, Ordering::Relaxed) - freed;
+                }
+            }
+            Store::Redis { conn, namespace } => {
+                let mut conn = conn.clone();
+                let cmd = redis::cmd("SET")
+                    .arg(format!("{namespace}:rc:{key}"))
+                    .arg(body.as_slice())
+                    .arg("EX")
+                    .arg(TTL_SECS)
+                    .to_owned();
+                let done =
+                    tokio::time::timeout(Duration::from_secs(1), cmd.query_async::<()>(&mut conn))
+                        .await;
+                if !matches!(done, Ok(Ok(()))) {
+                    self.failures.fetch_add(1, Ordering::Relaxed);
+                    tracing::warn!("response cache: Redis unavailable, answer not kept");
+                }
+            }
+        }
+    }
+}
+
+/// The domains a mutation (by its root fields) writes.
+pub fn written_by(doc: &ExecutableDocument, operation: Option<&str>) -> Vec<Domain> {
+    const FORUM: &[&str] = &[
+        "updateMyProfile",
+        "createThread",
+        "addPost",
+        "editPost",
+        "deletePost",
+        "hidePost",
+        "restorePost",
+        "moderateThread",
+        "markThreadRead",
+        "createEvent",
+        "registerForEvent",
+        "cancelEventRegistration",
+        "addEventSession",
+        "updateEventSession",
+        "removeEventSession",
+        "setEventRole",
+    ];
+    let mut out = BTreeSet::new();
+    for (name, op) in doc.operations.iter() {
+        if operation.is_some_and(|want| name.is_some_and(|n| n.as_str() != want)) {
+            continue;
+        }
+        for sel in &op.node.selection_set.node.items {
+            match &sel.node {
+                Selection::Field(f) if FORUM.contains(&f.node.name.node.as_str()) => {
+                    out.insert(Domain::Forum);
+                }
+                // Anything else may change the directory and, through accounts, people.
+                _ => {
+                    out.insert(Domain::Directory);
+                    out.insert(Domain::Forum);
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// The cache as a schema extension: it acts after parsing, validation and the
+/// cost guard (so every request is still checked and charged to its budget, and
+/// `extensions.cost` is the viewer's own), around execution only. A hit returns
+/// the stored `data`; a mutation counts its write once it has run.
+pub struct CacheExtension(pub Arc<ResponseCache>);
+
+impl ExtensionFactory for CacheExtension {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(PerRequest {
+            cache: self.0.clone(),
+            seen: Mutex::new(None),
+        })
+    }
+}
+
+/// What one request's document is, for its key and its writes.
+struct Seen {
+    doc: ExecutableDocument,
+    normalised: String,
+    variables: String,
+}
+
+struct PerRequest {
+    cache: Arc<ResponseCache>,
+    seen: Mutex<Option<Seen>>,
+}
+
+/// An entry: the answer's cache hint (public flag, max-age), then its `data` as JSON.
+fn encode(hint: async_graphql::CacheControl, data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + 5);
+    out.push(u8::from(hint.public));
+    out.extend_from_slice(&hint.max_age.to_le_bytes());
+    out.extend_from_slice(data);
+    out
+}
+
+fn decode(entry: &[u8]) -> Option<async_graphql::Response> {
+    let public = *entry.first()? == 1;
+    let max_age = i32::from_le_bytes(entry.get(1..5)?.try_into().ok()?);
+    // Straight into GraphQL values: their objects keep the fields in the query's order.
+    let data: async_graphql::Value = serde_json::from_slice(entry.get(5..)?).ok()?;
+    let mut resp = async_graphql::Response::new(data);
+    resp.cache_control = async_graphql::CacheControl { public, max_age };
+    Some(resp)
+}
+
+#[async_trait::async_trait]
+impl Extension for PerRequest {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = Some(Seen {
+                doc: doc.clone(),
+                normalised: normalise(query),
+                variables: serde_json::to_string(variables).unwrap_or_default(),
+            });
+        }
+        Ok(doc)
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> async_graphql::Response {
+        let Some(seen) = self.seen.lock().ok().and_then(|mut s| s.take()) else {
+            return next.run(ctx, operation_name).await;
+        };
+        let op_type = seen
+            .doc
+            .operations
+            .iter()
+            .find(|(name, _)| operation_name.is_none_or(|w| name.is_some_and(|n| n.as_str() == w)))
+            .map(|(_, op)| op.node.ty);
+        if op_type == Some(OperationType::Mutation) {
+            let resp = next.run(ctx, operation_name).await;
+            // Answers cached before this write must never be served again, on any instance.
+            self.cache
+                .bump(&written_by(&seen.doc, operation_name))
+                .await;
+            return resp;
+        }
+        // Anonymous viewers and partner keys see exactly the same data: one class.
+        let public = matches!(
+            ctx.data_opt::<Viewer>(),
+            None | Some(Viewer::Anonymous | Viewer::Partner { .. })
+        );
+        if op_type != Some(OperationType::Query) || !public {
+            return next.run(ctx, operation_name).await;
+        }
+        let domains = domains(&self.cache.types, &seen.doc, operation_name);
+        // Counters unreadable (Redis down): straight to the database, nothing kept.
+        let Some(gens) = self.cache.generations(&domains).await else {
+            return next.run(ctx, operation_name).await;
+        };
+        let key = ResponseCache::key(
+            &seen.normalised,
+            operation_name,
+            &seen.variables,
+            "public",
+            &gens,
+        );
+        if let Some(resp) = self.cache.get(&key).await.and_then(|e| decode(&e)) {
+            return resp;
+        }
+        let resp = next.run(ctx, operation_name).await;
+        if resp.errors.is_empty() {
+            if let Ok(data) = serde_json::to_vec(&resp.data) {
+                self.cache
+                    .put(key, Arc::new(encode(resp.cache_control, &data)))
+                    .await;
+            }
+        }
+        resp
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn domains_of(q: &str) -> Vec<Domain> {
+        let limits = crate::graphql::Limits {
+            max_cost: 1,
+            max_depth: 1,
+            max_aliases: 1,
+        };
+        let sdl = crate::graphql::build_schema(None, limits).sdl();
+        let map = TypeMap::from_sdl(&sdl);
+        let doc = async_graphql::parser::parse_query(q).unwrap_or_else(|e| panic!("{e}"));
+        domains(&map, &doc, None).into_iter().collect()
+    }
+
+    #[test]
+    fn a_document_reads_the_domains_of_every_type_it_reaches() {
+        assert_eq!(
+            domains_of("{ sectors { nodes { slug } } }"),
+            [Domain::Reference]
+        );
+        assert_eq!(
+            domains_of("{ cooperatives { nodes { people { displayName } } } }"),
+            [Domain::Directory, Domain::Forum]
+        );
+        // Through fragments too, and an interface stands for every type behind it.
+        assert_eq!(
+            domains_of("query { events { ...E } } fragment E on EventConnection { nodes { place { name } } }"),
+            [Domain::Reference, Domain::Forum]
+        );
+        assert_eq!(domains_of("{ node(id: \"x\") { id } }"), Domain::ALL);
+        assert_eq!(domains_of("{ __typename }"), []);
+    }
+
+    #[test]
+    fn normalising_keeps_strings_and_drops_what_does_not_count() {
+        assert_eq!(
+            normalise("{\n  a(x: \"p  ,q\") , # note\n  b }"),
+            "{ a(x: \"p  ,q\") b }"
+        );
+        assert_eq!(
+            normalise("{ a(x: \"\"\" x  \"y\" \"\"\") }"),
+            "{ a(x: \"\"\" x  \"y\" \"\"\") }"
+        );
+        assert_eq!(normalise("{a(x:\"\\\"  \")}"), "{a(x:\"\\\"  \")}");
+    }
+}
