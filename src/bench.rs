@@ -31,6 +31,24 @@ pub struct BenchArgs {
     /// Only the queries whose names start with these (e.g. `--only search --only trivial`).
     #[arg(long)]
     pub only: Vec<String>,
+    /// coophub without its response cache (cold), with it (warm), or both side by side.
+    #[arg(long, value_enum, default_value_t = CacheMode::Both)]
+    pub mode: CacheMode,
+    /// Another GraphQL server to measure in the same run (e.g. PostGraphile on the same database).
+    #[arg(long)]
+    pub compare_url: Option<String>,
+    /// Its equivalent queries: a JSON object of scenario name (trivial, partner, gmina,
+    /// nested, search, facets) to `{"query": …, "variables": …}`; scenarios it lacks are skipped.
+    #[arg(long)]
+    pub compare_queries: Option<std::path::PathBuf>,
+}
+
+/// Which coophub servers the benchmark measures.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheMode {
+    Cold,
+    Warm,
+    Both,
 }
 
 /// The partner-portal page: 50 cooperatives with offerings, seat → powiat → województwo, industries.
@@ -40,6 +58,11 @@ pub const PARTNER_QUERY: &str =
   seat { name teryt parent { name parent { name } } }
   industries { edges { node { code name } } }
   offerings(first: 10) { edges { node { name kind priceNote } } } } } } }";
+
+/// A gmina's page: its cooperatives and its purchases from them.
+pub const GMINA_QUERY: &str = "query Gmina($t: String!) { localGovernment(teryt: $t) { name
+  cooperatives(first: 20) { totalCount edges { node { name status } } }
+  procurementExamples(first: 20) { totalCount edges { node { subject year valuePln } } } } }";
 
 /// PostGraphile's reference shape: 20 × 5 × 5 nested connections.
 pub const NESTED_QUERY: &str = "{ localGovernments(filter: {level: POWIAT}, first: 20) { edges { node { name
@@ -147,6 +170,28 @@ async fn one_run(
     })
 }
 
+/// One server the benchmark sends its queries to.
+struct Target {
+    name: &'static str,
+    url: String,
+    /// SQL statements counter (coophub's own instances only).
+    statements: Option<crate::db::StatementCounter>,
+}
+
+/// Starts an in-process coophub on a loopback port over `config`.
+async fn start(config: &Config, name: &'static str) -> Result<Target> {
+    let state = app::build_state(config).await?;
+    let statements = Some(state.statements.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/graphql", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, crate::http::service(state)).await });
+    Ok(Target {
+        name,
+        url,
+        statements,
+    })
+}
+
 pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
     let (db, _) = app::open_database(config).await?;
     if count_rows::<local_government::Entity>(&db).await? == 0 {
@@ -161,14 +206,42 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
     }
     let coops = count_rows::<cooperative::Entity>(&db).await?;
     db.close().await?;
-    // The bench measures the server, not the budgets: lift them for its own in-process instance.
+    // The bench measures the server, not the budgets: lift them for its own in-process instances.
     let mut config = config.clone();
     (config.budget_anonymous, config.budget_anonymous_rate) = (1e15, 1e15);
-    let state = app::build_state(&config).await?;
-    let statements = state.statements.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/graphql", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, crate::http::service(state)).await });
+    let mut targets = Vec::new();
+    if args.mode != CacheMode::Warm {
+        let mut cold = config.clone();
+        cold.response_cache = false;
+        targets.push(start(&cold, "coophub cold").await?);
+    }
+    if args.mode != CacheMode::Cold {
+        let mut warm = config.clone();
+        warm.response_cache = true;
+        targets.push(start(&warm, "coophub warm").await?);
+    }
+    // The other server's equivalent queries, by scenario name.
+    let compare: Option<serde_json::Map<String, Value>> = match &args.compare_queries {
+        Some(path) => Some(
+            serde_json::from_str(
+                &std::fs::read_to_string(path)
+                    .with_context(|| format!("reading {}", path.display()))?,
+            )
+            .with_context(|| format!("{} must be a JSON object", path.display()))?,
+        ),
+        None => None,
+    };
+    if let Some(url) = &args.compare_url {
+        anyhow::ensure!(
+            compare.is_some(),
+            "--compare-url needs --compare-queries (its equivalent queries)"
+        );
+        targets.push(Target {
+            name: "compared",
+            url: url.clone(),
+            statements: None,
+        });
+    }
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
         .build()?;
@@ -178,73 +251,140 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
         "PostgreSQL"
     };
     println!(
-        "coophub bench: {backend}, {coops} cooperatives, {} requests × {} runs per query, {} concurrent clients, {} cores",
+        "coophub bench: {backend}, {coops} cooperatives, {} requests × {} runs per query and server (interleaved), {} concurrent clients, {} cores",
         args.requests,
         args.runs,
         args.concurrency,
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
     );
     println!(
-        "{:<26} {:>9} {:>9} {:>9} {:>9} {:>12}",
-        "query", "req/s", "p50 ms", "p95 ms", "p99 ms", "SQL/request"
+        "{:<26} {:<13} {:>9} {:>9} {:>9} {:>9} {:>12}",
+        "query", "server", "req/s", "p50 ms", "p95 ms", "p99 ms", "SQL/request"
     );
     let queries = [
         (
             "trivial { __typename }",
+            "trivial",
             vec![json!({ "query": "{ __typename }" })],
         ),
         (
             "partner (50 cooperatives)",
+            "partner",
             vec![json!({ "query": PARTNER_QUERY, "variables": { "n": 50 } })],
         ),
-        ("nested 20×5×5", vec![json!({ "query": NESTED_QUERY })]),
-        ("search text + 40 km", search_bodies()),
-        ("facets + union search", facet_bodies()),
+        (
+            "gmina page",
+            "gmina",
+            vec![json!({ "query": GMINA_QUERY, "variables": { "t": "1261011" } })],
+        ),
+        (
+            "nested 20×5×5",
+            "nested",
+            vec![json!({ "query": NESTED_QUERY })],
+        ),
+        ("search text + 40 km", "search", search_bodies()),
+        ("facets + union search", "facets", facet_bodies()),
     ];
-    let mut medians = Vec::new();
-    for (name, body) in &queries {
+    // Median req/s and p99 of each (query, server).
+    let mut medians: Vec<(&str, &str, f64, Duration)> = Vec::new();
+    for (name, key, body) in &queries {
         if !args.only.is_empty() && !args.only.iter().any(|o| name.starts_with(o.as_str())) {
             continue;
         }
-        // One request alone, for an exact statement count, then the warm-up.
-        let before = statements.get();
-        one_run(&client, &url, body, 1, 1)
-            .await
-            .with_context(|| format!("{name}: first request"))?;
-        let per_request = statements.get() - before;
-        one_run(
-            &client,
-            &url,
-            body,
-            (args.requests / 10).max(1),
-            args.concurrency,
-        )
-        .await?;
-        let mut runs = Vec::new();
-        for _ in 0..args.runs.max(1) {
-            runs.push(one_run(&client, &url, body, args.requests, args.concurrency).await?);
+        let mut bodies = Vec::new();
+        for t in &targets {
+            let b = match (
+                t.statements.is_some(),
+                compare.as_ref().and_then(|c| c.get(*key)),
+            ) {
+                (true, _) => body.clone(),
+                (false, Some(other)) => vec![other.clone()],
+                (false, None) => Vec::new(),
+            };
+            bodies.push(b);
         }
-        let m = median_by(runs, |r| r.rps);
-        println!(
-            "{name:<26} {:>9.0} {:>9.2} {:>9.2} {:>9.2} {:>12}",
-            m.rps,
-            m.p50.as_secs_f64() * 1e3,
-            m.p95.as_secs_f64() * 1e3,
-            m.p99.as_secs_f64() * 1e3,
-            per_request
-        );
-        medians.push((*name, m.rps));
+        // One request alone, for an exact statement count, then the warm-up.
+        let mut per_request = Vec::new();
+        for (t, b) in targets.iter().zip(&bodies) {
+            if b.is_empty() {
+                per_request.push(None);
+                continue;
+            }
+            let before = t.statements.as_ref().map(|s| s.get());
+            one_run(&client, &t.url, b, 1, 1)
+                .await
+                .with_context(|| format!("{name} on {}: first request", t.name))?;
+            per_request.push(before.zip(t.statements.as_ref()).map(|(b, s)| s.get() - b));
+            one_run(
+                &client,
+                &t.url,
+                b,
+                (args.requests / 10).max(1),
+                args.concurrency,
+            )
+            .await?;
+        }
+        // Runs interleaved between the servers, so the machine's noise hits them alike.
+        let mut runs: Vec<Vec<Run>> = targets.iter().map(|_| Vec::new()).collect();
+        for _ in 0..args.runs.max(1) {
+            for (i, (t, b)) in targets.iter().zip(&bodies).enumerate() {
+                if !b.is_empty() {
+                    runs[i]
+                        .push(one_run(&client, &t.url, b, args.requests, args.concurrency).await?);
+                }
+            }
+        }
+        for ((t, r), sql) in targets.iter().zip(runs).zip(per_request) {
+            if r.is_empty() {
+                continue;
+            }
+            let m = median_by(r, |r| r.rps);
+            println!(
+                "{name:<26} {:<13} {:>9.0} {:>9.2} {:>9.2} {:>9.2} {:>12}",
+                t.name,
+                m.rps,
+                m.p50.as_secs_f64() * 1e3,
+                m.p95.as_secs_f64() * 1e3,
+                m.p99.as_secs_f64() * 1e3,
+                sql.map_or("-".to_owned(), |n| n.to_string())
+            );
+            medians.push((*key, t.name, m.rps, m.p99));
+        }
     }
-    if let Some((_, trivial)) = medians.iter().find(|(n, _)| n.starts_with("trivial")) {
-        let ratios: Vec<String> = medians
+    let find = |q: &str, server: &str| {
+        medians
             .iter()
-            .filter(|(n, _)| !n.starts_with("trivial"))
-            .map(|(n, r)| format!("{n} {:.3}", r / trivial))
-            .collect();
-        println!(
-            "ratios to the trivial query (same session): {}",
-            ratios.join(", ")
-        );
+            .find(|(k, s, _, _)| *k == q && *s == server)
+            .map(|(_, _, rps, p99)| (*rps, *p99))
+    };
+    for server in ["coophub cold", "coophub warm"] {
+        if let Some((trivial, _)) = find("trivial", server) {
+            let ratios: Vec<String> = medians
+                .iter()
+                .filter(|(k, s, _, _)| *s == server && *k != "trivial")
+                .map(|(k, _, r, _)| format!("{k} {:.3}", r / trivial))
+                .collect();
+            println!(
+                "{server}: req/s as a share of its trivial query: {}",
+                ratios.join(", ")
+            );
+        }
+    }
+    let compared: Vec<String> = medians
+        .iter()
+        .filter(|(k, s, _, _)| *s == "coophub cold" && *k != "trivial")
+        .filter_map(|(k, _, rps, p99)| {
+            let (other_rps, other_p99) = find(k, "compared")?;
+            Some(format!(
+                "{k} {:.2}× req/s, p99 {:.2} vs {:.2} ms",
+                rps / other_rps,
+                p99.as_secs_f64() * 1e3,
+                other_p99.as_secs_f64() * 1e3
+            ))
+        })
+        .collect();
+    if !compared.is_empty() {
+        println!("coophub cold vs compared: {}", compared.join("; "));
     }
     Ok(())
 }

@@ -7,8 +7,8 @@ use super::{column, int_value as int};
 use crate::error::AppResult;
 use entity::{cooperative, industry};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult, ModelTrait,
-    QueryFilter, QueryOrder, Statement,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    ModelTrait, QueryFilter, QueryOrder, Statement,
 };
 use std::collections::HashMap;
 
@@ -76,6 +76,63 @@ pub async fn cooperatives_in_units(
         {
             out.entry(p.clone()).or_default().push(m.clone());
         }
+    }
+    Ok(out)
+}
+
+/// The first `limit` cooperatives (by name) seated in each TERYT unit or below it,
+/// and how many there are in all: one statement for every unit of a page, which
+/// sends only the rows a page shows ("first n per parent", by window functions)
+/// instead of every cooperative of every unit. Units must not contain one another
+/// (one level of the tree: siblings), so each cooperative belongs to one of them.
+pub async fn first_cooperatives_in_units(
+    db: &DatabaseConnection,
+    prefixes: &[String],
+    limit: u64,
+) -> AppResult<HashMap<String, (u64, Vec<cooperative::Model>)>> {
+    let backend = db.get_database_backend();
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let param = |v: sea_orm::Value, values: &mut Vec<sea_orm::Value>| {
+        values.push(v);
+        match backend {
+            sea_orm::DatabaseBackend::Postgres => format!("${}", values.len()),
+            _ => "?".to_owned(),
+        }
+    };
+    let mut cases = String::new();
+    for p in prefixes {
+        let like = param(format!("{p}%").into(), &mut values);
+        let unit = param(p.clone().into(), &mut values);
+        cases.push_str(&format!(" WHEN c.seat_teryt LIKE {like} THEN {unit}"));
+    }
+    let mut wheres = Vec::new();
+    for p in prefixes {
+        wheres.push(format!(
+            "c.seat_teryt LIKE {}",
+            param(format!("{p}%").into(), &mut values)
+        ));
+    }
+    let limit = param(i64::try_from(limit).unwrap_or(i64::MAX).into(), &mut values);
+    let sql = format!(
+        "SELECT * FROM (SELECT t.*, \
+           ROW_NUMBER() OVER (PARTITION BY t.unit_prefix ORDER BY t.name, t.id) AS unit_rank, \
+           COUNT(*) OVER (PARTITION BY t.unit_prefix) AS unit_total \
+         FROM (SELECT c.*, CASE{cases} END AS unit_prefix FROM cooperative c WHERE {}) t) s \
+         WHERE s.unit_rank <= {limit} ORDER BY s.unit_prefix, s.unit_rank",
+        wheres.join(" OR ")
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    let mut out: HashMap<String, (u64, Vec<cooperative::Model>)> = HashMap::new();
+    for row in rows {
+        let unit: String = row.try_get("", "unit_prefix")?;
+        let total: i64 = row.try_get("", "unit_total")?;
+        let m = cooperative::Model::from_query_result(&row, "")?;
+        let e = out
+            .entry(unit)
+            .or_insert((u64::try_from(total).unwrap_or(0), Vec::new()));
+        e.1.push(m);
     }
     Ok(out)
 }

@@ -122,8 +122,15 @@ where
     E: sea_orm::EntityTrait,
     E::Model: Sync,
 {
-    use sea_orm::{PaginatorTrait, QuerySelect};
-    let total = select.clone().count(db).await?;
+    use sea_orm::{sea_query::Expr, PaginatorTrait, QuerySelect, QueryTrait};
+    // Counted lean: no columns, no order (the page's own statement has both). Wrapping
+    // the whole wide row made PostgreSQL's count of 100,000 cooperatives 5× slower.
+    let mut counting = select
+        .clone()
+        .select_only()
+        .column_as(Expr::value(1), "one");
+    QueryTrait::query(&mut counting).clear_order_by();
+    let total = counting.count(db).await?;
     let w = pick(total);
     if w.end <= w.start {
         return Ok((w, Vec::new()));

@@ -186,6 +186,16 @@ impl Page {
 
     /// Relay's algorithm over offsets: cut by the cursors, then by `first`, then by `last`.
     /// Without `first` and `last`, the first `DEFAULT_PAGE` items.
+    /// How many items from the start a forward page needs (`first` after `after`);
+    /// None when it counts from the end (`last`, `before`).
+    pub fn forward_limit(&self) -> Option<u64> {
+        if self.last.is_some() || self.before.is_some() {
+            return None;
+        }
+        let start = self.after.map_or(0, |a| a.saturating_add(1));
+        Some(start.saturating_add(self.first.unwrap_or(DEFAULT_PAGE as u64)))
+    }
+
     pub fn window(&self, total: u64) -> Window {
         let mut start = self.after.map_or(0, |a| a.saturating_add(1)).min(total);
         let mut end = self.before.unwrap_or(total).min(total).max(start);
@@ -241,8 +251,20 @@ pub fn build_with<M, T: OutputType, X>(
 
 /// A connection over a list already in memory (what a DataLoader returned for one parent).
 pub fn from_vec<M, T: OutputType>(items: Vec<M>, page: Page, map: impl Fn(M) -> T) -> Conn<T> {
-    let w = page.window(items.len() as u64);
-    let rows = items
+    let total = items.len() as u64;
+    from_head(items, total, page, map)
+}
+
+/// A page of a list of `total` items of which only the first ones, `head`, were
+/// loaded (at least up to the page's end: see [`Page::forward_limit`]).
+pub fn from_head<M, T: OutputType>(
+    head: Vec<M>,
+    total: u64,
+    page: Page,
+    map: impl Fn(M) -> T,
+) -> Conn<T> {
+    let w = page.window(total);
+    let rows = head
         .into_iter()
         .skip(w.start as usize)
         .take((w.end - w.start) as usize)

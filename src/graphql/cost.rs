@@ -31,6 +31,11 @@ pub struct RequestMeta {
     pub retry_after: AtomicU64,
     /// The document holds a mutation (known once parsed; the time limit spares mutations).
     pub mutation: AtomicBool,
+    /// Set by the HTTP layer, which can send a cached answer's bytes as they are.
+    pub takes_cached_bytes: AtomicBool,
+    /// The answer's `data` as JSON, when the response cache had it and the HTTP layer
+    /// takes bytes: it sends them as they are (the response's own `data` is then null).
+    pub cached_data: std::sync::Mutex<Option<Arc<Vec<u8>>>>,
 }
 
 pub struct CostGuard(Limits);

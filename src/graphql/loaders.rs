@@ -75,6 +75,35 @@ impl Loader<String> for CooperativesByTerytPrefixLoader {
     }
 }
 
+/// The first n cooperatives in a TERYT unit (and how many in all), keyed by unit and n.
+pub struct FirstCooperativesByTerytPrefixLoader(DatabaseConnection);
+
+impl Loader<(String, u64)> for FirstCooperativesByTerytPrefixLoader {
+    type Value = (u64, Vec<cooperative::Model>);
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[(String, u64)],
+    ) -> Result<HashMap<(String, u64), Self::Value>, AppError> {
+        let mut out = HashMap::new();
+        // A page asks one n of all its units: one statement per n (and per tree level,
+        // so that no unit holds another).
+        let mut groups: HashMap<(u64, usize), Vec<String>> = HashMap::new();
+        for (p, n) in keys {
+            groups.entry((*n, p.len())).or_default().push(p.clone());
+        }
+        for ((n, _), prefixes) in groups {
+            let found = batch::first_cooperatives_in_units(&self.0, &prefixes, n).await?;
+            for p in prefixes {
+                let v = found.get(&p).cloned().unwrap_or_default();
+                out.insert((p, n), v);
+            }
+        }
+        Ok(out)
+    }
+}
+
 /// Ids of cooperatives with an industry in a PKD subtree, keyed by the subtree's path.
 pub struct CooperativeIdsByIndustryPathLoader(DatabaseConnection);
 
@@ -156,6 +185,7 @@ pub struct Loaders {
     pub procurement_by_buyer: L<ByKeyLoader<procurement_example::Entity>>,
     pub industry_links_by_sector: L<ByKeyLoader<sector_industry::Entity>>,
     pub cooperatives_by_teryt_prefix: L<CooperativesByTerytPrefixLoader>,
+    pub first_cooperatives_by_teryt_prefix: L<FirstCooperativesByTerytPrefixLoader>,
     pub cooperative_ids_by_industry_path: L<CooperativeIdsByIndustryPathLoader>,
     pub cooperative_ids_by_sector: L<CooperativeIdsBySectorIdLoader>,
     pub sector_ids_by_cooperative: L<SectorIdsByCooperativeIdLoader>,
@@ -230,6 +260,8 @@ impl Loaders {
                 .loader(by_key(db, "sector_id", &["industry_id"]), delay),
             cooperatives_by_teryt_prefix: batches
                 .loader(CooperativesByTerytPrefixLoader(db.clone()), delay),
+            first_cooperatives_by_teryt_prefix: batches
+                .loader(FirstCooperativesByTerytPrefixLoader(db.clone()), delay),
             cooperative_ids_by_industry_path: batches
                 .loader(CooperativeIdsByIndustryPathLoader(db.clone()), delay),
             cooperative_ids_by_sector: batches

@@ -310,6 +310,7 @@ async fn execute(
 ) -> Response {
     let anonymous = matches!(who.viewer, Viewer::Anonymous);
     let meta = Arc::new(RequestMeta::default());
+    meta.takes_cached_bytes.store(true, Ordering::Relaxed);
     let mut req = async_graphql::Request::new(query)
         .variables(Variables::from_json(Value::Object(p.variables)))
         .data(meta.clone())
@@ -351,14 +352,31 @@ async fn execute(
     };
     let executed = meta.executed.load(Ordering::Relaxed);
     if executed && resp.errors.is_empty() {
-        // The common case, serialised once, straight to bytes.
+        // The common case, written straight to bytes: `data` (from the response cache
+        // as it was stored, or serialised once), then the extensions.
         let read = !meta.mutation.load(Ordering::Relaxed);
         let hint = resp.cache_control;
-        return match serde_json::to_vec(&resp) {
-            Ok(bytes) => super::caching::respond(
+        let cached = meta.cached_data.lock().ok().and_then(|mut c| c.take());
+        let data = match cached {
+            Some(bytes) => Ok(bytes),
+            None => serde_json::to_vec(&resp.data).map(Arc::new),
+        };
+        let body = data.and_then(|data| {
+            let mut body = Vec::with_capacity(data.len() + 256);
+            body.extend_from_slice(b"{\"data\":");
+            body.extend_from_slice(&data);
+            if !resp.extensions.is_empty() {
+                body.extend_from_slice(b",\"extensions\":");
+                serde_json::to_writer(&mut body, &resp.extensions)?;
+            }
+            body.push(b'}');
+            Ok((data, body))
+        });
+        return match body {
+            Ok((data, body)) => super::caching::respond(
                 headers,
-                &resp.data,
-                bytes,
+                &data,
+                body,
                 media.content_type(),
                 super::caching::Policy::of(read, anonymous, hint, state.http_max_age),
             ),

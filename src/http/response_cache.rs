@@ -17,6 +17,7 @@
 //! takes it.
 
 use crate::auth::Viewer;
+use crate::graphql::cost::RequestMeta;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
 };
@@ -649,11 +650,22 @@ fn encode(hint: async_graphql::CacheControl, data: &[u8]) -> Vec<u8> {
     out
 }
 
-fn decode(entry: &[u8]) -> Option<async_graphql::Response> {
+/// A hit: the cache hint, and the `data` bytes handed to the HTTP layer through
+/// the request's `RequestMeta` (sent as they are: nothing is parsed again).
+fn decode(
+    entry: &Arc<Vec<u8>>,
+    meta: Option<&Arc<RequestMeta>>,
+) -> Option<async_graphql::Response> {
     let public = *entry.first()? == 1;
     let max_age = i32::from_le_bytes(entry.get(1..5)?.try_into().ok()?);
-    // Straight into GraphQL values: their objects keep the fields in the query's order.
-    let data: async_graphql::Value = serde_json::from_slice(entry.get(5..)?).ok()?;
+    let data = match meta.filter(|m| m.takes_cached_bytes.load(Ordering::Relaxed)) {
+        Some(meta) => {
+            *meta.cached_data.lock().ok()? = Some(Arc::new(entry.get(5..)?.to_vec()));
+            async_graphql::Value::Null
+        }
+        // Nobody to hand the bytes to (a query over the WebSocket): parse them.
+        None => serde_json::from_slice(entry.get(5..)?).ok()?,
+    };
     let mut resp = async_graphql::Response::new(data);
     resp.cache_control = async_graphql::CacheControl { public, max_age };
     Some(resp)
@@ -722,7 +734,8 @@ impl Extension for PerRequest {
             "public",
             &gens,
         );
-        if let Some(resp) = self.cache.get(&key).await.and_then(|e| decode(&e)) {
+        let meta = ctx.data_opt::<Arc<RequestMeta>>();
+        if let Some(resp) = self.cache.get(&key).await.and_then(|e| decode(&e, meta)) {
             return resp;
         }
         let resp = next.run(ctx, operation_name).await;

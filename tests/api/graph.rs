@@ -343,3 +343,56 @@ async fn the_voivodeships_list_matches_its_snapshot() {
         ".extensions.cost.throttleStatus.currentlyAvailable" => "[available]",
     });
 }
+
+/// A unit's cooperatives, forward pages (loaded "first n per unit" by window
+/// functions) against the whole list (loaded in full, counted from the end).
+#[tokio::test]
+async fn a_units_forward_pages_match_its_whole_list() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let q = "{ localGovernments(filter: {level: VOIVODESHIP}, first: 6) { nodes { teryt
+        all: cooperatives(last: 100) { totalCount nodes { name } }
+        head: cooperatives(first: 2) { totalCount pageInfo { endCursor hasNextPage } nodes { name } } } } }";
+    let data = app.data(q).await;
+    let units = data["localGovernments"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(units.len(), 6);
+    let mut seen_any = false;
+    for u in units {
+        let all: Vec<&serde_json::Value> = u["all"]["nodes"]
+            .as_array()
+            .map(|a| a.iter().map(|n| &n["name"]).collect())
+            .unwrap_or_default();
+        assert_eq!(u["head"]["totalCount"], u["all"]["totalCount"], "{u}");
+        let head: Vec<&serde_json::Value> = u["head"]["nodes"]
+            .as_array()
+            .map(|a| a.iter().map(|n| &n["name"]).collect())
+            .unwrap_or_default();
+        assert_eq!(head, all.iter().take(2).copied().collect::<Vec<_>>(), "{u}");
+        if all.len() > 2 {
+            seen_any = true;
+            let after = &u["head"]["pageInfo"]["endCursor"];
+            let next = app
+                .query_vars(
+                    "query($t: String!, $a: String!) { localGovernment(teryt: $t) { cooperatives(first: 2, after: $a) { nodes { name } } } }",
+                    serde_json::json!({ "t": u["teryt"], "a": after }),
+                )
+                .await;
+            let names: Vec<&serde_json::Value> = next["data"]["localGovernment"]["cooperatives"]
+                ["nodes"]
+                .as_array()
+                .map(|a| a.iter().map(|n| &n["name"]).collect())
+                .unwrap_or_default();
+            assert_eq!(
+                names,
+                all.iter().skip(2).take(2).copied().collect::<Vec<_>>(),
+                "{next}"
+            );
+        }
+    }
+    assert!(
+        seen_any,
+        "no voivodeship with more than two cooperatives in the sample"
+    );
+}

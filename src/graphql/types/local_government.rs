@@ -4,7 +4,7 @@ use super::{
     Cooperative, Founder, GeoPoint, InstitutionKind, LocalGovernmentKind, ProcurementExample,
 };
 use crate::graphql::{
-    connection::{cost, from_vec, Conn, Page},
+    connection::{cost, from_head, from_vec, Conn, Page},
     enum_from_db, loaders,
     node::global_id,
     required,
@@ -91,16 +91,23 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Cooperative>> {
-        let rows = loaders(ctx)?
+        let page = Page::new(after, before, first, last)?;
+        let l = loaders(ctx)?;
+        // A forward page loads only its first rows (and the count), not every cooperative.
+        if let Some(n) = page.forward_limit() {
+            let (total, head) = l
+                .first_cooperatives_by_teryt_prefix
+                .load_one((self.0.teryt.clone(), n))
+                .await?
+                .unwrap_or_default();
+            return Ok(from_head(head, total, page, Cooperative));
+        }
+        let rows = l
             .cooperatives_by_teryt_prefix
             .load_one(self.0.teryt.clone())
             .await?
             .unwrap_or_default();
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            Cooperative,
-        ))
+        Ok(from_vec(rows, page, Cooperative))
     }
     /// Cooperatives this unit co-founded, as founder records.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
