@@ -28,6 +28,8 @@ coops="$(psql "$DB" -tAc "SELECT count(*) FROM cooperative" 2>/dev/null || echo 
 if [ "${coops:-0}" = 0 ]; then
   "$BIN" --database-url "$DB" import reference
   "$BIN" --database-url "$DB" seed sample --cooperatives "$N"
+  # As autovacuum would in time: visibility maps let both servers count by index.
+  psql "$DB" -c "VACUUM ANALYZE" >/dev/null
 fi
 
 # PostGraphile in the background, stopped however this script ends.

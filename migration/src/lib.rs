@@ -11,6 +11,7 @@ mod m20261201_000005_create_directory_tables;
 mod m20261201_000006_create_network_tables;
 mod m20261201_000007_create_programme_tables;
 mod m20261201_000008_add_post_change_seq;
+mod m20261201_000009_index_cooperatives_by_unit_and_name;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_create_network_tables::Migration),
             Box::new(m20261201_000007_create_programme_tables::Migration),
             Box::new(m20261201_000008_add_post_change_seq::Migration),
+            Box::new(m20261201_000009_index_cooperatives_by_unit_and_name::Migration),
         ]
     }
 }

@@ -113,26 +113,38 @@ pub async fn first_cooperatives_in_units(
         ));
     }
     let limit = param(i64::try_from(limit).unwrap_or(i64::MAX).into(), &mut values);
+    // Ranked and counted on narrow rows (an index on seat_teryt, name, id covers them);
+    // then only the rows shown are read whole, by id. (One statement joining them back
+    // made PostgreSQL hash-join the whole table: it cannot foresee how few ranks pass.)
     let sql = format!(
-        "SELECT * FROM (SELECT t.*, \
+        "SELECT s.id, s.unit_prefix, s.unit_total FROM (SELECT t.id, t.unit_prefix, \
            ROW_NUMBER() OVER (PARTITION BY t.unit_prefix ORDER BY t.name, t.id) AS unit_rank, \
            COUNT(*) OVER (PARTITION BY t.unit_prefix) AS unit_total \
-         FROM (SELECT c.*, CASE{cases} END AS unit_prefix FROM cooperative c WHERE {}) t) s \
+         FROM (SELECT c.id, c.name, CASE{cases} END AS unit_prefix FROM cooperative c WHERE {}) t) s \
          WHERE s.unit_rank <= {limit} ORDER BY s.unit_prefix, s.unit_rank",
         wheres.join(" OR ")
     );
-    let rows = db
+    let ranked = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
+    let mut order: Vec<(String, i64, i32)> = Vec::with_capacity(ranked.len());
+    for row in ranked {
+        order.push((
+            row.try_get("", "unit_prefix")?,
+            row.try_get("", "unit_total")?,
+            row.try_get("", "id")?,
+        ));
+    }
+    let ids: Vec<i32> = order.iter().map(|(_, _, id)| *id).collect();
+    let mut rows = by_ids::<cooperative::Entity>(db, &ids).await?;
     let mut out: HashMap<String, (u64, Vec<cooperative::Model>)> = HashMap::new();
-    for row in rows {
-        let unit: String = row.try_get("", "unit_prefix")?;
-        let total: i64 = row.try_get("", "unit_total")?;
-        let m = cooperative::Model::from_query_result(&row, "")?;
+    for (unit, total, id) in order {
         let e = out
             .entry(unit)
             .or_insert((u64::try_from(total).unwrap_or(0), Vec::new()));
-        e.1.push(m);
+        if let Some(m) = rows.remove(&id) {
+            e.1.push(m);
+        }
     }
     Ok(out)
 }
