@@ -6,9 +6,10 @@
 //! when it is configured (every instance knows them), in a bounded in-process
 //! LRU otherwise.
 //!
-//! Allow-list mode (`COOPHUB_PERSISTED_QUERIES_ONLY`): only the documents of the
-//! manifest (`COOPHUB_PERSISTED_QUERIES`, a JSON object `{sha256: document}`)
-//! run, by hash or in full; nothing else is registered or executed.
+//! A manifest (`COOPHUB_PERSISTED_QUERIES`, a JSON object `{sha256: document}`)
+//! makes its documents known by hash from the start. Allow-list mode
+//! (`COOPHUB_PERSISTED_QUERIES_ONLY`): only the manifest's documents run, by hash
+//! or in full; nothing else is registered or executed.
 
 use crate::auth::sha256_hex;
 use anyhow::{bail, Context};
@@ -68,8 +69,10 @@ enum Store {
 /// The persisted documents of this deployment.
 pub struct PersistedQueries {
     store: Store,
-    /// Allow-list mode: the only documents that run, by hash.
-    allowed: Option<HashMap<String, String>>,
+    /// The manifest's documents, by hash: always known, and in allow-list mode the
+    /// only ones that run.
+    manifest: HashMap<String, String>,
+    only: bool,
     /// Failed reads or writes of the shared store (Redis down), for `/metrics`.
     pub failures: AtomicU64,
 }
@@ -89,23 +92,19 @@ impl PersistedQueries {
                 NonZeroUsize::new(LOCAL_CAPACITY).unwrap_or(NonZeroUsize::MIN),
             ))),
         };
-        let allowed = match (only, manifest) {
-            (false, _) => None,
+        let manifest = match (only, manifest) {
             (true, None) => bail!(
                 "COOPHUB_PERSISTED_QUERIES_ONLY needs the manifest of allowed documents in COOPHUB_PERSISTED_QUERIES"
             ),
-            (true, Some(path)) => Some(read_manifest(path)?),
+            (_, Some(path)) => read_manifest(path)?,
+            (false, None) => HashMap::new(),
         };
         Ok(PersistedQueries {
             store,
-            allowed,
+            manifest,
+            only,
             failures: AtomicU64::new(0),
         })
-    }
-
-    /// Whether only the manifest's documents run.
-    pub fn allow_list(&self) -> bool {
-        self.allowed.is_some()
     }
 
     /// The document to run: `query` itself, or the one `extensions.persistedQuery`
@@ -119,13 +118,13 @@ impl PersistedQueries {
             None | Some(Value::Null) => None,
             Some(pq) => Some(hash_of(pq)?),
         };
-        if let Some(allowed) = &self.allowed {
+        if self.only {
             let hash = match (&hash, &query) {
                 (Some(h), _) => h.clone(),
                 (None, Some(q)) => sha256_hex(q),
                 (None, None) => return Ok(None),
             };
-            return match allowed.get(&hash) {
+            return match self.manifest.get(&hash) {
                 Some(doc) if query.as_ref().is_none_or(|q| q == doc) => Ok(Some(doc.clone())),
                 Some(_) => Err(PersistedError::Mismatch),
                 None => Err(PersistedError::NotAllowed),
@@ -134,6 +133,10 @@ impl PersistedQueries {
         let Some(hash) = hash else {
             return Ok(query);
         };
+        // The manifest's documents are known by hash without being sent first.
+        if let (None, Some(doc)) = (&query, self.manifest.get(&hash)) {
+            return Ok(Some(doc.clone()));
+        }
         match query {
             Some(q) => {
                 if sha256_hex(&q) != hash {
@@ -281,5 +284,26 @@ mod tests {
             pq.resolve(None, &ext("abc")).await,
             Err(PersistedError::Malformed(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn a_manifests_documents_are_known_by_hash_from_the_start() {
+        let doc = "{ sectors { totalCount } }";
+        let hash = sha256_hex(doc);
+        let path = std::env::temp_dir().join(format!("coophub-manifest-{hash}.json"));
+        std::fs::write(&path, json!({ hash.clone(): doc }).to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pq = PersistedQueries::new(None, Some(&path), false).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(pq.resolve(None, &ext(&hash)).await, Ok(Some(doc.into())));
+        // Not in allow-list mode: other documents still run.
+        assert_eq!(
+            pq.resolve(Some("{ x }".into()), &Map::new()).await,
+            Ok(Some("{ x }".into()))
+        );
+        // A manifest whose document does not hash to its key stops the start.
+        std::fs::write(&path, json!({ hash: "{ y }" }).to_string())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(PersistedQueries::new(None, Some(&path), false).is_err());
+        let _ = std::fs::remove_file(&path);
     }
 }
