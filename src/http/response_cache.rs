@@ -538,13 +538,14 @@ impl ResponseCache {
                 bytes,
                 limit,
             } => {
-                let size = body.len() as u64 + key.len() as u64;
+                let key_len = key.len() as u64;
+                let size = body.len() as u64 + key_len;
                 if size > *limit / 4 {
                     return;
                 }
                 let Ok(mut e) = entries.lock() else { return };
                 if let Some(old) = e.put(key, body) {
-                    bytes.fetch_sub(old.len() as u64, Ordering::Relaxed);
+                    bytes.fetch_sub(old.len() as u64 + key_len, Ordering::Relaxed);
                 }
                 let mut total = bytes.fetch_add(size, Ordering::Relaxed) + size;
                 while total > *limit {
