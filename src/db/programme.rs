@@ -121,7 +121,8 @@ async fn ensure_speaker<C: ConnectionTrait>(
     match current {
         Some(p) if p.status != "CANCELLED" && p.role != "PARTICIPANT" => Ok(()),
         current => {
-            set_participation(db, event_id, person_id, current, "SPEAKER", "REGISTERED").await
+            set_participation(db, event_id, person_id, current, "SPEAKER", "REGISTERED").await?;
+            Ok(())
         }
     }
 }
@@ -134,14 +135,14 @@ async fn set_participation<C: ConnectionTrait>(
     current: Option<participation::Model>,
     role: &str,
     status: &str,
-) -> AppResult<()> {
+) -> AppResult<participation::Model> {
     let freed = current.as_ref().is_some_and(holds_place);
-    match current {
+    let written = match current {
         Some(p) => {
             let mut row = p.into_active_model();
             row.role = Set(role.into());
             row.status = Set(status.into());
-            row.update(db).await?;
+            row.update(db).await?
         }
         None => {
             participation::ActiveModel {
@@ -153,13 +154,13 @@ async fn set_participation<C: ConnectionTrait>(
                 ..Default::default()
             }
             .insert(db)
-            .await?;
+            .await?
         }
-    }
+    };
     if freed && !(role == "PARTICIPANT" && status == "REGISTERED") {
         promote_first_waiting(db, event_id).await?;
     }
-    Ok(())
+    Ok(written)
 }
 
 /// Checks that every speaker is a person.
@@ -411,13 +412,7 @@ pub async fn set_role(
     } else {
         "REGISTERED"
     };
-    set_participation(&txn, event_id, person_id, current, role, status).await?;
-    let p = participation::Entity::find()
-        .filter(participation::Column::EventId.eq(event_id))
-        .filter(participation::Column::PersonId.eq(person_id))
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::Internal("participation vanished".into()))?;
+    let p = set_participation(&txn, event_id, person_id, current, role, status).await?;
     record(
         &txn,
         Some(actor.user_id),

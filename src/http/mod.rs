@@ -4,6 +4,32 @@
 //! `/export/cooperatives.csv`, `.json` and `.geojson` (GET; see docs/exports.md).
 
 mod caching;
+
+/// Runs one command of a cache-like Redis store (persisted documents, cached
+/// answers). Such a store may lose an entry but must never hold a request up:
+/// after a second without an answer, or on any error (Redis down), the failure is
+/// counted in `failures`, logged with `what` (what happens instead), and None comes back.
+pub(crate) async fn redis_query<T: redis::FromRedisValue>(
+    conn: &redis::aio::ConnectionManager,
+    cmd: &redis::Cmd,
+    failures: &std::sync::atomic::AtomicU64,
+    what: &str,
+) -> Option<T> {
+    let mut conn = conn.clone();
+    let done = tokio::time::timeout(
+        std::time::Duration::from_secs(1),
+        cmd.query_async::<T>(&mut conn),
+    )
+    .await;
+    match done {
+        Ok(Ok(v)) => Some(v),
+        _ => {
+            failures.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!("Redis unavailable: {what}");
+            None
+        }
+    }
+}
 mod export;
 mod graphql;
 pub mod persisted;

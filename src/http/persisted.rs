@@ -17,9 +17,8 @@ use redis::aio::ConnectionManager;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 use std::sync::Mutex;
-use std::time::Duration;
 
 /// Documents kept in process when there is no Redis.
 const LOCAL_CAPACITY: usize = 10_000;
@@ -157,26 +156,18 @@ impl PersistedQueries {
         match &self.store {
             Store::Local(m) => m.lock().ok()?.get(hash).cloned(),
             Store::Redis { conn, namespace } => {
-                let mut conn = conn.clone();
                 let cmd = redis::cmd("GET")
                     .arg(format!("{namespace}:pq:{hash}"))
                     .to_owned();
-                let got = tokio::time::timeout(
-                    Duration::from_secs(2),
-                    cmd.query_async::<Option<String>>(&mut conn),
+                // Unreadable: the client sends the document again and the request succeeds.
+                super::redis_query::<Option<String>>(
+                    conn,
+                    &cmd,
+                    &self.failures,
+                    "persisted queries ask for the document",
                 )
-                .await;
-                match got {
-                    Ok(Ok(doc)) => doc,
-                    _ => {
-                        // The client sends the document again: the request still succeeds.
-                        self.failures.fetch_add(1, Ordering::Relaxed);
-                        tracing::warn!(
-                            "persisted queries: Redis unavailable, asking for the document"
-                        );
-                        None
-                    }
-                }
+                .await
+                .flatten()
             }
         }
     }
@@ -189,18 +180,12 @@ impl PersistedQueries {
                 }
             }
             Store::Redis { conn, namespace } => {
-                let mut conn = conn.clone();
                 let cmd = redis::cmd("SET")
                     .arg(format!("{namespace}:pq:{hash}"))
                     .arg(doc)
                     .to_owned();
-                let done =
-                    tokio::time::timeout(Duration::from_secs(2), cmd.query_async::<()>(&mut conn))
-                        .await;
-                if !matches!(done, Ok(Ok(()))) {
-                    self.failures.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!("persisted queries: Redis unavailable, document not kept");
-                }
+                super::redis_query::<()>(conn, &cmd, &self.failures, "persisted document not kept")
+                    .await;
             }
         }
     }

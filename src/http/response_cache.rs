@@ -33,6 +33,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+const ANSWERING_FROM_DB: &str = "response cache: answering from the database";
+
 /// How long an entry lives in Redis (its key is only reachable for one minute anyway).
 const TTL_SECS: u64 = 120;
 
@@ -422,32 +424,19 @@ impl ResponseCache {
                 if domains.is_empty() {
                     return Some(Vec::new());
                 }
-                let mut conn = conn.clone();
                 let mut cmd = redis::cmd("MGET");
                 for d in domains {
                     cmd.arg(format!("{namespace}:gen:{}", d.name()));
                 }
-                match tokio::time::timeout(
-                    Duration::from_secs(1),
-                    cmd.query_async::<Vec<Option<i64>>>(&mut conn),
+                let gens: Vec<Option<i64>> =
+                    super::redis_query(conn, &cmd, &self.failures, ANSWERING_FROM_DB).await?;
+                Some(
+                    domains
+                        .iter()
+                        .zip(gens)
+                        .map(|(d, g)| (*d, g.unwrap_or(0)))
+                        .collect(),
                 )
-                .await
-                {
-                    Ok(Ok(v)) => Some(
-                        domains
-                            .iter()
-                            .zip(v)
-                            .map(|(d, g)| (*d, g.unwrap_or(0)))
-                            .collect(),
-                    ),
-                    _ => {
-                        self.failures.fetch_add(1, Ordering::Relaxed);
-                        tracing::warn!(
-                            "response cache: Redis unavailable, answering from the database"
-                        );
-                        None
-                    }
-                }
             }
         }
     }
@@ -501,25 +490,13 @@ impl ResponseCache {
         let found = match &self.store {
             Store::Local { entries, .. } => entries.lock().ok()?.get(key).cloned(),
             Store::Redis { conn, namespace } => {
-                let mut conn = conn.clone();
                 let cmd = redis::cmd("GET")
                     .arg(format!("{namespace}:rc:{key}"))
                     .to_owned();
-                match tokio::time::timeout(
-                    Duration::from_secs(1),
-                    cmd.query_async::<Option<Vec<u8>>>(&mut conn),
-                )
-                .await
-                {
-                    Ok(Ok(v)) => v.map(Arc::new),
-                    _ => {
-                        self.failures.fetch_add(1, Ordering::Relaxed);
-                        tracing::warn!(
-                            "response cache: Redis unavailable, answering from the database"
-                        );
-                        None
-                    }
-                }
+                super::redis_query::<Option<Vec<u8>>>(conn, &cmd, &self.failures, ANSWERING_FROM_DB)
+                    .await
+                    .flatten()
+                    .map(Arc::new)
             }
         };
         let counter = if found.is_some() {
@@ -555,20 +532,19 @@ impl ResponseCache {
                 }
             }
             Store::Redis { conn, namespace } => {
-                let mut conn = conn.clone();
                 let cmd = redis::cmd("SET")
                     .arg(format!("{namespace}:rc:{key}"))
                     .arg(body.as_slice())
                     .arg("EX")
                     .arg(TTL_SECS)
                     .to_owned();
-                let done =
-                    tokio::time::timeout(Duration::from_secs(1), cmd.query_async::<()>(&mut conn))
-                        .await;
-                if !matches!(done, Ok(Ok(()))) {
-                    self.failures.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!("response cache: Redis unavailable, answer not kept");
-                }
+                super::redis_query::<()>(
+                    conn,
+                    &cmd,
+                    &self.failures,
+                    "response cache: answer not kept",
+                )
+                .await;
             }
         }
     }
