@@ -1,5 +1,6 @@
 //! Database migrations, in order. The same migrations run on SQLite and
-//! PostgreSQL; nothing here may use a dialect-only feature.
+//! PostgreSQL; nothing here may use a dialect-only feature, except triggers
+//! (000010), which are written out for each.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -12,6 +13,7 @@ mod m20261201_000006_create_network_tables;
 mod m20261201_000007_create_programme_tables;
 mod m20261201_000008_add_post_change_seq;
 mod m20261201_000009_index_cooperatives_by_unit_and_name;
+mod m20261201_000010_count_cooperatives;
 
 pub struct Migrator;
 
@@ -28,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000007_create_programme_tables::Migration),
             Box::new(m20261201_000008_add_post_change_seq::Migration),
             Box::new(m20261201_000009_index_cooperatives_by_unit_and_name::Migration),
+            Box::new(m20261201_000010_count_cooperatives::Migration),
         ]
     }
 }

@@ -1,12 +1,12 @@
 //! Cooperative queries: lookups by identifier and the filtered, ordered list.
 
 use super::directory::{load_in_order, matching, DirectoryOrder, Hit};
-use super::{filter::CooperativeFilter, page_of, Window};
-use crate::error::AppResult;
+use super::{filter::CooperativeFilter, page_of, page_of_counted, Window};
+use crate::error::{AppError, AppResult};
 use entity::cooperative::{Column, Entity, Model};
 use sea_orm::{
-    sea_query::NullOrdering, ColumnTrait, DatabaseConnection, EntityTrait, Order, QueryFilter,
-    QueryOrder,
+    sea_query::NullOrdering, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
+    QueryFilter, QueryOrder, Statement,
 };
 
 /// Finds a cooperative by one registry column (`krs`, `nip` or `regon`), value already canonical.
@@ -16,6 +16,17 @@ pub async fn find_cooperative_by(
     value: &str,
 ) -> AppResult<Option<Model>> {
     Ok(Entity::find().filter(col.eq(value)).one(db).await?)
+}
+
+/// How many cooperatives there are, from the tally the database's triggers keep.
+pub async fn count_all(db: &DatabaseConnection) -> AppResult<u64> {
+    let sql = "SELECT row_count FROM row_tally WHERE table_name = 'cooperative'";
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?
+        .ok_or_else(|| AppError::Internal("row_tally has no cooperative row".into()))?;
+    let n: i64 = row.try_get("", "row_count")?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
 /// A page of the cooperatives `filter` selects, in `order`, each with its hit
@@ -50,7 +61,14 @@ pub async fn list_cooperatives(
         // Relevance and distance need words or a place: the ranked path above.
         _ => q.order_by(Column::Name, Order::Asc),
     };
-    let (w, rows) = page_of(db, q.order_by(Column::Id, Order::Asc), pick).await?;
+    let q = q.order_by(Column::Id, Order::Asc);
+    // The whole directory's size is kept by the database (migration 000010): a partner
+    // portal's unfiltered page needs no count of every row.
+    let (w, rows) = if filter.is_everything() {
+        page_of_counted(db, q, count_all(db).await?, pick).await?
+    } else {
+        page_of(db, q, pick).await?
+    };
     let hits = rows
         .into_iter()
         .map(|m| {

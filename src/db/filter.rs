@@ -131,6 +131,30 @@ impl CooperativeFilter {
     }
 
     /// The conditions SQL can check alone (all but text, distance and areas served).
+    /// Whether it selects every cooperative (no condition at all).
+    pub fn is_everything(&self) -> bool {
+        let CooperativeFilter {
+            teryt_prefix,
+            sector_id,
+            pkd_prefix,
+            statuses,
+            founder_kinds,
+            is_sample,
+            text,
+            near,
+            serves,
+        } = self;
+        teryt_prefix.is_none()
+            && sector_id.is_none()
+            && pkd_prefix.is_none()
+            && statuses.is_empty()
+            && founder_kinds.is_empty()
+            && is_sample.is_none()
+            && text.is_none()
+            && near.is_none()
+            && serves.is_none()
+    }
+
     pub fn condition(&self) -> Condition {
         let mut c = Condition::all();
         if let Some(t) = &self.teryt_prefix {

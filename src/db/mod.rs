@@ -131,6 +131,21 @@ where
         .column_as(Expr::value(1), "one");
     QueryTrait::query(&mut counting).clear_order_by();
     let total = counting.count(db).await?;
+    page_of_counted(db, select, total, pick).await
+}
+
+/// Fetches the window `pick` chooses of a select whose rows are already counted.
+pub async fn page_of_counted<E>(
+    db: &DatabaseConnection,
+    select: sea_orm::Select<E>,
+    total: u64,
+    pick: impl FnOnce(u64) -> Window,
+) -> crate::error::AppResult<(Window, Vec<E::Model>)>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::QuerySelect;
     let w = pick(total);
     if w.end <= w.start {
         return Ok((w, Vec::new()));

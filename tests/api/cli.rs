@@ -76,6 +76,13 @@ async fn the_same_seed_gives_the_same_sample_and_reseeding_replaces_it() {
         other["cooperatives"]["totalCount"], 80,
         "reseeding must replace, not add"
     );
+    // The whole list's total is the database's tally (kept by triggers); a filtered list
+    // is counted row by row. Both must agree after deleting and inserting.
+    let counted = app
+        .data("{ kept: cooperatives { totalCount } counted: cooperatives(filter: {isSample: true}) { totalCount } }")
+        .await;
+    assert_eq!(counted["kept"]["totalCount"], 80);
+    assert_eq!(counted["counted"]["totalCount"], 80);
     assert_ne!(
         nodes(&other["cooperatives"])[0],
         nodes(&listings[0]["cooperatives"])[0]
