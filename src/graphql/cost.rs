@@ -35,7 +35,26 @@ pub struct RequestMeta {
     pub takes_cached_bytes: AtomicBool,
     /// The answer's `data` as JSON, when the response cache had it and the HTTP layer
     /// takes bytes: it sends them as they are (the response's own `data` is then null).
-    pub cached_data: std::sync::Mutex<Option<Arc<Vec<u8>>>>,
+    pub cached_data: std::sync::Mutex<Option<CachedData>>,
+}
+
+/// A stored answer's `data` bytes (a range of its cache entry, not copied) and the
+/// `ETag` computed when it was stored.
+#[derive(Debug, Clone)]
+pub struct CachedData {
+    pub entry: Arc<Vec<u8>>,
+    pub data: std::ops::Range<usize>,
+    pub etag: std::ops::Range<usize>,
+}
+
+impl CachedData {
+    pub fn data(&self) -> &[u8] {
+        &self.entry[self.data.clone()]
+    }
+
+    pub fn etag(&self) -> &str {
+        std::str::from_utf8(&self.entry[self.etag.clone()]).unwrap_or_default()
+    }
 }
 
 pub struct CostGuard(Limits);

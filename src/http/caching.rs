@@ -64,21 +64,28 @@ fn matches(headers: &HeaderMap, etag: &str) -> bool {
         .any(|t| t == "*" || opaque(t) == mine)
 }
 
-/// A 200 with `body`, or a 304 when the client already holds it.
+/// The weak `ETag` of an answer's `data`.
 ///
 /// The tag is weak and covers the answer's `data` only: `extensions.cost` tells
 /// each request its own budget, which does not change what the data is.
+pub fn etag_of(data: &[u8]) -> String {
+    let digest = Sha256::digest(data);
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("W/\"{hex}\"")
+}
+
+/// A 200 with `body`, or a 304 when the client already holds it. `etag` is the tag
+/// of `data` when already known (stored with a cached answer), else computed here.
 pub fn respond(
     headers: &HeaderMap,
     data: &[u8],
+    etag: Option<&str>,
     body: Vec<u8>,
     content_type: &'static str,
     policy: Policy,
 ) -> Response {
     let mut resp = if let Policy::Public(_) = policy {
-        let digest = Sha256::digest(data);
-        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-        let etag = format!("W/\"{hex}\"");
+        let etag = etag.map_or_else(|| etag_of(data), str::to_owned);
         let mut resp = if matches(headers, &etag) {
             StatusCode::NOT_MODIFIED.into_response()
         } else {

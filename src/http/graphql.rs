@@ -357,25 +357,27 @@ async fn execute(
         let read = !meta.mutation.load(Ordering::Relaxed);
         let hint = resp.cache_control;
         let cached = meta.cached_data.lock().ok().and_then(|mut c| c.take());
-        let data = match cached {
-            Some(bytes) => Ok(bytes),
-            None => serde_json::to_vec(&resp.data).map(Arc::new),
+        let fresh = match &cached {
+            Some(_) => Ok(Vec::new()),
+            None => serde_json::to_vec(&resp.data),
         };
-        let body = data.and_then(|data| {
+        let body = fresh.and_then(|fresh| {
+            let data = cached.as_ref().map_or(&fresh[..], |c| c.data());
             let mut body = Vec::with_capacity(data.len() + 256);
             body.extend_from_slice(b"{\"data\":");
-            body.extend_from_slice(&data);
+            body.extend_from_slice(data);
             if !resp.extensions.is_empty() {
                 body.extend_from_slice(b",\"extensions\":");
                 serde_json::to_writer(&mut body, &resp.extensions)?;
             }
             body.push(b'}');
-            Ok((data, body))
+            Ok((fresh, body))
         });
         return match body {
-            Ok((data, body)) => super::caching::respond(
+            Ok((fresh, body)) => super::caching::respond(
                 headers,
-                &data,
+                cached.as_ref().map_or(&fresh[..], |c| c.data()),
+                cached.as_ref().map(|c| c.etag()),
                 body,
                 media.content_type(),
                 super::caching::Policy::of(read, anonymous, hint, state.http_max_age),

@@ -17,15 +17,16 @@
 //! takes it.
 
 use crate::auth::Viewer;
-use crate::graphql::cost::RequestMeta;
+use crate::graphql::cost::{CachedData, RequestMeta};
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
+    NextValidation,
 };
 use async_graphql::parser::types::OperationType;
 use async_graphql::parser::types::{
     BaseType, ExecutableDocument, Selection, SelectionSet, Type, TypeKind,
 };
-use async_graphql::{Positioned, ServerResult, Variables};
+use async_graphql::{Positioned, Request, ServerError, ServerResult, ValidationResult, Variables};
 use redis::aio::ConnectionManager;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -343,6 +344,10 @@ pub struct ResponseCache {
     store: Store,
     generations: Generations,
     pub types: TypeMap,
+    /// Documents already parsed, by their text: a hit skips parsing.
+    parsed: Mutex<lru::LruCache<String, Arc<Parsed>>>,
+    /// Validation results by document, operation and variables: a hit skips validation.
+    validated: Mutex<lru::LruCache<String, ValidationResult>>,
     pub hits: AtomicU64,
     pub misses: AtomicU64,
     pub failures: AtomicU64,
@@ -378,6 +383,8 @@ impl ResponseCache {
             store,
             generations,
             types: TypeMap::from_sdl(sdl),
+            parsed: Mutex::new(lru::LruCache::new(KEPT_DOCUMENTS)),
+            validated: Mutex::new(lru::LruCache::new(KEPT_DOCUMENTS)),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
             failures: AtomicU64::new(0),
@@ -393,6 +400,8 @@ impl ResponseCache {
         generations: &[(Domain, i64)],
     ) -> String {
         let mut h = Sha256::new();
+        // The entry format (see `encode`): a new one never reads an older one.
+        h.update(b"v2\0");
         for part in [normalised, operation.unwrap_or(""), class] {
             h.update(part.as_bytes());
             h.update([0]);
@@ -601,47 +610,74 @@ impl ExtensionFactory for CacheExtension {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(PerRequest {
             cache: self.0.clone(),
+            operation: Mutex::new(None),
+            query: Mutex::new(None),
             seen: Mutex::new(None),
         })
     }
 }
 
-/// What one request's document is, for its key and its writes.
-struct Seen {
+/// Documents (and validation results) kept, and the longest document text kept.
+const KEPT_DOCUMENTS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(1024).unwrap();
+const KEPT_DOCUMENT_BYTES: usize = 16 * 1024;
+
+/// A parsed document and its normalised text (part of the answer's key).
+struct Parsed {
     doc: ExecutableDocument,
     normalised: String,
+}
+
+/// What one request's document is, for its key and its writes.
+struct Seen {
+    parsed: Arc<Parsed>,
     variables: String,
 }
 
 struct PerRequest {
     cache: Arc<ResponseCache>,
+    /// The request's operation name (known before parsing).
+    operation: Mutex<Option<String>>,
+    /// Its document text (its key among the parsed documents).
+    query: Mutex<Option<String>>,
     seen: Mutex<Option<Seen>>,
 }
 
-/// An entry: the answer's cache hint (public flag, max-age), then its `data` as JSON.
+/// An entry: the answer's cache hint (public flag, max-age), the length of its
+/// `ETag` and the tag, then its `data` as JSON.
 fn encode(hint: async_graphql::CacheControl, data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() + 5);
+    let etag = super::caching::etag_of(data);
+    let mut out = Vec::with_capacity(6 + etag.len() + data.len());
     out.push(u8::from(hint.public));
     out.extend_from_slice(&hint.max_age.to_le_bytes());
+    out.push(u8::try_from(etag.len()).unwrap_or(0));
+    out.extend_from_slice(&etag.as_bytes()[..usize::from(out[5])]);
     out.extend_from_slice(data);
     out
 }
 
 /// A hit: the cache hint, and the `data` bytes handed to the HTTP layer through
-/// the request's `RequestMeta` (sent as they are: nothing is parsed again).
+/// the request's `RequestMeta` with their `ETag` (sent as stored: nothing is
+/// parsed, copied or hashed again).
 fn decode(
     entry: &Arc<Vec<u8>>,
     meta: Option<&Arc<RequestMeta>>,
 ) -> Option<async_graphql::Response> {
     let public = *entry.first()? == 1;
     let max_age = i32::from_le_bytes(entry.get(1..5)?.try_into().ok()?);
+    let etag = 6..6 + usize::from(*entry.get(5)?);
+    let data = etag.end..entry.len();
+    std::str::from_utf8(entry.get(etag.clone())?).ok()?;
     let data = match meta.filter(|m| m.takes_cached_bytes.load(Ordering::Relaxed)) {
         Some(meta) => {
-            *meta.cached_data.lock().ok()? = Some(Arc::new(entry.get(5..)?.to_vec()));
+            *meta.cached_data.lock().ok()? = Some(CachedData {
+                entry: entry.clone(),
+                data,
+                etag,
+            });
             async_graphql::Value::Null
         }
         // Nobody to hand the bytes to (a query over the WebSocket): parse them.
-        None => serde_json::from_slice(entry.get(5..)?).ok()?,
+        None => serde_json::from_slice(entry.get(data)?).ok()?,
     };
     let mut resp = async_graphql::Response::new(data);
     resp.cache_control = async_graphql::CacheControl { public, max_age };
@@ -650,6 +686,20 @@ fn decode(
 
 #[async_trait::async_trait]
 impl Extension for PerRequest {
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        let request = next.run(ctx, request).await?;
+        if let Ok(mut op) = self.operation.lock() {
+            op.clone_from(&request.operation_name);
+        }
+        Ok(request)
+    }
+
+    /// A document parsed before is not parsed again (partner portals send the same few).
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -657,15 +707,79 @@ impl Extension for PerRequest {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
+        let keep = query.len() <= KEPT_DOCUMENT_BYTES;
+        let known = self
+            .cache
+            .parsed
+            .lock()
+            .ok()
+            .and_then(|mut p| p.get(query).cloned());
+        let parsed = match known {
+            Some(p) => p,
+            None => {
+                let doc = next.run(ctx, query, variables).await?;
+                let parsed = Arc::new(Parsed {
+                    doc,
+                    normalised: normalise(query),
+                });
+                if keep {
+                    if let Ok(mut p) = self.cache.parsed.lock() {
+                        p.put(query.to_owned(), parsed.clone());
+                    }
+                }
+                parsed
+            }
+        };
+        if keep {
+            if let Ok(mut q) = self.query.lock() {
+                *q = Some(query.to_owned());
+            }
+        }
+        let doc = parsed.doc.clone();
         if let Ok(mut seen) = self.seen.lock() {
             *seen = Some(Seen {
-                doc: doc.clone(),
-                normalised: normalise(query),
+                parsed,
                 variables: serde_json::to_string(variables).unwrap_or_default(),
             });
         }
         Ok(doc)
+    }
+
+    /// A document validated before with the same operation and variables is not
+    /// validated again: the rules, its cost and its depth depend on nothing else.
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let key = {
+            let query = self.query.lock().ok().and_then(|q| q.clone());
+            let seen = self.seen.lock().ok();
+            let variables = seen
+                .as_ref()
+                .and_then(|s| s.as_ref().map(|s| s.variables.clone()));
+            let operation = self.operation.lock().ok().and_then(|o| o.clone());
+            query
+                .zip(variables)
+                .map(|(q, v)| format!("{}\0{q}\0{v}", operation.unwrap_or_default()))
+        };
+        let Some(key) = key.filter(|k| k.len() <= 2 * KEPT_DOCUMENT_BYTES) else {
+            return next.run(ctx).await;
+        };
+        if let Some(r) = self
+            .cache
+            .validated
+            .lock()
+            .ok()
+            .and_then(|mut v| v.get(&key).copied())
+        {
+            return Ok(r);
+        }
+        let r = next.run(ctx).await?;
+        if let Ok(mut v) = self.cache.validated.lock() {
+            v.put(key, r);
+        }
+        Ok(r)
     }
 
     async fn execute(
@@ -678,6 +792,7 @@ impl Extension for PerRequest {
             return next.run(ctx, operation_name).await;
         };
         let op_type = seen
+            .parsed
             .doc
             .operations
             .iter()
@@ -687,7 +802,7 @@ impl Extension for PerRequest {
             let resp = next.run(ctx, operation_name).await;
             // Answers cached before this write must never be served again, on any instance.
             self.cache
-                .bump(&written_by(&seen.doc, operation_name))
+                .bump(&written_by(&seen.parsed.doc, operation_name))
                 .await;
             return resp;
         }
@@ -699,13 +814,13 @@ impl Extension for PerRequest {
         if op_type != Some(OperationType::Query) || !public {
             return next.run(ctx, operation_name).await;
         }
-        let domains = domains(&self.cache.types, &seen.doc, operation_name);
+        let domains = domains(&self.cache.types, &seen.parsed.doc, operation_name);
         // Counters unreadable (Redis down): straight to the database, nothing kept.
         let Some(gens) = self.cache.generations(&domains).await else {
             return next.run(ctx, operation_name).await;
         };
         let key = ResponseCache::key(
-            &seen.normalised,
+            &seen.parsed.normalised,
             operation_name,
             &seen.variables,
             "public",
@@ -718,9 +833,16 @@ impl Extension for PerRequest {
         let resp = next.run(ctx, operation_name).await;
         if resp.errors.is_empty() {
             if let Ok(data) = serde_json::to_vec(&resp.data) {
-                self.cache
-                    .put(key, Arc::new(encode(resp.cache_control, &data)))
-                    .await;
+                let entry = Arc::new(encode(resp.cache_control, &data));
+                self.cache.put(key, entry.clone()).await;
+                // The HTTP layer sends the stored bytes: not serialised or hashed twice.
+                if meta.is_some_and(|m| m.takes_cached_bytes.load(Ordering::Relaxed))
+                    && decode(&entry, meta).is_some()
+                {
+                    let mut resp = resp;
+                    resp.data = async_graphql::Value::Null;
+                    return resp;
+                }
             }
         }
         resp

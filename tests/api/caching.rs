@@ -395,3 +395,40 @@ async fn without_redis_reads_come_from_the_database_and_caching_resumes() {
     }
     panic!("caching did not resume (last answer {name})");
 }
+
+#[tokio::test]
+async fn a_document_seen_before_is_still_checked_against_its_variables() {
+    let mut cfg = config(&crate::helpers::fresh_database_url().await);
+    cfg.max_cost = 400;
+    cfg.seed_sample = Some(true);
+    let app = TestApp::spawn_with(cfg).await;
+    // Parsed and validated once, then kept: its cost still depends on the variables.
+    let q = "query($n: Int) { cooperatives(first: $n) { nodes { name offerings(first: 10) { nodes { name } } } } }";
+    for n in [3, 30, 3, 30] {
+        let r = app.query_vars(q, json!({ "n": n })).await;
+        let cost = &r["extensions"]["cost"]["requestedQueryCost"];
+        if n == 3 {
+            assert!(r.get("errors").is_none(), "{r}");
+            assert_eq!(
+                r["data"]["cooperatives"]["nodes"].as_array().map(Vec::len),
+                Some(3)
+            );
+            assert!(cost.as_u64().is_some_and(|c| c <= 400), "{r}");
+        } else {
+            assert_eq!(r["errors"][0]["extensions"]["limit"], "cost", "{r}");
+            assert!(r.get("data").is_none(), "{r}");
+        }
+    }
+    // An invalid document is refused every time, not only the first.
+    for _ in 0..2 {
+        let r = app
+            .query("{ cooperatives { nodes { noSuchField } } }")
+            .await;
+        assert!(
+            r["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("noSuchField")),
+            "{r}"
+        );
+    }
+}
