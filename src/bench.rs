@@ -146,7 +146,7 @@ async fn one_run(
                 let bytes = resp.bytes().await?;
                 anyhow::ensure!(
                     bytes.starts_with(b"{\"data\"")
-                        && !bytes.windows(9).any(|w| w == b"\"errors\":"),
+                        && memchr::memmem::find(&bytes, b"\"errors\":").is_none(),
                     "query failed: {}",
                     String::from_utf8_lossy(&bytes)
                 );
