@@ -85,10 +85,15 @@ pub async fn cooperatives_in_units(
 /// sends only the rows a page shows ("first n per parent", by window functions)
 /// instead of every cooperative of every unit. The units are TERYT codes of one
 /// length (one level of the tree), so each cooperative belongs to at most one.
+///
+/// `named_only`: the page shows nothing but each cooperative's id and name, which the
+/// ranking reads from the index anyway; the rows are then not read whole at all (see
+/// [`named_only`]).
 pub async fn first_cooperatives_in_units(
     db: &DatabaseConnection,
     prefixes: &[String],
     limit: u64,
+    named_only: bool,
 ) -> AppResult<HashMap<String, (u64, Vec<cooperative::Model>)>> {
     let len = prefixes.first().map_or(0, String::len);
     if prefixes
@@ -137,7 +142,7 @@ pub async fn first_cooperatives_in_units(
     // shown are read whole, by id. (One statement joining them back made PostgreSQL
     // hash-join the whole table: it cannot foresee how few ranks pass.)
     let sql = format!(
-        "SELECT s.id, s.unit_prefix, s.unit_total FROM (SELECT c.id, {unit} AS unit_prefix, \
+        "SELECT s.id, s.name, s.unit_prefix, s.unit_total FROM (SELECT c.id, c.name, {unit} AS unit_prefix, \
            ROW_NUMBER() OVER (PARTITION BY {unit} ORDER BY c.name, c.id) AS unit_rank, \
            COUNT(*) OVER (PARTITION BY {unit}) AS unit_total \
          FROM cooperative c WHERE {wanted}) s \
@@ -146,26 +151,66 @@ pub async fn first_cooperatives_in_units(
     let ranked = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
-    let mut order: Vec<(String, i64, i32)> = Vec::with_capacity(ranked.len());
+    let mut order: Vec<(String, i64, i32, String)> = Vec::with_capacity(ranked.len());
     for row in ranked {
         order.push((
             row.try_get("", "unit_prefix")?,
             row.try_get("", "unit_total")?,
             row.try_get("", "id")?,
+            row.try_get("", "name")?,
         ));
     }
-    let ids: Vec<i32> = order.iter().map(|(_, _, id)| *id).collect();
-    let mut rows = by_ids::<cooperative::Entity>(db, &ids).await?;
+    let mut rows = if named_only {
+        HashMap::new()
+    } else {
+        let ids: Vec<i32> = order.iter().map(|(_, _, id, _)| *id).collect();
+        by_ids::<cooperative::Entity>(db, &ids).await?
+    };
     let mut out: HashMap<String, (u64, Vec<cooperative::Model>)> = HashMap::new();
-    for (unit, total, id) in order {
+    for (unit, total, id, name) in order {
         let e = out
-            .entry(unit)
+            .entry(unit.clone())
             .or_insert((u64::try_from(total).unwrap_or(0), Vec::new()));
-        if let Some(m) = rows.remove(&id) {
+        if named_only {
+            e.1.push(named_only_model(id, name, unit));
+        } else if let Some(m) = rows.remove(&id) {
             e.1.push(m);
         }
     }
     Ok(out)
+}
+
+/// A cooperative known by its id and name only, the rest left empty: only for a
+/// page whose nodes ask for nothing else (`LocalGovernment.cooperatives` checks its
+/// selection before it asks for these).
+fn named_only_model(id: i32, name: String, seat_teryt: String) -> cooperative::Model {
+    cooperative::Model {
+        id,
+        name,
+        krs: None,
+        nip: None,
+        regon: None,
+        registration_date: None,
+        status: String::new(),
+        founder_kind: String::new(),
+        street_address: None,
+        postal_code: None,
+        city: None,
+        seat_id: 0,
+        seat_teryt,
+        latitude: None,
+        longitude: None,
+        phone: None,
+        public_email: None,
+        website: None,
+        description: None,
+        member_count: None,
+        employee_count: None,
+        is_sample: false,
+        version: 0,
+        profile_confirmed_at: None,
+        excluded_employee_share: None,
+    }
 }
 
 /// The length of a gmina's TERYT code, the longest there is: every seat has one, so a

@@ -75,29 +75,33 @@ impl Loader<String> for CooperativesByTerytPrefixLoader {
     }
 }
 
-/// The first n cooperatives in a TERYT unit (and how many in all), keyed by unit and n.
+/// The first n cooperatives in a TERYT unit (and how many in all), keyed by unit, n,
+/// and whether the page shows their names only (see `batch::first_cooperatives_in_units`).
 pub struct FirstCooperativesByTerytPrefixLoader(DatabaseConnection);
 
-impl Loader<(String, u64)> for FirstCooperativesByTerytPrefixLoader {
+impl Loader<(String, u64, bool)> for FirstCooperativesByTerytPrefixLoader {
     type Value = (u64, Vec<cooperative::Model>);
     type Error = AppError;
 
     async fn load(
         &self,
-        keys: &[(String, u64)],
-    ) -> Result<HashMap<(String, u64), Self::Value>, AppError> {
+        keys: &[(String, u64, bool)],
+    ) -> Result<HashMap<(String, u64, bool), Self::Value>, AppError> {
         let mut out = HashMap::new();
         // A page asks one n of all its units: one statement per n (and per tree level,
         // so that no unit holds another).
-        let mut groups: HashMap<(u64, usize), Vec<String>> = HashMap::new();
-        for (p, n) in keys {
-            groups.entry((*n, p.len())).or_default().push(p.clone());
+        let mut groups: HashMap<(u64, usize, bool), Vec<String>> = HashMap::new();
+        for (p, n, named) in keys {
+            groups
+                .entry((*n, p.len(), *named))
+                .or_default()
+                .push(p.clone());
         }
-        for ((n, _), prefixes) in groups {
-            let found = batch::first_cooperatives_in_units(&self.0, &prefixes, n).await?;
+        for ((n, _, named), prefixes) in groups {
+            let found = batch::first_cooperatives_in_units(&self.0, &prefixes, n, named).await?;
             for p in prefixes {
                 let v = found.get(&p).cloned().unwrap_or_default();
-                out.insert((p, n), v);
+                out.insert((p, n, named), v);
             }
         }
         Ok(out)

@@ -351,7 +351,8 @@ async fn a_units_forward_pages_match_its_whole_list() {
     let app = crate::helpers::TestApp::spawn().await;
     let q = "{ localGovernments(filter: {level: VOIVODESHIP}, first: 6) { nodes { teryt
         all: cooperatives(last: 100) { totalCount nodes { name } }
-        head: cooperatives(first: 2) { totalCount pageInfo { endCursor hasNextPage } nodes { name } } } } }";
+        head: cooperatives(first: 2) { totalCount pageInfo { endCursor hasNextPage } nodes { name } }
+        full: cooperatives(first: 2) { edges { node { ...on Cooperative { name } status } } } } } }";
     let data = app.data(q).await;
     let units = data["localGovernments"]["nodes"]
         .as_array()
@@ -370,6 +371,16 @@ async fn a_units_forward_pages_match_its_whole_list() {
             .map(|a| a.iter().map(|n| &n["name"]).collect())
             .unwrap_or_default();
         assert_eq!(head, all.iter().take(2).copied().collect::<Vec<_>>(), "{u}");
+        // A page that asks for more than names reads whole rows (a head of names only
+        // does not): the same cooperatives, with their other fields.
+        let full = u["full"]["edges"].as_array().cloned().unwrap_or_default();
+        let full_names: Vec<&serde_json::Value> = full.iter().map(|e| &e["node"]["name"]).collect();
+        assert_eq!(full_names, head, "{u}");
+        assert!(
+            full.iter()
+                .all(|e| e["node"]["status"].as_str().is_some_and(|s| !s.is_empty())),
+            "{u}"
+        );
         if all.len() > 2 {
             seen_any = true;
             let after = &u["head"]["pageInfo"]["endCursor"];

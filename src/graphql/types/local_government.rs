@@ -97,7 +97,7 @@ impl LocalGovernment {
         if let Some(n) = page.forward_limit() {
             let (total, head) = l
                 .first_cooperatives_by_teryt_prefix
-                .load_one((self.0.teryt.clone(), n))
+                .load_one((self.0.teryt.clone(), n, asks_only_names(ctx)))
                 .await?
                 .unwrap_or_default();
             return Ok(from_head(head, total, page, Cooperative));
@@ -221,4 +221,23 @@ impl Institution {
             .await?;
         Ok(LocalGovernment(required(row, "local government")?))
     }
+}
+
+/// Whether a cooperatives page asks of its nodes nothing but `id` and `name` (through
+/// fragments too): then the rows are not read whole.
+fn asks_only_names(ctx: &Context<'_>) -> bool {
+    fn named(node: async_graphql::SelectionField<'_>) -> bool {
+        node.selection_set()
+            .all(|f| matches!(f.name(), "id" | "name" | "__typename"))
+    }
+    ctx.field().selection_set().all(|f| match f.name() {
+        "totalCount" | "pageInfo" | "__typename" => true,
+        "nodes" => named(f),
+        "edges" => f.selection_set().all(|e| match e.name() {
+            "node" => named(e),
+            "cursor" | "__typename" => true,
+            _ => false,
+        }),
+        _ => false,
+    })
 }
