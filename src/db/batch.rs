@@ -53,6 +53,68 @@ pub async fn by_key<E: EntityTrait>(
     Ok(out)
 }
 
+/// The first `limit` rows of `E` per key of the column `key` (in the `order` of
+/// [`by_key`]), and how many rows each key has in all: "first n per parent" for a
+/// page of parents in one statement, by window functions. `only` narrows the rows
+/// first (it is what the list shows).
+pub async fn first_by_key<E: EntityTrait>(
+    db: &DatabaseConnection,
+    key: &str,
+    order: &[&str],
+    only: Condition,
+    keys: &[i32],
+    limit: u64,
+) -> AppResult<HashMap<i32, (u64, Vec<E::Model>)>> {
+    use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
+    use sea_orm::{QuerySelect, QueryTrait};
+    let key_col = column::<E>(key)?;
+    let mut by = Vec::new();
+    for o in order {
+        let (name, dir) = o.strip_prefix('-').map_or((*o, "ASC"), |d| (d, "DESC"));
+        column::<E>(name)?;
+        by.push(format!("\"{name}\" {dir}"));
+    }
+    let inner = E::find()
+        .filter(key_col.is_in(keys.iter().copied()))
+        .filter(only)
+        .expr_as(
+            Expr::cust(format!(
+                "ROW_NUMBER() OVER (PARTITION BY \"{key}\" ORDER BY {})",
+                by.join(", ")
+            )),
+            "page_rank",
+        )
+        .expr_as(
+            Expr::cust(format!("COUNT(*) OVER (PARTITION BY \"{key}\")")),
+            "page_total",
+        )
+        .into_query();
+    let s = Alias::new("s");
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, s.clone())
+        .and_where(
+            Expr::col((s.clone(), Alias::new("page_rank")))
+                .lte(i64::try_from(limit).unwrap_or(i64::MAX)),
+        )
+        .order_by((s.clone(), Alias::new(key)), sea_orm::Order::Asc)
+        .order_by((s, Alias::new("page_rank")), sea_orm::Order::Asc)
+        .to_owned();
+    let backend = db.get_database_backend();
+    let mut out: HashMap<i32, (u64, Vec<E::Model>)> = HashMap::new();
+    for row in db.query_all_raw(backend.build(&outer)).await? {
+        let m = <E::Model as FromQueryResult>::from_query_result(&row, "")?;
+        let total: i64 = row.try_get("", "page_total")?;
+        if let Some(k) = int(m.get(key_col)) {
+            out.entry(k)
+                .or_insert_with(|| (u64::try_from(total).unwrap_or(0), Vec::new()))
+                .1
+                .push(m);
+        }
+    }
+    Ok(out)
+}
+
 /// Cooperatives seated in each TERYT unit or below it, ordered by name.
 pub async fn cooperatives_in_units(
     db: &DatabaseConnection,

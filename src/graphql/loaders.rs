@@ -63,6 +63,47 @@ where
     }
 }
 
+/// The first n verified procurement examples of each buyer (and how many in all), keyed
+/// by buyer and n: a page of units asks one n, so one statement.
+pub struct FirstVerifiedProcurementByBuyerLoader(DatabaseConnection);
+
+impl Loader<(i32, u64)> for FirstVerifiedProcurementByBuyerLoader {
+    type Value = (u64, Vec<procurement_example::Model>);
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[(i32, u64)],
+    ) -> Result<HashMap<(i32, u64), Self::Value>, AppError> {
+        use sea_orm::ColumnTrait;
+        let mut by_n: HashMap<u64, Vec<i32>> = HashMap::new();
+        for (buyer, n) in keys {
+            by_n.entry(*n).or_default().push(*buyer);
+        }
+        let mut out = HashMap::new();
+        for (n, buyers) in by_n {
+            let only =
+                sea_orm::Condition::all().add(procurement_example::Column::Verified.eq(true));
+            let mut found = batch::first_by_key::<procurement_example::Entity>(
+                &self.0,
+                "buyer_id",
+                PROCUREMENT_BY_BUYER_ORDER,
+                only,
+                &buyers,
+                n,
+            )
+            .await?;
+            for b in buyers {
+                out.insert((b, n), found.remove(&b).unwrap_or_default());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A buyer's procurement examples: newest year first.
+const PROCUREMENT_BY_BUYER_ORDER: &[&str] = &["-year", "id"];
+
 /// Cooperatives seated in a TERYT unit or below it, keyed by the unit's code.
 pub struct CooperativesByTerytPrefixLoader(DatabaseConnection);
 
@@ -187,6 +228,7 @@ pub struct Loaders {
     pub children_by_industry: L<ByKeyLoader<industry::Entity>>,
     pub institutions_by_local_government: L<ByKeyLoader<institution::Entity>>,
     pub procurement_by_buyer: L<ByKeyLoader<procurement_example::Entity>>,
+    pub first_verified_procurement_by_buyer: L<FirstVerifiedProcurementByBuyerLoader>,
     pub industry_links_by_sector: L<ByKeyLoader<sector_industry::Entity>>,
     pub cooperatives_by_teryt_prefix: L<CooperativesByTerytPrefixLoader>,
     pub first_cooperatives_by_teryt_prefix: L<FirstCooperativesByTerytPrefixLoader>,
@@ -259,7 +301,10 @@ impl Loaders {
             children_by_industry: batches.loader(by_key(db, "parent_id", &["path"]), delay),
             institutions_by_local_government: batches
                 .loader(by_key(db, "local_government_id", &["name", "id"]), delay),
-            procurement_by_buyer: batches.loader(by_key(db, "buyer_id", &["-year", "id"]), delay),
+            procurement_by_buyer: batches
+                .loader(by_key(db, "buyer_id", PROCUREMENT_BY_BUYER_ORDER), delay),
+            first_verified_procurement_by_buyer: batches
+                .loader(FirstVerifiedProcurementByBuyerLoader(db.clone()), delay),
             industry_links_by_sector: batches
                 .loader(by_key(db, "sector_id", &["industry_id"]), delay),
             cooperatives_by_teryt_prefix: batches

@@ -407,3 +407,56 @@ async fn a_units_forward_pages_match_its_whole_list() {
         "no voivodeship with more than two cooperatives in the sample"
     );
 }
+
+#[tokio::test]
+async fn a_buyers_forward_pages_of_purchases_match_its_whole_list() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let buyers = app
+        .data("{ procurementExamples(first: 100) { nodes { buyer { teryt } } } }")
+        .await;
+    let mut teryts: Vec<String> = buyers["procurementExamples"]["nodes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|n| n["buyer"]["teryt"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    teryts.sort();
+    teryts.dedup();
+    assert!(teryts.len() >= 3, "{buyers}");
+    let q = "query($t: String!) { localGovernment(teryt: $t) {
+        all: procurementExamples(last: 100) { totalCount nodes { id year } }
+        head: procurementExamples(first: 1) { totalCount pageInfo { endCursor hasNextPage } nodes { id year } } } }";
+    let mut seen_more = false;
+    for t in teryts.iter().take(8) {
+        let r = app.query_vars(q, serde_json::json!({ "t": t })).await;
+        let u = &r["data"]["localGovernment"];
+        let all = u["all"]["nodes"].as_array().cloned().unwrap_or_default();
+        let head = u["head"]["nodes"].as_array().cloned().unwrap_or_default();
+        assert_eq!(u["head"]["totalCount"], u["all"]["totalCount"], "{r}");
+        assert_eq!(head, all.iter().take(1).cloned().collect::<Vec<_>>(), "{r}");
+        if all.len() > 1 {
+            seen_more = true;
+            let next = app
+                .query_vars(
+                    "query($t: String!, $a: String!) { localGovernment(teryt: $t) { procurementExamples(first: 2, after: $a) { nodes { id year } } } }",
+                    serde_json::json!({ "t": t, "a": u["head"]["pageInfo"]["endCursor"] }),
+                )
+                .await;
+            let names = next["data"]["localGovernment"]["procurementExamples"]["nodes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(
+                names,
+                all.iter().skip(1).take(2).cloned().collect::<Vec<_>>(),
+                "{next}"
+            );
+        }
+    }
+    assert!(
+        seen_more,
+        "no buyer with more than one purchase among {teryts:?}"
+    );
+}

@@ -140,17 +140,23 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementExample>> {
+        let page = Page::new(after, before, first, last)?;
+        // A forward page loads only its first rows (and the count).
+        if let Some(n) = page.forward_limit() {
+            let (total, head) = loaders(ctx)?
+                .first_verified_procurement_by_buyer
+                .load_one((self.0.id, n))
+                .await?
+                .unwrap_or_default();
+            return Ok(from_head(head, total, page, ProcurementExample));
+        }
         let mut rows = loaders(ctx)?
             .procurement_by_buyer
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
         rows.retain(|p| p.verified);
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            ProcurementExample,
-        ))
+        Ok(from_vec(rows, page, ProcurementExample))
     }
     /// Institutions attached to this unit, by name.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
