@@ -88,6 +88,21 @@ fn base_name(t: &Type) -> &str {
     }
 }
 
+/// Each field's name and the named type it returns.
+fn field_types(
+    fields: &[Positioned<async_graphql::parser::types::FieldDefinition>],
+) -> HashMap<String, String> {
+    fields
+        .iter()
+        .map(|f| {
+            (
+                f.node.name.node.to_string(),
+                base_name(&f.node.ty.node).to_owned(),
+            )
+        })
+        .collect()
+}
+
 impl TypeMap {
     /// Built from the schema's own SDL, once at start-up.
     pub fn from_sdl(sdl: &str) -> TypeMap {
@@ -107,32 +122,10 @@ impl TypeMap {
                                 .or_default()
                                 .push(name.clone());
                         }
-                        fields.insert(
-                            name,
-                            o.fields
-                                .iter()
-                                .map(|f| {
-                                    (
-                                        f.node.name.node.to_string(),
-                                        base_name(&f.node.ty.node).to_owned(),
-                                    )
-                                })
-                                .collect(),
-                        );
+                        fields.insert(name, field_types(&o.fields));
                     }
                     TypeKind::Interface(o) => {
-                        fields.insert(
-                            name,
-                            o.fields
-                                .iter()
-                                .map(|f| {
-                                    (
-                                        f.node.name.node.to_string(),
-                                        base_name(&f.node.ty.node).to_owned(),
-                                    )
-                                })
-                                .collect(),
-                        );
+                        fields.insert(name, field_types(&o.fields));
                     }
                     TypeKind::Union(u) => {
                         possible
@@ -611,7 +604,6 @@ impl ExtensionFactory for CacheExtension {
         Arc::new(PerRequest {
             cache: self.0.clone(),
             operation: Mutex::new(None),
-            query: Mutex::new(None),
             seen: Mutex::new(None),
         })
     }
@@ -637,8 +629,6 @@ struct PerRequest {
     cache: Arc<ResponseCache>,
     /// The request's operation name (known before parsing).
     operation: Mutex<Option<String>>,
-    /// Its document text (its key among the parsed documents).
-    query: Mutex<Option<String>>,
     seen: Mutex<Option<Seen>>,
 }
 
@@ -730,11 +720,6 @@ impl Extension for PerRequest {
                 parsed
             }
         };
-        if keep {
-            if let Ok(mut q) = self.query.lock() {
-                *q = Some(query.to_owned());
-            }
-        }
         let doc = parsed.doc.clone();
         if let Ok(mut seen) = self.seen.lock() {
             *seen = Some(Seen {
@@ -747,22 +732,21 @@ impl Extension for PerRequest {
 
     /// A document validated before with the same operation and variables is not
     /// validated again: the rules, its cost and its depth depend on nothing else.
+    /// A document with variables over 32 KiB is validated every time (memory bound).
     async fn validation(
         &self,
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let key = {
-            let query = self.query.lock().ok().and_then(|q| q.clone());
-            let seen = self.seen.lock().ok();
-            let variables = seen
-                .as_ref()
-                .and_then(|s| s.as_ref().map(|s| s.variables.clone()));
-            let operation = self.operation.lock().ok().and_then(|o| o.clone());
-            query
-                .zip(variables)
-                .map(|(q, v)| format!("{}\0{q}\0{v}", operation.unwrap_or_default()))
-        };
+        // By the normalised text (equal tokens, equal document), as answers are keyed.
+        let key = self.seen.lock().ok().and_then(|seen| {
+            let seen = seen.as_ref()?;
+            let operation = self.operation.lock().ok()?.clone().unwrap_or_default();
+            Some(format!(
+                "{operation}\0{}\0{}",
+                seen.parsed.normalised, seen.variables
+            ))
+        });
         let Some(key) = key.filter(|k| k.len() <= 2 * KEPT_DOCUMENT_BYTES) else {
             return next.run(ctx).await;
         };
