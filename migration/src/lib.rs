@@ -14,6 +14,7 @@ mod m20261201_000007_create_programme_tables;
 mod m20261201_000008_add_post_change_seq;
 mod m20261201_000009_index_cooperatives_by_unit_and_name;
 mod m20261201_000010_count_cooperatives;
+mod m20261201_000011_index_purchases_by_buyer_and_year;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_add_post_change_seq::Migration),
             Box::new(m20261201_000009_index_cooperatives_by_unit_and_name::Migration),
             Box::new(m20261201_000010_count_cooperatives::Migration),
+            Box::new(m20261201_000011_index_purchases_by_buyer_and_year::Migration),
         ]
     }
 }

@@ -1,6 +1,6 @@
 //! The audit trail: every change to an editable record, field by field.
 
-use super::{page_of, Window};
+use super::{page_of, Picker, Window};
 use crate::error::AppResult;
 use chrono::Utc;
 use entity::audit_entry;
@@ -56,7 +56,7 @@ pub async fn history(
     db: &DatabaseConnection,
     entity: &str,
     record_id: i32,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<audit_entry::Model>)> {
     let q = audit_entry::Entity::find()
         .filter(audit_entry::Column::Entity.eq(entity))

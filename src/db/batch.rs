@@ -3,7 +3,7 @@
 //! never on how many parents a page holds.
 
 use super::filter::sector_cooperatives_sql;
-use super::{column, int_value as int};
+use super::{column, int_value as int, Head};
 use crate::error::{AppError, AppResult};
 use entity::{cooperative, industry};
 use sea_orm::{
@@ -53,61 +53,115 @@ pub async fn by_key<E: EntityTrait>(
     Ok(out)
 }
 
-/// The first `limit` rows of `E` per key of the column `key` (in the `order` of
-/// [`by_key`]), and how many rows each key has in all: "first n per parent" for a
-/// page of parents in one statement, by window functions. `only` narrows the rows
-/// first (it is what the list shows).
+/// The first `head.n` rows of `E` per key of the column `key` (in the `order` of
+/// [`by_key`]), and how many rows each key has in all when `head.counted`: "first n
+/// per parent" for a page of parents in one statement. `only` narrows the rows first
+/// (it is what the list shows).
+///
+/// PostgreSQL reads each parent's rows by its own index range, `LIMIT n` in a lateral
+/// join, and counts with a scalar subquery: only the rows shown are read whole. SQLite
+/// (no lateral joins) ranks and counts every row of the parents by window functions.
 pub async fn first_by_key<E: EntityTrait>(
     db: &DatabaseConnection,
     key: &str,
     order: &[&str],
     only: Condition,
     keys: &[i32],
-    limit: u64,
-) -> AppResult<HashMap<i32, (u64, Vec<E::Model>)>> {
-    use sea_orm::sea_query::{Alias, Asterisk, Expr, ExprTrait, Query};
+    head: Head,
+) -> AppResult<HashMap<i32, (Option<u64>, Vec<E::Model>)>> {
+    use sea_orm::sea_query::{
+        Alias, Asterisk, Expr, ExprTrait, JoinType, Query, SubQueryStatement,
+    };
     use sea_orm::{QuerySelect, QueryTrait};
     let key_col = column::<E>(key)?;
+    let mut out: HashMap<i32, (Option<u64>, Vec<E::Model>)> = HashMap::new();
+    if keys.is_empty() {
+        return Ok(out);
+    }
     let mut by = Vec::new();
     for o in order {
-        let (name, dir) = o.strip_prefix('-').map_or((*o, "ASC"), |d| (d, "DESC"));
-        column::<E>(name)?;
-        by.push(format!("\"{name}\" {dir}"));
+        let (name, desc) = o.strip_prefix('-').map_or((*o, false), |d| (d, true));
+        by.push((name, column::<E>(name)?, desc));
     }
-    let inner = E::find()
-        .filter(key_col.is_in(keys.iter().copied()))
-        .filter(only)
-        .expr_as(
-            Expr::cust(format!(
-                "ROW_NUMBER() OVER (PARTITION BY \"{key}\" ORDER BY {})",
-                by.join(", ")
-            )),
-            "page_rank",
-        )
-        .expr_as(
-            Expr::cust(format!("COUNT(*) OVER (PARTITION BY \"{key}\")")),
-            "page_total",
-        )
-        .into_query();
-    let s = Alias::new("s");
-    let outer = Query::select()
-        .column(Asterisk)
-        .from_subquery(inner, s.clone())
-        .and_where(
-            Expr::col((s.clone(), Alias::new("page_rank")))
-                .lte(i64::try_from(limit).unwrap_or(i64::MAX)),
-        )
-        .order_by((s.clone(), Alias::new(key)), sea_orm::Order::Asc)
-        .order_by((s, Alias::new("page_rank")), sea_orm::Order::Asc)
-        .to_owned();
     let backend = db.get_database_backend();
-    let mut out: HashMap<i32, (u64, Vec<E::Model>)> = HashMap::new();
-    for row in db.query_all_raw(backend.build(&outer)).await? {
+    let limit = i64::try_from(head.n).unwrap_or(i64::MAX);
+    let stmt = if backend == sea_orm::DatabaseBackend::Postgres {
+        // `k` is the list of parents: `(VALUES ($1), ($2), …) AS k`, its column `column1`.
+        let parent = || Expr::cust("\"k\".\"column1\"");
+        let of_parent = || Expr::col((E::default(), key_col)).eq(parent());
+        let mut rows = E::find().filter(of_parent()).filter(only.clone());
+        for (_, c, desc) in &by {
+            rows = if *desc {
+                rows.order_by_desc(*c)
+            } else {
+                rows.order_by_asc(*c)
+            };
+        }
+        let rows = rows.limit(head.n).into_query();
+        let total = if head.counted {
+            let count = Query::select()
+                .expr(Expr::cust("COUNT(*)"))
+                .from(E::default())
+                .and_where(of_parent())
+                .cond_where(only)
+                .to_owned();
+            Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(count)))
+        } else {
+            Expr::cust("NULL::bigint")
+        };
+        let s = Alias::new("s");
+        let mut outer = Query::select();
+        outer
+            .expr_as(total, Alias::new("page_total"))
+            .column((s.clone(), Asterisk))
+            .from_values(keys.iter().copied(), Alias::new("k"))
+            .join_lateral(JoinType::InnerJoin, rows, s.clone(), Expr::cust("TRUE"))
+            .order_by((s.clone(), Alias::new(key)), sea_orm::Order::Asc);
+        for (_, c, desc) in &by {
+            let dir = if *desc {
+                sea_orm::Order::Desc
+            } else {
+                sea_orm::Order::Asc
+            };
+            outer.order_by((s.clone(), *c), dir);
+        }
+        backend.build(&outer)
+    } else {
+        let by = by
+            .iter()
+            .map(|(name, _, desc)| format!("\"{name}\" {}", if *desc { "DESC" } else { "ASC" }))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let inner = E::find()
+            .filter(key_col.is_in(keys.iter().copied()))
+            .filter(only)
+            .expr_as(
+                Expr::cust(format!(
+                    "ROW_NUMBER() OVER (PARTITION BY \"{key}\" ORDER BY {by})"
+                )),
+                "page_rank",
+            )
+            .expr_as(
+                Expr::cust(format!("COUNT(*) OVER (PARTITION BY \"{key}\")")),
+                "page_total",
+            )
+            .into_query();
+        let s = Alias::new("s");
+        let outer = Query::select()
+            .column(Asterisk)
+            .from_subquery(inner, s.clone())
+            .and_where(Expr::col((s.clone(), Alias::new("page_rank"))).lte(limit))
+            .order_by((s.clone(), Alias::new(key)), sea_orm::Order::Asc)
+            .order_by((s, Alias::new("page_rank")), sea_orm::Order::Asc)
+            .to_owned();
+        backend.build(&outer)
+    };
+    for row in db.query_all_raw(stmt).await? {
         let m = <E::Model as FromQueryResult>::from_query_result(&row, "")?;
-        let total: i64 = row.try_get("", "page_total")?;
+        let total: Option<i64> = row.try_get("", "page_total")?;
         if let Some(k) = int(m.get(key_col)) {
             out.entry(k)
-                .or_insert_with(|| (u64::try_from(total).unwrap_or(0), Vec::new()))
+                .or_insert_with(|| (total.map(|t| u64::try_from(t).unwrap_or(0)), Vec::new()))
                 .1
                 .push(m);
         }
@@ -142,21 +196,21 @@ pub async fn cooperatives_in_units(
     Ok(out)
 }
 
-/// The first `limit` cooperatives (by name) seated in each TERYT unit or below it,
-/// and how many there are in all: one statement for every unit of a page, which
-/// sends only the rows a page shows ("first n per parent", by window functions)
-/// instead of every cooperative of every unit. The units are TERYT codes of one
-/// length (one level of the tree), so each cooperative belongs to at most one.
+/// The first `head.n` cooperatives (by name) seated in each TERYT unit or below it,
+/// and how many there are in all when `head.counted`: one statement for every unit of
+/// a page, which sends only the rows a page shows ("first n per parent") instead of
+/// every cooperative of every unit. The units are TERYT codes of one length (one
+/// level of the tree), so each cooperative belongs to at most one.
 ///
 /// `named_only`: the page shows nothing but each cooperative's id and name, which the
 /// ranking reads from the index anyway; the rows are then not read whole at all (see
-/// [`named_only`]).
+/// [`named_only_model`]).
 pub async fn first_cooperatives_in_units(
     db: &DatabaseConnection,
     prefixes: &[String],
-    limit: u64,
+    head: Head,
     named_only: bool,
-) -> AppResult<HashMap<String, (u64, Vec<cooperative::Model>)>> {
+) -> AppResult<HashMap<String, (Option<u64>, Vec<cooperative::Model>)>> {
     let len = prefixes.first().map_or(0, String::len);
     if prefixes
         .iter()
@@ -165,6 +219,10 @@ pub async fn first_cooperatives_in_units(
         return Err(AppError::Internal(
             "first_cooperatives_in_units takes TERYT codes of one level".into(),
         ));
+    }
+    let mut out: HashMap<String, (Option<u64>, Vec<cooperative::Model>)> = HashMap::new();
+    if prefixes.is_empty() {
+        return Ok(out);
     }
     let backend = db.get_database_backend();
     let mut values: Vec<sea_orm::Value> = Vec::new();
@@ -176,14 +234,80 @@ pub async fn first_cooperatives_in_units(
             _ => format!("?{}", values.len()),
         }
     };
+    let limit = i64::try_from(head.n).unwrap_or(i64::MAX);
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        // Each unit by its own range of the (seat_teryt, name, id) index, `LIMIT n` in a
+        // lateral join: a gmina's first rows come straight off the index in name order, a
+        // higher unit's are the top n of its range; the count is an index-only scan of the
+        // same range, made only when asked. Then only the rows shown are read whole.
+        let gmina = len >= GMINA_CODE_LEN;
+        let units = prefixes
+            .iter()
+            .map(|p| {
+                let unit = param(p.clone().into());
+                if gmina {
+                    format!("({unit})")
+                } else {
+                    format!("({unit}, {})", param(past_prefix(p).into()))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (columns, within) = if gmina {
+            ("unit", "c.seat_teryt = u.unit")
+        } else {
+            (
+                "unit, past",
+                "c.seat_teryt >= u.unit AND c.seat_teryt < u.past",
+            )
+        };
+        let total = if head.counted {
+            format!("(SELECT COUNT(*) FROM cooperative c WHERE {within})")
+        } else {
+            "NULL::bigint".to_owned()
+        };
+        let limit = param(limit.into());
+        let (shown, whole) = if named_only {
+            ("r.id, r.name", "")
+        } else {
+            ("f.*", " JOIN cooperative f ON f.id = r.id")
+        };
+        let sql = format!(
+            "SELECT u.unit AS unit_prefix, {total} AS unit_total, {shown} \
+             FROM (VALUES {units}) AS u({columns}) \
+             CROSS JOIN LATERAL (SELECT c.id, c.name FROM cooperative c WHERE {within} \
+               ORDER BY c.name, c.id LIMIT {limit}) r{whole} \
+             ORDER BY 1, r.name, r.id"
+        );
+        for row in db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+        {
+            let unit: String = row.try_get("", "unit_prefix")?;
+            let total: Option<i64> = row.try_get("", "unit_total")?;
+            let m = if named_only {
+                named_only_model(
+                    row.try_get("", "id")?,
+                    row.try_get("", "name")?,
+                    unit.clone(),
+                )
+            } else {
+                cooperative::Model::from_query_result(&row, "")?
+            };
+            out.entry(unit)
+                .or_insert_with(|| (total.map(|t| u64::try_from(t).unwrap_or(0)), Vec::new()))
+                .1
+                .push(m);
+        }
+        return Ok(out);
+    }
     let units = prefixes
         .iter()
         .map(|p| param(p.clone().into()))
         .collect::<Vec<_>>()
         .join(", ");
-    // Gminas (the seats themselves) by equality: an index-only scan of (seat_teryt, name,
-    // id) hands PostgreSQL the rows already in window order. A LIKE per unit, OR-ed, made
-    // it test every unit's pattern on every row of a bitmap scan: 6× slower for 100 units.
+    // Gminas (the seats themselves) by equality: the index on (seat_teryt, name, id)
+    // hands the rows over in window order.
     let (unit, wanted) = if len >= GMINA_CODE_LEN {
         (
             "c.seat_teryt".to_owned(),
@@ -199,10 +323,9 @@ pub async fn first_cooperatives_in_units(
             format!("c.seat_teryt >= {lo} AND c.seat_teryt < {hi} AND {unit} IN ({units})");
         (unit, wanted)
     };
-    let limit = param(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    let limit = param(limit.into());
     // Ranked and counted on narrow rows (the index covers them); then only the rows
-    // shown are read whole, by id. (One statement joining them back made PostgreSQL
-    // hash-join the whole table: it cannot foresee how few ranks pass.)
+    // shown are read whole, by id.
     let sql = format!(
         "SELECT s.id, s.name, s.unit_prefix, s.unit_total FROM (SELECT c.id, c.name, {unit} AS unit_prefix, \
            ROW_NUMBER() OVER (PARTITION BY {unit} ORDER BY c.name, c.id) AS unit_rank, \
@@ -228,11 +351,10 @@ pub async fn first_cooperatives_in_units(
         let ids: Vec<i32> = order.iter().map(|(_, _, id, _)| *id).collect();
         by_ids::<cooperative::Entity>(db, &ids).await?
     };
-    let mut out: HashMap<String, (u64, Vec<cooperative::Model>)> = HashMap::new();
     for (unit, total, id, name) in order {
         let e = out
             .entry(unit.clone())
-            .or_insert((u64::try_from(total).unwrap_or(0), Vec::new()));
+            .or_insert((Some(u64::try_from(total).unwrap_or(0)), Vec::new()));
         if named_only {
             e.1.push(named_only_model(id, name, unit));
         } else if let Some(m) = rows.remove(&id) {

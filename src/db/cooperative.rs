@@ -1,7 +1,7 @@
 //! Cooperative queries: lookups by identifier and the filtered, ordered list.
 
 use super::directory::{load_in_order, matching, DirectoryOrder, Hit};
-use super::{filter::CooperativeFilter, page_of, page_of_counted, Window};
+use super::{filter::CooperativeFilter, page_of, page_of_counted, Picker, Window};
 use crate::error::{AppError, AppResult};
 use entity::cooperative::{Column, Entity, Model};
 use sea_orm::{
@@ -36,11 +36,11 @@ pub async fn list_cooperatives(
     db: &DatabaseConnection,
     filter: &CooperativeFilter,
     order: DirectoryOrder,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<(Model, Hit)>)> {
     if filter.ranked() {
         let hits = matching(db, filter, order).await?;
-        let w = pick(hits.len() as u64);
+        let w = pick.pick(hits.len() as u64);
         let page = &hits[w.start as usize..w.end.max(w.start) as usize];
         let ids: Vec<i32> = page.iter().map(|h| h.id).collect();
         let rows = load_in_order(db, &ids).await?;

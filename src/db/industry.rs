@@ -1,6 +1,6 @@
 //! PKD industries and sectors.
 
-use super::{page_of, Window};
+use super::{page_of, Picker, Window};
 use crate::error::AppResult;
 use entity::{industry, sector};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -26,7 +26,7 @@ pub async fn find_industry_by_code(
 pub async fn list_industries(
     db: &DatabaseConnection,
     f: &IndustryFilter,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<industry::Model>)> {
     let mut c = Condition::all();
     if !f.levels.is_empty() {
@@ -78,7 +78,7 @@ pub async fn sector_id_for_filter(
 
 pub async fn list_sectors(
     db: &DatabaseConnection,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<sector::Model>)> {
     page_of(
         db,

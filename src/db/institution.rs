@@ -1,6 +1,6 @@
 //! Institutions around the cooperatives.
 
-use super::{page_of, Window};
+use super::{page_of, Picker, Window};
 use crate::error::AppResult;
 use entity::{institution, local_government};
 use sea_orm::{
@@ -19,7 +19,7 @@ pub struct InstitutionFilter {
 pub async fn list_institutions(
     db: &DatabaseConnection,
     f: &InstitutionFilter,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<institution::Model>)> {
     let mut c = Condition::all();
     if let Some(p) = &f.teryt_prefix {

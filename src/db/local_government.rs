@@ -1,6 +1,6 @@
 //! Local government (TERYT unit) queries.
 
-use super::{page_of, Window};
+use super::{page_of, Picker, Window};
 use crate::error::AppResult;
 use entity::local_government::{Column, Entity, Model};
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -28,7 +28,7 @@ pub async fn find_local_government_by_teryt(
 pub async fn list_local_governments(
     db: &DatabaseConnection,
     f: &LocalGovernmentFilter,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<Model>)> {
     let mut c = Condition::all();
     if let Some(p) = &f.teryt_prefix {

@@ -5,7 +5,7 @@ use super::audit::record;
 use super::directory::{id_list, load_in_order, matching, DirectoryOrder};
 use super::editing::creation;
 use super::filter::{CooperativeFilter, Near, Place};
-use super::{page_of, Window};
+use super::{page_of, Picker, Window};
 use crate::error::AppResult;
 use crate::evidence::{activity, reserved_contract, Tri};
 use crate::search::distance_km;
@@ -87,7 +87,7 @@ pub struct NeedFilter {
 pub async fn list_needs(
     db: &DatabaseConnection,
     f: &NeedFilter,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<need::Model>)> {
     let mut c = Condition::all();
     if !f.statuses.is_empty() {

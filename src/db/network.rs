@@ -2,7 +2,7 @@
 //! visibility rules applied here so every path (queries, subscriptions) shares them.
 
 use super::audit::record;
-use super::{page_of, write_txn, Window};
+use super::{page_of, write_txn, Picker, Window};
 use crate::error::{AppError, AppResult};
 use crate::markdown;
 use chrono::Utc;
@@ -85,7 +85,7 @@ fn on_board(
 pub async fn list_threads(
     db: &DatabaseConnection,
     f: ThreadFilter,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<thread::Model>)> {
     let q = on_board(thread::Entity::find(), f.board)
         .order_by_desc(thread::Column::Pinned)
@@ -101,7 +101,7 @@ pub async fn list_posts(
     thread_id: i32,
     newest_first: bool,
     moderator: bool,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<post::Model>)> {
     let mut q = post::Entity::find().filter(post::Column::ThreadId.eq(thread_id));
     if !moderator {
@@ -575,7 +575,7 @@ pub async fn update_profile(
 pub async fn list_events(
     db: &DatabaseConnection,
     upcoming: Option<bool>,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<event::Model>)> {
     let now = Utc::now();
     let q = event::Entity::find();

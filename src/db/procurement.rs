@@ -1,6 +1,6 @@
 //! Procurement examples.
 
-use super::{filter::ProcurementFilter, page_of, Window};
+use super::{filter::ProcurementFilter, page_of, Picker, Window};
 use crate::error::AppResult;
 use entity::procurement_example::{Column, Entity, Model};
 use sea_orm::{
@@ -21,7 +21,7 @@ pub async fn list_procurement_examples(
     db: &DatabaseConnection,
     f: &ProcurementFilter,
     order: ProcurementOrder,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl Picker,
 ) -> AppResult<(Window, Vec<Model>)> {
     let q = Entity::find().filter(f.condition());
     let q = match order {

@@ -4,7 +4,7 @@
 //! (`base64url("o:<offset>")`). Every list orders by a unique key last, so an
 //! offset names one row while the list does not change.
 
-use crate::db::Window;
+use crate::db::{Head, Pick, Window};
 use crate::error::{AppError, AppResult};
 use async_graphql::{connection::PageInfo, Object, OutputType, TypeName};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -196,6 +196,35 @@ impl Page {
         Some(start.saturating_add(self.first.unwrap_or(DEFAULT_PAGE as u64)))
     }
 
+    /// What a forward page loads of its list (None when it counts from the end): its
+    /// rows up to the page's end, and the count only when the page asks for
+    /// `totalCount`; otherwise one row more, which tells whether a next page exists.
+    pub fn head(&self, ctx: &async_graphql::Context<'_>) -> Option<Head> {
+        let n = self.forward_limit()?;
+        let counted = ctx
+            .field()
+            .selection_set()
+            .any(|f| f.name() == "totalCount");
+        Some(Head {
+            n: if counted { n } else { n.saturating_add(1) },
+            counted,
+        })
+    }
+
+    /// How a list resolver picks this page's window (see `db::Picker`): without
+    /// counting the whole list when the page is forward and does not show `totalCount`.
+    pub fn picker(&self, ctx: &async_graphql::Context<'_>) -> Pick<impl FnOnce(u64) -> Window> {
+        let page = *self;
+        let probe = self.head(ctx).filter(|h| !h.counted).map(|h| {
+            let start = self.after.map_or(0, |a| a.saturating_add(1));
+            (start, h.n.saturating_sub(start))
+        });
+        Pick {
+            probe,
+            pick: move |total| page.window(total),
+        }
+    }
+
     pub fn window(&self, total: u64) -> Window {
         let mut start = self.after.map_or(0, |a| a.saturating_add(1)).min(total);
         let mut end = self.before.unwrap_or(total).min(total).max(start);
@@ -270,6 +299,18 @@ pub fn from_head<M, T: OutputType>(
         .take((w.end - w.start) as usize)
         .collect();
     build(w, rows, map)
+}
+
+/// A page from what [`Page::head`] loaded: `total` when the head was counted, else the
+/// rows loaded stand for it (one more than the page when there is a next page).
+pub fn from_loaded<M, T: OutputType>(
+    head: Vec<M>,
+    total: Option<u64>,
+    page: Page,
+    map: impl Fn(M) -> T,
+) -> Conn<T> {
+    let total = total.unwrap_or(head.len() as u64);
+    from_head(head, total, page, map)
 }
 
 /// The cost of a connection field: its children weigh once per item it may return.

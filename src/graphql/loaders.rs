@@ -3,7 +3,7 @@
 //! cache (no stale data between requests); each request gets its own set, whose
 //! batches run in the request's task ([`Batches`]).
 
-use crate::db::batch;
+use crate::db::{batch, Head};
 use crate::error::AppError;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
@@ -12,7 +12,7 @@ use entity::{
     sector_industry,
 };
 use futures_util::{future::BoxFuture, stream::FuturesUnordered, Stream, StreamExt};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait};
 use std::{
     collections::HashMap,
     future::Future,
@@ -63,38 +63,49 @@ where
     }
 }
 
-/// The first n verified procurement examples of each buyer (and how many in all), keyed
-/// by buyer and n: a page of units asks one n, so one statement.
-pub struct FirstVerifiedProcurementByBuyerLoader(DatabaseConnection);
+/// The first rows of `E` pointing at each key through the column `key` (and how many
+/// in all, when counted), keyed by parent and [`Head`]: a page of parents asks one
+/// head of all of them, so one statement (see `batch::first_by_key`).
+pub struct FirstByKeyLoader<E> {
+    db: DatabaseConnection,
+    key: &'static str,
+    order: &'static [&'static str],
+    /// The rows the list shows (e.g. verified purchases only).
+    only: fn() -> sea_orm::Condition,
+    _e: PhantomData<fn() -> E>,
+}
 
-impl Loader<(i32, u64)> for FirstVerifiedProcurementByBuyerLoader {
-    type Value = (u64, Vec<procurement_example::Model>);
+impl<E: EntityTrait> Loader<(i32, Head)> for FirstByKeyLoader<E>
+where
+    E::Model: Clone + Send + Sync,
+{
+    type Value = (Option<u64>, Vec<E::Model>);
     type Error = AppError;
 
     async fn load(
         &self,
-        keys: &[(i32, u64)],
-    ) -> Result<HashMap<(i32, u64), Self::Value>, AppError> {
-        use sea_orm::ColumnTrait;
-        let mut by_n: HashMap<u64, Vec<i32>> = HashMap::new();
-        for (buyer, n) in keys {
-            by_n.entry(*n).or_default().push(*buyer);
+        keys: &[(i32, Head)],
+    ) -> Result<HashMap<(i32, Head), Self::Value>, AppError> {
+        let mut by_head: HashMap<Head, Vec<i32>> = HashMap::new();
+        for (parent, head) in keys {
+            by_head.entry(*head).or_default().push(*parent);
         }
         let mut out = HashMap::new();
-        for (n, buyers) in by_n {
-            let only =
-                sea_orm::Condition::all().add(procurement_example::Column::Verified.eq(true));
-            let mut found = batch::first_by_key::<procurement_example::Entity>(
-                &self.0,
-                "buyer_id",
-                PROCUREMENT_BY_BUYER_ORDER,
-                only,
-                &buyers,
-                n,
+        for (head, parents) in by_head {
+            let mut found = batch::first_by_key::<E>(
+                &self.db,
+                self.key,
+                self.order,
+                (self.only)(),
+                &parents,
+                head,
             )
             .await?;
-            for b in buyers {
-                out.insert((b, n), found.remove(&b).unwrap_or_default());
+            for p in parents {
+                let v = found
+                    .remove(&p)
+                    .unwrap_or_else(|| (head.counted.then_some(0), Vec::new()));
+                out.insert((p, head), v);
             }
         }
         Ok(out)
@@ -103,6 +114,9 @@ impl Loader<(i32, u64)> for FirstVerifiedProcurementByBuyerLoader {
 
 /// A buyer's procurement examples: newest year first.
 const PROCUREMENT_BY_BUYER_ORDER: &[&str] = &["-year", "id"];
+
+/// A unit's children: by TERYT code.
+const CHILDREN_ORDER: &[&str] = &["teryt"];
 
 /// Cooperatives seated in a TERYT unit or below it, keyed by the unit's code.
 pub struct CooperativesByTerytPrefixLoader(DatabaseConnection);
@@ -116,33 +130,37 @@ impl Loader<String> for CooperativesByTerytPrefixLoader {
     }
 }
 
-/// The first n cooperatives in a TERYT unit (and how many in all), keyed by unit, n,
-/// and whether the page shows their names only (see `batch::first_cooperatives_in_units`).
+/// The first cooperatives in a TERYT unit (and how many in all, when counted), keyed
+/// by unit, [`Head`] and whether the page shows their names only (see
+/// `batch::first_cooperatives_in_units`).
 pub struct FirstCooperativesByTerytPrefixLoader(DatabaseConnection);
 
-impl Loader<(String, u64, bool)> for FirstCooperativesByTerytPrefixLoader {
-    type Value = (u64, Vec<cooperative::Model>);
+impl Loader<(String, Head, bool)> for FirstCooperativesByTerytPrefixLoader {
+    type Value = (Option<u64>, Vec<cooperative::Model>);
     type Error = AppError;
 
     async fn load(
         &self,
-        keys: &[(String, u64, bool)],
-    ) -> Result<HashMap<(String, u64, bool), Self::Value>, AppError> {
+        keys: &[(String, Head, bool)],
+    ) -> Result<HashMap<(String, Head, bool), Self::Value>, AppError> {
         let mut out = HashMap::new();
-        // A page asks one n of all its units: one statement per n (and per tree level,
-        // so that no unit holds another).
-        let mut groups: HashMap<(u64, usize, bool), Vec<String>> = HashMap::new();
-        for (p, n, named) in keys {
+        // A page asks one head of all its units: one statement per head (and per tree
+        // level, so that no unit holds another).
+        let mut groups: HashMap<(Head, usize, bool), Vec<String>> = HashMap::new();
+        for (p, head, named) in keys {
             groups
-                .entry((*n, p.len(), *named))
+                .entry((*head, p.len(), *named))
                 .or_default()
                 .push(p.clone());
         }
-        for ((n, _, named), prefixes) in groups {
-            let found = batch::first_cooperatives_in_units(&self.0, &prefixes, n, named).await?;
+        for ((head, _, named), prefixes) in groups {
+            let mut found =
+                batch::first_cooperatives_in_units(&self.0, &prefixes, head, named).await?;
             for p in prefixes {
-                let v = found.get(&p).cloned().unwrap_or_default();
-                out.insert((p, n, named), v);
+                let v = found
+                    .remove(&p)
+                    .unwrap_or_else(|| (head.counted.then_some(0), Vec::new()));
+                out.insert((p, head, named), v);
             }
         }
         Ok(out)
@@ -228,7 +246,8 @@ pub struct Loaders {
     pub children_by_industry: L<ByKeyLoader<industry::Entity>>,
     pub institutions_by_local_government: L<ByKeyLoader<institution::Entity>>,
     pub procurement_by_buyer: L<ByKeyLoader<procurement_example::Entity>>,
-    pub first_verified_procurement_by_buyer: L<FirstVerifiedProcurementByBuyerLoader>,
+    pub first_verified_procurement_by_buyer: L<FirstByKeyLoader<procurement_example::Entity>>,
+    pub first_children_by_local_government: L<FirstByKeyLoader<local_government::Entity>>,
     pub industry_links_by_sector: L<ByKeyLoader<sector_industry::Entity>>,
     pub cooperatives_by_teryt_prefix: L<CooperativesByTerytPrefixLoader>,
     pub first_cooperatives_by_teryt_prefix: L<FirstCooperativesByTerytPrefixLoader>,
@@ -269,6 +288,20 @@ impl Loaders {
                 _e: PhantomData,
             }
         }
+        fn first_by_key<E>(
+            db: &DatabaseConnection,
+            key: &'static str,
+            order: &'static [&'static str],
+            only: fn() -> sea_orm::Condition,
+        ) -> FirstByKeyLoader<E> {
+            FirstByKeyLoader {
+                db: db.clone(),
+                key,
+                order,
+                only,
+                _e: PhantomData,
+            }
+        }
         Loaders {
             cooperative: batches.loader(by_id(db), delay),
             local_government: batches.loader(by_id(db), delay),
@@ -297,14 +330,22 @@ impl Loaders {
             areas_by_offering: batches
                 .loader(by_key(db, "offering_id", &["local_government_id"]), delay),
             children_by_local_government: batches
-                .loader(by_key(db, "parent_id", &["teryt"]), delay),
+                .loader(by_key(db, "parent_id", CHILDREN_ORDER), delay),
             children_by_industry: batches.loader(by_key(db, "parent_id", &["path"]), delay),
             institutions_by_local_government: batches
                 .loader(by_key(db, "local_government_id", &["name", "id"]), delay),
             procurement_by_buyer: batches
                 .loader(by_key(db, "buyer_id", PROCUREMENT_BY_BUYER_ORDER), delay),
-            first_verified_procurement_by_buyer: batches
-                .loader(FirstVerifiedProcurementByBuyerLoader(db.clone()), delay),
+            first_verified_procurement_by_buyer: batches.loader(
+                first_by_key(db, "buyer_id", PROCUREMENT_BY_BUYER_ORDER, || {
+                    sea_orm::Condition::all().add(procurement_example::Column::Verified.eq(true))
+                }),
+                delay,
+            ),
+            first_children_by_local_government: batches.loader(
+                first_by_key(db, "parent_id", CHILDREN_ORDER, sea_orm::Condition::all),
+                delay,
+            ),
             industry_links_by_sector: batches
                 .loader(by_key(db, "sector_id", &["industry_id"]), delay),
             cooperatives_by_teryt_prefix: batches

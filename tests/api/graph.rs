@@ -460,3 +460,91 @@ async fn a_buyers_forward_pages_of_purchases_match_its_whole_list() {
         "no buyer with more than one purchase among {teryts:?}"
     );
 }
+
+/// A page that does not show `totalCount` is read without counting its list (one row
+/// more tells whether a next page exists): it must still say so exactly, at every
+/// kind of list, at and around the list's end.
+#[tokio::test]
+async fn pages_without_a_total_still_know_whether_a_next_page_follows() {
+    let app = crate::helpers::TestApp::spawn().await;
+    // The buyer with the most purchases.
+    let bought = app
+        .data("{ procurementExamples(first: 100) { edges { node { buyer { teryt } } } } }")
+        .await;
+    let mut buyers: Vec<String> = crate::helpers::nodes(&bought["procurementExamples"])
+        .iter()
+        .filter_map(|n| n["buyer"]["teryt"].as_str().map(str::to_owned))
+        .collect();
+    buyers.sort();
+    let buyer = buyers
+        .iter()
+        .max_by_key(|b| buyers.iter().filter(|o| o == b).count())
+        .cloned()
+        .unwrap_or_default();
+    // The totals, counted.
+    let totals = app
+        .data(&format!(
+            "{{ localGovernments(filter: {{level: VOIVODESHIP}}) {{ totalCount }}
+               localGovernment(teryt: \"12\") {{ children(first: 1) {{ totalCount }} cooperatives(first: 1) {{ totalCount }} }}
+               buyer: localGovernment(teryt: \"{buyer}\") {{ procurementExamples(first: 1) {{ totalCount }} }} }}"
+        ))
+        .await;
+    let bought_by = format!(
+        "{{ localGovernment(teryt: \"{buyer}\") {{ procurementExamples(first: $n) {{ PAGE }} }} }}"
+    );
+    let count = |v: &serde_json::Value| v["totalCount"].as_i64().unwrap_or(-1);
+    let lists = [
+        (
+            "{ localGovernments(filter: {level: VOIVODESHIP}, first: $n) { PAGE } }",
+            count(&totals["localGovernments"]),
+            "/localGovernments",
+        ),
+        (
+            "{ localGovernment(teryt: \"12\") { children(first: $n) { PAGE } } }",
+            count(&totals["localGovernment"]["children"]),
+            "/localGovernment/children",
+        ),
+        (
+            "{ localGovernment(teryt: \"12\") { cooperatives(first: $n) { PAGE } } }",
+            count(&totals["localGovernment"]["cooperatives"]),
+            "/localGovernment/cooperatives",
+        ),
+        (
+            bought_by.as_str(),
+            count(&totals["buyer"]["procurementExamples"]),
+            "/localGovernment/procurementExamples",
+        ),
+    ];
+    for (shape, total, path) in lists {
+        assert!((2..=100).contains(&total), "{shape}: {total} items");
+        for n in [total - 1, total] {
+            let page = "pageInfo { hasNextPage endCursor } edges { cursor }";
+            let q = format!("query($n: Int!) {}", shape.replace("PAGE", page));
+            let counted = format!(
+                "query($n: Int!) {}",
+                shape.replace("PAGE", &format!("totalCount {page}"))
+            );
+            let (a, b) = (
+                app.query_vars(&q, serde_json::json!({ "n": n })).await,
+                app.query_vars(&counted, serde_json::json!({ "n": n }))
+                    .await,
+            );
+            let (a, b) = (
+                a["data"].pointer(path).cloned().unwrap_or_default(),
+                b["data"].pointer(path).cloned().unwrap_or_default(),
+            );
+            assert_eq!(
+                a["pageInfo"]["hasNextPage"],
+                serde_json::json!(n < total),
+                "{shape} n={n}: {a}"
+            );
+            assert_eq!(a["pageInfo"], b["pageInfo"], "{shape} n={n}");
+            assert_eq!(a["edges"], b["edges"], "{shape} n={n}");
+            assert_eq!(
+                a["edges"].as_array().map(Vec::len),
+                Some(n as usize),
+                "{shape} n={n}"
+            );
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! depends on its shape, never on its page size.
 
 use crate::helpers::{nodes, TestApp};
-use serde_json::json;
+use serde_json::{json, Value};
 
 const THREE_LEVELS: &str = "query($n: Int!) { cooperatives(first: $n) { edges { node { name
     offerings(first: 5) { edges { node { name industry { code } } } }
@@ -27,4 +27,40 @@ async fn a_three_level_query_sends_as_many_statements_at_page_size_100_as_at_10(
     assert_eq!(counts[0], counts[1], "statements at 10 and 100: {counts:?}");
     // count + page, offerings, industries, seats, powiaty, voivodeships.
     assert!(counts[0] <= 7, "more statements than relations: {counts:?}");
+}
+
+/// PostGraphile's reference walk, with purchases: units, their children, each
+/// child's first cooperatives and purchases.
+const UNIT_WALK: &str = "query($n: Int!) { localGovernments(filter: {level: POWIAT}, first: $n) {
+    edges { node { name children(first: $n) { edges { node { name
+      cooperatives(first: $n) { edges { node { name } } }
+      procurementExamples(first: $n) { totalCount nodes { year } } } } } } } } }";
+
+#[tokio::test]
+async fn a_walk_down_the_units_sends_as_many_statements_at_page_size_10_as_at_3() {
+    let app = TestApp::spawn().await;
+    let mut counts = Vec::new();
+    for n in [3usize, 10] {
+        let before = app.statements().await;
+        let body = app.query_vars(UNIT_WALK, json!({ "n": n })).await;
+        let after = app.statements().await;
+        assert!(body.get("errors").is_none(), "{body}");
+        let units = nodes(&body["data"]["localGovernments"]);
+        assert_eq!(units.len(), n);
+        let children: Vec<Value> = units.iter().flat_map(|u| nodes(&u["children"])).collect();
+        assert!(children.len() > n, "{body}");
+        assert!(children
+            .iter()
+            .all(|c| nodes(&c["cooperatives"]).len() <= n));
+        assert!(
+            children
+                .iter()
+                .any(|c| !nodes(&c["cooperatives"]).is_empty()),
+            "{body}"
+        );
+        counts.push(after - before);
+    }
+    assert_eq!(counts[0], counts[1], "statements at 3 and 10: {counts:?}");
+    // units, children, cooperatives, purchases: no count for lists that show none.
+    assert!(counts[0] <= 4, "more statements than lists: {counts:?}");
 }

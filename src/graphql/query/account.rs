@@ -179,7 +179,7 @@ impl AccountQuery {
         if !allowed {
             return Err(AppError::Forbidden.into());
         }
-        let (w, rows) = audit::history(db(ctx)?, &kind, n, |t| page.window(t)).await?;
+        let (w, rows) = audit::history(db(ctx)?, &kind, n, page.picker(ctx)).await?;
         Ok(build(w, rows, AuditEntry))
     }
 }

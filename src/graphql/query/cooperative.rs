@@ -242,7 +242,7 @@ impl CooperativeQuery {
         let db = db(ctx)?;
         let filter = filter.unwrap_or_default().into_db(db).await?;
         let order = directory_order(order_by, &filter)?;
-        let (w, rows) = list_cooperatives(db, &filter, order, |t| page.window(t)).await?;
+        let (w, rows) = list_cooperatives(db, &filter, order, page.picker(ctx)).await?;
         Ok(build_with(w, rows, |(m, h)| {
             (
                 Cooperative(m),

@@ -69,7 +69,7 @@ impl IndustryQuery {
                 .transpose()?,
             parent_id: None,
         };
-        let (w, rows) = list_industries(db(ctx)?, &db_filter, |t| page.window(t)).await?;
+        let (w, rows) = list_industries(db(ctx)?, &db_filter, page.picker(ctx)).await?;
         Ok(build(w, rows, Industry))
     }
 
@@ -93,7 +93,7 @@ impl IndustryQuery {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Sector>> {
         let page = Page::new(after, before, first, last)?;
-        let (w, rows) = list_sectors(db(ctx)?, |t| page.window(t)).await?;
+        let (w, rows) = list_sectors(db(ctx)?, page.picker(ctx)).await?;
         Ok(build(w, rows, Sector))
     }
 }

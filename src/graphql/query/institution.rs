@@ -51,7 +51,7 @@ impl InstitutionQuery {
                 .map(enum_to_db)
                 .collect(),
         };
-        let (w, rows) = list_institutions(db(ctx)?, &db_filter, |t| page.window(t)).await?;
+        let (w, rows) = list_institutions(db(ctx)?, &db_filter, page.picker(ctx)).await?;
         Ok(build(w, rows, Institution))
     }
 }

@@ -96,7 +96,7 @@ impl LocalGovernmentQuery {
                 .map(|p| expect_id("filter.parent", p, "LocalGovernment"))
                 .transpose()?,
         };
-        let (w, rows) = list_local_governments(db(ctx)?, &db_filter, |t| page.window(t)).await?;
+        let (w, rows) = list_local_governments(db(ctx)?, &db_filter, page.picker(ctx)).await?;
         Ok(build(w, rows, LocalGovernment))
     }
 }

@@ -74,7 +74,7 @@ impl NeedQuery {
                 .map(|b| expect_id("filter.buyer", b, "LocalGovernment"))
                 .transpose()?,
         };
-        let (w, rows) = list_needs(db, &filter, |t| page.window(t)).await?;
+        let (w, rows) = list_needs(db, &filter, page.picker(ctx)).await?;
         Ok(build(w, rows, Need))
     }
 }

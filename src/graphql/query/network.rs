@@ -93,7 +93,7 @@ impl NetworkQuery {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Event>> {
         let page = Page::new(after, before, first, last)?;
-        let (w, rows) = list_events(db(ctx)?, upcoming, |t| page.window(t)).await?;
+        let (w, rows) = list_events(db(ctx)?, upcoming, page.picker(ctx)).await?;
         Ok(build(w, rows, Event))
     }
 
@@ -125,7 +125,7 @@ impl NetworkQuery {
             Some(b) => Some(b.into_db(ctx, "board").await?),
             None => None,
         };
-        let (w, rows) = list_threads(db(ctx)?, ThreadFilter { board }, |t| page.window(t)).await?;
+        let (w, rows) = list_threads(db(ctx)?, ThreadFilter { board }, page.picker(ctx)).await?;
         Ok(build(w, rows, Thread))
     }
 }

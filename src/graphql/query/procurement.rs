@@ -95,7 +95,7 @@ impl ProcurementQuery {
             ProcurementOrderBy::ValueDesc => ProcurementOrder::ValueDesc,
         };
         let (w, rows) =
-            list_procurement_examples(db(ctx)?, &db_filter, order, |t| page.window(t)).await?;
+            list_procurement_examples(db(ctx)?, &db_filter, order, page.picker(ctx)).await?;
         Ok(build(w, rows, ProcurementExample))
     }
 }

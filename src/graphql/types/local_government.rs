@@ -4,7 +4,7 @@ use super::{
     Cooperative, Founder, GeoPoint, InstitutionKind, LocalGovernmentKind, ProcurementExample,
 };
 use crate::graphql::{
-    connection::{cost, from_head, from_vec, Conn, Page},
+    connection::{cost, from_loaded, from_vec, Conn, Page},
     enum_from_db, loaders,
     node::global_id,
     required,
@@ -70,16 +70,23 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<LocalGovernment>> {
-        let rows = loaders(ctx)?
+        let page = Page::new(after, before, first, last)?;
+        let l = loaders(ctx)?;
+        // A forward page loads only its first rows (and the count when asked).
+        if let Some(head) = page.head(ctx) {
+            let (total, rows) = l
+                .first_children_by_local_government
+                .load_one((self.0.id, head))
+                .await?
+                .unwrap_or_default();
+            return Ok(from_loaded(rows, total, page, LocalGovernment));
+        }
+        let rows = l
             .children_by_local_government
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            LocalGovernment,
-        ))
+        Ok(from_vec(rows, page, LocalGovernment))
     }
     /// Cooperatives seated in this unit or any unit below it, by name.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -93,14 +100,15 @@ impl LocalGovernment {
     ) -> Result<Conn<Cooperative>> {
         let page = Page::new(after, before, first, last)?;
         let l = loaders(ctx)?;
-        // A forward page loads only its first rows (and the count), not every cooperative.
-        if let Some(n) = page.forward_limit() {
-            let (total, head) = l
+        // A forward page loads only its first rows (and the count when asked), not
+        // every cooperative.
+        if let Some(head) = page.head(ctx) {
+            let (total, rows) = l
                 .first_cooperatives_by_teryt_prefix
-                .load_one((self.0.teryt.clone(), n, asks_only_names(ctx)))
+                .load_one((self.0.teryt.clone(), head, asks_only_names(ctx)))
                 .await?
                 .unwrap_or_default();
-            return Ok(from_head(head, total, page, Cooperative));
+            return Ok(from_loaded(rows, total, page, Cooperative));
         }
         let rows = l
             .cooperatives_by_teryt_prefix
@@ -141,14 +149,14 @@ impl LocalGovernment {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementExample>> {
         let page = Page::new(after, before, first, last)?;
-        // A forward page loads only its first rows (and the count).
-        if let Some(n) = page.forward_limit() {
-            let (total, head) = loaders(ctx)?
+        // A forward page loads only its first rows (and the count when asked).
+        if let Some(head) = page.head(ctx) {
+            let (total, rows) = loaders(ctx)?
                 .first_verified_procurement_by_buyer
-                .load_one((self.0.id, n))
+                .load_one((self.0.id, head))
                 .await?
                 .unwrap_or_default();
-            return Ok(from_head(head, total, page, ProcurementExample));
+            return Ok(from_loaded(rows, total, page, ProcurementExample));
         }
         let mut rows = loaders(ctx)?
             .procurement_by_buyer

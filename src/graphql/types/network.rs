@@ -503,7 +503,7 @@ impl Thread {
         let newest = order.unwrap_or_default() == PostOrder::NewestFirst;
         let moderator = viewer(ctx).is_moderator();
         let (w, rows) =
-            list_posts(db(ctx)?, self.0.id, newest, moderator, |t| page.window(t)).await?;
+            list_posts(db(ctx)?, self.0.id, newest, moderator, page.picker(ctx)).await?;
         Ok(build(w, rows, Post::of))
     }
 }
