@@ -142,6 +142,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         ws_buffer: config.ws_buffer.max(1),
         http_max_age: config.http_max_age,
         persisted,
+        documents: Default::default(),
         ws_slow_drops: Default::default(),
         shared: Default::default(),
         bus,

@@ -20,6 +20,8 @@ pub struct AppState {
     pub response_cache: Option<std::sync::Arc<crate::http::response_cache::ResponseCache>>,
     /// Longest max-age of a public answer, in seconds.
     pub http_max_age: u32,
+    /// Documents parsed recently, by their text.
+    pub documents: std::sync::Arc<crate::http::documents::Documents>,
     /// Persisted (and, in allow-list mode, the only allowed) documents.
     pub persisted: std::sync::Arc<crate::http::persisted::PersistedQueries>,
     /// Messages that may wait for one WebSocket client before it is dropped.

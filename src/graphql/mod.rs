@@ -3,6 +3,7 @@
 
 pub mod connection;
 pub mod cost;
+pub mod execution;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
@@ -56,24 +57,34 @@ pub struct Limits {
 
 /// Builds the schema. With `deps = None` it serves only to print the SDL.
 pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
-    let mut b = Schema::build(
-        query::QueryRoot::default(),
-        mutation::MutationRoot::default(),
-        subscription::SubscriptionRoot,
-    )
-    .extension(cost::CostGuard::new(limits));
+    let roots = || {
+        Schema::build(
+            query::QueryRoot::default(),
+            mutation::MutationRoot::default(),
+            subscription::SubscriptionRoot,
+        )
+    };
+    let mut b = roots().extension(cost::CostGuard::new(limits));
     if let Some(d) = deps {
         // Inside the cost guard: a cached answer is still validated and charged.
         if let Some(c) = &d.response_cache {
             b = b.extension(crate::http::response_cache::CacheExtension(c.clone()));
         }
-        b = b
-            .data(d.db)
-            .data(d.limiter)
-            .data(d.budgets)
-            .data(d.bus)
-            .data(Arc::new(subscription::Snapshots::default()))
-            .data(SessionHours(d.session_hours));
+        let snapshots = Arc::new(subscription::Snapshots::default());
+        let with_data = |b: async_graphql::SchemaBuilder<_, _, _>| {
+            b.data(d.db.clone())
+                .data(d.limiter.clone())
+                .data(d.budgets)
+                .data(d.bus.clone())
+                .data(snapshots.clone())
+                .data(SessionHours(d.session_hours))
+        };
+        // Innermost: a query the HTTP layer prepared runs on a twin without
+        // extensions, which resolves each field without their per-field hooks.
+        let twin = with_data(roots())
+            .validation_mode(async_graphql::ValidationMode::Fast)
+            .finish();
+        b = with_data(b).extension(execution::HandOff(twin));
     }
     b.finish()
 }

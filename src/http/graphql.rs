@@ -10,10 +10,11 @@ use crate::auth::{ClientAddr, CurrentSession, Viewer, API_KEY_PREFIX, SESSION_PR
 use crate::db::account;
 use crate::error::{AppError, AppResult};
 use crate::graphql::cost::RequestMeta;
+use crate::graphql::execution::Execution;
 use crate::graphql::loaders::{Batches, Loaders};
 use crate::state::AppState;
 use async_graphql::{
-    parser::{parse_query, types::OperationType},
+    parser::types::{ExecutableDocument, OperationType},
     Variables,
 };
 use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
@@ -150,10 +151,7 @@ fn params_from_query_string(raw: &str) -> Result<Params, String> {
     params_from_json(Value::Object(o))
 }
 
-fn is_mutation(query: &str, operation_name: Option<&str>) -> bool {
-    let Ok(doc) = parse_query(query) else {
-        return false;
-    };
+fn is_mutation(doc: &ExecutableDocument, operation_name: Option<&str>) -> bool {
     doc.operations.iter().any(|(name, op)| {
         let selected = match (operation_name, name) {
             (Some(want), Some(n)) => want == n.as_str(),
@@ -311,17 +309,28 @@ async fn execute(
     let anonymous = matches!(who.viewer, Viewer::Anonymous);
     let meta = Arc::new(RequestMeta::default());
     meta.takes_cached_bytes.store(true, Ordering::Relaxed);
-    let mut req = async_graphql::Request::new(query)
-        .variables(Variables::from_json(Value::Object(p.variables)))
-        .data(meta.clone())
-        .data(who.viewer)
-        .data(who.addr);
-    if let Some(s) = who.session {
-        req = req.data(s);
-    }
-    if let Some(op) = p.operation_name {
-        req = req.operation_name(op);
-    }
+    let parsed = state.documents.get(&query);
+    let variables = Variables::from_json(Value::Object(p.variables));
+    // The request as the schema's guard sees it, and for a query, the same again to
+    // execute without extensions (see `graphql::execution`).
+    let request = |query: String, variables: Variables| {
+        let mut req = async_graphql::Request::new(query)
+            .variables(variables)
+            .data(meta.clone())
+            .data(who.viewer.clone())
+            .data(who.addr);
+        if let Some(s) = &who.session {
+            req = req.data(s.clone());
+        }
+        if let Some(op) = &p.operation_name {
+            req = req.operation_name(op.clone());
+        }
+        if let Some(parsed) = &parsed {
+            req.set_parsed_query(parsed.doc.clone());
+        }
+        req
+    };
+    let mut req = request(query, variables.clone());
     req.extensions = async_graphql::Extensions(
         p.extensions
             .into_iter()
@@ -330,7 +339,19 @@ async fn execute(
     );
     let timeout = Duration::from_millis(state.request_timeout_ms);
     let batches = Batches::default();
-    req = req.data(Loaders::new(&state.db, state.loader_delay, &batches));
+    let loaders = Loaders::new(&state.db, state.loader_delay, &batches);
+    let is_query = parsed.as_ref().is_some_and(|d| {
+        d.operation_type(p.operation_name.as_deref()) == Some(OperationType::Query)
+    });
+    if is_query {
+        let run = request(String::new(), variables).data(loaders);
+        req = req.data(Execution::new(run));
+    } else {
+        req = req.data(loaders);
+    }
+    if let Some(parsed) = parsed {
+        req = req.data(parsed);
+    }
     let exec = batches.run(state.schema.execute(req));
     tokio::pin!(exec);
     let resp = tokio::select! {
@@ -446,7 +467,8 @@ pub async fn get_graphql(
         Ok(q) => q,
         Err(resp) => return resp,
     };
-    if is_mutation(&query, p.operation_name.as_deref()) {
+    let parsed = state.documents.get(&query);
+    if parsed.is_some_and(|d| is_mutation(&d.doc, p.operation_name.as_deref())) {
         let mut resp = request_error(
             media,
             StatusCode::METHOD_NOT_ALLOWED,

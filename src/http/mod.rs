@@ -30,6 +30,7 @@ pub(crate) async fn redis_query<T: redis::FromRedisValue>(
         }
     }
 }
+pub mod documents;
 mod export;
 mod graphql;
 pub mod persisted;

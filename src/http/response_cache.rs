@@ -16,6 +16,7 @@
 //! counter could not be bumped keeps retrying in the background until Redis
 //! takes it.
 
+use super::documents::{Parsed, KEPT_DOCUMENTS, KEPT_DOCUMENT_BYTES};
 use crate::auth::Viewer;
 use crate::graphql::cost::{CachedData, RequestMeta};
 use async_graphql::extensions::{
@@ -337,8 +338,6 @@ pub struct ResponseCache {
     store: Store,
     generations: Generations,
     pub types: TypeMap,
-    /// Documents already parsed, by their text: a hit skips parsing.
-    parsed: Mutex<lru::LruCache<String, Arc<Parsed>>>,
     /// Validation results by document, operation and variables: a hit skips validation.
     validated: Mutex<lru::LruCache<String, ValidationResult>>,
     pub hits: AtomicU64,
@@ -376,7 +375,6 @@ impl ResponseCache {
             store,
             generations,
             types: TypeMap::from_sdl(sdl),
-            parsed: Mutex::new(lru::LruCache::new(KEPT_DOCUMENTS)),
             validated: Mutex::new(lru::LruCache::new(KEPT_DOCUMENTS)),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
@@ -609,16 +607,6 @@ impl ExtensionFactory for CacheExtension {
     }
 }
 
-/// Documents (and validation results) kept, and the longest document text kept.
-const KEPT_DOCUMENTS: std::num::NonZeroUsize = std::num::NonZeroUsize::new(1024).unwrap();
-const KEPT_DOCUMENT_BYTES: usize = 16 * 1024;
-
-/// A parsed document and its normalised text (part of the answer's key).
-struct Parsed {
-    doc: ExecutableDocument,
-    normalised: String,
-}
-
 /// What one request's document is, for its key and its writes.
 struct Seen {
     parsed: Arc<Parsed>,
@@ -689,7 +677,8 @@ impl Extension for PerRequest {
         Ok(request)
     }
 
-    /// A document parsed before is not parsed again (partner portals send the same few).
+    /// The document and its normalised text: as the HTTP layer parsed it (see
+    /// `documents`), else (a query over the WebSocket) normalised here.
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -697,30 +686,11 @@ impl Extension for PerRequest {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let keep = query.len() <= KEPT_DOCUMENT_BYTES;
-        let known = self
-            .cache
-            .parsed
-            .lock()
-            .ok()
-            .and_then(|mut p| p.get(query).cloned());
-        let parsed = match known {
-            Some(p) => p,
-            None => {
-                let doc = next.run(ctx, query, variables).await?;
-                let parsed = Arc::new(Parsed {
-                    doc,
-                    normalised: normalise(query),
-                });
-                if keep {
-                    if let Ok(mut p) = self.cache.parsed.lock() {
-                        p.put(query.to_owned(), parsed.clone());
-                    }
-                }
-                parsed
-            }
+        let doc = next.run(ctx, query, variables).await?;
+        let parsed = match ctx.data_opt::<Arc<Parsed>>() {
+            Some(p) => p.clone(),
+            None => Arc::new(Parsed::new(doc.clone(), query)),
         };
-        let doc = parsed.doc.clone();
         if let Ok(mut seen) = self.seen.lock() {
             *seen = Some(Seen {
                 parsed,
@@ -775,13 +745,7 @@ impl Extension for PerRequest {
         let Some(seen) = self.seen.lock().ok().and_then(|mut s| s.take()) else {
             return next.run(ctx, operation_name).await;
         };
-        let op_type = seen
-            .parsed
-            .doc
-            .operations
-            .iter()
-            .find(|(name, _)| operation_name.is_none_or(|w| name.is_some_and(|n| n.as_str() == w)))
-            .map(|(_, op)| op.node.ty);
+        let op_type = seen.parsed.operation_type(operation_name);
         if op_type == Some(OperationType::Mutation) {
             let resp = next.run(ctx, operation_name).await;
             // Answers cached before this write must never be served again, on any instance.

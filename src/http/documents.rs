@@ -1,0 +1,68 @@
+//! Documents parsed once: partner portals send the same few documents thousands of
+//! times, and parsing one costs more than answering it from the cache. The HTTP
+//! layer looks each request's text up here and hands the parsed document to the
+//! schema (see `graphql::Execution`), with its normalised text for the response
+//! cache's keys.
+
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
+use std::sync::{Arc, Mutex};
+
+/// Documents kept (and validation results, see `response_cache`), and the longest
+/// document text kept.
+pub(crate) const KEPT_DOCUMENTS: std::num::NonZeroUsize =
+    std::num::NonZeroUsize::new(1024).unwrap();
+pub(crate) const KEPT_DOCUMENT_BYTES: usize = 16 * 1024;
+
+/// A parsed document and its normalised text (part of a cached answer's key).
+pub struct Parsed {
+    pub doc: ExecutableDocument,
+    pub normalised: String,
+}
+
+impl Parsed {
+    pub fn new(doc: ExecutableDocument, text: &str) -> Parsed {
+        Parsed {
+            doc,
+            normalised: super::response_cache::normalise(text),
+        }
+    }
+
+    /// The kind of the operation a request runs (None: no such operation).
+    pub fn operation_type(&self, name: Option<&str>) -> Option<OperationType> {
+        self.doc
+            .operations
+            .iter()
+            .find(|(n, _)| name.is_none_or(|w| n.is_some_and(|n| n.as_str() == w)))
+            .map(|(_, op)| op.node.ty)
+    }
+}
+
+/// The documents parsed recently, by their text (at most [`KEPT_DOCUMENTS`], each at
+/// most [`KEPT_DOCUMENT_BYTES`] long).
+pub struct Documents(Mutex<lru::LruCache<String, Arc<Parsed>>>);
+
+impl Default for Documents {
+    fn default() -> Self {
+        Documents(Mutex::new(lru::LruCache::new(KEPT_DOCUMENTS)))
+    }
+}
+
+impl Documents {
+    /// The parsed document of `text`; None when it does not parse (the schema then
+    /// parses it again and reports why, as for any request).
+    pub fn get(&self, text: &str) -> Option<Arc<Parsed>> {
+        if let Some(p) = self.0.lock().ok().and_then(|mut d| d.get(text).cloned()) {
+            return Some(p);
+        }
+        let parsed = Arc::new(Parsed::new(
+            async_graphql::parser::parse_query(text).ok()?,
+            text,
+        ));
+        if text.len() <= KEPT_DOCUMENT_BYTES {
+            if let Ok(mut d) = self.0.lock() {
+                d.put(text.to_owned(), parsed.clone());
+            }
+        }
+        Some(parsed)
+    }
+}
