@@ -5,7 +5,7 @@
 use super::filter::sector_cooperatives_sql;
 use super::{column, int_value as int, Head};
 use crate::error::{AppError, AppResult};
-use entity::{cooperative, industry};
+use entity::{cooperative, industry, local_government};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
     ModelTrait, QueryFilter, QueryOrder, Statement,
@@ -26,6 +26,77 @@ pub async fn by_ids<E: EntityTrait>(
         .into_iter()
         .filter_map(|m| int(m.get(id)).map(|k| (k, m)))
         .collect())
+}
+
+/// TERYT units by id, and every unit above them: a gmina's powiat and voivodeship
+/// come in the same statement (`seat { parent { parent } }` is one statement).
+pub async fn units_with_ancestors(
+    db: &DatabaseConnection,
+    keys: &[i32],
+) -> AppResult<HashMap<i32, local_government::Model>> {
+    let backend = db.get_database_backend();
+    let (list, values) = key_params(backend, keys);
+    // A unit reached from two keys comes twice: the map keeps one.
+    let sql = format!(
+        "SELECT u.* FROM local_government c \
+         LEFT JOIN local_government p ON p.id = c.parent_id \
+         JOIN local_government u ON u.id IN (c.id, c.parent_id, p.parent_id) \
+         WHERE c.id IN ({list})"
+    );
+    let rows = local_government::Model::find_by_statement(Statement::from_sql_and_values(
+        backend, sql, values,
+    ))
+    .all(db)
+    .await?;
+    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+}
+
+/// `keys` as bind parameters (`$1, $2, …` or `?, ?, …`) and their values: a page of
+/// n parents is then one statement text whatever the ids, which PostgreSQL plans once
+/// per connection (ids written into the text cost a plan for every page).
+fn key_params(backend: sea_orm::DatabaseBackend, keys: &[i32]) -> (String, Vec<sea_orm::Value>) {
+    let list = (1..=keys.len())
+        .map(|i| match backend {
+            sea_orm::DatabaseBackend::Postgres => format!("${i}"),
+            _ => "?".to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    (list, keys.iter().map(|k| (*k).into()).collect())
+}
+
+/// Each cooperative's PKD subclasses with their rows (by subclass id), and whether
+/// each is its primary one: links and subclasses in one statement.
+pub async fn industries_of_cooperatives(
+    db: &DatabaseConnection,
+    keys: &[i32],
+) -> AppResult<HashMap<i32, Vec<(bool, industry::Model)>>> {
+    let backend = db.get_database_backend();
+    let (list, values) = key_params(backend, keys);
+    // Each subclass by its key (`OFFSET 0` keeps PostgreSQL from hashing the whole
+    // PKD table for a page's few dozen links).
+    let industry = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "CROSS JOIN LATERAL (SELECT * FROM industry WHERE industry.id = ci.industry_id OFFSET 0) i"
+        }
+        _ => "JOIN industry i ON i.id = ci.industry_id",
+    };
+    let sql = format!(
+        "SELECT ci.cooperative_id, ci.is_primary, i.* FROM cooperative_industry ci {industry} \
+         WHERE ci.cooperative_id IN ({list}) ORDER BY ci.cooperative_id, ci.industry_id"
+    );
+    let mut out: HashMap<i32, Vec<(bool, industry::Model)>> = HashMap::new();
+    for row in db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+    {
+        let coop: i32 = row.try_get("", "cooperative_id")?;
+        let primary: bool = row.try_get("", "is_primary")?;
+        out.entry(coop)
+            .or_default()
+            .push((primary, industry::Model::from_query_result(&row, "")?));
+    }
+    Ok(out)
 }
 
 /// Rows of `E` grouped by the integer column `key`, each group ordered by the `order` columns

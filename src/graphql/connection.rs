@@ -6,7 +6,7 @@
 
 use crate::db::{Head, Pick, Window};
 use crate::error::{AppError, AppResult};
-use async_graphql::{connection::PageInfo, Object, OutputType, TypeName};
+use async_graphql::{Object, OutputType, TypeName};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use std::borrow::Cow;
 
@@ -77,8 +77,39 @@ impl EdgeExtra for Ranked {
     const PREFIX: &'static str = "Ranked";
 }
 
+/// Information about pagination in a connection. Cursors are written only when asked
+/// for (a page of names asks for none).
+pub struct PageInfo {
+    has_previous_page: bool,
+    has_next_page: bool,
+    /// Offsets of the first and last item of the page.
+    items: Option<(u64, u64)>,
+}
+
+/// Information about pagination in a connection
+#[Object]
+impl PageInfo {
+    /// When paginating backwards, are there more items?
+    async fn has_previous_page(&self) -> bool {
+        self.has_previous_page
+    }
+    /// When paginating forwards, are there more items?
+    async fn has_next_page(&self) -> bool {
+        self.has_next_page
+    }
+    /// When paginating backwards, the cursor to continue.
+    async fn start_cursor(&self) -> Option<String> {
+        self.items.map(|(first, _)| Cursor(first).encode())
+    }
+    /// When paginating forwards, the cursor to continue.
+    async fn end_cursor(&self) -> Option<String> {
+        self.items.map(|(_, last)| Cursor(last).encode())
+    }
+}
+
 pub struct Edge<T, X = ()> {
-    cursor: String,
+    /// The item's offset in the list (its cursor, written when asked for).
+    offset: u64,
     node: T,
     extra: X,
 }
@@ -87,8 +118,8 @@ pub struct Edge<T, X = ()> {
 #[Object(name_type)]
 impl<T: OutputType> Edge<T, ()> {
     /// Pass it as `after` or `before` to continue from this item.
-    async fn cursor(&self) -> &str {
-        &self.cursor
+    async fn cursor(&self) -> String {
+        Cursor(self.offset).encode()
     }
     /// The item.
     async fn node(&self) -> &T {
@@ -113,8 +144,8 @@ pub struct Ranked {
 #[Object(name_type)]
 impl<T: OutputType> Edge<T, Ranked> {
     /// Pass it as `after` or `before` to continue from this item.
-    async fn cursor(&self) -> &str {
-        &self.cursor
+    async fn cursor(&self) -> String {
+        Cursor(self.offset).encode()
     }
     /// The item.
     async fn node(&self) -> &T {
@@ -259,7 +290,7 @@ pub fn build_with<M, T: OutputType, X>(
         .map(|(i, m)| {
             let (node, extra) = map(m);
             Edge {
-                cursor: Cursor(w.start + i as u64).encode(),
+                offset: w.start + i as u64,
                 node,
                 extra,
             }
@@ -268,8 +299,10 @@ pub fn build_with<M, T: OutputType, X>(
     let page_info = PageInfo {
         has_previous_page: w.start > 0,
         has_next_page: w.end < w.total,
-        start_cursor: edges.first().map(|e| e.cursor.clone()),
-        end_cursor: edges.last().map(|e| e.cursor.clone()),
+        items: edges
+            .first()
+            .zip(edges.last())
+            .map(|(a, b)| (a.offset, b.offset)),
     };
     Conn {
         edges,

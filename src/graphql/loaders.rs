@@ -5,11 +5,10 @@
 
 use crate::db::{batch, Head};
 use crate::error::AppError;
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
-    cooperative, cooperative_founder, cooperative_industry, industry, institution,
-    local_government, offering, offering_area, procurement_example, procurement_supplier, sector,
-    sector_industry,
+    cooperative, cooperative_founder, industry, institution, local_government, offering,
+    offering_area, procurement_example, procurement_supplier, sector, sector_industry,
 };
 use futures_util::{future::BoxFuture, stream::FuturesUnordered, Stream, StreamExt};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait};
@@ -40,6 +39,32 @@ where
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, E::Model>, AppError> {
         batch::by_ids::<E>(&self.db, keys).await
+    }
+}
+
+/// TERYT units by id. Each batch also loads the units above them, which this
+/// loader's per-request cache keeps: a seat's powiat and voivodeship are then
+/// found without another statement (see `batch::units_with_ancestors`).
+pub struct UnitLoader(DatabaseConnection);
+
+impl Loader<i32> for UnitLoader {
+    type Value = local_government::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, AppError> {
+        batch::units_with_ancestors(&self.0, keys).await
+    }
+}
+
+/// Each cooperative's PKD subclasses, with whether each is its primary one.
+pub struct IndustriesByCooperativeLoader(DatabaseConnection);
+
+impl Loader<i32> for IndustriesByCooperativeLoader {
+    type Value = Vec<(bool, industry::Model)>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, AppError> {
+        batch::industries_of_cooperatives(&self.0, keys).await
     }
 }
 
@@ -228,7 +253,7 @@ type L<T> = DataLoader<T>;
 /// All loaders of the schema.
 pub struct Loaders {
     pub cooperative: L<ByIdLoader<cooperative::Entity>>,
-    pub local_government: L<ByIdLoader<local_government::Entity>>,
+    pub local_government: DataLoader<UnitLoader, HashMapCache>,
     pub industry: L<ByIdLoader<industry::Entity>>,
     pub sector: L<ByIdLoader<sector::Entity>>,
     pub offering: L<ByIdLoader<offering::Entity>>,
@@ -236,7 +261,7 @@ pub struct Loaders {
     pub procurement_example: L<ByIdLoader<procurement_example::Entity>>,
     pub user: L<ByIdLoader<entity::user_account::Entity>>,
     pub offerings_by_cooperative: L<ByKeyLoader<offering::Entity>>,
-    pub industry_links_by_cooperative: L<ByKeyLoader<cooperative_industry::Entity>>,
+    pub industries_by_cooperative: L<IndustriesByCooperativeLoader>,
     pub founders_by_cooperative: L<ByKeyLoader<cooperative_founder::Entity>>,
     pub founders_by_local_government: L<ByKeyLoader<cooperative_founder::Entity>>,
     pub suppliers_by_procurement_example: L<ByKeyLoader<procurement_supplier::Entity>>,
@@ -304,7 +329,7 @@ impl Loaders {
         }
         Loaders {
             cooperative: batches.loader(by_id(db), delay),
-            local_government: batches.loader(by_id(db), delay),
+            local_government: batches.cached_loader(UnitLoader(db.clone()), delay),
             industry: batches.loader(by_id(db), delay),
             sector: batches.loader(by_id(db), delay),
             offering: batches.loader(by_id(db), delay),
@@ -312,8 +337,8 @@ impl Loaders {
             procurement_example: batches.loader(by_id(db), delay),
             user: batches.loader(by_id(db), delay),
             offerings_by_cooperative: batches.loader(by_key(db, "cooperative_id", &["id"]), delay),
-            industry_links_by_cooperative: batches
-                .loader(by_key(db, "cooperative_id", &["industry_id"]), delay),
+            industries_by_cooperative: batches
+                .loader(IndustriesByCooperativeLoader(db.clone()), delay),
             founders_by_cooperative: batches.loader(by_key(db, "cooperative_id", &["id"]), delay),
             founders_by_local_government: batches.loader(
                 by_key(db, "local_government_id", &["cooperative_id", "id"]),
@@ -391,6 +416,21 @@ impl Batches {
         DataLoader::new(loader, move |batch| {
             queue.lock().unwrap_or_else(|e| e.into_inner()).push(batch)
         })
+        .delay(delay)
+    }
+
+    /// A loader whose values stay for the rest of the request (see [`UnitLoader`]).
+    fn cached_loader<T: Send + Sync + 'static>(
+        &self,
+        loader: T,
+        delay: Duration,
+    ) -> DataLoader<T, HashMapCache> {
+        let queue = self.0.clone();
+        DataLoader::with_cache(
+            loader,
+            move |batch| queue.lock().unwrap_or_else(|e| e.into_inner()).push(batch),
+            HashMapCache::default(),
+        )
         .delay(delay)
     }
 

@@ -129,13 +129,13 @@ pub fn enum_to_db<E: EnumType>(v: E) -> String {
 }
 
 /// Loads rows by id through a DataLoader and returns them in the order of `ids`.
-pub async fn load_in_order<E>(
-    loader: &async_graphql::dataloader::DataLoader<loaders::ByIdLoader<E>>,
+pub async fn load_in_order<T, C, M>(
+    loader: &async_graphql::dataloader::DataLoader<T, C>,
     ids: impl IntoIterator<Item = i32>,
-) -> AppResult<Vec<E::Model>>
+) -> AppResult<Vec<M>>
 where
-    E: sea_orm::EntityTrait,
-    E::Model: Clone + Send + Sync,
+    T: async_graphql::dataloader::Loader<i32, Value = M, Error = AppError>,
+    C: async_graphql::dataloader::CacheFactory,
 {
     let ids: Vec<i32> = ids.into_iter().collect();
     let mut found = loader.load_many(ids.iter().copied()).await?;
@@ -143,13 +143,13 @@ where
 }
 
 /// The row an optional reference points at (none when the reference is empty).
-pub async fn load_opt<E>(
-    loader: &async_graphql::dataloader::DataLoader<loaders::ByIdLoader<E>>,
+pub async fn load_opt<T, C, M>(
+    loader: &async_graphql::dataloader::DataLoader<T, C>,
     id: Option<i32>,
-) -> AppResult<Option<E::Model>>
+) -> AppResult<Option<M>>
 where
-    E: sea_orm::EntityTrait,
-    E::Model: Clone + Send + Sync,
+    T: async_graphql::dataloader::Loader<i32, Value = M, Error = AppError>,
+    C: async_graphql::dataloader::CacheFactory,
 {
     match id {
         Some(id) => loader.load_one(id).await,

@@ -144,19 +144,14 @@ impl Cooperative {
     }
     /// The primary PKD subclass.
     async fn primary_industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {
-        let links = loaders(ctx)?
-            .industry_links_by_cooperative
+        let industries = loaders(ctx)?
+            .industries_by_cooperative
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let Some(primary) = links.iter().find(|l| l.is_primary) else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .industry
-            .load_one(primary.industry_id)
-            .await?
-            .map(Industry))
+        Ok(industries
+            .into_iter()
+            .find_map(|(primary, i)| primary.then_some(Industry(i))))
     }
     /// All PKD subclasses of the cooperative, the primary one included.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -168,17 +163,15 @@ impl Cooperative {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Industry>> {
-        let l = loaders(ctx)?;
-        let links = l
-            .industry_links_by_cooperative
+        let rows = loaders(ctx)?
+            .industries_by_cooperative
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let rows = load_in_order(&l.industry, links.iter().map(|x| x.industry_id)).await?;
         Ok(from_vec(
             rows,
             Page::new(after, before, first, last)?,
-            Industry,
+            |(_, i)| Industry(i),
         ))
     }
     /// The sectors the cooperative's industries belong to.
