@@ -1,6 +1,6 @@
 //! Database migrations, in order. The same migrations run on SQLite and
 //! PostgreSQL; nothing here may use a dialect-only feature, except triggers
-//! (000010), which are written out for each.
+//! (000010, 000012), which are written out for each.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -15,6 +15,7 @@ mod m20261201_000008_add_post_change_seq;
 mod m20261201_000009_index_cooperatives_by_unit_and_name;
 mod m20261201_000010_count_cooperatives;
 mod m20261201_000011_index_purchases_by_buyer_and_year;
+mod m20261201_000012_count_cooperatives_by_unit;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_index_cooperatives_by_unit_and_name::Migration),
             Box::new(m20261201_000010_count_cooperatives::Migration),
             Box::new(m20261201_000011_index_purchases_by_buyer_and_year::Migration),
+            Box::new(m20261201_000012_count_cooperatives_by_unit::Migration),
         ]
     }
 }

@@ -309,8 +309,8 @@ pub async fn first_cooperatives_in_units(
     if backend == sea_orm::DatabaseBackend::Postgres {
         // Each unit by its own range of the (seat_teryt, name, id) index, `LIMIT n` in a
         // lateral join: a gmina's first rows come straight off the index in name order, a
-        // higher unit's are the top n of its range; the count is an index-only scan of the
-        // same range, made only when asked. Then only the rows shown are read whole.
+        // higher unit's are the top n of its range; the count, only when asked, is the
+        // unit's tally. Then only the rows shown are read whole.
         let gmina = len >= GMINA_CODE_LEN;
         let units = prefixes
             .iter()
@@ -332,8 +332,10 @@ pub async fn first_cooperatives_in_units(
                 "c.seat_teryt >= u.unit AND c.seat_teryt < u.past",
             )
         };
+        // The count is the database's tally (migration 000012), kept by triggers.
         let total = if head.counted {
-            format!("(SELECT COUNT(*) FROM cooperative c WHERE {within})")
+            "COALESCE((SELECT t.cooperatives FROM unit_tally t WHERE t.teryt = u.unit), 0)"
+                .to_owned()
         } else {
             "NULL::bigint".to_owned()
         };
@@ -395,12 +397,12 @@ pub async fn first_cooperatives_in_units(
         (unit, wanted)
     };
     let limit = param(limit.into());
-    // Ranked and counted on narrow rows (the index covers them); then only the rows
-    // shown are read whole, by id.
+    // Ranked on narrow rows (the index covers them), counted by the units' tally; then
+    // only the rows shown are read whole, by id.
     let sql = format!(
         "SELECT s.id, s.name, s.unit_prefix, s.unit_total FROM (SELECT c.id, c.name, {unit} AS unit_prefix, \
            ROW_NUMBER() OVER (PARTITION BY {unit} ORDER BY c.name, c.id) AS unit_rank, \
-           COUNT(*) OVER (PARTITION BY {unit}) AS unit_total \
+           COALESCE((SELECT t.cooperatives FROM unit_tally t WHERE t.teryt = {unit}), 0) AS unit_total \
          FROM cooperative c WHERE {wanted}) s \
          WHERE s.unit_rank <= {limit} ORDER BY s.unit_prefix, s.unit_rank"
     );

@@ -83,6 +83,58 @@ async fn the_same_seed_gives_the_same_sample_and_reseeding_replaces_it() {
         .await;
     assert_eq!(counted["kept"]["totalCount"], 80);
     assert_eq!(counted["counted"]["totalCount"], 80);
+    // So must each unit's tally (a forward page's total) and its whole list's count,
+    // at every level, units without cooperatives included.
+    let units = app
+        .data(
+            "{ localGovernments(filter: {level: VOIVODESHIP}) { nodes { teryt
+                 kept: cooperatives(first: 1) { totalCount } counted: cooperatives(last: 1) { totalCount }
+                 children(first: 100) { nodes { teryt
+                   kept: cooperatives(first: 1) { totalCount } counted: cooperatives(last: 1) { totalCount } } } } } }",
+        )
+        .await;
+    let mut seats: Vec<String> = nodes(&other["cooperatives"])
+        .iter()
+        .filter_map(|c| c["seat"]["teryt"].as_str().map(str::to_owned))
+        .collect();
+    seats.sort();
+    seats.dedup();
+    let mut checked = Vec::new();
+    for v in units["localGovernments"]["nodes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+    {
+        checked.push(v.clone());
+        checked.extend(
+            v["children"]["nodes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default(),
+        );
+    }
+    for seat in seats.iter().take(20) {
+        let r = app
+            .query_vars(
+                "query($t: String!) { localGovernment(teryt: $t) { teryt
+                   kept: cooperatives(first: 1) { totalCount } counted: cooperatives(last: 1) { totalCount } } }",
+                serde_json::json!({ "t": seat }),
+            )
+            .await;
+        checked.push(r["data"]["localGovernment"].clone());
+    }
+    assert!(checked.len() > 16 + 300, "{}", checked.len());
+    let mut total = 0;
+    for u in &checked {
+        assert_eq!(u["kept"]["totalCount"], u["counted"]["totalCount"], "{u}");
+        if u["teryt"].as_str().is_some_and(|t| t.len() == 2) {
+            total += u["kept"]["totalCount"].as_u64().unwrap_or(0);
+        }
+    }
+    assert_eq!(
+        total, 80,
+        "the voivodeships' tallies add up to every cooperative"
+    );
     assert_ne!(
         nodes(&other["cooperatives"])[0],
         nodes(&listings[0]["cooperatives"])[0]
