@@ -42,6 +42,13 @@ where
     }
 }
 
+/// A batch's lists behind `Arc`s: DataLoader hands each requester a clone of its
+/// value, and the resolver, the only holder once the batch is done, takes the list
+/// out without copying it (`Arc::unwrap_or_clone`).
+fn shared<K: Eq + std::hash::Hash, V>(found: HashMap<K, V>) -> HashMap<K, Arc<V>> {
+    found.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
+}
+
 /// TERYT units by id. Each batch also loads the units above them, which this
 /// loader's per-request cache keeps: a seat's powiat and voivodeship are then
 /// found without another statement (see `batch::units_with_ancestors`).
@@ -60,11 +67,13 @@ impl Loader<i32> for UnitLoader {
 pub struct IndustriesByCooperativeLoader(DatabaseConnection);
 
 impl Loader<i32> for IndustriesByCooperativeLoader {
-    type Value = Vec<(bool, industry::Model)>;
+    type Value = Arc<Vec<(bool, industry::Model)>>;
     type Error = AppError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, AppError> {
-        batch::industries_of_cooperatives(&self.0, keys).await
+        Ok(shared(
+            batch::industries_of_cooperatives(&self.0, keys).await?,
+        ))
     }
 }
 
@@ -80,11 +89,13 @@ impl<E: EntityTrait> Loader<i32> for ByKeyLoader<E>
 where
     E::Model: Clone + Send + Sync,
 {
-    type Value = Vec<E::Model>;
+    type Value = Arc<Vec<E::Model>>;
     type Error = AppError;
 
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Vec<E::Model>>, AppError> {
-        batch::by_key::<E>(&self.db, self.key, self.order, keys).await
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, AppError> {
+        Ok(shared(
+            batch::by_key::<E>(&self.db, self.key, self.order, keys).await?,
+        ))
     }
 }
 
@@ -104,7 +115,7 @@ impl<E: EntityTrait> Loader<(i32, Head)> for FirstByKeyLoader<E>
 where
     E::Model: Clone + Send + Sync,
 {
-    type Value = (Option<u64>, Vec<E::Model>);
+    type Value = Arc<(Option<u64>, Vec<E::Model>)>;
     type Error = AppError;
 
     async fn load(
@@ -130,7 +141,7 @@ where
                 let v = found
                     .remove(&p)
                     .unwrap_or_else(|| (head.counted.then_some(0), Vec::new()));
-                out.insert((p, head), v);
+                out.insert((p, head), Arc::new(v));
             }
         }
         Ok(out)
@@ -147,11 +158,11 @@ const CHILDREN_ORDER: &[&str] = &["teryt"];
 pub struct CooperativesByTerytPrefixLoader(DatabaseConnection);
 
 impl Loader<String> for CooperativesByTerytPrefixLoader {
-    type Value = Vec<cooperative::Model>;
+    type Value = Arc<Vec<cooperative::Model>>;
     type Error = AppError;
 
     async fn load(&self, keys: &[String]) -> Result<HashMap<String, Self::Value>, AppError> {
-        batch::cooperatives_in_units(&self.0, keys).await
+        Ok(shared(batch::cooperatives_in_units(&self.0, keys).await?))
     }
 }
 
@@ -161,7 +172,7 @@ impl Loader<String> for CooperativesByTerytPrefixLoader {
 pub struct FirstCooperativesByTerytPrefixLoader(DatabaseConnection);
 
 impl Loader<(String, Head, bool)> for FirstCooperativesByTerytPrefixLoader {
-    type Value = (Option<u64>, Vec<cooperative::Model>);
+    type Value = Arc<(Option<u64>, Vec<cooperative::Model>)>;
     type Error = AppError;
 
     async fn load(
@@ -185,7 +196,7 @@ impl Loader<(String, Head, bool)> for FirstCooperativesByTerytPrefixLoader {
                 let v = found
                     .remove(&p)
                     .unwrap_or_else(|| (head.counted.then_some(0), Vec::new()));
-                out.insert((p, head, named), v);
+                out.insert((p, head, named), Arc::new(v));
             }
         }
         Ok(out)

@@ -14,6 +14,7 @@ use crate::graphql::{
 use async_graphql::{Context, Object, Result, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{cooperative, cooperative_founder, offering};
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Cooperative(pub cooperative::Model);
@@ -148,6 +149,7 @@ impl Cooperative {
             .industries_by_cooperative
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         Ok(industries
             .into_iter()
@@ -167,6 +169,7 @@ impl Cooperative {
             .industries_by_cooperative
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         Ok(from_vec(
             rows,
@@ -211,6 +214,7 @@ impl Cooperative {
             .people_by_cooperative
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default()
             .into_iter()
             .filter(|p| super::may_see(v, p))
@@ -235,6 +239,7 @@ impl Cooperative {
             .offerings_by_cooperative
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         Ok(from_vec(
             rows,
@@ -256,6 +261,7 @@ impl Cooperative {
             .founders_by_cooperative
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         Ok(from_vec(
             rows,
@@ -278,6 +284,7 @@ impl Cooperative {
             .supplies_by_cooperative
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         let mut rows = load_in_order(
             &l.procurement_example,
@@ -358,6 +365,7 @@ impl Offering {
             .areas_by_offering
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         let rows = load_in_order(
             &l.local_government,

@@ -8,6 +8,7 @@ use crate::graphql::{
 };
 use async_graphql::{Context, Object, Result, ID};
 use entity::{industry, sector};
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Industry(pub industry::Model);
@@ -52,6 +53,7 @@ impl Industry {
             .children_by_industry
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         Ok(from_vec(
             rows,
@@ -122,6 +124,7 @@ impl Sector {
             .industry_links_by_sector
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         let mut rows = load_in_order(&l.industry, links.iter().map(|x| x.industry_id)).await?;
         rows.sort_by(|a, b| a.path.cmp(&b.path));

@@ -11,6 +11,7 @@ use crate::graphql::{
 };
 use async_graphql::{Context, Object, Result, ID};
 use entity::{institution, local_government};
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct LocalGovernment(pub local_government::Model);
@@ -78,6 +79,7 @@ impl LocalGovernment {
                 .first_children_by_local_government
                 .load_one((self.0.id, head))
                 .await?
+                .map(Arc::unwrap_or_clone)
                 .unwrap_or_default();
             return Ok(from_loaded(rows, total, page, LocalGovernment));
         }
@@ -85,6 +87,7 @@ impl LocalGovernment {
             .children_by_local_government
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         Ok(from_vec(rows, page, LocalGovernment))
     }
@@ -107,6 +110,7 @@ impl LocalGovernment {
                 .first_cooperatives_by_teryt_prefix
                 .load_one((self.0.teryt.clone(), head, asks_only_names(ctx)))
                 .await?
+                .map(Arc::unwrap_or_clone)
                 .unwrap_or_default();
             return Ok(from_loaded(rows, total, page, Cooperative));
         }
@@ -114,6 +118,7 @@ impl LocalGovernment {
             .cooperatives_by_teryt_prefix
             .load_one(self.0.teryt.clone())
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         Ok(from_vec(rows, page, Cooperative))
     }
@@ -131,6 +136,7 @@ impl LocalGovernment {
             .founders_by_local_government
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         Ok(from_vec(
             rows,
@@ -155,6 +161,7 @@ impl LocalGovernment {
                 .first_verified_procurement_by_buyer
                 .load_one((self.0.id, head))
                 .await?
+                .map(Arc::unwrap_or_clone)
                 .unwrap_or_default();
             return Ok(from_loaded(rows, total, page, ProcurementExample));
         }
@@ -162,6 +169,7 @@ impl LocalGovernment {
             .procurement_by_buyer
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         rows.retain(|p| p.verified);
         Ok(from_vec(rows, page, ProcurementExample))
@@ -180,6 +188,7 @@ impl LocalGovernment {
             .institutions_by_local_government
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         Ok(from_vec(
             rows,

@@ -15,6 +15,7 @@ use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Warsaw;
 use entity::{event, participation, person, post, programme_session, thread};
+use std::sync::Arc;
 
 /// How an anonymous participant is named.
 pub const ANONYMOUS: &str = "Anonymous participant";
@@ -237,6 +238,7 @@ impl Event {
             .sessions_by_event
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default()
             .into_iter()
             .map(EventSession)
@@ -262,6 +264,7 @@ async fn participations(ctx: &Context<'_>, event_id: i32) -> Result<Vec<particip
         .participations_by_event
         .load_one(event_id)
         .await?
+        .map(Arc::unwrap_or_clone)
         .unwrap_or_default();
     Ok(rows
         .into_iter()
@@ -335,6 +338,7 @@ impl EventSession {
             .speakers_by_session
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         let people = l.person.load_many(rows.iter().map(|r| r.person_id)).await?;
         let v = viewer(ctx);

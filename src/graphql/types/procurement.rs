@@ -9,6 +9,7 @@ use crate::graphql::{
 };
 use async_graphql::{Context, Object, Result, ID};
 use entity::{procurement_example, procurement_supplier};
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct ProcurementExample(pub procurement_example::Model);
@@ -100,6 +101,7 @@ impl ProcurementExample {
             .suppliers_by_procurement_example
             .load_one(self.0.id)
             .await?
+            .map(Arc::unwrap_or_clone)
             .unwrap_or_default();
         let mut rows: Vec<_> = rows;
         // LEAD sorts after CONSORTIUM_MEMBER alphabetically; the lead goes first.
