@@ -236,8 +236,14 @@ impl Page {
             .field()
             .selection_set()
             .any(|f| f.name() == "totalCount");
+        // At least one row even for `first: 0`: a parent's count comes with its rows,
+        // and a parent without any would read as having none.
         Some(Head {
-            n: if counted { n } else { n.saturating_add(1) },
+            n: if counted {
+                n.max(1)
+            } else {
+                n.saturating_add(1)
+            },
             counted,
         })
     }

@@ -517,6 +517,19 @@ async fn pages_without_a_total_still_know_whether_a_next_page_follows() {
     ];
     for (shape, total, path) in lists {
         assert!((2..=100).contains(&total), "{shape}: {total} items");
+        // Only the count: a page of none still counts the whole list.
+        let q = format!(
+            "query($n: Int!) {}",
+            shape.replace("PAGE", "totalCount edges { cursor }")
+        );
+        let r = app.query_vars(&q, serde_json::json!({ "n": 0 })).await;
+        let page = r["data"].pointer(path).cloned().unwrap_or_default();
+        assert_eq!(page["totalCount"], total, "{shape} first: 0: {r}");
+        assert_eq!(
+            page["edges"],
+            serde_json::json!([]),
+            "{shape} first: 0: {r}"
+        );
         for n in [total - 1, total] {
             let page = "pageInfo { hasNextPage endCursor } edges { cursor }";
             let q = format!("query($n: Int!) {}", shape.replace("PAGE", page));
