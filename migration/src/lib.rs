@@ -53,6 +53,20 @@ pub(crate) fn fk(
         .to_owned()
 }
 
+/// Runs the statements written out for the migration's database (triggers are
+/// written once for each).
+pub(crate) async fn execute_for(
+    m: &SchemaManager<'_>,
+    postgres: &str,
+    sqlite: &str,
+) -> Result<(), DbErr> {
+    let sql = match m.get_database_backend() {
+        sea_orm_migration::sea_orm::DatabaseBackend::Postgres => postgres,
+        _ => sqlite,
+    };
+    m.get_connection().execute_unprepared(sql).await.map(drop)
+}
+
 /// A plain index named after its table and columns.
 pub(crate) fn index(table: &str, cols: &[&str]) -> IndexCreateStatement {
     let mut idx = Index::create();

@@ -4,8 +4,8 @@
 //! transaction as every insert and delete, whatever writes them (the API,
 //! imports, `seed sample`, or SQL by hand).
 
+use crate::execute_for;
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::DatabaseBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -63,18 +63,10 @@ DROP TABLE row_tally;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let sql = match m.get_database_backend() {
-            DatabaseBackend::Postgres => POSTGRES_UP,
-            _ => SQLITE_UP,
-        };
-        m.get_connection().execute_unprepared(sql).await.map(drop)
+        execute_for(m, POSTGRES_UP, SQLITE_UP).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let sql = match m.get_database_backend() {
-            DatabaseBackend::Postgres => POSTGRES_DOWN,
-            _ => SQLITE_DOWN,
-        };
-        m.get_connection().execute_unprepared(sql).await.map(drop)
+        execute_for(m, POSTGRES_DOWN, SQLITE_DOWN).await
     }
 }

@@ -6,8 +6,8 @@
 //! API, imports, `seed sample`, or SQL by hand). A unit without cooperatives may
 //! have no row (read as 0).
 
+use crate::execute_for;
 use sea_orm_migration::prelude::*;
-use sea_orm_migration::sea_orm::DatabaseBackend;
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -111,20 +111,14 @@ DROP TABLE unit_tally;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let sql = match m.get_database_backend() {
-            DatabaseBackend::Postgres => POSTGRES_UP,
-            _ => SQLITE_UP,
-        };
-        let db = m.get_connection();
-        db.execute_unprepared(sql).await?;
-        db.execute_unprepared(BACKFILL).await.map(drop)
+        execute_for(m, POSTGRES_UP, SQLITE_UP).await?;
+        m.get_connection()
+            .execute_unprepared(BACKFILL)
+            .await
+            .map(drop)
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let sql = match m.get_database_backend() {
-            DatabaseBackend::Postgres => POSTGRES_DOWN,
-            _ => SQLITE_DOWN,
-        };
-        m.get_connection().execute_unprepared(sql).await.map(drop)
+        execute_for(m, POSTGRES_DOWN, SQLITE_DOWN).await
     }
 }
