@@ -1,7 +1,8 @@
 //! DataLoaders: every relation field resolves through one of these, so sibling
-//! objects on a page share one batched statement per relation. They hold no
-//! cache (no stale data between requests); each request gets its own set, whose
-//! batches run in the request's task ([`Batches`]).
+//! objects on a page share one batched statement per relation. They keep nothing
+//! between requests (no stale data; only the unit loader keeps its rows, for its
+//! own request); each request gets its own set, whose batches run in the
+//! request's task ([`Batches`]).
 
 use crate::db::{batch, Head};
 use crate::error::AppError;
