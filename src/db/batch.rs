@@ -312,23 +312,26 @@ pub async fn first_cooperatives_in_units(
         // higher unit's are the top n of its range; the count, only when asked, is the
         // unit's tally. Then only the rows shown are read whole.
         let gmina = len >= GMINA_CODE_LEN;
+        // Each unit with its place in `prefixes`: a row names its unit by that number
+        // (read by position, as every column here) instead of repeating the code.
         let units = prefixes
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
                 let unit = param(p.clone().into());
                 if gmina {
-                    format!("({unit})")
+                    format!("({i}, {unit})")
                 } else {
-                    format!("({unit}, {})", param(past_prefix(p).into()))
+                    format!("({i}, {unit}, {})", param(past_prefix(p).into()))
                 }
             })
             .collect::<Vec<_>>()
             .join(", ");
         let (columns, within) = if gmina {
-            ("unit", "c.seat_teryt = u.unit")
+            ("ord, unit", "c.seat_teryt = u.unit")
         } else {
             (
-                "unit, past",
+                "ord, unit, past",
                 "c.seat_teryt >= u.unit AND c.seat_teryt < u.past",
             )
         };
@@ -346,32 +349,44 @@ pub async fn first_cooperatives_in_units(
             ("f.*", " JOIN cooperative f ON f.id = r.id")
         };
         let sql = format!(
-            "SELECT u.unit AS unit_prefix, {total} AS unit_total, {shown} \
+            "SELECT u.ord, {total} AS unit_total, {shown} \
              FROM (VALUES {units}) AS u({columns}) \
              CROSS JOIN LATERAL (SELECT c.id, c.name FROM cooperative c WHERE {within} \
                ORDER BY c.name, c.id LIMIT {limit}) r{whole} \
              ORDER BY 1, r.name, r.id"
         );
+        let mut seen: Vec<Option<(Option<u64>, Vec<cooperative::Model>)>> =
+            prefixes.iter().map(|_| None).collect();
         for row in db
             .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?
         {
-            let unit: String = row.try_get("", "unit_prefix")?;
-            let total: Option<i64> = row.try_get("", "unit_total")?;
-            let m = if named_only {
+            let ord = usize::try_from(row.try_get_by_index::<i32>(0)?).unwrap_or(usize::MAX);
+            let (Some(slot), Some(unit)) = (seen.get_mut(ord), prefixes.get(ord)) else {
+                return Err(AppError::Internal(
+                    "a unit the statement did not ask for".into(),
+                ));
+            };
+            let list = slot.get_or_insert_with(|| (None, Vec::new()));
+            if head.counted && list.1.is_empty() {
+                list.0 = Some(u64::try_from(row.try_get_by_index::<i64>(1)?).unwrap_or(0));
+            }
+            list.1.push(if named_only {
                 named_only_model(
-                    row.try_get("", "id")?,
-                    row.try_get("", "name")?,
+                    row.try_get_by_index(2)?,
+                    row.try_get_by_index(3)?,
                     unit.clone(),
                 )
             } else {
                 cooperative::Model::from_query_result(&row, "")?
-            };
-            out.entry(unit)
-                .or_insert_with(|| (total.map(|t| u64::try_from(t).unwrap_or(0)), Vec::new()))
-                .1
-                .push(m);
+            });
         }
+        out.extend(
+            prefixes
+                .iter()
+                .zip(seen)
+                .filter_map(|(p, list)| list.map(|l| (p.clone(), l))),
+        );
         return Ok(out);
     }
     let units = prefixes

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::evidence::{activity, reserved_contract, Tri};
 use crate::graphql::{
-    connection::{cost, from_vec, Conn, Page},
+    connection::{cost, from_vec, Conn, Lean, Page},
     enum_from_db, load_in_order, loaders,
     node::global_id,
     required,
@@ -136,12 +136,12 @@ impl Cooperative {
         Ok(self.activity_evidence_of(ctx).await?.1)
     }
     /// The gmina of the seat.
-    async fn seat(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
+    async fn seat(&self, ctx: &Context<'_>) -> Result<Lean<LocalGovernment>> {
         let row = loaders(ctx)?
             .local_government
             .load_one(self.0.seat_id)
             .await?;
-        Ok(LocalGovernment(required(row, "seat")?))
+        Ok(Lean(LocalGovernment(required(row, "seat")?)))
     }
     /// The primary PKD subclass.
     async fn primary_industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {

@@ -4,7 +4,7 @@ use super::{
     Cooperative, Founder, GeoPoint, InstitutionKind, LocalGovernmentKind, ProcurementExample,
 };
 use crate::graphql::{
-    connection::{cost, from_loaded, from_vec, Conn, Page},
+    connection::{cost, from_loaded, from_vec, Conn, Lean, Page},
     enum_from_db, loaders,
     node::global_id,
     required,
@@ -51,7 +51,7 @@ impl LocalGovernment {
         self.0.population
     }
     /// The unit above: a gmina's powiat, a powiat's voivodeship.
-    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Lean<LocalGovernment>>> {
         let Some(id) = self.0.parent_id else {
             return Ok(None);
         };
@@ -59,7 +59,7 @@ impl LocalGovernment {
             .local_government
             .load_one(id)
             .await?
-            .map(LocalGovernment))
+            .map(|m| Lean(LocalGovernment(m))))
     }
     /// Units directly below, by TERYT code.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
