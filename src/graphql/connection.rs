@@ -14,6 +14,7 @@ use async_graphql::{
 };
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use std::borrow::Cow;
+use std::ops::Deref;
 
 pub const DEFAULT_PAGE: i32 = 20;
 pub const MAX_PAGE: i32 = 100;
@@ -50,8 +51,8 @@ where
         &self.edges
     }
     /// The items of this page, without cursors.
-    async fn nodes(&self) -> Vec<LeanRef<'_, T>> {
-        self.edges.iter().map(|e| LeanRef(&e.node)).collect()
+    async fn nodes(&self) -> Vec<Lean<&T>> {
+        self.edges.iter().map(|e| Lean(&e.node)).collect()
     }
     /// Cursors of the first and last item and whether pages exist before and after.
     async fn page_info(&self) -> &PageInfo {
@@ -127,8 +128,8 @@ impl<T: ContainerType> Edge<T, ()> {
         Cursor(self.offset).encode()
     }
     /// The item.
-    async fn node(&self) -> LeanRef<'_, T> {
-        LeanRef(&self.node)
+    async fn node(&self) -> Lean<&T> {
+        Lean(&self.node)
     }
 }
 
@@ -153,8 +154,8 @@ impl<T: ContainerType> Edge<T, Ranked> {
         Cursor(self.offset).encode()
     }
     /// The item.
-    async fn node(&self) -> LeanRef<'_, T> {
-        LeanRef(&self.node)
+    async fn node(&self) -> Lean<&T> {
+        Lean(&self.node)
     }
     /// How well the item matches the words searched for (higher is better; see the
     /// search documentation for the weights), or null when no words were given.
@@ -181,36 +182,18 @@ impl<T: OutputType> TypeName for Edge<T, Ranked> {
 /// fields need: a list page of 500 nodes resolves about a tenth faster. Objects with
 /// two or more sub-selections (a cooperative's seat and its offerings) keep resolving
 /// them together, so their loaders still batch in one step. Fragments count as many.
-/// The schema sees `T` itself. [`LeanRef`] is the same for a borrowed object.
-pub struct Lean<T>(pub T);
+///
+/// The schema sees the object itself. It is held by a pointer (`&T` for an edge's
+/// node, `Box<T>` for a unit loaded by a resolver) and resolved as the object, never
+/// as a reference to it: async-graphql's `&T` does not pass on a union's or an
+/// interface's concrete type name, which `__typename` and fragments ask for.
+pub struct Lean<P>(pub P);
 
-/// [`Lean`] for an object held elsewhere (an edge's node).
-pub struct LeanRef<'a, T: ?Sized>(pub &'a T);
-
-/// Resolves `root` as [`Lean`] says. `root` must be the object itself, not a reference
-/// to it: async-graphql's `&T` does not pass on a union's or interface's concrete type
-/// name, which `__typename` and fragments ask for.
-async fn resolve_lean<T: ContainerType + ?Sized>(
-    root: &T,
-    ctx: &ContextSelectionSet<'_>,
-    field: &Positioned<Field>,
-) -> ServerResult<Value> {
-    let mut nested = 0;
-    for item in &ctx.item.node.items {
-        nested += match &item.node {
-            Selection::Field(f) if f.node.selection_set.node.items.is_empty() => 0,
-            Selection::Field(_) => 1,
-            _ => 2,
-        };
-    }
-    if nested <= 1 {
-        resolve_container_serial(ctx, root).await
-    } else {
-        root.resolve(ctx, field).await
-    }
-}
-
-impl<T: ContainerType> OutputType for Lean<T> {
+impl<P, T> OutputType for Lean<P>
+where
+    P: Deref<Target = T> + Send + Sync,
+    T: ContainerType + ?Sized,
+{
     fn type_name() -> Cow<'static, str> {
         T::type_name()
     }
@@ -232,33 +215,20 @@ impl<T: ContainerType> OutputType for Lean<T> {
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        resolve_lean(&self.0, ctx, field).await
-    }
-}
-
-impl<T: ContainerType + ?Sized> OutputType for LeanRef<'_, T> {
-    fn type_name() -> Cow<'static, str> {
-        T::type_name()
-    }
-
-    fn qualified_type_name() -> String {
-        T::qualified_type_name()
-    }
-
-    fn introspection_type_name(&self) -> Cow<'static, str> {
-        self.0.introspection_type_name()
-    }
-
-    fn create_type_info(registry: &mut Registry) -> String {
-        T::create_type_info(registry)
-    }
-
-    async fn resolve(
-        &self,
-        ctx: &ContextSelectionSet<'_>,
-        field: &Positioned<Field>,
-    ) -> ServerResult<Value> {
-        resolve_lean(self.0, ctx, field).await
+        let root: &T = &self.0;
+        let mut nested = 0;
+        for item in &ctx.item.node.items {
+            nested += match &item.node {
+                Selection::Field(f) if f.node.selection_set.node.items.is_empty() => 0,
+                Selection::Field(_) => 1,
+                _ => 2,
+            };
+        }
+        if nested <= 1 {
+            resolve_container_serial(ctx, root).await
+        } else {
+            root.resolve(ctx, field).await
+        }
     }
 }
 

@@ -136,12 +136,12 @@ impl Cooperative {
         Ok(self.activity_evidence_of(ctx).await?.1)
     }
     /// The gmina of the seat.
-    async fn seat(&self, ctx: &Context<'_>) -> Result<Lean<LocalGovernment>> {
+    async fn seat(&self, ctx: &Context<'_>) -> Result<Lean<Box<LocalGovernment>>> {
         let row = loaders(ctx)?
             .local_government
             .load_one(self.0.seat_id)
             .await?;
-        Ok(Lean(LocalGovernment(required(row, "seat")?)))
+        Ok(Lean(Box::new(LocalGovernment(required(row, "seat")?))))
     }
     /// The primary PKD subclass.
     async fn primary_industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {

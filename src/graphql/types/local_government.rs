@@ -51,7 +51,7 @@ impl LocalGovernment {
         self.0.population
     }
     /// The unit above: a gmina's powiat, a powiat's voivodeship.
-    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Lean<LocalGovernment>>> {
+    async fn parent(&self, ctx: &Context<'_>) -> Result<Option<Lean<Box<LocalGovernment>>>> {
         let Some(id) = self.0.parent_id else {
             return Ok(None);
         };
@@ -59,7 +59,7 @@ impl LocalGovernment {
             .local_government
             .load_one(id)
             .await?
-            .map(|m| Lean(LocalGovernment(m))))
+            .map(|m| Lean(Box::new(LocalGovernment(m)))))
     }
     /// Units directly below, by TERYT code.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
