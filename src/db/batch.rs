@@ -313,7 +313,7 @@ pub async fn first_cooperatives_in_units(
         // unit's tally. Then only the rows shown are read whole.
         let gmina = len >= GMINA_CODE_LEN;
         // Each unit with its place in `prefixes`: a row names its unit by that number
-        // (read by position, as every column here) instead of repeating the code.
+        // (read by position) instead of repeating the code.
         let units = prefixes
             .iter()
             .enumerate()
