@@ -6,7 +6,7 @@
 
 use crate::db::{batch, Head};
 use crate::error::AppError;
-use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::dataloader::{CacheFactory, DataLoader, HashMapCache, Loader, NoCache};
 use entity::{
     cooperative, cooperative_founder, industry, institution, local_government, offering,
     offering_area, procurement_example, procurement_supplier, sector, sector_industry,
@@ -424,11 +424,7 @@ pub struct Batches(Arc<Mutex<Vec<BoxFuture<'static, ()>>>>);
 
 impl Batches {
     fn loader<T: Send + Sync + 'static>(&self, loader: T, delay: Duration) -> DataLoader<T> {
-        let queue = self.0.clone();
-        DataLoader::new(loader, move |batch| {
-            queue.lock().unwrap_or_else(|e| e.into_inner()).push(batch)
-        })
-        .delay(delay)
+        self.with_cache(loader, delay, NoCache)
     }
 
     /// A loader whose values stay for the rest of the request (see [`UnitLoader`]).
@@ -437,11 +433,20 @@ impl Batches {
         loader: T,
         delay: Duration,
     ) -> DataLoader<T, HashMapCache> {
+        self.with_cache(loader, delay, HashMapCache::default())
+    }
+
+    fn with_cache<T: Send + Sync + 'static, C: CacheFactory>(
+        &self,
+        loader: T,
+        delay: Duration,
+        cache: C,
+    ) -> DataLoader<T, C> {
         let queue = self.0.clone();
         DataLoader::with_cache(
             loader,
             move |batch| queue.lock().unwrap_or_else(|e| e.into_inner()).push(batch),
-            HashMapCache::default(),
+            cache,
         )
         .delay(delay)
     }
