@@ -157,6 +157,25 @@ where
     }
 }
 
+/// The list a loader holds behind an `Arc` for `key` (empty when it has none), taken
+/// out without a copy when the caller is its only holder, as after a batch.
+pub async fn load_list<T, C, K, V>(
+    loader: &async_graphql::dataloader::DataLoader<T, C>,
+    key: K,
+) -> AppResult<V>
+where
+    T: async_graphql::dataloader::Loader<K, Value = Arc<V>, Error = AppError>,
+    C: async_graphql::dataloader::CacheFactory,
+    K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
+    V: Default + Clone + Send + Sync + 'static,
+{
+    Ok(loader
+        .load_one(key)
+        .await?
+        .map(Arc::unwrap_or_clone)
+        .unwrap_or_default())
+}
+
 /// A row another row points at; its absence breaks a foreign key, so it is an internal error.
 pub fn required<T>(row: Option<T>, what: &str) -> AppResult<T> {
     row.ok_or_else(|| AppError::Internal(format!("dangling reference to {what}")))

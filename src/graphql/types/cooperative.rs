@@ -7,14 +7,13 @@ use super::{
 use crate::evidence::{activity, reserved_contract, Tri};
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Lean, Page},
-    enum_from_db, load_in_order, loaders,
+    enum_from_db, load_in_order, load_list, loaders,
     node::global_id,
     required,
 };
 use async_graphql::{Context, Object, Result, ID};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{cooperative, cooperative_founder, offering};
-use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Cooperative(pub cooperative::Model);
@@ -145,12 +144,7 @@ impl Cooperative {
     }
     /// The primary PKD subclass.
     async fn primary_industry(&self, ctx: &Context<'_>) -> Result<Option<Industry>> {
-        let industries = loaders(ctx)?
-            .industries_by_cooperative
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let industries = load_list(&loaders(ctx)?.industries_by_cooperative, self.0.id).await?;
         Ok(industries
             .into_iter()
             .find_map(|(primary, i)| primary.then_some(Industry(i))))
@@ -165,12 +159,7 @@ impl Cooperative {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Industry>> {
-        let rows = loaders(ctx)?
-            .industries_by_cooperative
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let rows = load_list(&loaders(ctx)?.industries_by_cooperative, self.0.id).await?;
         Ok(from_vec(
             rows,
             Page::new(after, before, first, last)?,
@@ -210,12 +199,8 @@ impl Cooperative {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<super::Person>> {
         let v = crate::graphql::viewer(ctx);
-        let rows: Vec<_> = loaders(ctx)?
-            .people_by_cooperative
-            .load_one(self.0.id)
+        let rows: Vec<_> = load_list(&loaders(ctx)?.people_by_cooperative, self.0.id)
             .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default()
             .into_iter()
             .filter(|p| super::may_see(v, p))
             .collect();
@@ -235,12 +220,7 @@ impl Cooperative {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Offering>> {
-        let rows = loaders(ctx)?
-            .offerings_by_cooperative
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let rows = load_list(&loaders(ctx)?.offerings_by_cooperative, self.0.id).await?;
         Ok(from_vec(
             rows,
             Page::new(after, before, first, last)?,
@@ -257,12 +237,7 @@ impl Cooperative {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Founder>> {
-        let rows = loaders(ctx)?
-            .founders_by_cooperative
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let rows = load_list(&loaders(ctx)?.founders_by_cooperative, self.0.id).await?;
         Ok(from_vec(
             rows,
             Page::new(after, before, first, last)?,
@@ -280,12 +255,7 @@ impl Cooperative {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementExample>> {
         let l = loaders(ctx)?;
-        let links = l
-            .supplies_by_cooperative
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let links = load_list(&l.supplies_by_cooperative, self.0.id).await?;
         let mut rows = load_in_order(
             &l.procurement_example,
             links.iter().map(|x| x.procurement_example_id),
@@ -361,12 +331,7 @@ impl Offering {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<LocalGovernment>> {
         let l = loaders(ctx)?;
-        let links = l
-            .areas_by_offering
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let links = load_list(&l.areas_by_offering, self.0.id).await?;
         let rows = load_in_order(
             &l.local_government,
             links.iter().map(|x| x.local_government_id),

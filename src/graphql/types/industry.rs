@@ -3,12 +3,11 @@
 use super::{Cooperative, IndustryLevel};
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Page},
-    enum_from_db, load_in_order, loaders,
+    enum_from_db, load_in_order, load_list, loaders,
     node::global_id,
 };
 use async_graphql::{Context, Object, Result, ID};
 use entity::{industry, sector};
-use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Industry(pub industry::Model);
@@ -49,12 +48,7 @@ impl Industry {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Industry>> {
-        let rows = loaders(ctx)?
-            .children_by_industry
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let rows = load_list(&loaders(ctx)?.children_by_industry, self.0.id).await?;
         Ok(from_vec(
             rows,
             Page::new(after, before, first, last)?,
@@ -120,12 +114,7 @@ impl Sector {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Industry>> {
         let l = loaders(ctx)?;
-        let links = l
-            .industry_links_by_sector
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let links = load_list(&l.industry_links_by_sector, self.0.id).await?;
         let mut rows = load_in_order(&l.industry, links.iter().map(|x| x.industry_id)).await?;
         rows.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(from_vec(

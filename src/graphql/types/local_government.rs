@@ -5,13 +5,12 @@ use super::{
 };
 use crate::graphql::{
     connection::{cost, from_loaded, from_vec, Conn, Lean, Page},
-    enum_from_db, loaders,
+    enum_from_db, load_list, loaders,
     node::global_id,
     required,
 };
 use async_graphql::{Context, Object, Result, ID};
 use entity::{institution, local_government};
-use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct LocalGovernment(pub local_government::Model);
@@ -75,20 +74,11 @@ impl LocalGovernment {
         let l = loaders(ctx)?;
         // A forward page loads only its first rows (and the count when asked).
         if let Some(head) = page.head(ctx) {
-            let (total, rows) = l
-                .first_children_by_local_government
-                .load_one((self.0.id, head))
-                .await?
-                .map(Arc::unwrap_or_clone)
-                .unwrap_or_default();
+            let (total, rows) =
+                load_list(&l.first_children_by_local_government, (self.0.id, head)).await?;
             return Ok(from_loaded(rows, total, page, LocalGovernment));
         }
-        let rows = l
-            .children_by_local_government
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let rows = load_list(&l.children_by_local_government, self.0.id).await?;
         Ok(from_vec(rows, page, LocalGovernment))
     }
     /// Cooperatives seated in this unit or any unit below it, by name.
@@ -106,20 +96,14 @@ impl LocalGovernment {
         // A forward page loads only its first rows (and the count when asked), not
         // every cooperative.
         if let Some(head) = page.head(ctx) {
-            let (total, rows) = l
-                .first_cooperatives_by_teryt_prefix
-                .load_one((self.0.teryt.clone(), head, asks_only_names(ctx)))
-                .await?
-                .map(Arc::unwrap_or_clone)
-                .unwrap_or_default();
+            let (total, rows) = load_list(
+                &l.first_cooperatives_by_teryt_prefix,
+                (self.0.teryt.clone(), head, asks_only_names(ctx)),
+            )
+            .await?;
             return Ok(from_loaded(rows, total, page, Cooperative));
         }
-        let rows = l
-            .cooperatives_by_teryt_prefix
-            .load_one(self.0.teryt.clone())
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let rows = load_list(&l.cooperatives_by_teryt_prefix, self.0.teryt.clone()).await?;
         Ok(from_vec(rows, page, Cooperative))
     }
     /// Cooperatives this unit co-founded, as founder records.
@@ -132,12 +116,7 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Founder>> {
-        let rows = loaders(ctx)?
-            .founders_by_local_government
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let rows = load_list(&loaders(ctx)?.founders_by_local_government, self.0.id).await?;
         Ok(from_vec(
             rows,
             Page::new(after, before, first, last)?,
@@ -157,20 +136,14 @@ impl LocalGovernment {
         let page = Page::new(after, before, first, last)?;
         // A forward page loads only its first rows (and the count when asked).
         if let Some(head) = page.head(ctx) {
-            let (total, rows) = loaders(ctx)?
-                .first_verified_procurement_by_buyer
-                .load_one((self.0.id, head))
-                .await?
-                .map(Arc::unwrap_or_clone)
-                .unwrap_or_default();
+            let (total, rows) = load_list(
+                &loaders(ctx)?.first_verified_procurement_by_buyer,
+                (self.0.id, head),
+            )
+            .await?;
             return Ok(from_loaded(rows, total, page, ProcurementExample));
         }
-        let mut rows = loaders(ctx)?
-            .procurement_by_buyer
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let mut rows = load_list(&loaders(ctx)?.procurement_by_buyer, self.0.id).await?;
         rows.retain(|p| p.verified);
         Ok(from_vec(rows, page, ProcurementExample))
     }
@@ -184,12 +157,7 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Institution>> {
-        let rows = loaders(ctx)?
-            .institutions_by_local_government
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let rows = load_list(&loaders(ctx)?.institutions_by_local_government, self.0.id).await?;
         Ok(from_vec(
             rows,
             Page::new(after, before, first, last)?,

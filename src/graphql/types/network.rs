@@ -7,7 +7,7 @@ use crate::auth::Viewer;
 use crate::db::network::{list_posts, unread_count};
 use crate::graphql::{
     connection::{build, cost, from_vec, Conn, Page},
-    db, enum_from_db, load_opt, loaders,
+    db, enum_from_db, load_list, load_opt, loaders,
     node::global_id,
     required, viewer,
 };
@@ -15,7 +15,6 @@ use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Warsaw;
 use entity::{event, participation, person, post, programme_session, thread};
-use std::sync::Arc;
 
 /// How an anonymous participant is named.
 pub const ANONYMOUS: &str = "Anonymous participant";
@@ -234,12 +233,8 @@ impl Event {
     }
     /// The programme: sessions by start time.
     async fn sessions(&self, ctx: &Context<'_>) -> Result<Vec<EventSession>> {
-        Ok(loaders(ctx)?
-            .sessions_by_event
-            .load_one(self.0.id)
+        Ok(load_list(&loaders(ctx)?.sessions_by_event, self.0.id)
             .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default()
             .into_iter()
             .map(EventSession)
             .collect())
@@ -260,12 +255,7 @@ impl Event {
 /// The event's participations that count (not cancelled), in registration order:
 /// one batched statement for all the events of a page, shared by the fields below.
 async fn participations(ctx: &Context<'_>, event_id: i32) -> Result<Vec<participation::Model>> {
-    let rows = loaders(ctx)?
-        .participations_by_event
-        .load_one(event_id)
-        .await?
-        .map(Arc::unwrap_or_clone)
-        .unwrap_or_default();
+    let rows = load_list(&loaders(ctx)?.participations_by_event, event_id).await?;
     Ok(rows
         .into_iter()
         .filter(|p| p.status != "CANCELLED")
@@ -334,12 +324,7 @@ impl EventSession {
 impl EventSession {
     async fn split_speakers(&self, ctx: &Context<'_>) -> Result<(Vec<Person>, i32)> {
         let l = loaders(ctx)?;
-        let rows = l
-            .speakers_by_session
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let rows = load_list(&l.speakers_by_session, self.0.id).await?;
         let people = l.person.load_many(rows.iter().map(|r| r.person_id)).await?;
         let v = viewer(ctx);
         let mut public = Vec::new();

@@ -3,13 +3,12 @@
 use super::{Cooperative, Decimal, Industry, LocalGovernment, ProcurementProcedure, SupplierRole};
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Page},
-    enum_from_db, loaders,
+    enum_from_db, load_list, loaders,
     node::global_id,
     required,
 };
 use async_graphql::{Context, Object, Result, ID};
 use entity::{procurement_example, procurement_supplier};
-use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct ProcurementExample(pub procurement_example::Model);
@@ -97,12 +96,7 @@ impl ProcurementExample {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementSupplier>> {
-        let rows = loaders(ctx)?
-            .suppliers_by_procurement_example
-            .load_one(self.0.id)
-            .await?
-            .map(Arc::unwrap_or_clone)
-            .unwrap_or_default();
+        let rows = load_list(&loaders(ctx)?.suppliers_by_procurement_example, self.0.id).await?;
         let mut rows: Vec<_> = rows;
         // LEAD sorts after CONSORTIUM_MEMBER alphabetically; the lead goes first.
         rows.sort_by_key(|r| (r.role != "LEAD", r.cooperative_id));
