@@ -122,12 +122,22 @@ pub struct Head {
     pub counted: bool,
 }
 
+/// The rows a forward page reads, `start..start + n`: those it shows (plus one, which
+/// tells whether a next page exists, when it asks for `pageInfo`), and whether it
+/// needs the list's count as well (it shows `totalCount`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Probe {
+    pub start: u64,
+    pub n: u64,
+    pub counted: bool,
+}
+
 /// Chooses a list's window from the number of its rows. A closure always needs the
-/// count; a [`Pick`] made for a forward page that does not show `totalCount` names
-/// the rows it shows instead (plus one, which tells whether a next page exists).
+/// count; a [`Pick`] made for a forward page names the rows it reads ([`Probe`]), and
+/// one that does not show `totalCount` lets their number stand for the count.
 pub trait Picker {
-    /// Rows `start..start + n` to read instead of counting them all.
-    fn probe(&self) -> Option<(u64, u64)> {
+    /// The rows a forward page reads; None when it counts from the end.
+    fn probe(&self) -> Option<Probe> {
         None
     }
     fn pick(self, total: u64) -> Window;
@@ -141,12 +151,12 @@ impl<F: FnOnce(u64) -> Window> Picker for F {
 
 /// A window chooser that may read a page without counting its list (see [`Picker`]).
 pub struct Pick<F> {
-    pub probe: Option<(u64, u64)>,
+    pub probe: Option<Probe>,
     pub pick: F,
 }
 
 impl<F: FnOnce(u64) -> Window> Picker for Pick<F> {
-    fn probe(&self) -> Option<(u64, u64)> {
+    fn probe(&self) -> Option<Probe> {
         self.probe
     }
     fn pick(self, total: u64) -> Window {
@@ -166,7 +176,12 @@ where
     E::Model: Sync,
 {
     use sea_orm::{sea_query::Expr, PaginatorTrait, QuerySelect, QueryTrait};
-    if let Some((start, n)) = pick.probe() {
+    if let Some(Probe {
+        start,
+        n,
+        counted: false,
+    }) = pick.probe()
+    {
         let rows = select.offset(start).limit(n).all(db).await?;
         // Rows read stand for the total: the window starts at `start` and ends before
         // the extra row, which only says that a next page exists.

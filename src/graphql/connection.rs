@@ -4,7 +4,7 @@
 //! (`base64url("o:<offset>")`). Every list orders by a unique key last, so an
 //! offset names one row while the list does not change.
 
-use crate::db::{Head, Pick, Window};
+use crate::db::{Head, Pick, Probe, Window};
 use crate::error::{AppError, AppResult};
 use async_graphql::parser::types::{Field, Selection};
 use async_graphql::registry::Registry;
@@ -292,32 +292,41 @@ impl Page {
 
     /// What a forward page loads of its list (None when it counts from the end): its
     /// rows up to the page's end, and the count only when the page asks for
-    /// `totalCount`; otherwise one row more, which tells whether a next page exists.
+    /// `totalCount`; otherwise, when it asks for `pageInfo`, one row more, which tells
+    /// whether a next page exists.
     pub fn head(&self, ctx: &async_graphql::Context<'_>) -> Option<Head> {
         let n = self.forward_limit()?;
-        let counted = ctx
-            .field()
-            .selection_set()
-            .any(|f| f.name() == "totalCount");
+        let (mut counted, mut paged) = (false, false);
+        for f in ctx.field().selection_set() {
+            counted |= f.name() == "totalCount";
+            paged |= f.name() == "pageInfo";
+        }
         // At least one row even for `first: 0`: a parent's count comes with its rows,
         // and a parent without any would read as having none.
         Some(Head {
             n: if counted {
                 n.max(1)
-            } else {
+            } else if paged {
                 n.saturating_add(1)
+            } else {
+                n
             },
             counted,
         })
     }
 
-    /// How a list resolver picks this page's window (see `db::Picker`): without
-    /// counting the whole list when the page is forward and does not show `totalCount`.
+    /// How a list resolver picks this page's window (see `db::Picker`): a forward
+    /// page names the rows it reads, and counts the whole list only when it shows
+    /// `totalCount`.
     pub fn picker(&self, ctx: &async_graphql::Context<'_>) -> Pick<impl FnOnce(u64) -> Window> {
         let page = *self;
-        let probe = self.head(ctx).filter(|h| !h.counted).map(|h| {
+        let probe = self.head(ctx).map(|h| {
             let start = self.after.map_or(0, |a| a.saturating_add(1));
-            (start, h.n.saturating_sub(start))
+            Probe {
+                start,
+                n: h.n.saturating_sub(start),
+                counted: h.counted,
+            }
         });
         Pick {
             probe,

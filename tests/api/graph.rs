@@ -558,6 +558,33 @@ async fn pages_without_a_total_still_know_whether_a_next_page_follows() {
                 Some(n as usize),
                 "{shape} n={n}"
             );
+            // Without `pageInfo` a page reads no row past its end; asked for in a
+            // fragment, `pageInfo` still knows whether there is a next page.
+            let bare = format!(
+                "query($n: Int!) {}",
+                shape.replace("PAGE", "edges { cursor }")
+            );
+            let inline = format!(
+                "query($n: Int!) {}",
+                shape.replace("PAGE", &format!("... {{ {page} }}"))
+            );
+            let (c, d) = (
+                app.query_vars(&bare, serde_json::json!({ "n": n })).await,
+                app.query_vars(&inline, serde_json::json!({ "n": n })).await,
+            );
+            let (c, d) = (
+                c["data"].pointer(path).cloned().unwrap_or_default(),
+                d["data"].pointer(path).cloned().unwrap_or_default(),
+            );
+            assert_eq!(
+                c["edges"], a["edges"],
+                "{shape} n={n} without pageInfo: {c}"
+            );
+            assert_eq!(
+                d["pageInfo"], a["pageInfo"],
+                "{shape} n={n} in a fragment: {d}"
+            );
+            assert_eq!(d["edges"], a["edges"], "{shape} n={n} in a fragment: {d}");
         }
     }
 }

@@ -4,19 +4,28 @@
 use crate::helpers::{nodes, TestApp};
 use serde_json::{json, Value};
 
-const THREE_LEVELS: &str = "query($n: Int!) { cooperatives(first: $n) { edges { node { name
+const THREE_LEVELS: &str =
+    "query($n: Int!) { cooperatives(first: $n) { totalCount edges { node { name
     offerings(first: 5) { edges { node { name industry { code } } } }
     seat { name parent { name parent { name } } } } } } }";
 
 #[tokio::test]
 async fn a_three_level_query_sends_as_many_statements_at_page_size_100_as_at_10() {
     let app = TestApp::spawn().await;
+    // The directory's size, counted row by row (a filter takes the counting path).
+    let sizes = app
+        .data("{ a: cooperatives(filter: {isSample: true}) { totalCount } b: cooperatives(filter: {isSample: false}) { totalCount } }")
+        .await;
+    let size = sizes["a"]["totalCount"].as_u64().unwrap_or(0)
+        + sizes["b"]["totalCount"].as_u64().unwrap_or(0);
+    assert!(size > 100, "{sizes}");
     let mut counts = Vec::new();
     for n in [10, 100] {
         let before = app.statements().await;
         let body = app.query_vars(THREE_LEVELS, json!({ "n": n })).await;
         let after = app.statements().await;
         assert!(body.get("errors").is_none(), "{body}");
+        assert_eq!(body["data"]["cooperatives"]["totalCount"], size, "{body}");
         let coops = nodes(&body["data"]["cooperatives"]);
         assert_eq!(coops.len(), n);
         assert!(coops
@@ -25,9 +34,26 @@ async fn a_three_level_query_sends_as_many_statements_at_page_size_100_as_at_10(
         counts.push(after - before);
     }
     assert_eq!(counts[0], counts[1], "statements at 10 and 100: {counts:?}");
-    // count + page, offerings, their industries, and the seats with the units above
-    // them (one statement: a seat's powiat and voivodeship come with it).
-    assert!(counts[0] <= 5, "more statements than relations: {counts:?}");
+    // The page with the directory's total (one statement), offerings, their
+    // industries, and the seats with the units above them (one statement: a seat's
+    // powiat and voivodeship come with it).
+    assert!(counts[0] <= 4, "more statements than relations: {counts:?}");
+    // A page past the end has no row to bring the total: it still shows it.
+    let last = app
+        .data("{ cooperatives(last: 1) { pageInfo { endCursor } } }")
+        .await;
+    let past = app
+        .query_vars(
+            "query($a: String) { cooperatives(first: 5, after: $a) { totalCount edges { cursor } pageInfo { hasPreviousPage hasNextPage } } }",
+            json!({ "a": last["cooperatives"]["pageInfo"]["endCursor"] }),
+        )
+        .await;
+    assert!(past.get("errors").is_none(), "{past}");
+    let page = &past["data"]["cooperatives"];
+    assert_eq!(page["totalCount"], size, "{past}");
+    assert_eq!(page["edges"], json!([]), "{past}");
+    assert_eq!(page["pageInfo"]["hasPreviousPage"], true, "{past}");
+    assert_eq!(page["pageInfo"]["hasNextPage"], false, "{past}");
 }
 
 /// PostGraphile's reference walk, with purchases: units, their children, each
