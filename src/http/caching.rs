@@ -2,8 +2,8 @@
 //! hints and the viewer: an anonymous read is public, for the shortest max-age
 //! its fields allow (at most `COOPHUB_HTTP_MAX_AGE`); once a user or partner key
 //! is involved the answer is `private, no-store`; writes and errors are never
-//! stored. A public answer carries a weak `ETag` (of its `data`), and a request
-//! whose `If-None-Match` holds it gets `304 Not Modified` without a body.
+//! stored. A public answer to a GET carries a weak `ETag` (of its `data`), and a
+//! GET whose `If-None-Match` holds it gets `304 Not Modified` without a body.
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -76,15 +76,17 @@ pub fn etag_of(data: &[u8]) -> String {
 
 /// A 200 with `body`, or a 304 when the client already holds it. `etag` is the tag
 /// of `data` when already known (stored with a cached answer), else computed here.
+/// `conditional` holds the headers of a GET: a POST's answer gets no `ETag`, since
+/// caches keep no POST answers and `If-None-Match` answers 304 only to GET and HEAD.
 pub fn respond(
-    headers: &HeaderMap,
+    conditional: Option<&HeaderMap>,
     data: &[u8],
     etag: Option<&str>,
     body: Vec<u8>,
     content_type: &'static str,
     policy: Policy,
 ) -> Response {
-    let mut resp = if let Policy::Public(_) = policy {
+    let mut resp = if let (Policy::Public(_), Some(headers)) = (policy, conditional) {
         let etag = etag.map_or_else(|| etag_of(data), str::to_owned);
         let mut resp = if matches(headers, &etag) {
             StatusCode::NOT_MODIFIED.into_response()

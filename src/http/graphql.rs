@@ -298,10 +298,12 @@ async fn document(state: &AppState, media: MediaType, p: &mut Params) -> Result<
     }
 }
 
+/// Runs a GraphQL request. `conditional` holds a GET's headers: only a GET's answer
+/// carries an `ETag` and may be a `304` (conditional requests are GET's and HEAD's).
 async fn execute(
     state: &AppState,
     media: MediaType,
-    headers: &HeaderMap,
+    conditional: Option<&HeaderMap>,
     query: String,
     p: Params,
     who: Sender,
@@ -396,7 +398,7 @@ async fn execute(
         });
         return match body {
             Ok((fresh, body)) => super::caching::respond(
-                headers,
+                conditional,
                 cached.as_ref().map_or(&fresh[..], |c| c.data()),
                 cached.as_ref().map(|c| c.etag()),
                 body,
@@ -479,7 +481,7 @@ pub async fn get_graphql(
         return resp;
     }
     match sender(&state, &headers, addr, media).await {
-        Ok(who) => execute(&state, media, &headers, query, p, who).await,
+        Ok(who) => execute(&state, media, Some(&headers), query, p, who).await,
         Err(resp) => resp,
     }
 }
@@ -527,7 +529,7 @@ pub async fn post_graphql(
         Err(resp) => return resp,
     };
     match sender(&state, &headers, addr, media).await {
-        Ok(who) => execute(&state, media, &headers, query, p, who).await,
+        Ok(who) => execute(&state, media, None, query, p, who).await,
         Err(resp) => resp,
     }
 }

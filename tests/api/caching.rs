@@ -50,6 +50,22 @@ async fn anonymous_reads_are_public_with_an_etag_and_revalidate_to_304() {
     assert_eq!(header(&again, ETAG), etag);
     assert_eq!(again.text().await.unwrap_or_default(), "");
 
+    // The same read over POST: public too, but no cache keeps POST answers, and
+    // `If-None-Match` makes a 304 only of a GET.
+    let posted = app
+        .client
+        .post(app.url("/graphql"))
+        .header("if-none-match", &etag)
+        .json(&json!({ "query": THREADS }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(posted.status(), 200);
+    assert_eq!(header(&posted, CACHE_CONTROL), "public, max-age=10");
+    assert_eq!(header(&posted, ETAG), "");
+    let posted: Value = posted.json().await.unwrap_or_default();
+    assert_eq!(posted["data"]["threads"]["totalCount"], 0, "{posted}");
+
     // Once the data changes, the old tag no longer matches.
     let member = app.member("etag@example.org").await;
     let r = app
