@@ -36,8 +36,8 @@ impl Cursor {
     }
 }
 
-/// A connection as resolvers return it: resolved as a [`Lean`] object.
-pub type Conn<T, X = ()> = Lean<Box<Connection<T, X>>>;
+/// A connection as resolvers return it: resolved as a [`LeanInline`] object.
+pub type Conn<T, X = ()> = LeanInline<Box<Connection<T, X>>>;
 
 pub struct Connection<T, X = ()> {
     edges: Vec<Edge<T, X>>,
@@ -52,8 +52,8 @@ where
     Edge<T, X>: ContainerType,
 {
     /// The items of this page, each with its cursor.
-    async fn edges(&self) -> Vec<Lean<&Edge<T, X>>> {
-        self.edges.iter().map(Lean).collect()
+    async fn edges(&self) -> Vec<LeanInline<&Edge<T, X>>> {
+        self.edges.iter().map(LeanInline).collect()
     }
     /// The items of this page, without cursors.
     async fn nodes(&self) -> Vec<Lean<&T>> {
@@ -198,55 +198,73 @@ impl<T: OutputType> TypeName for Edge<T, Ranked> {
 /// or an interface's concrete type name, which `__typename` and fragments ask for.
 pub struct Lean<P>(pub P);
 
-impl<P, T> OutputType for Lean<P>
-where
-    P: Deref<Target = T> + Send + Sync,
-    T: ContainerType + ?Sized,
-{
-    fn type_name() -> Cow<'static, str> {
-        T::type_name()
-    }
+/// A [`Lean`] object resolved inside its parent's future instead of a box of its own:
+/// for the objects every list has many of, edges and connections, which contain
+/// themselves only through a boxed `Lean` (an edge's node).
+pub struct LeanInline<P>(pub P);
 
-    fn qualified_type_name() -> String {
-        T::qualified_type_name()
-    }
-
-    fn introspection_type_name(&self) -> Cow<'static, str> {
-        self.0.introspection_type_name()
-    }
-
-    fn create_type_info(registry: &mut Registry) -> String {
-        T::create_type_info(registry)
-    }
-
-    async fn resolve(
-        &self,
-        ctx: &ContextSelectionSet<'_>,
-        field: &Positioned<Field>,
-    ) -> ServerResult<Value> {
-        let root: &T = &self.0;
-        let items = &ctx.item.node.items;
-        let plain = items.iter().enumerate().all(|(i, item)| match &item.node {
-            Selection::Field(f) => {
-                let key = &f.node.response_key().node;
-                f.node.directives.is_empty()
-                    && items[..i].iter().all(|other| match &other.node {
-                        Selection::Field(o) => o.node.response_key().node != *key,
-                        _ => true,
-                    })
-            }
-            _ => false,
-        });
-        if plain {
-            // Boxed once per object: objects nest in themselves (a unit's parent).
-            let fields: Pin<Box<dyn Future<Output = _> + Send + '_>> =
-                Box::pin(resolve_fields(ctx, root));
-            Ok(fields.await)
-        } else {
-            root.resolve(ctx, field).await
+/// Whether a selection is plain: fields only, no directives, no response key twice.
+fn plain(ctx: &ContextSelectionSet<'_>) -> bool {
+    let items = &ctx.item.node.items;
+    items.iter().enumerate().all(|(i, item)| match &item.node {
+        Selection::Field(f) => {
+            let key = &f.node.response_key().node;
+            f.node.directives.is_empty()
+                && items[..i].iter().all(|other| match &other.node {
+                    Selection::Field(o) => o.node.response_key().node != *key,
+                    _ => true,
+                })
         }
-    }
+        _ => false,
+    })
 }
+
+macro_rules! lean_output_type {
+    ($lean:ident, |$ctx:ident, $root:ident| $fields:expr) => {
+        impl<P, T> OutputType for $lean<P>
+        where
+            P: Deref<Target = T> + Send + Sync,
+            T: ContainerType + ?Sized,
+        {
+            fn type_name() -> Cow<'static, str> {
+                T::type_name()
+            }
+
+            fn qualified_type_name() -> String {
+                T::qualified_type_name()
+            }
+
+            fn introspection_type_name(&self) -> Cow<'static, str> {
+                self.0.introspection_type_name()
+            }
+
+            fn create_type_info(registry: &mut Registry) -> String {
+                T::create_type_info(registry)
+            }
+
+            async fn resolve(
+                &self,
+                $ctx: &ContextSelectionSet<'_>,
+                field: &Positioned<Field>,
+            ) -> ServerResult<Value> {
+                let $root: &T = &self.0;
+                if plain($ctx) {
+                    Ok($fields)
+                } else {
+                    $root.resolve($ctx, field).await
+                }
+            }
+        }
+    };
+}
+
+// Boxed once per object: objects nest in themselves (a unit's parent).
+lean_output_type!(Lean, |ctx, root| {
+    let fields: Pin<Box<dyn Future<Output = Value> + Send + '_>> =
+        Box::pin(resolve_fields(ctx, root));
+    fields.await
+});
+lean_output_type!(LeanInline, |ctx, root| resolve_fields(ctx, root).await);
 
 type FieldFuture<'a> = Pin<Box<dyn Future<Output = (usize, FieldResult)> + Send + 'a>>;
 type FieldResult = ServerResult<Option<Value>>;
@@ -475,7 +493,7 @@ pub fn build_with<M, T: OutputType, X>(
             .zip(edges.last())
             .map(|(a, b)| (a.offset, b.offset)),
     };
-    Lean(Box::new(Connection {
+    LeanInline(Box::new(Connection {
         edges,
         page_info,
         total_count: w.total,
