@@ -74,20 +74,24 @@ pub fn etag_of(data: &[u8]) -> String {
     format!("W/\"{hex}\"")
 }
 
-/// A 200 with `body`, or a 304 when the client already holds it. `etag` is the tag
-/// of `data` when already known (stored with a cached answer), else computed here.
+/// A 200 with `body`, or a 304 when the client already holds it. `data` is where
+/// the answer's `data` lies in `body`; `etag` is its tag when already known (stored
+/// with a cached answer), else computed here.
 /// `conditional` holds the headers of a GET: a POST's answer gets no `ETag`, since
 /// caches keep no POST answers and `If-None-Match` answers 304 only to GET and HEAD.
 pub fn respond(
     conditional: Option<&HeaderMap>,
-    data: &[u8],
+    data: std::ops::Range<usize>,
     etag: Option<&str>,
     body: Vec<u8>,
     content_type: &'static str,
     policy: Policy,
 ) -> Response {
     let mut resp = if let (Policy::Public(_), Some(headers)) = (policy, conditional) {
-        let etag = etag.map_or_else(|| etag_of(data), str::to_owned);
+        let etag = etag.map_or_else(
+            || etag_of(body.get(data).unwrap_or_default()),
+            str::to_owned,
+        );
         let mut resp = if matches(headers, &etag) {
             StatusCode::NOT_MODIFIED.into_response()
         } else {

@@ -380,26 +380,31 @@ async fn execute(
         let read = !meta.mutation.load(Ordering::Relaxed);
         let hint = resp.cache_control;
         let cached = meta.cached_data.lock().ok().and_then(|mut c| c.take());
-        let fresh = match &cached {
-            Some(_) => Ok(Vec::new()),
-            None => serde_json::to_vec(&resp.data),
+        // `data` is serialised straight into the body, no copy in between.
+        let mut body =
+            Vec::with_capacity(cached.as_ref().map_or(16 * 1024, |c| c.data().len() + 256));
+        body.extend_from_slice(b"{\"data\":");
+        let start = body.len();
+        let written = match &cached {
+            Some(c) => {
+                body.extend_from_slice(c.data());
+                Ok(())
+            }
+            None => serde_json::to_writer(&mut body, &resp.data),
         };
-        let body = fresh.and_then(|fresh| {
-            let data = cached.as_ref().map_or(&fresh[..], |c| c.data());
-            let mut body = Vec::with_capacity(data.len() + 256);
-            body.extend_from_slice(b"{\"data\":");
-            body.extend_from_slice(data);
+        let data = start..body.len();
+        let written = written.and_then(|()| {
             if !resp.extensions.is_empty() {
                 body.extend_from_slice(b",\"extensions\":");
                 serde_json::to_writer(&mut body, &resp.extensions)?;
             }
             body.push(b'}');
-            Ok((fresh, body))
+            Ok(())
         });
-        return match body {
-            Ok((fresh, body)) => super::caching::respond(
+        return match written {
+            Ok(()) => super::caching::respond(
                 conditional,
-                cached.as_ref().map_or(&fresh[..], |c| c.data()),
+                data,
                 cached.as_ref().map(|c| c.etag()),
                 body,
                 media.content_type(),
