@@ -52,6 +52,10 @@ pub async fn connect(
     };
     opts.max_connections(pool)
         .min_connections(1)
+        // A connection in steady use goes out as it is; one idle for a while is
+        // pinged first (a restarted server or a proxy may have dropped it). sqlx's
+        // default pings before every statement: a round trip more for each.
+        .test_before_acquire_if_idle_for(std::time::Duration::from_secs(10))
         .sqlx_logging(false);
     let mut db = Database::connect(opts).await?;
     let counter = StatementCounter::default();
