@@ -96,8 +96,8 @@ impl ProcurementExample {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementSupplier>> {
-        let rows = load_list(&loaders(ctx)?.suppliers_by_procurement_example, self.0.id).await?;
-        let mut rows: Vec<_> = rows;
+        let mut rows =
+            load_list(&loaders(ctx)?.suppliers_by_procurement_example, self.0.id).await?;
         // LEAD sorts after CONSORTIUM_MEMBER alphabetically; the lead goes first.
         rows.sort_by_key(|r| (r.role != "LEAD", r.cooperative_id));
         Ok(from_vec(
