@@ -17,6 +17,7 @@ impl Config {
             max_cost: self.max_cost,
             max_depth: self.max_depth,
             max_aliases: self.max_aliases,
+            max_selections: self.max_selections,
         }
     }
 

@@ -90,6 +90,15 @@ pub struct Config {
     /// Most aliases accepted in one document.
     #[arg(long, env = "COOPHUB_MAX_ALIASES", default_value_t = 30, global = true)]
     pub max_aliases: usize,
+    /// Most fields one document may select once its fragments are expanded (checked
+    /// before validation: fragments that spread each other grow exponentially).
+    #[arg(
+        long,
+        env = "COOPHUB_MAX_SELECTIONS",
+        default_value_t = 5_000,
+        global = true
+    )]
+    pub max_selections: usize,
     /// Time limit for one GraphQL request, in milliseconds.
     #[arg(
         long,

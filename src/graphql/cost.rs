@@ -1,11 +1,19 @@
-//! The guard every request passes before it executes: cost (connections weigh
-//! by `first`/`last`, as in GitHub's and Shopify's APIs), depth and alias count.
-//! Over a limit the request is refused with BAD_USER_INPUT and no resolver (so
-//! no SQL) runs. Then the cost is drained from the sender's budget (a leaky
-//! bucket per partner key, per signed-in user or per client address); over
-//! budget the request is refused with RATE_LIMITED (HTTP 429, `Retry-After`).
-//! The measured cost and the bucket's state are reported in `extensions.cost`.
+//! The guard every request passes before it executes. Right after parsing, before
+//! validation (which follows every fragment spread), the document's size with its
+//! fragments expanded is measured in linear time (`document::expand`): a document
+//! over `max_selections` or `max_aliases` is refused there, so fragments that
+//! spread each other exponentially never reach a walk that would expand them.
+//! After validation: cost (connections weigh by `first`/`last`, as in GitHub's
+//! and Shopify's APIs) and depth. Over a limit the request is refused with
+//! BAD_USER_INPUT (`extensions.limit` names it) and no resolver (so no SQL) runs.
+//! Then the request is charged to the sender's budget (a leaky bucket per partner
+//! key, per signed-in user or per client address): its cost, and never less than
+//! its size (the selections it expands to), so a document priced at 0 still pays;
+//! a document refused for its size pays the limit. Over budget the request is
+//! refused with RATE_LIMITED (HTTP 429, `Retry-After`). The measured cost and
+//! the bucket's state are reported in `extensions.cost`.
 
+use super::document::{expand, Expansion};
 use super::{Budgets, Limits};
 use crate::auth::{ClientAddr, Viewer};
 use crate::limiter::{Limiter, Rule};
@@ -14,11 +22,11 @@ use async_graphql::{
         Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
         NextValidation,
     },
-    parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet},
+    parser::types::{ExecutableDocument, OperationType},
     Response, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
 use std::sync::{
-    atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
+    atomic::{AtomicBool, AtomicU64, Ordering},
     Arc, Mutex,
 };
 
@@ -69,7 +77,7 @@ impl ExtensionFactory for CostGuard {
     fn create(&self) -> Arc<dyn Extension> {
         Arc::new(Guard {
             limits: self.0,
-            aliases: AtomicUsize::new(0),
+            expansion: Mutex::new(Expansion::default()),
             cost: Mutex::new(None),
         })
     }
@@ -77,21 +85,9 @@ impl ExtensionFactory for CostGuard {
 
 struct Guard {
     limits: Limits,
-    aliases: AtomicUsize,
+    /// The parsed document's size with its fragments expanded.
+    expansion: Mutex<Expansion>,
     cost: Mutex<Option<Value>>,
-}
-
-fn count_aliases(set: &SelectionSet) -> usize {
-    set.items
-        .iter()
-        .map(|s| match &s.node {
-            Selection::Field(f) => {
-                usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set.node)
-            }
-            Selection::InlineFragment(i) => count_aliases(&i.node.selection_set.node),
-            Selection::FragmentSpread(_) => 0,
-        })
-        .sum()
 }
 
 fn refuse(limit: &str, message: String) -> ServerError {
@@ -191,17 +187,46 @@ impl Extension for Guard {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
-        let ops: usize = doc
-            .operations
-            .iter()
-            .map(|(_, op)| count_aliases(&op.node.selection_set.node))
-            .sum();
-        let frags: usize = doc
-            .fragments
-            .values()
-            .map(|f| count_aliases(&f.node.selection_set.node))
-            .sum();
-        self.aliases.store(ops + frags, Ordering::Relaxed);
+        let size = expand(&doc);
+        if let Ok(mut e) = self.expansion.lock() {
+            *e = size;
+        }
+        let l = self.limits;
+        let over = if size.selections > l.max_selections as u64 {
+            Some(refuse(
+                "selections",
+                format!(
+                    "the document selects {} fields once its fragments are expanded, over the limit of {}: spread fragments fewer times or ask for fewer fields",
+                    size.selections, l.max_selections
+                ),
+            ))
+        } else if size.aliases > l.max_aliases as u64 {
+            Some(refuse(
+                "aliases",
+                format!(
+                    "{} aliases (fragments expanded) exceed the limit of {}: use fewer aliases",
+                    size.aliases, l.max_aliases
+                ),
+            ))
+        } else {
+            None
+        };
+        if let Some(refused) = over {
+            // Refused for its size, it still pays for it: the limit, the most it may cost.
+            let mut cost = serde_json::json!({
+                "selections": size.selections,
+                "maximumSelections": l.max_selections,
+            });
+            let charge = l.max_selections.max(l.max_aliases);
+            let refused = match self.drain_budget(ctx, charge, &mut cost).await {
+                Ok(()) => refused,
+                Err(limited) => limited,
+            };
+            if let (Ok(mut slot), Ok(v)) = (self.cost.lock(), Value::from_json(cost)) {
+                *slot = Some(v);
+            }
+            return Err(refused);
+        }
         if let Some(meta) = ctx.data_opt::<Arc<RequestMeta>>() {
             let mutation = doc
                 .operations
@@ -218,15 +243,17 @@ impl Extension for Guard {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         let r = next.run(ctx).await?;
-        let aliases = self.aliases.load(Ordering::Relaxed);
+        let size = self.expansion.lock().map(|e| *e).unwrap_or_default();
         let l = self.limits;
         let mut cost = serde_json::json!({
             "requestedQueryCost": r.complexity,
             "maximumQueryCost": l.max_cost,
             "depth": r.depth,
             "maximumDepth": l.max_depth,
-            "aliases": aliases,
+            "aliases": size.aliases,
             "maximumAliases": l.max_aliases,
+            "selections": size.selections,
+            "maximumSelections": l.max_selections,
         });
         let mut errors = Vec::new();
         if r.complexity > l.max_cost {
@@ -247,17 +274,10 @@ impl Extension for Guard {
                 ),
             ));
         }
-        if aliases > l.max_aliases {
-            errors.push(refuse(
-                "aliases",
-                format!(
-                    "{aliases} aliases exceed the limit of {}: use fewer aliases",
-                    l.max_aliases
-                ),
-            ));
-        }
         if errors.is_empty() {
-            if let Err(e) = self.drain_budget(ctx, r.complexity, &mut cost).await {
+            // Never less than its size: a document the cost model prices at 0 still pays.
+            let charge = r.complexity.max(size.selections as usize).max(1);
+            if let Err(e) = self.drain_budget(ctx, charge, &mut cost).await {
                 errors.push(e);
             }
         }

@@ -3,6 +3,7 @@
 
 pub mod connection;
 pub mod cost;
+pub mod document;
 pub mod execution;
 pub mod loaders;
 pub mod mutation;
@@ -53,6 +54,8 @@ pub struct Limits {
     pub max_cost: usize,
     pub max_depth: usize,
     pub max_aliases: usize,
+    /// Fields a document may select with its fragments expanded.
+    pub max_selections: usize,
 }
 
 /// Builds the schema. With `deps = None` it serves only to print the SDL.

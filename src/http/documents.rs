@@ -1,8 +1,8 @@
 //! Documents parsed once: partner portals send the same few documents thousands of
 //! times, and parsing one costs more than answering it from the cache. The HTTP
 //! layer looks each request's text up here and hands the parsed document to the
-//! schema (see `graphql::Execution`), with its normalised text for the response
-//! cache's keys.
+//! schema (see `graphql::Execution`), with its canonical text (printed from the
+//! parsed document, see `graphql::document::canonical`) for the response cache's keys.
 
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use std::sync::{Arc, Mutex};
@@ -13,17 +13,17 @@ pub(crate) const KEPT_DOCUMENTS: std::num::NonZeroUsize =
     std::num::NonZeroUsize::new(1024).unwrap();
 pub(crate) const KEPT_DOCUMENT_BYTES: usize = 16 * 1024;
 
-/// A parsed document and its normalised text (part of a cached answer's key).
+/// A parsed document and its canonical text (part of a cached answer's key).
 pub struct Parsed {
     pub doc: ExecutableDocument,
     pub normalised: String,
 }
 
 impl Parsed {
-    pub fn new(doc: ExecutableDocument, text: &str) -> Parsed {
+    pub fn new(doc: ExecutableDocument) -> Parsed {
         Parsed {
+            normalised: crate::graphql::document::canonical(&doc),
             doc,
-            normalised: super::response_cache::normalise(text),
         }
     }
 
@@ -54,10 +54,7 @@ impl Documents {
         if let Some(p) = self.0.lock().ok().and_then(|mut d| d.get(text).cloned()) {
             return Some(p);
         }
-        let parsed = Arc::new(Parsed::new(
-            async_graphql::parser::parse_query(text).ok()?,
-            text,
-        ));
+        let parsed = Arc::new(Parsed::new(async_graphql::parser::parse_query(text).ok()?));
         if text.len() <= KEPT_DOCUMENT_BYTES {
             if let Ok(mut d) = self.0.lock() {
                 d.put(text.to_owned(), parsed.clone());

@@ -2,7 +2,7 @@
 //! partner keys, who see exactly the same data), in Redis when it is configured
 //! (shared by every instance), else in process within a memory bound.
 //!
-//! Never stale: an entry's key covers the normalised document, the operation
+//! Never stale: an entry's key covers the canonical document, the operation
 //! name, the variables, the visibility class, and the write counter of every
 //! data domain the document can read. Every write (mutations, imports, seeding)
 //! bumps the counters of the domains it touches before it answers, where every
@@ -244,73 +244,6 @@ pub fn domains(
         .iter()
         .filter_map(|t| domain_of(t))
         .collect()
-}
-
-/// The document with insignificant characters (white space, commas, comments)
-/// outside strings reduced to single spaces: the same query, written the same way.
-pub fn normalise(doc: &str) -> String {
-    let mut out = String::with_capacity(doc.len());
-    let mut chars = doc.chars().peekable();
-    let mut gap = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                if gap && !out.is_empty() {
-                    out.push(' ');
-                }
-                gap = false;
-                out.push('"');
-                // A block string `"""…"""` or a plain one, copied as is.
-                let block = chars.peek() == Some(&'"') && {
-                    let mut look = chars.clone();
-                    look.next();
-                    look.peek() == Some(&'"')
-                };
-                if block {
-                    out.push_str("\"\"");
-                    chars.next();
-                    chars.next();
-                    let mut quotes = 0;
-                    for c in chars.by_ref() {
-                        out.push(c);
-                        quotes = if c == '"' { quotes + 1 } else { 0 };
-                        if quotes == 3 {
-                            break;
-                        }
-                    }
-                } else {
-                    let mut escaped = false;
-                    for c in chars.by_ref() {
-                        out.push(c);
-                        if escaped {
-                            escaped = false;
-                        } else if c == '\\' {
-                            escaped = true;
-                        } else if c == '"' {
-                            break;
-                        }
-                    }
-                }
-            }
-            '#' => {
-                for c in chars.by_ref() {
-                    if c == '\n' || c == '\r' {
-                        break;
-                    }
-                }
-                gap = true;
-            }
-            c if c.is_whitespace() || c == ',' || c == '\u{feff}' => gap = true,
-            c => {
-                if gap && !out.is_empty() {
-                    out.push(' ');
-                }
-                gap = false;
-                out.push(c);
-            }
-        }
-    }
-    out
 }
 
 enum Generations {
@@ -689,7 +622,7 @@ impl Extension for PerRequest {
         let doc = next.run(ctx, query, variables).await?;
         let parsed = match ctx.data_opt::<Arc<Parsed>>() {
             Some(p) => p.clone(),
-            None => Arc::new(Parsed::new(doc.clone(), query)),
+            None => Arc::new(Parsed::new(doc.clone())),
         };
         if let Ok(mut seen) = self.seen.lock() {
             *seen = Some(Seen {
@@ -806,6 +739,7 @@ mod tests {
             max_cost: 1,
             max_depth: 1,
             max_aliases: 1,
+            max_selections: 1,
         };
         let sdl = crate::graphql::build_schema(None, limits).sdl();
         let map = TypeMap::from_sdl(&sdl);
@@ -830,18 +764,5 @@ mod tests {
         );
         assert_eq!(domains_of("{ node(id: \"x\") { id } }"), Domain::ALL);
         assert_eq!(domains_of("{ __typename }"), []);
-    }
-
-    #[test]
-    fn normalising_keeps_strings_and_drops_what_does_not_count() {
-        assert_eq!(
-            normalise("{\n  a(x: \"p  ,q\") , # note\n  b }"),
-            "{ a(x: \"p  ,q\") b }"
-        );
-        assert_eq!(
-            normalise("{ a(x: \"\"\" x  \"y\" \"\"\") }"),
-            "{ a(x: \"\"\" x  \"y\" \"\"\") }"
-        );
-        assert_eq!(normalise("{a(x:\"\\\"  \")}"), "{a(x:\"\\\"  \")}");
     }
 }

@@ -73,6 +73,7 @@ pub fn config(database_url: &str) -> Config {
         max_cost: 25_000,
         max_depth: 15,
         max_aliases: 30,
+        max_selections: 5_000,
         request_timeout_ms: 10_000,
         db_pool: 5,
         loader_delay_ms: 0,

@@ -2,6 +2,7 @@
 //! each against a fresh database. SQLite always; PostgreSQL and Redis when
 //! `TEST_DATABASE_URL` / `TEST_REDIS_URL` are set (CI sets them).
 
+mod abuse;
 mod accounts;
 mod budgets;
 mod caching;

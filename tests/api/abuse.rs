@@ -1,0 +1,112 @@
+//! What an independent probe used against the server, each refused (or answered
+//! rightly) through the public surface: fragments that expand exponentially,
+//! documents the cost model prices at nothing, and cache keys that collide.
+
+use crate::helpers::{first_error_code, TestApp};
+use serde_json::{json, Value};
+use std::fmt::Write;
+
+/// `levels` fragments, each spreading the one below `fan` times: `fan^levels` selections.
+fn fragment_chain(levels: usize, fan: usize) -> String {
+    let mut q = format!("query {{ ...W{levels} }} fragment W0 on QueryRoot {{ __typename }}");
+    for l in 1..=levels {
+        let spreads = format!("...W{} ", l - 1).repeat(fan);
+        let _ = write!(q, " fragment W{l} on QueryRoot {{ {spreads}}}");
+    }
+    q
+}
+
+/// A budget of 10,000 points that refills slowly enough to read what each request paid.
+fn small_budget(cfg: &mut coophub::config::Config) {
+    cfg.budget_anonymous = 10_000.0;
+    cfg.budget_anonymous_rate = 0.001;
+}
+
+fn available(body: &Value) -> f64 {
+    body["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"]
+        .as_f64()
+        .unwrap_or_else(|| panic!("no throttle status in {body}"))
+}
+
+#[tokio::test]
+async fn exponential_fragment_chains_are_refused_before_validation_and_paid_for() {
+    let app = TestApp::spawn_configured(small_budget).await;
+    let before = app.statements().await;
+    for levels in [7, 8] {
+        let q = fragment_chain(levels, 10);
+        assert!(q.len() < 1000, "a small document: {} bytes", q.len());
+        let body = app.query(&q).await;
+        assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{body}");
+        assert_eq!(body["errors"][0]["extensions"]["limit"], "selections");
+        assert!(body.get("data").is_none(), "{body}");
+        let cost = &body["extensions"]["cost"];
+        assert!(
+            cost["selections"].as_u64() >= Some(10u64.pow(levels as u32)),
+            "{cost}"
+        );
+    }
+    // Two refusals, each charged the selection limit (5,000): the bucket is empty.
+    let third = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": fragment_chain(7, 10) }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(third.status(), 429);
+    let third: Value = third.json().await.unwrap_or_default();
+    assert_eq!(first_error_code(&third), "RATE_LIMITED", "{third}");
+    assert_eq!(app.statements().await, before);
+}
+
+#[tokio::test]
+async fn a_small_chain_runs_and_pays_for_what_it_expands_to() {
+    let app = TestApp::spawn_configured(small_budget).await;
+    // 10^3 `__typename`s: priced 0 by the cost model. Its size is what validation
+    // walks: the operation (1,000) and each fragment definition (1,000 + 100 + 10 + 1).
+    let body = app.query(&fragment_chain(3, 10)).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"]["__typename"], "QueryRoot");
+    assert_eq!(body["extensions"]["cost"]["requestedQueryCost"], 0);
+    assert_eq!(body["extensions"]["cost"]["selections"], 2111);
+    let left = available(&body);
+    assert!((7_888.0..=7_889.5).contains(&left), "{left}");
+    // Even the smallest document pays something.
+    let tiny = app.query("{ __typename }").await;
+    assert!(available(&tiny) <= left - 1.0, "{tiny}");
+}
+
+#[tokio::test]
+async fn aliases_spread_through_fragments_count_where_they_land() {
+    let app = TestApp::spawn().await;
+    let fan: String = (0..10).map(|i| format!("a{i}: __typename ")).collect();
+    // 10 aliases written once, spread 4 times: 40 aliases over the limit of 30.
+    let q = format!("{{ ...F ...F ...F ...F }} fragment F on QueryRoot {{ {fan}}}");
+    let body = app.query(&q).await;
+    assert_eq!(body["errors"][0]["extensions"]["limit"], "aliases", "{body}");
+    let ok = format!("{{ ...F ...F ...F }} fragment F on QueryRoot {{ {fan}}}");
+    assert!(app.query(&ok).await.get("errors").is_none());
+}
+
+#[tokio::test]
+async fn block_strings_with_escaped_quotes_and_hashes_never_share_a_cached_answer() {
+    let app = TestApp::spawn().await;
+    let member = app.member("reader@example.org").await;
+    let q = |word: &str| {
+        format!(r#"{{ cooperatives(filter: {{text: """\""" # {word}"""}}) {{ totalCount }} }}"#)
+    };
+    let total = |body: &Value| body["data"]["cooperatives"]["totalCount"].clone();
+    // Signed in, nothing is cached: the true answers.
+    let mut truth = Vec::new();
+    for word in ["catering", "sprzątanie"] {
+        let body = app.query_as(&member, &q(word), json!({})).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        truth.push(total(&body));
+    }
+    assert_ne!(truth[0], truth[1], "the two searches must differ: {truth:?}");
+    // Anonymous, cached: the first answer must not be served for the second.
+    for (word, expected) in ["catering", "sprzątanie"].iter().zip(&truth) {
+        let body = app.query(&q(word)).await;
+        assert_eq!(&total(&body), expected, "{word}: {body}");
+    }
+}
