@@ -119,7 +119,7 @@ pub enum Grant {
 }
 
 /// The one who sends a request.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Viewer {
     Anonymous,
     User { id: i32, grants: Vec<Grant> },
@@ -190,6 +190,43 @@ impl Viewer {
 
     pub fn is_editor_of(&self, cooperative_id: i32) -> bool {
         self.has(&Grant::Editor(cooperative_id))
+    }
+}
+
+/// A bearer token as the server keeps it while a connection lasts: its kind and
+/// hash, never the token itself. A WebSocket checks it again on every `subscribe`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credential {
+    /// A session token's hash.
+    Session(String),
+    /// A partner API key secret's hash.
+    ApiKey(String),
+}
+
+impl Credential {
+    /// The credential a token claims to be (None: not one of ours).
+    pub fn of_token(token: &str) -> Option<Credential> {
+        let token = token.trim();
+        if token.starts_with(API_KEY_PREFIX) {
+            Some(Credential::ApiKey(sha256_hex(token)))
+        } else if token.starts_with(SESSION_PREFIX) {
+            Some(Credential::Session(sha256_hex(token)))
+        } else {
+            None
+        }
+    }
+
+    /// Whether `r` ends this credential, held by `viewer`, or changes its rights.
+    pub fn revoked_by(&self, viewer: &Viewer, r: &crate::bus::Revocation) -> bool {
+        use crate::bus::Revocation;
+        match (self, viewer, r) {
+            (Credential::Session(h), _, Revocation::Session(r)) => h == r,
+            (Credential::Session(_), Viewer::User { id, .. }, Revocation::User(u)) => id == u,
+            (Credential::ApiKey(_), Viewer::Partner { key_id }, Revocation::ApiKey(k)) => {
+                key_id == k
+            }
+            _ => false,
+        }
     }
 }
 

@@ -11,6 +11,11 @@
 //! After the pub/sub connection is (re)established, the bus bumps its
 //! generation; live `postAdded` streams then re-read their thread from the
 //! database, so posts written while the connection was down still arrive.
+//!
+//! The bus also carries [`Revocation`]s (channel `<ns>:auth:revoked`): a
+//! credential that ended (sign-out, password reset, account deletion, a role
+//! taken away, a partner key revoked or rotated). Every instance's open
+//! WebSockets that use it close (see `http::ws`).
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -58,6 +63,28 @@ impl ForumEvent {
             ALL_BOARDS.to_owned(),
         ]
     }
+}
+
+/// A credential that stopped being valid, or a user whose rights changed. It names
+/// only hashes and ids, never a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Revocation {
+    /// One session (by its token's hash): signed out.
+    Session(String),
+    /// Every session of a user: password reset, account deleted, a role taken away.
+    User(i32),
+    /// A partner key: revoked, or its secret rotated.
+    ApiKey(i32),
+}
+
+/// Revocations buffered for a WebSocket that has not read them yet; one that falls
+/// behind re-checks its credential in the database instead.
+const REVOCATION_BUFFER: usize = 1024;
+
+/// What goes out to Redis, in order.
+enum Outgoing {
+    Forum(ForumEvent),
+    Revocation(Revocation),
 }
 
 /// The topic of every board's activity.
@@ -109,7 +136,8 @@ pub struct BusStats {
 #[derive(Clone)]
 pub struct Bus {
     local: Arc<Local>,
-    outbox: Option<mpsc::UnboundedSender<ForumEvent>>,
+    revocations: broadcast::Sender<Revocation>,
+    outbox: Option<mpsc::UnboundedSender<Outgoing>>,
     generation: watch::Receiver<u64>,
     /// In-process only: keeps the generation open (it never changes).
     _fixed: Option<Arc<watch::Sender<u64>>>,
@@ -122,6 +150,7 @@ impl Bus {
         let (fixed, generation) = watch::channel(0);
         Bus {
             local: Arc::default(),
+            revocations: broadcast::channel(REVOCATION_BUFFER).0,
             outbox: None,
             generation,
             _fixed: Some(Arc::new(fixed)),
@@ -132,24 +161,31 @@ impl Bus {
         }
     }
 
-    /// Shared by every instance through Redis at `url`, on channels `<namespace>:forum:<topic>`.
+    /// Shared by every instance through Redis at `url`, on channels
+    /// `<namespace>:forum:<topic>` and `<namespace>:auth:revoked`.
     pub fn redis(url: &str, namespace: &str) -> anyhow::Result<Bus> {
         let client = redis::Client::open(url)?;
-        let prefix = format!("{namespace}:forum:");
+        let channels = Channels {
+            forum: format!("{namespace}:forum:"),
+            revoked: format!("{namespace}:auth:revoked"),
+        };
         let local = Arc::new(Local::default());
+        let revocations = broadcast::channel(REVOCATION_BUFFER).0;
         let stats = Arc::new(BusStats::default());
         let (gen_tx, generation) = watch::channel(0);
         tokio::spawn(listen(
             client.clone(),
-            prefix.clone(),
+            channels.clone(),
             local.clone(),
+            revocations.clone(),
             stats.clone(),
             gen_tx,
         ));
         let (outbox, rx) = mpsc::unbounded_channel();
-        tokio::spawn(publish_loop(client, prefix, rx, stats.clone()));
+        tokio::spawn(publish_loop(client, channels, rx, stats.clone()));
         Ok(Bus {
             local,
+            revocations,
             outbox: Some(outbox),
             generation,
             _fixed: None,
@@ -161,7 +197,7 @@ impl Bus {
     pub fn publish(&self, ev: ForumEvent) {
         match &self.outbox {
             Some(tx) => {
-                if tx.send(ev).is_err() {
+                if tx.send(Outgoing::Forum(ev)).is_err() {
                     tracing::error!("the Redis publisher has stopped");
                 }
             }
@@ -171,6 +207,26 @@ impl Bus {
                 }
             }
         }
+    }
+
+    /// Tells every instance that a credential ended (call it after the change is committed).
+    pub fn revoke(&self, r: Revocation) {
+        match &self.outbox {
+            Some(tx) => {
+                if tx.send(Outgoing::Revocation(r)).is_err() {
+                    tracing::error!("the Redis publisher has stopped");
+                }
+            }
+            None => {
+                // No WebSocket open: nobody to tell.
+                let _ = self.revocations.send(r);
+            }
+        }
+    }
+
+    /// Receives the revocations published from now on, from every instance.
+    pub fn revocations(&self) -> broadcast::Receiver<Revocation> {
+        self.revocations.subscribe()
     }
 
     /// Receives what is published on `topic` from now on.
@@ -189,19 +245,31 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis((50u64 << attempt.min(5)).min(1000))
 }
 
+/// The Redis channels of one deployment.
+#[derive(Clone)]
+struct Channels {
+    /// Prefix of the forum's topics.
+    forum: String,
+    /// The channel of revocations.
+    revoked: String,
+}
+
 async fn listen(
     client: redis::Client,
-    prefix: String,
+    channels: Channels,
     local: Arc<Local>,
+    revocations: broadcast::Sender<Revocation>,
     stats: Arc<BusStats>,
     generation: watch::Sender<u64>,
 ) {
     use futures_util::StreamExt;
+    let prefix = &channels.forum;
     let mut attempt = 0;
     loop {
         let connected = async {
             let mut ps = client.get_async_pubsub().await?;
             ps.psubscribe(format!("{prefix}*")).await?;
+            ps.subscribe(&channels.revoked).await?;
             Ok::<_, redis::RedisError>(ps)
         }
         .await;
@@ -217,7 +285,20 @@ async fn listen(
                         // Stable for a while: the next loss starts the backoff afresh.
                         attempt = 0;
                     }
-                    let topic = msg.get_channel_name().strip_prefix(&prefix);
+                    if msg.get_channel_name() == channels.revoked {
+                        match msg
+                            .get_payload::<String>()
+                            .ok()
+                            .and_then(|p| serde_json::from_str::<Revocation>(&p).ok())
+                        {
+                            Some(r) => {
+                                let _ = revocations.send(r);
+                            }
+                            None => tracing::warn!("unreadable revocation message"),
+                        }
+                        continue;
+                    }
+                    let topic = msg.get_channel_name().strip_prefix(prefix.as_str());
                     let ev = msg
                         .get_payload::<String>()
                         .ok()
@@ -252,13 +333,23 @@ async fn listen(
 
 async fn publish_loop(
     client: redis::Client,
-    prefix: String,
-    mut rx: mpsc::UnboundedReceiver<ForumEvent>,
+    channels: Channels,
+    mut rx: mpsc::UnboundedReceiver<Outgoing>,
     stats: Arc<BusStats>,
 ) {
     let mut conn: Option<redis::aio::MultiplexedConnection> = None;
-    while let Some(ev) = rx.recv().await {
-        let Ok(payload) = serde_json::to_string(&ev) else {
+    while let Some(out) = rx.recv().await {
+        let (targets, payload) = match &out {
+            Outgoing::Forum(ev) => (
+                ev.topics()
+                    .iter()
+                    .map(|t| format!("{}{t}", channels.forum))
+                    .collect::<Vec<_>>(),
+                serde_json::to_string(ev),
+            ),
+            Outgoing::Revocation(r) => (vec![channels.revoked.clone()], serde_json::to_string(r)),
+        };
+        let Ok(payload) = payload else {
             continue;
         };
         let mut attempt = 0;
@@ -269,11 +360,8 @@ async fn publish_loop(
             }
             if let Some(c) = conn.as_mut() {
                 let mut pipe = redis::pipe();
-                for t in ev.topics() {
-                    pipe.cmd("PUBLISH")
-                        .arg(format!("{prefix}{t}"))
-                        .arg(&payload)
-                        .ignore();
+                for t in &targets {
+                    pipe.cmd("PUBLISH").arg(t).arg(&payload).ignore();
                 }
                 match pipe.query_async::<()>(c).await {
                     Ok(()) => break,

@@ -70,15 +70,19 @@ pub async fn create_session(
     Ok(())
 }
 
-/// The user of a live session (not revoked, not expired; deleting an account deletes its sessions).
-pub async fn user_of_session(db: &DatabaseConnection, hash: &str) -> AppResult<Option<i32>> {
+/// The user of a live session (not revoked, not expired; deleting an account deletes
+/// its sessions), and when the session expires.
+pub async fn user_of_session(
+    db: &DatabaseConnection,
+    hash: &str,
+) -> AppResult<Option<(i32, DateTime<Utc>)>> {
     let s = session::Entity::find()
         .filter(session::Column::TokenHash.eq(hash))
         .filter(session::Column::RevokedAt.is_null())
         .filter(session::Column::ExpiresAt.gt(Utc::now()))
         .one(db)
         .await?;
-    Ok(s.map(|s| s.user_id))
+    Ok(s.map(|s| (s.user_id, s.expires_at)))
 }
 
 pub async fn revoke_session(db: &DatabaseConnection, hash: &str) -> AppResult<()> {
@@ -96,6 +100,7 @@ pub async fn revoke_session(db: &DatabaseConnection, hash: &str) -> AppResult<()
 pub async fn grants(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<Grant>> {
     let rows = user_role::Entity::find()
         .filter(user_role::Column::UserId.eq(user_id))
+        .order_by_asc(user_role::Column::Id)
         .all(db)
         .await?;
     Ok(rows
@@ -111,6 +116,30 @@ pub async fn grants(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<Gran
             },
         )
         .collect())
+}
+
+/// Takes a role away; false when the user did not hold it.
+pub async fn remove_role(
+    db: &DatabaseConnection,
+    user_id: i32,
+    role: &str,
+    cooperative_id: Option<i32>,
+    local_government_id: Option<i32>,
+) -> AppResult<bool> {
+    let done = user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .filter(user_role::Column::Role.eq(role))
+        .filter(match cooperative_id {
+            Some(c) => user_role::Column::CooperativeId.eq(c),
+            None => user_role::Column::CooperativeId.is_null(),
+        })
+        .filter(match local_government_id {
+            Some(l) => user_role::Column::LocalGovernmentId.eq(l),
+            None => user_role::Column::LocalGovernmentId.is_null(),
+        })
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected > 0)
 }
 
 pub async fn role_rows(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<user_role::Model>> {
@@ -193,11 +222,12 @@ pub async fn create_password_reset(
 }
 
 /// Uses a reset token once: sets the new password hash and revokes every session.
+/// Returns the user whose password it was.
 pub async fn use_password_reset(
     db: &DatabaseConnection,
     hash: &str,
     new_hash: &str,
-) -> AppResult<()> {
+) -> AppResult<i32> {
     let txn = crate::db::write_txn(db).await?;
     let reset = password_reset::Entity::find()
         .filter(password_reset::Column::TokenHash.eq(hash))
@@ -247,7 +277,7 @@ pub async fn use_password_reset(
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    Ok(())
+    Ok(user_id)
 }
 
 pub async fn list_outbox(db: &DatabaseConnection) -> AppResult<Vec<outbox::Model>> {

@@ -6,7 +6,7 @@
 //! text/plain and form posts, which browsers send cross-site without a
 //! preflight, never reach the schema.
 
-use crate::auth::{ClientAddr, CurrentSession, Viewer, API_KEY_PREFIX, SESSION_PREFIX};
+use crate::auth::{ClientAddr, Credential, CurrentSession, Viewer};
 use crate::db::account;
 use crate::error::{AppError, AppResult};
 use crate::graphql::cost::RequestMeta;
@@ -24,6 +24,7 @@ use axum::{
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
+use chrono::{DateTime, Utc};
 use serde_json::{json, Map, Value};
 use std::{net::SocketAddr, sync::atomic::Ordering, sync::Arc, time::Duration};
 
@@ -176,15 +177,28 @@ fn ensure_codes(errors: &mut Value) {
     }
 }
 
+/// What a request's or a connection's credential stands for.
+pub(super) struct Authenticated {
+    pub viewer: Viewer,
+    /// None for anonymous requests.
+    pub credential: Option<Credential>,
+    /// When a session ends by itself (None: a partner key, or anonymous).
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
 /// The sender of a request, from `Authorization: Bearer <token>`: a session
 /// token (`chs_…`) or a partner API key (`chk_…`). A token that is not valid
 /// is an error, never a silent fall-back to anonymous.
 pub(super) async fn resolve_viewer(
     state: &AppState,
     headers: &HeaderMap,
-) -> AppResult<(Viewer, Option<CurrentSession>)> {
+) -> AppResult<Authenticated> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok((Viewer::Anonymous, None));
+        return Ok(Authenticated {
+            viewer: Viewer::Anonymous,
+            credential: None,
+            expires_at: None,
+        });
     };
     let token = value
         .to_str()
@@ -197,29 +211,41 @@ pub(super) async fn resolve_viewer(
     viewer_of_token(state, token).await
 }
 
-/// The viewer a session token (`chs_…`) or partner API key (`chk_…`) stands for.
-pub(super) async fn viewer_of_token(
+/// What a session token (`chs_…`) or partner API key (`chk_…`) stands for.
+pub(super) async fn viewer_of_token(state: &AppState, token: &str) -> AppResult<Authenticated> {
+    let credential = Credential::of_token(token).ok_or(AppError::Unauthenticated)?;
+    let (viewer, expires_at) = authenticate(state, &credential).await?;
+    Ok(Authenticated {
+        viewer,
+        credential: Some(credential),
+        expires_at,
+    })
+}
+
+/// Checks a credential against the database: the viewer it stands for now (with
+/// its current roles), and when it expires. UNAUTHENTICATED once it has ended.
+pub(super) async fn authenticate(
     state: &AppState,
-    token: &str,
-) -> AppResult<(Viewer, Option<CurrentSession>)> {
-    let token = token.trim();
-    let hash = crate::auth::sha256_hex(token);
-    if token.starts_with(API_KEY_PREFIX) {
-        let key = account::api_key_by_hash(&state.db, &hash)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        return Ok((Viewer::Partner { key_id: key.id }, None));
-    }
-    if token.starts_with(SESSION_PREFIX) {
-        if let Some(id) = account::user_of_session(&state.db, &hash).await? {
+    credential: &Credential,
+) -> AppResult<(Viewer, Option<DateTime<Utc>>)> {
+    match credential {
+        Credential::ApiKey(hash) => {
+            let key = account::api_key_by_hash(&state.db, hash)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            Ok((Viewer::Partner { key_id: key.id }, None))
+        }
+        Credential::Session(hash) => {
+            let (id, expires_at) = account::user_of_session(&state.db, hash)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
             let viewer = Viewer::User {
                 id,
                 grants: account::grants(&state.db, id).await?,
             };
-            return Ok((viewer, Some(CurrentSession(hash))));
+            Ok((viewer, Some(expires_at)))
         }
     }
-    Err(AppError::Unauthenticated)
 }
 
 /// Who is asking and from where.
@@ -236,10 +262,13 @@ async fn sender(
     media: MediaType,
 ) -> Result<Sender, Response> {
     match resolve_viewer(state, headers).await {
-        Ok((viewer, session)) => Ok(Sender {
-            viewer,
+        Ok(a) => Ok(Sender {
+            viewer: a.viewer,
             addr: ClientAddr(addr.ip()),
-            session,
+            session: match a.credential {
+                Some(Credential::Session(hash)) => Some(CurrentSession(hash)),
+                _ => None,
+            },
         }),
         Err(e) => {
             let status = if matches!(e, AppError::Unauthenticated) {
@@ -311,50 +340,53 @@ async fn execute(
     let anonymous = matches!(who.viewer, Viewer::Anonymous);
     let meta = Arc::new(RequestMeta::default());
     meta.takes_cached_bytes.store(true, Ordering::Relaxed);
-    let parsed = state.documents.get(&query);
-    let variables = Variables::from_json(Value::Object(p.variables));
-    // The request as the schema's guard sees it, and for a query, the same again to
-    // execute without extensions (see `graphql::execution`).
-    let request = |query: String, variables: Variables| {
-        let mut req = async_graphql::Request::new(query)
-            .variables(variables)
-            .data(meta.clone())
-            .data(who.viewer.clone())
-            .data(who.addr);
-        if let Some(s) = &who.session {
-            req = req.data(s.clone());
-        }
-        if let Some(op) = &p.operation_name {
-            req = req.operation_name(op.clone());
-        }
-        if let Some(parsed) = &parsed {
-            req.set_parsed_query(parsed.doc.clone());
-        }
-        req
-    };
-    let mut req = request(query, variables.clone());
-    req.extensions = async_graphql::Extensions(
-        p.extensions
-            .into_iter()
-            .filter_map(|(k, v)| Some((k, async_graphql::Value::from_json(v).ok()?)))
-            .collect(),
-    );
     let timeout = Duration::from_millis(state.request_timeout_ms);
     let batches = Batches::default();
-    let loaders = Loaders::new(&state.db, state.loader_delay, &batches);
-    let is_query = parsed.as_ref().is_some_and(|d| {
-        d.operation_type(p.operation_name.as_deref()) == Some(OperationType::Query)
-    });
-    if is_query {
-        let run = request(String::new(), variables).data(loaders);
-        req = req.data(Execution::new(run));
-    } else {
-        req = req.data(loaders);
-    }
-    if let Some(parsed) = parsed {
-        req = req.data(parsed);
-    }
-    let exec = batches.run(state.schema.execute(req));
+    // Everything from parsing on runs inside the time limit.
+    let exec = async {
+        let parsed = state.documents.get(&query);
+        let variables = Variables::from_json(Value::Object(p.variables));
+        // The request as the schema's guard sees it, and for a query, the same again to
+        // execute without extensions (see `graphql::execution`).
+        let request = |query: String, variables: Variables| {
+            let mut req = async_graphql::Request::new(query)
+                .variables(variables)
+                .data(meta.clone())
+                .data(who.viewer.clone())
+                .data(who.addr);
+            if let Some(s) = &who.session {
+                req = req.data(s.clone());
+            }
+            if let Some(op) = &p.operation_name {
+                req = req.operation_name(op.clone());
+            }
+            if let Some(parsed) = &parsed {
+                req.set_parsed_query(parsed.doc.clone());
+            }
+            req
+        };
+        let mut req = request(query, variables.clone());
+        req.extensions = async_graphql::Extensions(
+            p.extensions
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, async_graphql::Value::from_json(v).ok()?)))
+                .collect(),
+        );
+        let loaders = Loaders::new(&state.db, state.loader_delay, &batches);
+        let is_query = parsed.as_ref().is_some_and(|d| {
+            d.operation_type(p.operation_name.as_deref()) == Some(OperationType::Query)
+        });
+        if is_query {
+            let run = request(String::new(), variables).data(loaders);
+            req = req.data(Execution::new(run));
+        } else {
+            req = req.data(loaders);
+        }
+        if let Some(parsed) = parsed {
+            req = req.data(parsed);
+        }
+        batches.run(state.schema.execute(req)).await
+    };
     tokio::pin!(exec);
     let resp = tokio::select! {
         resp = &mut exec => resp,

@@ -8,8 +8,16 @@
 //! `connection_init` in time, 4409 duplicate operation id, 4429 second
 //! `connection_init`. A client that stops reading is dropped once
 //! `COOPHUB_WS_BUFFER` messages wait for it; nobody else waits.
+//!
+//! Credentials hold for the life of a socket only while they hold over HTTP: the
+//! session or key is checked again against the database on every `subscribe`,
+//! whenever the bus reports a revocation that names it (sign-out, password reset,
+//! account deletion, a role taken away, a key revoked or rotated; from any
+//! instance), after the bus lost messages, and when a session expires. A socket
+//! whose credential ended is closed with 4403; from that moment its writer sends
+//! nothing more that its operations produced.
 
-use super::graphql::viewer_of_token;
+use super::graphql::{authenticate, viewer_of_token, Authenticated};
 use super::shared;
 use crate::auth::{ClientAddr, Viewer};
 use crate::graphql::cost::RequestMeta;
@@ -25,8 +33,9 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::{broadcast, mpsc, Notify};
 use tokio::task::AbortHandle;
 
 /// The subprotocol.
@@ -41,7 +50,7 @@ pub async fn graphql_ws(
     ws: WebSocketUpgrade,
 ) -> axum::response::Response {
     match super::graphql::resolve_viewer(&state, &headers).await {
-        Ok((viewer, _)) => upgrade(state, addr, viewer, ws),
+        Ok(auth) => upgrade(state, addr, auth, ws),
         Err(_) => (
             StatusCode::UNAUTHORIZED,
             "the bearer token is not valid (expired, revoked or mistyped): sign in again",
@@ -54,7 +63,7 @@ pub async fn graphql_ws(
 fn upgrade(
     state: AppState,
     addr: SocketAddr,
-    viewer: Viewer,
+    auth: Authenticated,
     ws: WebSocketUpgrade,
 ) -> axum::response::Response {
     // Small buffers: an idle subscriber should cost kilobytes, not tungstenite's
@@ -64,7 +73,42 @@ fn upgrade(
         .write_buffer_size(0)
         .max_message_size(256 * 1024)
         .max_frame_size(256 * 1024)
-        .on_upgrade(move |socket| serve(state, addr, viewer, socket))
+        .on_upgrade(move |socket| serve(state, addr, auth, socket))
+}
+
+/// Whether the connection's credential still holds. Once it does not, the writer
+/// sends nothing but the closing frame, whatever its operations had queued.
+struct Liveness {
+    revoked: AtomicBool,
+    /// Unix seconds at which the session ends (`i64::MAX`: never).
+    expires_at: AtomicI64,
+}
+
+impl Liveness {
+    fn new() -> Liveness {
+        Liveness {
+            revoked: AtomicBool::new(false),
+            expires_at: AtomicI64::new(i64::MAX),
+        }
+    }
+
+    fn holds(&self) -> bool {
+        !self.revoked.load(Ordering::Acquire)
+            && chrono::Utc::now().timestamp() < self.expires_at.load(Ordering::Acquire)
+    }
+
+    fn set_expiry(&self, at: Option<chrono::DateTime<chrono::Utc>>) {
+        let at = at.map_or(i64::MAX, |t| t.timestamp());
+        self.expires_at.store(at, Ordering::Release);
+    }
+}
+
+/// The close for a credential that ended.
+fn revoked() -> Close {
+    Close(
+        4403,
+        "Forbidden: the credentials ended (signed out, revoked or changed); connect again".into(),
+    )
 }
 
 /// Why the server closes a connection.
@@ -132,15 +176,21 @@ impl Outlet {
     }
 }
 
-async fn serve(state: AppState, addr: SocketAddr, header_viewer: Viewer, socket: WebSocket) {
+async fn serve(state: AppState, addr: SocketAddr, header: Authenticated, socket: WebSocket) {
     let offered = socket
         .protocol()
         .is_some_and(|p| p.as_bytes() == PROTOCOL.as_bytes());
     let (mut sink, mut incoming) = socket.split();
     let (out, mut out_rx) = mpsc::channel::<Message>(state.ws_buffer);
+    let live = Arc::new(Liveness::new());
+    let writer_live = live.clone();
     let writer = tokio::spawn(async move {
         while let Some(m) = out_rx.recv().await {
             let closing = matches!(m, Message::Close(_));
+            if !closing && !writer_live.holds() {
+                // Produced under a credential that has since ended: never sent.
+                continue;
+            }
             if sink.send(m).await.is_err() || closing {
                 break;
             }
@@ -150,7 +200,7 @@ async fn serve(state: AppState, addr: SocketAddr, header_viewer: Viewer, socket:
     let slow = Arc::new(Notify::new());
     let close = if offered {
         tokio::select! {
-            c = protocol(&state, addr, header_viewer, &mut incoming, &out, &running, &slow) => c,
+            c = protocol(&state, addr, header, &mut incoming, &out, &running, &slow, &live) => c,
             () = slow.notified() => {
                 tracing::info!(%addr, "dropping a WebSocket client that stopped reading");
                 Some(too_slow())
@@ -188,27 +238,113 @@ async fn serve(state: AppState, addr: SocketAddr, header_viewer: Viewer, socket:
     }
 }
 
+/// The credential a connection was initialised with, and the viewer it stood for
+/// when last checked.
+struct Session {
+    auth: Authenticated,
+    viewer: Arc<Viewer>,
+}
+
+/// Checks the connection's credential against the database again: Err(close) when
+/// it has ended or its rights changed (its running operations were authorised
+/// under the old ones).
+async fn recheck(state: &AppState, s: &Session, live: &Liveness) -> Result<(), Close> {
+    let Some(credential) = &s.auth.credential else {
+        return Ok(());
+    };
+    match authenticate(state, credential).await {
+        Ok((viewer, expires_at)) if viewer == *s.viewer => {
+            live.set_expiry(expires_at);
+            Ok(())
+        }
+        Ok(_) | Err(crate::error::AppError::Unauthenticated) => Err(revoked()),
+        Err(e) => {
+            tracing::error!(error = ?e, "checking a WebSocket's credential");
+            Err(Close(4500, "Internal server error".into()))
+        }
+    }
+}
+
+/// What the connection waits for next.
+enum Next {
+    Message(Option<Result<Message, axum::Error>>),
+    Revoked,
+    Recheck,
+}
+
 /// Runs the protocol until the client leaves (None) or the server must close.
+#[allow(clippy::too_many_arguments)]
 async fn protocol(
     state: &AppState,
     addr: SocketAddr,
-    header_viewer: Viewer,
+    header: Authenticated,
     incoming: &mut futures_util::stream::SplitStream<WebSocket>,
     out: &mpsc::Sender<Message>,
     running: &Running,
     slow: &Arc<Notify>,
+    live: &Liveness,
 ) -> Option<Close> {
-    let mut viewer: Option<Arc<Viewer>> = None;
+    let mut session: Option<Session> = None;
+    let mut header = Some(header);
     let mut serial = 0u64;
     let deadline = tokio::time::Instant::now() + state.ws_init_timeout;
+    let mut revocations = state.bus.revocations();
+    let mut generation = state.bus.generation();
     loop {
-        let msg = if viewer.is_none() {
-            match tokio::time::timeout_at(deadline, incoming.next()).await {
-                Ok(m) => m,
+        let next = match &session {
+            None => match tokio::time::timeout_at(deadline, incoming.next()).await {
+                Ok(m) => Next::Message(m),
                 Err(_) => return Some(Close(4408, "Connection initialisation timeout".into())),
+            },
+            Some(s) => {
+                let expiry = live.expires_at.load(Ordering::Acquire);
+                let left = (expiry.saturating_sub(chrono::Utc::now().timestamp())).max(0);
+                let expires = tokio::time::sleep(std::time::Duration::from_secs(
+                    u64::try_from(left).unwrap_or(u64::MAX).min(1 << 32),
+                ));
+                tokio::select! {
+                    m = incoming.next() => Next::Message(m),
+                    r = revocations.recv() => match r {
+                        Ok(r) => match &s.auth.credential {
+                            // It names this credential: the database says what is left of it
+                            // (a rotated key's new secret, say, still holds).
+                            Some(c) if c.revoked_by(&s.viewer, &r) => Next::Recheck,
+                            _ => continue,
+                        },
+                        // Some were missed: the database says whether this one was among them.
+                        Err(broadcast::error::RecvError::Lagged(_)) => Next::Recheck,
+                        Err(broadcast::error::RecvError::Closed) => {
+                            revocations = state.bus.revocations();
+                            continue;
+                        }
+                    },
+                    // The bus reconnected: revocations may have been lost meanwhile.
+                    changed = generation.changed() => match changed {
+                        Ok(()) => Next::Recheck,
+                        Err(_) => {
+                            generation = state.bus.generation();
+                            continue;
+                        }
+                    },
+                    () = expires => Next::Revoked,
+                }
             }
-        } else {
-            incoming.next().await
+        };
+        let msg = match next {
+            Next::Message(m) => m,
+            Next::Revoked => {
+                live.revoked.store(true, Ordering::Release);
+                return Some(revoked());
+            }
+            Next::Recheck => {
+                if let Some(s) = &session {
+                    if let Err(close) = recheck(state, s, live).await {
+                        live.revoked.store(true, Ordering::Release);
+                        return Some(close);
+                    }
+                }
+                continue;
+            }
         };
         let text = match msg {
             None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return None,
@@ -225,11 +361,17 @@ async fn protocol(
         }
         match m.get("type").and_then(Value::as_str) {
             Some("connection_init") => {
-                if viewer.is_some() {
+                let Some(header) = header.take() else {
                     return Some(Close(4429, "Too many initialisation requests".into()));
-                }
-                match init_viewer(state, payload, &header_viewer).await {
-                    Ok(v) => viewer = Some(Arc::new(v)),
+                };
+                match init_viewer(state, payload, header).await {
+                    Ok(auth) => {
+                        live.set_expiry(auth.expires_at);
+                        session = Some(Session {
+                            viewer: Arc::new(auth.viewer.clone()),
+                            auth,
+                        });
+                    }
                     Err(close) => return Some(close),
                 }
                 if send(out, json!({ "type": "connection_ack" })).is_none() {
@@ -259,9 +401,15 @@ async fn protocol(
                 else {
                     return Some(Close::invalid());
                 };
-                let Some(v) = viewer.clone() else {
+                let Some(s) = &session else {
                     return Some(Close(4401, "Unauthorized".into()));
                 };
+                // Every operation starts under a credential checked just now.
+                if let Err(close) = recheck(state, s, live).await {
+                    live.revoked.store(true, Ordering::Release);
+                    return Some(close);
+                }
+                let v = s.viewer.clone();
                 if running
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -346,20 +494,20 @@ fn send(out: &mpsc::Sender<Message>, v: Value) -> Option<()> {
     }
 }
 
-/// The viewer of a `connection_init`: its payload's `token` (or `Authorization`,
+/// The credential of a `connection_init`: its payload's `token` (or `Authorization`,
 /// `Bearer …`) if any, else the upgrade request's `Authorization` header.
 async fn init_viewer(
     state: &AppState,
     payload: Option<&Value>,
-    header_viewer: &Viewer,
-) -> Result<Viewer, Close> {
+    header: Authenticated,
+) -> Result<Authenticated, Close> {
     let token = payload.and_then(|p| {
         ["token", "authorization", "Authorization"]
             .iter()
             .find_map(|k| p.get(*k))
     });
     let Some(token) = token else {
-        return Ok(header_viewer.clone());
+        return Ok(header);
     };
     let forbidden = || Close(4403, "Forbidden".into());
     let token = token.as_str().ok_or_else(forbidden)?;
@@ -368,7 +516,7 @@ async fn init_viewer(
         .or_else(|| token.strip_prefix("bearer "))
         .unwrap_or(token);
     match viewer_of_token(state, token).await {
-        Ok((v, _)) => Ok(v),
+        Ok(auth) => Ok(auth),
         Err(crate::error::AppError::Unauthenticated) => Err(forbidden()),
         Err(e) => {
             tracing::error!(error = ?e, "resolving a WebSocket token");

@@ -1,10 +1,11 @@
 //! Registration, sign-in and -out, password reset, account deletion, role grants.
 
 use crate::auth::{self, CurrentSession, SESSION_PREFIX};
+use crate::bus::Revocation;
 use crate::db::account;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
-    db, enum_to_db,
+    bus, db, enum_to_db,
     node::expect_id,
     types::{Me, Role, User},
     viewer, SessionHours,
@@ -134,6 +135,28 @@ pub struct GrantRoleInput {
     pub local_government: Option<ID>,
 }
 
+/// Input of `revokeRole`: the role exactly as it was granted.
+#[derive(InputObject)]
+pub struct RevokeRoleInput {
+    /// The user.
+    pub user: ID,
+    /// The role to take away.
+    pub role: Role,
+    /// For EDITOR: the cooperative.
+    pub cooperative: Option<ID>,
+    /// For OFFICER: the local government.
+    pub local_government: Option<ID>,
+}
+
+/// Result of `revokeRole`.
+#[derive(SimpleObject)]
+pub struct RevokeRolePayload {
+    /// False when the user did not hold the role (nothing changed).
+    pub revoked: bool,
+    /// The user, with the roles left.
+    pub user: User,
+}
+
 /// Result of `grantRole`.
 #[derive(SimpleObject)]
 pub struct GrantRolePayload {
@@ -228,6 +251,7 @@ impl AccountMutation {
             return Ok(LogoutPayload { revoked: false });
         };
         account::revoke_session(db(ctx)?, hash).await?;
+        bus(ctx)?.revoke(Revocation::Session(hash.clone()));
         Ok(LogoutPayload { revoked: true })
     }
 
@@ -260,8 +284,10 @@ impl AccountMutation {
         #[graphql(desc = "Token and new password.")] input: ResetPasswordInput,
     ) -> Result<ResetPasswordPayload> {
         let new_hash = auth::hash_password_blocking(input.new_password).await?;
-        account::use_password_reset(db(ctx)?, &auth::sha256_hex(input.token.trim()), &new_hash)
-            .await?;
+        let user =
+            account::use_password_reset(db(ctx)?, &auth::sha256_hex(input.token.trim()), &new_hash)
+                .await?;
+        bus(ctx)?.revoke(Revocation::User(user));
         Ok(ResetPasswordPayload { changed: true })
     }
 
@@ -294,6 +320,7 @@ impl AccountMutation {
             return Err(AppError::invalid("password", "the password is wrong").into());
         }
         account::delete_account(db(ctx)?, id).await?;
+        bus(ctx)?.revoke(Revocation::User(id));
         Ok(DeleteAccountPayload { deleted: true })
     }
 
@@ -309,45 +336,7 @@ impl AccountMutation {
             .await?
             .filter(|u| u.deleted_at.is_none());
         let user = user.ok_or_else(|| AppError::NotFound("user".into()))?;
-        let coop = input
-            .cooperative
-            .as_ref()
-            .map(|c| expect_id("cooperative", c, "Cooperative"))
-            .transpose()?;
-        let lg = input
-            .local_government
-            .as_ref()
-            .map(|l| expect_id("localGovernment", l, "LocalGovernment"))
-            .transpose()?;
-        let (coop, lg) = match (input.role, coop, lg) {
-            (Role::Editor, Some(c), None) => (Some(c), None),
-            (Role::Officer, None, Some(l)) => (None, Some(l)),
-            (Role::Editor, _, _) => {
-                return Err(AppError::invalid(
-                    "cooperative",
-                    "EDITOR needs a cooperative (and no local government)",
-                )
-                .into())
-            }
-            (Role::Officer, _, _) => {
-                return Err(AppError::invalid(
-                    "localGovernment",
-                    "OFFICER needs a local government (and no cooperative)",
-                )
-                .into())
-            }
-            (Role::Member, _, _) => {
-                return Err(AppError::invalid("role", "everyone is a MEMBER already").into())
-            }
-            (_, None, None) => (None, None),
-            _ => {
-                return Err(AppError::invalid(
-                    "role",
-                    "this role is not scoped: give no cooperative or local government",
-                )
-                .into())
-            }
-        };
+        let (coop, lg) = role_scope(input.role, &input.cooperative, &input.local_government)?;
         if let Some(c) = coop {
             crate::graphql::loaders(ctx)?
                 .cooperative
@@ -365,4 +354,71 @@ impl AccountMutation {
         account::add_role(db(ctx)?, user.id, &enum_to_db(input.role), coop, lg).await?;
         Ok(GrantRolePayload { user: User(user) })
     }
+
+    /// Takes a role away. Admins only. The user's open WebSockets close (4403), on every
+    /// instance: what they run was authorised under the role.
+    async fn revoke_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Who loses which role.")] input: RevokeRoleInput,
+    ) -> Result<RevokeRolePayload> {
+        viewer(ctx).require_admin()?;
+        let user_id = expect_id("user", &input.user, "User")?;
+        let user = account::find_user(db(ctx)?, user_id)
+            .await?
+            .filter(|u| u.deleted_at.is_none())
+            .ok_or_else(|| AppError::NotFound("user".into()))?;
+        let (coop, lg) = role_scope(input.role, &input.cooperative, &input.local_government)?;
+        let revoked =
+            account::remove_role(db(ctx)?, user.id, &enum_to_db(input.role), coop, lg).await?;
+        if revoked {
+            bus(ctx)?.revoke(Revocation::User(user.id));
+        }
+        Ok(RevokeRolePayload {
+            revoked,
+            user: User(user),
+        })
+    }
+}
+
+/// The cooperative or local government a role is scoped to, checked against the role.
+fn role_scope(
+    role: Role,
+    cooperative: &Option<ID>,
+    local_government: &Option<ID>,
+) -> AppResult<(Option<i32>, Option<i32>)> {
+    let coop = cooperative
+        .as_ref()
+        .map(|c| expect_id("cooperative", c, "Cooperative"))
+        .transpose()?;
+    let lg = local_government
+        .as_ref()
+        .map(|l| expect_id("localGovernment", l, "LocalGovernment"))
+        .transpose()?;
+    Ok(match (role, coop, lg) {
+        (Role::Editor, Some(c), None) => (Some(c), None),
+        (Role::Officer, None, Some(l)) => (None, Some(l)),
+        (Role::Editor, _, _) => {
+            return Err(AppError::invalid(
+                "cooperative",
+                "EDITOR needs a cooperative (and no local government)",
+            ))
+        }
+        (Role::Officer, _, _) => {
+            return Err(AppError::invalid(
+                "localGovernment",
+                "OFFICER needs a local government (and no cooperative)",
+            ))
+        }
+        (Role::Member, _, _) => {
+            return Err(AppError::invalid("role", "everyone is a MEMBER already"))
+        }
+        (_, None, None) => (None, None),
+        _ => {
+            return Err(AppError::invalid(
+                "role",
+                "this role is not scoped: give no cooperative or local government",
+            ))
+        }
+    })
 }

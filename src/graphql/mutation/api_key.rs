@@ -85,6 +85,7 @@ impl ApiKeyMutation {
             a.created_at = Set(Utc::now());
         })
         .await?;
+        crate::graphql::bus(ctx)?.revoke(crate::bus::Revocation::ApiKey(key.id));
         Ok(ApiKeySecretPayload {
             api_key: ApiKey(key),
             secret,
@@ -101,6 +102,7 @@ impl ApiKeyMutation {
         let key = find(ctx, &input.api_key).await?;
         let key = account::update_api_key(db(ctx)?, key, |a| a.revoked_at = Set(Some(Utc::now())))
             .await?;
+        crate::graphql::bus(ctx)?.revoke(crate::bus::Revocation::ApiKey(key.id));
         Ok(RevokeApiKeyPayload {
             api_key: ApiKey(key),
         })
