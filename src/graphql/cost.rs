@@ -19,11 +19,11 @@ use crate::auth::{ClientAddr, Viewer};
 use crate::limiter::{Limiter, Rule};
 use async_graphql::{
     extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextRequest,
-        NextValidation,
+        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
+        NextPrepareRequest, NextRequest, NextValidation,
     },
     parser::types::{ExecutableDocument, OperationType},
-    Response, ServerError, ServerResult, ValidationResult, Value, Variables,
+    Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
 use std::sync::{
     atomic::{AtomicBool, AtomicU64, Ordering},
@@ -118,16 +118,45 @@ fn bucket_address(ip: std::net::IpAddr) -> String {
     }
 }
 
-/// The bucket a request drains, and its shape.
-fn bucket(ctx: &ExtensionContext<'_>, budgets: &Budgets) -> (String, Rule) {
-    match ctx.data_opt::<Viewer>() {
-        Some(Viewer::Partner { key_id }) => (format!("key:{key_id}"), budgets.partner),
-        Some(Viewer::User { id, .. }) => (format!("user:{id}"), budgets.anonymous),
-        _ => {
-            let addr = ctx
-                .data_opt::<ClientAddr>()
-                .map_or_else(|| "unknown".to_owned(), |a| bucket_address(a.0));
-            (format!("ip:{addr}"), budgets.anonymous)
+/// Who a request is charged to, and where a refusal's retry time goes: read from
+/// the request's data (before execution starts, it is not yet the query's data).
+struct Payer<'a> {
+    viewer: Option<&'a Viewer>,
+    addr: Option<&'a ClientAddr>,
+    meta: Option<&'a Arc<RequestMeta>>,
+}
+
+impl<'a> Payer<'a> {
+    fn of_query(ctx: &'a ExtensionContext<'_>) -> Payer<'a> {
+        Payer {
+            viewer: ctx.data_opt(),
+            addr: ctx.data_opt(),
+            meta: ctx.data_opt(),
+        }
+    }
+
+    fn of_request(data: &'a async_graphql::Data) -> Payer<'a> {
+        fn get<T: std::any::Any>(data: &async_graphql::Data) -> Option<&T> {
+            data.get(&std::any::TypeId::of::<T>())?.downcast_ref()
+        }
+        Payer {
+            viewer: get(data),
+            addr: get(data),
+            meta: get(data),
+        }
+    }
+
+    /// The bucket the request drains, and its shape.
+    fn bucket(&self, budgets: &Budgets) -> (String, Rule) {
+        match self.viewer {
+            Some(Viewer::Partner { key_id }) => (format!("key:{key_id}"), budgets.partner),
+            Some(Viewer::User { id, .. }) => (format!("user:{id}"), budgets.anonymous),
+            _ => {
+                let addr = self
+                    .addr
+                    .map_or_else(|| "unknown".to_owned(), |a| bucket_address(a.0));
+                (format!("ip:{addr}"), budgets.anonymous)
+            }
         }
     }
 }
@@ -137,6 +166,7 @@ impl Guard {
     async fn drain_budget(
         &self,
         ctx: &ExtensionContext<'_>,
+        payer: &Payer<'_>,
         complexity: usize,
         cost: &mut serde_json::Value,
     ) -> Result<(), ServerError> {
@@ -146,7 +176,7 @@ impl Guard {
         ) else {
             return Ok(());
         };
-        let (key, rule) = bucket(ctx, budgets);
+        let (key, rule) = payer.bucket(budgets);
         let level = limiter
             .take(&key, complexity as f64, rule)
             .await
@@ -160,7 +190,7 @@ impl Guard {
             return Ok(());
         }
         let retry = level.retry_after(complexity as f64, rule);
-        if let Some(meta) = ctx.data_opt::<Arc<RequestMeta>>() {
+        if let Some(meta) = payer.meta {
             meta.retry_after.store(retry, Ordering::Relaxed);
         }
         Err(server_error(crate::error::AppError::RateLimited {
@@ -179,6 +209,62 @@ impl Extension for Guard {
         resp
     }
 
+    /// The document's size, measured before anything walks it with its fragments
+    /// expanded: async-graphql itself does, right after parsing (its recursion check),
+    /// and so does validation.
+    async fn prepare_request(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        mut request: Request,
+        next: NextPrepareRequest<'_>,
+    ) -> ServerResult<Request> {
+        // Not a document: async-graphql parses it again and says why.
+        let Ok(doc) = request.parsed_query() else {
+            return next.run(ctx, request).await;
+        };
+        let size = expand(doc);
+        if let Ok(mut e) = self.expansion.lock() {
+            *e = size;
+        }
+        let l = self.limits;
+        let refused = if size.selections > l.max_selections as u64 {
+            refuse(
+                "selections",
+                format!(
+                    "the document selects {} fields once its fragments are expanded, over the limit of {}: spread fragments fewer times or ask for fewer fields",
+                    size.selections, l.max_selections
+                ),
+            )
+        } else if size.aliases > l.max_aliases as u64 {
+            refuse(
+                "aliases",
+                format!(
+                    "{} aliases (fragments expanded) exceed the limit of {}: use fewer aliases",
+                    size.aliases, l.max_aliases
+                ),
+            )
+        } else {
+            return next.run(ctx, request).await;
+        };
+        // Refused for its size, it still pays for it: the limit, the most it may cost.
+        let mut cost = serde_json::json!({
+            "selections": size.selections,
+            "maximumSelections": l.max_selections,
+            "aliases": size.aliases,
+            "maximumAliases": l.max_aliases,
+        });
+        let charge = l.max_selections.max(l.max_aliases);
+        let payer = Payer::of_request(&request.data);
+        let refused = match self.drain_budget(ctx, &payer, charge, &mut cost).await {
+            Ok(()) => refused,
+            Err(limited) => limited,
+        };
+        if let (Ok(mut slot), Ok(v)) = (self.cost.lock(), Value::from_json(cost)) {
+            *slot = Some(v);
+        }
+        Err(refused)
+    }
+
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -187,46 +273,6 @@ impl Extension for Guard {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
-        let size = expand(&doc);
-        if let Ok(mut e) = self.expansion.lock() {
-            *e = size;
-        }
-        let l = self.limits;
-        let over = if size.selections > l.max_selections as u64 {
-            Some(refuse(
-                "selections",
-                format!(
-                    "the document selects {} fields once its fragments are expanded, over the limit of {}: spread fragments fewer times or ask for fewer fields",
-                    size.selections, l.max_selections
-                ),
-            ))
-        } else if size.aliases > l.max_aliases as u64 {
-            Some(refuse(
-                "aliases",
-                format!(
-                    "{} aliases (fragments expanded) exceed the limit of {}: use fewer aliases",
-                    size.aliases, l.max_aliases
-                ),
-            ))
-        } else {
-            None
-        };
-        if let Some(refused) = over {
-            // Refused for its size, it still pays for it: the limit, the most it may cost.
-            let mut cost = serde_json::json!({
-                "selections": size.selections,
-                "maximumSelections": l.max_selections,
-            });
-            let charge = l.max_selections.max(l.max_aliases);
-            let refused = match self.drain_budget(ctx, charge, &mut cost).await {
-                Ok(()) => refused,
-                Err(limited) => limited,
-            };
-            if let (Ok(mut slot), Ok(v)) = (self.cost.lock(), Value::from_json(cost)) {
-                *slot = Some(v);
-            }
-            return Err(refused);
-        }
         if let Some(meta) = ctx.data_opt::<Arc<RequestMeta>>() {
             let mutation = doc
                 .operations
@@ -277,7 +323,10 @@ impl Extension for Guard {
         if errors.is_empty() {
             // Never less than its size: a document the cost model prices at 0 still pays.
             let charge = r.complexity.max(size.selections as usize).max(1);
-            if let Err(e) = self.drain_budget(ctx, charge, &mut cost).await {
+            if let Err(e) = self
+                .drain_budget(ctx, &Payer::of_query(ctx), charge, &mut cost)
+                .await
+            {
                 errors.push(e);
             }
         }

@@ -83,7 +83,10 @@ async fn aliases_spread_through_fragments_count_where_they_land() {
     // 10 aliases written once, spread 4 times: 40 aliases over the limit of 30.
     let q = format!("{{ ...F ...F ...F ...F }} fragment F on QueryRoot {{ {fan}}}");
     let body = app.query(&q).await;
-    assert_eq!(body["errors"][0]["extensions"]["limit"], "aliases", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["limit"], "aliases",
+        "{body}"
+    );
     let ok = format!("{{ ...F ...F ...F }} fragment F on QueryRoot {{ {fan}}}");
     assert!(app.query(&ok).await.get("errors").is_none());
 }
@@ -103,10 +106,135 @@ async fn block_strings_with_escaped_quotes_and_hashes_never_share_a_cached_answe
         assert!(body.get("errors").is_none(), "{body}");
         truth.push(total(&body));
     }
-    assert_ne!(truth[0], truth[1], "the two searches must differ: {truth:?}");
+    assert_ne!(
+        truth[0], truth[1],
+        "the two searches must differ: {truth:?}"
+    );
     // Anonymous, cached: the first answer must not be served for the second.
     for (word, expected) in ["catering", "sprzątanie"].iter().zip(&truth) {
         let body = app.query(&q(word)).await;
         assert_eq!(&total(&body), expected, "{word}: {body}");
     }
+}
+
+/// POSTs a document anonymously: the status and the body.
+async fn post(app: &TestApp, query: &str, variables: Value) -> (u16, Value) {
+    let resp = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": query, "variables": variables }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or_default())
+}
+
+const LOGIN: &str = "mutation($i: LoginInput!) { login(input: $i) { token } }";
+
+#[tokio::test]
+async fn without_redis_the_limits_hold_in_process_and_ready_says_degraded() {
+    if std::env::var("TEST_REDIS_URL").is_err() {
+        // Needs redis-server installed; CI runs it with TEST_REDIS_URL set.
+        return;
+    }
+    let private = crate::helpers::PrivateRedis::new();
+    let redis = private.start();
+    let url = private.url();
+    let app = TestApp::spawn_configured(|c| {
+        c.redis_url = Some(url.into());
+        c.budget_anonymous = 1_000_000.0;
+    })
+    .await;
+    app.member("target@example.org").await;
+    let ready = |app: &TestApp| {
+        let req = app.client.get(app.url("/ready")).send();
+        async move {
+            req.await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .text()
+                .await
+                .unwrap_or_default()
+        }
+    };
+    assert_eq!(ready(&app).await, "ready");
+    drop(redis);
+    assert!(ready(&app).await.contains("degraded"), "/ready must say so");
+    // Wrong passwords: with Redis the sixth is refused; without it, sooner, never later.
+    let wrong = json!({ "i": { "email": "target@example.org", "password": "not the password!" } });
+    let mut codes = Vec::new();
+    for _ in 0..8 {
+        let (_, body) = post(&app, LOGIN, wrong.clone()).await;
+        codes.push(first_error_code(&body));
+    }
+    let tried = codes.iter().take_while(|c| *c == "BAD_USER_INPUT").count();
+    assert!((1..=5).contains(&tried), "{codes:?}");
+    assert!(
+        codes[tried..].iter().all(|c| c == "RATE_LIMITED"),
+        "{codes:?}"
+    );
+    // Reads still answer, from the database.
+    assert!(
+        app.query("{ cooperatives(first: 1) { totalCount } }").await["data"]["cooperatives"]
+            ["totalCount"]
+            .as_u64()
+            > Some(0)
+    );
+}
+
+#[tokio::test]
+async fn password_reset_mails_and_registrations_are_limited() {
+    let app = TestApp::spawn().await;
+    app.member("ofiara@example.org").await;
+    let reset = "mutation($e: String!) { requestPasswordReset(input: {email: $e}) { accepted } }";
+    let mut refused = 0;
+    for _ in 0..8 {
+        let (status, body) = post(&app, reset, json!({ "e": "ofiara@example.org" })).await;
+        if first_error_code(&body) == "RATE_LIMITED" {
+            assert_eq!(status, 200, "a field error: {body}");
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 5, "3 of 8 go through");
+    let outbox = app.cli(&["user", "outbox"], None);
+    assert_eq!(
+        outbox.matches("to ofiara@example.org").count(),
+        3,
+        "{outbox}"
+    );
+    // An address without an account is limited the same way: the limit tells nothing.
+    let mut unknown = Vec::new();
+    for _ in 0..4 {
+        let (_, body) = post(&app, reset, json!({ "e": "nikt@example.org" })).await;
+        unknown.push(first_error_code(&body));
+    }
+    assert_eq!(unknown, ["", "", "", "RATE_LIMITED"], "{unknown:?}");
+    // Registrations: ten an hour from one address (the first member above was one).
+    let register = "mutation($i: RegisterInput!) { register(input: $i) { me { email } } }";
+    let mut codes = Vec::new();
+    for n in 0..10 {
+        let i = json!({ "email": format!("r{n}@example.org"), "password": "a long enough password", "displayName": "R" });
+        let (_, body) = post(&app, register, json!({ "i": i })).await;
+        codes.push(first_error_code(&body));
+    }
+    assert_eq!(
+        codes.iter().filter(|c| c.is_empty()).count(),
+        9,
+        "{codes:?}"
+    );
+    assert_eq!(codes[9], "RATE_LIMITED", "{codes:?}");
+}
+
+#[tokio::test]
+async fn a_fragment_chain_over_the_websocket_is_refused_the_same_way() {
+    use crate::ws_client::*;
+    let app = TestApp::spawn().await;
+    let mut s = acked(&app, None).await;
+    subscribe(&mut s, "chain", &fragment_chain(8, 10), json!({})).await;
+    let m = recv(&mut s).await;
+    assert_eq!(m["type"], "error", "{m}");
+    assert_eq!(m["payload"][0]["extensions"]["limit"], "selections", "{m}");
+    // The connection goes on.
+    subscribe(&mut s, "ok", "{ __typename }", json!({})).await;
+    assert_eq!(next_of(&mut s, "ok").await["data"]["__typename"], "QueryRoot");
 }
