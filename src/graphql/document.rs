@@ -95,7 +95,9 @@ pub fn expand(doc: &ExecutableDocument) -> Expansion {
     let defs = doc
         .fragments
         .keys()
-        .fold(Expansion::default(), |acc, name| acc.add(m.fragment(name.as_str())));
+        .fold(Expansion::default(), |acc, name| {
+            acc.add(m.fragment(name.as_str()))
+        });
     Expansion {
         selections: ops.selections.saturating_add(defs.selections),
         aliases: ops.aliases,
