@@ -98,7 +98,9 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
     let (conn, statements) = open_database(config).await?;
     load_initial_data(config, &conn).await?;
     let redis = match &config.redis_url {
-        Some(url) => Some(connect_redis(url.expose()).await?),
+        Some(url) => Some(crate::redis_link::RedisLink::new(
+            connect_redis(url.expose()).await?,
+        )),
         None => None,
     };
     // Buckets live where every instance sees them: in Redis when there is one.

@@ -20,6 +20,7 @@ pub mod http;
 pub mod ids;
 pub mod limiter;
 pub mod markdown;
+pub mod redis_link;
 pub mod search;
 pub mod state;
 pub mod validate;

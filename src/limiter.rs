@@ -1,14 +1,11 @@
 //! Leaky buckets: request budgets (cost per request) and failed-login limits.
 //! In Redis when `REDIS_URL` is set, so a limit holds across instances (a Lua
-//! script makes each take atomic, on Redis's clock); in process otherwise.
+//! script makes each take atomic, on Redis's clock); in process otherwise, and
+//! in process, stricter, while Redis does not answer (never unmetered).
 
 use crate::error::{AppError, AppResult};
-use redis::aio::ConnectionManager;
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+use crate::redis_link::RedisLink;
+use std::{collections::HashMap, sync::Mutex, time::Instant};
 
 /// A bucket's shape: it holds `capacity` points and refills `rate` points a second.
 #[derive(Debug, Clone, Copy)]
@@ -47,26 +44,70 @@ redis.call('EXPIRE', KEYS[1], math.ceil(cap / rate) + 1)
 return {ok, tostring(avail)}
 "#;
 
+/// Buckets held in this process: key → (points available, when last updated, rule).
+#[derive(Default)]
+pub struct Buckets(Mutex<HashMap<String, (f64, Instant, Rule)>>);
+
+impl Buckets {
+    fn take(&self, key: &str, cost: f64, rule: Rule) -> AppResult<Level> {
+        let mut map = self
+            .0
+            .lock()
+            .map_err(|_| AppError::Internal("limiter lock poisoned".into()))?;
+        let now = Instant::now();
+        let (avail, last, _) = map.get(key).copied().unwrap_or((rule.capacity, now, rule));
+        let mut avail =
+            (avail + now.duration_since(last).as_secs_f64() * rule.rate).min(rule.capacity);
+        let allowed = avail >= cost;
+        if allowed {
+            avail = (avail - cost).min(rule.capacity);
+        }
+        map.insert(key.to_owned(), (avail, now, rule));
+        if map.len() > 100_000 {
+            // Forget buckets that have refilled by their own rule: a fresh bucket holds as much.
+            map.retain(|_, (a, t, r)| {
+                *a + now.duration_since(*t).as_secs_f64() * r.rate < r.capacity
+            });
+        }
+        Ok(Level {
+            allowed,
+            available: avail,
+        })
+    }
+}
+
+/// The rule a bucket follows while Redis does not answer: half as large and half as
+/// fast. Each instance then counts on its own, so a limit must be stricter, never
+/// looser, than the shared one it stands in for.
+fn stricter(rule: Rule) -> Rule {
+    Rule {
+        capacity: rule.capacity / 2.0,
+        rate: rule.rate / 2.0,
+    }
+}
+
 pub enum Limiter {
-    /// key → (points available, when last updated, the bucket's rule).
-    Local(Mutex<HashMap<String, (f64, Instant, Rule)>>),
+    Local(Buckets),
     Redis {
-        conn: ConnectionManager,
+        redis: RedisLink,
         script: redis::Script,
         namespace: String,
+        /// Used while Redis does not answer (see [`stricter`]).
+        fallback: Buckets,
     },
 }
 
 impl Limiter {
     pub fn local() -> Self {
-        Limiter::Local(Mutex::new(HashMap::new()))
+        Limiter::Local(Buckets::default())
     }
 
-    pub fn redis(conn: ConnectionManager, namespace: &str) -> Self {
+    pub fn redis(redis: RedisLink, namespace: &str) -> Self {
         Limiter::Redis {
-            conn,
+            redis,
             script: redis::Script::new(SCRIPT),
             namespace: namespace.to_owned(),
+            fallback: Buckets::default(),
         }
     }
 
@@ -74,65 +115,33 @@ impl Limiter {
     /// negative one gives points back (never above capacity).
     pub async fn take(&self, key: &str, cost: f64, rule: Rule) -> AppResult<Level> {
         match self {
-            Limiter::Local(map) => {
-                let mut map = map
-                    .lock()
-                    .map_err(|_| AppError::Internal("limiter lock poisoned".into()))?;
-                let now = Instant::now();
-                let (avail, last, _) = map.get(key).copied().unwrap_or((rule.capacity, now, rule));
-                let mut avail =
-                    (avail + now.duration_since(last).as_secs_f64() * rule.rate).min(rule.capacity);
-                let allowed = avail >= cost;
-                if allowed {
-                    avail = (avail - cost).min(rule.capacity);
-                }
-                map.insert(key.to_owned(), (avail, now, rule));
-                if map.len() > 100_000 {
-                    // Forget buckets that have refilled by their own rule: a fresh bucket holds as much.
-                    map.retain(|_, (a, t, r)| {
-                        *a + now.duration_since(*t).as_secs_f64() * r.rate < r.capacity
-                    });
-                }
-                Ok(Level {
-                    allowed,
-                    available: avail,
-                })
-            }
+            Limiter::Local(buckets) => buckets.take(key, cost, rule),
             Limiter::Redis {
-                conn,
+                redis,
                 script,
                 namespace,
+                fallback,
             } => {
-                let mut conn = conn.clone();
                 let mut invocation = script.key(format!("{namespace}:bucket:{key}"));
                 invocation.arg(rule.capacity).arg(rule.rate).arg(cost);
+                let invocation = &invocation;
                 // A connection Redis dropped (a restart) fails once, then reconnects.
-                let attempts = async {
-                    match invocation.invoke_async::<(i64, String)>(&mut conn).await {
-                        Ok(r) => Ok(r),
-                        Err(_) => invocation.invoke_async::<(i64, String)>(&mut conn).await,
-                    }
-                };
-                let (ok, avail) = match tokio::time::timeout(Duration::from_secs(2), attempts).await
-                {
-                    Ok(Ok(r)) => r,
-                    failed => {
-                        // Budgets protect the service; an unreachable Redis must not take it down.
-                        let why = match failed {
-                            Ok(Err(e)) => e.to_string(),
-                            _ => "no answer within 2 s".to_owned(),
-                        };
-                        tracing::warn!(%why, "Redis limiter unavailable: the request goes through unmetered");
-                        return Ok(Level {
-                            allowed: true,
-                            available: rule.capacity,
-                        });
-                    }
-                };
-                Ok(Level {
-                    allowed: ok == 1,
-                    available: avail.parse().unwrap_or(0.0),
-                })
+                let answer = redis
+                    .run(|mut conn| async move {
+                        match invocation.invoke_async::<(i64, String)>(&mut conn).await {
+                            Ok(r) => Ok(r),
+                            Err(_) => invocation.invoke_async::<(i64, String)>(&mut conn).await,
+                        }
+                    })
+                    .await;
+                match answer {
+                    Some((ok, avail)) => Ok(Level {
+                        allowed: ok == 1,
+                        available: avail.parse().unwrap_or(0.0),
+                    }),
+                    // Limits protect the service and its users: without Redis they hold here.
+                    None => fallback.take(key, cost, stricter(rule)),
+                }
             }
         }
     }

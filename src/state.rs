@@ -13,7 +13,7 @@ pub struct AppState {
     /// How long a DataLoader batch waits for keys from later steps of its request.
     pub loader_delay: std::time::Duration,
     /// Shared Redis connection when `REDIS_URL` is set; checked at start-up.
-    pub redis: Option<redis::aio::ConnectionManager>,
+    pub redis: Option<crate::redis_link::RedisLink>,
     /// How long a WebSocket client has to send `connection_init`.
     pub ws_init_timeout: std::time::Duration,
     /// Whole answers to public reads; None when switched off.

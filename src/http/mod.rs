@@ -6,29 +6,21 @@
 mod caching;
 
 /// Runs one command of a cache-like Redis store (persisted documents, cached
-/// answers). Such a store may lose an entry but must never hold a request up:
-/// after a second without an answer, or on any error (Redis down), the failure is
+/// answers). Such a store may lose an entry but must never hold a request up: on
+/// any failure, or while Redis counts as down (see `redis_link`), the failure is
 /// counted in `failures`, logged with `what` (what happens instead), and None comes back.
 pub(crate) async fn redis_query<T: redis::FromRedisValue>(
-    conn: &redis::aio::ConnectionManager,
+    redis: &crate::redis_link::RedisLink,
     cmd: &redis::Cmd,
     failures: &std::sync::atomic::AtomicU64,
     what: &str,
 ) -> Option<T> {
-    let mut conn = conn.clone();
-    let done = tokio::time::timeout(
-        std::time::Duration::from_secs(1),
-        cmd.query_async::<T>(&mut conn),
-    )
-    .await;
-    match done {
-        Ok(Ok(v)) => Some(v),
-        _ => {
-            failures.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!("Redis unavailable: {what}");
-            None
-        }
+    let answer = redis.query(cmd).await;
+    if answer.is_none() {
+        failures.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!("Redis unavailable: {what}");
     }
+    answer
 }
 pub mod documents;
 mod export;
@@ -91,10 +83,19 @@ async fn graphiql() -> impl IntoResponse {
     graphiql_page()
 }
 
-/// Ready when the database answers.
+/// Ready when the database answers. Without Redis (when it is configured) the
+/// instance still serves, degraded, and says so: budgets and sign-in limits are
+/// held in this process (stricter), answers come from the database, live feeds
+/// wait for Redis.
 async fn ready(State(s): State<AppState>) -> impl IntoResponse {
     match s.db.ping().await {
-        Ok(()) => (StatusCode::OK, "ready"),
+        Ok(()) => match &s.redis {
+            Some(r) if !r.ping().await => (
+                StatusCode::OK,
+                "ready, degraded: Redis is not answering; limits are held in this process",
+            ),
+            _ => (StatusCode::OK, "ready"),
+        },
         Err(e) => {
             tracing::warn!(error = %e, "database not reachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database not reachable")

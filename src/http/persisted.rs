@@ -12,8 +12,8 @@
 //! or in full; nothing else is registered or executed.
 
 use crate::auth::sha256_hex;
+use crate::redis_link::RedisLink;
 use anyhow::{bail, Context};
-use redis::aio::ConnectionManager;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::num::NonZeroUsize;
@@ -59,10 +59,7 @@ impl PersistedError {
 
 enum Store {
     Local(Mutex<lru::LruCache<String, String>>),
-    Redis {
-        conn: ConnectionManager,
-        namespace: String,
-    },
+    Redis { conn: RedisLink, namespace: String },
 }
 
 /// The persisted documents of this deployment.
@@ -78,7 +75,7 @@ pub struct PersistedQueries {
 
 impl PersistedQueries {
     pub fn new(
-        redis: Option<(ConnectionManager, &str)>,
+        redis: Option<(RedisLink, &str)>,
         manifest: Option<&std::path::Path>,
         only: bool,
     ) -> anyhow::Result<PersistedQueries> {

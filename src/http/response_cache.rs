@@ -19,6 +19,7 @@
 use super::documents::{Parsed, KEPT_DOCUMENTS, KEPT_DOCUMENT_BYTES};
 use crate::auth::Viewer;
 use crate::graphql::cost::{CachedData, RequestMeta};
+use crate::redis_link::RedisLink;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
     NextValidation,
@@ -28,7 +29,6 @@ use async_graphql::parser::types::{
     BaseType, ExecutableDocument, Selection, SelectionSet, Type, TypeKind,
 };
 use async_graphql::{Positioned, Request, ServerError, ServerResult, ValidationResult, Variables};
-use redis::aio::ConnectionManager;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -248,10 +248,7 @@ pub fn domains(
 
 enum Generations {
     Local([std::sync::atomic::AtomicI64; 3]),
-    Redis {
-        conn: ConnectionManager,
-        namespace: String,
-    },
+    Redis { conn: RedisLink, namespace: String },
 }
 
 enum Store {
@@ -261,7 +258,7 @@ enum Store {
         limit: u64,
     },
     Redis {
-        conn: ConnectionManager,
+        conn: RedisLink,
         namespace: String,
     },
 }
@@ -279,11 +276,7 @@ pub struct ResponseCache {
 }
 
 impl ResponseCache {
-    pub fn new(
-        redis: Option<(ConnectionManager, &str)>,
-        limit_bytes: u64,
-        sdl: &str,
-    ) -> ResponseCache {
+    pub fn new(redis: Option<(RedisLink, &str)>, limit_bytes: u64, sdl: &str) -> ResponseCache {
         let (store, generations) = match redis {
             Some((conn, ns)) => (
                 Store::Redis {
@@ -409,10 +402,11 @@ impl ResponseCache {
             pipe.cmd("INCR")
                 .arg(format!("{namespace}:gen:{}", d.name()));
         }
-        let mut c = conn.clone();
-        let done =
-            tokio::time::timeout(Duration::from_secs(1), pipe.query_async::<()>(&mut c)).await;
-        let ok = matches!(done, Ok(Ok(())));
+        let pipe = &pipe;
+        let ok = conn
+            .run(|mut c| async move { pipe.query_async::<()>(&mut c).await })
+            .await
+            .is_some();
         if !ok {
             self.failures.fetch_add(1, Ordering::Relaxed);
         }

@@ -22,6 +22,39 @@ const LOGIN_RULE: Rule = Rule {
     rate: 5.0 / 60.0,
 };
 
+/// Password-reset mails per e-mail address (whether or not it has an account, so the
+/// limit tells nothing): 3 an hour.
+const RESET_MAIL_RULE: Rule = Rule {
+    capacity: 3.0,
+    rate: 3.0 / 3600.0,
+};
+
+/// Reset requests and registrations per client address: 10 an hour each.
+const PER_ADDRESS_RULE: Rule = Rule {
+    capacity: 10.0,
+    rate: 10.0 / 3600.0,
+};
+
+/// The client address as the limiter's keys name it.
+fn client_addr(ctx: &Context<'_>) -> String {
+    ctx.data_opt::<auth::ClientAddr>()
+        .map_or_else(|| "unknown".into(), |a| a.0.to_string())
+}
+
+/// Takes a point from each bucket; RATE_LIMITED (with the wait) at the first that is empty.
+async fn take_each(ctx: &Context<'_>, keys: &[String], rule: Rule) -> AppResult<()> {
+    let limiter = limiter(ctx)?;
+    for k in keys {
+        let level = limiter.take(k, 1.0, rule).await?;
+        if !level.allowed {
+            return Err(AppError::RateLimited {
+                retry_after_secs: level.retry_after(1.0, rule),
+            });
+        }
+    }
+    Ok(())
+}
+
 pub async fn me_of(ctx: &Context<'_>, user_id: i32) -> AppResult<Me> {
     let db = db(ctx)?;
     let user = account::find_user(db, user_id)
@@ -174,7 +207,7 @@ pub struct AccountMutation;
 
 #[Object]
 impl AccountMutation {
-    /// Creates an account (role MEMBER).
+    /// Creates an account (role MEMBER). At most 10 attempts an hour per client address.
     #[graphql(complexity = 1000)]
     async fn register(
         &self,
@@ -183,6 +216,14 @@ impl AccountMutation {
     ) -> Result<RegisterPayload> {
         let email = auth::normalise_email(&input.email)?;
         let name = validate::text("displayName", &input.display_name, 80)?;
+        auth::check_password(&input.password)?;
+        // Each attempt costs the address a point, so addresses cannot be tried in bulk.
+        take_each(
+            ctx,
+            &[format!("register:ip:{}", client_addr(ctx))],
+            PER_ADDRESS_RULE,
+        )
+        .await?;
         let hash = auth::hash_password_blocking(input.password).await?;
         let user = account::create_user(db(ctx)?, &email, &hash, &name).await?;
         Ok(RegisterPayload {
@@ -202,25 +243,14 @@ impl AccountMutation {
         #[graphql(desc = "Credentials.")] input: LoginInput,
     ) -> Result<LoginPayload> {
         let email = input.email.trim().to_lowercase();
-        let addr = ctx
-            .data_opt::<auth::ClientAddr>()
-            .map_or_else(|| "unknown".into(), |a| a.0.to_string());
         let keys = [
             format!("login:email:{}", auth::sha256_hex(&email)),
-            format!("login:ip:{addr}"),
+            format!("login:ip:{}", client_addr(ctx)),
         ];
         let limiter = limiter(ctx)?;
         // Every attempt takes its point before the password is checked, so parallel guesses
         // cannot all slip past the limit; a successful sign-in gives the points back.
-        for k in &keys {
-            let level = limiter.take(k, 1.0, LOGIN_RULE).await?;
-            if !level.allowed {
-                return Err(AppError::RateLimited {
-                    retry_after_secs: level.retry_after(1.0, LOGIN_RULE),
-                }
-                .into());
-            }
-        }
+        take_each(ctx, &keys, LOGIN_RULE).await?;
         let user = account::find_user_by_email(db(ctx)?, &email).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.clone());
         let checked = hash
@@ -256,12 +286,27 @@ impl AccountMutation {
     }
 
     /// Sends a one-time reset token (valid 1 hour) to the address, if it has an account.
+    /// At most 3 requests an hour per e-mail address and 10 per client address
+    /// (RATE_LIMITED past that, whether or not the address has an account).
     async fn request_password_reset(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The account's e-mail.")] input: RequestPasswordResetInput,
     ) -> Result<RequestPasswordResetPayload> {
         let email = input.email.trim().to_lowercase();
+        // The e-mail's bucket first: requests it refuses cost the address nothing.
+        take_each(
+            ctx,
+            &[format!("reset:email:{}", auth::sha256_hex(&email))],
+            RESET_MAIL_RULE,
+        )
+        .await?;
+        take_each(
+            ctx,
+            &[format!("reset:ip:{}", client_addr(ctx))],
+            PER_ADDRESS_RULE,
+        )
+        .await?;
         if let Some(user) = account::find_user_by_email(db(ctx)?, &email).await? {
             let (token, hash) = auth::new_secret("chr_");
             account::create_password_reset(
