@@ -149,6 +149,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         ws_slow_drops: Default::default(),
         shared: Default::default(),
         bus,
+        shutdown: Arc::new(tokio::sync::watch::channel(false).0),
     })
 }
 
@@ -162,9 +163,21 @@ pub async fn serve(config: &Config) -> Result<()> {
     println!(
         "coophub is ready: GraphiQL at http://{addr}/ , GraphQL endpoint http://{addr}/graphql"
     );
+    let sockets = state.shutdown.clone();
+    let closing = sockets.clone();
     axum::serve(listener, crate::http::service(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // WebSockets close with 1001 and finish their closing handshakes.
+            closing.send_replace(true);
+        })
         .await?;
+    if tokio::time::timeout(std::time::Duration::from_secs(5), sockets.closed())
+        .await
+        .is_err()
+    {
+        tracing::warn!("WebSockets still open after 5 s: leaving them");
+    }
     Ok(())
 }
 

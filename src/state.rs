@@ -32,4 +32,7 @@ pub struct AppState {
     pub shared: std::sync::Arc<crate::http::shared::SharedFeeds>,
     /// Forum fan-out (its counters go to `/metrics`).
     pub bus: crate::bus::Bus,
+    /// Set when the server shuts down: every WebSocket closes with 1001. Each open
+    /// socket holds a receiver, so `closed()` tells when the last has gone.
+    pub shutdown: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
 }

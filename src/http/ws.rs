@@ -195,12 +195,20 @@ async fn serve(state: AppState, addr: SocketAddr, header: Authenticated, socket:
                 break;
             }
         }
+        // Sends what is still owed: the reply to a client's close frame, which the
+        // reader queued when it received it (without it the client sees 1006).
+        let _ = sink.close().await;
     });
     let running: Running = Arc::default();
     let slow = Arc::new(Notify::new());
+    // Held until the closing handshake is over: the server waits for it on shutdown.
+    let mut shutdown = state.shutdown.subscribe();
     let close = if offered {
         tokio::select! {
             c = protocol(&state, addr, header, &mut incoming, &out, &running, &slow, &live) => c,
+            _ = shutdown.wait_for(|down| *down) => {
+                Some(Close(1001, "Server shutting down".into()))
+            }
             () = slow.notified() => {
                 tracing::info!(%addr, "dropping a WebSocket client that stopped reading");
                 Some(too_slow())
@@ -230,12 +238,22 @@ async fn serve(state: AppState, addr: SocketAddr, header: Authenticated, socket:
     drop(out);
     // A client that stopped reading may never take the rest: do not wait for it for ever.
     let mut writer = writer;
-    if tokio::time::timeout(std::time::Duration::from_secs(5), &mut writer)
-        .await
-        .is_err()
-    {
+    let patience = std::time::Duration::from_secs(5);
+    if tokio::time::timeout(patience, &mut writer).await.is_err() {
         writer.abort();
+        return;
     }
+    // The closing handshake: read on until the client's own close frame (or the end),
+    // so the connection ends after both sides said so, as RFC 6455 §7 asks.
+    let _ = tokio::time::timeout(patience, async {
+        while let Some(Ok(m)) = incoming.next().await {
+            if matches!(m, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
+    drop(shutdown);
 }
 
 /// The credential a connection was initialised with, and the viewer it stood for
@@ -347,6 +365,10 @@ async fn protocol(
             }
         };
         let text = match msg {
+            // A frame or message over the size limit (tungstenite's capacity error).
+            Some(Err(e)) if e.to_string().contains("Space limit exceeded") => {
+                return Some(Close(1009, "Message too big".into()))
+            }
             None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return None,
             Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
             Some(Ok(Message::Binary(_))) => return Some(Close::invalid()),

@@ -236,5 +236,8 @@ async fn a_fragment_chain_over_the_websocket_is_refused_the_same_way() {
     assert_eq!(m["payload"][0]["extensions"]["limit"], "selections", "{m}");
     // The connection goes on.
     subscribe(&mut s, "ok", "{ __typename }", json!({})).await;
-    assert_eq!(next_of(&mut s, "ok").await["data"]["__typename"], "QueryRoot");
+    assert_eq!(
+        next_of(&mut s, "ok").await["data"]["__typename"],
+        "QueryRoot"
+    );
 }

@@ -142,6 +142,15 @@ impl TestApp {
         }
     }
 
+    /// A server started some other way (the `coophub` binary), at `addr`.
+    pub fn at(addr: SocketAddr) -> TestApp {
+        TestApp {
+            addr,
+            client: reqwest::Client::new(),
+            database_url: String::new(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

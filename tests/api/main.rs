@@ -7,6 +7,7 @@ mod accounts;
 mod budgets;
 mod caching;
 mod cli;
+mod closing;
 mod credentials;
 mod directory;
 mod editing;
