@@ -4,23 +4,13 @@
 //! in the source (blocks and inline) becomes escaped text, and links or images
 //! whose destination is not `http:`, `https:`, `mailto:` or relative lose their
 //! destination. pulldown-cmark escapes every text and attribute it writes.
+//! Images are not embedded (a reader's browser would fetch them from their host):
+//! they become links. Links carry `rel="nofollow ugc noopener"`.
 
-use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag};
-
-/// A destination a browser may follow without running anything.
-fn safe_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    match lower.split_once(':') {
-        // A colon before any '/', '?' or '#' names a scheme.
-        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
-            matches!(scheme, "http" | "https" | "mailto")
-        }
-        _ => true,
-    }
-}
+use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 fn defuse(url: CowStr<'_>) -> CowStr<'_> {
-    if safe_url(&url) {
+    if crate::validate::safe_url(&url) {
         url
     } else {
         CowStr::Borrowed("#")
@@ -43,22 +33,27 @@ pub fn render(markdown: &str) -> String {
             title,
             id,
         }),
+        // An image would be loaded from its host by every reader (their addresses go
+        // there): it becomes a link to the image, its description the link's text.
         Event::Start(Tag::Image {
             link_type,
             dest_url,
             title,
             id,
-        }) => Event::Start(Tag::Image {
+        }) => Event::Start(Tag::Link {
             link_type,
             dest_url: defuse(dest_url),
             title,
             id,
         }),
+        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
         other => other,
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events);
-    out
+    // Links are the writers' own: no ranking credit, no window handle for the target.
+    // Every `<` of the source is escaped, so each `<a href="` here is the renderer's.
+    out.replace("<a href=\"", "<a rel=\"nofollow ugc noopener\" href=\"")
 }
 
 #[cfg(test)]
@@ -98,5 +93,23 @@ mod tests {
         }
         assert!(render("[a](https://ozrss.pl/x?y=1)").contains("href=\"https://ozrss.pl/x?y=1\""));
         assert!(render("[a](/graphql)").contains("href=\"/graphql\""));
+    }
+
+    #[test]
+    fn images_become_links_and_links_are_marked_as_the_writers() {
+        let html = render("![logo](https://tracker.example/p.png) [site](https://coop.example)");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains(
+                r#"<a rel="nofollow ugc noopener" href="https://tracker.example/p.png">logo</a>"#
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a rel="nofollow ugc noopener" href="https://coop.example">site</a>"#),
+            "{html}"
+        );
+        // Text that looks like a tag stays text.
+        assert!(render("<a href=\"x\">").contains("&lt;a href="));
     }
 }

@@ -267,18 +267,34 @@ async fn visible_count<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<
     Ok(i32::try_from(n).unwrap_or(i32::MAX))
 }
 
-/// Recounts a thread's visible posts (and, for a new post, its last activity).
-async fn touch_thread<C: ConnectionTrait>(db: &C, thread_id: i32, activity: bool) -> AppResult<()> {
-    let mut upd = thread::Entity::update_many()
+/// Recounts a thread's visible posts and sets its last activity to its newest
+/// visible post (the thread's start when none is left): a hidden or deleted post
+/// moves nothing, so neither `lastActivityAt` nor the board's order tells when it
+/// was written.
+async fn touch_thread<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<()> {
+    let newest: Option<chrono::DateTime<Utc>> = post::Entity::find()
+        .select_only()
+        .column_as(post::Column::CreatedAt.max(), "newest")
+        .filter(post::Column::ThreadId.eq(thread_id))
+        .filter(post::Column::Hidden.eq(false))
+        .filter(post::Column::Deleted.eq(false))
+        .into_tuple::<Option<chrono::DateTime<Utc>>>()
+        .one(db)
+        .await?
+        .flatten();
+    let activity = match newest {
+        Some(t) => Expr::value(t),
+        None => Expr::col(thread::Column::CreatedAt),
+    };
+    thread::Entity::update_many()
         .col_expr(
             thread::Column::PostCount,
             Expr::value(visible_count(db, thread_id).await?),
         )
-        .filter(thread::Column::Id.eq(thread_id));
-    if activity {
-        upd = upd.col_expr(thread::Column::LastActivityAt, Expr::value(Utc::now()));
-    }
-    upd.exec(db).await?;
+        .col_expr(thread::Column::LastActivityAt, activity)
+        .filter(thread::Column::Id.eq(thread_id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -398,7 +414,7 @@ pub async fn add_post(
     }
     .insert(&txn)
     .await?;
-    touch_thread(&txn, thread_id, true).await?;
+    touch_thread(&txn, thread_id).await?;
     txn.commit().await?;
     Ok((t, p))
 }
@@ -491,7 +507,7 @@ pub async fn change_post(
         .into(),
     ));
     let p = row.update(&txn).await?;
-    touch_thread(&txn, t.id, false).await?;
+    touch_thread(&txn, t.id).await?;
     txn.commit().await?;
     Ok((t, p))
 }
@@ -550,7 +566,7 @@ pub async fn update_profile(
     let me = person_of_user(&txn, user_id).await?;
     let mut row = me.into_active_model();
     if let Some(n) = input.display_name {
-        row.display_name = Set(crate::validate::text("displayName", &n, 100)?);
+        row.display_name = Set(crate::validate::display_name("displayName", &n, 100)?);
     }
     if let Some(r) = input.role_title {
         row.role_title = Set(crate::validate::optional_text("roleTitle", &r, 200)?);

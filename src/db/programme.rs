@@ -239,10 +239,12 @@ pub async fn add_session(
     db: &DatabaseConnection,
     actor: Actor,
     event_id: i32,
-    f: SessionFields,
+    f: AppResult<SessionFields>,
 ) -> AppResult<programme_session::Model> {
     let txn = write_txn(db).await?;
     let ev = event_for_change(&txn, actor, event_id).await?;
+    // The fields' own errors only for those who may change the event.
+    let f = f?;
     check_session(&ev, &f)?;
     check_people(&txn, &f.speakers).await?;
     let s = programme_session::ActiveModel {
@@ -291,11 +293,12 @@ pub async fn update_session(
     db: &DatabaseConnection,
     actor: Actor,
     session_id: i32,
-    f: SessionFields,
+    f: AppResult<SessionFields>,
 ) -> AppResult<programme_session::Model> {
     let txn = write_txn(db).await?;
     let old = session_of(&txn, session_id).await?;
     let ev = event_for_change(&txn, actor, old.event_id).await?;
+    let f = f?;
     check_session(&ev, &f)?;
     check_people(&txn, &f.speakers).await?;
     let old_speakers = speakers_of(&txn, session_id).await?;

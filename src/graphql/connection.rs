@@ -381,6 +381,13 @@ impl Page {
         first: Option<i32>,
         last: Option<i32>,
     ) -> AppResult<Self> {
+        if first.is_some() && last.is_some() {
+            // Relay allows both but calls it confusing; it is always a client's mistake.
+            return Err(AppError::invalid(
+                "last",
+                "give `first` (with `after`) or `last` (with `before`), not both",
+            ));
+        }
         Ok(Page {
             after: cursor("after", after)?,
             before: cursor("before", before)?,

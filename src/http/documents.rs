@@ -27,13 +27,20 @@ impl Parsed {
         }
     }
 
-    /// The kind of the operation a request runs (None: no such operation).
+    /// The kind of the operation a request runs: the one named, or without a name
+    /// the document's only one (None: no such operation, or a choice the request
+    /// did not make, which execution refuses).
     pub fn operation_type(&self, name: Option<&str>) -> Option<OperationType> {
-        self.doc
-            .operations
-            .iter()
-            .find(|(n, _)| name.is_none_or(|w| n.is_some_and(|n| n.as_str() == w)))
-            .map(|(_, op)| op.node.ty)
+        let mut ops = self.doc.operations.iter();
+        match name {
+            Some(w) => ops
+                .find(|(n, _)| n.is_some_and(|n| n.as_str() == w))
+                .map(|(_, op)| op.node.ty),
+            None => match (ops.next(), ops.next()) {
+                (Some((_, op)), None) => Some(op.node.ty),
+                _ => None,
+            },
+        }
     }
 }
 

@@ -13,10 +13,7 @@ use crate::graphql::cost::RequestMeta;
 use crate::graphql::execution::Execution;
 use crate::graphql::loaders::{Batches, Loaders};
 use crate::state::AppState;
-use async_graphql::{
-    parser::types::{ExecutableDocument, OperationType},
-    Variables,
-};
+use async_graphql::{parser::types::OperationType, Variables};
 use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
 use axum::{
     body::Bytes,
@@ -152,20 +149,21 @@ fn params_from_query_string(raw: &str) -> Result<Params, String> {
     params_from_json(Value::Object(o))
 }
 
-fn is_mutation(doc: &ExecutableDocument, operation_name: Option<&str>) -> bool {
-    doc.operations.iter().any(|(name, op)| {
-        let selected = match (operation_name, name) {
-            (Some(want), Some(n)) => want == n.as_str(),
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        selected && op.node.ty != OperationType::Query
-    })
-}
+/// At most this many errors are sent back; the rest are counted in one more.
+const MAX_ERRORS: usize = 20;
 
 /// Errors without a code come from the library's own checks on the client's input.
+/// A long list (5,000 unused variables make 5,000 errors) is cut to [`MAX_ERRORS`].
 fn ensure_codes(errors: &mut Value) {
     if let Value::Array(list) = errors {
+        if list.len() > MAX_ERRORS {
+            let left_out = list.len() - MAX_ERRORS;
+            list.truncate(MAX_ERRORS);
+            list.push(json!({
+                "message": format!("{left_out} more errors were left out: mend these first"),
+                "extensions": { "code": "BAD_USER_INPUT" }
+            }));
+        }
         for e in list {
             let ext = e
                 .as_object_mut()
@@ -507,20 +505,33 @@ pub async fn get_graphql(
         Err(resp) => return resp,
     };
     let parsed = state.documents.get(&query);
-    if parsed.is_some_and(|d| is_mutation(&d.doc, p.operation_name.as_deref())) {
-        let mut resp = request_error(
-            media,
-            StatusCode::METHOD_NOT_ALLOWED,
-            "mutations are only accepted over POST",
-        );
-        resp.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return resp;
+    match parsed.and_then(|d| d.operation_type(p.operation_name.as_deref())) {
+        Some(OperationType::Mutation) => {
+            let mut resp = request_error(
+                media,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "mutations are only accepted over POST",
+            );
+            resp.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            return resp;
+        }
+        Some(OperationType::Subscription) => return subscription_over_http(media),
+        _ => {}
     }
     match sender(&state, &headers, addr, media).await {
         Ok(who) => execute(&state, media, Some(&headers), query, p, who).await,
         Err(resp) => resp,
     }
+}
+
+/// Subscriptions are live: they run over the WebSocket, never over HTTP.
+fn subscription_over_http(media: MediaType) -> Response {
+    request_error(
+        media,
+        StatusCode::BAD_REQUEST,
+        "subscriptions run over the WebSocket at /graphql/ws (protocol graphql-transport-ws), not over HTTP",
+    )
 }
 
 pub async fn post_graphql(
@@ -565,6 +576,12 @@ pub async fn post_graphql(
         Ok(q) => q,
         Err(resp) => return resp,
     };
+    let parsed = state.documents.get(&query);
+    if parsed.and_then(|d| d.operation_type(p.operation_name.as_deref()))
+        == Some(OperationType::Subscription)
+    {
+        return subscription_over_http(media);
+    }
     match sender(&state, &headers, addr, media).await {
         Ok(who) => execute(&state, media, None, query, p, who).await,
         Err(resp) => resp,

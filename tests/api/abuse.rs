@@ -241,3 +241,257 @@ async fn a_fragment_chain_over_the_websocket_is_refused_the_same_way() {
         "QueryRoot"
     );
 }
+
+fn field_error(body: &Value) -> (String, String) {
+    (
+        first_error_code(body),
+        body["errors"][0]["extensions"]["field"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    )
+}
+
+fn bad(field: &str) -> (String, String) {
+    ("BAD_USER_INPUT".to_owned(), field.to_owned())
+}
+
+#[tokio::test]
+async fn names_cannot_pass_for_the_systems_labels_or_hide_characters() {
+    let app = TestApp::spawn().await;
+    let register = "mutation($i: RegisterInput!) { register(input: $i) { me { email } } }";
+    for (n, name) in [
+        "Anonymous participant",
+        "former member",
+        "Ann\u{202E}a",
+        "Mod\u{200B}erator",
+        "Jan\u{0}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let i = json!({ "email": format!("n{n}@example.org"), "password": "a long enough password", "displayName": name });
+        let body = app.query_vars(register, json!({ "i": i })).await;
+        assert_eq!(field_error(&body), bad("displayName"), "{name:?}: {body}");
+    }
+    let token = app.member("zwykla@example.org").await;
+    let rename = "mutation($n: String!) { updateMyProfile(input: {displayName: $n}) { person { displayName } } }";
+    let body = app
+        .query_as(&token, rename, json!({ "n": "Former  Member" }))
+        .await;
+    assert_eq!(field_error(&body), bad("displayName"), "{body}");
+    let body = app.query_as(&token, rename, json!({ "n": "Zofia" })).await;
+    assert_eq!(
+        body["data"]["updateMyProfile"]["person"]["displayName"], "Zofia",
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn posts_link_images_instead_of_embedding_them_and_refuse_nul_bytes() {
+    let app = TestApp::spawn().await;
+    let token = app.member("autorka@example.org").await;
+    let created = app
+        .query_as(
+            &token,
+            "mutation { createThread(input: {board: {general: true}, title: \"Obrazki\", body: \"Start\"}) { thread { id } } }",
+            json!({}),
+        )
+        .await;
+    let thread = created["data"]["createThread"]["thread"]["id"].clone();
+    let add = "mutation($t: ID!, $b: String!) { addPost(input: {thread: $t, body: $b}) { post { bodyHtml } } }";
+    let body = app
+        .query_as(
+            &token,
+            add,
+            json!({ "t": thread, "b": "![logo](https://tracker.example/p.png) i [strona](https://coop.example)" }),
+        )
+        .await;
+    let html = body["data"]["addPost"]["post"]["bodyHtml"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"));
+    assert!(!html.contains("<img"), "{html}");
+    assert!(
+        html.contains(r#"rel="nofollow ugc noopener" href="https://tracker.example/p.png""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"rel="nofollow ugc noopener" href="https://coop.example""#),
+        "{html}"
+    );
+    let nul = app
+        .query_as(&token, add, json!({ "t": thread, "b": "a\u{0}b" }))
+        .await;
+    assert_eq!(field_error(&nul), bad("body"), "{nul}");
+}
+
+#[tokio::test]
+async fn a_hidden_post_leaves_no_trace_in_its_threads_activity() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("mod@example.org", "--moderator").await;
+    let token = app.member("pisze@example.org").await;
+    let created = app
+        .query_as(
+            &token,
+            "mutation { createThread(input: {board: {general: true}, title: \"Cisza\", body: \"Pierwszy\"}) { thread { id lastActivityAt } } }",
+            json!({}),
+        )
+        .await;
+    let thread = created["data"]["createThread"]["thread"]["id"].clone();
+    // The first post's time, as the thread shows it.
+    let first_at = created["data"]["createThread"]["thread"]["lastActivityAt"].clone();
+    assert!(first_at.is_string(), "{created}");
+    assert_eq!(
+        created["data"]["createThread"]["thread"]["lastActivityAt"], first_at,
+        "{created}"
+    );
+    let added = app
+        .query_as(
+            &token,
+            "mutation($t: ID!) { addPost(input: {thread: $t, body: \"Drugi\"}) { post { id createdAt } } }",
+            json!({ "t": thread }),
+        )
+        .await;
+    let post = added["data"]["addPost"]["post"].clone();
+    let activity = || async {
+        app.query_vars(
+            "query($t: ID!) { node(id: $t) { ... on Thread { lastActivityAt } } }",
+            json!({ "t": thread }),
+        )
+        .await["data"]["node"]["lastActivityAt"]
+            .clone()
+    };
+    assert_eq!(activity().await, post["createdAt"]);
+    let hidden = app
+        .query_as(
+            &moderator,
+            "mutation($p: ID!) { hidePost(input: {post: $p, reason: \"spam\"}) { post { id } } }",
+            json!({ "p": post["id"] }),
+        )
+        .await;
+    assert!(hidden.get("errors").is_none(), "{hidden}");
+    assert_eq!(
+        activity().await,
+        first_at,
+        "the hidden post's time must not show"
+    );
+}
+
+#[tokio::test]
+async fn proposals_events_and_pages_refuse_what_makes_no_sense() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("mod@example.org", "--moderator").await;
+    let member = app.member("czlonek@example.org").await;
+    let ids = app
+        .data("{ localGovernment(teryt: \"1261011\") { id } cooperatives(first: 1) { edges { node { id } } } }")
+        .await;
+    let propose = "mutation($i: ProposeProcurementExampleInput!) { proposeProcurementExample(input: $i) { procurementExample { id } } }";
+    let input = |source: &str| json!({ "i": { "buyer": ids["localGovernment"]["id"], "suppliers": [{ "cooperative": ids["cooperatives"]["edges"][0]["node"]["id"], "role": "LEAD" }], "subject": "Catering", "procedure": "RESERVED_CONTRACT_ART_94", "year": 2024, "source": source } });
+    let body = app
+        .query_as(&moderator, propose, input("javascript:alert(1)"))
+        .await;
+    assert_eq!(field_error(&body), bad("source"), "{body}");
+    let body = app
+        .query_as(&moderator, propose, input("https://bip.example.gov.pl/1"))
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+
+    let event = "mutation($i: CreateEventInput!) { createEvent(input: $i) { event { id } } }";
+    for (starts, ends) in [
+        ("-1000-05-01T09:00:00Z", "-1000-05-01T17:00:00Z"),
+        ("9999-05-01T09:00:00Z", "9999-05-01T17:00:00Z"),
+    ] {
+        let i = json!({ "kind": "WORKSHOP", "title": "Warsztat", "startsAt": starts, "endsAt": ends, "description": "Opis" });
+        let body = app.query_as(&moderator, event, json!({ "i": i })).await;
+        assert_eq!(field_error(&body), bad("startsAt"), "{starts}: {body}");
+    }
+    let i = json!({ "kind": "WORKSHOP", "title": "Warsztat", "startsAt": "2027-05-01T09:00:00Z", "endsAt": "2027-05-01T17:00:00Z", "description": "Opis" });
+    let created = app.query_as(&moderator, event, json!({ "i": i })).await;
+    let event_id = created["data"]["createEvent"]["event"]["id"].clone();
+    assert!(event_id.is_string(), "{created}");
+    // Someone who may not change the programme learns nothing about what else is wrong.
+    let session =
+        "mutation($i: AddEventSessionInput!) { addEventSession(input: $i) { session { id } } }";
+    let i = json!({ "event": event_id, "session": { "title": "", "startsAt": "2027-05-01T10:00:00Z", "endsAt": "2027-05-01T09:00:00Z" } });
+    let body = app.query_as(&member, session, json!({ "i": i })).await;
+    assert_eq!(first_error_code(&body), "FORBIDDEN", "{body}");
+    let body = app.query_as(&moderator, session, json!({ "i": i })).await;
+    assert_eq!(field_error(&body), bad("title"), "{body}");
+
+    let body = app
+        .query("{ cooperatives(first: 2, last: 2) { totalCount } }")
+        .await;
+    assert_eq!(field_error(&body), bad("last"), "{body}");
+}
+
+#[tokio::test]
+async fn get_requests_name_what_is_wrong_and_long_error_lists_are_cut() {
+    let app = TestApp::spawn().await;
+    let get = |q: &str, extra: &[(&str, &str)]| {
+        let mut params = vec![("query", q.to_owned())];
+        params.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        let req = app
+            .client
+            .get(app.url("/graphql"))
+            .header("accept", "application/graphql-response+json")
+            .query(&params)
+            .send();
+        async move {
+            let r = req.await.unwrap_or_else(|e| panic!("{e}"));
+            (
+                r.status().as_u16(),
+                r.json::<Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let (status, body) = get("subscription { threadActivity { kind } }", &[]).await;
+    assert_eq!(status, 400, "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("WebSocket"), "{message}");
+    // Two operations and no operationName: a request error, not "method not allowed".
+    let (status, body) = get(
+        "query A { __typename } mutation B { logout { revoked } }",
+        &[],
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    let (status, _) = get(
+        "query A { __typename } mutation B { logout { revoked } }",
+        &[("operationName", "B")],
+    )
+    .await;
+    assert_eq!(status, 405);
+    let (status, body) = get(
+        "query A { __typename } mutation B { logout { revoked } }",
+        &[("operationName", "A")],
+    )
+    .await;
+    assert_eq!(
+        (status, &body["data"]["__typename"]),
+        (200, &json!("QueryRoot")),
+        "{body}"
+    );
+    // Over POST, a subscription is told where to go too.
+    let body = app.query("subscription { threadActivity { kind } }").await;
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("WebSocket"),
+        "{body}"
+    );
+    // 5,000 unused variables: 20 errors and a count, not 5,000 errors.
+    let vars: String = (0..5000).map(|i| format!("$v{i}: Int ")).collect();
+    let resp = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": format!("query({vars}) {{ __typename }}") }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = resp.text().await.unwrap_or_default();
+    let body: Value = serde_json::from_str(&text).unwrap_or_default();
+    let errors = body["errors"].as_array().map_or(0, Vec::len);
+    assert_eq!(errors, 21, "{}", &text[..text.len().min(500)]);
+    assert!(text.len() < 10_000, "{} bytes", text.len());
+}

@@ -215,7 +215,7 @@ impl AccountMutation {
         #[graphql(desc = "The new account.")] input: RegisterInput,
     ) -> Result<RegisterPayload> {
         let email = auth::normalise_email(&input.email)?;
-        let name = validate::text("displayName", &input.display_name, 80)?;
+        let name = validate::display_name("displayName", &input.display_name, 80)?;
         auth::check_password(&input.password)?;
         // Each attempt costs the address a point, so addresses cannot be tried in bulk.
         take_each(

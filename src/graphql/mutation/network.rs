@@ -425,6 +425,8 @@ impl NetworkMutation {
         v.require_moderator()?;
         let user = v.user_id()?;
         let db = db(ctx)?;
+        crate::validate::event_time("startsAt", input.starts_at)?;
+        crate::validate::event_time("endsAt", input.ends_at)?;
         if input.ends_at <= input.starts_at {
             return Err(AppError::invalid("endsAt", "must be after `startsAt`").into());
         }

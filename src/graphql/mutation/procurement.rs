@@ -133,7 +133,12 @@ impl ProcurementMutation {
             year: Set(input.year),
             outcome: Set(text("outcome", &input.outcome, 5000)?),
             lessons: Set(text("lessons", &input.lessons, 5000)?),
-            source: Set(text("source", &input.source, 500)?),
+            source: Set(input
+                .source
+                .as_deref()
+                .map(|s| validate::source("source", s, 500))
+                .transpose()?
+                .flatten()),
             is_sample: Set(false),
             version: Set(1),
             verified: Set(false),

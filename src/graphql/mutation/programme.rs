@@ -130,7 +130,8 @@ impl ProgrammeMutation {
     ) -> Result<EventSessionPayload> {
         let actor = actor(ctx)?;
         let event = expect_id("event", &input.event, "Event")?;
-        let s = add_session(db(ctx)?, actor, event, input.session.into_fields()?).await?;
+        // Checked after the caller is authorised: nobody else learns what would fail.
+        let s = add_session(db(ctx)?, actor, event, input.session.into_fields()).await?;
         Ok(EventSessionPayload {
             session: EventSession(s),
         })
@@ -145,7 +146,7 @@ impl ProgrammeMutation {
     ) -> Result<EventSessionPayload> {
         let actor = actor(ctx)?;
         let id = expect_id("id", &input.id, "EventSession")?;
-        let s = update_session(db(ctx)?, actor, id, input.session.into_fields()?).await?;
+        let s = update_session(db(ctx)?, actor, id, input.session.into_fields()).await?;
         Ok(EventSessionPayload {
             session: EventSession(s),
         })
