@@ -193,35 +193,35 @@ impl Bus {
         })
     }
 
-    /// Announces a change to every instance's subscribers.
-    pub fn publish(&self, ev: ForumEvent) {
-        match &self.outbox {
-            Some(tx) => {
-                if tx.send(Outgoing::Forum(ev)).is_err() {
+    /// Sends a message to every instance: through Redis, or straight to this one's
+    /// receivers when there is no Redis.
+    fn send(&self, out: Outgoing) {
+        match (&self.outbox, out) {
+            (Some(tx), out) => {
+                if tx.send(out).is_err() {
                     tracing::error!("the Redis publisher has stopped");
                 }
             }
-            None => {
+            (None, Outgoing::Forum(ev)) => {
                 for t in ev.topics() {
                     self.local.deliver(&t, ev);
                 }
             }
+            (None, Outgoing::Revocation(r)) => {
+                // An error only says that no WebSocket is open: nobody to tell.
+                let _ = self.revocations.send(r);
+            }
         }
+    }
+
+    /// Announces a change to every instance's subscribers.
+    pub fn publish(&self, ev: ForumEvent) {
+        self.send(Outgoing::Forum(ev));
     }
 
     /// Tells every instance that a credential ended (call it after the change is committed).
     pub fn revoke(&self, r: Revocation) {
-        match &self.outbox {
-            Some(tx) => {
-                if tx.send(Outgoing::Revocation(r)).is_err() {
-                    tracing::error!("the Redis publisher has stopped");
-                }
-            }
-            None => {
-                // No WebSocket open: nobody to tell.
-                let _ = self.revocations.send(r);
-            }
-        }
+        self.send(Outgoing::Revocation(r));
     }
 
     /// Receives the revocations published from now on, from every instance.

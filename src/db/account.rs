@@ -118,6 +118,26 @@ pub async fn grants(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<Gran
         .collect())
 }
 
+/// The rows of one role as granted: to this user, with exactly this scope.
+fn role_grant(
+    user_id: i32,
+    role: &str,
+    cooperative_id: Option<i32>,
+    local_government_id: Option<i32>,
+) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(user_role::Column::UserId.eq(user_id))
+        .add(user_role::Column::Role.eq(role))
+        .add(match cooperative_id {
+            Some(c) => user_role::Column::CooperativeId.eq(c),
+            None => user_role::Column::CooperativeId.is_null(),
+        })
+        .add(match local_government_id {
+            Some(l) => user_role::Column::LocalGovernmentId.eq(l),
+            None => user_role::Column::LocalGovernmentId.is_null(),
+        })
+}
+
 /// Takes a role away; false when the user did not hold it.
 pub async fn remove_role(
     db: &DatabaseConnection,
@@ -127,16 +147,12 @@ pub async fn remove_role(
     local_government_id: Option<i32>,
 ) -> AppResult<bool> {
     let done = user_role::Entity::delete_many()
-        .filter(user_role::Column::UserId.eq(user_id))
-        .filter(user_role::Column::Role.eq(role))
-        .filter(match cooperative_id {
-            Some(c) => user_role::Column::CooperativeId.eq(c),
-            None => user_role::Column::CooperativeId.is_null(),
-        })
-        .filter(match local_government_id {
-            Some(l) => user_role::Column::LocalGovernmentId.eq(l),
-            None => user_role::Column::LocalGovernmentId.is_null(),
-        })
+        .filter(role_grant(
+            user_id,
+            role,
+            cooperative_id,
+            local_government_id,
+        ))
         .exec(db)
         .await?;
     Ok(done.rows_affected > 0)
@@ -158,16 +174,12 @@ pub async fn add_role<C: ConnectionTrait>(
     local_government_id: Option<i32>,
 ) -> AppResult<()> {
     let exists = user_role::Entity::find()
-        .filter(user_role::Column::UserId.eq(user_id))
-        .filter(user_role::Column::Role.eq(role))
-        .filter(match cooperative_id {
-            Some(c) => user_role::Column::CooperativeId.eq(c),
-            None => user_role::Column::CooperativeId.is_null(),
-        })
-        .filter(match local_government_id {
-            Some(l) => user_role::Column::LocalGovernmentId.eq(l),
-            None => user_role::Column::LocalGovernmentId.is_null(),
-        })
+        .filter(role_grant(
+            user_id,
+            role,
+            cooperative_id,
+            local_government_id,
+        ))
         .one(db)
         .await?;
     if exists.is_none() {

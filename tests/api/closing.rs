@@ -12,16 +12,22 @@ use tokio_tungstenite::tungstenite::{
     Message,
 };
 
-#[tokio::test]
-async fn a_clients_close_is_answered_with_a_close_frame() {
-    let app = TestApp::spawn().await;
-    let mut s = acked(&app, None).await;
+/// An acknowledged socket that ran one query to its end.
+async fn answered_once(app: &TestApp) -> Socket {
+    let mut s = acked(app, None).await;
     subscribe(&mut s, "1", "{ __typename }", json!({})).await;
     assert_eq!(
         next_of(&mut s, "1").await["data"]["__typename"],
         "QueryRoot"
     );
     assert_eq!(recv(&mut s).await["type"], "complete");
+    s
+}
+
+#[tokio::test]
+async fn a_clients_close_is_answered_with_a_close_frame() {
+    let app = TestApp::spawn().await;
+    let mut s = answered_once(&app).await;
     s.send(Message::Close(Some(CloseFrame {
         code: CloseCode::Normal,
         reason: "bye".into(),
@@ -87,13 +93,7 @@ async fn shutting_down_closes_websockets_with_1001_and_exits() {
             .parse()
             .unwrap_or_else(|e| panic!("{e}")),
     );
-    let mut s = acked(&app, None).await;
-    subscribe(&mut s, "1", "{ __typename }", json!({})).await;
-    assert_eq!(
-        next_of(&mut s, "1").await["data"]["__typename"],
-        "QueryRoot"
-    );
-    assert_eq!(recv(&mut s).await["type"], "complete");
+    let mut s = answered_once(&app).await;
     let pid = server.0.id().to_string();
     let term = std::process::Command::new("kill")
         .args(["-TERM", &pid])
