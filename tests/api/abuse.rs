@@ -122,6 +122,7 @@ async fn post(app: &TestApp, query: &str, variables: Value) -> (u16, Value) {
     let resp = app
         .client
         .post(app.url("/graphql"))
+        .header("accept", "application/graphql-response+json")
         .json(&json!({ "query": query, "variables": variables }))
         .send()
         .await
@@ -494,4 +495,66 @@ async fn get_requests_name_what_is_wrong_and_long_error_lists_are_cut() {
     let errors = body["errors"].as_array().map_or(0, Vec::len);
     assert_eq!(errors, 21, "{}", &text[..text.len().min(500)]);
     assert!(text.len() < 10_000, "{} bytes", text.len());
+}
+
+/// A random hostile or harmless document: fragment chains of random fan and depth,
+/// alias fans spread through fragments, wide selections, nested connections.
+fn random_document(rng: &mut fastrand::Rng) -> String {
+    match rng.u8(0..4) {
+        0 => fragment_chain(rng.usize(1..12), rng.usize(1..12)),
+        1 => {
+            let fan: String = (0..rng.usize(1..20))
+                .map(|i| format!("a{i}: __typename "))
+                .collect();
+            let spreads = "...F ".repeat(rng.usize(1..8));
+            format!("{{ {spreads}}} fragment F on QueryRoot {{ {fan}}}")
+        }
+        2 => {
+            let wide = "__typename ".repeat(rng.usize(1..8000));
+            format!("{{ {wide}}}")
+        }
+        _ => {
+            let n = rng.usize(1..60);
+            let m = rng.usize(1..60);
+            format!("{{ cooperatives(first: {n}) {{ nodes {{ name offerings(first: {m}) {{ nodes {{ name }} }} }} }} }}")
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_generated_document_is_answered_within_the_limits_or_refused_before_it_runs() {
+    let app = TestApp::spawn().await;
+    let mut rng = fastrand::Rng::with_seed(2026);
+    let (mut answered, mut refused) = (0, 0);
+    for _ in 0..120 {
+        let q = random_document(&mut rng);
+        let (status, body) = post(&app, &q, json!({})).await;
+        let cost = &body["extensions"]["cost"];
+        if body.get("data").is_some_and(|d| !d.is_null()) {
+            answered += 1;
+            assert_eq!(status, 200, "{body}");
+            // What ran was measured, and within every limit.
+            assert!(cost["selections"].as_u64() <= Some(5_000), "{q}: {cost}");
+            assert!(cost["aliases"].as_u64() <= Some(30), "{q}: {cost}");
+            assert!(
+                cost["requestedQueryCost"].as_u64() <= Some(25_000),
+                "{q}: {cost}"
+            );
+        } else {
+            refused += 1;
+            assert_eq!(status, 400, "{q}: {body}");
+            let limit = body["errors"][0]["extensions"]["limit"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                ["selections", "aliases", "cost", "depth"].contains(&limit),
+                "{q}: {body}"
+            );
+        }
+    }
+    // The generator reaches both sides of the limits.
+    assert!(
+        answered >= 20 && refused >= 20,
+        "{answered} answered, {refused} refused"
+    );
 }
