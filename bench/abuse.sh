@@ -3,7 +3,7 @@
 # folder, no sample), sends each hostile document REPEAT times (and a few
 # harmless ones as controls), and prints per shape how many were refused and
 # with what, the median and worst time of an answer, and the server's resident
-# memory before and after (from /metrics).
+# memory before and after each shape (from /metrics).
 #
 #   bash bench/abuse.sh [REPEAT]        (default 50; needs curl and python3)
 #
@@ -65,7 +65,7 @@ def send(q):
     return time.perf_counter() - t, json.loads(body)
 
 before = rss()
-print(f"{'shape':<42} {'sent':>5} {'refused':>8} {'with':<18} {'p50 ms':>8} {'max ms':>8} {'bytes':>7}")
+print(f"{'shape':<42} {'sent':>5} {'refused':>8} {'with':<18} {'p50 ms':>8} {'max ms':>8} {'bytes':>7} {'RSS MiB':>8}")
 tried = refused_total = 0
 for name, q in shapes:
     times, refused, why, size = [], 0, set(), 0
@@ -80,7 +80,7 @@ for name, q in shapes:
     tried += repeat
     refused_total += refused
     print(f"{name:<42} {repeat:>5} {refused:>8} {','.join(sorted(why)) or '-':<18} "
-          f"{statistics.median(times):>8.2f} {max(times):>8.2f} {size:>7}")
+          f"{statistics.median(times):>8.2f} {max(times):>8.2f} {size:>7} {rss()/2**20:>8.1f}")
 after = rss()
 print(f"requests: {tried}, refused: {refused_total}")
 print(f"resident memory: {before/2**20:.1f} MiB before, {after/2**20:.1f} MiB after")
