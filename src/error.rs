@@ -57,6 +57,11 @@ impl AppError {
         }
     }
 
+    /// The HTTP status of an answer that fails with this error and carries no data.
+    pub fn http_status(&self) -> axum::http::StatusCode {
+        status_of_code(self.code())
+    }
+
     /// The text a client sees.
     pub fn public_message(&self) -> String {
         match self {
@@ -119,6 +124,22 @@ impl From<AppError> for async_graphql::Error {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Every code and the HTTP status of an answer that fails with it and carries no
+/// data: one table for every route (a GraphQL answer with data is a 200 whatever
+/// its field errors).
+pub fn status_of_code(code: &str) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    match code {
+        "BAD_USER_INPUT" => StatusCode::BAD_REQUEST,
+        "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
+        "FORBIDDEN" => StatusCode::FORBIDDEN,
+        "NOT_FOUND" => StatusCode::NOT_FOUND,
+        "CONFLICT" => StatusCode::CONFLICT,
+        "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,5 +162,31 @@ mod tests {
         let ext = serde_json::to_value(&gql.extensions).unwrap_or_default();
         assert_eq!(ext["code"], "BAD_USER_INPUT");
         assert_eq!(ext["field"], "nip");
+    }
+
+    #[test]
+    fn every_error_has_the_status_of_its_code() {
+        use axum::http::StatusCode;
+        let cases = [
+            (AppError::NotFound("x".into()), StatusCode::NOT_FOUND),
+            (AppError::invalid("f", "m"), StatusCode::BAD_REQUEST),
+            (AppError::Conflict("c".into()), StatusCode::CONFLICT),
+            (AppError::StaleVersion { current: 2 }, StatusCode::CONFLICT),
+            (AppError::Unauthenticated, StatusCode::UNAUTHORIZED),
+            (AppError::Forbidden, StatusCode::FORBIDDEN),
+            (
+                AppError::RateLimited {
+                    retry_after_secs: 1,
+                },
+                StatusCode::TOO_MANY_REQUESTS,
+            ),
+            (
+                AppError::Internal("x".into()),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            ),
+        ];
+        for (e, status) in cases {
+            assert_eq!(e.http_status(), status, "{}", e.code());
+        }
     }
 }

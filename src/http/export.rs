@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::{
     body::Body,
     extract::{RawQuery, State},
-    http::{header, HeaderName, HeaderValue, StatusCode},
+    http::{header, HeaderName, HeaderValue},
     response::{IntoResponse, Response},
 };
 use serde_json::json;
@@ -61,16 +61,13 @@ async fn cooperatives(
     resp
 }
 
-/// 400 for input errors, 500 (logged, no detail) for anything else.
+/// The status of the error's code (`error::status_of_code`): 400 for input, 404,
+/// 403…, 500 (logged, no detail) for anything unexpected.
 fn error_response(e: AppError) -> Response {
-    let status = match e {
-        AppError::InvalidInput { .. } => StatusCode::BAD_REQUEST,
-        AppError::Db(_) | AppError::Internal(_) => {
-            tracing::error!(error = ?e, "export could not start");
-            StatusCode::INTERNAL_SERVER_ERROR
-        }
-        _ => StatusCode::BAD_REQUEST,
-    };
+    if matches!(e, AppError::Db(_) | AppError::Internal(_)) {
+        tracing::error!(error = ?e, "export could not start");
+    }
+    let status = e.http_status();
     let mut extensions = json!({ "code": e.code() });
     if let AppError::InvalidInput { field, .. } = &e {
         extensions["field"] = json!(field);

@@ -269,30 +269,20 @@ async fn sender(
             },
         }),
         Err(e) => {
-            let status = if matches!(e, AppError::Unauthenticated) {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::INTERNAL_SERVER_ERROR
-            };
-            let message = match e {
+            let message = match &e {
                 AppError::Unauthenticated => {
                     "the bearer token is not valid (expired, revoked or mistyped): sign in again"
                         .to_owned()
                 }
                 other => {
                     tracing::error!(error = ?other, "resolving the viewer");
-                    "internal error".to_owned()
+                    other.public_message()
                 }
             };
-            let code = if status == StatusCode::UNAUTHORIZED {
-                "UNAUTHENTICATED"
-            } else {
-                "INTERNAL"
-            };
             Err(json_response(
-                status,
+                e.http_status(),
                 media,
-                &json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
+                &json!({ "errors": [{ "message": message, "extensions": { "code": e.code() } }] }),
             ))
         }
     }
@@ -440,7 +430,14 @@ async fn execute(
                 media.content_type(),
                 super::caching::Policy::of(read, anonymous, hint, state.http_max_age),
             ),
-            Err(_) => request_error(media, StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
+            Err(e) => {
+                tracing::error!(error = %e, "writing an answer");
+                json_response(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    media,
+                    &json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }] }),
+                )
+            }
         };
     }
     let mut body = serde_json::to_value(&resp)
