@@ -308,6 +308,9 @@ async fn protocol(
     let deadline = tokio::time::Instant::now() + state.ws_init_timeout;
     let mut revocations = state.bus.revocations();
     let mut generation = state.bus.generation();
+    // Whether the bus can still tell of revocations and reconnections (it always can
+    // while the server runs; if not, nothing is polled that would answer at once).
+    let (mut hears_revocations, mut hears_generations) = (true, true);
     loop {
         let next = match &session {
             None => match tokio::time::timeout_at(deadline, incoming.next()).await {
@@ -322,7 +325,7 @@ async fn protocol(
                 ));
                 tokio::select! {
                     m = incoming.next() => Next::Message(m),
-                    r = revocations.recv() => match r {
+                    r = revocations.recv(), if hears_revocations => match r {
                         Ok(r) => match &s.auth.credential {
                             // It names this credential: the database says what is left of it
                             // (a rotated key's new secret, say, still holds).
@@ -332,15 +335,15 @@ async fn protocol(
                         // Some were missed: the database says whether this one was among them.
                         Err(broadcast::error::RecvError::Lagged(_)) => Next::Recheck,
                         Err(broadcast::error::RecvError::Closed) => {
-                            revocations = state.bus.revocations();
+                            hears_revocations = false;
                             continue;
                         }
                     },
                     // The bus reconnected: revocations may have been lost meanwhile.
-                    changed = generation.changed() => match changed {
+                    changed = generation.changed(), if hears_generations => match changed {
                         Ok(()) => Next::Recheck,
                         Err(_) => {
-                            generation = state.bus.generation();
+                            hears_generations = false;
                             continue;
                         }
                     },
