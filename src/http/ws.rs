@@ -24,7 +24,7 @@ use crate::graphql::cost::RequestMeta;
 use crate::graphql::loaders::{Batches, Loaders};
 use crate::graphql::subscription::Listening;
 use crate::state::AppState;
-use async_graphql::{Response, Variables};
+use async_graphql::{parser::types::OperationType, Response, Variables};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -456,13 +456,19 @@ async fn protocol(
                         continue;
                     }
                 };
+                // Parsed once (and kept, as over HTTP): the kind of operation here,
+                // the same document for the schema.
+                let parsed = state.documents.get(&query);
+                let subscription = parsed.as_ref().is_some_and(|p| {
+                    p.operation_type(operation_name.as_deref()) == Some(OperationType::Subscription)
+                });
                 let req = OpRequest {
                     query,
                     operation_name,
                     variables,
+                    parsed,
                 };
                 serial += 1;
-                let subscription = is_subscription(&req.query);
                 let ready = Arc::new(Listening::default());
                 let op = Op {
                     outlet: Outlet {
@@ -555,6 +561,8 @@ struct OpRequest {
     query: String,
     operation_name: Option<String>,
     variables: Map<String, Value>,
+    /// The document parsed (None: it does not parse, and the schema says why).
+    parsed: Option<Arc<super::documents::Parsed>>,
 }
 
 /// The payload's parts: its `query` (absent when `extensions.persistedQuery` names
@@ -590,15 +598,6 @@ fn request_of(p: &Value) -> Result<Payload, ()> {
     Ok((query, operation_name, variables, extensions))
 }
 
-/// Whether the document holds a subscription (then `subscribe` waits until it listens).
-fn is_subscription(query: &str) -> bool {
-    async_graphql::parser::parse_query(query).is_ok_and(|doc| {
-        doc.operations
-            .iter()
-            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Subscription)
-    })
-}
-
 /// A request error (the document never ran): no data, and no error with a path.
 fn is_request_error(r: &Response) -> bool {
     !r.errors.is_empty()
@@ -629,6 +628,10 @@ async fn operation(state: AppState, addr: SocketAddr, viewer: Arc<Viewer>, req: 
         .data(feed_listens.clone());
     if let Some(name) = req.operation_name {
         request = request.operation_name(name);
+    }
+    if let Some(parsed) = req.parsed {
+        request.set_parsed_query(parsed.doc.clone());
+        request = request.data(parsed);
     }
     let mut results = batches.stream(state.schema.execute_stream(request));
     // Run until the feed listens (a subscription) or the first result arrives.
