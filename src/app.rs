@@ -148,6 +148,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         documents: Default::default(),
         ws_slow_drops: Default::default(),
         shared: Default::default(),
+        trusted_proxies: crate::http::origin::TrustedProxies::new(&config.trusted_proxies),
         bus,
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
     })

@@ -168,6 +168,18 @@ pub struct Config {
         global = true
     )]
     pub http_max_age: u32,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` (and `X-Request-Id`)
+    /// headers are believed: a comma-separated list of addresses or CIDR blocks
+    /// (`127.0.0.1/32,10.0.0.0/8`). A request from anywhere else is from its TCP peer,
+    /// whatever it says; empty (the default) believes no one.
+    #[arg(
+        long,
+        env = "COOPHUB_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = parse_net,
+        global = true
+    )]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// A JSON manifest `{sha256: document}` of registered GraphQL documents.
     #[arg(long, env = "COOPHUB_PERSISTED_QUERIES", global = true)]
     pub persisted_queries: Option<std::path::PathBuf>,
@@ -363,4 +375,12 @@ pub enum ApiKeyCommand {
     },
     /// List keys (without secrets).
     List,
+}
+
+/// An address (`10.0.0.1`, `::1`: one host) or a CIDR block (`10.0.0.0/8`).
+fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{s}` is not an IP address or a CIDR block such as 10.0.0.0/8"))
 }

@@ -16,14 +16,14 @@
 use super::document::{expand, Expansion};
 use super::{Budgets, Limits};
 use crate::auth::{ClientAddr, Viewer};
+use crate::error::AppError;
 use crate::limiter::{Limiter, Rule};
 use async_graphql::{
     extensions::{
-        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery,
-        NextPrepareRequest, NextRequest, NextValidation,
+        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextPrepareRequest,
+        NextRequest, NextValidation,
     },
-    parser::types::{ExecutableDocument, OperationType},
-    Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables,
+    Request, Response, ServerError, ServerResult, ValidationResult, Value,
 };
 use std::sync::{
     atomic::{AtomicBool, AtomicU64, Ordering},
@@ -37,8 +37,6 @@ pub struct RequestMeta {
     pub executed: AtomicBool,
     /// Seconds to wait when the request was refused for its budget (0: it was not).
     pub retry_after: AtomicU64,
-    /// The document holds a mutation (known once parsed; the time limit spares mutations).
-    pub mutation: AtomicBool,
     /// Set by the HTTP layer, which can send a cached answer's bytes as they are.
     pub takes_cached_bytes: AtomicBool,
     /// The answer's `data` as JSON, when the response cache had it and the HTTP layer
@@ -90,21 +88,8 @@ struct Guard {
     cost: Mutex<Option<Value>>,
 }
 
-fn refuse(limit: &str, message: String) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", "BAD_USER_INPUT");
-    ext.set("limit", limit);
-    e.extensions = Some(ext);
-    e
-}
-
-/// An application error raised before execution: no location, its code kept.
-fn server_error(e: crate::error::AppError) -> ServerError {
-    let gql: async_graphql::Error = e.into();
-    let mut s = ServerError::new(gql.message, None);
-    s.extensions = gql.extensions;
-    s
+fn refuse(limit: &'static str, message: String) -> ServerError {
+    AppError::Limit { limit, message }.into()
 }
 
 /// An IPv6 client is one /64 (a home or an office gets a whole /64), an IPv4 client one address.
@@ -180,7 +165,7 @@ impl Guard {
         let level = limiter
             .take(&key, complexity as f64, rule)
             .await
-            .map_err(server_error)?;
+            .map_err(ServerError::from)?;
         cost["throttleStatus"] = serde_json::json!({
             "maximumAvailable": rule.capacity,
             "currentlyAvailable": level.available.floor(),
@@ -193,9 +178,10 @@ impl Guard {
         if let Some(meta) = payer.meta {
             meta.retry_after.store(retry, Ordering::Relaxed);
         }
-        Err(server_error(crate::error::AppError::RateLimited {
+        Err(AppError::RateLimited {
             retry_after_secs: retry,
-        }))
+        }
+        .into())
     }
 }
 
@@ -263,24 +249,6 @@ impl Extension for Guard {
             *slot = Some(v);
         }
         Err(refused)
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        if let Some(meta) = ctx.data_opt::<Arc<RequestMeta>>() {
-            let mutation = doc
-                .operations
-                .iter()
-                .any(|(_, op)| op.node.ty == OperationType::Mutation);
-            meta.mutation.store(mutation, Ordering::Relaxed);
-        }
-        Ok(doc)
     }
 
     async fn validation(

@@ -29,8 +29,9 @@ impl Parsed {
 
     /// The kind of the operation a request runs: the one named, or without a name
     /// the document's only one (None: no such operation, or a choice the request
-    /// did not make, which execution refuses).
-    pub fn operation_type(&self, name: Option<&str>) -> Option<OperationType> {
+    /// did not make, which execution refuses). Asked once per request, by
+    /// [`Prepared::new`].
+    fn operation_type(&self, name: Option<&str>) -> Option<OperationType> {
         let mut ops = self.doc.operations.iter();
         match name {
             Some(w) => ops
@@ -41,6 +42,47 @@ impl Parsed {
                 _ => None,
             },
         }
+    }
+}
+
+/// One request's document, prepared once at the door (HTTP GET or POST, a
+/// persisted document, a WebSocket `subscribe`) and shared by every stage after
+/// it: the method check (no mutation over GET), the time limit (which spares
+/// mutations), the response cache (what it may keep and what a write bumps),
+/// the cost guard (its size and cost, see `graphql::cost`) and execution (the
+/// parsed document is handed to the schema, never parsed again). The kind of
+/// operation is decided here and nowhere else.
+pub struct Prepared {
+    pub parsed: Arc<Parsed>,
+    /// The operation the request names (None: the document's only one).
+    pub operation_name: Option<String>,
+    /// The kind of the operation that runs; None when there is no such operation,
+    /// or the document holds several and the request named none (execution refuses it).
+    pub kind: Option<OperationType>,
+}
+
+impl Prepared {
+    pub fn new(parsed: Arc<Parsed>, operation_name: Option<String>) -> Prepared {
+        let kind = parsed.operation_type(operation_name.as_deref());
+        Prepared {
+            parsed,
+            operation_name,
+            kind,
+        }
+    }
+
+    /// A mutation runs to its end (never stopped by the time limit), is never
+    /// cached, and bumps the cache counters of what it writes.
+    pub fn is_mutation(&self) -> bool {
+        self.kind == Some(OperationType::Mutation)
+    }
+
+    pub fn is_query(&self) -> bool {
+        self.kind == Some(OperationType::Query)
+    }
+
+    pub fn is_subscription(&self) -> bool {
+        self.kind == Some(OperationType::Subscription)
     }
 }
 
@@ -55,9 +97,15 @@ impl Default for Documents {
 }
 
 impl Documents {
-    /// The parsed document of `text`; None when it does not parse (the schema then
-    /// parses it again and reports why, as for any request).
-    pub fn get(&self, text: &str) -> Option<Arc<Parsed>> {
+    /// The request's document prepared for every stage (see [`Prepared`]); None
+    /// when it does not parse (the schema then parses it again and reports why, as
+    /// for any request).
+    pub fn prepare(&self, text: &str, operation_name: Option<String>) -> Option<Arc<Prepared>> {
+        Some(Arc::new(Prepared::new(self.get(text)?, operation_name)))
+    }
+
+    /// The parsed document of `text`; None when it does not parse.
+    fn get(&self, text: &str) -> Option<Arc<Parsed>> {
         if let Some(p) = self.0.lock().ok().and_then(|mut d| d.get(text).cloned()) {
             return Some(p);
         }

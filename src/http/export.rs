@@ -2,7 +2,8 @@
 //! (see `export::FilterParams`), checked before anything is sent, so a wrong value
 //! is a 400 with a GraphQL-style error body; then the export streams.
 
-use crate::error::AppError;
+use super::answer::{error_response, MediaType, Stage};
+use super::origin::RequestId;
 use crate::export::{self, FilterParams, Format};
 use crate::state::AppState;
 use axum::{
@@ -10,23 +11,36 @@ use axum::{
     extract::{RawQuery, State},
     http::{header, HeaderName, HeaderValue},
     response::{IntoResponse, Response},
+    Extension,
 };
-use serde_json::json;
 
-pub async fn cooperatives_csv(state: State<AppState>, query: RawQuery) -> Response {
-    cooperatives(state, query, Format::Csv).await
+pub async fn cooperatives_csv(
+    state: State<AppState>,
+    id: Extension<RequestId>,
+    query: RawQuery,
+) -> Response {
+    cooperatives(state, id, query, Format::Csv).await
 }
 
-pub async fn cooperatives_json(state: State<AppState>, query: RawQuery) -> Response {
-    cooperatives(state, query, Format::Json).await
+pub async fn cooperatives_json(
+    state: State<AppState>,
+    id: Extension<RequestId>,
+    query: RawQuery,
+) -> Response {
+    cooperatives(state, id, query, Format::Json).await
 }
 
-pub async fn cooperatives_geojson(state: State<AppState>, query: RawQuery) -> Response {
-    cooperatives(state, query, Format::Geojson).await
+pub async fn cooperatives_geojson(
+    state: State<AppState>,
+    id: Extension<RequestId>,
+    query: RawQuery,
+) -> Response {
+    cooperatives(state, id, query, Format::Geojson).await
 }
 
 async fn cooperatives(
     State(s): State<AppState>,
+    Extension(id): Extension<RequestId>,
     RawQuery(query): RawQuery,
     format: Format,
 ) -> Response {
@@ -36,7 +50,7 @@ async fn cooperatives(
     };
     let plan = match checked {
         Ok(plan) => plan,
-        Err(e) => return error_response(e),
+        Err(e) => return error_response(&e, Stage::Http, MediaType::Json, &id),
     };
     let (rx, _producer) = export::spawn(s.db.clone(), plan, format, None);
     // Dropping the body (client gone) drops the receiver, which stops the producer.
@@ -59,24 +73,4 @@ async fn cooperatives(
         h.insert(HeaderName::from_static("x-coophub-sources"), v);
     }
     resp
-}
-
-/// The status of the error's code (`error::status_of_code`): 400 for input, 404,
-/// 403…, 500 (logged, no detail) for anything unexpected.
-fn error_response(e: AppError) -> Response {
-    if matches!(e, AppError::Db(_) | AppError::Internal(_)) {
-        tracing::error!(error = ?e, "export could not start");
-    }
-    let status = e.http_status();
-    let mut extensions = json!({ "code": e.code() });
-    if let AppError::InvalidInput { field, .. } = &e {
-        extensions["field"] = json!(field);
-    }
-    let body = json!({ "errors": [{ "message": e.public_message(), "extensions": extensions }] });
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-        body.to_string(),
-    )
-        .into_response()
 }

@@ -6,6 +6,9 @@
 //! text/plain and form posts, which browsers send cross-site without a
 //! preflight, never reach the schema.
 
+use super::answer::{error_response, finish_errors, json_response, status, MediaType, Stage};
+use super::documents::Prepared;
+use super::origin::RequestId;
 use crate::auth::{ClientAddr, Credential, CurrentSession, Viewer};
 use crate::db::account;
 use crate::error::{AppError, AppResult};
@@ -17,79 +20,14 @@ use async_graphql::{parser::types::OperationType, Variables};
 use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
 use axum::{
     body::Bytes,
-    extract::{ConnectInfo, RawQuery, State},
+    extract::{RawQuery, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
+    Extension,
 };
 use chrono::{DateTime, Utc};
-use serde_json::{json, Map, Value};
-use std::{net::SocketAddr, sync::atomic::Ordering, sync::Arc, time::Duration};
-
-const GRAPHQL_RESPONSE: &str = "application/graphql-response+json; charset=utf-8";
-const JSON: &str = "application/json; charset=utf-8";
-
-/// Which media type the client accepts.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum MediaType {
-    GraphqlResponse,
-    Json,
-}
-
-impl MediaType {
-    /// The first acceptable of the two in the client's order of preference (`q` values respected).
-    fn negotiate(headers: &HeaderMap) -> MediaType {
-        let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
-            return MediaType::Json;
-        };
-        let mut best: Option<(f32, MediaType)> = None;
-        for part in accept.split(',') {
-            let mut it = part.split(';');
-            let ty = it.next().unwrap_or("").trim().to_ascii_lowercase();
-            let q = it
-                .filter_map(|p| p.trim().strip_prefix("q="))
-                .find_map(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
-            let mt = match ty.as_str() {
-                "application/graphql-response+json" => MediaType::GraphqlResponse,
-                "application/json" | "application/*" | "*/*" => MediaType::Json,
-                _ => continue,
-            };
-            if q > 0.0 && best.is_none_or(|(bq, _)| q > bq) {
-                best = Some((q, mt));
-            }
-        }
-        best.map_or(MediaType::Json, |(_, m)| m)
-    }
-
-    fn content_type(self) -> &'static str {
-        match self {
-            MediaType::GraphqlResponse => GRAPHQL_RESPONSE,
-            MediaType::Json => JSON,
-        }
-    }
-}
-
-fn json_response(status: StatusCode, media: MediaType, body: &Value) -> Response {
-    bytes_response(status, media, body.to_string().into_bytes())
-}
-
-fn bytes_response(status: StatusCode, media: MediaType, body: Vec<u8>) -> Response {
-    let mut resp = (status, body).into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(media.content_type()),
-    );
-    resp
-}
-
-/// A request that never reached the schema: 400 with an `errors` list and no `data`.
-fn request_error(media: MediaType, status: StatusCode, message: &str) -> Response {
-    json_response(
-        status,
-        media,
-        &json!({ "errors": [{ "message": message, "extensions": { "code": "BAD_USER_INPUT" } }] }),
-    )
-}
+use serde_json::{Map, Value};
+use std::{sync::atomic::Ordering, sync::Arc, time::Duration};
 
 /// The GraphQL parameters, checked for shape before anything runs.
 struct Params {
@@ -111,9 +49,7 @@ fn params_from_json(body: Value) -> Result<Params, String> {
         Some(Value::String(q)) => Some(q),
         Some(_) => return Err("`query` must be a string".into()),
         None if persisted => None,
-        None => {
-            return Err("the request has no `query`: send {\"query\": \"{ __typename }\"}".into())
-        }
+        None => return Err(NO_QUERY.into()),
     };
     let operation_name = match o.remove("operationName") {
         None | Some(Value::Null) => None,
@@ -147,32 +83,6 @@ fn params_from_query_string(raw: &str) -> Result<Params, String> {
         o.insert(k, value);
     }
     params_from_json(Value::Object(o))
-}
-
-/// At most this many errors are sent back; the rest are counted in one more.
-const MAX_ERRORS: usize = 20;
-
-/// Errors without a code come from the library's own checks on the client's input.
-/// A long list (5,000 unused variables make 5,000 errors) is cut to [`MAX_ERRORS`].
-fn ensure_codes(errors: &mut Value) {
-    if let Value::Array(list) = errors {
-        if list.len() > MAX_ERRORS {
-            let left_out = list.len() - MAX_ERRORS;
-            list.truncate(MAX_ERRORS);
-            list.push(json!({
-                "message": format!("{left_out} more errors were left out: mend these first"),
-                "extensions": { "code": "BAD_USER_INPUT" }
-            }));
-        }
-        for e in list {
-            let ext = e
-                .as_object_mut()
-                .map(|o| o.entry("extensions").or_insert_with(|| json!({})));
-            if let Some(Value::Object(ext)) = ext {
-                ext.entry("code").or_insert_with(|| json!("BAD_USER_INPUT"));
-            }
-        }
-    }
 }
 
 /// What a request's or a connection's credential stands for.
@@ -246,73 +156,55 @@ pub(super) async fn authenticate(
     }
 }
 
-/// Who is asking and from where.
+/// Who is asking, from where, under which request id.
 pub struct Sender {
     viewer: Viewer,
     addr: ClientAddr,
     session: Option<CurrentSession>,
+    id: RequestId,
 }
 
+/// The sender of a request whose credential checks out.
 async fn sender(
     state: &AppState,
     headers: &HeaderMap,
-    addr: SocketAddr,
-    media: MediaType,
-) -> Result<Sender, Response> {
-    match resolve_viewer(state, headers).await {
-        Ok(a) => Ok(Sender {
-            viewer: a.viewer,
-            addr: ClientAddr(addr.ip()),
-            session: match a.credential {
-                Some(Credential::Session(hash)) => Some(CurrentSession(hash)),
-                _ => None,
-            },
-        }),
-        Err(e) => {
-            let message = match &e {
-                AppError::Unauthenticated => {
-                    "the bearer token is not valid (expired, revoked or mistyped): sign in again"
-                        .to_owned()
-                }
-                other => {
-                    tracing::error!(error = ?other, "resolving the viewer");
-                    other.public_message()
-                }
-            };
-            Err(json_response(
-                e.http_status(),
-                media,
-                &json!({ "errors": [{ "message": message, "extensions": { "code": e.code() } }] }),
-            ))
-        }
-    }
+    addr: ClientAddr,
+    id: RequestId,
+) -> AppResult<Sender> {
+    let a = resolve_viewer(state, headers).await.map_err(|e| match e {
+        AppError::Unauthenticated => AppError::InvalidToken,
+        other => other,
+    })?;
+    Ok(Sender {
+        viewer: a.viewer,
+        addr,
+        session: match a.credential {
+            Some(Credential::Session(hash)) => Some(CurrentSession(hash)),
+            _ => None,
+        },
+        id,
+    })
 }
 
 /// The document a request runs: its `query`, or the persisted one its
-/// `extensions.persistedQuery` names (see `persisted`).
-async fn document(state: &AppState, media: MediaType, p: &mut Params) -> Result<String, Response> {
-    match state.persisted.resolve(p.query.take(), &p.extensions).await {
-        Ok(Some(q)) => Ok(q),
-        Ok(None) => Err(request_error(
-            media,
-            StatusCode::BAD_REQUEST,
-            "the request has no `query`: send {\"query\": \"{ __typename }\"}",
-        )),
-        Err(e) => {
-            let (message, code) = e.message_and_code();
-            // A request error: 400 under the GraphQL-over-HTTP media type, 200 under the legacy one.
-            let status = if media == MediaType::GraphqlResponse {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::OK
-            };
-            Err(json_response(
-                status,
-                media,
-                &json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
-            ))
-        }
-    }
+/// `extensions.persistedQuery` names (see `persisted`), prepared for every stage.
+async fn prepare(state: &AppState, p: &mut Params) -> Result<Request, (AppError, Stage)> {
+    let text = match state.persisted.resolve(p.query.take(), &p.extensions).await {
+        Ok(Some(q)) => q,
+        Ok(None) => return Err((AppError::BadRequest(NO_QUERY.into()), Stage::Http)),
+        Err(e) => return Err((e.into(), Stage::Document)),
+    };
+    let prepared = state.documents.prepare(&text, p.operation_name.clone());
+    Ok(Request { text, prepared })
+}
+
+const NO_QUERY: &str = "the request has no `query`: send {\"query\": \"{ __typename }\"}";
+
+/// A request's document: its text and, when it parses, the prepared value every
+/// stage shares.
+struct Request {
+    text: String,
+    prepared: Option<Arc<Prepared>>,
 }
 
 /// Runs a GraphQL request. `conditional` holds a GET's headers: only a GET's answer
@@ -321,7 +213,7 @@ async fn execute(
     state: &AppState,
     media: MediaType,
     conditional: Option<&HeaderMap>,
-    query: String,
+    doc: Request,
     p: Params,
     who: Sender,
 ) -> Response {
@@ -330,9 +222,10 @@ async fn execute(
     meta.takes_cached_bytes.store(true, Ordering::Relaxed);
     let timeout = Duration::from_millis(state.request_timeout_ms);
     let batches = Batches::default();
+    let prepared = doc.prepared;
+    let mutation = prepared.as_ref().is_some_and(|d| d.is_mutation());
     // Everything from parsing on runs inside the time limit.
     let exec = async {
-        let parsed = state.documents.get(&query);
         let variables = Variables::from_json(Value::Object(p.variables));
         // The request as the schema's guard sees it, and for a query, the same again to
         // execute without extensions (see `graphql::execution`).
@@ -348,12 +241,12 @@ async fn execute(
             if let Some(op) = &p.operation_name {
                 req = req.operation_name(op.clone());
             }
-            if let Some(parsed) = &parsed {
-                req.set_parsed_query(parsed.doc.clone());
+            if let Some(prepared) = &prepared {
+                req.set_parsed_query(prepared.parsed.doc.clone());
             }
             req
         };
-        let mut req = request(query, variables.clone());
+        let mut req = request(doc.text, variables.clone());
         req.extensions = async_graphql::Extensions(
             p.extensions
                 .into_iter()
@@ -361,17 +254,14 @@ async fn execute(
                 .collect(),
         );
         let loaders = Loaders::new(&state.db, state.loader_delay, &batches);
-        let is_query = parsed.as_ref().is_some_and(|d| {
-            d.operation_type(p.operation_name.as_deref()) == Some(OperationType::Query)
-        });
-        if is_query {
+        if prepared.as_ref().is_some_and(|d| d.is_query()) {
             let run = request(String::new(), variables).data(loaders);
             req = req.data(Execution::new(run));
         } else {
             req = req.data(loaders);
         }
-        if let Some(parsed) = parsed {
-            req = req.data(parsed);
+        if let Some(prepared) = prepared.clone() {
+            req = req.data(prepared);
         }
         batches.run(state.schema.execute(req)).await
     };
@@ -381,15 +271,12 @@ async fn execute(
         () = tokio::time::sleep(timeout) => {
             // Mutations run to the end: cutting one off could leave part of it committed
             // while the client is told it was stopped.
-            if meta.mutation.load(Ordering::Relaxed) {
+            if mutation {
                 exec.await
             } else {
                 tracing::warn!(?timeout, "request timed out");
-                let body = json!({ "errors": [{
-                    "message": format!("the request took longer than {} ms and was stopped: ask for fewer items", timeout.as_millis()),
-                    "extensions": { "code": "INTERNAL" }
-                }] });
-                return json_response(StatusCode::SERVICE_UNAVAILABLE, media, &body);
+                let e = AppError::Timeout { ms: timeout.as_millis() };
+                return error_response(&e, Stage::Document, media, &who.id);
             }
         }
     };
@@ -397,7 +284,6 @@ async fn execute(
     if executed && resp.errors.is_empty() {
         // The common case, written straight to bytes: `data` (from the response cache
         // as it was stored, or serialised once), then the extensions.
-        let read = !meta.mutation.load(Ordering::Relaxed);
         let hint = resp.cache_control;
         let cached = meta.cached_data.lock().ok().and_then(|mut c| c.take());
         // `data` is serialised straight into the body, no copy in between.
@@ -428,43 +314,43 @@ async fn execute(
                 cached.as_ref().map(|c| c.etag()),
                 body,
                 media.content_type(),
-                super::caching::Policy::of(read, anonymous, hint, state.http_max_age),
+                super::caching::Policy::of(!mutation, anonymous, hint, state.http_max_age),
             ),
             Err(e) => {
-                tracing::error!(error = %e, "writing an answer");
-                json_response(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    media,
-                    &json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL" } }] }),
-                )
+                let e = AppError::Internal(format!("writing an answer: {e}"));
+                error_response(&e, Stage::Http, media, &who.id)
             }
         };
     }
-    let mut body = serde_json::to_value(&resp)
-        .unwrap_or_else(|_| json!({ "errors": [{ "message": "internal error" }] }));
+    let mut body = match serde_json::to_value(&resp) {
+        Ok(body) => body,
+        Err(e) => {
+            let e = AppError::Internal(format!("writing an answer: {e}"));
+            return error_response(&e, Stage::Http, media, &who.id);
+        }
+    };
     if let Some(errors) = body.get_mut("errors") {
-        ensure_codes(errors);
+        finish_errors(errors, &who.id);
     }
-    if !executed {
-        // A request error: the document never ran, so there is no `data` at all.
-        if let Some(o) = body.as_object_mut() {
-            o.remove("data");
-        }
-        let retry = meta.retry_after.load(Ordering::Relaxed);
-        if retry > 0 {
-            let mut resp = json_response(StatusCode::TOO_MANY_REQUESTS, media, &body);
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry));
-            return resp;
-        }
-        let status = if media == MediaType::GraphqlResponse {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
-        return super::caching::no_store(json_response(status, media, &body));
+    if executed {
+        return super::caching::no_store(json_response(StatusCode::OK, media, &body));
     }
-    super::caching::no_store(json_response(StatusCode::OK, media, &body))
+    // A request error: the document never ran, so there is no `data` at all.
+    if let Some(o) = body.as_object_mut() {
+        o.remove("data");
+    }
+    let retry = meta.retry_after.load(Ordering::Relaxed);
+    let code = if retry > 0 {
+        "RATE_LIMITED"
+    } else {
+        "BAD_USER_INPUT"
+    };
+    let mut resp = json_response(status(code, Stage::Document, media), media, &body);
+    if retry > 0 {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(retry));
+    }
+    super::caching::no_store(resp)
 }
 
 fn wants_html(headers: &HeaderMap) -> bool {
@@ -480,152 +366,116 @@ fn wants_html(headers: &HeaderMap) -> bool {
 
 pub async fn get_graphql(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Extension(addr): Extension<ClientAddr>,
+    Extension(id): Extension<RequestId>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
     if let Ok(ws) = ws {
-        return super::ws::graphql_ws(State(state), ConnectInfo(addr), headers, ws).await;
+        return super::ws::graphql_ws(State(state), Extension(addr), Extension(id), headers, ws)
+            .await;
     }
     let raw = raw.unwrap_or_default();
     if raw.is_empty() && wants_html(&headers) {
         return super::graphiql_page().into_response();
     }
     let media = MediaType::negotiate(&headers);
-    let mut p = match params_from_query_string(&raw) {
-        Ok(p) => p,
-        Err(m) => return request_error(media, StatusCode::BAD_REQUEST, &m),
-    };
-    let query = match document(&state, media, &mut p).await {
-        Ok(q) => q,
-        Err(resp) => return resp,
-    };
-    let parsed = state.documents.get(&query);
-    match parsed.and_then(|d| d.operation_type(p.operation_name.as_deref())) {
-        Some(OperationType::Mutation) => {
-            let mut resp = request_error(
-                media,
-                StatusCode::METHOD_NOT_ALLOWED,
-                "mutations are only accepted over POST",
-            );
-            resp.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("POST"));
-            return resp;
+    let run = async {
+        let mut p =
+            params_from_query_string(&raw).map_err(|m| (AppError::BadRequest(m), Stage::Http))?;
+        let doc = prepare(&state, &mut p).await?;
+        match doc.prepared.as_ref().and_then(|d| d.kind) {
+            Some(OperationType::Mutation) => Err((
+                AppError::MethodNotAllowed {
+                    allow: "POST",
+                    message: "mutations are only accepted over POST".into(),
+                },
+                Stage::Http,
+            )),
+            Some(OperationType::Subscription) => Err((subscription_over_http(), Stage::Http)),
+            _ => {
+                let who = sender(&state, &headers, addr, id.clone())
+                    .await
+                    .map_err(|e| (e, Stage::Http))?;
+                Ok(execute(&state, media, Some(&headers), doc, p, who).await)
+            }
         }
-        Some(OperationType::Subscription) => return subscription_over_http(media),
-        _ => {}
-    }
-    match sender(&state, &headers, addr, media).await {
-        Ok(who) => execute(&state, media, Some(&headers), query, p, who).await,
-        Err(resp) => resp,
-    }
+    };
+    run.await
+        .unwrap_or_else(|(e, stage)| error_response(&e, stage, media, &id))
 }
 
 /// Subscriptions are live: they run over the WebSocket, never over HTTP.
-fn subscription_over_http(media: MediaType) -> Response {
-    request_error(
-        media,
-        StatusCode::BAD_REQUEST,
-        "subscriptions run over the WebSocket at /graphql/ws (protocol graphql-transport-ws), not over HTTP",
+fn subscription_over_http() -> AppError {
+    AppError::BadRequest(
+        "subscriptions run over the WebSocket at /graphql/ws (protocol graphql-transport-ws), not over HTTP".into(),
     )
 }
 
 pub async fn post_graphql(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Extension(addr): Extension<ClientAddr>,
+    Extension(id): Extension<RequestId>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let media = MediaType::negotiate(&headers);
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if essence != "application/json" {
-        return request_error(
-            media,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "send the request as `Content-Type: application/json` with a JSON body",
-        );
-    }
-    let value: Value = match serde_json::from_slice(&body) {
-        Ok(v) => v,
-        Err(e) => {
-            return request_error(
-                media,
-                StatusCode::BAD_REQUEST,
-                &format!("the body is not valid JSON: {e}"),
-            )
+    let run = async {
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if essence != "application/json" {
+            return Err((
+                AppError::UnsupportedMediaType(
+                    "send the request as `Content-Type: application/json` with a JSON body".into(),
+                ),
+                Stage::Http,
+            ));
         }
+        let value: Value = serde_json::from_slice(&body).map_err(|e| {
+            (
+                AppError::BadRequest(format!("the body is not valid JSON: {e}")),
+                Stage::Http,
+            )
+        })?;
+        let mut p = params_from_json(value).map_err(|m| (AppError::BadRequest(m), Stage::Http))?;
+        let doc = prepare(&state, &mut p).await?;
+        if doc.prepared.as_ref().is_some_and(|d| d.is_subscription()) {
+            return Err((subscription_over_http(), Stage::Http));
+        }
+        let who = sender(&state, &headers, addr, id.clone())
+            .await
+            .map_err(|e| (e, Stage::Http))?;
+        Ok(execute(&state, media, None, doc, p, who).await)
     };
-    let mut p = match params_from_json(value) {
-        Ok(p) => p,
-        Err(m) => return request_error(media, StatusCode::BAD_REQUEST, &m),
-    };
-    let query = match document(&state, media, &mut p).await {
-        Ok(q) => q,
-        Err(resp) => return resp,
-    };
-    let parsed = state.documents.get(&query);
-    if parsed.and_then(|d| d.operation_type(p.operation_name.as_deref()))
-        == Some(OperationType::Subscription)
-    {
-        return subscription_over_http(media);
-    }
-    match sender(&state, &headers, addr, media).await {
-        Ok(who) => execute(&state, media, None, query, p, who).await,
-        Err(resp) => resp,
-    }
+    run.await
+        .unwrap_or_else(|(e, stage)| error_response(&e, stage, media, &id))
 }
 
-pub async fn method_not_allowed() -> Response {
-    let mut resp = (StatusCode::METHOD_NOT_ALLOWED, "use GET or POST").into_response();
-    resp.headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("GET, POST"));
-    resp
+/// Any other method on `/graphql`.
+pub async fn method_not_allowed(
+    Extension(id): Extension<RequestId>,
+    headers: HeaderMap,
+) -> Response {
+    let e = AppError::MethodNotAllowed {
+        allow: "GET, POST",
+        message: "use GET or POST".into(),
+    };
+    error_response(&e, Stage::Http, MediaType::negotiate(&headers), &id)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn accept(v: &str) -> HeaderMap {
-        let mut h = HeaderMap::new();
-        h.insert(
-            header::ACCEPT,
-            HeaderValue::from_str(v).unwrap_or(HeaderValue::from_static("*/*")),
-        );
-        h
-    }
-
-    #[test]
-    fn negotiation_follows_preference_and_q_values() {
-        assert_eq!(MediaType::negotiate(&HeaderMap::new()), MediaType::Json);
-        assert_eq!(MediaType::negotiate(&accept("*/*")), MediaType::Json);
-        assert_eq!(
-            MediaType::negotiate(&accept("application/graphql-response+json")),
-            MediaType::GraphqlResponse
-        );
-        assert_eq!(
-            MediaType::negotiate(&accept(
-                "application/json;q=0.9, application/graphql-response+json"
-            )),
-            MediaType::GraphqlResponse
-        );
-        assert_eq!(
-            MediaType::negotiate(&accept(
-                "application/json, application/graphql-response+json;q=0.5"
-            )),
-            MediaType::Json
-        );
-    }
+    use serde_json::json;
 
     #[test]
     fn parameters_of_the_wrong_type_are_refused() {

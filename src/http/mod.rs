@@ -2,6 +2,8 @@
 //! `/graphql/ws` (graphql-transport-ws), `/` (GraphiQL),
 //! `/health`, `/ready`, `/metrics`, and the cooperative exports
 //! `/export/cooperatives.csv`, `.json` and `.geojson` (GET; see docs/exports.md).
+//! In front of every route, `origin::middleware` (the client's address, the request
+//! id); every error body comes from `answer`.
 
 mod caching;
 
@@ -22,9 +24,11 @@ pub(crate) async fn redis_query<T: redis::FromRedisValue>(
     }
     answer
 }
+pub mod answer;
 pub mod documents;
 mod export;
 mod graphql;
+pub mod origin;
 pub mod persisted;
 pub mod response_cache;
 pub mod shared;
@@ -66,7 +70,22 @@ pub fn router(state: AppState) -> Router {
             "/export/cooperatives.geojson",
             get(export::cooperatives_geojson),
         )
+        .fallback(not_found)
+        // Outermost: every route, the fallback included, knows its client and its id.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            origin::middleware,
+        ))
         .with_state(state)
+}
+
+/// A path no route serves: the same error body as everywhere else.
+async fn not_found(
+    axum::Extension(id): axum::Extension<origin::RequestId>,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    let e = crate::error::AppError::NotFound(format!("`{}`", uri.path()));
+    answer::error_response(&e, answer::Stage::Http, answer::MediaType::Json, &id)
 }
 
 pub fn graphiql_page() -> Html<String> {

@@ -36,23 +36,17 @@ pub enum PersistedError {
     NotAllowed,
 }
 
-impl PersistedError {
-    /// The error's message and `extensions.code`.
-    pub fn message_and_code(&self) -> (String, &'static str) {
-        match self {
-            PersistedError::NotFound => {
-                ("PersistedQueryNotFound".into(), "PERSISTED_QUERY_NOT_FOUND")
-            }
+/// Its code and message come from the one error table (`error.rs`).
+impl From<PersistedError> for crate::error::AppError {
+    fn from(e: PersistedError) -> Self {
+        use crate::error::AppError;
+        match e {
+            PersistedError::NotFound => AppError::PersistedQueryNotFound,
             PersistedError::Mismatch => {
-                ("provided sha does not match query".into(), "BAD_USER_INPUT")
+                AppError::BadRequest("provided sha does not match query".into())
             }
-            PersistedError::Malformed(m) => (m.clone(), "BAD_USER_INPUT"),
-            PersistedError::NotAllowed => (
-                "this server runs only registered documents: send the `sha256Hash` of one in \
-                 `extensions.persistedQuery` (ask the coophub operators to register a new one)"
-                    .into(),
-                "PERSISTED_QUERY_NOT_ALLOWED",
-            ),
+            PersistedError::Malformed(m) => AppError::BadRequest(m),
+            PersistedError::NotAllowed => AppError::PersistedQueryNotAllowed,
         }
     }
 }

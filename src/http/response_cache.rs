@@ -16,7 +16,7 @@
 //! counter could not be bumped keeps retrying in the background until Redis
 //! takes it.
 
-use super::documents::{Parsed, KEPT_DOCUMENTS, KEPT_DOCUMENT_BYTES};
+use super::documents::{Parsed, Prepared, KEPT_DOCUMENTS, KEPT_DOCUMENT_BYTES};
 use crate::auth::Viewer;
 use crate::graphql::cost::{CachedData, RequestMeta};
 use crate::redis_link::RedisLink;
@@ -24,7 +24,6 @@ use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
     NextValidation,
 };
-use async_graphql::parser::types::OperationType;
 use async_graphql::parser::types::{
     BaseType, ExecutableDocument, Selection, SelectionSet, Type, TypeKind,
 };
@@ -536,7 +535,7 @@ impl ExtensionFactory for CacheExtension {
 
 /// What one request's document is, for its key and its writes.
 struct Seen {
-    parsed: Arc<Parsed>,
+    prepared: Arc<Prepared>,
     variables: String,
 }
 
@@ -604,8 +603,8 @@ impl Extension for PerRequest {
         Ok(request)
     }
 
-    /// The document and its normalised text: as the HTTP layer parsed it (see
-    /// `documents`), else (a query over the WebSocket) normalised here.
+    /// The request as the door prepared it (`documents::Prepared`: every HTTP and
+    /// WebSocket request), else (the schema executed directly) prepared here.
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -614,13 +613,16 @@ impl Extension for PerRequest {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
-        let parsed = match ctx.data_opt::<Arc<Parsed>>() {
+        let prepared = match ctx.data_opt::<Arc<Prepared>>() {
             Some(p) => p.clone(),
-            None => Arc::new(Parsed::new(doc.clone())),
+            None => {
+                let operation = self.operation.lock().ok().and_then(|o| o.clone());
+                Arc::new(Prepared::new(Arc::new(Parsed::new(doc.clone())), operation))
+            }
         };
         if let Ok(mut seen) = self.seen.lock() {
             *seen = Some(Seen {
-                parsed,
+                prepared,
                 variables: serde_json::to_string(variables).unwrap_or_default(),
             });
         }
@@ -641,7 +643,7 @@ impl Extension for PerRequest {
             let operation = self.operation.lock().ok()?.clone().unwrap_or_default();
             Some(format!(
                 "{operation}\0{}\0{}",
-                seen.parsed.normalised, seen.variables
+                seen.prepared.parsed.normalised, seen.variables
             ))
         });
         let Some(key) = key.filter(|k| k.len() <= 2 * KEPT_DOCUMENT_BYTES) else {
@@ -672,12 +674,12 @@ impl Extension for PerRequest {
         let Some(seen) = self.seen.lock().ok().and_then(|mut s| s.take()) else {
             return next.run(ctx, operation_name).await;
         };
-        let op_type = seen.parsed.operation_type(operation_name);
-        if op_type == Some(OperationType::Mutation) {
+        let prepared = &seen.prepared;
+        if prepared.is_mutation() {
             let resp = next.run(ctx, operation_name).await;
             // Answers cached before this write must never be served again, on any instance.
             self.cache
-                .bump(&written_by(&seen.parsed.doc, operation_name))
+                .bump(&written_by(&prepared.parsed.doc, operation_name))
                 .await;
             return resp;
         }
@@ -686,16 +688,16 @@ impl Extension for PerRequest {
             ctx.data_opt::<Viewer>(),
             None | Some(Viewer::Anonymous | Viewer::Partner { .. })
         );
-        if op_type != Some(OperationType::Query) || !public {
+        if !prepared.is_query() || !public {
             return next.run(ctx, operation_name).await;
         }
-        let domains = domains(&self.cache.types, &seen.parsed.doc, operation_name);
+        let domains = domains(&self.cache.types, &prepared.parsed.doc, operation_name);
         // Counters unreadable (Redis down): straight to the database, nothing kept.
         let Some(gens) = self.cache.generations(&domains).await else {
             return next.run(ctx, operation_name).await;
         };
         let key = ResponseCache::key(
-            &seen.parsed.normalised,
+            &prepared.parsed.normalised,
             operation_name,
             &seen.variables,
             "public",

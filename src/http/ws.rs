@@ -17,26 +17,29 @@
 //! whose credential ended is closed with 4403; from that moment its writer sends
 //! nothing more that its operations produced.
 
+use super::answer::{error_response, finish_errors, MediaType, Stage};
 use super::graphql::{authenticate, viewer_of_token, Authenticated};
+use super::origin::{Origin, RequestId};
 use super::shared;
 use crate::auth::{ClientAddr, Viewer};
+use crate::error::AppError;
 use crate::graphql::cost::RequestMeta;
 use crate::graphql::loaders::{Batches, Loaders};
 use crate::graphql::subscription::Listening;
 use crate::state::AppState;
-use async_graphql::{parser::types::OperationType, Response, Variables};
+use async_graphql::{Response, Variables};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Extension;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::sync::{broadcast, mpsc, Notify};
 use tokio::task::AbortHandle;
+use tracing::Instrument;
 
 /// The subprotocol.
 pub const PROTOCOL: &str = "graphql-transport-ws";
@@ -45,24 +48,27 @@ pub const PROTOCOL: &str = "graphql-transport-ws";
 /// `Authorization` header is checked before the upgrade (401 if not valid).
 pub async fn graphql_ws(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Extension(addr): Extension<ClientAddr>,
+    Extension(id): Extension<RequestId>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> axum::response::Response {
     match super::graphql::resolve_viewer(&state, &headers).await {
-        Ok(auth) => upgrade(state, addr, auth, ws),
-        Err(_) => (
-            StatusCode::UNAUTHORIZED,
-            "the bearer token is not valid (expired, revoked or mistyped): sign in again",
-        )
-            .into_response(),
+        Ok(auth) => upgrade(state, Origin { addr, id }, auth, ws),
+        Err(e) => {
+            let e = match e {
+                AppError::Unauthenticated => AppError::InvalidToken,
+                other => other,
+            };
+            error_response(&e, Stage::Http, MediaType::Json, &id)
+        }
     }
 }
 
 /// Accepts the upgrade; the protocol itself runs in `serve`.
 fn upgrade(
     state: AppState,
-    addr: SocketAddr,
+    origin: Origin,
     auth: Authenticated,
     ws: WebSocketUpgrade,
 ) -> axum::response::Response {
@@ -73,7 +79,10 @@ fn upgrade(
         .write_buffer_size(0)
         .max_message_size(256 * 1024)
         .max_frame_size(256 * 1024)
-        .on_upgrade(move |socket| serve(state, addr, auth, socket))
+        .on_upgrade(move |socket| {
+            // The connection logs under its upgrade request's span (its id, its client).
+            serve(state, origin, auth, socket).instrument(tracing::Span::current())
+        })
 }
 
 /// Whether the connection's credential still holds. Once it does not, the writer
@@ -176,7 +185,7 @@ impl Outlet {
     }
 }
 
-async fn serve(state: AppState, addr: SocketAddr, header: Authenticated, socket: WebSocket) {
+async fn serve(state: AppState, origin: Origin, header: Authenticated, socket: WebSocket) {
     let offered = socket
         .protocol()
         .is_some_and(|p| p.as_bytes() == PROTOCOL.as_bytes());
@@ -205,12 +214,12 @@ async fn serve(state: AppState, addr: SocketAddr, header: Authenticated, socket:
     let mut shutdown = state.shutdown.subscribe();
     let close = if offered {
         tokio::select! {
-            c = protocol(&state, addr, header, &mut incoming, &out, &running, &slow, &live) => c,
+            c = protocol(&state, &origin, header, &mut incoming, &out, &running, &slow, &live) => c,
             _ = shutdown.wait_for(|down| *down) => {
                 Some(Close(1001, "Server shutting down".into()))
             }
             () = slow.notified() => {
-                tracing::info!(%addr, "dropping a WebSocket client that stopped reading");
+                tracing::info!("dropping a WebSocket client that stopped reading");
                 Some(too_slow())
             }
         }
@@ -294,7 +303,7 @@ enum Next {
 #[allow(clippy::too_many_arguments)]
 async fn protocol(
     state: &AppState,
-    addr: SocketAddr,
+    origin: &Origin,
     header: Authenticated,
     incoming: &mut futures_util::stream::SplitStream<WebSocket>,
     out: &mpsc::Sender<Message>,
@@ -447,26 +456,23 @@ async fn protocol(
                     Ok(Some(q)) => q,
                     Ok(None) => return Some(Close::invalid()),
                     Err(e) => {
-                        let (message, code) = e.message_and_code();
-                        let error = json!({ "id": id, "type": "error", "payload": [
-                            { "message": message, "extensions": { "code": code } }] });
+                        let e = AppError::from(e).to_json(origin.id.as_str());
+                        let error = json!({ "id": id, "type": "error", "payload": [e] });
                         if send(out, error).is_none() {
                             return Some(too_slow());
                         }
                         continue;
                     }
                 };
-                // Parsed once (and kept, as over HTTP): the kind of operation here,
-                // the same document for the schema.
-                let parsed = state.documents.get(&query);
-                let subscription = parsed.as_ref().is_some_and(|p| {
-                    p.operation_type(operation_name.as_deref()) == Some(OperationType::Subscription)
-                });
+                // Prepared once (and kept, as over HTTP): the kind of operation here,
+                // the same document for the schema and the response cache.
+                let prepared = state.documents.prepare(&query, operation_name.clone());
+                let subscription = prepared.as_ref().is_some_and(|p| p.is_subscription());
                 let req = OpRequest {
                     query,
                     operation_name,
                     variables,
-                    parsed,
+                    prepared,
                 };
                 serial += 1;
                 let ready = Arc::new(Listening::default());
@@ -483,7 +489,7 @@ async fn protocol(
                 // The entry goes in before the task runs, so the task's own removal finds it.
                 let task = {
                     let mut ops = running.lock().unwrap_or_else(|e| e.into_inner());
-                    let task = tokio::spawn(operation(state.clone(), addr, v, req, op));
+                    let task = tokio::spawn(operation(state.clone(), origin.clone(), v, req, op));
                     ops.insert(id.to_owned(), (serial, task.abort_handle()));
                     task
                 };
@@ -561,8 +567,8 @@ struct OpRequest {
     query: String,
     operation_name: Option<String>,
     variables: Map<String, Value>,
-    /// The document parsed (None: it does not parse, and the schema says why).
-    parsed: Option<Arc<super::documents::Parsed>>,
+    /// The document prepared (None: it does not parse, and the schema says why).
+    prepared: Option<Arc<super::documents::Prepared>>,
 }
 
 /// The payload's parts: its `query` (absent when `extensions.persistedQuery` names
@@ -613,7 +619,7 @@ struct Op {
     ready: Arc<Listening>,
 }
 
-async fn operation(state: AppState, addr: SocketAddr, viewer: Arc<Viewer>, req: OpRequest, op: Op) {
+async fn operation(state: AppState, origin: Origin, viewer: Arc<Viewer>, req: OpRequest, op: Op) {
     let batches = Batches::default();
     let feed_listens = Arc::new(Listening::default());
     let anonymous = matches!(*viewer, Viewer::Anonymous);
@@ -623,15 +629,15 @@ async fn operation(state: AppState, addr: SocketAddr, viewer: Arc<Viewer>, req: 
         .variables(Variables::from_json(Value::Object(req.variables)))
         .data(Arc::new(RequestMeta::default()))
         .data((*viewer).clone())
-        .data(ClientAddr(addr.ip()))
+        .data(origin.addr)
         .data(Loaders::new(&state.db, state.loader_delay, &batches))
         .data(feed_listens.clone());
     if let Some(name) = req.operation_name {
         request = request.operation_name(name);
     }
-    if let Some(parsed) = req.parsed {
-        request.set_parsed_query(parsed.doc.clone());
-        request = request.data(parsed);
+    if let Some(prepared) = req.prepared {
+        request.set_parsed_query(prepared.parsed.doc.clone());
+        request = request.data(prepared);
     }
     let mut results = batches.stream(state.schema.execute_stream(request));
     // Run until the feed listens (a subscription) or the first result arrives.
@@ -686,7 +692,8 @@ async fn operation(state: AppState, addr: SocketAddr, viewer: Arc<Viewer>, req: 
         let id = &op.outlet.id;
         let msg = if is_first && is_request_error(&resp) {
             ok = false;
-            let errors = serde_json::to_value(&resp.errors).unwrap_or(Value::Null);
+            let mut errors = serde_json::to_value(&resp.errors).unwrap_or(Value::Null);
+            finish_errors(&mut errors, &origin.id);
             json!({ "id": id, "type": "error", "payload": errors })
         } else {
             let payload = serde_json::to_value(&resp).unwrap_or(Value::Null);

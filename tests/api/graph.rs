@@ -195,7 +195,10 @@ async fn a_wrong_checksum_is_bad_user_input_naming_the_field() {
     let body = app
         .query(r#"{ cooperative(nip: "5260001247") { id } }"#)
         .await;
-    insta::assert_json_snapshot!(body, { ".extensions.cost.throttleStatus.currentlyAvailable" => "[available]" });
+    insta::assert_json_snapshot!(body, {
+        ".extensions.cost.throttleStatus.currentlyAvailable" => "[available]",
+        ".errors[].extensions.requestId" => "[request id]",
+    });
 }
 
 #[tokio::test]

@@ -90,6 +90,7 @@ pub fn config(database_url: &str) -> Config {
         response_cache_mb: 16,
         persisted_queries: None,
         persisted_queries_only: false,
+        trusted_proxies: Vec::new(),
     }
 }
 

@@ -24,7 +24,7 @@ async fn a_query_over_the_cost_limit_is_refused_before_any_sql_runs() {
     assert_eq!(body["errors"][0]["extensions"]["limit"], "cost");
     assert!(body.get("data").is_none(), "{body}");
     assert_eq!(app.statements().await, before);
-    insta::assert_json_snapshot!(body["errors"]);
+    insta::assert_json_snapshot!(body["errors"], { "[].extensions.requestId" => "[request id]" });
 }
 
 #[tokio::test]
@@ -93,6 +93,20 @@ async fn a_request_over_the_time_limit_is_stopped_with_a_clear_error() {
             .contains("took longer than 5 ms"),
         "{body}"
     );
+    assert_eq!(body["errors"][0]["extensions"]["code"], "TIMEOUT", "{body}");
+    // A query in a document that also holds a mutation is still a query: cut off the
+    // same (the whole document once counted as a mutation and ran to its end).
+    let resp = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&serde_json::json!({
+            "query": r#"query Slow { localGovernment(teryt: "12") { children { totalCount } } } mutation Out { logout { revoked } }"#,
+            "operationName": "Slow",
+        }))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(resp.status(), 503, "{:?}", resp.text().await);
 }
 
 #[tokio::test]

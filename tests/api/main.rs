@@ -18,6 +18,8 @@ mod http_spec;
 mod limits;
 mod live;
 mod loaders;
+mod pipeline;
 mod programme;
+mod proxy;
 mod schema;
 mod ws_client;
