@@ -4,7 +4,7 @@
 # run, runs interleaved. Prints req/s, p50/p95/p99 and SQL statements per request,
 # and the ratios.
 #
-#   bash bench/side-by-side.sh [DATABASE_URL] [COOPERATIVES] [coophub bench options…]
+#   bash bench/side-by-side.sh [DATABASE_URL] [COOPERATIVES] [coophub-bench partner options…]
 #
 # Defaults: postgres://postgres@127.0.0.1/coophub_bench100k and 100000 sample
 # cooperatives (created and seeded when the database is missing or empty).
@@ -16,8 +16,10 @@ N="${2:-100000}"
 shift $(( $# < 2 ? $# : 2 ))
 PORT="${PORT:-5678}"
 
-cargo build --release --quiet
+# Both binaries: `coophub` loads the data, `coophub-bench` (crate bench/) measures.
+cargo build --release --quiet --workspace
 BIN="${CARGO_TARGET_DIR:-target}/release/coophub"
+BENCH="${CARGO_TARGET_DIR:-target}/release/coophub-bench"
 
 name="${DB##*/}"
 server="${DB%/*}"
@@ -44,6 +46,6 @@ for _ in $(seq 1 600); do
 done
 grep -q "POSTGRAPHILE READY" "$log" || { cat "$log"; echo "PostGraphile was not ready in 5 minutes" >&2; exit 1; }
 
-"$BIN" --database-url "$DB" bench \
+"$BENCH" --database-url "$DB" partner \
   --compare-url "http://127.0.0.1:$PORT/graphql" \
   --compare-queries bench/postgraphile/queries.json "$@"

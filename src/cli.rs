@@ -49,8 +49,6 @@ pub async fn run(cli: Cli) -> Result<()> {
             print!("{}", build_schema(None, config.limits()).sdl());
             Ok(())
         }
-        Command::Bench(args) => crate::bench::run(&config, args).await,
-        Command::BenchLive(args) => crate::bench_live::run(&config, args).await,
         Command::User(cmd) => user(&config, cmd).await,
         Command::ApiKey(cmd) => api_key(&config, cmd).await,
         Command::Export(ExportCommand::Cooperatives(args)) => {

@@ -239,10 +239,6 @@ pub enum Command {
     ApiKey(ApiKeyCommand),
     /// Print the GraphQL schema (SDL) to standard output; `schema.graphql` is this output.
     PrintSchema,
-    /// Measure a partner-portal query against a running database: requests/s, p50/p99, SQL statements.
-    Bench(crate::bench::BenchArgs),
-    /// Measure live feeds: N graphql-ws subscribers on 1 or 2 `serve` processes; delivery latency, losses, memory.
-    BenchLive(crate::bench_live::LiveBenchArgs),
     /// Export data as CSV, JSON or GeoJSON: the same bytes as `GET /export/...`.
     #[command(subcommand)]
     Export(ExportCommand),

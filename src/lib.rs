@@ -6,8 +6,6 @@
 
 pub mod app;
 pub mod auth;
-pub mod bench;
-pub mod bench_live;
 pub mod bus;
 pub mod cli;
 pub mod config;

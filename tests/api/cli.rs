@@ -28,7 +28,6 @@ fn every_subcommand_explains_itself_with_help() {
         &["import", "reference", "--help"],
         &["seed", "sample", "--help"],
         &["print-schema", "--help"],
-        &["bench", "--help"],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_coophub"))
             .args(args)

@@ -1,15 +1,16 @@
-//! `coophub bench`: the partner-portal benchmark. Starts the real server in
-//! process on a loopback port over the configured database (seeding the sample
-//! if it is empty), then sends each query over HTTP from N concurrent clients
+//! `coophub-bench partner`: the partner-portal benchmark. Starts the real server
+//! (the `coophub` library) in process on a loopback port over the configured
+//! database (seeding the sample if it is empty), then sends each query over
+//! HTTP from N concurrent clients
 //! and reports requests/s, p50/p99 latency and SQL statements per request.
 //! A trivial `{ __typename }` runs in the same session, so ratios to it are
 //! comparable across noisy machines. Runs repeat; the median run is reported.
 
-use crate::app;
-use crate::config::Config;
-use crate::db::count_rows;
 use anyhow::{Context, Result};
 use clap::Args;
+use coophub::app;
+use coophub::config::Config;
+use coophub::db::count_rows;
 use entity::{cooperative, local_government};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -175,7 +176,7 @@ struct Target {
     name: &'static str,
     url: String,
     /// SQL statements counter (coophub's own instances only).
-    statements: Option<crate::db::StatementCounter>,
+    statements: Option<coophub::db::StatementCounter>,
 }
 
 /// Starts an in-process coophub on a loopback port over `config`.
@@ -184,7 +185,7 @@ async fn start(config: &Config, name: &'static str) -> Result<Target> {
     let statements = Some(state.statements.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/graphql", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, crate::http::service(state)).await });
+    tokio::spawn(async move { axum::serve(listener, coophub::http::service(state)).await });
     Ok(Target {
         name,
         url,
@@ -195,14 +196,14 @@ async fn start(config: &Config, name: &'static str) -> Result<Target> {
 pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
     let (db, _) = app::open_database(config).await?;
     if count_rows::<local_government::Entity>(&db).await? == 0 {
-        crate::db::reference::import(&db, &config.data_dir).await?;
+        coophub::db::reference::import(&db, &config.data_dir).await?;
     }
     if count_rows::<cooperative::Entity>(&db).await? == 0 {
         println!(
             "empty database: generating {} sample cooperatives",
             args.cooperatives
         );
-        crate::db::sample::seed(&db, args.cooperatives, 2026).await?;
+        coophub::db::sample::seed(&db, args.cooperatives, 2026).await?;
     }
     let coops = count_rows::<cooperative::Entity>(&db).await?;
     db.close().await?;
@@ -251,7 +252,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
         "PostgreSQL"
     };
     println!(
-        "coophub bench: {backend}, {coops} cooperatives, {} requests × {} runs per query and server (interleaved), {} concurrent clients, {} cores",
+        "coophub-bench partner: {backend}, {coops} cooperatives, {} requests × {} runs per query and server (interleaved), {} concurrent clients, {} cores",
         args.requests,
         args.runs,
         args.concurrency,

@@ -1,17 +1,20 @@
-//! `coophub bench-live`: the live-feed load client. Starts one or two real
+//! `coophub-bench live`: the live-feed load client. Starts one or two real
 //! `coophub serve` processes on the configured database (two need `REDIS_URL`:
 //! they share it), opens N graphql-transport-ws subscribers to one thread
 //! (spread over the instances), then writes posts through the first instance
 //! and measures, per delivery, the time from sending the mutation to the
 //! subscriber reading the post. Reports deliveries lost, p50/p99/max latency,
 //! and each server's memory per idle subscriber (resident memory from its
-//! `/metrics`, before and after the subscribers connected).
+//! `/metrics`, before and after the subscribers connected). The `coophub` binary
+//! is `COOPHUB_BIN`, else the one next to this executable (`cargo build --release
+//! --workspace` puts both in `target/release`).
 
-use crate::config::Config;
 use anyhow::{bail, Context, Result};
 use clap::Args;
+use coophub::config::Config;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -52,10 +55,26 @@ impl Drop for Server {
     }
 }
 
+/// The `coophub` binary to start: `COOPHUB_BIN`, else `coophub` next to this executable.
+fn coophub_bin() -> Result<PathBuf> {
+    if let Some(bin) = std::env::var_os("COOPHUB_BIN") {
+        return Ok(bin.into());
+    }
+    let bin =
+        std::env::current_exe()?.with_file_name(format!("coophub{}", std::env::consts::EXE_SUFFIX));
+    if !bin.is_file() {
+        bail!(
+            "no coophub binary at {}: build it too (`cargo build --release --workspace`) or set COOPHUB_BIN",
+            bin.display()
+        );
+    }
+    Ok(bin)
+}
+
 /// Starts `coophub serve` on a port the system picks, and returns once it says on
 /// standard output where it listens (it prints that after binding, data loaded).
-async fn start(config: &Config) -> Result<Server> {
-    let mut cmd = Command::new(std::env::current_exe()?);
+async fn start(bin: &std::path::Path, config: &Config) -> Result<Server> {
+    let mut cmd = Command::new(bin);
     cmd.arg("serve")
         .env("DATABASE_URL", config.database_url.expose())
         .env("COOPHUB_BIND", "127.0.0.1:0")
@@ -70,7 +89,9 @@ async fn start(config: &Config) -> Result<Server> {
         Some(r) => cmd.env("REDIS_URL", r.expose()),
         None => cmd.env_remove("REDIS_URL"),
     };
-    let mut child = cmd.spawn().context("starting `coophub serve`")?;
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("starting `{} serve`", bin.display()))?;
     let stdout = child
         .stdout
         .take()
@@ -245,9 +266,10 @@ pub async fn run(config: &Config, args: LiveBenchArgs) -> Result<()> {
         bail!("two instances share their feeds through Redis: set REDIS_URL");
     }
     let http = reqwest::Client::new();
+    let bin = coophub_bin()?;
     let mut servers = Vec::new();
     for _ in 0..args.instances {
-        servers.push(start(config).await?);
+        servers.push(start(&bin, config).await?);
     }
     let a = servers[0].base.clone();
     let email = format!("bench-{}@example.invalid", fastrand::u64(..));
@@ -283,9 +305,10 @@ pub async fn run(config: &Config, args: LiveBenchArgs) -> Result<()> {
         before.push(rss(&http, &s.base).await?);
     }
     println!(
-        "coophub bench-live: {} subscribers on {} instance(s), {} posts every {} ms, {} cores",
+        "coophub-bench live: {} subscribers on {} instance(s) of {}, {} posts every {} ms, {} cores",
         args.subscribers,
         args.instances,
+        bin.display(),
         args.posts,
         args.interval_ms,
         std::thread::available_parallelism().map_or(0, |n| n.get())
