@@ -4,8 +4,8 @@
 use crate::config::Config;
 use crate::db::{self, reference, sample};
 use crate::graphql::{build_schema, Budgets, Limits, SchemaDeps};
+use crate::http::state::AppState;
 use crate::limiter::{Limiter, Rule};
-use crate::state::AppState;
 use anyhow::{Context, Result};
 use entity::{cooperative, local_government};
 use sea_orm::{ConnectionTrait, DatabaseConnection};
@@ -75,31 +75,13 @@ pub async fn load_initial_data(config: &Config, conn: &DatabaseConnection) -> Re
     Ok(())
 }
 
-/// Connects to Redis and checks it answers, so a wrong `REDIS_URL` fails at start-up, not later.
-pub async fn connect_redis(url: &str) -> Result<redis::aio::ConnectionManager> {
-    let client = redis::Client::open(url).context("REDIS_URL is not a valid Redis URL")?;
-    let mut conn = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        redis::aio::ConnectionManager::new(client),
-    )
-    .await
-    .context("Redis did not answer within 5 s (check REDIS_URL)")?
-    .context("cannot connect to Redis (check REDIS_URL)")?;
-    let pong: String = redis::cmd("PING")
-        .query_async(&mut conn)
-        .await
-        .context("Redis did not answer PING")?;
-    anyhow::ensure!(pong == "PONG", "Redis answered PING with {pong}");
-    Ok(conn)
-}
-
 /// Everything `serve` needs, ready to bind.
 pub async fn build_state(config: &Config) -> Result<AppState> {
     let (conn, statements) = open_database(config).await?;
     load_initial_data(config, &conn).await?;
     let redis = match &config.redis_url {
         Some(url) => Some(crate::redis_link::RedisLink::new(
-            connect_redis(url.expose()).await?,
+            crate::redis_link::connect(url.expose()).await?,
         )),
         None => None,
     };
@@ -127,6 +109,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         session_hours: config.session_hours,
         bus: bus.clone(),
         response_cache: response_cache.clone(),
+        fast_path: config.fast_path,
     };
     let persisted = Arc::new(crate::http::persisted::PersistedQueries::new(
         redis.clone().map(|r| (r, config.redis_namespace.as_str())),
@@ -149,6 +132,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         ws_slow_drops: Default::default(),
         shared: Default::default(),
         trusted_proxies: crate::http::origin::TrustedProxies::new(&config.trusted_proxies),
+        fast_path: config.fast_path,
         bus,
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
     })

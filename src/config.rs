@@ -168,6 +168,16 @@ pub struct Config {
         global = true
     )]
     pub http_max_age: u32,
+    /// Resolve through the fast path (src/graphql/exec); false: async-graphql's stock
+    /// resolution, which answers the same, byte for byte, only slower.
+    #[arg(
+        long,
+        env = "COOPHUB_FAST_PATH",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub fast_path: bool,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` (and `X-Request-Id`)
     /// headers are believed: a comma-separated list of addresses or CIDR blocks
     /// (`127.0.0.1/32,10.0.0.0/8`). A request from anywhere else is from its TCP peer,

@@ -20,5 +20,4 @@ pub mod limiter;
 pub mod markdown;
 pub mod redis_link;
 pub mod search;
-pub mod state;
 pub mod validate;

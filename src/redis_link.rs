@@ -8,6 +8,7 @@
 //!
 //! This module does not decide what a fallback is; each caller does.
 
+use anyhow::Context as _;
 use redis::aio::ConnectionManager;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,6 +20,24 @@ pub const TIMEOUT: Duration = Duration::from_millis(500);
 /// How long Redis counts as down after a failure.
 pub const PAUSE: Duration = Duration::from_secs(2);
 
+/// Connects to Redis and checks it answers, so a wrong `REDIS_URL` fails at start-up, not later.
+pub async fn connect(url: &str) -> anyhow::Result<ConnectionManager> {
+    let client = redis::Client::open(url).context("REDIS_URL is not a valid Redis URL")?;
+    let mut conn = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        redis::aio::ConnectionManager::new(client),
+    )
+    .await
+    .context("Redis did not answer within 5 s (check REDIS_URL)")?
+    .context("cannot connect to Redis (check REDIS_URL)")?;
+    let pong: String = redis::cmd("PING")
+        .query_async(&mut conn)
+        .await
+        .context("Redis did not answer PING")?;
+    anyhow::ensure!(pong == "PONG", "Redis answered PING with {pong}");
+    Ok(conn)
+}
+
 #[derive(Clone)]
 pub struct RedisLink {
     conn: ConnectionManager,
@@ -28,6 +47,24 @@ pub struct RedisLink {
 }
 
 impl RedisLink {
+    /// Runs one command of a cache-like store (persisted documents, cached answers),
+    /// which may lose an entry but must never hold a request up: on any failure, or
+    /// while Redis counts as down, the failure is counted in `failures`, logged with
+    /// `what` (what happens instead), and None comes back.
+    pub async fn query_or_count<T: redis::FromRedisValue>(
+        &self,
+        cmd: &redis::Cmd,
+        failures: &AtomicU64,
+        what: &str,
+    ) -> Option<T> {
+        let answer = self.query(cmd).await;
+        if answer.is_none() {
+            failures.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!("Redis unavailable: {what}");
+        }
+        answer
+    }
+
     pub fn new(conn: ConnectionManager) -> RedisLink {
         RedisLink {
             conn,

@@ -272,15 +272,10 @@ pub async fn cooperatives_in_units(
 /// a page, which sends only the rows a page shows ("first n per parent") instead of
 /// every cooperative of every unit. The units are TERYT codes of one length (one
 /// level of the tree), so each cooperative belongs to at most one.
-///
-/// `named_only`: the page shows nothing but each cooperative's id and name, which the
-/// ranking reads from the index anyway; the rows are then not read whole at all (see
-/// [`named_only_model`]).
 pub async fn first_cooperatives_in_units(
     db: &DatabaseConnection,
     prefixes: &[String],
     head: Head,
-    named_only: bool,
 ) -> AppResult<HashMap<String, (Option<u64>, Vec<cooperative::Model>)>> {
     let len = prefixes.first().map_or(0, String::len);
     if prefixes
@@ -343,16 +338,11 @@ pub async fn first_cooperatives_in_units(
             "NULL::bigint".to_owned()
         };
         let limit = param(limit.into());
-        let (shown, whole) = if named_only {
-            ("r.id, r.name", "")
-        } else {
-            ("f.*", " JOIN cooperative f ON f.id = r.id")
-        };
         let sql = format!(
-            "SELECT u.ord, {total} AS unit_total, {shown} \
+            "SELECT u.ord, {total} AS unit_total, f.* \
              FROM (VALUES {units}) AS u({columns}) \
              CROSS JOIN LATERAL (SELECT c.id, c.name FROM cooperative c WHERE {within} \
-               ORDER BY c.name, c.id LIMIT {limit}) r{whole} \
+               ORDER BY c.name, c.id LIMIT {limit}) r JOIN cooperative f ON f.id = r.id \
              ORDER BY 1, r.name, r.id"
         );
         let mut seen: Vec<Option<(Option<u64>, Vec<cooperative::Model>)>> =
@@ -362,7 +352,7 @@ pub async fn first_cooperatives_in_units(
             .await?
         {
             let ord = usize::try_from(row.try_get_by_index::<i32>(0)?).unwrap_or(usize::MAX);
-            let (Some(slot), Some(unit)) = (seen.get_mut(ord), prefixes.get(ord)) else {
+            let Some(slot) = seen.get_mut(ord) else {
                 return Err(AppError::Internal(
                     "a unit the statement did not ask for".into(),
                 ));
@@ -371,15 +361,8 @@ pub async fn first_cooperatives_in_units(
             if head.counted && list.1.is_empty() {
                 list.0 = Some(u64::try_from(row.try_get_by_index::<i64>(1)?).unwrap_or(0));
             }
-            list.1.push(if named_only {
-                named_only_model(
-                    row.try_get_by_index(2)?,
-                    row.try_get_by_index(3)?,
-                    unit.clone(),
-                )
-            } else {
-                cooperative::Model::from_query_result(&row, "")?
-            });
+            list.1
+                .push(cooperative::Model::from_query_result(&row, "")?);
         }
         out.extend(
             prefixes
@@ -424,65 +407,25 @@ pub async fn first_cooperatives_in_units(
     let ranked = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
         .await?;
-    let mut order: Vec<(String, i64, i32, String)> = Vec::with_capacity(ranked.len());
+    let mut order: Vec<(String, i64, i32)> = Vec::with_capacity(ranked.len());
     for row in ranked {
         order.push((
             row.try_get("", "unit_prefix")?,
             row.try_get("", "unit_total")?,
             row.try_get("", "id")?,
-            row.try_get("", "name")?,
         ));
     }
-    let mut rows = if named_only {
-        HashMap::new()
-    } else {
-        let ids: Vec<i32> = order.iter().map(|(_, _, id, _)| *id).collect();
-        by_ids::<cooperative::Entity>(db, &ids).await?
-    };
-    for (unit, total, id, name) in order {
+    let ids: Vec<i32> = order.iter().map(|(_, _, id)| *id).collect();
+    let mut rows = by_ids::<cooperative::Entity>(db, &ids).await?;
+    for (unit, total, id) in order {
         let e = out
-            .entry(unit.clone())
+            .entry(unit)
             .or_insert((Some(u64::try_from(total).unwrap_or(0)), Vec::new()));
-        if named_only {
-            e.1.push(named_only_model(id, name, unit));
-        } else if let Some(m) = rows.remove(&id) {
+        if let Some(m) = rows.remove(&id) {
             e.1.push(m);
         }
     }
     Ok(out)
-}
-
-/// A cooperative known by its id and name only, the rest left empty: only for a
-/// page whose nodes ask for nothing else (`LocalGovernment.cooperatives` checks its
-/// selection before it asks for these).
-fn named_only_model(id: i32, name: String, seat_teryt: String) -> cooperative::Model {
-    cooperative::Model {
-        id,
-        name,
-        krs: None,
-        nip: None,
-        regon: None,
-        registration_date: None,
-        status: String::new(),
-        founder_kind: String::new(),
-        street_address: None,
-        postal_code: None,
-        city: None,
-        seat_id: 0,
-        seat_teryt,
-        latitude: None,
-        longitude: None,
-        phone: None,
-        public_email: None,
-        website: None,
-        description: None,
-        member_count: None,
-        employee_count: None,
-        is_sample: false,
-        version: 0,
-        profile_confirmed_at: None,
-        excluded_employee_share: None,
-    }
 }
 
 /// The length of a gmina's TERYT code, the longest there is: every seat has one, so a

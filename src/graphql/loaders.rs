@@ -168,36 +168,31 @@ impl Loader<String> for CooperativesByTerytPrefixLoader {
 }
 
 /// The first cooperatives in a TERYT unit (and how many in all, when counted), keyed
-/// by unit, [`Head`] and whether the page shows their names only (see
-/// `batch::first_cooperatives_in_units`).
+/// by unit and [`Head`] (see `batch::first_cooperatives_in_units`).
 pub struct FirstCooperativesByTerytPrefixLoader(DatabaseConnection);
 
-impl Loader<(String, Head, bool)> for FirstCooperativesByTerytPrefixLoader {
+impl Loader<(String, Head)> for FirstCooperativesByTerytPrefixLoader {
     type Value = Arc<(Option<u64>, Vec<cooperative::Model>)>;
     type Error = AppError;
 
     async fn load(
         &self,
-        keys: &[(String, Head, bool)],
-    ) -> Result<HashMap<(String, Head, bool), Self::Value>, AppError> {
+        keys: &[(String, Head)],
+    ) -> Result<HashMap<(String, Head), Self::Value>, AppError> {
         let mut out = HashMap::new();
         // A page asks one head of all its units: one statement per head (and per tree
         // level, so that no unit holds another).
-        let mut groups: HashMap<(Head, usize, bool), Vec<String>> = HashMap::new();
-        for (p, head, named) in keys {
-            groups
-                .entry((*head, p.len(), *named))
-                .or_default()
-                .push(p.clone());
+        let mut groups: HashMap<(Head, usize), Vec<String>> = HashMap::new();
+        for (p, head) in keys {
+            groups.entry((*head, p.len())).or_default().push(p.clone());
         }
-        for ((head, _, named), prefixes) in groups {
-            let mut found =
-                batch::first_cooperatives_in_units(&self.0, &prefixes, head, named).await?;
+        for ((head, _), prefixes) in groups {
+            let mut found = batch::first_cooperatives_in_units(&self.0, &prefixes, head).await?;
             for p in prefixes {
                 let v = found
                     .remove(&p)
                     .unwrap_or_else(|| (head.counted.then_some(0), Vec::new()));
-                out.insert((p, head, named), Arc::new(v));
+                out.insert((p, head), Arc::new(v));
             }
         }
         Ok(out)

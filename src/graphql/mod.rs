@@ -4,7 +4,7 @@
 pub mod connection;
 pub mod cost;
 pub mod document;
-pub mod execution;
+pub mod exec;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
@@ -42,6 +42,8 @@ pub struct SchemaDeps {
     pub bus: crate::bus::Bus,
     /// Whole answers to public reads (None: switched off).
     pub response_cache: Option<Arc<crate::http::response_cache::ResponseCache>>,
+    /// Resolve through the fast path (`exec`); false: async-graphql's stock resolution.
+    pub fast_path: bool,
 }
 
 /// Lifetime of new session tokens.
@@ -82,12 +84,16 @@ pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
                 .data(snapshots.clone())
                 .data(SessionHours(d.session_hours))
         };
-        // Innermost: a query the HTTP layer prepared runs on a twin without
-        // extensions, which resolves each field without their per-field hooks.
-        let twin = with_data(roots())
-            .validation_mode(async_graphql::ValidationMode::Fast)
-            .finish();
-        b = with_data(b).extension(execution::HandOff(twin));
+        if d.fast_path {
+            // Innermost: a query the HTTP layer prepared runs on a twin without
+            // extensions, which resolves each field without their per-field hooks.
+            let twin = with_data(roots())
+                .validation_mode(async_graphql::ValidationMode::Fast)
+                .finish();
+            b = with_data(b).extension(exec::handoff::HandOff(twin));
+        } else {
+            b = with_data(b).data(exec::Stock);
+        }
     }
     b.finish()
 }

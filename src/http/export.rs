@@ -5,7 +5,7 @@
 use super::answer::{error_response, MediaType, Stage};
 use super::origin::RequestId;
 use crate::export::{self, FilterParams, Format};
-use crate::state::AppState;
+use crate::http::state::AppState;
 use axum::{
     body::Body,
     extract::{RawQuery, State},

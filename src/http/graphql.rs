@@ -13,9 +13,9 @@ use crate::auth::{ClientAddr, Credential, CurrentSession, Viewer};
 use crate::db::account;
 use crate::error::{AppError, AppResult};
 use crate::graphql::cost::RequestMeta;
-use crate::graphql::execution::Execution;
+use crate::graphql::exec::handoff::Execution;
 use crate::graphql::loaders::{Batches, Loaders};
-use crate::state::AppState;
+use crate::http::state::AppState;
 use async_graphql::{parser::types::OperationType, Variables};
 use axum::extract::ws::{rejection::WebSocketUpgradeRejection, WebSocketUpgrade};
 use axum::{
@@ -254,7 +254,7 @@ async fn execute(
                 .collect(),
         );
         let loaders = Loaders::new(&state.db, state.loader_delay, &batches);
-        if prepared.as_ref().is_some_and(|d| d.is_query()) {
+        if state.fast_path && prepared.as_ref().is_some_and(|d| d.is_query()) {
             let run = request(String::new(), variables).data(loaders);
             req = req.data(Execution::new(run));
         } else {

@@ -7,23 +7,6 @@
 
 mod caching;
 
-/// Runs one command of a cache-like Redis store (persisted documents, cached
-/// answers). Such a store may lose an entry but must never hold a request up: on
-/// any failure, or while Redis counts as down (see `redis_link`), the failure is
-/// counted in `failures`, logged with `what` (what happens instead), and None comes back.
-pub(crate) async fn redis_query<T: redis::FromRedisValue>(
-    redis: &crate::redis_link::RedisLink,
-    cmd: &redis::Cmd,
-    failures: &std::sync::atomic::AtomicU64,
-    what: &str,
-) -> Option<T> {
-    let answer = redis.query(cmd).await;
-    if answer.is_none() {
-        failures.fetch_add(1, Ordering::Relaxed);
-        tracing::debug!("Redis unavailable: {what}");
-    }
-    answer
-}
 pub mod answer;
 pub mod documents;
 mod export;
@@ -32,9 +15,9 @@ pub mod origin;
 pub mod persisted;
 pub mod response_cache;
 pub mod shared;
+pub mod state;
 mod ws;
 
-use crate::state::AppState;
 use axum::{
     extract::State,
     http::{header, StatusCode},
@@ -42,6 +25,7 @@ use axum::{
     routing::get,
     Router,
 };
+use state::AppState;
 use std::sync::atomic::Ordering;
 
 /// The router as a service that knows each connection's peer address (for per-address budgets).

@@ -15,7 +15,7 @@
 //! follows a request through nginx and coophub); otherwise one is generated.
 
 use crate::auth::ClientAddr;
-use crate::state::AppState;
+use crate::http::state::AppState;
 use axum::{
     extract::{ConnectInfo, Request, State},
     http::{HeaderMap, HeaderName, HeaderValue},

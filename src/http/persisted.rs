@@ -151,8 +151,7 @@ impl PersistedQueries {
                     .arg(format!("{namespace}:pq:{hash}"))
                     .to_owned();
                 // Unreadable: the client sends the document again and the request succeeds.
-                super::redis_query::<Option<String>>(
-                    conn,
+                conn.query_or_count::<Option<String>>(
                     &cmd,
                     &self.failures,
                     "persisted queries ask for the document",
@@ -175,7 +174,7 @@ impl PersistedQueries {
                     .arg(format!("{namespace}:pq:{hash}"))
                     .arg(doc)
                     .to_owned();
-                super::redis_query::<()>(conn, &cmd, &self.failures, "persisted document not kept")
+                conn.query_or_count::<()>(&cmd, &self.failures, "persisted document not kept")
                     .await;
             }
         }

@@ -65,7 +65,7 @@ impl Domain {
 /// Bumps every domain's counter in Redis (imports and seeding from the command line,
 /// whose writes every running instance must see).
 pub async fn bump_all_in_redis(url: &str, namespace: &str) -> anyhow::Result<()> {
-    let mut conn = crate::app::connect_redis(url).await?;
+    let mut conn = crate::redis_link::connect(url).await?;
     let mut pipe = redis::pipe();
     for d in Domain::ALL {
         pipe.cmd("INCR")
@@ -353,8 +353,9 @@ impl ResponseCache {
                 for d in domains {
                     cmd.arg(format!("{namespace}:gen:{}", d.name()));
                 }
-                let gens: Vec<Option<i64>> =
-                    super::redis_query(conn, &cmd, &self.failures, ANSWERING_FROM_DB).await?;
+                let gens: Vec<Option<i64>> = conn
+                    .query_or_count(&cmd, &self.failures, ANSWERING_FROM_DB)
+                    .await?;
                 Some(
                     domains
                         .iter()
@@ -419,7 +420,7 @@ impl ResponseCache {
                 let cmd = redis::cmd("GET")
                     .arg(format!("{namespace}:rc:{key}"))
                     .to_owned();
-                super::redis_query::<Option<Vec<u8>>>(conn, &cmd, &self.failures, ANSWERING_FROM_DB)
+                conn.query_or_count::<Option<Vec<u8>>>(&cmd, &self.failures, ANSWERING_FROM_DB)
                     .await
                     .flatten()
                     .map(Arc::new)
@@ -464,13 +465,8 @@ impl ResponseCache {
                     .arg("EX")
                     .arg(TTL_SECS)
                     .to_owned();
-                super::redis_query::<()>(
-                    conn,
-                    &cmd,
-                    &self.failures,
-                    "response cache: answer not kept",
-                )
-                .await;
+                conn.query_or_count::<()>(&cmd, &self.failures, "response cache: answer not kept")
+                    .await;
             }
         }
     }

@@ -26,7 +26,7 @@ use crate::error::AppError;
 use crate::graphql::cost::RequestMeta;
 use crate::graphql::loaders::{Batches, Loaders};
 use crate::graphql::subscription::Listening;
-use crate::state::AppState;
+use crate::http::state::AppState;
 use async_graphql::{Response, Variables};
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;

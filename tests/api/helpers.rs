@@ -91,6 +91,7 @@ pub fn config(database_url: &str) -> Config {
         persisted_queries: None,
         persisted_queries_only: false,
         trusted_proxies: Vec::new(),
+        fast_path: true,
     }
 }
 
@@ -98,6 +99,11 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub client: reqwest::Client,
     pub database_url: String,
+    /// The differential test's twin: the same database served with the fast path
+    /// off (async-graphql's stock resolution), no response cache, no Redis, no
+    /// budgets to speak of. Every query the helpers send that executes is sent to
+    /// it too, and must answer byte for byte the same (see [`TestApp::differ`]).
+    pub stock: Option<SocketAddr>,
 }
 
 impl TestApp {
@@ -136,11 +142,62 @@ impl TestApp {
             .local_addr()
             .unwrap_or_else(|e| panic!("addr: {e}"));
         tokio::spawn(async move { axum::serve(listener, coophub::http::service(state)).await });
+        let stock = if cfg.fast_path {
+            let mut twin = cfg.clone();
+            twin.fast_path = false;
+            twin.response_cache = false;
+            twin.redis_url = None;
+            twin.request_timeout_ms = 60_000;
+            twin.budget_anonymous = f64::MAX / 4.0;
+            twin.budget_partner = f64::MAX / 4.0;
+            twin.seed_sample = Some(false);
+            Some(Box::pin(Self::spawn_with(twin)).await.addr)
+        } else {
+            None
+        };
         TestApp {
             addr,
             client: reqwest::Client::new(),
             database_url: cfg.database_url.expose().to_owned(),
+            stock,
         }
+    }
+
+    /// The differential test: a query (not a mutation) whose answer has `data`
+    /// answers byte for byte the same on the stock twin, request ids and the
+    /// budget's state (`extensions`) aside.
+    async fn differ(&self, query: &str, variables: &Value, token: Option<&str>, fast: &str) {
+        let Some(stock) = self.stock else {
+            return;
+        };
+        let is_query = async_graphql::parser::parse_query(query).is_ok_and(|doc| {
+            let mut ops = doc.operations.iter();
+            matches!((ops.next(), ops.next()), (Some((_, op)), None)
+                if op.node.ty == async_graphql::parser::types::OperationType::Query)
+        });
+        if !is_query || !fast.starts_with("{\"data\":") {
+            return;
+        }
+        let mut req = self
+            .client
+            .post(format!("http://{stock}/graphql"))
+            .header("accept", "application/graphql-response+json")
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let stock = req
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("stock twin: {e}"))
+            .text()
+            .await
+            .unwrap_or_default();
+        assert_eq!(
+            comparable(fast),
+            comparable(&stock),
+            "the fast path and async-graphql's stock resolution answer {query} differently:\nfast:  {fast}\nstock: {stock}"
+        );
     }
 
     /// A server started some other way (the `coophub` binary), at `addr`.
@@ -149,6 +206,7 @@ impl TestApp {
             addr,
             client: reqwest::Client::new(),
             database_url: String::new(),
+            stock: None,
         }
     }
 
@@ -167,10 +225,10 @@ impl TestApp {
             .await
             .unwrap_or_else(|e| panic!("request failed: {e}"));
         let status = resp.status();
-        let body: Value = resp
-            .json()
-            .await
-            .unwrap_or_else(|e| panic!("not JSON: {e}"));
+        let text = resp.text().await.unwrap_or_default();
+        let body: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON: {e}: {text}"));
+        self.differ(query, &variables, None, &text).await;
         // The GraphQL-over-HTTP rule: a response with `data` is a 200, one without (a request error) a 400.
         let expected = if body.get("data").is_some() { 200 } else { 400 };
         assert_eq!(status, expected, "unexpected status; body: {body}");
@@ -191,9 +249,10 @@ impl TestApp {
             .send()
             .await
             .unwrap_or_else(|e| panic!("request failed: {e}"));
-        resp.json()
-            .await
-            .unwrap_or_else(|e| panic!("not JSON: {e}"))
+        let text = resp.text().await.unwrap_or_default();
+        let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON: {e}: {text}"));
+        self.differ(query, &variables, Some(token), &text).await;
+        body
     }
 
     /// Registers an account and signs in; returns the session token.
@@ -285,6 +344,33 @@ impl TestApp {
 }
 
 /// The `code` of the first error.
+/// An answer as the differential test compares it: its `data` and `errors`, every
+/// `requestId` taken out (the top-level `extensions`, the cost and the budget's
+/// state, differ between two servers by design). Compared as JSON values, so the
+/// order of an object's keys does not count: async-graphql 7.2.1's stock
+/// resolution puts the fields of an object it resolves in parallel (the query
+/// root among them) in the order they finish (`do_resolve_container` collects a
+/// `FuturesUnordered`), which changes from run to run; the fast path keeps the
+/// order of the selection, as the GraphQL specification asks.
+fn comparable(body: &str) -> Value {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(o) => {
+                o.remove("requestId");
+                o.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+    if let Some(o) = v.as_object_mut() {
+        o.remove("extensions");
+    }
+    strip(&mut v);
+    v
+}
+
 pub fn first_error_code(body: &Value) -> String {
     body["errors"][0]["extensions"]["code"]
         .as_str()

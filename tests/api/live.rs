@@ -416,9 +416,8 @@ async fn subscriptions_resume_after_redis_restarts() {
         })
         .unwrap_or_else(|| panic!("the third instance did not start"));
     let c_app = TestApp {
-        addr: c_addr,
-        client: reqwest::Client::new(),
         database_url: a.database_url.clone(),
+        ..TestApp::at(c_addr)
     };
 
     // While Redis is down, the third instance edits a post and writes another, then stops.

@@ -88,6 +88,8 @@ async fn a_walk_down_the_units_sends_as_many_statements_at_page_size_10_as_at_3(
         counts.push(after - before);
     }
     assert_eq!(counts[0], counts[1], "statements at 3 and 10: {counts:?}");
-    // units, children, cooperatives, purchases: no count for lists that show none.
-    assert!(counts[0] <= 4, "more statements than lists: {counts:?}");
+    // units, children, cooperatives, purchases: no count for lists that show none. On
+    // SQLite a unit's first cooperatives take two statements (ranked on the index,
+    // then the rows shown, by id); PostgreSQL joins them in one.
+    assert!(counts[0] <= 5, "more statements than lists: {counts:?}");
 }

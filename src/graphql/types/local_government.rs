@@ -98,7 +98,7 @@ impl LocalGovernment {
         if let Some(head) = page.head(ctx) {
             let (total, rows) = load_list(
                 &l.first_cooperatives_by_teryt_prefix,
-                (self.0.teryt.clone(), head, asks_only_names(ctx)),
+                (self.0.teryt.clone(), head),
             )
             .await?;
             return Ok(from_loaded(rows, total, page, Cooperative));
@@ -212,23 +212,4 @@ impl Institution {
             .await?;
         Ok(LocalGovernment(required(row, "local government")?))
     }
-}
-
-/// Whether a cooperatives page asks of its nodes nothing but `id` and `name` (through
-/// fragments too): then the rows are not read whole.
-fn asks_only_names(ctx: &Context<'_>) -> bool {
-    fn named(node: async_graphql::SelectionField<'_>) -> bool {
-        node.selection_set()
-            .all(|f| matches!(f.name(), "id" | "name" | "__typename"))
-    }
-    ctx.field().selection_set().all(|f| match f.name() {
-        "totalCount" | "pageInfo" | "__typename" => true,
-        "nodes" => named(f),
-        "edges" => f.selection_set().all(|e| match e.name() {
-            "node" => named(e),
-            "cursor" | "__typename" => true,
-            _ => false,
-        }),
-        _ => false,
-    })
 }

@@ -30,6 +30,8 @@ pub struct AppState {
     pub ws_slow_drops: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// Identical anonymous subscriptions, run once per instance.
     pub shared: std::sync::Arc<crate::http::shared::SharedFeeds>,
+    /// Queries execute on the fast path's twin schema (`graphql::exec`).
+    pub fast_path: bool,
     /// Reverse proxies whose forwarding headers are believed (`COOPHUB_TRUSTED_PROXIES`).
     pub trusted_proxies: crate::http::origin::TrustedProxies,
     /// Forum fan-out (its counters go to `/metrics`).

@@ -10,7 +10,7 @@
 //! it fully). Mutations, and every request over the WebSocket, execute in the
 //! guarded schema itself.
 
-use super::CoopSchema;
+use crate::graphql::CoopSchema;
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextExecute};
 use async_graphql::{Request, Response};
 use std::sync::{Arc, Mutex};
