@@ -1,8 +1,11 @@
-//! Writes to editable records: optimistic versions and the audit trail, in one
-//! transaction each. A write that names a stale version changes nothing.
+//! Writes to editable records: optimistic versions, the audit trail and the
+//! search index, in one transaction each. A write that names a stale version
+//! changes nothing, and no error can follow a write that was committed (the
+//! search tokens of a record change with it, or neither does).
 
 use super::audit::{record, to_json};
 use super::column;
+use super::search::{reindex, Kind};
 use crate::error::{AppError, AppResult};
 use sea_orm::{
     sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, ModelTrait,
@@ -15,9 +18,41 @@ fn int(v: Value) -> i32 {
     super::int_value(v).unwrap_or(0)
 }
 
-/// Sets `changes` on row `id` of `E` if it is still at `version`, bumps the version and
-/// records each changed field. Unchanged values are skipped; no change at all writes nothing.
-pub async fn update_versioned<E: EntityTrait>(
+/// The search index a table's rows feed, refreshed inside the transaction that
+/// changes them (None: its rows are not searched).
+pub trait Indexed {
+    const SEARCH: Option<Kind>;
+}
+
+impl Indexed for entity::cooperative::Entity {
+    const SEARCH: Option<Kind> = Some(Kind::Cooperative);
+}
+
+impl Indexed for entity::offering::Entity {
+    const SEARCH: Option<Kind> = Some(Kind::Offering);
+}
+
+/// Only verified examples are searchable: verifying one indexes it.
+impl Indexed for entity::procurement_example::Entity {
+    const SEARCH: Option<Kind> = Some(Kind::Procurement);
+}
+
+impl Indexed for entity::need::Entity {
+    const SEARCH: Option<Kind> = None;
+}
+
+/// Refreshes row `id`'s search tokens inside `txn`, when its table is searched.
+async fn index<E: Indexed, C: sea_orm::ConnectionTrait>(txn: &C, id: i32) -> AppResult<()> {
+    if let Some(kind) = E::SEARCH {
+        reindex(txn, kind, Some(&[id])).await?;
+    }
+    Ok(())
+}
+
+/// Sets `changes` on row `id` of `E` if it is still at `version`, bumps the version,
+/// records each changed field and refreshes the row's search tokens. Unchanged values
+/// are skipped; no change at all writes nothing.
+pub async fn update_versioned<E: EntityTrait + Indexed>(
     db: &DatabaseConnection,
     actor: i32,
     entity_name: &str,
@@ -68,6 +103,7 @@ where
         return Err(AppError::StaleVersion { current: now });
     }
     record(&txn, Some(actor), entity_name, id, "UPDATE", diffs).await?;
+    index::<E, _>(&txn, id).await?;
     let updated = E::find()
         .filter(id_col.eq(id))
         .one(&txn)
@@ -130,6 +166,7 @@ pub async fn create_offering(
         creation::<offering::Entity>(&o, &fields)?,
     )
     .await?;
+    index::<offering::Entity, _>(&txn, o.id).await?;
     txn.commit().await?;
     Ok(o)
 }
@@ -176,6 +213,8 @@ pub async fn delete_offering(
         .map(|(f, _, v)| (f, v, Json::Null))
         .collect();
     record(&txn, Some(actor), "Offering", id, "DELETE", old).await?;
+    // Its tokens go with it.
+    index::<offering::Entity, _>(&txn, id).await?;
     txn.commit().await?;
     Ok(())
 }

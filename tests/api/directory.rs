@@ -428,6 +428,16 @@ async fn serves_finds_areas_by_containment_and_by_radius() {
     // Combined with other filters, and a unit that must exist.
     let combined = all_cooperatives(&app, json!({ "serves": "1211011", "text": "zefirk" })).await;
     assert_eq!(names(&combined).len(), 1, "{combined:?}");
+    // The search tokens change in the write's own transaction: renamed, the offering
+    // is no longer found by its old name, and found by its new one.
+    let renamed = app
+        .query_as(&admin, "mutation($o: ID!) { updateOffering(input: {id: $o, version: 1, name: \"Obiady wegańskie\"}) { offering { version } } }", json!({ "o": listed["data"]["createOffering"]["offering"]["id"] }))
+        .await;
+    assert!(renamed.get("errors").is_none(), "{renamed}");
+    let old = all_cooperatives(&app, json!({ "serves": "1211011", "text": "zefirk" })).await;
+    assert!(old.is_empty(), "{old:?}");
+    let new = all_cooperatives(&app, json!({ "serves": "1211011", "text": "wegansk" })).await;
+    assert_eq!(names(&new).len(), 1, "{new:?}");
     let bad = app
         .query("{ cooperatives(filter: {serves: \"1299999\"}) { totalCount } }")
         .await;

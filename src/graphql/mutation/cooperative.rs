@@ -4,7 +4,6 @@
 
 use crate::db::editing::{create_offering, delete_offering, update_versioned};
 use crate::db::filter::pkd_prefix;
-use crate::db::search::{reindex, Kind};
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
     db, enum_to_db, loaders,
@@ -307,7 +306,6 @@ impl CooperativeMutation {
         )
         .await
         .map_err(registry_clash)?;
-        reindex(db(ctx)?, Kind::Cooperative, Some(&[id])).await?;
         Ok(UpdateCooperativePayload {
             cooperative: Cooperative(row),
         })
@@ -407,7 +405,6 @@ impl CooperativeMutation {
             ..Default::default()
         };
         let created = create_offering(db(ctx)?, v.user_id()?, row, areas).await?;
-        reindex(db(ctx)?, Kind::Offering, Some(&[created.id])).await?;
         Ok(OfferingPayload {
             offering: Offering(created),
         })
@@ -455,7 +452,6 @@ impl CooperativeMutation {
             c,
         )
         .await?;
-        reindex(db(ctx)?, Kind::Offering, Some(&[o.id])).await?;
         Ok(OfferingPayload {
             offering: Offering(row),
         })
@@ -475,7 +471,6 @@ impl CooperativeMutation {
         let coop = loaders(ctx)?.cooperative.load_one(o.cooperative_id).await?;
         let cooperative = Cooperative(crate::graphql::required(coop, "cooperative")?);
         delete_offering(db(ctx)?, user, o.id, input.version).await?;
-        reindex(db(ctx)?, Kind::Offering, Some(&[o.id])).await?;
         Ok(DeleteOfferingPayload {
             deleted_offering_id: input.id,
             cooperative,

@@ -180,9 +180,7 @@ impl ProcurementMutation {
             changes,
         )
         .await?;
-        // Now public: searchable.
-        crate::db::search::reindex(db(ctx)?, crate::db::search::Kind::Procurement, Some(&[id]))
-            .await?;
+        // Now public, and searchable: `update_versioned` indexed it in its transaction.
         Ok(ProcurementExamplePayload {
             procurement_example: ProcurementExample(row),
         })
