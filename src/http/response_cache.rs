@@ -683,8 +683,8 @@ impl Extension for PerRequest {
         }
         // Anonymous viewers and partner keys see exactly the same data: one class.
         let public = matches!(
-            ctx.data_opt::<Viewer>(),
-            None | Some(Viewer::Anonymous | Viewer::Partner { .. })
+            crate::policy::visibility_class(ctx.data_opt::<Viewer>()),
+            crate::policy::VisibilityClass::Public
         );
         if op_type != Some(OperationType::Query) || !public {
             return next.run(ctx, operation_name).await;
