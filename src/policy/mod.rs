@@ -1,6 +1,7 @@
-//! One visibility policy: who may see which record and which field, and the SQL
-//! form of the same rules (so lists and counts agree with `node(id:)`). It
-//! decides; it loads nothing: callers pass the rows they hold.
+//! One visibility policy: who may see which record and which field, the SQL form
+//! of the same rules (so lists and counts agree with `node(id:)`), and the table
+//! of every object type of the schema with its rule and its cache data domain
+//! (`table`). It decides; it loads nothing: callers pass the rows they hold.
 //!
 //! Where each rule lives, and who asks it:
 //!
@@ -17,10 +18,16 @@
 //! Rules tied to a role rather than to a record (the moderators' queues, the
 //! admins' keys) are `Viewer::require_*` checks at the top of their resolvers
 //! (`auth.rs`); the account's own data is built from the viewer's own id and never
-//! looked up by another.
+//! looked up by another. `table::TYPES` names the rule of every object type.
 //!
-//! A new rule gets its function here, used by every path that shows the record
-//! (field, `node`, list, count, search, export, feed).
+//! Adding a type or a mutation: give it a line in `table::TYPES` or
+//! `table::MUTATIONS`; the tests of `table` enumerate the real schema and fail,
+//! naming it, until it has one. A new rule gets its function here, used by every
+//! path that shows the record (field, `node`, list, count, search, export, feed).
+
+pub mod table;
+
+pub use table::{Data, Domain, Rule, Writes};
 
 use crate::auth::Viewer;
 use entity::{offering, person, post, procurement_example};
