@@ -1,6 +1,7 @@
 //! Who is asking: passwords (argon2id), opaque bearer tokens stored only as
 //! hashes, and the `Viewer` every resolver authorises against. Authorisation
-//! questions are methods of `Viewer`, so each resolver asks in one place.
+//! questions are methods of `Viewer`, so each resolver asks in one place; which
+//! records and fields a viewer may see is `crate::policy`'s.
 
 use crate::error::{AppError, AppResult};
 use argon2::{
@@ -179,13 +180,6 @@ impl Viewer {
 
     pub fn is_officer_of(&self, local_government_id: i32) -> bool {
         self.has(&Grant::Officer(local_government_id))
-    }
-
-    /// Verified examples are public; a proposal only for moderators and its proposer.
-    pub fn can_see(&self, p: &entity::procurement_example::Model) -> bool {
-        p.verified
-            || self.is_moderator()
-            || (p.proposed_by.is_some() && p.proposed_by == self.user_id().ok())
     }
 
     pub fn is_editor_of(&self, cooperative_id: i32) -> bool {

@@ -2,7 +2,8 @@
 //!
 //! Layers: `db` (sea-orm queries, no GraphQL) ← `graphql` (schema, types,
 //! loaders) ← `http` (axum routes); `app` wires them at start-up; `config`,
-//! `error`, `state` are infrastructure shared by all.
+//! `error`, `state` are infrastructure shared by all; `policy` decides who may
+//! see what, for every layer.
 
 pub mod app;
 pub mod auth;
@@ -18,6 +19,7 @@ pub mod http;
 pub mod ids;
 pub mod limiter;
 pub mod markdown;
+pub mod policy;
 pub mod redis_link;
 pub mod search;
 pub mod validate;

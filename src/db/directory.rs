@@ -405,7 +405,8 @@ pub async fn last_supply_years<C: ConnectionTrait>(
     let sql = format!(
         "SELECT ps.cooperative_id, MAX(pe.year) AS year FROM procurement_supplier ps \
          JOIN procurement_example pe ON pe.id = ps.procurement_example_id \
-         WHERE pe.verified = TRUE AND ps.cooperative_id IN ({}) GROUP BY ps.cooperative_id",
+         WHERE {} AND ps.cooperative_id IN ({}) GROUP BY ps.cooperative_id",
+        crate::policy::listed_procurement_sql("pe"),
         id_list(cooperative_ids)
     );
     Ok(

@@ -203,8 +203,8 @@ pub struct ProcurementFilter {
 
 impl ProcurementFilter {
     pub fn condition(&self) -> Condition {
-        // Proposals stay private until a moderator verifies them.
-        let mut c = Condition::all().add(procurement_example::Column::Verified.eq(true));
+        // Proposals stay out of lists until a moderator verifies them.
+        let mut c = crate::policy::listed_procurement();
         if let Some(b) = self.buyer_id {
             c = c.add(procurement_example::Column::BuyerId.eq(b));
         }

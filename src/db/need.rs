@@ -261,8 +261,9 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
          lg.latitude AS lat, lg.longitude AS lon FROM procurement_supplier ps \
          JOIN procurement_example pe ON pe.id = ps.procurement_example_id \
          JOIN local_government lg ON lg.id = pe.buyer_id \
-         WHERE pe.verified = TRUE AND ps.cooperative_id IN ({}) \
+         WHERE {} AND ps.cooperative_id IN ({}) \
          ORDER BY pe.year DESC, pe.id",
+        crate::policy::listed_procurement_sql("pe"),
         id_list(&ids)
     );
     let mut supplies: HashMap<i32, Vec<Supply>> = HashMap::new();

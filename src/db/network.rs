@@ -1,10 +1,12 @@
-//! People, events and the forum: every write, and the lists, with the
-//! visibility rules applied here so every path (queries, subscriptions) shares them.
+//! People, events and the forum: every write, and the lists, with the visibility
+//! rules of `crate::policy` applied in SQL so every path (queries, subscriptions)
+//! shares them.
 
 use super::audit::record;
 use super::{page_of, write_txn, Picker, Window};
 use crate::error::{AppError, AppResult};
 use crate::markdown;
+use crate::policy::{post_visible, readable_posts, visible_posts};
 use chrono::Utc;
 use entity::{event, participation, person, post, thread, thread_read, user_account};
 use sea_orm::{
@@ -103,10 +105,9 @@ pub async fn list_posts(
     moderator: bool,
     pick: impl Picker,
 ) -> AppResult<(Window, Vec<post::Model>)> {
-    let mut q = post::Entity::find().filter(post::Column::ThreadId.eq(thread_id));
-    if !moderator {
-        q = q.filter(post::Column::Hidden.eq(false));
-    }
+    let q = post::Entity::find()
+        .filter(post::Column::ThreadId.eq(thread_id))
+        .filter(visible_posts(moderator));
     let q = if newest_first {
         q.order_by_desc(post::Column::Id)
     } else {
@@ -139,7 +140,7 @@ pub async fn visible_board_posts_after(
         .into_query();
     let posts = post::Entity::find()
         .filter(post::Column::Id.gt(after_id))
-        .filter(post::Column::Hidden.eq(false))
+        .filter(visible_posts(false))
         .filter(post::Column::ThreadId.in_subquery(threads))
         .order_by_asc(post::Column::Id)
         .all(db)
@@ -205,7 +206,7 @@ pub async fn visible_posts_after(
     Ok(post::Entity::find()
         .filter(post::Column::ThreadId.eq(thread_id))
         .filter(post::Column::Id.gt(after_id))
-        .filter(post::Column::Hidden.eq(false))
+        .filter(visible_posts(false))
         .order_by_asc(post::Column::Id)
         .all(db)
         .await?)
@@ -225,8 +226,7 @@ pub async fn unread_count(
     let mut q = post::Entity::find()
         .filter(post::Column::ThreadId.eq(thread_id))
         .filter(post::Column::Id.gt(last))
-        .filter(post::Column::Hidden.eq(false))
-        .filter(post::Column::Deleted.eq(false));
+        .filter(readable_posts());
     if let Some(p) = person_id {
         q = q.filter(post::Column::AuthorId.ne(p));
     }
@@ -260,8 +260,7 @@ pub async fn mark_read(db: &DatabaseConnection, user_id: i32, thread_id: i32) ->
 async fn visible_count<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<i32> {
     let n = post::Entity::find()
         .filter(post::Column::ThreadId.eq(thread_id))
-        .filter(post::Column::Hidden.eq(false))
-        .filter(post::Column::Deleted.eq(false))
+        .filter(readable_posts())
         .count(db)
         .await?;
     Ok(i32::try_from(n).unwrap_or(i32::MAX))
@@ -276,8 +275,7 @@ async fn touch_thread<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<(
         .select_only()
         .column_as(post::Column::CreatedAt.max(), "newest")
         .filter(post::Column::ThreadId.eq(thread_id))
-        .filter(post::Column::Hidden.eq(false))
-        .filter(post::Column::Deleted.eq(false))
+        .filter(readable_posts())
         .into_tuple::<Option<chrono::DateTime<Utc>>>()
         .one(db)
         .await?
@@ -395,7 +393,7 @@ pub async fn add_post(
     }
     if let Some(r) = reply_to {
         let target = post::Entity::find_by_id(r).one(&txn).await?;
-        if !target.is_some_and(|p| p.thread_id == thread_id && (!p.hidden || moderator)) {
+        if !target.is_some_and(|p| p.thread_id == thread_id && post_visible(moderator, &p)) {
             return Err(AppError::invalid("replyTo", "not a post of this thread"));
         }
     }
@@ -443,7 +441,7 @@ pub async fn change_post(
     let p = post::Entity::find_by_id(post_id)
         .one(&txn)
         .await?
-        .filter(|p| moderator || !p.hidden)
+        .filter(|p| post_visible(moderator, p))
         .ok_or_else(|| AppError::NotFound("no such post".into()))?;
     let t = thread_for_write(&txn, p.thread_id).await?;
     let mut row = p.clone().into_active_model();

@@ -4,8 +4,7 @@ use super::{filter::ProcurementFilter, page_of, Picker, Window};
 use crate::error::AppResult;
 use entity::procurement_example::{Column, Entity, Model};
 use sea_orm::{
-    sea_query::NullOrdering, ColumnTrait, DatabaseConnection, EntityTrait, Order, QueryFilter,
-    QueryOrder,
+    sea_query::NullOrdering, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder,
 };
 
 /// How a procurement list is ordered; every order ends with the id.
@@ -34,10 +33,10 @@ pub async fn list_procurement_examples(
     page_of(db, q.order_by(Column::Id, Order::Asc), pick).await
 }
 
-/// Proposed examples not yet verified, oldest first.
+/// Proposed examples not yet verified (not yet listed), oldest first.
 pub async fn list_unverified(db: &DatabaseConnection) -> AppResult<Vec<Model>> {
     Ok(Entity::find()
-        .filter(Column::Verified.eq(false))
+        .filter(crate::policy::listed_procurement().not())
         .order_by(Column::Id, Order::Asc)
         .all(db)
         .await?)

@@ -11,6 +11,7 @@
 use super::directory::id_list;
 use crate::search::{prefix_end, words};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// What a token row belongs to.
@@ -46,8 +47,8 @@ impl Kind {
     }
 
     /// The records to index: `id`, `coop` (owning cooperative or null), then texts with weights.
-    fn source(self) -> (&'static str, &'static [i16]) {
-        match self {
+    fn source(self) -> (Cow<'static, str>, &'static [i16]) {
+        let (select, weights): (&'static str, _) = match self {
             Kind::Cooperative => (
                 "SELECT id, id AS coop, name AS t0, description AS t1 FROM cooperative",
                 &[10, 2],
@@ -60,11 +61,14 @@ impl Kind {
                 "SELECT id, NULL AS coop, name AS t0, NULL AS t1 FROM industry",
                 &[3, 0],
             ),
-            // Unverified proposals are private: they never enter the index.
-            Kind::Procurement => (
-                "SELECT id, NULL AS coop, subject AS t0, outcome AS t1 FROM procurement_example WHERE verified = TRUE",
-                &[10, 2],
-            ),
+            // Only listed examples enter the index: proposals are not for everyone.
+            Kind::Procurement => {
+                let listed = crate::policy::listed_procurement_sql("procurement_example");
+                return (
+                    format!("SELECT id, NULL AS coop, subject AS t0, outcome AS t1 FROM procurement_example WHERE {listed}").into(),
+                    &[10, 2],
+                );
+            }
             Kind::Institution => (
                 "SELECT id, NULL AS coop, name AS t0, address AS t1 FROM institution",
                 &[10, 2],
@@ -73,7 +77,8 @@ impl Kind {
                 "SELECT id, NULL AS coop, name AS t0, NULL AS t1 FROM local_government",
                 &[10, 0],
             ),
-        }
+        };
+        (select.into(), weights)
     }
 }
 

@@ -12,7 +12,7 @@ use entity::{
     offering_area, procurement_example, procurement_supplier, sector, sector_industry,
 };
 use futures_util::{future::BoxFuture, stream::FuturesUnordered, Stream, StreamExt};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use std::{
     collections::HashMap,
     future::Future,
@@ -369,9 +369,12 @@ impl Loaders {
             procurement_by_buyer: batches
                 .loader(by_key(db, "buyer_id", PROCUREMENT_BY_BUYER_ORDER), delay),
             first_verified_procurement_by_buyer: batches.loader(
-                first_by_key(db, "buyer_id", PROCUREMENT_BY_BUYER_ORDER, || {
-                    sea_orm::Condition::all().add(procurement_example::Column::Verified.eq(true))
-                }),
+                first_by_key(
+                    db,
+                    "buyer_id",
+                    PROCUREMENT_BY_BUYER_ORDER,
+                    crate::policy::listed_procurement,
+                ),
                 delay,
             ),
             first_children_by_local_government: batches.loader(

@@ -1,7 +1,8 @@
 //! Live feeds over graphql-transport-ws (`/graphql/ws`). A feed receives only
 //! ids from the bus and loads each object under the subscriber's own viewer, so
-//! a payload obeys exactly the rules a query does: anonymous authors stay
-//! anonymous, hidden posts never reach anyone but moderators.
+//! a payload obeys exactly the rules a query does (`crate::policy`): anonymous
+//! authors stay anonymous, hidden posts never reach anyone but moderators, and new
+//! posts and activity are delivered as everyone sees them (hidden ones never).
 
 use crate::bus::{board_topic, Bus, ForumEvent, ForumEventKind, ALL_BOARDS};
 use crate::db::network::{
@@ -16,6 +17,7 @@ use crate::graphql::{
     types::{ActivityKind, Post, PostChangeKind, PostChanged, Thread, ThreadActivity},
     viewer,
 };
+use crate::policy::post_visible;
 use async_graphql::{Context, Result, Subscription, ID};
 use entity::{person, post, thread};
 use futures_util::{stream, Stream};
@@ -245,7 +247,7 @@ impl SubscriptionRoot {
                                 continue;
                             }
                             match snaps.of(&db, &ev).await {
-                                Some(snap) if !snap.post.hidden => {
+                                Some(snap) if post_visible(false, &snap.post) => {
                                     delivered.insert(id);
                                     queue.push_back(post_of(&snap));
                                 }
@@ -313,7 +315,7 @@ impl SubscriptionRoot {
                                             _ => PostChangeKind::Edited,
                                         };
                                         let id = global_id("Post", p.id);
-                                        let post = (moderator || !p.hidden).then(|| Post::of(p));
+                                        let post = post_visible(moderator, &p).then(|| Post::of(p));
                                         if change == PostChangeKind::Edited && post.is_none() {
                                             continue;
                                         }
@@ -345,7 +347,7 @@ impl SubscriptionRoot {
                     }
                     // Loaded after the change, not taken from the message.
                     let snap = snaps.of(&db, &ev).await;
-                    let post = snap.filter(|s| moderator || !s.post.hidden);
+                    let post = snap.filter(|s| post_visible(moderator, &s.post));
                     if change == PostChangeKind::Edited && post.is_none() {
                         continue;
                     }
@@ -428,7 +430,7 @@ impl SubscriptionRoot {
                         continue;
                     }
                     let snap = snaps.of(&db, &ev).await;
-                    let Some(snap) = snap.filter(|s| !s.post.hidden) else {
+                    let Some(snap) = snap.filter(|s| post_visible(false, &s.post)) else {
                         continue;
                     };
                     sent.insert(snap.post.id);

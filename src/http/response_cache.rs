@@ -39,28 +39,7 @@ const ANSWERING_FROM_DB: &str = "response cache: answering from the database";
 /// How long an entry lives in Redis (its key is only reachable for one minute anyway).
 const TTL_SECS: u64 = 120;
 
-/// A part of the data that writes change together.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Domain {
-    /// TERYT units, PKD industries, sectors: changed only by imports.
-    Reference,
-    /// Cooperatives, offerings, founders, institutions, procurement, needs, accounts.
-    Directory,
-    /// People, events, programmes, threads, posts.
-    Forum,
-}
-
-impl Domain {
-    pub const ALL: [Domain; 3] = [Domain::Reference, Domain::Directory, Domain::Forum];
-
-    fn name(self) -> &'static str {
-        match self {
-            Domain::Reference => "reference",
-            Domain::Directory => "directory",
-            Domain::Forum => "forum",
-        }
-    }
-}
+pub use crate::policy::Domain;
 
 /// Bumps every domain's counter in Redis (imports and seeding from the command line,
 /// whose writes every running instance must see).
@@ -216,21 +195,43 @@ impl TypeMap {
     }
 }
 
-/// The data domain an object type's data belongs to.
-fn domain_of(ty: &str) -> Option<Domain> {
-    let base = ty
-        .strip_suffix("Connection")
-        .or_else(|| ty.strip_suffix("Edge"))
-        .unwrap_or(ty);
-    Some(match base {
-        "Person" | "Event" | "EventSession" | "Participation" | "Thread" | "Post"
-        | "PostChanged" | "ThreadActivity" => Domain::Forum,
-        "LocalGovernment" | "Industry" | "Sector" | "SectorCount" => Domain::Reference,
-        // Scalars, enums and the page types carry no data of their own.
-        "String" | "Int" | "Float" | "Boolean" | "ID" | "DateTime" | "PageInfo" | "QueryRoot"
-        | "MutationRoot" | "SubscriptionRoot" => return None,
-        _ => Domain::Directory,
-    })
+impl TypeMap {
+    /// The type a page type (connection or edge) is a page of.
+    fn page_node(&self, ty: &str) -> Option<&str> {
+        let fields = self.fields.get(ty)?;
+        crate::policy::table::page_node(|f| fields.get(f).map(String::as_str))
+    }
+}
+
+/// The data domains a type's data belongs to, from the policy table
+/// (`policy::table::TYPES`): a page reads what its nodes read, an abstract type
+/// what its members read; scalars and enums read nothing of their own. An object
+/// type the table does not know reads every domain: never a guess that could serve
+/// a stale answer (the table's tests keep that from happening).
+fn domains_of_type(map: &TypeMap, ty: &str, out: &mut BTreeSet<Domain>, depth: usize) {
+    use crate::policy::Data;
+    if let Some(t) = crate::policy::table::type_rule(ty) {
+        if let Data::In(d) = t.data {
+            out.insert(d);
+        }
+        return;
+    }
+    // Pages of pages or of abstract types: a few levels at most.
+    if depth > 4 {
+        out.extend(Domain::ALL);
+    } else if let Some(members) = map.possible.get(ty) {
+        for m in members {
+            domains_of_type(map, m, out, depth + 1);
+        }
+    } else if let Some(node) = map.page_node(ty) {
+        domains_of_type(map, node, out, depth + 1);
+    } else if map.fields.contains_key(ty) {
+        tracing::error!(
+            ty,
+            "response cache: a type the policy table does not know reads every domain"
+        );
+        out.extend(Domain::ALL);
+    }
 }
 
 /// The domains a document's operation reads.
@@ -239,10 +240,11 @@ pub fn domains(
     doc: &ExecutableDocument,
     operation: Option<&str>,
 ) -> BTreeSet<Domain> {
-    map.reached(doc, operation, "QueryRoot")
-        .iter()
-        .filter_map(|t| domain_of(t))
-        .collect()
+    let mut out = BTreeSet::new();
+    for t in map.reached(doc, operation, "QueryRoot") {
+        domains_of_type(map, &t, &mut out, 0);
+    }
+    out
 }
 
 enum Generations {
@@ -370,6 +372,11 @@ impl ResponseCache {
     /// Counts a write to `domains`: answers cached before it can no longer be reached.
     /// If Redis does not take it now, it is retried in the background until it does.
     async fn bump(self: &Arc<Self>, domains: &[Domain]) {
+        // A write no cached answer shows (a sign-in): nothing to count, and an empty
+        // pipeline would wait on Redis for replies that never come.
+        if domains.is_empty() {
+            return;
+        }
         if let Generations::Local(g) = &self.generations {
             for d in domains {
                 g[*d as usize].fetch_add(1, Ordering::AcqRel);
@@ -472,45 +479,55 @@ impl ResponseCache {
     }
 }
 
-/// The domains a mutation (by its root fields) writes.
+/// The domains a mutation (by its root fields, fragments included) writes, from
+/// the policy table (`policy::table::MUTATIONS`). A field the table does not know
+/// writes every domain, and says so in the log (its tests keep that from happening).
 pub fn written_by(doc: &ExecutableDocument, operation: Option<&str>) -> Vec<Domain> {
-    const FORUM: &[&str] = &[
-        "updateMyProfile",
-        "createThread",
-        "addPost",
-        "editPost",
-        "deletePost",
-        "hidePost",
-        "restorePost",
-        "moderateThread",
-        "markThreadRead",
-        "createEvent",
-        "registerForEvent",
-        "cancelEventRegistration",
-        "addEventSession",
-        "updateEventSession",
-        "removeEventSession",
-        "setEventRole",
-    ];
     let mut out = BTreeSet::new();
     for (name, op) in doc.operations.iter() {
         if operation.is_some_and(|want| name.is_some_and(|n| n.as_str() != want)) {
             continue;
         }
-        for sel in &op.node.selection_set.node.items {
-            match &sel.node {
-                Selection::Field(f) if FORUM.contains(&f.node.name.node.as_str()) => {
-                    out.insert(Domain::Forum);
-                }
-                // Anything else may change the directory and, through accounts, people.
-                _ => {
-                    out.insert(Domain::Directory);
-                    out.insert(Domain::Forum);
-                }
-            }
-        }
+        root_writes(doc, &op.node.selection_set, &mut out, 0);
     }
     out.into_iter().collect()
+}
+
+fn root_writes(
+    doc: &ExecutableDocument,
+    set: &Positioned<SelectionSet>,
+    out: &mut BTreeSet<Domain>,
+    depth: usize,
+) {
+    for sel in &set.node.items {
+        let inner = match &sel.node {
+            Selection::Field(f) => {
+                let field = f.node.name.node.as_str();
+                match crate::policy::table::written_by_field(field) {
+                    Some(domains) => out.extend(domains),
+                    None if field == "__typename" => {}
+                    None => {
+                        tracing::error!(
+                            field,
+                            "response cache: a mutation the policy table does not know writes every domain"
+                        );
+                        out.extend(Domain::ALL);
+                    }
+                }
+                continue;
+            }
+            Selection::InlineFragment(fr) => &fr.node.selection_set,
+            Selection::FragmentSpread(s) => match doc.fragments.get(&s.node.fragment_name.node) {
+                Some(fr) => &fr.node.selection_set,
+                None => continue,
+            },
+        };
+        if depth < 64 {
+            root_writes(doc, inner, out, depth + 1);
+        } else {
+            out.extend(Domain::ALL);
+        }
+    }
 }
 
 /// The cache as a schema extension: it acts after parsing, validation and the
@@ -681,8 +698,8 @@ impl Extension for PerRequest {
         }
         // Anonymous viewers and partner keys see exactly the same data: one class.
         let public = matches!(
-            ctx.data_opt::<Viewer>(),
-            None | Some(Viewer::Anonymous | Viewer::Partner { .. })
+            crate::policy::visibility_class(ctx.data_opt::<Viewer>()),
+            crate::policy::VisibilityClass::Public
         );
         if !prepared.is_query() || !public {
             return next.run(ctx, operation_name).await;
@@ -726,35 +743,99 @@ impl Extension for PerRequest {
 mod tests {
     use super::*;
 
-    fn domains_of(q: &str) -> Vec<Domain> {
+    fn map() -> TypeMap {
         let limits = crate::graphql::Limits {
             max_cost: 1,
             max_depth: 1,
             max_aliases: 1,
             max_selections: 1,
         };
-        let sdl = crate::graphql::build_schema(None, limits).sdl();
-        let map = TypeMap::from_sdl(&sdl);
-        let doc = async_graphql::parser::parse_query(q).unwrap_or_else(|e| panic!("{e}"));
-        domains(&map, &doc, None).into_iter().collect()
+        TypeMap::from_sdl(&crate::graphql::build_schema(None, limits).sdl())
+    }
+
+    fn parse(q: &str) -> ExecutableDocument {
+        async_graphql::parser::parse_query(q).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn domains_of(map: &TypeMap, q: &str) -> Vec<Domain> {
+        domains(map, &parse(q), None).into_iter().collect()
     }
 
     #[test]
     fn a_document_reads_the_domains_of_every_type_it_reaches() {
+        let map = map();
         assert_eq!(
-            domains_of("{ sectors { nodes { slug } } }"),
+            domains_of(&map, "{ sectors { nodes { slug } } }"),
             [Domain::Reference]
         );
         assert_eq!(
-            domains_of("{ cooperatives { nodes { people { displayName } } } }"),
+            domains_of(
+                &map,
+                "{ cooperatives { nodes { people { displayName } } } }"
+            ),
             [Domain::Directory, Domain::Forum]
         );
         // Through fragments too, and an interface stands for every type behind it.
         assert_eq!(
-            domains_of("query { events { ...E } } fragment E on EventConnection { nodes { place { name } } }"),
+            domains_of(&map, "query { events { ...E } } fragment E on EventConnection { nodes { place { name } } }"),
             [Domain::Reference, Domain::Forum]
         );
-        assert_eq!(domains_of("{ node(id: \"x\") { id } }"), Domain::ALL);
-        assert_eq!(domains_of("{ __typename }"), []);
+        assert_eq!(domains_of(&map, "{ node(id: \"x\") { id } }"), Domain::ALL);
+        assert_eq!(domains_of(&map, "{ __typename }"), []);
+    }
+
+    #[test]
+    fn pages_read_what_their_nodes_read_and_enums_read_nothing() {
+        let map = map();
+        // A count alone still reads its nodes' domain.
+        assert_eq!(
+            domains_of(&map, "{ threads { totalCount } }"),
+            [Domain::Forum]
+        );
+        // A page of a union reads every member's domain.
+        assert_eq!(
+            domains_of(&map, "{ search(query: \"x\") { totalCount } }"),
+            [Domain::Reference, Domain::Directory]
+        );
+        // An enum or a part of a record is no data of the directory's.
+        assert_eq!(
+            domains_of(
+                &map,
+                "{ localGovernments { nodes { kind centroid { latitude } } } }"
+            ),
+            [Domain::Reference]
+        );
+        // The account's own data is never in a cached answer.
+        assert_eq!(domains_of(&map, "{ me { email } }"), []);
+    }
+
+    #[test]
+    fn a_mutation_writes_the_domains_the_table_gives_its_fields() {
+        let writes = |q: &str| written_by(&parse(q), None);
+        assert_eq!(
+            writes("mutation { addPost(input: {}) { post { id } } }"),
+            [Domain::Forum]
+        );
+        assert_eq!(
+            writes("mutation { updateCooperative(input: {}) { cooperative { id } } }"),
+            [Domain::Directory]
+        );
+        assert_eq!(writes("mutation { login(input: {}) { token } }"), []);
+        assert_eq!(writes("mutation { __typename }"), []);
+        // Fields inside fragments and under aliases count too.
+        assert_eq!(
+            writes("mutation { a: login(input: {}) { token } ...W } fragment W on MutationRoot { ... on MutationRoot { hidePost(input: {}) { post { id } } } }"),
+            [Domain::Forum]
+        );
+        // A field the table does not know is never guessed: it writes everything.
+        assert_eq!(writes("mutation { somethingNew }"), Domain::ALL);
+        // Only the operation that runs.
+        assert_eq!(
+            written_by(
+                &parse("mutation A { addPost(input: {}) { post { id } } } mutation B { postNeed(input: {}) { need { id } } }"),
+                Some("B")
+            ),
+            [Domain::Directory]
+        );
     }
 }

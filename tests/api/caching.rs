@@ -349,6 +349,92 @@ async fn public_reads_come_from_the_cache_until_a_write_touches_what_they_read()
     }
 }
 
+/// What a write invalidates comes from the policy table (`policy::table::MUTATIONS`):
+/// a directory write leaves forum answers cached, a sign-in nothing at all, and a
+/// forum write hidden in a fragment still reaches the forum's answers.
+#[tokio::test]
+async fn a_write_invalidates_only_the_domains_the_policy_table_gives_it() {
+    const FORUM: &str = "{ threads(first: 5) { totalCount } }";
+    let app = TestApp::spawn().await;
+    let (list, _) = read(&app, "{ cooperatives(first: 1) { nodes { id } } }").await;
+    let id = list["data"]["cooperatives"]["nodes"][0]["id"].clone();
+    let directory = format!("{{ cooperative(id: {id}) {{ id name version }} }}");
+    let directory = directory.as_str();
+    let moderator = app.staff("policy-mod@example.org", "--moderator").await;
+    let member = app.member("policy-member@example.org").await;
+    let minute = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() / 60)
+    };
+    // Entries serve for the minute they were made in: when the clock turns during
+    // a round, the round is made again.
+    for round in 0..3 {
+        let start = minute();
+        read(&app, FORUM).await;
+        let (before, _) = read(&app, directory).await;
+        let coop = before["data"]["cooperative"].clone();
+
+        let name = format!("Spółdzielnia Socjalna „Runda {round}”");
+        let r = app
+            .query_as(
+                &moderator,
+                "mutation($i: UpdateCooperativeInput!) { updateCooperative(input: $i) { cooperative { name } } }",
+                json!({ "i": { "id": coop["id"], "version": coop["version"], "name": name } }),
+            )
+            .await;
+        assert!(r.get("errors").is_none(), "{r}");
+        let forum_after_directory_write = read(&app, FORUM).await.1;
+        let (fresh, directory_after_write) = read(&app, directory).await;
+
+        app.login("policy-member@example.org", "a long enough password")
+            .await;
+        let after_login = read(&app, FORUM).await.1 + read(&app, directory).await.1;
+
+        let r = app
+            .query_as(
+                &member,
+                "mutation($i: CreateThreadInput!) { ...W } fragment W on MutationRoot { createThread(input: $i) { thread { id } } }",
+                json!({ "i": { "board": { "general": true }, "title": format!("Runda {round}"), "body": "Treść" } }),
+            )
+            .await;
+        assert!(r.get("errors").is_none(), "{r}");
+        let (threads, forum_after_forum_write) = read(&app, FORUM).await;
+        let directory_after_forum_write = read(&app, directory).await.1;
+        if minute() != start {
+            continue;
+        }
+        assert_eq!(fresh["data"]["cooperative"]["name"], name.as_str());
+        assert!(
+            directory_after_write > 0,
+            "a directory write: directory reads run again"
+        );
+        assert_eq!(
+            forum_after_directory_write, 0,
+            "a directory write leaves the forum cached"
+        );
+        assert_eq!(
+            after_login, 0,
+            "signing in writes nothing a cached answer shows"
+        );
+        assert!(
+            forum_after_forum_write > 0,
+            "a forum write in a fragment: forum reads run again"
+        );
+        assert_eq!(
+            threads["data"]["threads"]["totalCount"],
+            round + 1,
+            "{threads}"
+        );
+        assert_eq!(
+            directory_after_forum_write, 0,
+            "a forum write leaves the directory cached"
+        );
+        return;
+    }
+    panic!("the clock turned a minute in every round");
+}
+
 /// Two instances sharing PostgreSQL and Redis: an edit through A is read through B
 /// at once, though B had the old answer cached.
 #[tokio::test]

@@ -11,6 +11,7 @@ use crate::graphql::{
     types::{ApiKey, AuditEntry, Claim, ClaimStatus, Me, ProcurementExample},
     viewer,
 };
+use crate::policy::{history_visible, Record};
 use async_graphql::{Context, Object, Result, ID};
 use serde_json::json;
 
@@ -155,18 +156,14 @@ impl AccountQuery {
         let (kind, n) = parse_global_id("id", &id)?;
         let l = loaders(ctx)?;
         let allowed = match kind.as_str() {
-            "Cooperative" => v.require_editor_of(n).is_ok(),
-            "Offering" => match l.offering.load_one(n).await? {
-                Some(o) => v.require_editor_of(o.cooperative_id).is_ok(),
-                // A deleted offering's history: its editors knew it; moderators always may.
-                None => v.is_moderator(),
-            },
+            "Cooperative" => history_visible(v, Record::Cooperative(n)),
+            "Offering" => {
+                let o = l.offering.load_one(n).await?;
+                history_visible(v, Record::Offering(o.as_ref()))
+            }
             "ProcurementExample" => {
                 let p = l.procurement_example.load_one(n).await?;
-                v.is_moderator()
-                    || p.is_some_and(|p| {
-                        p.proposed_by.is_some() && p.proposed_by == v.user_id().ok()
-                    })
+                history_visible(v, Record::ProcurementExample(p.as_ref()))
             }
             _ => {
                 return Err(AppError::invalid(

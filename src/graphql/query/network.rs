@@ -8,9 +8,10 @@ use crate::graphql::{
     connection::{build, cost, Conn, Page},
     db, loaders,
     node::expect_id,
-    types::{may_see, Event, Person, Thread},
+    types::{Event, Person, Thread},
     viewer,
 };
+use crate::policy::person_visible;
 use async_graphql::{Context, InputObject, Object, Result, ID};
 
 /// One board: give exactly one of `general`, `sector` and `event`.
@@ -65,7 +66,7 @@ impl NetworkQuery {
     ) -> Result<Option<Person>> {
         let n = expect_id("id", &id, "Person")?;
         let p = loaders(ctx)?.person.load_one(n).await?;
-        Ok(p.filter(|p| may_see(viewer(ctx), p)).map(Person))
+        Ok(p.filter(|p| person_visible(viewer(ctx), p)).map(Person))
     }
 
     /// One event by global id.

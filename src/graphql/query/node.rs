@@ -1,4 +1,5 @@
-//! `node(id:)` and `nodes(ids:)`.
+//! `node(id:)` and `nodes(ids:)`: each object as its list shows it, by the same
+//! rules (`crate::policy`): what the viewer may not see is null, as if absent.
 
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
@@ -7,6 +8,7 @@ use crate::graphql::{
     types::*,
     viewer,
 };
+use crate::policy::{person_visible, post_visible, procurement_visible};
 use async_graphql::{Context, Object, Result, ID};
 
 #[derive(Default)]
@@ -43,21 +45,19 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .await?
             .map(|m| Node::Institution(Institution(m))),
         "ProcurementExample" => {
-            // Unverified proposals: only moderators and the proposer see them.
             let v = viewer(ctx);
             l.procurement_example
                 .load_one(n)
                 .await?
-                .filter(|p| v.can_see(p))
+                .filter(|p| procurement_visible(v, p))
                 .map(|m| Node::ProcurementExample(ProcurementExample(m)))
         }
         "Need" => l.need.load_one(n).await?.map(|m| Node::Need(Need(m))),
-        // Without consent a person is anonymous: no profile to fetch.
         "Person" => l
             .person
             .load_one(n)
             .await?
-            .filter(|p| may_see(viewer(ctx), p))
+            .filter(|p| person_visible(viewer(ctx), p))
             .map(|m| Node::Person(Person(m))),
         "Event" => l.event.load_one(n).await?.map(|m| Node::Event(Event(m))),
         "EventSession" => l
@@ -66,13 +66,12 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
             .await?
             .map(|m| Node::EventSession(EventSession(m))),
         "Thread" => l.thread.load_one(n).await?.map(|m| Node::Thread(Thread(m))),
-        // Hidden posts exist only for moderators.
         "Post" => {
             let moderator = viewer(ctx).is_moderator();
             l.post
                 .load_one(n)
                 .await?
-                .filter(|p| moderator || !p.hidden)
+                .filter(|p| post_visible(moderator, p))
                 .map(|m| Node::Post(Post::of(m)))
         }
         other => {

@@ -120,7 +120,7 @@ async fn load(
     }
     let v = viewer(ctx);
     for (k, m) in l.procurement_example.load_many(ids(2)).await? {
-        if v.can_see(&m) {
+        if crate::policy::procurement_visible(v, &m) {
             found.insert(
                 (2, k),
                 SearchResult::ProcurementExample(ProcurementExample(m)),

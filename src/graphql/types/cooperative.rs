@@ -202,7 +202,7 @@ impl Cooperative {
         let rows: Vec<_> = load_list(&loaders(ctx)?.people_by_cooperative, self.0.id)
             .await?
             .into_iter()
-            .filter(|p| super::may_see(v, p))
+            .filter(|p| crate::policy::person_visible(v, p))
             .collect();
         Ok(from_vec(
             rows,
@@ -261,7 +261,7 @@ impl Cooperative {
             links.iter().map(|x| x.procurement_example_id),
         )
         .await?;
-        rows.retain(|p| p.verified);
+        rows.retain(crate::policy::procurement_listed);
         rows.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
         Ok(from_vec(
             rows,

@@ -144,7 +144,7 @@ impl LocalGovernment {
             return Ok(from_loaded(rows, total, page, ProcurementExample));
         }
         let mut rows = load_list(&loaders(ctx)?.procurement_by_buyer, self.0.id).await?;
-        rows.retain(|p| p.verified);
+        rows.retain(crate::policy::procurement_listed);
         Ok(from_vec(rows, page, ProcurementExample))
     }
     /// Institutions attached to this unit, by name.

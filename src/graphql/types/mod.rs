@@ -19,9 +19,9 @@ pub use industry::{Industry, Sector};
 pub use local_government::{Institution, LocalGovernment};
 pub use need::{Need, NeedCandidate, NeedStatus};
 pub use network::{
-    may_see, ActivityKind, BoardKind, Event, EventKind, EventSession, Participation,
-    ParticipationRole, Person, Post, PostChangeKind, PostChanged, PostOrder, RegistrationStatus,
-    Thread, ThreadActivity,
+    ActivityKind, BoardKind, Event, EventKind, EventSession, Participation, ParticipationRole,
+    Person, Post, PostChangeKind, PostChanged, PostOrder, RegistrationStatus, Thread,
+    ThreadActivity,
 };
 pub use procurement::{ProcurementExample, ProcurementSupplier};
 

@@ -1,6 +1,7 @@
-//! People, events, threads and posts. Consent rules live here, in one place:
-//! a person without a public profile is an anonymous participant to everyone
-//! but themselves, and hidden posts exist only for moderators.
+//! People, events, threads and posts. Who sees what is `crate::policy`'s: a
+//! person without a public profile is an anonymous participant to everyone but
+//! themselves (`person_visible`), hidden posts exist only for moderators
+//! (`post_visible`).
 
 use super::{Cooperative, Institution, LocalGovernment, Sector};
 use crate::auth::Viewer;
@@ -11,6 +12,7 @@ use crate::graphql::{
     node::global_id,
     required, viewer,
 };
+use crate::policy::{person_visible, post_body_shown, post_visible};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Warsaw;
@@ -19,16 +21,10 @@ use entity::{event, participation, person, post, programme_session, thread};
 /// How an anonymous participant is named.
 pub const ANONYMOUS: &str = "Anonymous participant";
 
-/// Whether the viewer may see this person's profile: they agreed to a public one,
-/// or the viewer is that person.
-pub fn may_see(v: &Viewer, p: &person::Model) -> bool {
-    p.public_profile || matches!((v, p.user_id), (Viewer::User { id, .. }, Some(u)) if *id == u)
-}
-
 /// The person, or nothing when the viewer may not see them.
 async fn visible_person(ctx: &Context<'_>, id: i32) -> Result<Option<Person>> {
     let p = required(loaders(ctx)?.person.load_one(id).await?, "person")?;
-    Ok(may_see(viewer(ctx), &p).then_some(Person(p)))
+    Ok(person_visible(viewer(ctx), &p).then_some(Person(p)))
 }
 
 async fn name_of(ctx: &Context<'_>, id: i32) -> Result<String> {
@@ -331,7 +327,7 @@ impl EventSession {
         let mut anonymous = 0;
         for r in rows {
             match people.get(&r.person_id) {
-                Some(p) if may_see(v, p) => public.push(Person(p.clone())),
+                Some(p) if person_visible(v, p) => public.push(Person(p.clone())),
                 _ => anonymous += 1,
             }
         }
@@ -350,9 +346,11 @@ async fn split_by_consent(
         .load_many(rows.iter().map(|r| r.person_id))
         .await?;
     let v = viewer(ctx);
-    let (public, anonymous): (Vec<_>, Vec<_>) = rows
-        .into_iter()
-        .partition(|r| people.get(&r.person_id).is_some_and(|p| may_see(v, p)));
+    let (public, anonymous): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| {
+        people
+            .get(&r.person_id)
+            .is_some_and(|p| person_visible(v, p))
+    });
     Ok((public, anonymous.len() as i32))
 }
 
@@ -509,7 +507,7 @@ impl Post {
 
     async fn visible_author(&self, ctx: &Context<'_>) -> Result<Option<Person>> {
         match &self.1 {
-            Some(p) => Ok(may_see(viewer(ctx), p).then(|| Person((**p).clone()))),
+            Some(p) => Ok(person_visible(viewer(ctx), p).then(|| Person((**p).clone()))),
             None => visible_person(ctx, self.0.author_id).await,
         }
     }
@@ -541,11 +539,11 @@ impl Post {
     }
     /// The body as sanitised HTML; null once deleted.
     async fn body_html(&self) -> Option<&str> {
-        (!self.0.deleted).then_some(self.0.body_html.as_str())
+        post_body_shown(&self.0).then_some(self.0.body_html.as_str())
     }
     /// The body as written (Markdown); null once deleted.
     async fn body_markdown(&self) -> Option<&str> {
-        (!self.0.deleted).then_some(self.0.body_markdown.as_str())
+        post_body_shown(&self.0).then_some(self.0.body_markdown.as_str())
     }
     /// When it was written.
     async fn created_at(&self) -> DateTime<Utc> {
@@ -562,7 +560,7 @@ impl Post {
         };
         let p = loaders(ctx)?.post.load_one(id).await?;
         let moderator = viewer(ctx).is_moderator();
-        Ok(p.filter(|p| moderator || !p.hidden).map(Post::of))
+        Ok(p.filter(|p| post_visible(moderator, p)).map(Post::of))
     }
     /// Deleted by its author (a tombstone).
     async fn deleted(&self) -> bool {

@@ -1,0 +1,568 @@
+//! The table of the schema: every object type with its visibility rule and the
+//! cache data domain its data belongs to, and every mutation with the domains it
+//! writes. The response cache keys answers by the domains a query reads
+//! (`domains_of_type`) and counts writes by the domains a mutation writes
+//! (`written_by_field`); neither guesses from names.
+//!
+//! Page types (Relay connections and edges) are not listed: they read what their
+//! nodes read (`page_node`), an interface or union what its members read. The
+//! tests below enumerate the real schema and fail, naming the type or field, when
+//! the table misses one, names one the schema no longer has, or contradicts itself.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::LazyLock;
+
+/// A part of the data that writes change together (the response cache's unit of
+/// invalidation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Domain {
+    /// TERYT units, PKD industries, sectors: changed only by imports.
+    Reference,
+    /// Cooperatives, offerings, founders, institutions, procurement, needs, users.
+    Directory,
+    /// People, events, programmes, threads, posts.
+    Forum,
+}
+
+impl Domain {
+    pub const ALL: [Domain; 3] = [Domain::Reference, Domain::Directory, Domain::Forum];
+
+    /// Its name in cache keys (`<namespace>:gen:<name>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Domain::Reference => "reference",
+            Domain::Directory => "directory",
+            Domain::Forum => "forum",
+        }
+    }
+}
+
+/// Who may see the records of a type; the function named enforces it (see the
+/// module table in `policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// Everyone, every record.
+    Public,
+    /// Public once a moderator verified it; before, only moderators and its
+    /// proposer (`procurement_visible`); lists show verified ones (`listed_procurement`).
+    VerifiedOrProposer,
+    /// Only with the person's consent (a public profile), or to the person
+    /// (`person_visible`).
+    Consent,
+    /// Shown only where its person may be seen (`person_visible`); the others are
+    /// counted, not shown.
+    ConsentOfItsPerson,
+    /// A hidden post only to moderators, a deleted one as a tombstone
+    /// (`post_visible`, `visible_posts`, `post_body_shown`).
+    HiddenUnlessModerator,
+    /// The signed-in user's own account only: built from the viewer's own id.
+    OwnAccount,
+    /// Its claimant (`myClaims`) and moderators (`claims`).
+    ClaimantOrModerator,
+    /// Admins (`apiKeys`).
+    Admins,
+    /// A record's history: its editors and moderators (`history_visible`).
+    RecordHistory,
+    /// A mutation's answer, to the one who made it; each field by its own type's rule.
+    Caller,
+    /// An operation root or a page's metadata: nothing of its own to hide.
+    Structure,
+}
+
+impl Rule {
+    /// Whether anonymous viewers can see some record of the type.
+    pub fn reaches_the_public(self) -> bool {
+        matches!(
+            self,
+            Rule::Public
+                | Rule::VerifiedOrProposer
+                | Rule::Consent
+                | Rule::ConsentOfItsPerson
+                | Rule::HiddenUnlessModerator
+        )
+    }
+}
+
+/// What data a type's answers carry, for the response cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Data {
+    /// Data of this domain: a write to it changes answers that read the type.
+    In(Domain),
+    /// A part of the record that holds it (a point, an address, a facet count):
+    /// only ever reached through that record, whose domain covers it.
+    OfParent,
+    /// Seen only by signed-in viewers, whose answers are never cached.
+    Private,
+    /// Nothing of its own (roots, page info, mutation answers: never cached).
+    None,
+}
+
+/// One object type of the schema.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeRule {
+    pub name: &'static str,
+    pub rule: Rule,
+    pub data: Data,
+}
+
+const fn t(name: &'static str, rule: Rule, data: Data) -> TypeRule {
+    TypeRule { name, rule, data }
+}
+
+use Data::{In, OfParent, Private};
+use Domain::{Directory, Forum, Reference};
+use Rule::*;
+
+/// Every object type of the schema but pages (connections and edges).
+pub const TYPES: &[TypeRule] = &[
+    // Reference data: imports change it.
+    t("LocalGovernment", Public, In(Reference)),
+    t("Industry", Public, In(Reference)),
+    t("Sector", Public, In(Reference)),
+    // The directory.
+    t("Cooperative", Public, In(Directory)),
+    t("Offering", Public, In(Directory)),
+    t("Founder", Public, In(Directory)),
+    t("Institution", Public, In(Directory)),
+    t("ProcurementExample", VerifiedOrProposer, In(Directory)),
+    t("ProcurementSupplier", VerifiedOrProposer, In(Directory)),
+    t("Need", Public, In(Directory)),
+    t("NeedCandidate", Public, In(Directory)),
+    t("CooperativeFacets", Public, In(Directory)),
+    t("User", Public, In(Directory)),
+    t("Address", Public, OfParent),
+    t("GeoPoint", Public, OfParent),
+    t("ReservedContractEligibility", Public, OfParent),
+    t("VoivodeshipCount", Public, OfParent),
+    t("SectorCount", Public, OfParent),
+    t("FounderKindCount", Public, OfParent),
+    t("StatusCount", Public, OfParent),
+    // The forum.
+    t("Person", Consent, In(Forum)),
+    t("Event", Public, In(Forum)),
+    t("EventSession", Public, In(Forum)),
+    t("Participation", ConsentOfItsPerson, In(Forum)),
+    t("Thread", Public, In(Forum)),
+    t("Post", HiddenUnlessModerator, In(Forum)),
+    t("PostChanged", HiddenUnlessModerator, In(Forum)),
+    t("ThreadActivity", HiddenUnlessModerator, In(Forum)),
+    // Accounts: their owners, moderators, admins.
+    t("Me", OwnAccount, Private),
+    t("RoleGrant", OwnAccount, Private),
+    t("Claim", ClaimantOrModerator, Private),
+    t("ApiKey", Admins, Private),
+    t("AuditEntry", RecordHistory, Private),
+    t("FieldChange", RecordHistory, Private),
+    // Mutation answers.
+    t("ApiKeySecretPayload", Caller, Data::None),
+    t("ClaimPayload", Caller, Data::None),
+    t("DeleteAccountPayload", Caller, Data::None),
+    t("DeleteOfferingPayload", Caller, Data::None),
+    t("EventPayload", Caller, Data::None),
+    t("EventSessionPayload", Caller, Data::None),
+    t("GrantRolePayload", Caller, Data::None),
+    t("LoginPayload", Caller, Data::None),
+    t("LogoutPayload", Caller, Data::None),
+    t("NeedPayload", Caller, Data::None),
+    t("OfferingPayload", Caller, Data::None),
+    t("PostPayload", Caller, Data::None),
+    t("ProcurementExamplePayload", Caller, Data::None),
+    t("ProfilePayload", Caller, Data::None),
+    t("RegisterPayload", Caller, Data::None),
+    t("RegistrationPayload", Caller, Data::None),
+    t("RemoveEventSessionPayload", Caller, Data::None),
+    t("RequestPasswordResetPayload", Caller, Data::None),
+    t("ResetPasswordPayload", Caller, Data::None),
+    t("RevokeApiKeyPayload", Caller, Data::None),
+    t("RevokeRolePayload", Caller, Data::None),
+    t("SetEventRolePayload", Caller, Data::None),
+    t("ThreadPayload", Caller, Data::None),
+    t("UpdateCooperativePayload", Caller, Data::None),
+    // Structure.
+    t("QueryRoot", Structure, Data::None),
+    t("MutationRoot", Structure, Data::None),
+    t("SubscriptionRoot", Structure, Data::None),
+    t("PageInfo", Structure, Data::None),
+];
+
+/// The table's line for an object type (None: a page, an abstract type, a scalar
+/// or enum, or a type the table does not know).
+pub fn type_rule(name: &str) -> Option<&'static TypeRule> {
+    static INDEX: LazyLock<HashMap<&'static str, &'static TypeRule>> =
+        LazyLock::new(|| TYPES.iter().map(|t| (t.name, t)).collect());
+    INDEX.get(name).copied()
+}
+
+/// The type a page type (a Relay connection or edge) is a page of, given the
+/// type's fields: a connection has `pageInfo` and `nodes`, an edge `cursor` and
+/// `node`. A page reads what its nodes read.
+pub fn page_node<'a>(field_type: impl Fn(&str) -> Option<&'a str>) -> Option<&'a str> {
+    if field_type("pageInfo").is_some() {
+        return field_type("nodes");
+    }
+    if field_type("cursor").is_some() {
+        return field_type("node");
+    }
+    None
+}
+
+/// What a mutation writes, for the response cache.
+#[derive(Debug, Clone, Copy)]
+pub enum Writes {
+    /// Records of the domains of the types its answer returns (what it created,
+    /// changed, or the parent of what it deleted): derived from `TYPES`. A test
+    /// checks the list against the mutation's payload in the schema.
+    Returned(&'static [&'static str]),
+    /// These domains, and why (an empty list: nothing any cached answer shows).
+    Domains(&'static [Domain], &'static str),
+}
+
+/// Every field of `MutationRoot`.
+pub const MUTATIONS: &[(&str, Writes)] = &[
+    (
+        "register",
+        Writes::Domains(&[], "an account and its session, seen only by their owner"),
+    ),
+    ("login", Writes::Domains(&[], "a session")),
+    ("logout", Writes::Domains(&[], "ends a session")),
+    (
+        "requestPasswordReset",
+        Writes::Domains(&[], "a reset token and a message in the outbox"),
+    ),
+    (
+        "resetPassword",
+        Writes::Domains(&[], "a password; the account's sessions end"),
+    ),
+    (
+        "deleteAccount",
+        Writes::Domains(
+            &[Directory, Forum],
+            "the user is shown as \"former member\" wherever it acted (directory), its forum \
+             person loses its name and profile",
+        ),
+    ),
+    (
+        "grantRole",
+        Writes::Domains(&[], "roles: seen by their holder and admins only"),
+    ),
+    (
+        "revokeRole",
+        Writes::Domains(&[], "roles: seen by their holder and admins only"),
+    ),
+    ("claimCooperative", Writes::Returned(&["Claim"])),
+    (
+        "approveClaim",
+        Writes::Domains(
+            &[],
+            "the claim, an editor role and the cooperative's history: all private",
+        ),
+    ),
+    (
+        "rejectClaim",
+        Writes::Domains(&[], "the claim and the cooperative's history: both private"),
+    ),
+    ("createApiKey", Writes::Returned(&["ApiKey"])),
+    ("rotateApiKey", Writes::Returned(&["ApiKey"])),
+    ("revokeApiKey", Writes::Returned(&["ApiKey"])),
+    ("updateCooperative", Writes::Returned(&["Cooperative"])),
+    (
+        "confirmCooperativeProfile",
+        Writes::Returned(&["Cooperative"]),
+    ),
+    ("createOffering", Writes::Returned(&["Offering"])),
+    ("updateOffering", Writes::Returned(&["Offering"])),
+    ("deleteOffering", Writes::Returned(&["Cooperative"])),
+    ("postNeed", Writes::Returned(&["Need"])),
+    ("closeNeed", Writes::Returned(&["Need"])),
+    ("updateMyProfile", Writes::Returned(&["Person"])),
+    ("createThread", Writes::Returned(&["Thread"])),
+    ("addPost", Writes::Returned(&["Post"])),
+    ("editPost", Writes::Returned(&["Post"])),
+    ("deletePost", Writes::Returned(&["Post"])),
+    ("hidePost", Writes::Returned(&["Post"])),
+    ("restorePost", Writes::Returned(&["Post"])),
+    ("moderateThread", Writes::Returned(&["Thread"])),
+    (
+        "markThreadRead",
+        Writes::Domains(
+            &[],
+            "read marks: seen only by their reader (`Thread.unreadCount`)",
+        ),
+    ),
+    ("createEvent", Writes::Returned(&["Event"])),
+    (
+        "registerForEvent",
+        Writes::Returned(&["Event", "Participation"]),
+    ),
+    (
+        "cancelEventRegistration",
+        Writes::Returned(&["Event", "Participation"]),
+    ),
+    (
+        "proposeProcurementExample",
+        Writes::Returned(&["ProcurementExample"]),
+    ),
+    (
+        "verifyProcurementExample",
+        Writes::Returned(&["ProcurementExample"]),
+    ),
+    ("addEventSession", Writes::Returned(&["EventSession"])),
+    ("updateEventSession", Writes::Returned(&["EventSession"])),
+    ("removeEventSession", Writes::Returned(&["Event"])),
+    (
+        "setEventRole",
+        Writes::Returned(&["Event", "Participation"]),
+    ),
+];
+
+/// The domain a listed type's own data belongs to (none for private data, parts of
+/// a parent, structure, and types the table does not list).
+fn domain_in(name: &str) -> Option<Domain> {
+    match type_rule(name)?.data {
+        Data::In(d) => Some(d),
+        Data::OfParent | Data::Private | Data::None => None,
+    }
+}
+
+/// The domains a mutation field writes (None: a field the table does not know).
+pub fn written_by_field(field: &str) -> Option<BTreeSet<Domain>> {
+    let (_, writes) = MUTATIONS.iter().find(|(f, _)| *f == field)?;
+    Some(match writes {
+        Writes::Domains(ds, _) => ds.iter().copied().collect(),
+        Writes::Returned(types) => types.iter().filter_map(|t| domain_in(t)).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
+    use std::collections::BTreeMap;
+
+    /// The schema as the app builds it: each object's fields with their named
+    /// types, and each abstract type's members.
+    struct Sdl {
+        objects: BTreeMap<String, BTreeMap<String, String>>,
+        abstracts: BTreeMap<String, Vec<String>>,
+    }
+
+    fn base(t: &Type) -> String {
+        match &t.base {
+            BaseType::Named(n) => n.to_string(),
+            BaseType::List(inner) => base(inner),
+        }
+    }
+
+    fn schema() -> Sdl {
+        let limits = crate::graphql::Limits {
+            max_cost: 1,
+            max_depth: 1,
+            max_aliases: 1,
+            max_selections: 1,
+        };
+        let sdl = crate::graphql::build_schema(None, limits).sdl();
+        let doc = async_graphql::parser::parse_schema(&sdl).unwrap_or_else(|e| panic!("{e}"));
+        let mut out = Sdl {
+            objects: BTreeMap::new(),
+            abstracts: BTreeMap::new(),
+        };
+        for def in doc.definitions {
+            let TypeSystemDefinition::Type(ty) = def else {
+                continue;
+            };
+            let name = ty.node.name.node.to_string();
+            match &ty.node.kind {
+                TypeKind::Object(o) => {
+                    let fields = o
+                        .fields
+                        .iter()
+                        .map(|f| (f.node.name.node.to_string(), base(&f.node.ty.node)))
+                        .collect();
+                    for i in &o.implements {
+                        out.abstracts
+                            .entry(i.node.to_string())
+                            .or_default()
+                            .push(name.clone());
+                    }
+                    out.objects.insert(name, fields);
+                }
+                TypeKind::Interface(_) => {
+                    out.abstracts.entry(name).or_default();
+                }
+                TypeKind::Union(u) => {
+                    out.abstracts
+                        .insert(name, u.members.iter().map(|m| m.node.to_string()).collect());
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    impl Sdl {
+        fn page_node(&self, ty: &str) -> Option<&str> {
+            let fields = self.objects.get(ty)?;
+            page_node(|f| fields.get(f).map(String::as_str))
+        }
+
+        /// Whether the table covers `ty`: listed, or a page of (or an abstract type
+        /// over) types it covers.
+        fn covered(&self, ty: &str) -> bool {
+            if type_rule(ty).is_some() {
+                return true;
+            }
+            if let Some(members) = self.abstracts.get(ty) {
+                return members.iter().all(|m| self.covered(m));
+            }
+            self.page_node(ty).is_some_and(|n| self.covered(n))
+        }
+    }
+
+    fn fail_naming(problems: &[String], what: &str) {
+        assert!(
+            problems.is_empty(),
+            "{what}:\n  {}\nSee src/policy/table.rs: give each its line.",
+            problems.join("\n  ")
+        );
+    }
+
+    #[test]
+    fn every_object_type_of_the_schema_has_a_rule_and_a_domain() {
+        let sdl = schema();
+        let mut problems = Vec::new();
+        for ty in sdl.objects.keys() {
+            if !sdl.covered(ty) {
+                problems.push(match sdl.page_node(ty) {
+                    Some(n) => format!("{ty}: a page of {n}, which has no line in TYPES"),
+                    None => format!("{ty}: no line in TYPES (no visibility rule, no domain)"),
+                });
+            }
+        }
+        for (name, members) in &sdl.abstracts {
+            for m in members.iter().filter(|m| !sdl.covered(m)) {
+                problems.push(format!("{m} (a member of {name}): no line in TYPES"));
+            }
+        }
+        for t in TYPES {
+            if !sdl.objects.contains_key(t.name) {
+                problems.push(format!(
+                    "{}: in TYPES but not an object type of the schema",
+                    t.name
+                ));
+            } else if sdl.page_node(t.name).is_some() {
+                problems.push(format!("{}: a page type reads what its nodes read", t.name));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for t in TYPES.iter().filter(|t| !seen.insert(t.name)) {
+            problems.push(format!("{}: listed twice", t.name));
+        }
+        fail_naming(&problems, "object types the policy table does not know");
+    }
+
+    #[test]
+    fn a_types_rule_and_its_data_agree() {
+        let mut problems = Vec::new();
+        for t in TYPES {
+            let ok = match t.data {
+                // Never in a cached answer only if the public never sees it.
+                Data::Private => {
+                    !t.rule.reaches_the_public() && !matches!(t.rule, Caller | Structure)
+                }
+                Data::In(_) | Data::OfParent => t.rule.reaches_the_public(),
+                Data::None => matches!(t.rule, Caller | Structure),
+            };
+            if !ok {
+                problems.push(format!(
+                    "{}: rule {:?} with data {:?}",
+                    t.name, t.rule, t.data
+                ));
+            }
+        }
+        fail_naming(
+            &problems,
+            "types whose rule and cache data contradict each other",
+        );
+    }
+
+    /// A part of a record is safe without a domain of its own only if nothing but a
+    /// record (never a root or a mutation's answer) returns it.
+    #[test]
+    fn parts_of_a_record_are_reached_only_through_a_record() {
+        let sdl = schema();
+        let mut problems = Vec::new();
+        for (holder, fields) in &sdl.objects {
+            let held_by_a_record = sdl.page_node(holder).is_some()
+                || matches!(
+                    type_rule(holder).map(|t| t.data),
+                    Some(Data::In(_) | Data::OfParent)
+                );
+            for (field, ty) in fields {
+                let part = type_rule(ty).is_some_and(|t| t.data == Data::OfParent);
+                if part && !held_by_a_record {
+                    problems.push(format!("{holder}.{field} returns {ty}, a part of a record"));
+                }
+            }
+        }
+        fail_naming(&problems, "parts of records returned outside a record");
+    }
+
+    #[test]
+    fn every_mutation_says_which_domains_it_writes() {
+        let sdl = schema();
+        let root = sdl.objects.get("MutationRoot").cloned().unwrap_or_default();
+        assert!(!root.is_empty(), "no MutationRoot in the schema");
+        let mut problems = Vec::new();
+        for (field, payload) in &root {
+            let Some((_, writes)) = MUTATIONS.iter().find(|(f, _)| f == field) else {
+                problems.push(format!("{field}: no line in MUTATIONS"));
+                continue;
+            };
+            let Writes::Returned(listed) = writes else {
+                continue;
+            };
+            // The object types its answer returns, as the schema says.
+            let returned: BTreeSet<&str> = sdl
+                .objects
+                .get(payload)
+                .into_iter()
+                .flat_map(|f| f.values())
+                .filter(|t| sdl.objects.contains_key(*t) || sdl.abstracts.contains_key(*t))
+                .map(String::as_str)
+                .collect();
+            let listed: BTreeSet<&str> = listed.iter().copied().collect();
+            if listed.is_empty() {
+                problems.push(format!("{field}: returns no record: say what it writes"));
+            } else if listed != returned {
+                problems.push(format!(
+                    "{field}: MUTATIONS lists {listed:?}, its answer {payload} returns {returned:?}"
+                ));
+            }
+        }
+        for (field, _) in MUTATIONS {
+            if !root.contains_key(*field) {
+                problems.push(format!(
+                    "{field}: in MUTATIONS but not a mutation of the schema"
+                ));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (field, _) in MUTATIONS.iter().filter(|(f, _)| !seen.insert(*f)) {
+            problems.push(format!("{field}: listed twice"));
+        }
+        fail_naming(
+            &problems,
+            "mutations whose written domains the table does not know",
+        );
+    }
+
+    #[test]
+    fn a_mutations_domains_come_from_the_types_it_returns() {
+        let of = |f: &str| written_by_field(f).map(|d| d.into_iter().collect::<Vec<_>>());
+        assert_eq!(of("addPost"), Some(vec![Forum]));
+        assert_eq!(of("updateCooperative"), Some(vec![Directory]));
+        assert_eq!(of("deleteAccount"), Some(vec![Directory, Forum]));
+        assert_eq!(of("createApiKey"), Some(vec![]), "keys are private");
+        assert_eq!(of("noSuchMutation"), None);
+    }
+}
