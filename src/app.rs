@@ -96,7 +96,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
     };
     // Its map of types comes from the schema's own SDL (the same with or without it).
     let response_cache = config.response_cache.then(|| {
-        Arc::new(crate::http::response_cache::ResponseCache::new(
+        Arc::new(crate::graphql::response_cache::ResponseCache::new(
             redis.clone().map(|r| (r, config.redis_namespace.as_str())),
             config.response_cache_mb * 1024 * 1024,
             &build_schema(None, config.limits()).sdl(),

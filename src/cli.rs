@@ -63,7 +63,7 @@ pub async fn run(cli: Cli) -> Result<()> {
 async fn forget_cached_answers(config: &crate::config::Config) {
     if let Some(url) = &config.redis_url {
         if let Err(e) =
-            crate::http::response_cache::bump_all_in_redis(url.expose(), &config.redis_namespace)
+            crate::graphql::response_cache::bump_all_in_redis(url.expose(), &config.redis_namespace)
                 .await
         {
             eprintln!("warning: cached answers of running servers were not invalidated: {e:#}");

@@ -4,11 +4,13 @@
 pub mod connection;
 pub mod cost;
 pub mod document;
+pub mod documents;
 pub mod exec;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
 pub mod query;
+pub mod response_cache;
 pub mod subscription;
 pub mod types;
 
@@ -41,7 +43,7 @@ pub struct SchemaDeps {
     /// Forum fan-out for live feeds.
     pub bus: crate::bus::Bus,
     /// Whole answers to public reads (None: switched off).
-    pub response_cache: Option<Arc<crate::http::response_cache::ResponseCache>>,
+    pub response_cache: Option<Arc<crate::graphql::response_cache::ResponseCache>>,
     /// Resolve through the fast path (`exec`); false: async-graphql's stock resolution.
     pub fast_path: bool,
 }
@@ -73,7 +75,7 @@ pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
     if let Some(d) = deps {
         // Inside the cost guard: a cached answer is still validated and charged.
         if let Some(c) = &d.response_cache {
-            b = b.extension(crate::http::response_cache::CacheExtension(c.clone()));
+            b = b.extension(crate::graphql::response_cache::CacheExtension(c.clone()));
         }
         let snapshots = Arc::new(subscription::Snapshots::default());
         let with_data = |b: async_graphql::SchemaBuilder<_, _, _>| {

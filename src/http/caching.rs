@@ -7,7 +7,6 @@
 
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 
 /// How an answer may be kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,16 +63,6 @@ fn matches(headers: &HeaderMap, etag: &str) -> bool {
         .any(|t| t == "*" || opaque(t) == mine)
 }
 
-/// The weak `ETag` of an answer's `data`.
-///
-/// The tag is weak and covers the answer's `data` only: `extensions.cost` tells
-/// each request its own budget, which does not change what the data is.
-pub fn etag_of(data: &[u8]) -> String {
-    let digest = Sha256::digest(data);
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("W/\"{hex}\"")
-}
-
 /// A 200 with `body`, or a 304 when the client already holds it. `data` is where
 /// the answer's `data` lies in `body`; `etag` is its tag when already known (stored
 /// with a cached answer), else computed here.
@@ -89,7 +78,7 @@ pub fn respond(
 ) -> Response {
     let mut resp = if let (Policy::Public(_), Some(headers)) = (policy, conditional) {
         let etag = etag.map_or_else(
-            || etag_of(body.get(data).unwrap_or_default()),
+            || crate::graphql::response_cache::etag_of(body.get(data).unwrap_or_default()),
             str::to_owned,
         );
         let mut resp = if matches(headers, &etag) {

@@ -7,12 +7,12 @@
 //! preflight, never reach the schema.
 
 use super::answer::{error_response, finish_errors, json_response, status, MediaType, Stage};
-use super::documents::Prepared;
 use super::origin::RequestId;
 use crate::auth::{ClientAddr, Credential, CurrentSession, Viewer};
 use crate::db::account;
 use crate::error::{AppError, AppResult};
 use crate::graphql::cost::RequestMeta;
+use crate::graphql::documents::Prepared;
 use crate::graphql::exec::handoff::Execution;
 use crate::graphql::loaders::{Batches, Loaders};
 use crate::http::state::AppState;

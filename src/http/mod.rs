@@ -8,12 +8,10 @@
 mod caching;
 
 pub mod answer;
-pub mod documents;
 mod export;
 mod graphql;
 pub mod origin;
 pub mod persisted;
-pub mod response_cache;
 pub mod shared;
 pub mod state;
 mod ws;

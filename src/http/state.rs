@@ -17,11 +17,11 @@ pub struct AppState {
     /// How long a WebSocket client has to send `connection_init`.
     pub ws_init_timeout: std::time::Duration,
     /// Whole answers to public reads; None when switched off.
-    pub response_cache: Option<std::sync::Arc<crate::http::response_cache::ResponseCache>>,
+    pub response_cache: Option<std::sync::Arc<crate::graphql::response_cache::ResponseCache>>,
     /// Longest max-age of a public answer, in seconds.
     pub http_max_age: u32,
     /// Documents parsed recently, by their text.
-    pub documents: std::sync::Arc<crate::http::documents::Documents>,
+    pub documents: std::sync::Arc<crate::graphql::documents::Documents>,
     /// Persisted (and, in allow-list mode, the only allowed) documents.
     pub persisted: std::sync::Arc<crate::http::persisted::PersistedQueries>,
     /// Messages that may wait for one WebSocket client before it is dropped.

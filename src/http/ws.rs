@@ -568,7 +568,7 @@ struct OpRequest {
     operation_name: Option<String>,
     variables: Map<String, Value>,
     /// The document prepared (None: it does not parse, and the schema says why).
-    prepared: Option<Arc<super::documents::Prepared>>,
+    prepared: Option<Arc<crate::graphql::documents::Prepared>>,
 }
 
 /// The payload's parts: its `query` (absent when `extensions.persistedQuery` names
