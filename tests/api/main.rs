@@ -18,6 +18,7 @@ mod http_spec;
 mod limits;
 mod live;
 mod loaders;
+mod modules;
 mod pipeline;
 mod programme;
 mod proxy;
