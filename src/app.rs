@@ -99,7 +99,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         Arc::new(crate::graphql::response_cache::ResponseCache::new(
             redis.clone().map(|r| (r, config.redis_namespace.as_str())),
             config.response_cache_mb * 1024 * 1024,
-            &build_schema(None, config.limits()).sdl(),
+            &crate::graphql::sdl(),
         ))
     });
     let deps = SchemaDeps {

@@ -5,8 +5,18 @@ use crate::config::{
     ApiKeyCommand, Cli, Command, ExportArgs, ExportCommand, ImportCommand, SeedCommand, UserCommand,
 };
 use crate::db::{reference, sample};
-use crate::graphql::build_schema;
 use anyhow::Result;
+
+/// Logs to stderr, filtered by `RUST_LOG` (default: coophub's info, others' warnings).
+pub fn init_tracing() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "coophub=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+}
 
 pub async fn run(cli: Cli) -> Result<()> {
     let config = cli.config;
@@ -46,7 +56,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::PrintSchema => {
-            print!("{}", build_schema(None, config.limits()).sdl());
+            print!("{}", crate::graphql::sdl());
             Ok(())
         }
         Command::User(cmd) => user(&config, cmd).await,

@@ -32,13 +32,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "coophub=info,warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    coophub::cli::init_tracing();
     let cli = Cli::parse();
     let done = match cli.command {
         Command::Partner(args) => bench::run(&cli.config, args).await,

@@ -62,6 +62,17 @@ pub struct Limits {
     pub max_selections: usize,
 }
 
+/// The schema's SDL (`schema.graphql`): the same whatever the limits.
+pub fn sdl() -> String {
+    let limits = Limits {
+        max_cost: 1,
+        max_depth: 1,
+        max_aliases: 1,
+        max_selections: 1,
+    };
+    build_schema(None, limits).sdl()
+}
+
 /// Builds the schema. With `deps = None` it serves only to print the SDL.
 pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
     let roots = || {

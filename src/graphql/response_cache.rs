@@ -754,13 +754,7 @@ mod tests {
     use super::*;
 
     fn map() -> TypeMap {
-        let limits = crate::graphql::Limits {
-            max_cost: 1,
-            max_depth: 1,
-            max_aliases: 1,
-            max_selections: 1,
-        };
-        TypeMap::from_sdl(&crate::graphql::build_schema(None, limits).sdl())
+        TypeMap::from_sdl(&crate::graphql::sdl())
     }
 
     fn parse(q: &str) -> ExecutableDocument {

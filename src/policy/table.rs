@@ -354,13 +354,7 @@ mod tests {
     }
 
     fn schema() -> Sdl {
-        let limits = crate::graphql::Limits {
-            max_cost: 1,
-            max_depth: 1,
-            max_aliases: 1,
-            max_selections: 1,
-        };
-        let sdl = crate::graphql::build_schema(None, limits).sdl();
+        let sdl = crate::graphql::sdl();
         let doc = async_graphql::parser::parse_schema(&sdl).unwrap_or_else(|e| panic!("{e}"));
         let mut out = Sdl {
             objects: BTreeMap::new(),
