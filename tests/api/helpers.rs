@@ -22,37 +22,166 @@ pub fn is_postgres() -> bool {
     std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty())
 }
 
-/// A URL of a new, empty database on the backend under test.
-pub async fn fresh_database_url() -> String {
+/// A database name no other test (nor another run) uses. Every name starts with
+/// `coophub_t_`, which `.ci/run` drops after the PostgreSQL run.
+fn unique_name(kind: &str) -> String {
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let stamp = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let name = format!(
-        "coophub_t_{}_{n}_{}",
+    format!(
+        "coophub_t_{kind}{}_{n}_{}",
         std::process::id(),
         stamp % 1_000_000_000
-    );
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(admin) if !admin.is_empty() => {
-            use sea_orm::{ConnectionTrait, Database};
-            let conn = Database::connect(&admin)
-                .await
-                .unwrap_or_else(|e| panic!("TEST_DATABASE_URL unreachable: {e}"));
-            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+    )
+}
+
+/// The PostgreSQL admin URL under test, if any.
+fn admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// `name` on the server of the admin URL.
+fn database_on(admin: &str, name: &str) -> String {
+    let base = admin.rsplit_once('/').map_or(admin, |(b, _)| b);
+    format!("{base}/{name}")
+}
+
+fn sqlite_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.sqlite"))
+}
+
+fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+/// Runs one statement on the admin database.
+async fn admin_execute(admin: &str, sql: &str) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::{ConnectionTrait, Database};
+    let conn = Database::connect(admin)
+        .await
+        .unwrap_or_else(|e| panic!("TEST_DATABASE_URL unreachable: {e}"));
+    let done = conn.execute_unprepared(sql).await.map(|_| ());
+    let _ = conn.close().await;
+    done
+}
+
+/// A URL of a new, empty database on the backend under test.
+pub async fn fresh_database_url() -> String {
+    let name = unique_name("");
+    match admin_url() {
+        Some(admin) => {
+            admin_execute(&admin, &format!("CREATE DATABASE {name}"))
                 .await
                 .unwrap_or_else(|e| panic!("create db: {e}"));
-            let _ = conn.close().await;
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_owned())
-                .unwrap_or(admin);
-            format!("{base}/{name}")
+            database_on(&admin, &name)
         }
-        _ => {
-            let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.sqlite"));
-            format!("sqlite://{}?mode=rwc", path.display())
+        None => sqlite_url(&sqlite_path(&name)),
+    }
+}
+
+/// The template every `TestApp::spawn` database is cloned from: migrated, with the
+/// reference data and `SAMPLE` sample cooperatives, built once per run. It holds only a
+/// name (PostgreSQL) or a path (SQLite): each test has its own Tokio runtime, so no
+/// connection may outlive the one that built it.
+static TEMPLATE: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+
+/// Clones of the template, one at a time: PostgreSQL refuses `CREATE DATABASE … TEMPLATE`
+/// while another session uses the template.
+static CLONING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Migrates `url` and loads the reference data and the sample, then closes every connection.
+async fn load_template(url: &str) {
+    let cfg = config(url);
+    let (db, _) = coophub::app::open_database(&cfg)
+        .await
+        .unwrap_or_else(|e| panic!("open the template: {e:#}"));
+    coophub::db::reference::import(&db, &cfg.data_dir)
+        .await
+        .unwrap_or_else(|e| panic!("import: {e:#}"));
+    coophub::db::sample::seed(&db, SAMPLE, SEED)
+        .await
+        .unwrap_or_else(|e| panic!("seed: {e:#}"));
+    if !is_postgres() {
+        // Everything into the main file, so that copying it copies the whole database.
+        use sea_orm::ConnectionTrait;
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await
+            .unwrap_or_else(|e| panic!("checkpoint the template: {e}"));
+    }
+    db.close()
+        .await
+        .unwrap_or_else(|e| panic!("close the template: {e}"));
+}
+
+async fn template() -> &'static str {
+    TEMPLATE
+        .get_or_init(|| async {
+            match admin_url() {
+                Some(admin) => {
+                    let name = unique_name("tpl_");
+                    admin_execute(&admin, &format!("CREATE DATABASE {name}"))
+                        .await
+                        .unwrap_or_else(|e| panic!("create the template: {e}"));
+                    load_template(&database_on(&admin, &name)).await;
+                    // Nothing (autovacuum included) may connect to it and block a clone.
+                    admin_execute(
+                        &admin,
+                        &format!("ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false"),
+                    )
+                    .await
+                    .unwrap_or_else(|e| panic!("close the template: {e}"));
+                    name
+                }
+                None => {
+                    let path = sqlite_path(&unique_name("tpl_"));
+                    load_template(&sqlite_url(&path)).await;
+                    for suffix in ["-wal", "-shm", "-journal"] {
+                        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+                        let len = std::fs::metadata(&side).map_or(0, |m| m.len());
+                        assert!(
+                            suffix == "-shm" || len == 0,
+                            "template left {} with {len} bytes",
+                            side.display()
+                        );
+                    }
+                    path.display().to_string()
+                }
+            }
+        })
+        .await
+}
+
+/// A URL of a new database holding what the template holds (see `TEMPLATE`).
+pub async fn seeded_database_url() -> String {
+    let template = template().await;
+    let name = unique_name("");
+    match admin_url() {
+        Some(admin) => {
+            let _one_at_a_time = CLONING.lock().await;
+            let sql = format!("CREATE DATABASE {name} TEMPLATE {template}");
+            // The template's last session may still be leaving: PostgreSQL waits 5 s for it,
+            // then gives up with "being accessed by other users"; try a few times.
+            let mut attempt = 0;
+            loop {
+                match admin_execute(&admin, &sql).await {
+                    Ok(()) => break,
+                    Err(e) if attempt < 5 && e.to_string().contains("other users") => {
+                        attempt += 1;
+                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                    }
+                    Err(e) => panic!("clone the template: {e}"),
+                }
+            }
+            database_on(&admin, &name)
+        }
+        None => {
+            let path = sqlite_path(&name);
+            std::fs::copy(template, &path).unwrap_or_else(|e| panic!("copy the template: {e}"));
+            sqlite_url(&path)
         }
     }
 }
@@ -107,26 +236,16 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// A server over a fresh database with reference data and `SAMPLE` sample cooperatives.
+    /// A server over a fresh database with reference data and `SAMPLE` sample cooperatives
+    /// (a clone of the template built once per run).
     pub async fn spawn() -> TestApp {
         Self::spawn_configured(|_| {}).await
     }
 
     /// Like `spawn`, with the configuration adjusted first.
     pub async fn spawn_configured(adjust: impl FnOnce(&mut Config)) -> TestApp {
-        let url = fresh_database_url().await;
-        let mut cfg = config(&url);
+        let mut cfg = config(&seeded_database_url().await);
         adjust(&mut cfg);
-        let (db, _) = coophub::app::open_database(&cfg)
-            .await
-            .unwrap_or_else(|e| panic!("open: {e:#}"));
-        coophub::db::reference::import(&db, &cfg.data_dir)
-            .await
-            .unwrap_or_else(|e| panic!("import: {e:#}"));
-        coophub::db::sample::seed(&db, SAMPLE, SEED)
-            .await
-            .unwrap_or_else(|e| panic!("seed: {e:#}"));
-        let _ = db.close().await;
         Self::spawn_with(cfg).await
     }
 
