@@ -339,13 +339,14 @@ async fn execute(
     if let Some(o) = body.as_object_mut() {
         o.remove("data");
     }
+    // The status of its first error's code: 400 (200 under the legacy media type) for
+    // the client's document, 429 over budget, 500 when the guard itself failed.
+    let code = body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("BAD_USER_INPUT")
+        .to_owned();
     let retry = meta.retry_after.load(Ordering::Relaxed);
-    let code = if retry > 0 {
-        "RATE_LIMITED"
-    } else {
-        "BAD_USER_INPUT"
-    };
-    let mut resp = json_response(status(code, Stage::Document, media), media, &body);
+    let mut resp = json_response(status(&code, Stage::Document, media), media, &body);
     if retry > 0 {
         resp.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(retry));
