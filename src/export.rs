@@ -505,7 +505,7 @@ async fn produce(
         }
         for part in hits.chunks(CHUNK) {
             let ids: Vec<i32> = part.iter().map(|h| h.id).collect();
-            let models = directory::load_in_order(db, &ids).await?;
+            let models = directory::load_in_order(db, &ids, crate::db::project::Cols::ALL).await?;
             let by_id: HashMap<i32, Hit> = part.iter().map(|h| (h.id, *h)).collect();
             let rows = rows_of(db, &refs, models, &by_id).await?;
             let n = rows.len();
@@ -643,7 +643,12 @@ async fn rows_of(
     }
     let ids: Vec<i32> = models.iter().map(|m| m.id).collect();
     let seat_ids: Vec<i32> = models.iter().map(|m| m.seat_id).collect();
-    let seats = crate::db::batch::by_ids::<local_government::Entity>(db, &seat_ids).await?;
+    let seats = crate::db::batch::by_ids::<local_government::Entity>(
+        db,
+        &seat_ids,
+        crate::db::project::Cols::ALL,
+    )
+    .await?;
     let mut pkd: HashMap<i32, Vec<String>> = HashMap::new();
     let sql = format!(
         "SELECT ci.cooperative_id, i.code FROM cooperative_industry ci \

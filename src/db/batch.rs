@@ -3,22 +3,44 @@
 //! never on how many parents a page holds.
 
 use super::filter::sector_cooperatives_sql;
-use super::{column, int_value as int, Head};
+use super::project::Cols;
+use super::{int_value as int, Head};
 use crate::error::{AppError, AppResult};
 use entity::{cooperative, industry, local_government};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    ModelTrait, QueryFilter, QueryOrder, Statement,
+    IdenStatic, ModelTrait, QueryFilter, QueryOrder, Statement,
 };
 use std::collections::HashMap;
 
-/// Rows of `E` whose `id` is among `keys`.
+/// The direction of one column of a list's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    Asc,
+    Desc,
+}
+
+/// A list's order: columns of `E`, each ascending or descending.
+pub type Order<E> = &'static [(<E as EntityTrait>::Column, Dir)];
+
+/// The primary key column of `E` (every table here has one integer `id`).
+fn id_column<E: EntityTrait>() -> E::Column {
+    use sea_orm::{Iterable, PrimaryKeyToColumn};
+    E::PrimaryKey::iter()
+        .next()
+        .map(PrimaryKeyToColumn::into_column)
+        .expect("every entity has a primary key")
+}
+
+/// Rows of `E` whose `id` is among `keys`, with the columns `cols` (see [`Cols`]).
 pub async fn by_ids<E: EntityTrait>(
     db: &DatabaseConnection,
     keys: &[i32],
+    cols: Cols<E>,
 ) -> AppResult<HashMap<i32, E::Model>> {
-    let id = column::<E>("id")?;
-    let rows = E::find()
+    let id = id_column::<E>();
+    let rows = cols
+        .find()
         .filter(id.is_in(keys.iter().copied()))
         .all(db)
         .await?;
@@ -103,16 +125,15 @@ pub async fn industries_of_cooperatives(
 /// (a leading `-` means descending).
 pub async fn by_key<E: EntityTrait>(
     db: &DatabaseConnection,
-    key: &str,
-    order: &[&str],
+    key_col: E::Column,
+    order: Order<E>,
     keys: &[i32],
 ) -> AppResult<HashMap<i32, Vec<E::Model>>> {
-    let key_col = column::<E>(key)?;
     let mut q = E::find().filter(key_col.is_in(keys.iter().copied()));
-    for o in order {
-        q = match o.strip_prefix('-') {
-            Some(desc) => q.order_by_desc(column::<E>(desc)?),
-            None => q.order_by_asc(column::<E>(o)?),
+    for (c, dir) in order {
+        q = match dir {
+            Dir::Desc => q.order_by_desc(*c),
+            Dir::Asc => q.order_by_asc(*c),
         };
     }
     let mut out: HashMap<i32, Vec<E::Model>> = HashMap::new();
@@ -132,35 +153,41 @@ pub async fn by_key<E: EntityTrait>(
 /// PostgreSQL reads each parent's rows by its own index range, `LIMIT n` in a lateral
 /// join, and counts with a scalar subquery: only the rows shown are read whole. SQLite
 /// (no lateral joins) ranks and counts every row of the parents by window functions.
+#[allow(clippy::too_many_arguments)]
 pub async fn first_by_key<E: EntityTrait>(
     db: &DatabaseConnection,
-    key: &str,
-    order: &[&str],
+    key_col: E::Column,
+    order: Order<E>,
     only: Condition,
     keys: &[i32],
     head: Head,
+    cols: Cols<E>,
 ) -> AppResult<HashMap<i32, (Option<u64>, Vec<E::Model>)>> {
     use sea_orm::sea_query::{
         Alias, Asterisk, Expr, ExprTrait, JoinType, Query, SubQueryStatement,
     };
     use sea_orm::{QuerySelect, QueryTrait};
-    let key_col = column::<E>(key)?;
+    let key = key_col.as_str();
     let mut out: HashMap<i32, (Option<u64>, Vec<E::Model>)> = HashMap::new();
     if keys.is_empty() {
         return Ok(out);
     }
-    let mut by = Vec::new();
-    for o in order {
-        let (name, desc) = o.strip_prefix('-').map_or((*o, false), |d| (d, true));
-        by.push((name, column::<E>(name)?, desc));
-    }
+    let by: Vec<(&str, E::Column, bool)> = order
+        .iter()
+        .map(|(c, dir)| (c.as_str(), *c, *dir == Dir::Desc))
+        .collect();
+    // The rows are grouped by their key and ordered by the order's columns: those are
+    // read whatever the page asks.
+    let cols = cols
+        .with(Cols::of(&[key_col]))
+        .with(Cols::of(&order.iter().map(|(c, _)| *c).collect::<Vec<_>>()));
     let backend = db.get_database_backend();
     let limit = i64::try_from(head.n).unwrap_or(i64::MAX);
     let stmt = if backend == sea_orm::DatabaseBackend::Postgres {
         // `k` is the list of parents: `(VALUES ($1), ($2), …) AS k`, its column `column1`.
         let parent = || Expr::cust("\"k\".\"column1\"");
         let of_parent = || Expr::col((E::default(), key_col)).eq(parent());
-        let mut rows = E::find().filter(of_parent()).filter(only.clone());
+        let mut rows = cols.find().filter(of_parent()).filter(only.clone());
         for (_, c, desc) in &by {
             rows = if *desc {
                 rows.order_by_desc(*c)
@@ -203,7 +230,8 @@ pub async fn first_by_key<E: EntityTrait>(
             .map(|(name, _, desc)| format!("\"{name}\" {}", if *desc { "DESC" } else { "ASC" }))
             .collect::<Vec<_>>()
             .join(", ");
-        let inner = E::find()
+        let inner = cols
+            .find()
             .filter(key_col.is_in(keys.iter().copied()))
             .filter(only)
             .expr_as(
@@ -276,6 +304,7 @@ pub async fn first_cooperatives_in_units(
     db: &DatabaseConnection,
     prefixes: &[String],
     head: Head,
+    cols: Cols<cooperative::Entity>,
 ) -> AppResult<HashMap<String, (Option<u64>, Vec<cooperative::Model>)>> {
     let len = prefixes.first().map_or(0, String::len);
     if prefixes
@@ -338,8 +367,9 @@ pub async fn first_cooperatives_in_units(
             "NULL::bigint".to_owned()
         };
         let limit = param(limit.into());
+        let row = cols.select_list("f");
         let sql = format!(
-            "SELECT u.ord, {total} AS unit_total, f.* \
+            "SELECT u.ord, {total} AS unit_total, {row} \
              FROM (VALUES {units}) AS u({columns}) \
              CROSS JOIN LATERAL (SELECT c.id, c.name FROM cooperative c WHERE {within} \
                ORDER BY c.name, c.id LIMIT {limit}) r JOIN cooperative f ON f.id = r.id \
@@ -416,7 +446,7 @@ pub async fn first_cooperatives_in_units(
         ));
     }
     let ids: Vec<i32> = order.iter().map(|(_, _, id)| *id).collect();
-    let mut rows = by_ids::<cooperative::Entity>(db, &ids).await?;
+    let mut rows = by_ids::<cooperative::Entity>(db, &ids, cols).await?;
     for (unit, total, id) in order {
         let e = out
             .entry(unit)

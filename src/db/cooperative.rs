@@ -1,6 +1,7 @@
 //! Cooperative queries: lookups by identifier and the filtered, ordered list.
 
 use super::directory::{load_in_order, matching, DirectoryOrder, Hit};
+use super::project::Cols;
 use super::{filter::CooperativeFilter, page_of, page_of_counted, Picker, Probe, Window};
 use crate::error::{AppError, AppResult};
 use entity::cooperative::{Column, Entity, Model};
@@ -62,26 +63,28 @@ async fn page_with_tally(
 
 /// A page of the cooperatives `filter` selects, in `order`, each with its hit
 /// (relevance and distance, when the filter asks for them). Plain filters page in
-/// SQL; words, places and areas served go through `db::directory::matching`.
+/// SQL; words, places and areas served go through `db::directory::matching`. Rows
+/// are read with the columns `cols` (see [`Cols`]).
 pub async fn list_cooperatives(
     db: &DatabaseConnection,
     filter: &CooperativeFilter,
     order: DirectoryOrder,
     pick: impl Picker,
+    cols: Cols<Entity>,
 ) -> AppResult<(Window, Vec<(Model, Hit)>)> {
     if filter.ranked() {
         let hits = matching(db, filter, order).await?;
         let w = pick.pick(hits.len() as u64);
         let page = &hits[w.start as usize..w.end.max(w.start) as usize];
         let ids: Vec<i32> = page.iter().map(|h| h.id).collect();
-        let rows = load_in_order(db, &ids).await?;
+        let rows = load_in_order(db, &ids, cols).await?;
         let paired = rows
             .into_iter()
             .filter_map(|m| page.iter().find(|h| h.id == m.id).map(|h| (m, *h)))
             .collect();
         return Ok((w, paired));
     }
-    let q = Entity::find().filter(filter.condition());
+    let q = cols.find().filter(filter.condition());
     let q = match order {
         DirectoryOrder::RegistrationDateDesc => {
             q.order_by_with_nulls(Column::RegistrationDate, Order::Desc, NullOrdering::Last)

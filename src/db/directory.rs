@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use entity::{cooperative, local_government};
 use sea_orm::{
     sea_query::{Alias, Expr, JoinType, Query},
-    ConnectionTrait, EntityTrait, FromQueryResult, Statement,
+    ConnectionTrait, FromQueryResult, Statement,
 };
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
@@ -272,13 +272,16 @@ pub async fn serving<C: ConnectionTrait>(db: &C, place: &Place) -> AppResult<Has
     Ok(ids)
 }
 
-/// Loads cooperatives by id, in the order given (missing ids are skipped).
+/// Loads cooperatives by id with the columns `cols`, in the order given (missing ids
+/// are skipped).
 pub async fn load_in_order<C: ConnectionTrait>(
     db: &C,
     ids: &[i32],
+    cols: super::project::Cols<cooperative::Entity>,
 ) -> AppResult<Vec<cooperative::Model>> {
     use sea_orm::{ColumnTrait, QueryFilter};
-    let rows = cooperative::Entity::find()
+    let rows = cols
+        .find()
         .filter(cooperative::Column::Id.is_in(ids.to_vec()))
         .all(db)
         .await?;

@@ -15,6 +15,7 @@ pub mod need;
 pub mod network;
 pub mod procurement;
 pub mod programme;
+pub mod project;
 pub mod reference;
 pub mod sample;
 pub mod search;

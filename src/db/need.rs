@@ -227,7 +227,7 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
         return Ok(Vec::new());
     }
     let backend = db.get_database_backend();
-    let coops = load_in_order(db, &ids).await?;
+    let coops = load_in_order(db, &ids, super::project::Cols::ALL).await?;
 
     // The industries that matched, for the reasons.
     let mut matched: HashMap<i32, (String, String)> = HashMap::new();

@@ -4,7 +4,11 @@
 //! own request); each request gets its own set, whose batches run in the
 //! request's task ([`Batches`]).
 
-use crate::db::{batch, Head};
+use crate::db::{
+    batch::{self, Dir, Order},
+    project::Cols,
+    Head,
+};
 use crate::error::AppError;
 use async_graphql::dataloader::{CacheFactory, DataLoader, HashMapCache, Loader, NoCache};
 use entity::{
@@ -39,7 +43,7 @@ where
     type Error = AppError;
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, E::Model>, AppError> {
-        batch::by_ids::<E>(&self.db, keys).await
+        batch::by_ids::<E>(&self.db, keys, Cols::ALL).await
     }
 }
 
@@ -79,11 +83,10 @@ impl Loader<i32> for IndustriesByCooperativeLoader {
 }
 
 /// Loads the rows of `E` pointing at each key through the column `key`.
-pub struct ByKeyLoader<E> {
+pub struct ByKeyLoader<E: EntityTrait> {
     db: DatabaseConnection,
-    key: &'static str,
-    order: &'static [&'static str],
-    _e: PhantomData<fn() -> E>,
+    key: E::Column,
+    order: Order<E>,
 }
 
 impl<E: EntityTrait> Loader<i32> for ByKeyLoader<E>
@@ -101,18 +104,18 @@ where
 }
 
 /// The first rows of `E` pointing at each key through the column `key` (and how many
-/// in all, when counted), keyed by parent and [`Head`]: a page of parents asks one
-/// head of all of them, so one statement (see `batch::first_by_key`).
-pub struct FirstByKeyLoader<E> {
+/// in all, when counted), keyed by parent, [`Head`] and the columns the page reads: a
+/// page of parents asks one head of all of them, so one statement (see
+/// `batch::first_by_key`).
+pub struct FirstByKeyLoader<E: EntityTrait> {
     db: DatabaseConnection,
-    key: &'static str,
-    order: &'static [&'static str],
+    key: E::Column,
+    order: Order<E>,
     /// The rows the list shows (e.g. verified purchases only).
     only: fn() -> sea_orm::Condition,
-    _e: PhantomData<fn() -> E>,
 }
 
-impl<E: EntityTrait> Loader<(i32, Head)> for FirstByKeyLoader<E>
+impl<E: EntityTrait> Loader<(i32, Head, Cols<E>)> for FirstByKeyLoader<E>
 where
     E::Model: Clone + Send + Sync,
 {
@@ -121,14 +124,14 @@ where
 
     async fn load(
         &self,
-        keys: &[(i32, Head)],
-    ) -> Result<HashMap<(i32, Head), Self::Value>, AppError> {
-        let mut by_head: HashMap<Head, Vec<i32>> = HashMap::new();
-        for (parent, head) in keys {
-            by_head.entry(*head).or_default().push(*parent);
+        keys: &[(i32, Head, Cols<E>)],
+    ) -> Result<HashMap<(i32, Head, Cols<E>), Self::Value>, AppError> {
+        let mut by_head: HashMap<(Head, Cols<E>), Vec<i32>> = HashMap::new();
+        for (parent, head, cols) in keys {
+            by_head.entry((*head, *cols)).or_default().push(*parent);
         }
         let mut out = HashMap::new();
-        for (head, parents) in by_head {
+        for ((head, cols), parents) in by_head {
             let mut found = batch::first_by_key::<E>(
                 &self.db,
                 self.key,
@@ -136,13 +139,14 @@ where
                 (self.only)(),
                 &parents,
                 head,
+                cols,
             )
             .await?;
             for p in parents {
                 let v = found
                     .remove(&p)
                     .unwrap_or_else(|| (head.counted.then_some(0), Vec::new()));
-                out.insert((p, head), Arc::new(v));
+                out.insert((p, head, cols), Arc::new(v));
             }
         }
         Ok(out)
@@ -150,10 +154,14 @@ where
 }
 
 /// A buyer's procurement examples: newest year first.
-const PROCUREMENT_BY_BUYER_ORDER: &[&str] = &["-year", "id"];
+const PROCUREMENT_BY_BUYER_ORDER: Order<procurement_example::Entity> = &[
+    (procurement_example::Column::Year, Dir::Desc),
+    (procurement_example::Column::Id, Dir::Asc),
+];
 
 /// A unit's children: by TERYT code.
-const CHILDREN_ORDER: &[&str] = &["teryt"];
+const CHILDREN_ORDER: Order<local_government::Entity> =
+    &[(local_government::Column::Teryt, Dir::Asc)];
 
 /// Cooperatives seated in a TERYT unit or below it, keyed by the unit's code.
 pub struct CooperativesByTerytPrefixLoader(DatabaseConnection);
@@ -168,31 +176,36 @@ impl Loader<String> for CooperativesByTerytPrefixLoader {
 }
 
 /// The first cooperatives in a TERYT unit (and how many in all, when counted), keyed
-/// by unit and [`Head`] (see `batch::first_cooperatives_in_units`).
+/// by unit, [`Head`] and the columns the page reads (see
+/// `batch::first_cooperatives_in_units`).
 pub struct FirstCooperativesByTerytPrefixLoader(DatabaseConnection);
 
-impl Loader<(String, Head)> for FirstCooperativesByTerytPrefixLoader {
+type UnitHead = (String, Head, Cols<cooperative::Entity>);
+
+impl Loader<UnitHead> for FirstCooperativesByTerytPrefixLoader {
     type Value = Arc<(Option<u64>, Vec<cooperative::Model>)>;
     type Error = AppError;
 
-    async fn load(
-        &self,
-        keys: &[(String, Head)],
-    ) -> Result<HashMap<(String, Head), Self::Value>, AppError> {
+    async fn load(&self, keys: &[UnitHead]) -> Result<HashMap<UnitHead, Self::Value>, AppError> {
         let mut out = HashMap::new();
         // A page asks one head of all its units: one statement per head (and per tree
         // level, so that no unit holds another).
-        let mut groups: HashMap<(Head, usize), Vec<String>> = HashMap::new();
-        for (p, head) in keys {
-            groups.entry((*head, p.len())).or_default().push(p.clone());
+        let mut groups: HashMap<(Head, Cols<cooperative::Entity>, usize), Vec<String>> =
+            HashMap::new();
+        for (p, head, cols) in keys {
+            groups
+                .entry((*head, *cols, p.len()))
+                .or_default()
+                .push(p.clone());
         }
-        for ((head, _), prefixes) in groups {
-            let mut found = batch::first_cooperatives_in_units(&self.0, &prefixes, head).await?;
+        for ((head, cols, _), prefixes) in groups {
+            let mut found =
+                batch::first_cooperatives_in_units(&self.0, &prefixes, head, cols).await?;
             for p in prefixes {
                 let v = found
                     .remove(&p)
                     .unwrap_or_else(|| (head.counted.then_some(0), Vec::new()));
-                out.insert((p, head), Arc::new(v));
+                out.insert((p, head, cols), Arc::new(v));
             }
         }
         Ok(out)
@@ -308,22 +321,21 @@ impl Loaders {
                 _e: PhantomData,
             }
         }
-        fn by_key<E>(
+        fn by_key<E: EntityTrait>(
             db: &DatabaseConnection,
-            key: &'static str,
-            order: &'static [&'static str],
+            key: E::Column,
+            order: Order<E>,
         ) -> ByKeyLoader<E> {
             ByKeyLoader {
                 db: db.clone(),
                 key,
                 order,
-                _e: PhantomData,
             }
         }
-        fn first_by_key<E>(
+        fn first_by_key<E: EntityTrait>(
             db: &DatabaseConnection,
-            key: &'static str,
-            order: &'static [&'static str],
+            key: E::Column,
+            order: Order<E>,
             only: fn() -> sea_orm::Condition,
         ) -> FirstByKeyLoader<E> {
             FirstByKeyLoader {
@@ -331,7 +343,6 @@ impl Loaders {
                 key,
                 order,
                 only,
-                _e: PhantomData,
             }
         }
         Loaders {
@@ -343,46 +354,119 @@ impl Loaders {
             institution: batches.loader(by_id(db), delay),
             procurement_example: batches.loader(by_id(db), delay),
             user: batches.loader(by_id(db), delay),
-            offerings_by_cooperative: batches.loader(by_key(db, "cooperative_id", &["id"]), delay),
+            offerings_by_cooperative: batches.loader(
+                by_key(
+                    db,
+                    offering::Column::CooperativeId,
+                    &[(offering::Column::Id, Dir::Asc)],
+                ),
+                delay,
+            ),
             industries_by_cooperative: batches
                 .loader(IndustriesByCooperativeLoader(db.clone()), delay),
-            founders_by_cooperative: batches.loader(by_key(db, "cooperative_id", &["id"]), delay),
+            founders_by_cooperative: batches.loader(
+                by_key(
+                    db,
+                    cooperative_founder::Column::CooperativeId,
+                    &[(cooperative_founder::Column::Id, Dir::Asc)],
+                ),
+                delay,
+            ),
             founders_by_local_government: batches.loader(
-                by_key(db, "local_government_id", &["cooperative_id", "id"]),
+                by_key(
+                    db,
+                    cooperative_founder::Column::LocalGovernmentId,
+                    &[
+                        (cooperative_founder::Column::CooperativeId, Dir::Asc),
+                        (cooperative_founder::Column::Id, Dir::Asc),
+                    ],
+                ),
                 delay,
             ),
             suppliers_by_procurement_example: batches.loader(
-                by_key(db, "procurement_example_id", &["role", "cooperative_id"]),
+                by_key(
+                    db,
+                    procurement_supplier::Column::ProcurementExampleId,
+                    &[
+                        (procurement_supplier::Column::Role, Dir::Asc),
+                        (procurement_supplier::Column::CooperativeId, Dir::Asc),
+                    ],
+                ),
                 delay,
             ),
             supplies_by_cooperative: batches.loader(
-                by_key(db, "cooperative_id", &["procurement_example_id"]),
+                by_key(
+                    db,
+                    procurement_supplier::Column::CooperativeId,
+                    &[(procurement_supplier::Column::ProcurementExampleId, Dir::Asc)],
+                ),
                 delay,
             ),
-            areas_by_offering: batches
-                .loader(by_key(db, "offering_id", &["local_government_id"]), delay),
-            children_by_local_government: batches
-                .loader(by_key(db, "parent_id", CHILDREN_ORDER), delay),
-            children_by_industry: batches.loader(by_key(db, "parent_id", &["path"]), delay),
-            institutions_by_local_government: batches
-                .loader(by_key(db, "local_government_id", &["name", "id"]), delay),
-            procurement_by_buyer: batches
-                .loader(by_key(db, "buyer_id", PROCUREMENT_BY_BUYER_ORDER), delay),
+            areas_by_offering: batches.loader(
+                by_key(
+                    db,
+                    offering_area::Column::OfferingId,
+                    &[(offering_area::Column::LocalGovernmentId, Dir::Asc)],
+                ),
+                delay,
+            ),
+            children_by_local_government: batches.loader(
+                by_key(db, local_government::Column::ParentId, CHILDREN_ORDER),
+                delay,
+            ),
+            children_by_industry: batches.loader(
+                by_key(
+                    db,
+                    industry::Column::ParentId,
+                    &[(industry::Column::Path, Dir::Asc)],
+                ),
+                delay,
+            ),
+            institutions_by_local_government: batches.loader(
+                by_key(
+                    db,
+                    institution::Column::LocalGovernmentId,
+                    &[
+                        (institution::Column::Name, Dir::Asc),
+                        (institution::Column::Id, Dir::Asc),
+                    ],
+                ),
+                delay,
+            ),
+            procurement_by_buyer: batches.loader(
+                by_key(
+                    db,
+                    procurement_example::Column::BuyerId,
+                    PROCUREMENT_BY_BUYER_ORDER,
+                ),
+                delay,
+            ),
             first_verified_procurement_by_buyer: batches.loader(
                 first_by_key(
                     db,
-                    "buyer_id",
+                    procurement_example::Column::BuyerId,
                     PROCUREMENT_BY_BUYER_ORDER,
                     crate::policy::listed_procurement,
                 ),
                 delay,
             ),
             first_children_by_local_government: batches.loader(
-                first_by_key(db, "parent_id", CHILDREN_ORDER, sea_orm::Condition::all),
+                first_by_key(
+                    db,
+                    local_government::Column::ParentId,
+                    CHILDREN_ORDER,
+                    sea_orm::Condition::all,
+                ),
                 delay,
             ),
-            industry_links_by_sector: batches
-                .loader(by_key(db, "sector_id", &["industry_id"]), delay),
+            industry_links_by_sector: batches.loader(
+                by_key(
+                    db,
+                    sector_industry::Column::SectorId,
+                    &[(sector_industry::Column::IndustryId, Dir::Asc)],
+                ),
+                delay,
+            ),
             cooperatives_by_teryt_prefix: batches
                 .loader(CooperativesByTerytPrefixLoader(db.clone()), delay),
             first_cooperatives_by_teryt_prefix: batches
@@ -399,13 +483,48 @@ impl Loaders {
             event: batches.loader(by_id(db), delay),
             thread: batches.loader(by_id(db), delay),
             post: batches.loader(by_id(db), delay),
-            people_by_cooperative: batches
-                .loader(by_key(db, "cooperative_id", &["display_name", "id"]), delay),
-            participations_by_event: batches
-                .loader(by_key(db, "event_id", &["created_at", "id"]), delay),
+            people_by_cooperative: batches.loader(
+                by_key(
+                    db,
+                    entity::person::Column::CooperativeId,
+                    &[
+                        (entity::person::Column::DisplayName, Dir::Asc),
+                        (entity::person::Column::Id, Dir::Asc),
+                    ],
+                ),
+                delay,
+            ),
+            participations_by_event: batches.loader(
+                by_key(
+                    db,
+                    entity::participation::Column::EventId,
+                    &[
+                        (entity::participation::Column::CreatedAt, Dir::Asc),
+                        (entity::participation::Column::Id, Dir::Asc),
+                    ],
+                ),
+                delay,
+            ),
             programme_session: batches.loader(by_id(db), delay),
-            sessions_by_event: batches.loader(by_key(db, "event_id", &["starts_at", "id"]), delay),
-            speakers_by_session: batches.loader(by_key(db, "session_id", &["position"]), delay),
+            sessions_by_event: batches.loader(
+                by_key(
+                    db,
+                    entity::programme_session::Column::EventId,
+                    &[
+                        (entity::programme_session::Column::StartsAt, Dir::Asc),
+                        (entity::programme_session::Column::Id, Dir::Asc),
+                    ],
+                ),
+                delay,
+            ),
+            speakers_by_session: batches.loader(
+                by_key(
+                    db,
+                    entity::session_speaker::Column::SessionId,
+                    &[(entity::session_speaker::Column::Position, Dir::Asc)],
+                ),
+                delay,
+            ),
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod exec;
 pub mod loaders;
 pub mod mutation;
 pub mod node;
+pub mod projection;
 pub mod query;
 pub mod response_cache;
 pub mod subscription;

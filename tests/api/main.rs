@@ -21,6 +21,7 @@ mod loaders;
 mod modules;
 mod pipeline;
 mod programme;
+mod projection;
 mod proxy;
 mod schema;
 mod ws_client;

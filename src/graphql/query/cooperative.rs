@@ -12,6 +12,7 @@ use crate::graphql::{
     connection::{build_with, cost, Conn, Page, Ranked},
     db, enum_to_db, loaders,
     node::expect_id,
+    projection::node_columns,
     types::{Cooperative, CooperativeFacets, CooperativeOrderBy, CooperativeStatus, FounderKind},
 };
 use crate::ids::{parse_krs, parse_nip, parse_regon};
@@ -242,7 +243,8 @@ impl CooperativeQuery {
         let db = db(ctx)?;
         let filter = filter.unwrap_or_default().into_db(db).await?;
         let order = directory_order(order_by, &filter)?;
-        let (w, rows) = list_cooperatives(db, &filter, order, page.picker(ctx)).await?;
+        let cols = node_columns::<Cooperative>(ctx);
+        let (w, rows) = list_cooperatives(db, &filter, order, page.picker(ctx), cols).await?;
         Ok(build_with(w, rows, |(m, h)| {
             (
                 Cooperative(m),

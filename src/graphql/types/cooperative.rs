@@ -9,6 +9,7 @@ use crate::graphql::{
     connection::{cost, from_vec, Conn, Lean, Page},
     enum_from_db, load_in_order, load_list, loaders,
     node::global_id,
+    projection::Reads,
     required,
 };
 use async_graphql::{Context, Object, Result, ID};
@@ -17,6 +18,44 @@ use entity::{cooperative, cooperative_founder, offering};
 
 #[derive(Clone)]
 pub struct Cooperative(pub cooperative::Model);
+
+impl Reads for Cooperative {
+    type Entity = cooperative::Entity;
+    fn reads(field: &str) -> Option<&'static [cooperative::Column]> {
+        use cooperative::Column as C;
+        Some(match field {
+            "krs" => &[C::Krs],
+            "nip" => &[C::Nip],
+            "regon" => &[C::Regon],
+            "registrationDate" => &[C::RegistrationDate],
+            "address" => &[C::StreetAddress, C::PostalCode, C::City],
+            "location" => &[C::Latitude, C::Longitude],
+            "phone" => &[C::Phone],
+            "publicEmail" => &[C::PublicEmail],
+            "website" => &[C::Website],
+            "description" => &[C::Description],
+            "memberCount" => &[C::MemberCount],
+            "employeeCount" => &[C::EmployeeCount],
+            "excludedEmployeeShare" | "reservedContractEligibility" => &[C::ExcludedEmployeeShare],
+            "profileConfirmedAt" | "activity" | "activityEvidence" => &[C::ProfileConfirmedAt],
+            "id"
+            | "name"
+            | "status"
+            | "founderKind"
+            | "version"
+            | "isSample"
+            | "seat"
+            | "primaryIndustry"
+            | "industries"
+            | "sectors"
+            | "people"
+            | "offerings"
+            | "founders"
+            | "procurementExamples" => &[],
+            _ => return None,
+        })
+    }
+}
 
 impl Cooperative {
     async fn activity_evidence_of(&self, ctx: &Context<'_>) -> Result<(Tri, Vec<String>)> {

@@ -7,6 +7,7 @@ use crate::graphql::{
     connection::{cost, from_loaded, from_vec, Conn, Lean, Page},
     enum_from_db, load_list, loaders,
     node::global_id,
+    projection::{node_columns, Reads},
     required,
 };
 use async_graphql::{Context, Object, Result, ID};
@@ -14,6 +15,29 @@ use entity::{institution, local_government};
 
 #[derive(Clone)]
 pub struct LocalGovernment(pub local_government::Model);
+
+impl Reads for LocalGovernment {
+    type Entity = local_government::Entity;
+    fn reads(field: &str) -> Option<&'static [local_government::Column]> {
+        use local_government::Column as C;
+        Some(match field {
+            "centroidNote" => &[C::CentroidNote],
+            "population" => &[C::Population],
+            "parent" => &[C::ParentId],
+            "id"
+            | "teryt"
+            | "name"
+            | "kind"
+            | "centroid"
+            | "children"
+            | "cooperatives"
+            | "cofounded"
+            | "procurementExamples"
+            | "institutions" => &[],
+            _ => return None,
+        })
+    }
+}
 
 /// A local government unit of the TERYT register (2026-01-01): voivodeship, powiat or gmina.
 #[Object]
@@ -74,8 +98,11 @@ impl LocalGovernment {
         let l = loaders(ctx)?;
         // A forward page loads only its first rows (and the count when asked).
         if let Some(head) = page.head(ctx) {
-            let (total, rows) =
-                load_list(&l.first_children_by_local_government, (self.0.id, head)).await?;
+            let (total, rows) = load_list(
+                &l.first_children_by_local_government,
+                (self.0.id, head, node_columns::<LocalGovernment>(ctx)),
+            )
+            .await?;
             return Ok(from_loaded(rows, total, page, LocalGovernment));
         }
         let rows = load_list(&l.children_by_local_government, self.0.id).await?;
@@ -98,7 +125,7 @@ impl LocalGovernment {
         if let Some(head) = page.head(ctx) {
             let (total, rows) = load_list(
                 &l.first_cooperatives_by_teryt_prefix,
-                (self.0.teryt.clone(), head),
+                (self.0.teryt.clone(), head, node_columns::<Cooperative>(ctx)),
             )
             .await?;
             return Ok(from_loaded(rows, total, page, Cooperative));
@@ -138,7 +165,7 @@ impl LocalGovernment {
         if let Some(head) = page.head(ctx) {
             let (total, rows) = load_list(
                 &loaders(ctx)?.first_verified_procurement_by_buyer,
-                (self.0.id, head),
+                (self.0.id, head, node_columns::<ProcurementExample>(ctx)),
             )
             .await?;
             return Ok(from_loaded(rows, total, page, ProcurementExample));

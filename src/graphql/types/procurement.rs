@@ -13,6 +13,25 @@ use entity::{procurement_example, procurement_supplier};
 #[derive(Clone)]
 pub struct ProcurementExample(pub procurement_example::Model);
 
+impl crate::graphql::projection::Reads for ProcurementExample {
+    type Entity = procurement_example::Entity;
+    fn reads(field: &str) -> Option<&'static [procurement_example::Column]> {
+        use procurement_example::Column as C;
+        Some(match field {
+            "valuePln" => &[C::ValueGrosze],
+            "outcome" => &[C::Outcome],
+            "lessons" => &[C::Lessons],
+            "source" => &[C::Source],
+            "verifiedBy" => &[C::VerifiedBy],
+            "verifiedAt" => &[C::VerifiedAt],
+            "industry" => &[C::IndustryId],
+            "id" | "subject" | "procedure" | "year" | "version" | "verified" | "isSample"
+            | "buyer" | "suppliers" => &[],
+            _ => return None,
+        })
+    }
+}
+
 /// A purchase by a local government from one or more social cooperatives, with how it was done and what was learnt.
 #[Object]
 impl ProcurementExample {
