@@ -1,6 +1,7 @@
 //! Accounts, sessions, roles, password resets with their outbox, claims and
 //! partner API keys. Secrets arrive here already hashed.
 
+use super::write::Write;
 use crate::auth::Grant;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
@@ -207,7 +208,7 @@ pub async fn create_password_reset(
     let Some(email) = &user.email else {
         return Ok(());
     };
-    let txn = crate::db::write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     password_reset::ActiveModel {
         user_id: Set(user.id),
         token_hash: Set(hash.to_owned()),
@@ -229,6 +230,8 @@ pub async fn create_password_reset(
     }
     .insert(&txn)
     .await?;
+    txn.changed::<entity::password_reset::Entity>();
+    txn.changed::<entity::outbox::Entity>();
     txn.commit().await?;
     Ok(())
 }
@@ -240,7 +243,7 @@ pub async fn use_password_reset(
     hash: &str,
     new_hash: &str,
 ) -> AppResult<i32> {
-    let txn = crate::db::write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let reset = password_reset::Entity::find()
         .filter(password_reset::Column::TokenHash.eq(hash))
         .filter(password_reset::Column::UsedAt.is_null())
@@ -288,6 +291,9 @@ pub async fn use_password_reset(
         .filter(session::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
+    txn.changed::<entity::password_reset::Entity>();
+    txn.changed::<entity::user_account::Entity>();
+    txn.changed::<entity::session::Entity>();
     txn.commit().await?;
     Ok(user_id)
 }
@@ -302,7 +308,7 @@ pub async fn list_outbox(db: &DatabaseConnection) -> AppResult<Vec<outbox::Model
 /// Forgets who the person was: e-mail, password, name, roles, sessions. What they
 /// wrote stays, attributed to "former member".
 pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<()> {
-    let txn = crate::db::write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     if let Some(email) = user_account::Entity::find_by_id(user_id)
         .one(&txn)
         .await?
@@ -362,6 +368,12 @@ pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<
             .await?;
     }
     crate::db::network::forget_reads(&txn, user_id).await?;
+    txn.changed::<entity::user_account::Entity>();
+    txn.changed::<entity::person::Entity>();
+    txn.changed::<entity::session::Entity>();
+    txn.changed::<entity::thread_read::Entity>();
+    txn.changed::<entity::user_role::Entity>();
+    txn.changed::<entity::api_key::Entity>();
     txn.commit().await?;
     Ok(())
 }
@@ -427,7 +439,7 @@ pub async fn decide_claim(
     approve: bool,
     reason: &str,
 ) -> AppResult<claim::Model> {
-    let txn = crate::db::write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let c = claim::Entity::find_by_id(claim_id)
         .one(&txn)
         .await?
@@ -497,6 +509,9 @@ pub async fn decide_claim(
         ],
     )
     .await?;
+    txn.changed::<entity::claim::Entity>();
+    txn.changed::<entity::user_role::Entity>();
+    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(updated)
 }

@@ -23,22 +23,13 @@ pub enum Dir {
 /// A list's order: columns of `E`, each ascending or descending.
 pub type Order<E> = &'static [(<E as EntityTrait>::Column, Dir)];
 
-/// The primary key column of `E` (every table here has one integer `id`).
-fn id_column<E: EntityTrait>() -> E::Column {
-    use sea_orm::{Iterable, PrimaryKeyToColumn};
-    E::PrimaryKey::iter()
-        .next()
-        .map(PrimaryKeyToColumn::into_column)
-        .expect("every entity has a primary key")
-}
-
 /// Rows of `E` whose `id` is among `keys`, with the columns `cols` (see [`Cols`]).
 pub async fn by_ids<E: EntityTrait>(
     db: &DatabaseConnection,
     keys: &[i32],
     cols: Cols<E>,
 ) -> AppResult<HashMap<i32, E::Model>> {
-    let id = id_column::<E>();
+    let id = super::id_column::<E>()?;
     let rows = cols
         .find()
         .filter(id.is_in(keys.iter().copied()))

@@ -4,8 +4,8 @@
 //! search tokens of a record change with it, or neither does).
 
 use super::audit::{record, to_json};
-use super::column;
 use super::search::{reindex, Kind};
+use super::write::Write;
 use crate::error::{AppError, AppResult};
 use sea_orm::{
     sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, ModelTrait,
@@ -18,26 +18,32 @@ fn int(v: Value) -> i32 {
     super::int_value(v).unwrap_or(0)
 }
 
-/// The search index a table's rows feed, refreshed inside the transaction that
-/// changes them (None: its rows are not searched).
-pub trait Indexed {
+/// A table of editable records: its version column, and the search index its rows
+/// feed, refreshed inside the transaction that changes them (None: its rows are
+/// not searched).
+pub trait Indexed: EntityTrait {
+    const VERSION: Self::Column;
     const SEARCH: Option<Kind>;
 }
 
 impl Indexed for entity::cooperative::Entity {
+    const VERSION: Self::Column = entity::cooperative::Column::Version;
     const SEARCH: Option<Kind> = Some(Kind::Cooperative);
 }
 
 impl Indexed for entity::offering::Entity {
+    const VERSION: Self::Column = entity::offering::Column::Version;
     const SEARCH: Option<Kind> = Some(Kind::Offering);
 }
 
 /// Only verified examples are searchable: verifying one indexes it.
 impl Indexed for entity::procurement_example::Entity {
+    const VERSION: Self::Column = entity::procurement_example::Column::Version;
     const SEARCH: Option<Kind> = Some(Kind::Procurement);
 }
 
 impl Indexed for entity::need::Entity {
+    const VERSION: Self::Column = entity::need::Column::Version;
     const SEARCH: Option<Kind> = None;
 }
 
@@ -63,8 +69,8 @@ pub async fn update_versioned<E: EntityTrait + Indexed>(
 where
     E::Model: Sync,
 {
-    let (id_col, ver_col) = (column::<E>("id")?, column::<E>("version")?);
-    let txn = crate::db::write_txn(db).await?;
+    let (id_col, ver_col) = (super::id_column::<E>()?, E::VERSION);
+    let mut txn = Write::begin(db).await?;
     let row = E::find()
         .filter(id_col.eq(id))
         .one(&txn)
@@ -109,24 +115,16 @@ where
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound(entity_name.into()))?;
+    txn.changed::<E>();
     txn.commit().await?;
     Ok(updated)
 }
 
 /// The `(field, null, value)` list of a new record, for its CREATE entry.
-pub fn creation<E: EntityTrait>(
-    row: &E::Model,
-    fields: &[&str],
-) -> AppResult<Vec<(String, Json, Json)>> {
+pub fn creation<E: EntityTrait>(row: &E::Model, fields: &[E::Column]) -> Vec<(String, Json, Json)> {
     fields
         .iter()
-        .map(|f| {
-            Ok((
-                (*f).to_owned(),
-                Json::Null,
-                to_json(&row.get(column::<E>(f)?)),
-            ))
-        })
+        .map(|f| (f.as_str().to_owned(), Json::Null, to_json(&row.get(*f))))
         .collect()
 }
 
@@ -139,7 +137,7 @@ pub async fn create_offering(
 ) -> AppResult<entity::offering::Model> {
     use entity::{offering, offering_area};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let txn = crate::db::write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let o = row.insert(&txn).await?;
     for lg in areas {
         offering_area::ActiveModel {
@@ -150,12 +148,12 @@ pub async fn create_offering(
         .await?;
     }
     let fields = [
-        "name",
-        "description",
-        "kind",
-        "industry_id",
-        "radius_km",
-        "price_note",
+        offering::Column::Name,
+        offering::Column::Description,
+        offering::Column::Kind,
+        offering::Column::IndustryId,
+        offering::Column::RadiusKm,
+        offering::Column::PriceNote,
     ];
     record(
         &txn,
@@ -163,10 +161,13 @@ pub async fn create_offering(
         "Offering",
         o.id,
         "CREATE",
-        creation::<offering::Entity>(&o, &fields)?,
+        creation::<offering::Entity>(&o, &fields),
     )
     .await?;
     index::<offering::Entity, _>(&txn, o.id).await?;
+    txn.changed::<entity::offering::Entity>();
+    txn.changed::<entity::offering_area::Entity>();
+    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(o)
 }
@@ -179,7 +180,7 @@ pub async fn delete_offering(
     version: i32,
 ) -> AppResult<()> {
     use entity::{offering, offering_area};
-    let txn = crate::db::write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let o = offering::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -202,19 +203,22 @@ pub async fn delete_offering(
         });
     }
     let fields = [
-        "cooperative_id",
-        "name",
-        "description",
-        "kind",
-        "price_note",
+        offering::Column::CooperativeId,
+        offering::Column::Name,
+        offering::Column::Description,
+        offering::Column::Kind,
+        offering::Column::PriceNote,
     ];
-    let old = creation::<offering::Entity>(&o, &fields)?
+    let old = creation::<offering::Entity>(&o, &fields)
         .into_iter()
         .map(|(f, _, v)| (f, v, Json::Null))
         .collect();
     record(&txn, Some(actor), "Offering", id, "DELETE", old).await?;
     // Its tokens go with it.
     index::<offering::Entity, _>(&txn, id).await?;
+    txn.changed::<entity::offering::Entity>();
+    txn.changed::<entity::offering_area::Entity>();
+    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(())
 }
@@ -228,7 +232,7 @@ pub async fn propose_procurement_example(
 ) -> AppResult<entity::procurement_example::Model> {
     use entity::{procurement_example, procurement_supplier};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let txn = crate::db::write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let p = row.insert(&txn).await?;
     for (coop, role) in suppliers {
         procurement_supplier::ActiveModel {
@@ -240,14 +244,14 @@ pub async fn propose_procurement_example(
         .await?;
     }
     let fields = [
-        "buyer_id",
-        "subject",
-        "procedure",
-        "value_grosze",
-        "year",
-        "outcome",
-        "lessons",
-        "source",
+        procurement_example::Column::BuyerId,
+        procurement_example::Column::Subject,
+        procurement_example::Column::Procedure,
+        procurement_example::Column::ValueGrosze,
+        procurement_example::Column::Year,
+        procurement_example::Column::Outcome,
+        procurement_example::Column::Lessons,
+        procurement_example::Column::Source,
     ];
     record(
         &txn,
@@ -255,9 +259,12 @@ pub async fn propose_procurement_example(
         "ProcurementExample",
         p.id,
         "CREATE",
-        creation::<procurement_example::Entity>(&p, &fields)?,
+        creation::<procurement_example::Entity>(&p, &fields),
     )
     .await?;
+    txn.changed::<entity::procurement_example::Entity>();
+    txn.changed::<entity::procurement_supplier::Entity>();
+    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(p)
 }

@@ -19,6 +19,7 @@ pub mod project;
 pub mod reference;
 pub mod sample;
 pub mod search;
+pub mod write;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
@@ -67,18 +68,6 @@ pub async fn connect(
     Ok((db, counter))
 }
 
-/// A transaction that will write. On SQLite it takes the write lock at BEGIN
-/// (IMMEDIATE), so two writers queue instead of both reading and then failing to
-/// upgrade their locks ("database is locked"); PostgreSQL ignores the option.
-pub async fn write_txn(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
-    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
-}
-
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
@@ -92,11 +81,13 @@ pub(crate) fn int_value(v: sea_orm::Value) -> Option<i32> {
     }
 }
 
-/// A column of `E` by name, for generic code over entities.
-pub(crate) fn column<E: sea_orm::EntityTrait>(name: &str) -> crate::error::AppResult<E::Column> {
-    use std::str::FromStr;
-    E::Column::from_str(name)
-        .map_err(|_| crate::error::AppError::Internal(format!("no column {name}")))
+/// The primary key column of `E` (every table here has one integer `id`).
+pub(crate) fn id_column<E: sea_orm::EntityTrait>() -> crate::error::AppResult<E::Column> {
+    use sea_orm::{Iterable, PrimaryKeyToColumn};
+    E::PrimaryKey::iter()
+        .next()
+        .map(PrimaryKeyToColumn::into_column)
+        .ok_or_else(|| crate::error::AppError::Internal("a table without a primary key".into()))
 }
 
 /// How many rows a table has (start-up uses it to tell an empty database).

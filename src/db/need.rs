@@ -5,6 +5,7 @@ use super::audit::record;
 use super::directory::{id_list, load_in_order, matching, DirectoryOrder};
 use super::editing::creation;
 use super::filter::{CooperativeFilter, Near, Place};
+use super::write::Write;
 use super::{page_of, Picker, Window};
 use crate::error::AppResult;
 use crate::evidence::{activity, reserved_contract, Tri};
@@ -45,20 +46,20 @@ pub async fn create_need(
     actor: i32,
     row: need::ActiveModel,
 ) -> AppResult<need::Model> {
-    let txn = super::write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let n = row.insert(&txn).await?;
     let fields = [
-        "title",
-        "description",
-        "sector_id",
-        "industry_id",
-        "place_id",
-        "radius_km",
-        "budget_grosze",
-        "deadline",
-        "procedure",
-        "buyer_id",
-        "cooperative_id",
+        need::Column::Title,
+        need::Column::Description,
+        need::Column::SectorId,
+        need::Column::IndustryId,
+        need::Column::PlaceId,
+        need::Column::RadiusKm,
+        need::Column::BudgetGrosze,
+        need::Column::Deadline,
+        need::Column::Procedure,
+        need::Column::BuyerId,
+        need::Column::CooperativeId,
     ];
     record(
         &txn,
@@ -66,9 +67,10 @@ pub async fn create_need(
         "Need",
         n.id,
         "CREATE",
-        creation::<need::Entity>(&n, &fields)?,
+        creation::<need::Entity>(&n, &fields),
     )
     .await?;
+    txn.changed::<entity::need::Entity>();
     txn.commit().await?;
     Ok(n)
 }

@@ -3,7 +3,9 @@
 //! shares them.
 
 use super::audit::record;
-use super::{page_of, write_txn, Picker, Window};
+use super::write::Write;
+use super::{page_of, Picker, Window};
+use crate::bus::ForumEventKind;
 use crate::error::{AppError, AppResult};
 use crate::markdown;
 use crate::policy::{post_visible, readable_posts, visible_posts};
@@ -312,7 +314,7 @@ pub async fn create_thread(
 ) -> AppResult<(thread::Model, post::Model)> {
     let title = crate::validate::text("title", title, 200)?;
     let (md, html) = body(first_post)?;
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let author = person_of_user(&txn, user_id).await?;
     let (sector_id, event_id) = match board {
         Board::General => (None, None),
@@ -348,6 +350,7 @@ pub async fn create_thread(
     }
     .insert(&txn)
     .await?;
+    txn.announce(ForumEventKind::ThreadCreated, &t, &p);
     txn.commit().await?;
     Ok((t, p))
 }
@@ -384,7 +387,7 @@ pub async fn add_post(
     reply_to: Option<i32>,
 ) -> AppResult<(thread::Model, post::Model)> {
     let (md, html) = body(text)?;
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let t = thread_for_write(&txn, thread_id).await?;
     if t.locked && !moderator {
         return Err(AppError::Conflict(
@@ -413,6 +416,7 @@ pub async fn add_post(
     .insert(&txn)
     .await?;
     touch_thread(&txn, thread_id).await?;
+    txn.announce(ForumEventKind::PostAdded, &t, &p);
     txn.commit().await?;
     Ok((t, p))
 }
@@ -437,7 +441,7 @@ pub async fn change_post(
     text: Option<&str>,
     reason: Option<&str>,
 ) -> AppResult<(thread::Model, post::Model)> {
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let p = post::Entity::find_by_id(post_id)
         .one(&txn)
         .await?
@@ -506,6 +510,13 @@ pub async fn change_post(
     ));
     let p = row.update(&txn).await?;
     touch_thread(&txn, t.id).await?;
+    let kind = match change {
+        PostChange::Edit => ForumEventKind::PostEdited,
+        PostChange::Delete => ForumEventKind::PostDeleted,
+        PostChange::Hide => ForumEventKind::PostHidden,
+        PostChange::Restore => ForumEventKind::PostRestored,
+    };
+    txn.announce(kind, &t, &p);
     txn.commit().await?;
     Ok((t, p))
 }
@@ -526,7 +537,7 @@ pub async fn moderate_thread(
             "say what changes: `pinned`, `locked` or both",
         ));
     }
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let t = thread_for_write(&txn, thread_id).await?;
     let mut row = t.clone().into_active_model();
     let mut changes = Vec::new();
@@ -541,6 +552,8 @@ pub async fn moderate_thread(
     changes.push(("reason".to_owned(), json!(null), json!(reason)));
     let t = row.update(&txn).await?;
     record(&txn, Some(user_id), "Thread", t.id, "MODERATE", changes).await?;
+    txn.changed::<entity::thread::Entity>();
+    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(t)
 }
@@ -560,7 +573,7 @@ pub async fn update_profile(
     user_id: i32,
     input: ProfileInput,
 ) -> AppResult<person::Model> {
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let me = person_of_user(&txn, user_id).await?;
     let mut row = me.into_active_model();
     if let Some(n) = input.display_name {
@@ -581,6 +594,7 @@ pub async fn update_profile(
         row.institution_id = Set(i);
     }
     let me = row.update(&txn).await?;
+    txn.changed::<entity::person::Entity>();
     txn.commit().await?;
     Ok(me)
 }
@@ -638,7 +652,7 @@ pub async fn register(
     user_id: i32,
     event_id: i32,
 ) -> AppResult<(event::Model, participation::Model)> {
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let ev = lock_event(&txn, event_id).await?;
     if ev.is_reference || ev.ends_at.is_none_or(|end| end < Utc::now()) {
         return Err(AppError::Conflict(
@@ -677,6 +691,7 @@ pub async fn register(
         }
         None => row.insert(&txn).await?,
     };
+    txn.changed::<entity::participation::Entity>();
     txn.commit().await?;
     Ok((ev, p))
 }
@@ -687,7 +702,7 @@ pub async fn cancel_registration(
     user_id: i32,
     event_id: i32,
 ) -> AppResult<(event::Model, participation::Model)> {
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let ev = lock_event(&txn, event_id).await?;
     let me = person_of_user(&txn, user_id).await?;
     let mine = participation::Entity::find()
@@ -710,6 +725,7 @@ pub async fn cancel_registration(
     if held_place {
         promote_first_waiting(&txn, event_id).await?;
     }
+    txn.changed::<entity::participation::Entity>();
     txn.commit().await?;
     Ok((ev, mine))
 }
@@ -822,7 +838,7 @@ pub async fn create_event(
     actor: i32,
     row: event::ActiveModel,
 ) -> AppResult<event::Model> {
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let e = row.insert(&txn).await?;
     record(
         &txn,
@@ -841,6 +857,8 @@ pub async fn create_event(
         ],
     )
     .await?;
+    txn.changed::<entity::event::Entity>();
+    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(e)
 }

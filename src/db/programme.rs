@@ -4,7 +4,7 @@
 
 use super::audit::record;
 use super::network::{holds_place, lock_event, promote_first_waiting, registered};
-use super::write_txn;
+use super::write::Write;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::{event, participation, person, programme_session, session_speaker};
@@ -241,7 +241,7 @@ pub async fn add_session(
     event_id: i32,
     f: AppResult<SessionFields>,
 ) -> AppResult<programme_session::Model> {
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let ev = event_for_change(&txn, actor, event_id).await?;
     // The fields' own errors only for those who may change the event.
     let f = f?;
@@ -268,6 +268,8 @@ pub async fn add_session(
         changes,
     )
     .await?;
+    txn.changed::<entity::programme_session::Entity>();
+    txn.changed::<entity::session_speaker::Entity>();
     txn.commit().await?;
     Ok(s)
 }
@@ -295,7 +297,7 @@ pub async fn update_session(
     session_id: i32,
     f: AppResult<SessionFields>,
 ) -> AppResult<programme_session::Model> {
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let old = session_of(&txn, session_id).await?;
     let ev = event_for_change(&txn, actor, old.event_id).await?;
     let f = f?;
@@ -321,6 +323,8 @@ pub async fn update_session(
         )
         .await?;
     }
+    txn.changed::<entity::programme_session::Entity>();
+    txn.changed::<entity::session_speaker::Entity>();
     txn.commit().await?;
     Ok(s)
 }
@@ -331,7 +335,7 @@ pub async fn remove_session(
     actor: Actor,
     session_id: i32,
 ) -> AppResult<event::Model> {
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let old = session_of(&txn, session_id).await?;
     let ev = event_for_change(&txn, actor, old.event_id).await?;
     let old_speakers = speakers_of(&txn, session_id).await?;
@@ -354,6 +358,8 @@ pub async fn remove_session(
         ],
     )
     .await?;
+    txn.changed::<entity::programme_session::Entity>();
+    txn.changed::<entity::session_speaker::Entity>();
     txn.commit().await?;
     Ok(ev)
 }
@@ -368,7 +374,7 @@ pub async fn set_role(
     person_id: i32,
     role: &str,
 ) -> AppResult<(event::Model, participation::Model)> {
-    let txn = write_txn(db).await?;
+    let mut txn = Write::begin(db).await?;
     let ev = event_for_change(&txn, actor, event_id).await?;
     person::Entity::find_by_id(person_id)
         .one(&txn)
@@ -425,6 +431,7 @@ pub async fn set_role(
         vec![("role".into(), json!(old_role), json!(role))],
     )
     .await?;
+    txn.changed::<entity::participation::Entity>();
     txn.commit().await?;
     Ok((ev, p))
 }

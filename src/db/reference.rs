@@ -3,6 +3,7 @@
 //! by their natural key (TERYT code, PKD code, sector slug), so a second import
 //! changes nothing and duplicates nothing.
 
+use super::write::Write;
 use anyhow::{Context, Result};
 use entity::{industry, local_government, sector, sector_industry};
 use sea_orm::{
@@ -77,7 +78,7 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<ImportReport>
     let pkd = read_pkd(dir)?;
     let sectors: Vec<SectorRow> = read_csv(dir, "sectors.csv")?;
     let events: Vec<EventRow> = read_csv(dir, "events.csv")?;
-    let txn = crate::db::write_txn(db).await?;
+    let txn = Write::begin(db).await?;
     let report = ImportReport {
         local_governments: upsert_units(&txn, &units).await?,
         industries: upsert_industries(&txn, &pkd).await?,

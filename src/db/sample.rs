@@ -3,6 +3,7 @@
 //! row says `is_sample`. Cooperatives are spread over gminy in proportion to
 //! their powiat's population; identifiers carry valid checksums.
 
+use super::write::Write;
 use crate::db::search::{reindex, Kind};
 use crate::ids::{nip_check_digit, regon9_check_digit};
 use anyhow::{Context, Result};
@@ -334,7 +335,7 @@ fn progress(len: usize, what: &str) -> ProgressBar {
 pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<SampleReport> {
     anyhow::ensure!(n > 0, "--cooperatives must be at least 1");
     let mut rng = fastrand::Rng::with_seed(seed);
-    let txn = crate::db::write_txn(db).await?;
+    let txn = Write::begin(db).await?;
     delete_sample(&txn).await?;
     let (gminy, weights) = load_places(&txn).await?;
     anyhow::ensure!(

@@ -5,6 +5,7 @@ pub mod connection;
 pub mod cost;
 pub mod document;
 pub mod documents;
+pub mod effects;
 pub mod exec;
 pub mod loaders;
 pub mod mutation;
@@ -85,6 +86,12 @@ pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
     };
     let mut b = roots().extension(cost::CostGuard::new(limits));
     if let Some(d) = deps {
+        // Outermost but for the cost guard: its record spans the whole execution
+        // (see `effects`).
+        b = b.extension(effects::Effects {
+            cache: d.response_cache.clone(),
+            bus: d.bus.clone(),
+        });
         // Inside the cost guard: a cached answer is still validated and charged.
         if let Some(c) = &d.response_cache {
             b = b.extension(crate::graphql::response_cache::CacheExtension(c.clone()));

@@ -371,7 +371,7 @@ impl ResponseCache {
 
     /// Counts a write to `domains`: answers cached before it can no longer be reached.
     /// If Redis does not take it now, it is retried in the background until it does.
-    async fn bump(self: &Arc<Self>, domains: &[Domain]) {
+    pub(crate) async fn bump(self: &Arc<Self>, domains: &[Domain]) {
         // A write no cached answer shows (a sign-in): nothing to count, and an empty
         // pipeline would wait on Redis for replies that never come.
         if domains.is_empty() {

@@ -324,6 +324,54 @@ fn domain_in(name: &str) -> Option<Domain> {
     }
 }
 
+/// Every table a write can change, with the domain whose answers it feeds (None:
+/// only private answers, never cached, read it). Writes note their tables
+/// (`db::write::Write::changed`); a test holds every table of the database to a line
+/// here.
+pub const TABLES: &[(&str, Option<Domain>)] = &[
+    ("local_government", Some(Reference)),
+    ("industry", Some(Reference)),
+    ("sector", Some(Reference)),
+    ("sector_industry", Some(Reference)),
+    ("cooperative", Some(Directory)),
+    ("cooperative_founder", Some(Directory)),
+    ("cooperative_industry", Some(Directory)),
+    ("offering", Some(Directory)),
+    ("offering_area", Some(Directory)),
+    ("institution", Some(Directory)),
+    ("procurement_example", Some(Directory)),
+    ("procurement_supplier", Some(Directory)),
+    ("need", Some(Directory)),
+    // A user's display name is public (a verifier's, an author's).
+    ("user_account", Some(Directory)),
+    ("person", Some(Forum)),
+    ("event", Some(Forum)),
+    ("programme_session", Some(Forum)),
+    ("session_speaker", Some(Forum)),
+    ("participation", Some(Forum)),
+    ("thread", Some(Forum)),
+    ("post", Some(Forum)),
+    // Private to their owners, moderators or admins.
+    ("thread_read", None),
+    ("user_role", None),
+    ("session", None),
+    ("password_reset", None),
+    ("api_key", None),
+    ("claim", None),
+    ("audit_entry", None),
+    ("outbox", None),
+    // Derived: written with the rows they derive from, in the same transaction.
+    ("search_token", None),
+    ("row_tally", None),
+    ("unit_tally", None),
+];
+
+/// The domain a table feeds: `Some(None)` for a private table, None for a table
+/// this table does not know.
+pub fn domain_of_table(table: &str) -> Option<Option<Domain>> {
+    TABLES.iter().find(|(t, _)| *t == table).map(|(_, d)| *d)
+}
+
 /// The domains a mutation field writes (None: a field the table does not know).
 pub fn written_by_field(field: &str) -> Option<BTreeSet<Domain>> {
     let (_, writes) = MUTATIONS.iter().find(|(f, _)| *f == field)?;

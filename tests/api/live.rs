@@ -848,3 +848,36 @@ async fn unread_counts_follow_what_a_member_read() {
     post(&app, &b, &t, "mój").await;
     assert_eq!(unread(b.clone()).await, 1);
 }
+
+/// Forum changes are published from what the writes recorded, once the operation is
+/// done: of a mutation whose first write commits and whose second fails, only the
+/// first is announced, and the next message a feed gets is the next real change.
+#[tokio::test]
+async fn only_committed_writes_are_announced() {
+    let app = TestApp::spawn().await;
+    let member = app.member("zapis@example.org").await;
+    let t = thread(&app, &member, "Zapis").await;
+    let mut feed = acked(&app, None).await;
+    listen(&mut feed, "p", POST_ADDED, json!({ "t": t })).await;
+    let r = app
+        .query_as(
+            &member,
+            "mutation($t: ID!) {
+               a: addPost(input: { thread: $t, body: \"Jest\" }) { post { id } }
+               b: addPost(input: { thread: \"VGhyZWFkOjk5OTk5OQ\", body: \"Nie ma\" }) { post { id } } }",
+            json!({ "t": t }),
+        )
+        .await;
+    // The second field's error nulls the whole answer (its payload is non-null), but
+    // the first post was committed: it is announced; the failed one is not.
+    assert!(r["errors"].as_array().is_some_and(|e| e.len() == 1), "{r}");
+    assert_eq!(
+        next_of(&mut feed, "p").await["data"]["postAdded"]["bodyHtml"],
+        "<p>Jest</p>\n"
+    );
+    let next = post(&app, &member, &t, "Następny").await;
+    assert_eq!(
+        next_of(&mut feed, "p").await["data"]["postAdded"]["id"],
+        json!(next)
+    );
+}

@@ -24,4 +24,5 @@ mod programme;
 mod projection;
 mod proxy;
 mod schema;
+mod writes;
 mod ws_client;

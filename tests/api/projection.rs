@@ -147,7 +147,7 @@ async fn every_field_of_a_projected_list_answers_as_the_whole_row() {
         .data("{ cooperatives(first: 1) { edges { node { seat { parent { teryt } } } } } }")
         .await["cooperatives"]["edges"][0]["node"]["seat"]["parent"]["teryt"]
         .as_str()
-        .expect("a sample cooperative's powiat")
+        .unwrap_or_else(|| panic!("no sample cooperative with a powiat"))
         .to_owned();
     same_as_whole(
         &app,
@@ -163,7 +163,7 @@ async fn every_field_of_a_projected_list_answers_as_the_whole_row() {
         .data("{ procurementExamples(first: 1) { edges { node { buyer { teryt } } } } }")
         .await["procurementExamples"]["edges"][0]["node"]["buyer"]["teryt"]
         .as_str()
-        .expect("a verified procurement example in the sample")
+        .unwrap_or_else(|| panic!("no verified procurement example in the sample"))
         .to_owned();
     let answered = same_as_whole(
         &app,

@@ -2,7 +2,6 @@
 //! their own posts, moderators pin, lock, hide and restore with a reason. Every
 //! forum write is announced on the bus for live feeds, on every instance.
 
-use crate::bus::{ForumEvent, ForumEventKind};
 use crate::db::industry::sector_id_for_filter;
 use crate::db::local_government::find_local_government_by_teryt;
 use crate::db::network::{
@@ -10,7 +9,7 @@ use crate::db::network::{
     moderate_thread, register, update_profile, PostChange, ProfileInput,
 };
 use crate::graphql::{
-    bus, db, enum_to_db, loaders,
+    db, enum_to_db, loaders,
     node::expect_id,
     query::network::BoardInput,
     types::{Event, EventKind, Participation, Person, Post, Thread},
@@ -19,7 +18,6 @@ use crate::graphql::{
 use crate::{error::AppError, validate};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Datelike, Utc};
-use entity::{post, thread};
 use sea_orm::ActiveValue::Set;
 
 /// Input of `updateMyProfile`; absent fields stay as they are.
@@ -235,24 +233,6 @@ pub struct RegistrationPayload {
     pub registration: Participation,
 }
 
-fn announce(
-    ctx: &Context<'_>,
-    kind: ForumEventKind,
-    t: &thread::Model,
-    p: &post::Model,
-) -> Result<()> {
-    bus(ctx)?.publish(ForumEvent {
-        nonce: fastrand::u64(..),
-        kind,
-        thread_id: t.id,
-        post_id: Some(p.id),
-        sector_id: t.sector_id,
-        event_id: t.event_id,
-        change_seq: (p.change_seq > 0).then_some(p.change_seq),
-    });
-    Ok(())
-}
-
 #[derive(Default)]
 pub struct NetworkMutation;
 
@@ -292,8 +272,7 @@ impl NetworkMutation {
     ) -> Result<ThreadPayload> {
         let user = viewer(ctx).user_id()?;
         let board = input.board.into_db(ctx, "board").await?;
-        let (t, p) = create_thread(db(ctx)?, user, board, &input.title, &input.body).await?;
-        announce(ctx, ForumEventKind::ThreadCreated, &t, &p)?;
+        let (t, _) = create_thread(db(ctx)?, user, board, &input.title, &input.body).await?;
         Ok(ThreadPayload { thread: Thread(t) })
     }
 
@@ -311,7 +290,7 @@ impl NetworkMutation {
             .as_ref()
             .map(|r| expect_id("replyTo", r, "Post"))
             .transpose()?;
-        let (t, p) = add_post(
+        let (_, p) = add_post(
             db(ctx)?,
             user,
             v.is_moderator(),
@@ -320,7 +299,6 @@ impl NetworkMutation {
             reply_to,
         )
         .await?;
-        announce(ctx, ForumEventKind::PostAdded, &t, &p)?;
         Ok(PostPayload { post: Post::of(p) })
     }
 
@@ -515,15 +493,8 @@ impl NetworkMutation {
         let v = viewer(ctx);
         let user = v.user_id()?;
         let id = expect_id("post", post, "Post")?;
-        let (t, p) =
+        let (_, p) =
             change_post(db(ctx)?, user, v.is_moderator(), id, change, body, reason).await?;
-        let kind = match change {
-            PostChange::Edit => ForumEventKind::PostEdited,
-            PostChange::Delete => ForumEventKind::PostDeleted,
-            PostChange::Hide => ForumEventKind::PostHidden,
-            PostChange::Restore => ForumEventKind::PostRestored,
-        };
-        announce(ctx, kind, &t, &p)?;
         Ok(PostPayload { post: Post::of(p) })
     }
 }
