@@ -44,6 +44,112 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::SeatId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Seat,
+    #[sea_orm(
+        has_many = "super::cooperative_industry::Entity",
+        via_rel = "Relation::Cooperative"
+    )]
+    CooperativeIndustry,
+    #[sea_orm(
+        has_many = "super::offering::Entity",
+        via_rel = "Relation::Cooperative"
+    )]
+    Offering,
+    #[sea_orm(
+        has_many = "super::cooperative_founder::Entity",
+        via_rel = "Relation::Cooperative"
+    )]
+    CooperativeFounder,
+    #[sea_orm(
+        has_many = "super::procurement_supplier::Entity",
+        via_rel = "Relation::Cooperative"
+    )]
+    ProcurementSupplier,
+    #[sea_orm(
+        has_many = "super::user_role::Entity",
+        via_rel = "Relation::Cooperative"
+    )]
+    UserRole,
+    #[sea_orm(has_many = "super::claim::Entity", via_rel = "Relation::Cooperative")]
+    Claim,
+    #[sea_orm(has_many = "super::need::Entity", via_rel = "Relation::Cooperative")]
+    Need,
+    #[sea_orm(has_many = "super::person::Entity", via_rel = "Relation::Cooperative")]
+    Person,
+}
+
+impl Related<super::local_government::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Seat.def()
+    }
+}
+
+impl Related<super::cooperative_industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CooperativeIndustry.def()
+    }
+}
+
+impl Related<super::offering::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Offering.def()
+    }
+}
+
+impl Related<super::cooperative_founder::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CooperativeFounder.def()
+    }
+}
+
+impl Related<super::procurement_supplier::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProcurementSupplier.def()
+    }
+}
+
+impl Related<super::user_role::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::UserRole.def()
+    }
+}
+
+impl Related<super::claim::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Claim.def()
+    }
+}
+
+impl Related<super::need::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Need.def()
+    }
+}
+
+impl Related<super::person::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Person.def()
+    }
+}
+
+impl Related<super::industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::cooperative_industry::Relation::Industry.def()
+    }
+    fn via() -> Option<RelationDef> {
+        Some(
+            super::cooperative_industry::Relation::Cooperative
+                .def()
+                .rev(),
+        )
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

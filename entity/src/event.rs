@@ -25,6 +25,60 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::PlaceId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Place,
+    #[sea_orm(
+        belongs_to = "super::sector::Entity",
+        from = "Column::SectorId",
+        to = "super::sector::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Sector,
+    #[sea_orm(has_many = "super::participation::Entity", via_rel = "Relation::Event")]
+    Participation,
+    #[sea_orm(has_many = "super::thread::Entity", via_rel = "Relation::Event")]
+    Thread,
+    #[sea_orm(
+        has_many = "super::programme_session::Entity",
+        via_rel = "Relation::Event"
+    )]
+    ProgrammeSession,
+}
+
+impl Related<super::local_government::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Place.def()
+    }
+}
+
+impl Related<super::sector::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sector.def()
+    }
+}
+
+impl Related<super::participation::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Participation.def()
+    }
+}
+
+impl Related<super::thread::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Thread.def()
+    }
+}
+
+impl Related<super::programme_session::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProgrammeSession.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,28 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::LocalGovernmentId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    LocalGovernment,
+    #[sea_orm(has_many = "super::person::Entity", via_rel = "Relation::Institution")]
+    Person,
+}
+
+impl Related<super::local_government::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::LocalGovernment.def()
+    }
+}
+
+impl Related<super::person::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Person.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

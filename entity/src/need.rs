@@ -33,6 +33,73 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::sector::Entity",
+        from = "Column::SectorId",
+        to = "super::sector::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Sector,
+    #[sea_orm(
+        belongs_to = "super::industry::Entity",
+        from = "Column::IndustryId",
+        to = "super::industry::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Industry,
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::PlaceId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Place,
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::BuyerId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Buyer,
+    #[sea_orm(
+        belongs_to = "super::cooperative::Entity",
+        from = "Column::CooperativeId",
+        to = "super::cooperative::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Cooperative,
+    #[sea_orm(
+        belongs_to = "super::user_account::Entity",
+        from = "Column::PostedBy",
+        to = "super::user_account::Column::Id",
+        on_delete = "Restrict"
+    )]
+    PostedBy,
+}
+
+impl Related<super::sector::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sector.def()
+    }
+}
+
+impl Related<super::industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Industry.def()
+    }
+}
+
+impl Related<super::cooperative::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cooperative.def()
+    }
+}
+
+impl Related<super::user_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PostedBy.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -21,6 +21,53 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::cooperative::Entity",
+        from = "Column::CooperativeId",
+        to = "super::cooperative::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Cooperative,
+    #[sea_orm(
+        belongs_to = "super::industry::Entity",
+        from = "Column::IndustryId",
+        to = "super::industry::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Industry,
+    #[sea_orm(
+        has_many = "super::offering_area::Entity",
+        via_rel = "Relation::Offering"
+    )]
+    OfferingArea,
+}
+
+impl Related<super::cooperative::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cooperative.def()
+    }
+}
+
+impl Related<super::industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Industry.def()
+    }
+}
+
+impl Related<super::offering_area::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::OfferingArea.def()
+    }
+}
+
+impl Related<super::local_government::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::offering_area::Relation::LocalGovernment.def()
+    }
+    fn via() -> Option<RelationDef> {
+        Some(super::offering_area::Relation::Offering.def().rev())
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

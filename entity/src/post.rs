@@ -26,6 +26,42 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::thread::Entity",
+        from = "Column::ThreadId",
+        to = "super::thread::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Thread,
+    #[sea_orm(
+        belongs_to = "super::person::Entity",
+        from = "Column::AuthorId",
+        to = "super::person::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Author,
+    #[sea_orm(
+        belongs_to = "Entity",
+        from = "Column::ReplyToId",
+        to = "Column::Id",
+        on_delete = "Restrict"
+    )]
+    ReplyTo,
+    #[sea_orm(has_many = "Entity", via_rel = "Relation::ReplyTo")]
+    Replies,
+}
+
+impl Related<super::thread::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Thread.def()
+    }
+}
+
+impl Related<super::person::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Author.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -29,6 +29,44 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::BuyerId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Buyer,
+    #[sea_orm(
+        belongs_to = "super::industry::Entity",
+        from = "Column::IndustryId",
+        to = "super::industry::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Industry,
+    #[sea_orm(
+        has_many = "super::procurement_supplier::Entity",
+        via_rel = "Relation::ProcurementExample"
+    )]
+    ProcurementSupplier,
+}
+
+impl Related<super::local_government::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Buyer.def()
+    }
+}
+
+impl Related<super::industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Industry.def()
+    }
+}
+
+impl Related<super::procurement_supplier::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProcurementSupplier.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

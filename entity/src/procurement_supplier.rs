@@ -14,6 +14,33 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::procurement_example::Entity",
+        from = "Column::ProcurementExampleId",
+        to = "super::procurement_example::Column::Id",
+        on_delete = "Restrict"
+    )]
+    ProcurementExample,
+    #[sea_orm(
+        belongs_to = "super::cooperative::Entity",
+        from = "Column::CooperativeId",
+        to = "super::cooperative::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Cooperative,
+}
+
+impl Related<super::procurement_example::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProcurementExample.def()
+    }
+}
+
+impl Related<super::cooperative::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cooperative.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}
