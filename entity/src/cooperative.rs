@@ -15,10 +15,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub regon: Option<String>,
     pub registration_date: Option<Date>,
-    /// ACTIVE, SUSPENDED, IN_LIQUIDATION, DISSOLVED.
-    pub status: String,
-    /// NATURAL_PERSONS, LEGAL_PERSONS, MIXED.
-    pub founder_kind: String,
+    pub status: Status,
+    pub founder_kind: FounderKind,
     pub street_address: Option<String>,
     pub postal_code: Option<String>,
     pub city: Option<String>,
@@ -41,6 +39,39 @@ pub struct Model {
     pub profile_confirmed_at: Option<DateTimeUtc>,
     /// Share of employees from the groups of art. 94 ust. 1 PZP, in percent, as declared.
     pub excluded_employee_share: Option<i16>,
+}
+
+/// Legal status of a cooperative in the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Status {
+    /// Registered and operating.
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    /// Activity suspended (zawieszona).
+    #[sea_orm(string_value = "SUSPENDED")]
+    Suspended,
+    /// In liquidation (w likwidacji).
+    #[sea_orm(string_value = "IN_LIQUIDATION")]
+    InLiquidation,
+    /// Removed from the register.
+    #[sea_orm(string_value = "DISSOLVED")]
+    Dissolved,
+}
+
+/// Who founded a cooperative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum FounderKind {
+    /// Founded by natural persons (at least five, or three in special cases).
+    #[sea_orm(string_value = "NATURAL_PERSONS")]
+    NaturalPersons,
+    /// Founded by legal persons (local governments, NGOs, church legal persons).
+    #[sea_orm(string_value = "LEGAL_PERSONS")]
+    LegalPersons,
+    /// Founded by both natural and legal persons.
+    #[sea_orm(string_value = "MIXED")]
+    Mixed,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

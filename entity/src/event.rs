@@ -7,8 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
-    /// NATIONAL_FORUM, INDUSTRY_MEETING, WORKSHOP, WEBINAR.
-    pub kind: String,
+    pub kind: Kind,
     pub title: String,
     pub edition: Option<i32>,
     pub year: i32,
@@ -22,6 +21,24 @@ pub struct Model {
     /// Places for self-registered participants; none: unlimited.
     pub capacity: Option<i32>,
     pub is_reference: bool,
+}
+
+/// What kind of event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum Kind {
+    /// Ogólnopolskie Forum Spółdzielczości Socjalnej.
+    #[sea_orm(string_value = "NATIONAL_FORUM")]
+    NationalForum,
+    /// A sector's meeting (gastronomy, care services…).
+    #[sea_orm(string_value = "INDUSTRY_MEETING")]
+    IndustryMeeting,
+    /// A workshop.
+    #[sea_orm(string_value = "WORKSHOP")]
+    Workshop,
+    /// An online webinar.
+    #[sea_orm(string_value = "WEBINAR")]
+    Webinar,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

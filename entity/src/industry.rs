@@ -10,13 +10,33 @@ pub struct Model {
     /// The PKD code as published: `I`, `56`, `56.1`, `56.10`, `56.10.A`.
     #[sea_orm(unique)]
     pub code: String,
-    /// SECTION, DIVISION, GROUP, CLASS, SUBCLASS.
-    pub level: String,
+    pub level: Level,
     pub name: String,
     pub parent_id: Option<i32>,
     /// Codes from the root down, `/`-joined (`I/56/56.1/56.10/56.10.A`): a prefix selects a subtree.
     #[sea_orm(unique)]
     pub path: String,
+}
+
+/// The level of a PKD 2007 node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Level {
+    /// Section (sekcja), a letter.
+    #[sea_orm(string_value = "SECTION")]
+    Section,
+    /// Division (dział), two digits.
+    #[sea_orm(string_value = "DIVISION")]
+    Division,
+    /// Group (grupa), `NN.N`.
+    #[sea_orm(string_value = "GROUP")]
+    Group,
+    /// Class (klasa), `NN.NN`.
+    #[sea_orm(string_value = "CLASS")]
+    Class,
+    /// Subclass (podklasa), `NN.NN.X`: what registers record.
+    #[sea_orm(string_value = "SUBCLASS")]
+    Subclass,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

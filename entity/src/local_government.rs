@@ -11,14 +11,37 @@ pub struct Model {
     #[sea_orm(unique)]
     pub teryt: String,
     pub name: String,
-    /// WOJEWODZTWO, POWIAT, MIASTO_NA_PRAWACH_POWIATU, GMINA_MIEJSKA, GMINA_WIEJSKA, GMINA_MIEJSKO_WIEJSKA.
-    pub kind: String,
+    pub kind: Kind,
     pub parent_id: Option<i32>,
     pub latitude: f64,
     pub longitude: f64,
     /// Where the centroid comes from when it is not the unit's own polygon.
     pub centroid_note: Option<String>,
     pub population: Option<i64>,
+}
+
+/// The kind of a TERYT unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum Kind {
+    /// Voivodeship (województwo).
+    #[sea_orm(string_value = "WOJEWODZTWO")]
+    Wojewodztwo,
+    /// Powiat (county).
+    #[sea_orm(string_value = "POWIAT")]
+    Powiat,
+    /// City with powiat rights (miasto na prawach powiatu): a powiat-level unit.
+    #[sea_orm(string_value = "MIASTO_NA_PRAWACH_POWIATU")]
+    MiastoNaPrawachPowiatu,
+    /// Urban gmina (gmina miejska).
+    #[sea_orm(string_value = "GMINA_MIEJSKA")]
+    GminaMiejska,
+    /// Rural gmina (gmina wiejska).
+    #[sea_orm(string_value = "GMINA_WIEJSKA")]
+    GminaWiejska,
+    /// Urban-rural gmina (gmina miejsko-wiejska).
+    #[sea_orm(string_value = "GMINA_MIEJSKO_WIEJSKA")]
+    GminaMiejskoWiejska,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,10 +17,9 @@ pub struct Model {
     pub radius_km: f64,
     pub budget_grosze: Option<i64>,
     pub deadline: Option<Date>,
-    /// Intended procedure, as `procurement_example.procedure`.
-    pub procedure: Option<String>,
-    /// OPEN or CLOSED.
-    pub status: String,
+    /// Intended procedure, with the values of `procurement_example.procedure`.
+    pub procedure: Option<super::procurement_example::Procedure>,
+    pub status: Status,
     /// The local government posting it (its officer posted it), or null.
     pub buyer_id: Option<i32>,
     /// The cooperative posting it (its editor posted it), or null.
@@ -30,6 +29,18 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     pub closed_reason: Option<String>,
     pub version: i32,
+}
+
+/// Whether a need still looks for a supplier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Status {
+    /// Looking for a supplier.
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    /// Closed by its poster (bought, cancelled or withdrawn; see `closed_reason`).
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

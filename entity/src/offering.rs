@@ -10,14 +10,25 @@ pub struct Model {
     pub cooperative_id: i32,
     pub name: String,
     pub description: Option<String>,
-    /// PRODUCT or SERVICE.
-    pub kind: String,
+    pub kind: Kind,
     pub industry_id: Option<i32>,
     /// Served within this distance of the cooperative's seat, in kilometres.
     pub radius_km: Option<f64>,
     pub price_note: Option<String>,
     /// Optimistic concurrency: every update must name the version it read.
     pub version: i32,
+}
+
+/// Whether an offering is a product or a service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Kind {
+    /// A product.
+    #[sea_orm(string_value = "PRODUCT")]
+    Product,
+    /// A service.
+    #[sea_orm(string_value = "SERVICE")]
+    Service,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,8 +21,26 @@ pub struct Model {
     pub hidden: bool,
     /// Its latest change's place in its thread's sequence of changes (0: never changed).
     pub change_seq: i32,
-    /// Its latest change: EDITED, DELETED, HIDDEN or RESTORED.
-    pub last_change: Option<String>,
+    /// Its latest change (none: never changed).
+    pub last_change: Option<Change>,
+}
+
+/// What happened to a post last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Change {
+    /// Its author edited it.
+    #[sea_orm(string_value = "EDITED")]
+    Edited,
+    /// A moderator hid it.
+    #[sea_orm(string_value = "HIDDEN")]
+    Hidden,
+    /// A moderator restored it.
+    #[sea_orm(string_value = "RESTORED")]
+    Restored,
+    /// Its author deleted it (a tombstone stays).
+    #[sea_orm(string_value = "DELETED")]
+    Deleted,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

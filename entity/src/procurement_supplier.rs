@@ -9,8 +9,19 @@ pub struct Model {
     pub procurement_example_id: i32,
     #[sea_orm(primary_key, auto_increment = false)]
     pub cooperative_id: i32,
-    /// LEAD or CONSORTIUM_MEMBER.
-    pub role: String,
+    pub role: Role,
+}
+
+/// A supplier's part in a procurement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum Role {
+    /// The lead contractor.
+    #[sea_orm(string_value = "LEAD")]
+    Lead,
+    /// A member of the consortium.
+    #[sea_orm(string_value = "CONSORTIUM_MEMBER")]
+    ConsortiumMember,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,9 +8,30 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub user_id: i32,
-    pub role: String,
+    pub role: Role,
     pub cooperative_id: Option<i32>,
     pub local_government_id: Option<i32>,
+}
+
+/// A role granted to a user. Being a member is no grant: every account is one, and no row says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Role {
+    /// Runs coophub: manages roles and partner keys.
+    #[sea_orm(string_value = "ADMIN")]
+    Admin,
+    /// The federation's moderators: verify, approve claims, hide.
+    #[sea_orm(string_value = "MODERATOR")]
+    Moderator,
+    /// Answers legal questions at the legal desk.
+    #[sea_orm(string_value = "LEGAL_ADVISOR")]
+    LegalAdvisor,
+    /// Edits one cooperative's profile and offerings (`cooperative_id` set).
+    #[sea_orm(string_value = "EDITOR")]
+    Editor,
+    /// Acts for one local government: records its purchases (`local_government_id` set).
+    #[sea_orm(string_value = "OFFICER")]
+    Officer,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

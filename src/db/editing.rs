@@ -224,7 +224,7 @@ pub async fn propose_procurement_example(
     db: &DatabaseConnection,
     actor: i32,
     row: entity::procurement_example::ActiveModel,
-    suppliers: Vec<(i32, &'static str)>,
+    suppliers: Vec<(i32, entity::procurement_supplier::Role)>,
 ) -> AppResult<entity::procurement_example::Model> {
     use entity::{procurement_example, procurement_supplier};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
@@ -234,7 +234,7 @@ pub async fn propose_procurement_example(
         procurement_supplier::ActiveModel {
             procurement_example_id: Set(p.id),
             cooperative_id: Set(coop),
-            role: Set(role.to_owned()),
+            role: Set(role),
         }
         .insert(&txn)
         .await?;

@@ -1,9 +1,11 @@
-//! Enums of the public schema. Their GraphQL names are also what the database stores.
+//! Enums of the public schema. Those of stored columns are remote enums of the entity
+//! crate's (`From` both ways); their GraphQL names are the strings the database stores.
 
 use async_graphql::Enum;
 
 /// Legal status of a cooperative in the register.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::cooperative::Status", display)]
 pub enum CooperativeStatus {
     /// Registered and operating.
     Active,
@@ -17,6 +19,7 @@ pub enum CooperativeStatus {
 
 /// Who founded a cooperative.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::cooperative::FounderKind", display)]
 pub enum FounderKind {
     /// Founded by natural persons (at least five, or three in special cases).
     NaturalPersons,
@@ -28,6 +31,7 @@ pub enum FounderKind {
 
 /// What kind of legal person a founder is.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::cooperative_founder::Kind")]
 pub enum FounderOrganisationKind {
     /// A gmina, powiat or voivodeship.
     LocalGovernment,
@@ -41,6 +45,7 @@ pub enum FounderOrganisationKind {
 
 /// Whether an offering is a product or a service.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::offering::Kind")]
 pub enum OfferingKind {
     /// A product.
     Product,
@@ -50,6 +55,7 @@ pub enum OfferingKind {
 
 /// The kind of a TERYT unit.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::local_government::Kind")]
 pub enum LocalGovernmentKind {
     /// Voivodeship (województwo).
     Wojewodztwo,
@@ -88,6 +94,7 @@ impl LocalGovernmentLevel {
 
 /// The level of a PKD 2007 node.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::industry::Level")]
 pub enum IndustryLevel {
     /// Section (sekcja), a letter.
     Section,
@@ -103,6 +110,7 @@ pub enum IndustryLevel {
 
 /// The kind of an institution.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::institution::Kind")]
 pub enum InstitutionKind {
     /// Labour office (powiatowy urząd pracy, PUP).
     LabourOffice,
@@ -126,6 +134,7 @@ pub enum InstitutionKind {
 
 /// How a local government bought from a cooperative.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::procurement_example::Procedure")]
 pub enum ProcurementProcedure {
     /// Reserved contract under art. 94 of the Public Procurement Law (PZP).
     ReservedContractArt94,
@@ -145,6 +154,7 @@ pub enum ProcurementProcedure {
 
 /// A supplier's part in a procurement.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::procurement_supplier::Role")]
 pub enum SupplierRole {
     /// The lead contractor.
     Lead,
