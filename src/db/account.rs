@@ -4,6 +4,7 @@
 use crate::auth::Grant;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
+use entity::audit_entry::Action;
 use entity::user_role::Role;
 use entity::{api_key, claim, outbox, password_reset, session, user_account, user_role};
 use sea_orm::{
@@ -485,9 +486,9 @@ pub async fn decide_claim(
         "Cooperative",
         c.cooperative_id,
         if approve {
-            "CLAIM_APPROVED"
+            Action::ClaimApproved
         } else {
-            "CLAIM_REJECTED"
+            Action::ClaimRejected
         },
         vec![
             (

@@ -7,6 +7,7 @@ use super::audit::{record, to_json};
 use super::column;
 use super::search::{reindex, Kind};
 use crate::error::{AppError, AppResult};
+use entity::audit_entry::Action;
 use sea_orm::{
     sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, ModelTrait,
     QueryFilter, Value,
@@ -102,7 +103,7 @@ where
             .unwrap_or(current);
         return Err(AppError::StaleVersion { current: now });
     }
-    record(&txn, Some(actor), entity_name, id, "UPDATE", diffs).await?;
+    record(&txn, Some(actor), entity_name, id, Action::Update, diffs).await?;
     index::<E, _>(&txn, id).await?;
     let updated = E::find()
         .filter(id_col.eq(id))
@@ -162,7 +163,7 @@ pub async fn create_offering(
         Some(actor),
         "Offering",
         o.id,
-        "CREATE",
+        Action::Create,
         creation::<offering::Entity>(&o, &fields)?,
     )
     .await?;
@@ -212,7 +213,7 @@ pub async fn delete_offering(
         .into_iter()
         .map(|(f, _, v)| (f, v, Json::Null))
         .collect();
-    record(&txn, Some(actor), "Offering", id, "DELETE", old).await?;
+    record(&txn, Some(actor), "Offering", id, Action::Delete, old).await?;
     // Its tokens go with it.
     index::<offering::Entity, _>(&txn, id).await?;
     txn.commit().await?;
@@ -254,7 +255,7 @@ pub async fn propose_procurement_example(
         Some(actor),
         "ProcurementExample",
         p.id,
-        "CREATE",
+        Action::Create,
         creation::<procurement_example::Entity>(&p, &fields)?,
     )
     .await?;

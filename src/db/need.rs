@@ -10,6 +10,7 @@ use crate::error::AppResult;
 use crate::evidence::{activity, reserved_contract, Tri};
 use crate::search::distance_km;
 use chrono::Utc;
+use entity::audit_entry::Action;
 use entity::procurement_example::Procedure;
 use entity::{cooperative, local_government, need};
 use sea_orm::{
@@ -66,7 +67,7 @@ pub async fn create_need(
         Some(actor),
         "Need",
         n.id,
-        "CREATE",
+        Action::Create,
         creation::<need::Entity>(&n, &fields)?,
     )
     .await?;

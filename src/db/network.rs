@@ -8,6 +8,7 @@ use crate::error::{AppError, AppResult};
 use crate::markdown;
 use crate::policy::{post_visible, readable_posts, visible_posts};
 use chrono::Utc;
+use entity::audit_entry::Action;
 use entity::{event, participation, person, post, thread, thread_read, user_account};
 use sea_orm::{
     sea_query::Expr, ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
@@ -484,7 +485,7 @@ pub async fn change_post(
                 Some(user_id),
                 "Post",
                 p.id,
-                if hide { "HIDE" } else { "RESTORE" },
+                if hide { Action::Hide } else { Action::Restore },
                 vec![
                     ("hidden".into(), json!(p.hidden), json!(hide)),
                     ("reason".into(), json!(null), json!(reason)),
@@ -537,7 +538,15 @@ pub async fn moderate_thread(
     }
     changes.push(("reason".to_owned(), json!(null), json!(reason)));
     let t = row.update(&txn).await?;
-    record(&txn, Some(user_id), "Thread", t.id, "MODERATE", changes).await?;
+    record(
+        &txn,
+        Some(user_id),
+        "Thread",
+        t.id,
+        Action::Moderate,
+        changes,
+    )
+    .await?;
     txn.commit().await?;
     Ok(t)
 }
@@ -833,7 +842,7 @@ pub async fn create_event(
         Some(actor),
         "Event",
         e.id,
-        "CREATE",
+        Action::Create,
         vec![
             ("title".into(), json!(null), json!(e.title)),
             (

@@ -7,6 +7,7 @@ use super::network::{holds_place, lock_event, promote_first_waiting, registered}
 use super::write_txn;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
+use entity::audit_entry::Action;
 use entity::{event, participation, person, programme_session, session_speaker};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
@@ -281,7 +282,7 @@ pub async fn add_session(
         Some(actor.user_id),
         "ProgrammeSession",
         s.id,
-        "CREATE",
+        Action::Create,
         changes,
     )
     .await?;
@@ -333,7 +334,7 @@ pub async fn update_session(
             Some(actor.user_id),
             "ProgrammeSession",
             s.id,
-            "UPDATE",
+            Action::Update,
             changes,
         )
         .await?;
@@ -364,7 +365,7 @@ pub async fn remove_session(
         Some(actor.user_id),
         "ProgrammeSession",
         session_id,
-        "DELETE",
+        Action::Delete,
         vec![
             ("title".into(), json!(old.title), json!(null)),
             ("speakers".into(), json!(old_speakers), json!(null)),
@@ -438,7 +439,7 @@ pub async fn set_role(
         Some(actor.user_id),
         "Participation",
         p.id,
-        "ROLE",
+        Action::Role,
         vec![("role".into(), json!(old_role), json!(role.to_value()))],
     )
     .await?;

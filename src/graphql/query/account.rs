@@ -54,7 +54,7 @@ impl AccountQuery {
             "account": { "email": me.user.email, "displayName": me.user.display_name, "createdAt": me.user.created_at.to_rfc3339() },
             "roles": me.roles.iter().map(|r| json!({ "role": r.role.to_value(), "cooperativeId": r.cooperative_id, "localGovernmentId": r.local_government_id })).collect::<Vec<_>>(),
             "claims": claims.iter().map(|c| json!({ "cooperativeId": c.cooperative_id, "note": c.note, "status": c.status.to_value(), "reason": c.reason, "createdAt": c.created_at.to_rfc3339() })).collect::<Vec<_>>(),
-            "changes": changes.iter().map(|a| json!({ "at": a.at.to_rfc3339(), "record": format!("{}:{}", a.entity, a.record_id), "action": a.action, "changes": serde_json::from_str::<serde_json::Value>(&a.changes).unwrap_or_default() })).collect::<Vec<_>>(),
+            "changes": changes.iter().map(|a| json!({ "at": a.at.to_rfc3339(), "record": format!("{}:{}", a.entity, a.record_id), "action": a.action.to_value(), "changes": serde_json::from_str::<serde_json::Value>(&a.changes).unwrap_or_default() })).collect::<Vec<_>>(),
         });
         Ok(doc.to_string())
     }

@@ -7,6 +7,7 @@ use crate::graphql::{loaders, node::global_id};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::{api_key, audit_entry, claim, user_account, user_role};
+use sea_orm::ActiveEnum;
 
 /// A role.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -235,8 +236,8 @@ impl AuditEntry {
         self.0.at
     }
     /// What happened: CREATE, UPDATE, DELETE, VERIFY, CLAIM_APPROVED, CLAIM_REJECTED.
-    async fn action(&self) -> &str {
-        &self.0.action
+    async fn action(&self) -> String {
+        self.0.action.to_value()
     }
     /// Who did it ("former member" once their account is deleted; null for the system).
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {
