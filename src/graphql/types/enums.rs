@@ -191,3 +191,64 @@ pub enum ProcurementOrderBy {
     /// Largest value first.
     ValueDesc,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graphql::types::{ClaimStatus, EventKind, NeedStatus, PostChangeKind, Role};
+    use crate::graphql::types::{ParticipationRole, RegistrationStatus};
+    use async_graphql::resolver_utils::EnumType;
+    use entity::*;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    /// Each stored value is the GraphQL name of its variant: what the exports and the
+    /// data export write is what the schema says. `G` may have more values (MEMBER).
+    fn stored_as_named<E, G>()
+    where
+        E: ActiveEnum<Value = String> + Iterable + Copy + std::fmt::Debug,
+        G: EnumType + From<E>,
+    {
+        for e in E::iter() {
+            let g = G::from(e);
+            let name = G::items().iter().find(|i| i.value == g).map(|i| i.name);
+            assert_eq!(name, Some(e.to_value().as_str()), "{e:?}");
+        }
+    }
+
+    /// Remote enums have the same values on both sides.
+    fn same_values<E: Iterable, G: EnumType>() {
+        assert_eq!(E::iter().count(), G::items().len());
+    }
+
+    macro_rules! check {
+        ($($e:ty => $g:ty),* $(,)?) => {
+            $(stored_as_named::<$e, $g>(); same_values::<$e, $g>();)*
+        };
+    }
+
+    #[test]
+    fn stored_values_are_the_graphql_names() {
+        check!(
+            cooperative::Status => CooperativeStatus,
+            cooperative::FounderKind => FounderKind,
+            cooperative_founder::Kind => FounderOrganisationKind,
+            offering::Kind => OfferingKind,
+            local_government::Kind => LocalGovernmentKind,
+            industry::Level => IndustryLevel,
+            institution::Kind => InstitutionKind,
+            procurement_example::Procedure => ProcurementProcedure,
+            procurement_supplier::Role => SupplierRole,
+            event::Kind => EventKind,
+            participation::Role => ParticipationRole,
+            participation::Status => RegistrationStatus,
+            post::Change => PostChangeKind,
+            need::Status => NeedStatus,
+            claim::Status => ClaimStatus,
+        );
+        stored_as_named::<user_role::Role, Role>();
+        for r in user_role::Role::iter() {
+            assert_eq!(Role::from(r).granted(), Some(r));
+        }
+        assert_eq!(Role::Member.granted(), None);
+    }
+}
