@@ -6,6 +6,8 @@ use crate::config::{
 };
 use crate::db::{reference, sample};
 use anyhow::Result;
+use entity::user_role;
+use sea_orm::ActiveEnum;
 
 /// Logs to stderr, filtered by `RUST_LOG` (default: coophub's info, others' warnings).
 pub fn init_tracing() {
@@ -116,17 +118,21 @@ async fn user(config: &crate::config::Config, cmd: UserCommand) -> Result<()> {
             let user = account::create_user(&db, &email, &hash, &display_name)
                 .await
                 .map_err(cli_error)?;
-            for (wanted, role) in [(admin, "ADMIN"), (moderator, "MODERATOR")] {
+            let asked = [
+                (admin, user_role::Role::Admin),
+                (moderator, user_role::Role::Moderator),
+            ];
+            for (wanted, role) in asked {
                 if wanted {
                     account::add_role(&db, user.id, role, None, None)
                         .await
                         .map_err(cli_error)?;
                 }
             }
-            let roles = [(admin, "ADMIN"), (moderator, "MODERATOR")]
+            let roles = asked
                 .iter()
                 .filter(|(w, _)| *w)
-                .map(|(_, r)| *r)
+                .map(|(_, r)| r.to_value())
                 .collect::<Vec<_>>();
             println!(
                 "created account {email} (user {}) with roles MEMBER {}",

@@ -3,6 +3,17 @@
 //! active. Pure functions over recorded facts; unknown stays unknown.
 
 use chrono::{DateTime, Datelike, Utc};
+use entity::cooperative::Status;
+
+/// A registry status as the reasons word it ("in liquidation").
+fn in_words(status: Status) -> &'static str {
+    match status {
+        Status::Active => "active",
+        Status::Suspended => "suspended",
+        Status::InLiquidation => "in liquidation",
+        Status::Dissolved => "dissolved",
+    }
+}
 
 /// A three-valued answer: yes, no, or not known from the records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,29 +33,29 @@ pub const MIN_SHARE: i16 = 30;
 /// cooperative (the legal form); the registry status must allow new contracts; the
 /// share comes from the cooperative's own declaration and, when missing, the answer
 /// is unknown rather than guessed.
-pub fn reserved_contract(status: &str, share: Option<i16>) -> (Tri, Vec<String>) {
+pub fn reserved_contract(status: Status, share: Option<i16>) -> (Tri, Vec<String>) {
     let mut reasons = vec![
         "legal form: spółdzielnia socjalna (social cooperative), named in art. 94 ust. 1 PZP"
             .to_owned(),
     ];
     let status_ok = match status {
-        "ACTIVE" => {
+        Status::Active => {
             reasons.push("registry status: active".to_owned());
             true
         }
-        "SUSPENDED" => {
+        Status::Suspended => {
             reasons
                 .push("registry status: activity suspended, cannot perform a contract".to_owned());
             false
         }
-        "IN_LIQUIDATION" => {
+        Status::InLiquidation => {
             reasons.push("registry status: in liquidation, cannot take new contracts".to_owned());
             false
         }
-        other => {
+        Status::Dissolved => {
             reasons.push(format!(
                 "registry status: {}, cannot take contracts",
-                other.to_lowercase().replace('_', " ")
+                in_words(status)
             ));
             false
         }
@@ -91,17 +102,14 @@ pub const STALE_MONTHS: i64 = 24;
 ///
 /// `Tri::Yes` is ACTIVE, `Tri::No` DORMANT.
 pub fn activity(
-    status: &str,
+    status: Status,
     confirmed_at: Option<DateTime<Utc>>,
     last_supply_year: Option<i32>,
     now: DateTime<Utc>,
 ) -> (Tri, Vec<String>) {
     let mut evidence = Vec::new();
-    if status != "ACTIVE" {
-        evidence.push(format!(
-            "registry status: {}",
-            status.to_lowercase().replace('_', " ")
-        ));
+    if status != Status::Active {
+        evidence.push(format!("registry status: {}", in_words(status)));
         return (Tri::No, evidence);
     }
     let months_since = |t: DateTime<Utc>| (now - t).num_days() * 12 / 365;
@@ -147,33 +155,33 @@ mod tests {
 
     #[test]
     fn eligibility_needs_an_active_status_and_a_declared_share() {
-        assert_eq!(reserved_contract("ACTIVE", Some(45)).0, Tri::Yes);
-        assert_eq!(reserved_contract("ACTIVE", Some(30)).0, Tri::Yes);
-        assert_eq!(reserved_contract("ACTIVE", Some(29)).0, Tri::No);
-        assert_eq!(reserved_contract("ACTIVE", None).0, Tri::Unknown);
-        assert_eq!(reserved_contract("IN_LIQUIDATION", None).0, Tri::No);
-        assert_eq!(reserved_contract("SUSPENDED", Some(80)).0, Tri::No);
+        assert_eq!(reserved_contract(Status::Active, Some(45)).0, Tri::Yes);
+        assert_eq!(reserved_contract(Status::Active, Some(30)).0, Tri::Yes);
+        assert_eq!(reserved_contract(Status::Active, Some(29)).0, Tri::No);
+        assert_eq!(reserved_contract(Status::Active, None).0, Tri::Unknown);
+        assert_eq!(reserved_contract(Status::InLiquidation, None).0, Tri::No);
+        assert_eq!(reserved_contract(Status::Suspended, Some(80)).0, Tri::No);
     }
 
     #[test]
     fn activity_follows_the_newest_evidence() {
         let now = at(2026, 11, 29);
         assert_eq!(
-            activity("ACTIVE", Some(at(2026, 3, 1)), None, now).0,
+            activity(Status::Active, Some(at(2026, 3, 1)), None, now).0,
             Tri::Yes
         );
-        assert_eq!(activity("ACTIVE", None, Some(2025), now).0, Tri::Yes);
-        assert_eq!(activity("ACTIVE", None, None, now).0, Tri::Unknown);
+        assert_eq!(activity(Status::Active, None, Some(2025), now).0, Tri::Yes);
+        assert_eq!(activity(Status::Active, None, None, now).0, Tri::Unknown);
         assert_eq!(
-            activity("ACTIVE", Some(at(2025, 6, 1)), None, now).0,
+            activity(Status::Active, Some(at(2025, 6, 1)), None, now).0,
             Tri::Unknown
         );
         assert_eq!(
-            activity("ACTIVE", Some(at(2023, 6, 1)), Some(2022), now).0,
+            activity(Status::Active, Some(at(2023, 6, 1)), Some(2022), now).0,
             Tri::No
         );
         assert_eq!(
-            activity("DISSOLVED", Some(at(2026, 6, 1)), None, now).0,
+            activity(Status::Dissolved, Some(at(2026, 6, 1)), None, now).0,
             Tri::No
         );
     }

@@ -13,7 +13,6 @@ use crate::db::directory::{self, id_list, DirectoryOrder, Hit};
 use crate::db::filter::CooperativeFilter as DbFilter;
 use crate::error::{AppError, AppResult};
 use crate::evidence::{activity, reserved_contract};
-use crate::graphql::enum_to_db;
 use crate::graphql::node::global_id;
 use crate::graphql::query::cooperative::{directory_order, CooperativeFilter, NearInput};
 use crate::graphql::types::{
@@ -479,7 +478,7 @@ async fn produce(
     let now = Utc::now();
     let refs = Refs {
         voivodeships: local_government::Entity::find()
-            .filter(local_government::Column::Kind.eq("WOJEWODZTWO"))
+            .filter(local_government::Column::Kind.eq(local_government::Kind::Wojewodztwo))
             .all(db)
             .await?
             .into_iter()
@@ -686,22 +685,22 @@ async fn rows_of(
                 _ => None,
             };
             // The API's own names for the answers.
-            let act = enum_to_db(Activity::from(
+            let act = Activity::from(
                 activity(
-                    &m.status,
+                    m.status,
                     m.profile_confirmed_at,
                     years.get(&m.id).copied(),
                     refs.now,
                 )
                 .0,
-            ));
-            let eligibility = enum_to_db(
-                ReservedContractEligibility::from(reserved_contract(
-                    &m.status,
-                    m.excluded_employee_share,
-                ))
-                .status,
-            );
+            )
+            .to_string();
+            let eligibility = ReservedContractEligibility::from(reserved_contract(
+                m.status,
+                m.excluded_employee_share,
+            ))
+            .status
+            .to_string();
             Row {
                 id: global_id("Cooperative", m.id).0,
                 voivodeship: m
@@ -721,8 +720,8 @@ async fn rows_of(
                 krs: m.krs,
                 nip: m.nip,
                 regon: m.regon,
-                status: m.status,
-                founder_kind: m.founder_kind,
+                status: CooperativeStatus::from(m.status).to_string(),
+                founder_kind: FounderKind::from(m.founder_kind).to_string(),
                 registration_date: m
                     .registration_date
                     .map(|d| d.format("%Y-%m-%d").to_string()),
@@ -889,6 +888,7 @@ fn status_kb(field: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graphql::types::Eligibility;
 
     fn row() -> Row {
         Row {
@@ -897,8 +897,8 @@ mod tests {
             krs: Some("0000123456".into()),
             nip: None,
             regon: None,
-            status: "ACTIVE".into(),
-            founder_kind: "MIXED".into(),
+            status: CooperativeStatus::Active.to_string(),
+            founder_kind: FounderKind::Mixed.to_string(),
             registration_date: Some("2020-01-02".into()),
             street: None,
             postal_code: None,
@@ -916,8 +916,8 @@ mod tests {
             employee_count: None,
             pkd_codes: vec!["56.21.Z".into(), "56.29.Z".into()],
             sectors: vec!["catering".into()],
-            activity: "UNKNOWN".into(),
-            reserved_contract_eligibility: "UNKNOWN".into(),
+            activity: Activity::Unknown.to_string(),
+            reserved_contract_eligibility: Eligibility::Unknown.to_string(),
             distance_km: Some(1.25),
             relevance: None,
             is_sample: true,

@@ -12,13 +12,59 @@ pub struct Model {
     /// The record's GraphQL type name, e.g. `Cooperative`.
     pub entity: String,
     pub record_id: i32,
-    /// CREATE, UPDATE, DELETE, VERIFY, CLAIM_APPROVED…
-    pub action: String,
+    pub action: Action,
     /// JSON array of `{field, old, new}`.
     pub changes: String,
 }
 
+/// What an audit entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Action {
+    /// The record was created.
+    #[sea_orm(string_value = "CREATE")]
+    Create,
+    /// Fields of the record were changed (a verification too: its `verified` field).
+    #[sea_orm(string_value = "UPDATE")]
+    Update,
+    /// The record was deleted.
+    #[sea_orm(string_value = "DELETE")]
+    Delete,
+    /// A moderator hid a post.
+    #[sea_orm(string_value = "HIDE")]
+    Hide,
+    /// A moderator restored a hidden post.
+    #[sea_orm(string_value = "RESTORE")]
+    Restore,
+    /// A moderator pinned, unpinned, locked or unlocked a thread.
+    #[sea_orm(string_value = "MODERATE")]
+    Moderate,
+    /// A person's role at an event was set.
+    #[sea_orm(string_value = "ROLE")]
+    Role,
+    /// A claim to a cooperative was approved: the claimant became its editor.
+    #[sea_orm(string_value = "CLAIM_APPROVED")]
+    ClaimApproved,
+    /// A claim to a cooperative was rejected.
+    #[sea_orm(string_value = "CLAIM_REJECTED")]
+    ClaimRejected,
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::user_account::Entity",
+        from = "Column::ActorUserId",
+        to = "super::user_account::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Actor,
+}
+
+impl Related<super::user_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Actor.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

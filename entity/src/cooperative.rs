@@ -15,10 +15,8 @@ pub struct Model {
     #[sea_orm(unique)]
     pub regon: Option<String>,
     pub registration_date: Option<Date>,
-    /// ACTIVE, SUSPENDED, IN_LIQUIDATION, DISSOLVED.
-    pub status: String,
-    /// NATURAL_PERSONS, LEGAL_PERSONS, MIXED.
-    pub founder_kind: String,
+    pub status: Status,
+    pub founder_kind: FounderKind,
     pub street_address: Option<String>,
     pub postal_code: Option<String>,
     pub city: Option<String>,
@@ -43,7 +41,146 @@ pub struct Model {
     pub excluded_employee_share: Option<i16>,
 }
 
+/// Legal status of a cooperative in the register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Status {
+    /// Registered and operating.
+    #[sea_orm(string_value = "ACTIVE")]
+    Active,
+    /// Activity suspended (zawieszona).
+    #[sea_orm(string_value = "SUSPENDED")]
+    Suspended,
+    /// In liquidation (w likwidacji).
+    #[sea_orm(string_value = "IN_LIQUIDATION")]
+    InLiquidation,
+    /// Removed from the register.
+    #[sea_orm(string_value = "DISSOLVED")]
+    Dissolved,
+}
+
+/// Who founded a cooperative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum FounderKind {
+    /// Founded by natural persons (at least five, or three in special cases).
+    #[sea_orm(string_value = "NATURAL_PERSONS")]
+    NaturalPersons,
+    /// Founded by legal persons (local governments, NGOs, church legal persons).
+    #[sea_orm(string_value = "LEGAL_PERSONS")]
+    LegalPersons,
+    /// Founded by both natural and legal persons.
+    #[sea_orm(string_value = "MIXED")]
+    Mixed,
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::SeatId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Seat,
+    #[sea_orm(
+        has_many = "super::cooperative_industry::Entity",
+        via_rel = "Relation::Cooperative"
+    )]
+    CooperativeIndustry,
+    #[sea_orm(
+        has_many = "super::offering::Entity",
+        via_rel = "Relation::Cooperative"
+    )]
+    Offering,
+    #[sea_orm(
+        has_many = "super::cooperative_founder::Entity",
+        via_rel = "Relation::Cooperative"
+    )]
+    CooperativeFounder,
+    #[sea_orm(
+        has_many = "super::procurement_supplier::Entity",
+        via_rel = "Relation::Cooperative"
+    )]
+    ProcurementSupplier,
+    #[sea_orm(
+        has_many = "super::user_role::Entity",
+        via_rel = "Relation::Cooperative"
+    )]
+    UserRole,
+    #[sea_orm(has_many = "super::claim::Entity", via_rel = "Relation::Cooperative")]
+    Claim,
+    #[sea_orm(has_many = "super::need::Entity", via_rel = "Relation::Cooperative")]
+    Need,
+    #[sea_orm(has_many = "super::person::Entity", via_rel = "Relation::Cooperative")]
+    Person,
+}
+
+impl Related<super::local_government::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Seat.def()
+    }
+}
+
+impl Related<super::cooperative_industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CooperativeIndustry.def()
+    }
+}
+
+impl Related<super::offering::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Offering.def()
+    }
+}
+
+impl Related<super::cooperative_founder::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CooperativeFounder.def()
+    }
+}
+
+impl Related<super::procurement_supplier::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProcurementSupplier.def()
+    }
+}
+
+impl Related<super::user_role::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::UserRole.def()
+    }
+}
+
+impl Related<super::claim::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Claim.def()
+    }
+}
+
+impl Related<super::need::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Need.def()
+    }
+}
+
+impl Related<super::person::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Person.def()
+    }
+}
+
+impl Related<super::industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::cooperative_industry::Relation::Industry.def()
+    }
+    fn via() -> Option<RelationDef> {
+        Some(
+            super::cooperative_industry::Relation::Cooperative
+                .def()
+                .rev(),
+        )
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

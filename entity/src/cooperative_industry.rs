@@ -13,6 +13,33 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::cooperative::Entity",
+        from = "Column::CooperativeId",
+        to = "super::cooperative::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Cooperative,
+    #[sea_orm(
+        belongs_to = "super::industry::Entity",
+        from = "Column::IndustryId",
+        to = "super::industry::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Industry,
+}
+
+impl Related<super::cooperative::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cooperative.def()
+    }
+}
+
+impl Related<super::industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Industry.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

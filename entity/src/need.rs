@@ -17,10 +17,9 @@ pub struct Model {
     pub radius_km: f64,
     pub budget_grosze: Option<i64>,
     pub deadline: Option<Date>,
-    /// Intended procedure, as `procurement_example.procedure`.
-    pub procedure: Option<String>,
-    /// OPEN or CLOSED.
-    pub status: String,
+    /// Intended procedure, with the values of `procurement_example.procedure`.
+    pub procedure: Option<super::procurement_example::Procedure>,
+    pub status: Status,
     /// The local government posting it (its officer posted it), or null.
     pub buyer_id: Option<i32>,
     /// The cooperative posting it (its editor posted it), or null.
@@ -32,7 +31,86 @@ pub struct Model {
     pub version: i32,
 }
 
+/// Whether a need still looks for a supplier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Status {
+    /// Looking for a supplier.
+    #[sea_orm(string_value = "OPEN")]
+    Open,
+    /// Closed by its poster (bought, cancelled or withdrawn; see `closed_reason`).
+    #[sea_orm(string_value = "CLOSED")]
+    Closed,
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::sector::Entity",
+        from = "Column::SectorId",
+        to = "super::sector::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Sector,
+    #[sea_orm(
+        belongs_to = "super::industry::Entity",
+        from = "Column::IndustryId",
+        to = "super::industry::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Industry,
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::PlaceId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Place,
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::BuyerId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Buyer,
+    #[sea_orm(
+        belongs_to = "super::cooperative::Entity",
+        from = "Column::CooperativeId",
+        to = "super::cooperative::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Cooperative,
+    #[sea_orm(
+        belongs_to = "super::user_account::Entity",
+        from = "Column::PostedBy",
+        to = "super::user_account::Column::Id",
+        on_delete = "Restrict"
+    )]
+    PostedBy,
+}
+
+impl Related<super::sector::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sector.def()
+    }
+}
+
+impl Related<super::industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Industry.def()
+    }
+}
+
+impl Related<super::cooperative::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cooperative.def()
+    }
+}
+
+impl Related<super::user_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::PostedBy.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

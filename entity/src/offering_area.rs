@@ -12,6 +12,33 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::offering::Entity",
+        from = "Column::OfferingId",
+        to = "super::offering::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Offering,
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::LocalGovernmentId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    LocalGovernment,
+}
+
+impl Related<super::offering::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Offering.def()
+    }
+}
+
+impl Related<super::local_government::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::LocalGovernment.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -24,6 +24,106 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::cooperative::Entity",
+        from = "Column::CooperativeId",
+        to = "super::cooperative::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Cooperative,
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::LocalGovernmentId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    LocalGovernment,
+    #[sea_orm(
+        belongs_to = "super::institution::Entity",
+        from = "Column::InstitutionId",
+        to = "super::institution::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Institution,
+    #[sea_orm(
+        belongs_to = "super::user_account::Entity",
+        from = "Column::UserId",
+        to = "super::user_account::Column::Id",
+        on_delete = "Restrict"
+    )]
+    UserAccount,
+    #[sea_orm(
+        has_many = "super::participation::Entity",
+        via_rel = "Relation::Person"
+    )]
+    Participation,
+    #[sea_orm(has_many = "super::thread::Entity", via_rel = "Relation::Author")]
+    Thread,
+    #[sea_orm(has_many = "super::post::Entity", via_rel = "Relation::Author")]
+    Post,
+    #[sea_orm(
+        has_many = "super::session_speaker::Entity",
+        via_rel = "Relation::Person"
+    )]
+    SessionSpeaker,
+}
+
+impl Related<super::cooperative::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cooperative.def()
+    }
+}
+
+impl Related<super::local_government::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::LocalGovernment.def()
+    }
+}
+
+impl Related<super::institution::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Institution.def()
+    }
+}
+
+impl Related<super::user_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::UserAccount.def()
+    }
+}
+
+impl Related<super::participation::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Participation.def()
+    }
+}
+
+impl Related<super::thread::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Thread.def()
+    }
+}
+
+impl Related<super::post::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Post.def()
+    }
+}
+
+impl Related<super::session_speaker::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SessionSpeaker.def()
+    }
+}
+
+impl Related<super::programme_session::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::session_speaker::Relation::ProgrammeSession.def()
+    }
+    fn via() -> Option<RelationDef> {
+        Some(super::session_speaker::Relation::Person.def().rev())
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -21,11 +21,65 @@ pub struct Model {
     pub hidden: bool,
     /// Its latest change's place in its thread's sequence of changes (0: never changed).
     pub change_seq: i32,
-    /// Its latest change: EDITED, DELETED, HIDDEN or RESTORED.
-    pub last_change: Option<String>,
+    /// Its latest change (none: never changed).
+    pub last_change: Option<Change>,
+}
+
+/// What happened to a post last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Change {
+    /// Its author edited it.
+    #[sea_orm(string_value = "EDITED")]
+    Edited,
+    /// A moderator hid it.
+    #[sea_orm(string_value = "HIDDEN")]
+    Hidden,
+    /// A moderator restored it.
+    #[sea_orm(string_value = "RESTORED")]
+    Restored,
+    /// Its author deleted it (a tombstone stays).
+    #[sea_orm(string_value = "DELETED")]
+    Deleted,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::thread::Entity",
+        from = "Column::ThreadId",
+        to = "super::thread::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Thread,
+    #[sea_orm(
+        belongs_to = "super::person::Entity",
+        from = "Column::AuthorId",
+        to = "super::person::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Author,
+    #[sea_orm(
+        belongs_to = "Entity",
+        from = "Column::ReplyToId",
+        to = "Column::Id",
+        on_delete = "Restrict"
+    )]
+    ReplyTo,
+    #[sea_orm(has_many = "Entity", via_rel = "Relation::ReplyTo")]
+    Replies,
+}
+
+impl Related<super::thread::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Thread.def()
+    }
+}
+
+impl Related<super::person::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Author.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

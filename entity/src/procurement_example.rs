@@ -10,8 +10,7 @@ pub struct Model {
     pub buyer_id: i32,
     pub subject: String,
     pub industry_id: Option<i32>,
-    /// RESERVED_CONTRACT_ART_94, SOCIAL_CLAUSE, BELOW_THRESHOLD, SOCIAL_SERVICES_REGIME, PUBLIC_TASK_COMMISSIONING, IN_HOUSE, OTHER.
-    pub procedure: String,
+    pub procedure: Procedure,
     /// Value in grosze (1/100 PLN): money is never a float.
     pub value_grosze: Option<i64>,
     pub year: i32,
@@ -28,7 +27,72 @@ pub struct Model {
     pub proposed_by: Option<i32>,
 }
 
+/// How a local government bought (or means to buy) from a cooperative; `need.procedure` stores the same values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum Procedure {
+    /// Reserved contract under art. 94 of the Public Procurement Law (PZP).
+    #[sea_orm(string_value = "RESERVED_CONTRACT_ART_94")]
+    ReservedContractArt94,
+    /// An open procedure with a social clause.
+    #[sea_orm(string_value = "SOCIAL_CLAUSE")]
+    SocialClause,
+    /// Below the 130 000 PLN threshold of the PZP.
+    #[sea_orm(string_value = "BELOW_THRESHOLD")]
+    BelowThreshold,
+    /// The light regime for social and other specific services.
+    #[sea_orm(string_value = "SOCIAL_SERVICES_REGIME")]
+    SocialServicesRegime,
+    /// Commissioning a public task (zlecenie zadania publicznego).
+    #[sea_orm(string_value = "PUBLIC_TASK_COMMISSIONING")]
+    PublicTaskCommissioning,
+    /// An in-house award.
+    #[sea_orm(string_value = "IN_HOUSE")]
+    InHouse,
+    /// Any other procedure.
+    #[sea_orm(string_value = "OTHER")]
+    Other,
+}
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::local_government::Entity",
+        from = "Column::BuyerId",
+        to = "super::local_government::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Buyer,
+    #[sea_orm(
+        belongs_to = "super::industry::Entity",
+        from = "Column::IndustryId",
+        to = "super::industry::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Industry,
+    #[sea_orm(
+        has_many = "super::procurement_supplier::Entity",
+        via_rel = "Relation::ProcurementExample"
+    )]
+    ProcurementSupplier,
+}
+
+impl Related<super::local_government::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Buyer.def()
+    }
+}
+
+impl Related<super::industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Industry.def()
+    }
+}
+
+impl Related<super::procurement_supplier::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProcurementSupplier.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -9,11 +9,49 @@ pub struct Model {
     pub procurement_example_id: i32,
     #[sea_orm(primary_key, auto_increment = false)]
     pub cooperative_id: i32,
-    /// LEAD or CONSORTIUM_MEMBER.
-    pub role: String,
+    pub role: Role,
+}
+
+/// A supplier's part in a procurement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]
+pub enum Role {
+    /// The lead contractor.
+    #[sea_orm(string_value = "LEAD")]
+    Lead,
+    /// A member of the consortium.
+    #[sea_orm(string_value = "CONSORTIUM_MEMBER")]
+    ConsortiumMember,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::procurement_example::Entity",
+        from = "Column::ProcurementExampleId",
+        to = "super::procurement_example::Column::Id",
+        on_delete = "Restrict"
+    )]
+    ProcurementExample,
+    #[sea_orm(
+        belongs_to = "super::cooperative::Entity",
+        from = "Column::CooperativeId",
+        to = "super::cooperative::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Cooperative,
+}
+
+impl Related<super::procurement_example::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProcurementExample.def()
+    }
+}
+
+impl Related<super::cooperative::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Cooperative.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

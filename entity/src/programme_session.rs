@@ -16,6 +16,44 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::event::Entity",
+        from = "Column::EventId",
+        to = "super::event::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Event,
+    #[sea_orm(
+        has_many = "super::session_speaker::Entity",
+        via_rel = "Relation::ProgrammeSession"
+    )]
+    SessionSpeaker,
+}
+
+impl Related<super::event::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Event.def()
+    }
+}
+
+impl Related<super::session_speaker::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SessionSpeaker.def()
+    }
+}
+
+impl Related<super::person::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::session_speaker::Relation::Person.def()
+    }
+    fn via() -> Option<RelationDef> {
+        Some(
+            super::session_speaker::Relation::ProgrammeSession
+                .def()
+                .rev(),
+        )
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -12,6 +12,33 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::sector::Entity",
+        from = "Column::SectorId",
+        to = "super::sector::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Sector,
+    #[sea_orm(
+        belongs_to = "super::industry::Entity",
+        from = "Column::IndustryId",
+        to = "super::industry::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Industry,
+}
+
+impl Related<super::sector::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sector.def()
+    }
+}
+
+impl Related<super::industry::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Industry.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -16,6 +16,20 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::user_account::Entity",
+        from = "Column::UserId",
+        to = "super::user_account::Column::Id",
+        on_delete = "Restrict"
+    )]
+    UserAccount,
+}
+
+impl Related<super::user_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::UserAccount.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -13,6 +13,33 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::programme_session::Entity",
+        from = "Column::SessionId",
+        to = "super::programme_session::Column::Id",
+        on_delete = "Restrict"
+    )]
+    ProgrammeSession,
+    #[sea_orm(
+        belongs_to = "super::person::Entity",
+        from = "Column::PersonId",
+        to = "super::person::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Person,
+}
+
+impl Related<super::programme_session::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ProgrammeSession.def()
+    }
+}
+
+impl Related<super::person::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Person.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -22,6 +22,62 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::sector::Entity",
+        from = "Column::SectorId",
+        to = "super::sector::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Sector,
+    #[sea_orm(
+        belongs_to = "super::event::Entity",
+        from = "Column::EventId",
+        to = "super::event::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Event,
+    #[sea_orm(
+        belongs_to = "super::person::Entity",
+        from = "Column::AuthorId",
+        to = "super::person::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Author,
+    #[sea_orm(has_many = "super::post::Entity", via_rel = "Relation::Thread")]
+    Post,
+    #[sea_orm(has_many = "super::thread_read::Entity", via_rel = "Relation::Thread")]
+    ThreadRead,
+}
+
+impl Related<super::sector::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Sector.def()
+    }
+}
+
+impl Related<super::event::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Event.def()
+    }
+}
+
+impl Related<super::person::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Author.def()
+    }
+}
+
+impl Related<super::post::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Post.def()
+    }
+}
+
+impl Related<super::thread_read::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ThreadRead.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

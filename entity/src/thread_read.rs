@@ -13,6 +13,33 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::user_account::Entity",
+        from = "Column::UserId",
+        to = "super::user_account::Column::Id",
+        on_delete = "Restrict"
+    )]
+    UserAccount,
+    #[sea_orm(
+        belongs_to = "super::thread::Entity",
+        from = "Column::ThreadId",
+        to = "super::thread::Column::Id",
+        on_delete = "Restrict"
+    )]
+    Thread,
+}
+
+impl Related<super::user_account::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::UserAccount.def()
+    }
+}
+
+impl Related<super::thread::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Thread.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

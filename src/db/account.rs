@@ -5,9 +5,11 @@ use super::write::Write;
 use crate::auth::Grant;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
+use entity::audit_entry::Action;
+use entity::user_role::Role;
 use entity::{api_key, claim, outbox, password_reset, session, user_account, user_role};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
     DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, SqlErr,
 };
 
@@ -107,13 +109,14 @@ pub async fn grants(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<Gran
     Ok(rows
         .into_iter()
         .filter_map(
-            |r| match (r.role.as_str(), r.cooperative_id, r.local_government_id) {
-                ("ADMIN", _, _) => Some(Grant::Admin),
-                ("MODERATOR", _, _) => Some(Grant::Moderator),
-                ("LEGAL_ADVISOR", _, _) => Some(Grant::LegalAdvisor),
-                ("EDITOR", Some(c), _) => Some(Grant::Editor(c)),
-                ("OFFICER", _, Some(l)) => Some(Grant::Officer(l)),
-                _ => None,
+            |r| match (r.role, r.cooperative_id, r.local_government_id) {
+                (Role::Admin, _, _) => Some(Grant::Admin),
+                (Role::Moderator, _, _) => Some(Grant::Moderator),
+                (Role::LegalAdvisor, _, _) => Some(Grant::LegalAdvisor),
+                (Role::Editor, Some(c), _) => Some(Grant::Editor(c)),
+                (Role::Officer, _, Some(l)) => Some(Grant::Officer(l)),
+                // A scoped role without its scope grants nothing.
+                (Role::Editor | Role::Officer, _, _) => None,
             },
         )
         .collect())
@@ -122,7 +125,7 @@ pub async fn grants(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<Gran
 /// The rows of one role as granted: to this user, with exactly this scope.
 fn role_grant(
     user_id: i32,
-    role: &str,
+    role: Role,
     cooperative_id: Option<i32>,
     local_government_id: Option<i32>,
 ) -> sea_orm::Condition {
@@ -143,7 +146,7 @@ fn role_grant(
 pub async fn remove_role(
     db: &DatabaseConnection,
     user_id: i32,
-    role: &str,
+    role: Role,
     cooperative_id: Option<i32>,
     local_government_id: Option<i32>,
 ) -> AppResult<bool> {
@@ -170,7 +173,7 @@ pub async fn role_rows(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<u
 pub async fn add_role<C: ConnectionTrait>(
     db: &C,
     user_id: i32,
-    role: &str,
+    role: Role,
     cooperative_id: Option<i32>,
     local_government_id: Option<i32>,
 ) -> AppResult<()> {
@@ -186,7 +189,7 @@ pub async fn add_role<C: ConnectionTrait>(
     if exists.is_none() {
         user_role::ActiveModel {
             user_id: Set(user_id),
-            role: Set(role.to_owned()),
+            role: Set(role),
             cooperative_id: Set(cooperative_id),
             local_government_id: Set(local_government_id),
             ..Default::default()
@@ -387,7 +390,7 @@ pub async fn create_claim(
     let pending = claim::Entity::find()
         .filter(claim::Column::UserId.eq(user_id))
         .filter(claim::Column::CooperativeId.eq(cooperative_id))
-        .filter(claim::Column::Status.eq("PENDING"))
+        .filter(claim::Column::Status.eq(claim::Status::Pending))
         .one(db)
         .await?;
     if pending.is_some() {
@@ -399,7 +402,7 @@ pub async fn create_claim(
         user_id: Set(user_id),
         cooperative_id: Set(cooperative_id),
         note: Set(note),
-        status: Set("PENDING".into()),
+        status: Set(claim::Status::Pending),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -414,7 +417,7 @@ pub async fn find_claim(db: &DatabaseConnection, id: i32) -> AppResult<Option<cl
 /// Claims by status (oldest first), optionally only one user's.
 pub async fn list_claims(
     db: &DatabaseConnection,
-    status: Option<&str>,
+    status: Option<claim::Status>,
     user_id: Option<i32>,
 ) -> AppResult<Vec<claim::Model>> {
     let mut c = Condition::all();
@@ -444,13 +447,17 @@ pub async fn decide_claim(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound("claim".into()))?;
-    if c.status != "PENDING" {
+    if c.status != claim::Status::Pending {
         return Err(AppError::Conflict(format!(
             "this claim was already decided ({})",
-            c.status
+            c.status.to_value()
         )));
     }
-    let status = if approve { "APPROVED" } else { "REJECTED" };
+    let status = if approve {
+        claim::Status::Approved
+    } else {
+        claim::Status::Rejected
+    };
     // Conditional on PENDING: two moderators deciding at once cannot both win.
     let done = claim::Entity::update_many()
         .col_expr(
@@ -470,7 +477,7 @@ pub async fn decide_claim(
             sea_orm::sea_query::Expr::value(Utc::now()),
         )
         .filter(claim::Column::Id.eq(claim_id))
-        .filter(claim::Column::Status.eq("PENDING"))
+        .filter(claim::Column::Status.eq(claim::Status::Pending))
         .exec(&txn)
         .await?;
     if done.rows_affected != 1 {
@@ -483,7 +490,7 @@ pub async fn decide_claim(
         .await?
         .ok_or_else(|| AppError::NotFound("claim".into()))?;
     if approve {
-        add_role(&txn, c.user_id, "EDITOR", Some(c.cooperative_id), None).await?;
+        add_role(&txn, c.user_id, Role::Editor, Some(c.cooperative_id), None).await?;
     }
     super::audit::record(
         &txn,
@@ -491,9 +498,9 @@ pub async fn decide_claim(
         "Cooperative",
         c.cooperative_id,
         if approve {
-            "CLAIM_APPROVED"
+            Action::ClaimApproved
         } else {
-            "CLAIM_REJECTED"
+            Action::ClaimRejected
         },
         vec![
             (

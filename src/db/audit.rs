@@ -30,7 +30,7 @@ pub async fn record<C: ConnectionTrait>(
     actor: Option<i32>,
     entity: &str,
     record_id: i32,
-    action: &str,
+    action: audit_entry::Action,
     changes: Vec<(String, Json, Json)>,
 ) -> AppResult<()> {
     let changes: Vec<Json> = changes
@@ -42,7 +42,7 @@ pub async fn record<C: ConnectionTrait>(
         at: Set(Utc::now()),
         entity: Set(entity.to_owned()),
         record_id: Set(record_id),
-        action: Set(action.to_owned()),
+        action: Set(action),
         changes: Set(Json::Array(changes).to_string()),
         ..Default::default()
     }

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use entity::{cooperative, local_government};
 use sea_orm::{
     sea_query::{Alias, Expr, JoinType, Query},
-    ConnectionTrait, FromQueryResult, Statement,
+    ActiveEnum, ConnectionTrait, FromQueryResult, Statement,
 };
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
@@ -48,8 +48,8 @@ struct Light {
     id: i32,
     name: String,
     seat_teryt: String,
-    status: String,
-    founder_kind: String,
+    status: cooperative::Status,
+    founder_kind: cooperative::FounderKind,
     registration_date: Option<NaiveDate>,
     employee_count: Option<i32>,
     lat: f64,
@@ -300,8 +300,8 @@ pub struct Facets {
     /// Voivodeship TERYT code (2 digits).
     pub voivodeships: Vec<(String, u64)>,
     pub sectors: Vec<(i32, u64)>,
-    pub founder_kinds: Vec<(String, u64)>,
-    pub statuses: Vec<(String, u64)>,
+    pub founder_kinds: Vec<(cooperative::FounderKind, u64)>,
+    pub statuses: Vec<(cooperative::Status, u64)>,
 }
 
 #[derive(FromQueryResult)]
@@ -322,13 +322,13 @@ pub async fn facets<C: ConnectionTrait>(db: &C, filter: &CooperativeFilter) -> A
             return Ok(out);
         }
         let mut v: HashMap<String, u64> = HashMap::new();
-        let mut f: HashMap<String, u64> = HashMap::new();
-        let mut s: HashMap<String, u64> = HashMap::new();
+        let mut f: HashMap<cooperative::FounderKind, u64> = HashMap::new();
+        let mut s: HashMap<cooperative::Status, u64> = HashMap::new();
         for (r, _) in &rows {
             *v.entry(r.seat_teryt.get(..2).unwrap_or_default().to_owned())
                 .or_default() += 1;
-            *f.entry(r.founder_kind.clone()).or_default() += 1;
-            *s.entry(r.status.clone()).or_default() += 1;
+            *f.entry(r.founder_kind).or_default() += 1;
+            *s.entry(r.status).or_default() += 1;
         }
         out.total = rows.len() as u64;
         out.voivodeships = v.into_iter().collect();
@@ -361,8 +361,13 @@ pub async fn facets<C: ConnectionTrait>(db: &C, filter: &CooperativeFilter) -> A
                     out.total += n;
                     out.voivodeships.push((r.k, n));
                 }
-                "f" => out.founder_kinds.push((r.k, n)),
-                _ => out.statuses.push((r.k, n)),
+                // A stored value outside the enum fails here, as a column read would.
+                "f" => out
+                    .founder_kinds
+                    .push((cooperative::FounderKind::try_from_value(&r.k)?, n)),
+                _ => out
+                    .statuses
+                    .push((cooperative::Status::try_from_value(&r.k)?, n)),
             }
         }
         selected
@@ -381,13 +386,14 @@ pub async fn facets<C: ConnectionTrait>(db: &C, filter: &CooperativeFilter) -> A
             out.sectors.push((id, r.n as u64));
         }
     }
-    fn sort<K: Ord>(v: &mut [(K, u64)]) {
-        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    fn sort<K, O: Ord>(v: &mut [(K, u64)], key: impl Fn(&K) -> O) {
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(key(&a.0).cmp(&key(&b.0))));
     }
-    sort(&mut out.voivodeships);
-    sort(&mut out.sectors);
-    sort(&mut out.founder_kinds);
-    sort(&mut out.statuses);
+    sort(&mut out.voivodeships, String::clone);
+    sort(&mut out.sectors, |id| *id);
+    // Ties in the order of the stored names, as when the keys were those strings.
+    sort(&mut out.founder_kinds, ActiveEnum::to_value);
+    sort(&mut out.statuses, ActiveEnum::to_value);
     Ok(out)
 }
 

@@ -7,6 +7,7 @@ use super::audit::{record, to_json};
 use super::search::{reindex, Kind};
 use super::write::Write;
 use crate::error::{AppError, AppResult};
+use entity::audit_entry::Action;
 use sea_orm::{
     sea_query::Expr, ColumnTrait, DatabaseConnection, EntityTrait, IdenStatic, ModelTrait,
     QueryFilter, Value,
@@ -108,7 +109,7 @@ where
             .unwrap_or(current);
         return Err(AppError::StaleVersion { current: now });
     }
-    record(&txn, Some(actor), entity_name, id, "UPDATE", diffs).await?;
+    record(&txn, Some(actor), entity_name, id, Action::Update, diffs).await?;
     index::<E, _>(&txn, id).await?;
     let updated = E::find()
         .filter(id_col.eq(id))
@@ -160,7 +161,7 @@ pub async fn create_offering(
         Some(actor),
         "Offering",
         o.id,
-        "CREATE",
+        Action::Create,
         creation::<offering::Entity>(&o, &fields),
     )
     .await?;
@@ -213,7 +214,7 @@ pub async fn delete_offering(
         .into_iter()
         .map(|(f, _, v)| (f, v, Json::Null))
         .collect();
-    record(&txn, Some(actor), "Offering", id, "DELETE", old).await?;
+    record(&txn, Some(actor), "Offering", id, Action::Delete, old).await?;
     // Its tokens go with it.
     index::<offering::Entity, _>(&txn, id).await?;
     txn.changed::<entity::offering::Entity>();
@@ -228,7 +229,7 @@ pub async fn propose_procurement_example(
     db: &DatabaseConnection,
     actor: i32,
     row: entity::procurement_example::ActiveModel,
-    suppliers: Vec<(i32, &'static str)>,
+    suppliers: Vec<(i32, entity::procurement_supplier::Role)>,
 ) -> AppResult<entity::procurement_example::Model> {
     use entity::{procurement_example, procurement_supplier};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
@@ -238,7 +239,7 @@ pub async fn propose_procurement_example(
         procurement_supplier::ActiveModel {
             procurement_example_id: Set(p.id),
             cooperative_id: Set(coop),
-            role: Set(role.to_owned()),
+            role: Set(role),
         }
         .insert(&txn)
         .await?;
@@ -258,7 +259,7 @@ pub async fn propose_procurement_example(
         Some(actor),
         "ProcurementExample",
         p.id,
-        "CREATE",
+        Action::Create,
         creation::<procurement_example::Entity>(&p, &fields),
     )
     .await?;

@@ -17,8 +17,8 @@ pub struct CooperativeFilter {
     pub teryt_prefix: Option<String>,
     pub sector_id: Option<i32>,
     pub pkd_prefix: Option<String>,
-    pub statuses: Vec<String>,
-    pub founder_kinds: Vec<String>,
+    pub statuses: Vec<cooperative::Status>,
+    pub founder_kinds: Vec<cooperative::FounderKind>,
     pub is_sample: Option<bool>,
     /// Folded query words (see `crate::search`); every one must match.
     pub text: Option<Vec<String>>,
@@ -195,7 +195,7 @@ pub struct ProcurementFilter {
     /// Buyers in this TERYT unit and below.
     pub buyer_teryt_prefix: Option<String>,
     pub supplier_id: Option<i32>,
-    pub procedures: Vec<String>,
+    pub procedures: Vec<procurement_example::Procedure>,
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
     pub sector_id: Option<i32>,

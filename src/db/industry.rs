@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 /// Which PKD nodes a list shows.
 #[derive(Debug, Default, Clone)]
 pub struct IndustryFilter {
-    pub levels: Vec<String>,
+    pub levels: Vec<industry::Level>,
     pub code_prefix: Option<String>,
     pub parent_id: Option<i32>,
 }

@@ -13,7 +13,7 @@ use sea_orm::{
 pub struct InstitutionFilter {
     /// Institutions attached to this TERYT unit or any unit below it.
     pub teryt_prefix: Option<String>,
-    pub kinds: Vec<String>,
+    pub kinds: Vec<institution::Kind>,
 }
 
 pub async fn list_institutions(

@@ -11,7 +11,7 @@ pub struct LocalGovernmentFilter {
     pub teryt_prefix: Option<String>,
     /// Code lengths to keep: 2 voivodeships, 4 powiaty, 7 gminy.
     pub code_lengths: Vec<usize>,
-    pub kinds: Vec<String>,
+    pub kinds: Vec<entity::local_government::Kind>,
     pub parent_id: Option<i32>,
 }
 

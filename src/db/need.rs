@@ -11,7 +11,9 @@ use crate::error::AppResult;
 use crate::evidence::{activity, reserved_contract, Tri};
 use crate::search::distance_km;
 use chrono::Utc;
-use entity::{local_government, need};
+use entity::audit_entry::Action;
+use entity::procurement_example::Procedure;
+use entity::{cooperative, local_government, need};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, Statement,
@@ -66,7 +68,7 @@ pub async fn create_need(
         Some(actor),
         "Need",
         n.id,
-        "CREATE",
+        Action::Create,
         creation::<need::Entity>(&n, &fields),
     )
     .await?;
@@ -78,7 +80,7 @@ pub async fn create_need(
 /// Which needs a list shows.
 #[derive(Debug, Default, Clone)]
 pub struct NeedFilter {
-    pub statuses: Vec<String>,
+    pub statuses: Vec<need::Status>,
     /// Places in this TERYT unit or below.
     pub place_teryt_prefix: Option<String>,
     pub sector_id: Option<i32>,
@@ -185,9 +187,9 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
             None
         },
         statuses: vec![
-            "ACTIVE".to_owned(),
-            "SUSPENDED".to_owned(),
-            "IN_LIQUIDATION".to_owned(),
+            cooperative::Status::Active,
+            cooperative::Status::Suspended,
+            cooperative::Status::InLiquidation,
         ],
         ..Default::default()
     };
@@ -275,7 +277,7 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
     {
         supplies.entry(s.cooperative_id).or_default().push(s);
     }
-    let reserved = n.procedure.as_deref() == Some("RESERVED_CONTRACT_ART_94");
+    let reserved = n.procedure == Some(Procedure::ReservedContractArt94);
     let now = Utc::now();
 
     let mut out = Vec::with_capacity(coops.len());
@@ -346,7 +348,7 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
                 ),
             );
         }
-        let (eligible, why) = reserved_contract(&c.status, c.excluded_employee_share);
+        let (eligible, why) = reserved_contract(c.status, c.excluded_employee_share);
         if reserved && eligible == Tri::No {
             continue;
         }
@@ -364,7 +366,7 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
         }
         // Supplies come newest first: the first one's year is the last supply.
         let last_year = history.and_then(|h| h.first()).map(|s| s.year);
-        let (active, evidence) = activity(&c.status, c.profile_confirmed_at, last_year, now);
+        let (active, evidence) = activity(c.status, c.profile_confirmed_at, last_year, now);
         let evidence = evidence.join("; ");
         match active {
             Tri::Yes => add(points::ACTIVE, format!("active: {evidence}")),

@@ -10,9 +10,10 @@ use crate::error::{AppError, AppResult};
 use crate::markdown;
 use crate::policy::{post_visible, readable_posts, visible_posts};
 use chrono::Utc;
+use entity::audit_entry::Action;
 use entity::{event, participation, person, post, thread, thread_read, user_account};
 use sea_orm::{
-    sea_query::Expr, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    sea_query::Expr, ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
     DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait,
 };
@@ -488,7 +489,7 @@ pub async fn change_post(
                 Some(user_id),
                 "Post",
                 p.id,
-                if hide { "HIDE" } else { "RESTORE" },
+                if hide { Action::Hide } else { Action::Restore },
                 vec![
                     ("hidden".into(), json!(p.hidden), json!(hide)),
                     ("reason".into(), json!(null), json!(reason)),
@@ -499,15 +500,12 @@ pub async fn change_post(
     }
     // Numbered in the thread (serialised by its row lock) so live feeds can catch up.
     row.change_seq = Set(newest_change_seq(&txn, t.id).await? + 1);
-    row.last_change = Set(Some(
-        match change {
-            PostChange::Edit => "EDITED",
-            PostChange::Delete => "DELETED",
-            PostChange::Hide => "HIDDEN",
-            PostChange::Restore => "RESTORED",
-        }
-        .into(),
-    ));
+    row.last_change = Set(Some(match change {
+        PostChange::Edit => post::Change::Edited,
+        PostChange::Delete => post::Change::Deleted,
+        PostChange::Hide => post::Change::Hidden,
+        PostChange::Restore => post::Change::Restored,
+    }));
     let p = row.update(&txn).await?;
     touch_thread(&txn, t.id).await?;
     let kind = match change {
@@ -551,7 +549,15 @@ pub async fn moderate_thread(
     }
     changes.push(("reason".to_owned(), json!(null), json!(reason)));
     let t = row.update(&txn).await?;
-    record(&txn, Some(user_id), "Thread", t.id, "MODERATE", changes).await?;
+    record(
+        &txn,
+        Some(user_id),
+        "Thread",
+        t.id,
+        Action::Moderate,
+        changes,
+    )
+    .await?;
     txn.changed::<entity::thread::Entity>();
     txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
@@ -633,8 +639,8 @@ pub async fn list_events(
 pub(super) async fn registered<C: ConnectionTrait>(db: &C, event_id: i32) -> AppResult<u64> {
     Ok(participation::Entity::find()
         .filter(participation::Column::EventId.eq(event_id))
-        .filter(participation::Column::Role.eq("PARTICIPANT"))
-        .filter(participation::Column::Status.eq("REGISTERED"))
+        .filter(participation::Column::Role.eq(participation::Role::Participant))
+        .filter(participation::Column::Status.eq(participation::Status::Registered))
         .count(db)
         .await?)
 }
@@ -665,7 +671,10 @@ pub async fn register(
         .filter(participation::Column::PersonId.eq(me.id))
         .one(&txn)
         .await?;
-    if existing.as_ref().is_some_and(|p| p.status != "CANCELLED") {
+    if existing
+        .as_ref()
+        .is_some_and(|p| p.status != participation::Status::Cancelled)
+    {
         return Err(AppError::Conflict(
             "you are already registered (or waiting) for this event".into(),
         ));
@@ -674,12 +683,16 @@ pub async fn register(
         Some(c) => registered(&txn, event_id).await? >= u64::try_from(c).unwrap_or(0),
         None => false,
     };
-    let status = if full { "WAITING" } else { "REGISTERED" };
+    let status = if full {
+        participation::Status::Waiting
+    } else {
+        participation::Status::Registered
+    };
     let row = participation::ActiveModel {
         event_id: Set(event_id),
         person_id: Set(me.id),
-        role: Set("PARTICIPANT".into()),
-        status: Set(status.into()),
+        role: Set(participation::Role::Participant),
+        status: Set(status),
         created_at: Set(Utc::now()),
         ..Default::default()
     };
@@ -708,19 +721,19 @@ pub async fn cancel_registration(
     let mine = participation::Entity::find()
         .filter(participation::Column::EventId.eq(event_id))
         .filter(participation::Column::PersonId.eq(me.id))
-        .filter(participation::Column::Status.ne("CANCELLED"))
+        .filter(participation::Column::Status.ne(participation::Status::Cancelled))
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound("you are not registered for this event".into()))?;
-    if mine.role != "PARTICIPANT" {
+    if mine.role != participation::Role::Participant {
         return Err(AppError::Conflict(format!(
             "you are the event's {}: ask its organisers (or a moderator) to change your role first",
-            mine.role.to_lowercase()
+            mine.role.to_value().to_lowercase()
         )));
     }
     let held_place = holds_place(&mine);
     let mut row = mine.into_active_model();
-    row.status = Set("CANCELLED".into());
+    row.status = Set(participation::Status::Cancelled);
     let mine = row.update(&txn).await?;
     if held_place {
         promote_first_waiting(&txn, event_id).await?;
@@ -733,7 +746,7 @@ pub async fn cancel_registration(
 /// Whether a participation takes one of the places (`capacity`): speakers and
 /// organisers come on top of them.
 pub(super) fn holds_place(p: &participation::Model) -> bool {
-    p.role == "PARTICIPANT" && p.status == "REGISTERED"
+    p.role == participation::Role::Participant && p.status == participation::Status::Registered
 }
 
 /// A place was freed: the first on the waiting list (in registration order) takes it.
@@ -743,14 +756,14 @@ pub(super) async fn promote_first_waiting<C: ConnectionTrait>(
 ) -> AppResult<()> {
     let first_waiting = participation::Entity::find()
         .filter(participation::Column::EventId.eq(event_id))
-        .filter(participation::Column::Status.eq("WAITING"))
+        .filter(participation::Column::Status.eq(participation::Status::Waiting))
         .order_by_asc(participation::Column::CreatedAt)
         .order_by_asc(participation::Column::Id)
         .one(db)
         .await?;
     if let Some(w) = first_waiting {
         let mut w = w.into_active_model();
-        w.status = Set("REGISTERED".into());
+        w.status = Set(participation::Status::Registered);
         w.update(db).await?;
     }
     Ok(())
@@ -763,7 +776,7 @@ pub async fn participations_of(
 ) -> AppResult<Vec<participation::Model>> {
     let mut rows = participation::Entity::find()
         .filter(participation::Column::PersonId.eq(person_id))
-        .filter(participation::Column::Status.ne("CANCELLED"))
+        .filter(participation::Column::Status.ne(participation::Status::Cancelled))
         .all(db)
         .await?;
     let events: std::collections::HashMap<i32, event::Model> = event::Entity::find()
@@ -845,7 +858,7 @@ pub async fn create_event(
         Some(actor),
         "Event",
         e.id,
-        "CREATE",
+        Action::Create,
         vec![
             ("title".into(), json!(null), json!(e.title)),
             (

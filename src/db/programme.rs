@@ -7,10 +7,12 @@ use super::network::{holds_place, lock_event, promote_first_waiting, registered}
 use super::write::Write;
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
+use entity::audit_entry::Action;
 use entity::{event, participation, person, programme_session, session_speaker};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
+    DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait,
+    QueryFilter,
 };
 use serde_json::json;
 
@@ -59,8 +61,8 @@ async fn event_for_change(
             participation::Entity::find()
                 .filter(participation::Column::EventId.eq(event_id))
                 .filter(participation::Column::PersonId.eq(me.id))
-                .filter(participation::Column::Role.eq("ORGANISER"))
-                .filter(participation::Column::Status.ne("CANCELLED"))
+                .filter(participation::Column::Role.eq(participation::Role::Organiser))
+                .filter(participation::Column::Status.ne(participation::Status::Cancelled))
                 .count(txn)
                 .await?
                 > 0
@@ -119,9 +121,22 @@ async fn ensure_speaker<C: ConnectionTrait>(
         .one(db)
         .await?;
     match current {
-        Some(p) if p.status != "CANCELLED" && p.role != "PARTICIPANT" => Ok(()),
+        Some(p)
+            if p.status != participation::Status::Cancelled
+                && p.role != participation::Role::Participant =>
+        {
+            Ok(())
+        }
         current => {
-            set_participation(db, event_id, person_id, current, "SPEAKER", "REGISTERED").await?;
+            set_participation(
+                db,
+                event_id,
+                person_id,
+                current,
+                participation::Role::Speaker,
+                participation::Status::Registered,
+            )
+            .await?;
             Ok(())
         }
     }
@@ -133,23 +148,23 @@ async fn set_participation<C: ConnectionTrait>(
     event_id: i32,
     person_id: i32,
     current: Option<participation::Model>,
-    role: &str,
-    status: &str,
+    role: participation::Role,
+    status: participation::Status,
 ) -> AppResult<participation::Model> {
     let freed = current.as_ref().is_some_and(holds_place);
     let written = match current {
         Some(p) => {
             let mut row = p.into_active_model();
-            row.role = Set(role.into());
-            row.status = Set(status.into());
+            row.role = Set(role);
+            row.status = Set(status);
             row.update(db).await?
         }
         None => {
             participation::ActiveModel {
                 event_id: Set(event_id),
                 person_id: Set(person_id),
-                role: Set(role.into()),
-                status: Set(status.into()),
+                role: Set(role),
+                status: Set(status),
                 created_at: Set(Utc::now()),
                 ..Default::default()
             }
@@ -157,7 +172,10 @@ async fn set_participation<C: ConnectionTrait>(
             .await?
         }
     };
-    if freed && !(role == "PARTICIPANT" && status == "REGISTERED") {
+    if freed
+        && !(role == participation::Role::Participant
+            && status == participation::Status::Registered)
+    {
         promote_first_waiting(db, event_id).await?;
     }
     Ok(written)
@@ -264,7 +282,7 @@ pub async fn add_session(
         Some(actor.user_id),
         "ProgrammeSession",
         s.id,
-        "CREATE",
+        Action::Create,
         changes,
     )
     .await?;
@@ -318,7 +336,7 @@ pub async fn update_session(
             Some(actor.user_id),
             "ProgrammeSession",
             s.id,
-            "UPDATE",
+            Action::Update,
             changes,
         )
         .await?;
@@ -351,7 +369,7 @@ pub async fn remove_session(
         Some(actor.user_id),
         "ProgrammeSession",
         session_id,
-        "DELETE",
+        Action::Delete,
         vec![
             ("title".into(), json!(old.title), json!(null)),
             ("speakers".into(), json!(old_speakers), json!(null)),
@@ -372,7 +390,7 @@ pub async fn set_role(
     actor: Actor,
     event_id: i32,
     person_id: i32,
-    role: &str,
+    role: participation::Role,
 ) -> AppResult<(event::Model, participation::Model)> {
     let mut txn = Write::begin(db).await?;
     let ev = event_for_change(&txn, actor, event_id).await?;
@@ -387,9 +405,9 @@ pub async fn set_role(
         .await?;
     let old_role = current
         .as_ref()
-        .filter(|p| p.status != "CANCELLED")
-        .map(|p| p.role.clone());
-    if role == "PARTICIPANT" {
+        .filter(|p| p.status != participation::Status::Cancelled)
+        .map(|p| p.role.to_value());
+    if role == participation::Role::Participant {
         let sessions = programme_session::Entity::find()
             .filter(programme_session::Column::EventId.eq(event_id))
             .all(&txn)
@@ -407,19 +425,19 @@ pub async fn set_role(
             ));
         }
     }
-    let status = if role == "PARTICIPANT" {
+    let status = if role == participation::Role::Participant {
         let already_in = current.as_ref().is_some_and(holds_place);
         let full = match ev.capacity {
             Some(c) => registered(&txn, event_id).await? >= u64::try_from(c).unwrap_or(0),
             None => false,
         };
         if already_in || !full {
-            "REGISTERED"
+            participation::Status::Registered
         } else {
-            "WAITING"
+            participation::Status::Waiting
         }
     } else {
-        "REGISTERED"
+        participation::Status::Registered
     };
     let p = set_participation(&txn, event_id, person_id, current, role, status).await?;
     record(
@@ -427,8 +445,8 @@ pub async fn set_role(
         Some(actor.user_id),
         "Participation",
         p.id,
-        "ROLE",
-        vec![("role".into(), json!(old_role), json!(role))],
+        Action::Role,
+        vec![("role".into(), json!(old_role), json!(role.to_value()))],
     )
     .await?;
     txn.changed::<entity::participation::Entity>();

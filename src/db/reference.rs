@@ -5,10 +5,11 @@
 
 use super::write::Write;
 use anyhow::{Context, Result};
+use entity::industry::Level;
 use entity::{industry, local_government, sector, sector_industry};
 use sea_orm::{
-    sea_query::OnConflict, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::OnConflict, ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait,
+    ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
 use serde::Deserialize;
 use std::{collections::HashMap, path::Path};
@@ -64,7 +65,7 @@ struct Gmina {
 struct Unit {
     teryt: String,
     name: String,
-    kind: &'static str,
+    kind: local_government::Kind,
     parent: Option<String>,
     lat: f64,
     lon: f64,
@@ -97,7 +98,7 @@ fn read_units(dir: &Path) -> Result<Vec<Unit>> {
         units.push(Unit {
             teryt: v.teryt,
             name: v.nazwa,
-            kind: "WOJEWODZTWO",
+            kind: local_government::Kind::Wojewodztwo,
             parent: None,
             lat: v.centroid_lat,
             lon: v.centroid_lon,
@@ -113,9 +114,9 @@ fn read_units(dir: &Path) -> Result<Vec<Unit>> {
     for p in powiaty {
         units.push(Unit {
             kind: if p.miasto_na_prawach_powiatu {
-                "MIASTO_NA_PRAWACH_POWIATU"
+                local_government::Kind::MiastoNaPrawachPowiatu
             } else {
-                "POWIAT"
+                local_government::Kind::Powiat
             },
             parent: Some(p.woj),
             teryt: p.teryt,
@@ -128,9 +129,9 @@ fn read_units(dir: &Path) -> Result<Vec<Unit>> {
     }
     for g in read_csv::<Gmina>(dir, "teryt/gminy.csv")? {
         let kind = match g.rodz.as_str() {
-            "1" => "GMINA_MIEJSKA",
-            "2" => "GMINA_WIEJSKA",
-            "3" => "GMINA_MIEJSKO_WIEJSKA",
+            "1" => local_government::Kind::GminaMiejska,
+            "2" => local_government::Kind::GminaWiejska,
+            "3" => local_government::Kind::GminaMiejskoWiejska,
             other => anyhow::bail!("gmina {}: unknown TERYT kind digit {other}", g.teryt7),
         };
         let ((lat, lon), note) = match (g.centroid_lat, g.centroid_lon) {
@@ -166,7 +167,7 @@ async fn upsert_units<C: ConnectionTrait>(db: &C, units: &[Unit]) -> Result<usiz
             let rows = chunk.iter().map(|u| local_government::ActiveModel {
                 teryt: Set(u.teryt.clone()),
                 name: Set(u.name.clone()),
-                kind: Set(u.kind.to_owned()),
+                kind: Set(u.kind),
                 parent_id: Set(u.parent.as_ref().and_then(|p| ids.get(p).copied())),
                 latitude: Set(u.lat),
                 longitude: Set(u.lon),
@@ -207,7 +208,7 @@ async fn upsert_units<C: ConnectionTrait>(db: &C, units: &[Unit]) -> Result<usiz
 
 struct PkdNode {
     code: String,
-    level: &'static str,
+    level: industry::Level,
     name: String,
     parent: Option<String>,
 }
@@ -251,10 +252,10 @@ fn read_pkd(dir: &Path) -> Result<Vec<PkdNode>> {
     };
     let mut out: Vec<PkdNode> = Vec::new();
     for s in read_csv::<Section>(dir, "pkd/pkd2007_sekcje.csv")? {
-        out.push(node(s.sekcja, "SECTION", s.nazwa, None));
+        out.push(node(s.sekcja, Level::Section, s.nazwa, None));
     }
     for d in read_csv::<Division>(dir, "pkd/pkd2007_dzialy.csv")? {
-        out.push(node(d.dzial, "DIVISION", d.nazwa, Some(d.sekcja)));
+        out.push(node(d.dzial, Level::Division, d.nazwa, Some(d.sekcja)));
     }
     let groups = read_csv::<Group>(dir, "pkd/pkd2007_grupy.csv")?;
     let group_names: HashMap<String, String> = groups
@@ -262,7 +263,7 @@ fn read_pkd(dir: &Path) -> Result<Vec<PkdNode>> {
         .map(|g| (g.grupa.clone(), g.nazwa.clone()))
         .collect();
     for g in groups {
-        out.push(node(g.grupa, "GROUP", g.nazwa, Some(g.dzial)));
+        out.push(node(g.grupa, Level::Group, g.nazwa, Some(g.dzial)));
     }
     for c in read_csv::<Class>(dir, "pkd/pkd2007_klasy.csv")? {
         // 23 classes split into subclasses have no name in the source: name them after their group.
@@ -274,10 +275,10 @@ fn read_pkd(dir: &Path) -> Result<Vec<PkdNode>> {
         } else {
             c.nazwa
         };
-        out.push(node(c.klasa, "CLASS", name, Some(c.grupa)));
+        out.push(node(c.klasa, Level::Class, name, Some(c.grupa)));
     }
     for s in read_csv::<Subclass>(dir, "pkd/pkd2007_podklasy.csv")? {
-        out.push(node(s.kod, "SUBCLASS", s.nazwa, Some(s.klasa)));
+        out.push(node(s.kod, Level::Subclass, s.nazwa, Some(s.klasa)));
     }
     Ok(out)
 }
@@ -285,7 +286,14 @@ fn read_pkd(dir: &Path) -> Result<Vec<PkdNode>> {
 async fn upsert_industries<C: ConnectionTrait>(db: &C, nodes: &[PkdNode]) -> Result<usize> {
     let mut ids: HashMap<String, i32> = HashMap::new();
     let mut paths: HashMap<String, String> = HashMap::new();
-    for level in ["SECTION", "DIVISION", "GROUP", "CLASS", "SUBCLASS"] {
+    // Root first, so that each level can point at its parent's id.
+    for level in [
+        Level::Section,
+        Level::Division,
+        Level::Group,
+        Level::Class,
+        Level::Subclass,
+    ] {
         let mut rows = Vec::new();
         for n in nodes.iter().filter(|n| n.level == level) {
             let path = match &n.parent {
@@ -301,7 +309,7 @@ async fn upsert_industries<C: ConnectionTrait>(db: &C, nodes: &[PkdNode]) -> Res
             paths.insert(n.code.clone(), path.clone());
             rows.push(industry::ActiveModel {
                 code: Set(n.code.clone()),
-                level: Set(level.to_owned()),
+                level: Set(level),
                 name: Set(n.name.clone()),
                 parent_id: Set(n.parent.as_ref().and_then(|p| ids.get(p).copied())),
                 path: Set(path),
@@ -455,7 +463,8 @@ async fn upsert_events<C: ConnectionTrait>(db: &C, rows: &[EventRow]) -> Result<
             None => None,
         };
         event::ActiveModel {
-            kind: Set(r.kind.clone()),
+            kind: Set(event::Kind::try_from_value(&r.kind)
+                .with_context(|| format!("event {}: unknown kind {}", r.title, r.kind))?),
             title: Set(r.title.clone()),
             edition: Set(r.edition),
             year: Set(r.year),

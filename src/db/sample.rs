@@ -8,6 +8,9 @@ use crate::db::search::{reindex, Kind};
 use crate::ids::{nip_check_digit, regon9_check_digit};
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use entity::cooperative::FounderKind;
+use entity::cooperative_founder::Kind as FounderOrg;
+use entity::procurement_example::Procedure;
 use entity::{
     cooperative, cooperative_founder, cooperative_industry, industry, institution,
     local_government, offering, offering_area, procurement_example, procurement_supplier, sector,
@@ -100,7 +103,7 @@ const NAMES: &[&str] = &[
     "Słoneczna",
 ];
 
-fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
+fn offerings_for(slug: &str) -> (&'static [&'static str], offering::Kind) {
     match slug {
         "gastronomy" => (
             &[
@@ -109,7 +112,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Wypieki i ciasta",
                 "Kawiarnia społeczna",
             ],
-            "PRODUCT",
+            offering::Kind::Product,
         ),
         "catering" => (
             &[
@@ -118,7 +121,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Catering konferencyjny",
                 "Dowóz posiłków dla seniorów",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         "cleaning" => (
             &[
@@ -127,7 +130,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Mycie okien",
                 "Sprzątanie po remontach",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         "green-areas" => (
             &[
@@ -136,7 +139,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Zimowe utrzymanie chodników",
                 "Nasadzenia i przycinka drzew",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         "care-services" => (
             &[
@@ -145,7 +148,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Asystencja osobista",
                 "Dzienny dom seniora",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         "construction" => (
             &[
@@ -154,7 +157,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Drobne naprawy w budynkach publicznych",
                 "Termomodernizacja",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         "tourism" => (
             &[
@@ -163,7 +166,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Pokoje gościnne",
                 "Obsługa szlaków turystycznych",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         "education" => (
             &[
@@ -172,7 +175,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Opieka nad dziećmi do lat 3",
                 "Warsztaty edukacyjne",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         "culture" => (
             &[
@@ -181,7 +184,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Obsługa imprez plenerowych",
                 "Teatr społeczny",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         "crafts" => (
             &[
@@ -190,7 +193,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Meble z drewna",
                 "Upominki regionalne",
             ],
-            "PRODUCT",
+            offering::Kind::Product,
         ),
         "printing-it" => (
             &[
@@ -199,7 +202,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Strony internetowe",
                 "Obsługa informatyczna",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         "transport" => (
             &[
@@ -208,7 +211,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Transport towarów",
                 "Dowóz dzieci do szkół",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         "laundry" => (
             &[
@@ -217,7 +220,7 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Pralnia dla szpitali i DPS",
                 "Naprawa odzieży",
             ],
-            "SERVICE",
+            offering::Kind::Service,
         ),
         _ => (
             &[
@@ -226,19 +229,19 @@ fn offerings_for(slug: &str) -> (&'static [&'static str], &'static str) {
                 "Miód i produkty pszczele",
                 "Pieczywo tradycyjne",
             ],
-            "PRODUCT",
+            offering::Kind::Product,
         ),
     }
 }
 
-const PROCEDURES: &[(&str, u32)] = &[
-    ("RESERVED_CONTRACT_ART_94", 30),
-    ("SOCIAL_CLAUSE", 20),
-    ("BELOW_THRESHOLD", 25),
-    ("SOCIAL_SERVICES_REGIME", 8),
-    ("PUBLIC_TASK_COMMISSIONING", 8),
-    ("IN_HOUSE", 4),
-    ("OTHER", 5),
+const PROCEDURES: &[(Procedure, u32)] = &[
+    (Procedure::ReservedContractArt94, 30),
+    (Procedure::SocialClause, 20),
+    (Procedure::BelowThreshold, 25),
+    (Procedure::SocialServicesRegime, 8),
+    (Procedure::PublicTaskCommissioning, 8),
+    (Procedure::InHouse, 4),
+    (Procedure::Other, 5),
 ];
 
 const LESSONS: &[&str] = &[
@@ -252,15 +255,30 @@ const LESSONS: &[&str] = &[
     "Rozliczanie w transzach miesięcznych ułatwiło spółdzielni utrzymanie płynności finansowej.",
 ];
 
-const INSTITUTION_KINDS: &[(&str, &str)] = &[
-    ("LABOUR_OFFICE", "Powiatowy Urząd Pracy w"),
-    ("SOCIAL_ASSISTANCE_CENTRE", "Ośrodek Pomocy Społecznej w"),
-    ("PCPR", "Powiatowe Centrum Pomocy Rodzinie w"),
-    ("CIS", "Centrum Integracji Społecznej w"),
-    ("KIS", "Klub Integracji Społecznej w"),
-    ("OWES", "Ośrodek Wsparcia Ekonomii Społecznej w"),
-    ("ROPS", "Regionalny Ośrodek Polityki Społecznej —"),
-    ("NGO", "Stowarzyszenie na rzecz Rozwoju Lokalnego w"),
+const INSTITUTION_KINDS: &[(institution::Kind, &str)] = &[
+    (institution::Kind::LabourOffice, "Powiatowy Urząd Pracy w"),
+    (
+        institution::Kind::SocialAssistanceCentre,
+        "Ośrodek Pomocy Społecznej w",
+    ),
+    (
+        institution::Kind::Pcpr,
+        "Powiatowe Centrum Pomocy Rodzinie w",
+    ),
+    (institution::Kind::Cis, "Centrum Integracji Społecznej w"),
+    (institution::Kind::Kis, "Klub Integracji Społecznej w"),
+    (
+        institution::Kind::Owes,
+        "Ośrodek Wsparcia Ekonomii Społecznej w",
+    ),
+    (
+        institution::Kind::Rops,
+        "Regionalny Ośrodek Polityki Społecznej —",
+    ),
+    (
+        institution::Kind::Ngo,
+        "Stowarzyszenie na rzecz Rozwoju Lokalnego w",
+    ),
 ];
 
 fn pick_weighted<'a, T>(rng: &mut fastrand::Rng, items: &'a [(T, u32)]) -> &'a T {
@@ -372,15 +390,19 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         let status = *pick_weighted(
             &mut rng,
             &[
-                ("ACTIVE", 85),
-                ("SUSPENDED", 6),
-                ("IN_LIQUIDATION", 6),
-                ("DISSOLVED", 3),
+                (cooperative::Status::Active, 85),
+                (cooperative::Status::Suspended, 6),
+                (cooperative::Status::InLiquidation, 6),
+                (cooperative::Status::Dissolved, 3),
             ],
         );
         let founder_kind = *pick_weighted(
             &mut rng,
-            &[("NATURAL_PERSONS", 82), ("LEGAL_PERSONS", 10), ("MIXED", 8)],
+            &[
+                (FounderKind::NaturalPersons, 82),
+                (FounderKind::LegalPersons, 10),
+                (FounderKind::Mixed, 8),
+            ],
         );
         let slug = format!("{}-{}", slugify(base), i + 1);
         let registered =
@@ -391,8 +413,8 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
             nip: Set(Some(sample_nip(i))),
             regon: Set(Some(sample_regon(i))),
             registration_date: Set(registered),
-            status: Set(status.to_owned()),
-            founder_kind: Set(founder_kind.to_owned()),
+            status: Set(status),
+            founder_kind: Set(founder_kind),
             street_address: Set(Some(format!("ul. Spółdzielcza {}", rng.u32(1..120)))),
             postal_code: Set(Some(format!(
                 "{:02}-{:03}",
@@ -490,7 +512,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
                     "{name} — oferta przykładowa (dane generowane), gmina {}.",
                     g.name
                 ))),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
                 industry_id: Set(Some(primary)),
                 radius_km: Set(by_radius.then(|| f64::from(rng.u32(1..9) * 10))),
                 price_note: Set(Some(
@@ -513,29 +535,33 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         }
         if founder_kind_has_legal(&coops[i]) {
             let (kind, lg, fname) = match rng.u8(0..4) {
-                0 | 1 => ("LOCAL_GOVERNMENT", Some(g.id), format!("Gmina {}", g.name)),
+                0 | 1 => (
+                    FounderOrg::LocalGovernment,
+                    Some(g.id),
+                    format!("Gmina {}", g.name),
+                ),
                 2 => (
-                    "NGO",
+                    FounderOrg::Ngo,
                     None,
                     format!("Stowarzyszenie „Aktywni” w gminie {}", g.name),
                 ),
                 _ => (
-                    "CHURCH_LEGAL_PERSON",
+                    FounderOrg::ChurchLegalPerson,
                     None,
                     format!("Parafia rzymskokatolicka w gminie {}", g.name),
                 ),
             };
             founders.push(cooperative_founder::ActiveModel {
                 cooperative_id: Set(coop_id),
-                kind: Set(kind.to_owned()),
+                kind: Set(kind),
                 local_government_id: Set(lg),
                 name: Set(fname),
                 ..Default::default()
             });
-            if kind == "LOCAL_GOVERNMENT" && rng.u8(0..3) == 0 {
+            if kind == FounderOrg::LocalGovernment && rng.u8(0..3) == 0 {
                 founders.push(cooperative_founder::ActiveModel {
                     cooperative_id: Set(coop_id),
-                    kind: Set("LOCAL_GOVERNMENT".to_owned()),
+                    kind: Set(FounderOrg::LocalGovernment),
                     local_government_id: Set(Some(g.powiat_id)),
                     name: Set("Powiat (współzałożyciel)".to_owned()),
                     ..Default::default()
@@ -586,13 +612,13 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         let g = &gminy[place];
         let (kind, prefix) = INSTITUTION_KINDS[rng.usize(0..INSTITUTION_KINDS.len())];
         let lg = match kind {
-            "LABOUR_OFFICE" | "PCPR" => g.powiat_id,
-            "ROPS" | "OWES" => g.voivodeship_id,
+            institution::Kind::LabourOffice | institution::Kind::Pcpr => g.powiat_id,
+            institution::Kind::Rops | institution::Kind::Owes => g.voivodeship_id,
             _ => g.id,
         };
         insts.push(institution::ActiveModel {
             name: Set(format!("{prefix} {} (przykład {})", g.name, k + 1)),
-            kind: Set(kind.to_owned()),
+            kind: Set(kind),
             local_government_id: Set(lg),
             address: Set(Some(format!("ul. Urzędowa {}, {}", rng.u32(1..60), g.name))),
             phone: Set(Some(format!(
@@ -631,7 +657,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         let by_powiat = rng.u8(0..3) == 0;
         let procedure = *pick_weighted(&mut rng, PROCEDURES);
         let value = match procedure {
-            "BELOW_THRESHOLD" => rng.i64(500_000..13_000_000),
+            Procedure::BelowThreshold => rng.i64(500_000..13_000_000),
             _ => rng.i64(2_000_000..80_000_000),
         };
         procs.push(procurement_example::ActiveModel {
@@ -641,7 +667,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
                 names[rng.usize(0..names.len())]
             )),
             industry_id: Set(Some(sectors[sector_ix].subclasses[0])),
-            procedure: Set(procedure.to_owned()),
+            procedure: Set(procedure),
             value_grosze: Set(Some(value)),
             year: Set(2012 + rng.i32(0..14)),
             outcome: Set(Some(
@@ -680,13 +706,13 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         supplier_rows.push(procurement_supplier::ActiveModel {
             procurement_example_id: Set(proc_ids[ix]),
             cooperative_id: Set(lead),
-            role: Set("LEAD".to_owned()),
+            role: Set(procurement_supplier::Role::Lead),
         });
         if let Some(p) = partner {
             supplier_rows.push(procurement_supplier::ActiveModel {
                 procurement_example_id: Set(proc_ids[ix]),
                 cooperative_id: Set(p),
-                role: Set("CONSORTIUM_MEMBER".to_owned()),
+                role: Set(procurement_supplier::Role::ConsortiumMember),
             });
         }
     }
@@ -714,7 +740,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
 }
 
 fn founder_kind_has_legal(c: &cooperative::ActiveModel) -> bool {
-    matches!(&c.founder_kind, sea_orm::ActiveValue::Set(k) if k != "NATURAL_PERSONS")
+    matches!(&c.founder_kind, sea_orm::ActiveValue::Set(k) if *k != FounderKind::NaturalPersons)
 }
 
 /// Deletes every sample row and what hangs off it, children first.
@@ -882,7 +908,7 @@ async fn load_sectors<C: ConnectionTrait>(db: &C) -> Result<Vec<Sector>> {
         let mut subclasses: Vec<(&str, i32)> = industries
             .iter()
             .filter(|i| {
-                i.level == "SUBCLASS"
+                i.level == industry::Level::Subclass
                     && roots
                         .iter()
                         .any(|r| i.path.starts_with(&format!("{r}/")) || i.path == *r)

@@ -19,7 +19,7 @@ pub mod types;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::limiter::{Limiter, Rule};
-use async_graphql::{resolver_utils::EnumType, Context, Schema};
+use async_graphql::{Context, Schema};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -139,23 +139,6 @@ pub fn bus<'a>(ctx: &Context<'a>) -> AppResult<&'a crate::bus::Bus> {
 pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a loaders::Loaders> {
     ctx.data::<loaders::Loaders>()
         .map_err(|_| AppError::Internal("no loaders in schema data".into()))
-}
-
-/// Enum values are stored in the database under their GraphQL names.
-pub fn enum_from_db<E: EnumType>(s: &str) -> AppResult<E> {
-    E::items()
-        .iter()
-        .find(|i| i.name == s)
-        .map(|i| i.value)
-        .ok_or_else(|| AppError::Internal(format!("unknown enum value {s} in the database")))
-}
-
-pub fn enum_to_db<E: EnumType>(v: E) -> String {
-    E::items()
-        .iter()
-        .find(|i| i.value == v)
-        .map(|i| i.name.to_owned())
-        .unwrap_or_default()
 }
 
 /// Loads rows by id through a DataLoader and returns them in the order of `ids`.

@@ -308,12 +308,10 @@ impl SubscriptionRoot {
                                         if !sent.insert(p.change_seq) {
                                             continue;
                                         }
-                                        let change = match p.last_change.as_deref() {
-                                            Some("HIDDEN") => PostChangeKind::Hidden,
-                                            Some("RESTORED") => PostChangeKind::Restored,
-                                            Some("DELETED") => PostChangeKind::Deleted,
-                                            _ => PostChangeKind::Edited,
-                                        };
+                                        // A post changed after the floor has a last change.
+                                        let change = p
+                                            .last_change
+                                            .map_or(PostChangeKind::Edited, PostChangeKind::from);
                                         let id = global_id("Post", p.id);
                                         let post = post_visible(moderator, &p).then(|| Post::of(p));
                                         if change == PostChangeKind::Edited && post.is_none() {

@@ -181,7 +181,7 @@ mod tests {
             id: 1,
             buyer_id: 1,
             subject: "Catering".into(),
-            procedure: "BELOW_THRESHOLD".into(),
+            procedure: entity::procurement_example::Procedure::BelowThreshold,
             value_grosze: None,
             year: 2025,
             industry_id: None,

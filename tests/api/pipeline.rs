@@ -164,6 +164,39 @@ async fn an_internal_failure_is_a_500_with_code_internal_and_no_detail() {
 }
 
 #[tokio::test]
+async fn a_stored_value_outside_its_enum_fails_when_the_row_is_read() {
+    use entity::cooperative;
+    use sea_orm::{ConnectionTrait, Database, EntityTrait};
+    let app = TestApp::spawn().await;
+    let db = Database::connect(&app.database_url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let id = cooperative::Entity::find()
+        .one(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no sample cooperative"))
+        .id;
+    db.execute_unprepared(&format!(
+        "UPDATE cooperative SET status = 'BOGUS' WHERE id = {id}"
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    // Decoding the row fails: the value is never read as an empty or default status.
+    let read = cooperative::Entity::find_by_id(id).one(&db).await;
+    assert!(read.is_err(), "{read:?}");
+    // Through the API, an internal error (logged), not a made-up value.
+    let gid = coophub::graphql::node::global_id("Cooperative", id).0;
+    let b = app
+        .query(&format!(
+            "{{ node(id: \"{gid}\") {{ ... on Cooperative {{ status }} }} }}"
+        ))
+        .await;
+    assert_eq!(first_error_code(&b), "INTERNAL", "{b}");
+    assert!(!b.to_string().contains("BOGUS"), "{b}");
+}
+
+#[tokio::test]
 async fn a_query_beside_a_mutation_is_a_read_when_it_is_the_one_that_runs() {
     let app = TestApp::spawn().await;
     let doc = "query Read { sectors { nodes { slug } } } mutation Write { logout { revoked } }";

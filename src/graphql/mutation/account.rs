@@ -5,7 +5,7 @@ use crate::bus::Revocation;
 use crate::db::account;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
-    bus, db, enum_to_db,
+    bus, db,
     node::expect_id,
     types::{Me, Role, User},
     viewer, SessionHours,
@@ -14,6 +14,7 @@ use crate::limiter::{Limiter, Rule};
 use crate::validate;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Duration, Utc};
+use entity::user_role;
 use std::sync::Arc;
 
 /// Failed sign-ins allowed per account and per address: 5 a minute.
@@ -381,7 +382,7 @@ impl AccountMutation {
             .await?
             .filter(|u| u.deleted_at.is_none());
         let user = user.ok_or_else(|| AppError::NotFound("user".into()))?;
-        let (coop, lg) = role_scope(input.role, &input.cooperative, &input.local_government)?;
+        let (role, coop, lg) = role_scope(input.role, &input.cooperative, &input.local_government)?;
         if let Some(c) = coop {
             crate::graphql::loaders(ctx)?
                 .cooperative
@@ -396,7 +397,7 @@ impl AccountMutation {
                 .await?
                 .ok_or_else(|| AppError::invalid("localGovernment", "no such local government"))?;
         }
-        account::add_role(db(ctx)?, user.id, &enum_to_db(input.role), coop, lg).await?;
+        account::add_role(db(ctx)?, user.id, role, coop, lg).await?;
         Ok(GrantRolePayload { user: User(user) })
     }
 
@@ -413,9 +414,8 @@ impl AccountMutation {
             .await?
             .filter(|u| u.deleted_at.is_none())
             .ok_or_else(|| AppError::NotFound("user".into()))?;
-        let (coop, lg) = role_scope(input.role, &input.cooperative, &input.local_government)?;
-        let revoked =
-            account::remove_role(db(ctx)?, user.id, &enum_to_db(input.role), coop, lg).await?;
+        let (role, coop, lg) = role_scope(input.role, &input.cooperative, &input.local_government)?;
+        let revoked = account::remove_role(db(ctx)?, user.id, role, coop, lg).await?;
         if revoked {
             bus(ctx)?.revoke(Revocation::User(user.id));
         }
@@ -426,12 +426,13 @@ impl AccountMutation {
     }
 }
 
-/// The cooperative or local government a role is scoped to, checked against the role.
+/// The role as stored and the cooperative or local government it is scoped to,
+/// checked against the role.
 fn role_scope(
     role: Role,
     cooperative: &Option<ID>,
     local_government: &Option<ID>,
-) -> AppResult<(Option<i32>, Option<i32>)> {
+) -> AppResult<(user_role::Role, Option<i32>, Option<i32>)> {
     let coop = cooperative
         .as_ref()
         .map(|c| expect_id("cooperative", c, "Cooperative"))
@@ -440,7 +441,7 @@ fn role_scope(
         .as_ref()
         .map(|l| expect_id("localGovernment", l, "LocalGovernment"))
         .transpose()?;
-    Ok(match (role, coop, lg) {
+    let scope = match (role, coop, lg) {
         (Role::Editor, Some(c), None) => (Some(c), None),
         (Role::Officer, None, Some(l)) => (None, Some(l)),
         (Role::Editor, _, _) => {
@@ -465,5 +466,9 @@ fn role_scope(
                 "this role is not scoped: give no cooperative or local government",
             ))
         }
-    })
+    };
+    let stored = role
+        .granted()
+        .ok_or_else(|| AppError::invalid("role", "everyone is a MEMBER already"))?;
+    Ok((stored, scope.0, scope.1))
 }

@@ -6,7 +6,7 @@ use crate::db::editing::{create_offering, delete_offering, update_versioned};
 use crate::db::filter::pkd_prefix;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
-    db, enum_to_db, loaders,
+    db, loaders,
     node::expect_id,
     types::{Cooperative, CooperativeStatus, Offering, OfferingKind},
     viewer,
@@ -15,7 +15,7 @@ use crate::ids::{parse_krs, parse_nip, parse_regon};
 use crate::validate;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::Utc;
-use entity::{cooperative, offering};
+use entity::{cooperative, industry, offering};
 use sea_orm::{ActiveValue::Set, Value};
 
 /// Input of `updateCooperative`: only the fields given change; an empty string clears an optional field.
@@ -210,7 +210,7 @@ fn cooperative_changes(
         ));
     }
     if let Some(v) = i.status {
-        c.push((C::Status, enum_to_db(v).into()));
+        c.push((C::Status, cooperative::Status::from(v).into()));
     }
     if let Some(v) = i.excluded_employee_share {
         if !(0..=100).contains(&v) {
@@ -358,7 +358,7 @@ impl CooperativeMutation {
                 let found = crate::db::industry::find_industry_by_code(db(ctx)?, &code).await?;
                 Some(
                     found
-                        .filter(|i| i.level == "SUBCLASS")
+                        .filter(|i| i.level == industry::Level::Subclass)
                         .ok_or_else(|| {
                             AppError::invalid(
                                 "industryCode",
@@ -392,7 +392,7 @@ impl CooperativeMutation {
                 .map(|d| validate::optional_text("description", d, 5000))
                 .transpose()?
                 .flatten()),
-            kind: Set(enum_to_db(input.kind)),
+            kind: Set(input.kind.into()),
             industry_id: Set(industry_id),
             radius_km: Set(input.radius_km.map(radius).transpose()?),
             price_note: Set(input
@@ -432,7 +432,7 @@ impl CooperativeMutation {
             ));
         }
         if let Some(x) = input.kind {
-            c.push((C::Kind, enum_to_db(x).into()));
+            c.push((C::Kind, offering::Kind::from(x).into()));
         }
         if let Some(x) = input.radius_km {
             c.push((C::RadiusKm, radius(x)?.into()));

@@ -10,9 +10,9 @@ use crate::db::{
 };
 use crate::error::AppError;
 use crate::graphql::{
-    db, enum_to_db, loaders,
+    db, loaders,
     node::{expect_id, parse_global_id},
-    types::{Decimal, Need, NeedStatus, ProcurementProcedure},
+    types::{Decimal, Need, ProcurementProcedure},
     viewer,
 };
 use crate::validate;
@@ -135,8 +135,8 @@ impl NeedMutation {
             radius_km: Set(radius_km),
             budget_grosze: Set(input.budget_pln.map(|d| d.0)),
             deadline: Set(input.deadline),
-            procedure: Set(input.procedure.map(enum_to_db)),
-            status: Set(enum_to_db(NeedStatus::Open)),
+            procedure: Set(input.procedure.map(Into::into)),
+            status: Set(need::Status::Open),
             buyer_id: Set(buyer_id),
             cooperative_id: Set(cooperative_id),
             posted_by: Set(user),
@@ -169,7 +169,7 @@ impl NeedMutation {
         if !allowed {
             return Err(AppError::Forbidden.into());
         }
-        if n.status != enum_to_db(NeedStatus::Open) {
+        if n.status != need::Status::Open {
             return Err(AppError::Conflict("this need is already closed".into()).into());
         }
         let reason = input
@@ -179,10 +179,7 @@ impl NeedMutation {
             .transpose()?
             .flatten();
         let changes = vec![
-            (
-                need::Column::Status,
-                Value::from(enum_to_db(NeedStatus::Closed)),
-            ),
+            (need::Column::Status, Value::from(need::Status::Closed)),
             (need::Column::ClosedAt, Value::from(Utc::now())),
             (need::Column::ClosedReason, Value::from(reason)),
         ];

@@ -9,7 +9,7 @@ use crate::db::network::{
     moderate_thread, register, update_profile, PostChange, ProfileInput,
 };
 use crate::graphql::{
-    db, enum_to_db, loaders,
+    db, loaders,
     node::expect_id,
     query::network::BoardInput,
     types::{Event, EventKind, Participation, Person, Post, Thread},
@@ -430,7 +430,7 @@ impl NetworkMutation {
             None => None,
         };
         let row = entity::event::ActiveModel {
-            kind: Set(enum_to_db(input.kind)),
+            kind: Set(input.kind.into()),
             title: Set(validate::text("title", &input.title, 200)?),
             edition: Set(input.edition),
             year: Set(input

@@ -4,7 +4,7 @@
 use crate::db::editing::{propose_procurement_example, update_versioned};
 use crate::error::AppError;
 use crate::graphql::{
-    db, enum_to_db, loaders,
+    db, loaders,
     node::expect_id,
     types::{Decimal, ProcurementExample, ProcurementProcedure, SupplierRole},
     viewer,
@@ -12,7 +12,7 @@ use crate::graphql::{
 use crate::validate;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{Datelike, Utc};
-use entity::procurement_example;
+use entity::{procurement_example, procurement_supplier};
 use sea_orm::{ActiveValue::Set, Value};
 
 /// A supplier of a proposed example.
@@ -94,16 +94,13 @@ impl ProcurementMutation {
             if suppliers.iter().any(|(c, _)| *c == id) {
                 return Err(AppError::invalid("suppliers", "a cooperative is listed twice").into());
             }
-            suppliers.push((
-                id,
-                if s.role == SupplierRole::Lead {
-                    "LEAD"
-                } else {
-                    "CONSORTIUM_MEMBER"
-                },
-            ));
+            suppliers.push((id, procurement_supplier::Role::from(s.role)));
         }
-        if suppliers.iter().filter(|(_, r)| *r == "LEAD").count() != 1 {
+        let leads = suppliers
+            .iter()
+            .filter(|(_, r)| *r == procurement_supplier::Role::Lead)
+            .count();
+        if leads != 1 {
             return Err(AppError::invalid("suppliers", "name exactly one LEAD supplier").into());
         }
         let allowed = v.is_moderator()
@@ -128,7 +125,7 @@ impl ProcurementMutation {
             buyer_id: Set(buyer),
             subject: Set(validate::text("subject", &input.subject, 500)?),
             industry_id: Set(None),
-            procedure: Set(enum_to_db(input.procedure)),
+            procedure: Set(input.procedure.into()),
             value_grosze: Set(input.value_pln.map(|d| d.0)),
             year: Set(input.year),
             outcome: Set(text("outcome", &input.outcome, 5000)?),

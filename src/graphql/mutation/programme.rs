@@ -5,7 +5,7 @@ use crate::db::programme::{
     add_session, remove_session, set_role, update_session, Actor, SessionFields,
 };
 use crate::graphql::{
-    db, enum_to_db,
+    db,
     node::expect_id,
     types::{Event, EventSession, Participation, ParticipationRole},
     viewer,
@@ -175,7 +175,7 @@ impl ProgrammeMutation {
         let actor = actor(ctx)?;
         let event = expect_id("event", &input.event, "Event")?;
         let person = expect_id("person", &input.person, "Person")?;
-        let (e, p) = set_role(db(ctx)?, actor, event, person, &enum_to_db(input.role)).await?;
+        let (e, p) = set_role(db(ctx)?, actor, event, person, input.role.into()).await?;
         Ok(SetEventRolePayload {
             event: Event(e),
             participation: Participation(p),

@@ -5,7 +5,7 @@ use crate::db::{account, audit};
 use crate::error::AppError;
 use crate::graphql::{
     connection::{build, cost, from_vec, Conn, Page},
-    db, enum_to_db, loaders,
+    db, loaders,
     mutation::me_of,
     node::{global_id, parse_global_id},
     types::{ApiKey, AuditEntry, Claim, ClaimStatus, Me, ProcurementExample},
@@ -13,6 +13,7 @@ use crate::graphql::{
 };
 use crate::policy::{history_visible, Record};
 use async_graphql::{Context, Object, Result, ID};
+use sea_orm::ActiveEnum;
 use serde_json::json;
 
 #[derive(Default)]
@@ -44,16 +45,16 @@ impl AccountQuery {
                 "posts": posts.iter().map(|x| json!({ "id": global_id("Post", x.id), "thread": global_id("Thread", x.thread_id),
                     "createdAt": x.created_at.to_rfc3339(), "editedAt": x.edited_at.map(|t| t.to_rfc3339()),
                     "bodyMarkdown": x.body_markdown, "deleted": x.deleted, "hidden": x.hidden })).collect::<Vec<_>>(),
-                "events": events.iter().map(|x| json!({ "event": global_id("Event", x.event_id), "role": x.role,
-                    "status": x.status, "registeredAt": x.created_at.to_rfc3339() })).collect::<Vec<_>>(),
+                "events": events.iter().map(|x| json!({ "event": global_id("Event", x.event_id), "role": x.role.to_value(),
+                    "status": x.status.to_value(), "registeredAt": x.created_at.to_rfc3339() })).collect::<Vec<_>>(),
             })
         });
         let doc = json!({
             "forum": forum,
             "account": { "email": me.user.email, "displayName": me.user.display_name, "createdAt": me.user.created_at.to_rfc3339() },
-            "roles": me.roles.iter().map(|r| json!({ "role": r.role, "cooperativeId": r.cooperative_id, "localGovernmentId": r.local_government_id })).collect::<Vec<_>>(),
-            "claims": claims.iter().map(|c| json!({ "cooperativeId": c.cooperative_id, "note": c.note, "status": c.status, "reason": c.reason, "createdAt": c.created_at.to_rfc3339() })).collect::<Vec<_>>(),
-            "changes": changes.iter().map(|a| json!({ "at": a.at.to_rfc3339(), "record": format!("{}:{}", a.entity, a.record_id), "action": a.action, "changes": serde_json::from_str::<serde_json::Value>(&a.changes).unwrap_or_default() })).collect::<Vec<_>>(),
+            "roles": me.roles.iter().map(|r| json!({ "role": r.role.to_value(), "cooperativeId": r.cooperative_id, "localGovernmentId": r.local_government_id })).collect::<Vec<_>>(),
+            "claims": claims.iter().map(|c| json!({ "cooperativeId": c.cooperative_id, "note": c.note, "status": c.status.to_value(), "reason": c.reason, "createdAt": c.created_at.to_rfc3339() })).collect::<Vec<_>>(),
+            "changes": changes.iter().map(|a| json!({ "at": a.at.to_rfc3339(), "record": format!("{}:{}", a.entity, a.record_id), "action": a.action.to_value(), "changes": serde_json::from_str::<serde_json::Value>(&a.changes).unwrap_or_default() })).collect::<Vec<_>>(),
         });
         Ok(doc.to_string())
     }
@@ -93,7 +94,7 @@ impl AccountQuery {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Claim>> {
         viewer(ctx).require_moderator()?;
-        let rows = account::list_claims(db(ctx)?, Some(&enum_to_db(status)), None).await?;
+        let rows = account::list_claims(db(ctx)?, Some(status.into()), None).await?;
         Ok(from_vec(
             rows,
             Page::new(after, before, first, last)?,

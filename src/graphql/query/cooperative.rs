@@ -10,7 +10,7 @@ use crate::db::{
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
     connection::{build_with, cost, Conn, Page, Ranked},
-    db, enum_to_db, loaders,
+    db, loaders,
     node::expect_id,
     projection::node_columns,
     types::{Cooperative, CooperativeFacets, CooperativeOrderBy, CooperativeStatus, FounderKind},
@@ -148,13 +148,13 @@ impl CooperativeFilter {
                 .status
                 .unwrap_or_default()
                 .into_iter()
-                .map(enum_to_db)
+                .map(Into::into)
                 .collect(),
             founder_kinds: self
                 .founder_kind
                 .unwrap_or_default()
                 .into_iter()
-                .map(enum_to_db)
+                .map(Into::into)
                 .collect(),
             is_sample: self.is_sample,
         })

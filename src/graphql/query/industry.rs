@@ -9,7 +9,7 @@ use crate::db::{
 };
 use crate::graphql::{
     connection::{build, cost, Conn, Page},
-    db, enum_to_db,
+    db,
     types::{Industry, IndustryLevel, Sector},
 };
 use async_graphql::{Context, InputObject, Object, Result};
@@ -60,7 +60,7 @@ impl IndustryQuery {
                 .level
                 .unwrap_or_default()
                 .into_iter()
-                .map(enum_to_db)
+                .map(Into::into)
                 .collect(),
             code_prefix: f
                 .code_prefix

@@ -6,7 +6,7 @@ use crate::db::{
 };
 use crate::graphql::{
     connection::{build, cost, Conn, Page},
-    db, enum_to_db,
+    db,
     types::{Institution, InstitutionKind},
 };
 use async_graphql::{Context, InputObject, Object, Result};
@@ -48,7 +48,7 @@ impl InstitutionQuery {
                 .kind
                 .unwrap_or_default()
                 .into_iter()
-                .map(enum_to_db)
+                .map(Into::into)
                 .collect(),
         };
         let (w, rows) = list_institutions(db(ctx)?, &db_filter, page.picker(ctx)).await?;

@@ -9,7 +9,7 @@ use crate::db::{
 use crate::error::AppError;
 use crate::graphql::{
     connection::{build, cost, Conn, Page},
-    db, enum_to_db, loaders,
+    db, loaders,
     node::expect_id,
     types::{LocalGovernment, LocalGovernmentKind, LocalGovernmentLevel},
 };
@@ -88,7 +88,7 @@ impl LocalGovernmentQuery {
                 .kind
                 .unwrap_or_default()
                 .into_iter()
-                .map(enum_to_db)
+                .map(Into::into)
                 .collect(),
             parent_id: f
                 .parent

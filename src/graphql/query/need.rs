@@ -7,7 +7,7 @@ use crate::db::{
 };
 use crate::graphql::{
     connection::{build, cost, Conn, Page},
-    db, enum_to_db, loaders,
+    db, loaders,
     node::expect_id,
     types::{Need, NeedStatus},
 };
@@ -60,7 +60,7 @@ impl NeedQuery {
                 .status
                 .unwrap_or_default()
                 .into_iter()
-                .map(enum_to_db)
+                .map(Into::into)
                 .collect(),
             place_teryt_prefix: f
                 .teryt

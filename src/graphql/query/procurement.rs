@@ -8,7 +8,7 @@ use crate::db::{
 use crate::error::AppError;
 use crate::graphql::{
     connection::{build, cost, Conn, Page},
-    db, enum_to_db,
+    db,
     node::expect_id,
     types::{ProcurementExample, ProcurementOrderBy, ProcurementProcedure},
 };
@@ -83,7 +83,7 @@ impl ProcurementQuery {
                 .procedure
                 .unwrap_or_default()
                 .into_iter()
-                .map(enum_to_db)
+                .map(Into::into)
                 .collect(),
             year_from: f.year_from,
             year_to: f.year_to,

@@ -3,10 +3,11 @@
 //! tokens and key secrets appear only where the schema says "only to …".
 
 use super::{Cooperative, LocalGovernment};
-use crate::graphql::{enum_from_db, loaders, node::global_id};
+use crate::graphql::{loaders, node::global_id};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, Utc};
 use entity::{api_key, audit_entry, claim, user_account, user_role};
+use sea_orm::ActiveEnum;
 
 /// A role.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -27,6 +28,7 @@ pub enum Role {
 
 /// Where a claim stands.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::claim::Status")]
 pub enum ClaimStatus {
     /// Waiting for a moderator.
     Pending,
@@ -34,6 +36,33 @@ pub enum ClaimStatus {
     Approved,
     /// Rejected, with a reason.
     Rejected,
+}
+
+/// A role as stored, with its name in the schema.
+impl From<user_role::Role> for Role {
+    fn from(r: user_role::Role) -> Self {
+        match r {
+            user_role::Role::Admin => Role::Admin,
+            user_role::Role::Moderator => Role::Moderator,
+            user_role::Role::LegalAdvisor => Role::LegalAdvisor,
+            user_role::Role::Editor => Role::Editor,
+            user_role::Role::Officer => Role::Officer,
+        }
+    }
+}
+
+impl Role {
+    /// The role as a grant to store; none for MEMBER, which every account is without one.
+    pub fn granted(self) -> Option<user_role::Role> {
+        match self {
+            Role::Admin => Some(user_role::Role::Admin),
+            Role::Moderator => Some(user_role::Role::Moderator),
+            Role::LegalAdvisor => Some(user_role::Role::LegalAdvisor),
+            Role::Member => None,
+            Role::Editor => Some(user_role::Role::Editor),
+            Role::Officer => Some(user_role::Role::Officer),
+        }
+    }
 }
 
 /// A person as others see them: a display name, nothing more.
@@ -59,8 +88,8 @@ pub struct RoleGrant(pub user_role::Model);
 #[Object]
 impl RoleGrant {
     /// The role.
-    async fn role(&self) -> Result<Role> {
-        Ok(enum_from_db(&self.0.role)?)
+    async fn role(&self) -> Role {
+        self.0.role.into()
     }
     /// For EDITOR: the cooperative.
     async fn cooperative(&self, ctx: &Context<'_>) -> Result<Option<Cooperative>> {
@@ -140,8 +169,8 @@ impl Claim {
         self.0.note.as_deref()
     }
     /// Where it stands.
-    async fn status(&self) -> Result<ClaimStatus> {
-        Ok(enum_from_db(&self.0.status)?)
+    async fn status(&self) -> ClaimStatus {
+        self.0.status.into()
     }
     /// The moderator's reason, once decided.
     async fn reason(&self) -> Option<&str> {
@@ -207,8 +236,8 @@ impl AuditEntry {
         self.0.at
     }
     /// What happened: CREATE, UPDATE, DELETE, VERIFY, CLAIM_APPROVED, CLAIM_REJECTED.
-    async fn action(&self) -> &str {
-        &self.0.action
+    async fn action(&self) -> String {
+        self.0.action.to_value()
     }
     /// Who did it ("former member" once their account is deleted; null for the system).
     async fn actor(&self, ctx: &Context<'_>) -> Result<Option<User>> {

@@ -7,7 +7,7 @@ use super::{
 use crate::evidence::{activity, reserved_contract, Tri};
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Lean, Page},
-    enum_from_db, load_in_order, load_list, loaders,
+    load_in_order, load_list, loaders,
     node::global_id,
     projection::Reads,
     required,
@@ -61,7 +61,7 @@ impl Cooperative {
     async fn activity_evidence_of(&self, ctx: &Context<'_>) -> Result<(Tri, Vec<String>)> {
         let year = loaders(ctx)?.last_supply_year.load_one(self.0.id).await?;
         Ok(activity(
-            &self.0.status,
+            self.0.status,
             self.0.profile_confirmed_at,
             year,
             Utc::now(),
@@ -97,12 +97,12 @@ impl Cooperative {
         self.0.registration_date
     }
     /// Legal status.
-    async fn status(&self) -> Result<CooperativeStatus> {
-        Ok(enum_from_db(&self.0.status)?)
+    async fn status(&self) -> CooperativeStatus {
+        self.0.status.into()
     }
     /// Who founded it.
-    async fn founder_kind(&self) -> Result<FounderKind> {
-        Ok(enum_from_db(&self.0.founder_kind)?)
+    async fn founder_kind(&self) -> FounderKind {
+        self.0.founder_kind.into()
     }
     /// Postal address of the seat.
     async fn address(&self) -> Address {
@@ -163,7 +163,7 @@ impl Cooperative {
     /// May it bid for contracts reserved under art. 94 PZP? Computed from its legal form,
     /// registry status and declared employment share; unknown stays unknown.
     async fn reserved_contract_eligibility(&self) -> ReservedContractEligibility {
-        reserved_contract(&self.0.status, self.0.excluded_employee_share).into()
+        reserved_contract(self.0.status, self.0.excluded_employee_share).into()
     }
     /// Is it operating? ACTIVE, DORMANT or UNKNOWN from documented evidence (see `Activity`).
     async fn activity(&self, ctx: &Context<'_>) -> Result<Activity> {
@@ -329,8 +329,8 @@ impl Offering {
         self.0.description.as_deref()
     }
     /// Product or service.
-    async fn kind(&self) -> Result<OfferingKind> {
-        Ok(enum_from_db(&self.0.kind)?)
+    async fn kind(&self) -> OfferingKind {
+        self.0.kind.into()
     }
     /// Free-text price information.
     async fn price_note(&self) -> Option<&str> {
@@ -391,8 +391,8 @@ pub struct Founder(pub cooperative_founder::Model);
 #[Object]
 impl Founder {
     /// What kind of legal person it is.
-    async fn kind(&self) -> Result<FounderOrganisationKind> {
-        Ok(enum_from_db(&self.0.kind)?)
+    async fn kind(&self) -> FounderOrganisationKind {
+        self.0.kind.into()
     }
     /// Its name.
     async fn name(&self) -> &str {

@@ -4,11 +4,12 @@ use super::{CooperativeStatus, FounderKind, LocalGovernment, Sector};
 use crate::db::directory::Facets;
 use crate::db::local_government::find_local_government_by_teryt;
 use crate::evidence::Tri;
-use crate::graphql::{db, enum_from_db, loaders, required};
+use crate::graphql::{db, loaders, required};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 
 /// Yes, no, or not known from the records.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(display)]
 pub enum Eligibility {
     /// Meets every condition the records can show.
     Eligible,
@@ -46,6 +47,7 @@ impl From<(Tri, Vec<String>)> for ReservedContractEligibility {
 
 /// Whether a cooperative is operating, from documented evidence.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(display)]
 pub enum Activity {
     /// Profile confirmed within 12 months, or a supply in a verified procurement example this year or last.
     Active,
@@ -158,28 +160,24 @@ impl CooperativeFacets {
             .collect()
     }
     /// By founder kind, largest first; adds up to `totalCount`.
-    async fn founder_kinds(&self) -> Result<Vec<FounderKindCount>> {
+    async fn founder_kinds(&self) -> Vec<FounderKindCount> {
         self.0
             .founder_kinds
             .iter()
-            .map(|(k, count)| {
-                Ok(FounderKindCount {
-                    founder_kind: enum_from_db(k)?,
-                    count: *count,
-                })
+            .map(|(k, count)| FounderKindCount {
+                founder_kind: (*k).into(),
+                count: *count,
             })
             .collect()
     }
     /// By registry status, largest first; adds up to `totalCount`.
-    async fn statuses(&self) -> Result<Vec<StatusCount>> {
+    async fn statuses(&self) -> Vec<StatusCount> {
         self.0
             .statuses
             .iter()
-            .map(|(k, count)| {
-                Ok(StatusCount {
-                    status: enum_from_db(k)?,
-                    count: *count,
-                })
+            .map(|(k, count)| StatusCount {
+                status: (*k).into(),
+                count: *count,
             })
             .collect()
     }

@@ -1,9 +1,11 @@
-//! Enums of the public schema. Their GraphQL names are also what the database stores.
+//! Enums of the public schema. Those of stored columns are remote enums of the entity
+//! crate's (`From` both ways); their GraphQL names are the strings the database stores.
 
 use async_graphql::Enum;
 
 /// Legal status of a cooperative in the register.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::cooperative::Status", display)]
 pub enum CooperativeStatus {
     /// Registered and operating.
     Active,
@@ -17,6 +19,7 @@ pub enum CooperativeStatus {
 
 /// Who founded a cooperative.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::cooperative::FounderKind", display)]
 pub enum FounderKind {
     /// Founded by natural persons (at least five, or three in special cases).
     NaturalPersons,
@@ -28,6 +31,7 @@ pub enum FounderKind {
 
 /// What kind of legal person a founder is.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::cooperative_founder::Kind")]
 pub enum FounderOrganisationKind {
     /// A gmina, powiat or voivodeship.
     LocalGovernment,
@@ -41,6 +45,7 @@ pub enum FounderOrganisationKind {
 
 /// Whether an offering is a product or a service.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::offering::Kind")]
 pub enum OfferingKind {
     /// A product.
     Product,
@@ -50,6 +55,7 @@ pub enum OfferingKind {
 
 /// The kind of a TERYT unit.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::local_government::Kind")]
 pub enum LocalGovernmentKind {
     /// Voivodeship (województwo).
     Wojewodztwo,
@@ -88,6 +94,7 @@ impl LocalGovernmentLevel {
 
 /// The level of a PKD 2007 node.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::industry::Level")]
 pub enum IndustryLevel {
     /// Section (sekcja), a letter.
     Section,
@@ -103,6 +110,7 @@ pub enum IndustryLevel {
 
 /// The kind of an institution.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::institution::Kind")]
 pub enum InstitutionKind {
     /// Labour office (powiatowy urząd pracy, PUP).
     LabourOffice,
@@ -126,6 +134,7 @@ pub enum InstitutionKind {
 
 /// How a local government bought from a cooperative.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::procurement_example::Procedure")]
 pub enum ProcurementProcedure {
     /// Reserved contract under art. 94 of the Public Procurement Law (PZP).
     ReservedContractArt94,
@@ -145,6 +154,7 @@ pub enum ProcurementProcedure {
 
 /// A supplier's part in a procurement.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::procurement_supplier::Role")]
 pub enum SupplierRole {
     /// The lead contractor.
     Lead,
@@ -180,4 +190,65 @@ pub enum ProcurementOrderBy {
     YearAsc,
     /// Largest value first.
     ValueDesc,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graphql::types::{ClaimStatus, EventKind, NeedStatus, PostChangeKind, Role};
+    use crate::graphql::types::{ParticipationRole, RegistrationStatus};
+    use async_graphql::resolver_utils::EnumType;
+    use entity::*;
+    use sea_orm::{ActiveEnum, Iterable};
+
+    /// Each stored value is the GraphQL name of its variant: what the exports and the
+    /// data export write is what the schema says. `G` may have more values (MEMBER).
+    fn stored_as_named<E, G>()
+    where
+        E: ActiveEnum<Value = String> + Iterable + Copy + std::fmt::Debug,
+        G: EnumType + From<E>,
+    {
+        for e in E::iter() {
+            let g = G::from(e);
+            let name = G::items().iter().find(|i| i.value == g).map(|i| i.name);
+            assert_eq!(name, Some(e.to_value().as_str()), "{e:?}");
+        }
+    }
+
+    /// Remote enums have the same values on both sides.
+    fn same_values<E: Iterable, G: EnumType>() {
+        assert_eq!(E::iter().count(), G::items().len());
+    }
+
+    macro_rules! check {
+        ($($e:ty => $g:ty),* $(,)?) => {
+            $(stored_as_named::<$e, $g>(); same_values::<$e, $g>();)*
+        };
+    }
+
+    #[test]
+    fn stored_values_are_the_graphql_names() {
+        check!(
+            cooperative::Status => CooperativeStatus,
+            cooperative::FounderKind => FounderKind,
+            cooperative_founder::Kind => FounderOrganisationKind,
+            offering::Kind => OfferingKind,
+            local_government::Kind => LocalGovernmentKind,
+            industry::Level => IndustryLevel,
+            institution::Kind => InstitutionKind,
+            procurement_example::Procedure => ProcurementProcedure,
+            procurement_supplier::Role => SupplierRole,
+            event::Kind => EventKind,
+            participation::Role => ParticipationRole,
+            participation::Status => RegistrationStatus,
+            post::Change => PostChangeKind,
+            need::Status => NeedStatus,
+            claim::Status => ClaimStatus,
+        );
+        stored_as_named::<user_role::Role, Role>();
+        for r in user_role::Role::iter() {
+            assert_eq!(Role::from(r).granted(), Some(r));
+        }
+        assert_eq!(Role::Member.granted(), None);
+    }
 }

@@ -3,7 +3,7 @@
 use super::{Cooperative, IndustryLevel};
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Page},
-    enum_from_db, load_in_order, load_list, loaders,
+    load_in_order, load_list, loaders,
     node::global_id,
 };
 use async_graphql::{Context, Object, Result, ID};
@@ -24,8 +24,8 @@ impl Industry {
         &self.0.code
     }
     /// Level in the tree.
-    async fn level(&self) -> Result<IndustryLevel> {
-        Ok(enum_from_db(&self.0.level)?)
+    async fn level(&self) -> IndustryLevel {
+        self.0.level.into()
     }
     /// Official Polish name.
     async fn name(&self) -> &str {

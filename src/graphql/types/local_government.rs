@@ -5,7 +5,7 @@ use super::{
 };
 use crate::graphql::{
     connection::{cost, from_loaded, from_vec, Conn, Lean, Page},
-    enum_from_db, load_list, loaders,
+    load_list, loaders,
     node::global_id,
     projection::{node_columns, Reads},
     required,
@@ -55,8 +55,8 @@ impl LocalGovernment {
         &self.0.name
     }
     /// Kind of unit.
-    async fn kind(&self) -> Result<LocalGovernmentKind> {
-        Ok(enum_from_db(&self.0.kind)?)
+    async fn kind(&self) -> LocalGovernmentKind {
+        self.0.kind.into()
     }
     /// Geometric centre of the unit's area.
     async fn centroid(&self) -> GeoPoint {
@@ -208,8 +208,8 @@ impl Institution {
         &self.0.name
     }
     /// Kind of institution.
-    async fn kind(&self) -> Result<InstitutionKind> {
-        Ok(enum_from_db(&self.0.kind)?)
+    async fn kind(&self) -> InstitutionKind {
+        self.0.kind.into()
     }
     /// Postal address.
     async fn address(&self) -> Option<&str> {

@@ -4,7 +4,7 @@ use super::{Cooperative, Decimal, Industry, LocalGovernment, ProcurementProcedur
 use crate::db::need::{candidates, Candidate};
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Page},
-    db, enum_from_db, load_opt, loaders,
+    db, load_opt, loaders,
     node::global_id,
     required,
 };
@@ -14,6 +14,7 @@ use entity::need;
 
 /// Whether a need still looks for a supplier.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::need::Status")]
 pub enum NeedStatus {
     /// Looking for a supplier.
     Open,
@@ -73,12 +74,12 @@ impl Need {
         self.0.deadline
     }
     /// The procedure the buyer intends to use, if stated.
-    async fn procedure(&self) -> Result<Option<ProcurementProcedure>> {
-        Ok(self.0.procedure.as_deref().map(enum_from_db).transpose()?)
+    async fn procedure(&self) -> Option<ProcurementProcedure> {
+        self.0.procedure.map(Into::into)
     }
     /// Open or closed.
-    async fn status(&self) -> Result<NeedStatus> {
-        Ok(enum_from_db(&self.0.status)?)
+    async fn status(&self) -> NeedStatus {
+        self.0.status.into()
     }
     /// The local government that posted it (through its officer), if any.
     async fn buyer(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {

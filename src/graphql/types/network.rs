@@ -8,7 +8,7 @@ use crate::auth::Viewer;
 use crate::db::network::{list_posts, unread_count};
 use crate::graphql::{
     connection::{build, cost, from_vec, Conn, Page},
-    db, enum_from_db, load_list, load_opt, loaders,
+    db, load_list, load_opt, loaders,
     node::global_id,
     required, viewer,
 };
@@ -94,6 +94,7 @@ impl Person {
 
 /// What kind of event.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::event::Kind")]
 pub enum EventKind {
     /// Ogólnopolskie Forum Spółdzielczości Socjalnej.
     NationalForum,
@@ -107,6 +108,7 @@ pub enum EventKind {
 
 /// A person's part in an event.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::participation::Role")]
 pub enum ParticipationRole {
     /// Organises it.
     Organiser,
@@ -118,6 +120,7 @@ pub enum ParticipationRole {
 
 /// Where a registration stands.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::participation::Status")]
 pub enum RegistrationStatus {
     /// Holds a place.
     Registered,
@@ -144,8 +147,8 @@ impl Event {
         global_id("Event", self.0.id)
     }
     /// Kind of event.
-    async fn kind(&self) -> Result<EventKind> {
-        Ok(enum_from_db(&self.0.kind)?)
+    async fn kind(&self) -> EventKind {
+        self.0.kind.into()
     }
     /// Title, e.g. "VII Ogólnopolskie Forum Spółdzielczości Socjalnej".
     async fn title(&self) -> &str {
@@ -201,11 +204,11 @@ impl Event {
     }
     /// Participants holding a place.
     async fn registered_count(&self, ctx: &Context<'_>) -> Result<i32> {
-        count_status(ctx, self.0.id, "REGISTERED").await
+        count_status(ctx, self.0.id, participation::Status::Registered).await
     }
     /// Participants on the waiting list.
     async fn waiting_count(&self, ctx: &Context<'_>) -> Result<i32> {
-        count_status(ctx, self.0.id, "WAITING").await
+        count_status(ctx, self.0.id, participation::Status::Waiting).await
     }
     /// Who takes part, in registration order: only people with a public profile are
     /// listed (the others are counted in `anonymousParticipantCount`).
@@ -254,16 +257,20 @@ async fn participations(ctx: &Context<'_>, event_id: i32) -> Result<Vec<particip
     let rows = load_list(&loaders(ctx)?.participations_by_event, event_id).await?;
     Ok(rows
         .into_iter()
-        .filter(|p| p.status != "CANCELLED")
+        .filter(|p| p.status != participation::Status::Cancelled)
         .collect())
 }
 
 /// Participants (not speakers or organisers, who come on top of the places) by status.
-async fn count_status(ctx: &Context<'_>, event_id: i32, status: &str) -> Result<i32> {
+async fn count_status(
+    ctx: &Context<'_>,
+    event_id: i32,
+    status: participation::Status,
+) -> Result<i32> {
     let rows = participations(ctx, event_id).await?;
     Ok(rows
         .iter()
-        .filter(|p| p.role == "PARTICIPANT" && p.status == status)
+        .filter(|p| p.role == participation::Role::Participant && p.status == status)
         .count() as i32)
 }
 
@@ -370,12 +377,12 @@ impl Participation {
         visible_person(ctx, self.0.person_id).await
     }
     /// Their part in it.
-    async fn role(&self) -> Result<ParticipationRole> {
-        Ok(enum_from_db(&self.0.role)?)
+    async fn role(&self) -> ParticipationRole {
+        self.0.role.into()
     }
     /// Where the registration stands.
-    async fn status(&self) -> Result<RegistrationStatus> {
-        Ok(enum_from_db(&self.0.status)?)
+    async fn status(&self) -> RegistrationStatus {
+        self.0.status.into()
     }
     /// When they registered.
     async fn registered_at(&self) -> DateTime<Utc> {
@@ -574,6 +581,7 @@ impl Post {
 
 /// What happened to a post.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "entity::post::Change")]
 pub enum PostChangeKind {
     /// Its author edited it.
     Edited,

@@ -3,7 +3,7 @@
 use super::{Cooperative, Decimal, Industry, LocalGovernment, ProcurementProcedure, SupplierRole};
 use crate::graphql::{
     connection::{cost, from_vec, Conn, Page},
-    enum_from_db, load_list, loaders,
+    load_list, loaders,
     node::global_id,
     required,
 };
@@ -44,8 +44,8 @@ impl ProcurementExample {
         &self.0.subject
     }
     /// The procedure used.
-    async fn procedure(&self) -> Result<ProcurementProcedure> {
-        Ok(enum_from_db(&self.0.procedure)?)
+    async fn procedure(&self) -> ProcurementProcedure {
+        self.0.procedure.into()
     }
     /// Contract value in PLN, exact.
     async fn value_pln(&self) -> Option<Decimal> {
@@ -117,8 +117,8 @@ impl ProcurementExample {
     ) -> Result<Conn<ProcurementSupplier>> {
         let mut rows =
             load_list(&loaders(ctx)?.suppliers_by_procurement_example, self.0.id).await?;
-        // LEAD sorts after CONSORTIUM_MEMBER alphabetically; the lead goes first.
-        rows.sort_by_key(|r| (r.role != "LEAD", r.cooperative_id));
+        // The lead first, then the consortium members by cooperative.
+        rows.sort_by_key(|r| (r.role != procurement_supplier::Role::Lead, r.cooperative_id));
         Ok(from_vec(
             rows,
             Page::new(after, before, first, last)?,
@@ -134,8 +134,8 @@ pub struct ProcurementSupplier(pub procurement_supplier::Model);
 #[Object]
 impl ProcurementSupplier {
     /// Lead contractor or consortium member.
-    async fn role(&self) -> Result<SupplierRole> {
-        Ok(enum_from_db(&self.0.role)?)
+    async fn role(&self) -> SupplierRole {
+        self.0.role.into()
     }
     /// The cooperative.
     async fn cooperative(&self, ctx: &Context<'_>) -> Result<Cooperative> {
