@@ -25,11 +25,14 @@ fn int(v: Value) -> i32 {
 pub trait Indexed: EntityTrait {
     const VERSION: Self::Column;
     const SEARCH: Option<Kind>;
+    /// What a change that breaks one of the table's unique constraints clashes with.
+    const CLASH: &'static str = "another record already has this value";
 }
 
 impl Indexed for entity::cooperative::Entity {
     const VERSION: Self::Column = entity::cooperative::Column::Version;
     const SEARCH: Option<Kind> = Some(Kind::Cooperative);
+    const CLASH: &'static str = "another cooperative already has this KRS, NIP or REGON";
 }
 
 impl Indexed for entity::offering::Entity {
@@ -98,7 +101,8 @@ where
     let done = update
         .col_expr(ver_col, Expr::value(version + 1))
         .exec(&txn)
-        .await?;
+        .await
+        .map_err(|e| constraint(e, E::CLASH))?;
     if done.rows_affected != 1 {
         // Another writer got in between our read and our write.
         let now = E::find()
@@ -129,17 +133,71 @@ pub fn creation<E: EntityTrait>(row: &E::Model, fields: &[E::Column]) -> Vec<(St
         .collect()
 }
 
-/// Creates an offering (with its areas served) and records it.
+/// A write's constraint violation, as the caller can fix it: a duplicate is a
+/// conflict (`clash` says with what), a reference to a missing record bad input.
+pub fn constraint(e: sea_orm::DbErr, clash: &str) -> AppError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AppError::Conflict(clash.into()),
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_)) => {
+            AppError::invalid("input", "refers to a record that does not exist")
+        }
+        _ => e.into(),
+    }
+}
+
+/// A service area's radius in kilometres: 0 to 500.
+pub fn radius_km(v: f64) -> AppResult<f64> {
+    if !(0.0..=500.0).contains(&v) || v.is_nan() {
+        return Err(AppError::invalid("radiusKm", "must be between 0 and 500"));
+    }
+    Ok(v)
+}
+
+/// A new offering as its editor sends it; checked by [`create_offering`].
+pub struct NewOffering {
+    pub cooperative_id: i32,
+    pub name: String,
+    pub description: Option<String>,
+    pub kind: entity::offering::Kind,
+    pub industry_id: Option<i32>,
+    pub radius_km: Option<f64>,
+    pub price_note: Option<String>,
+    /// Local governments it serves.
+    pub areas: Vec<i32>,
+}
+
+/// Checks and creates an offering (with its areas served) and records it.
 pub async fn create_offering(
     db: &DatabaseConnection,
     actor: i32,
-    row: entity::offering::ActiveModel,
-    areas: Vec<i32>,
+    new: NewOffering,
 ) -> AppResult<entity::offering::Model> {
+    use crate::validate::{optional_text, text};
     use entity::{offering, offering_area};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let opt = |f: &str, v: &Option<String>, max| {
+        v.as_deref()
+            .map(|t| optional_text(f, t, max))
+            .transpose()
+            .map(Option::flatten)
+    };
+    let row = offering::ActiveModel {
+        cooperative_id: Set(new.cooperative_id),
+        name: Set(text("name", &new.name, 200)?),
+        description: Set(opt("description", &new.description, 5000)?),
+        kind: Set(new.kind),
+        industry_id: Set(new.industry_id),
+        radius_km: Set(new.radius_km.map(radius_km).transpose()?),
+        price_note: Set(opt("priceNote", &new.price_note, 300)?),
+        version: Set(1),
+        ..Default::default()
+    };
+    let areas = new.areas;
     let mut txn = Write::begin(db).await?;
-    let o = row.insert(&txn).await?;
+    let o = row
+        .insert(&txn)
+        .await
+        .map_err(|e| constraint(e, "this offering already exists"))?;
     for lg in areas {
         offering_area::ActiveModel {
             offering_id: Set(o.id),
@@ -224,17 +282,90 @@ pub async fn delete_offering(
     Ok(())
 }
 
-/// Stores a proposed procurement example (unverified) with its suppliers, and records it.
+/// A proposed procurement example as its proposer sends it; checked by
+/// [`propose_procurement_example`].
+pub struct NewProcurementExample {
+    pub buyer_id: i32,
+    pub subject: String,
+    pub procedure: entity::procurement_example::Procedure,
+    pub value_grosze: Option<i64>,
+    pub year: i32,
+    pub outcome: Option<String>,
+    pub lessons: Option<String>,
+    pub source: Option<String>,
+    /// The supplying cooperatives with their roles: exactly one lead, none twice.
+    pub suppliers: Vec<(i32, entity::procurement_supplier::Role)>,
+}
+
+/// Checks and stores a proposed procurement example (unverified, until a moderator
+/// verifies it) with its suppliers, and records it.
 pub async fn propose_procurement_example(
     db: &DatabaseConnection,
     actor: i32,
-    row: entity::procurement_example::ActiveModel,
-    suppliers: Vec<(i32, entity::procurement_supplier::Role)>,
+    new: NewProcurementExample,
 ) -> AppResult<entity::procurement_example::Model> {
+    use crate::validate::{optional_text, source, text};
     use entity::{procurement_example, procurement_supplier};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let suppliers = new.suppliers;
+    let mut seen = std::collections::HashSet::new();
+    if !suppliers.iter().all(|(c, _)| seen.insert(*c)) {
+        return Err(AppError::invalid(
+            "suppliers",
+            "a cooperative is listed twice",
+        ));
+    }
+    let leads = suppliers
+        .iter()
+        .filter(|(_, r)| *r == procurement_supplier::Role::Lead)
+        .count();
+    if leads != 1 {
+        return Err(AppError::invalid(
+            "suppliers",
+            "name exactly one LEAD supplier",
+        ));
+    }
+    // Public procurement law as coophub covers it: the 2004 Act (Dz.U. 2004 nr 19 poz.
+    // 177) and the 2019 one in force from 2021.
+    let this_year = chrono::Datelike::year(&chrono::Utc::now());
+    if !(2004..=this_year).contains(&new.year) {
+        return Err(AppError::invalid(
+            "year",
+            format!("must be between 2004 and {this_year}"),
+        ));
+    }
+    let opt = |f: &str, v: &Option<String>, max| {
+        v.as_deref()
+            .map(|t| optional_text(f, t, max))
+            .transpose()
+            .map(Option::flatten)
+    };
+    let row = procurement_example::ActiveModel {
+        buyer_id: Set(new.buyer_id),
+        subject: Set(text("subject", &new.subject, 500)?),
+        industry_id: Set(None),
+        procedure: Set(new.procedure),
+        value_grosze: Set(new.value_grosze),
+        year: Set(new.year),
+        outcome: Set(opt("outcome", &new.outcome, 5000)?),
+        lessons: Set(opt("lessons", &new.lessons, 5000)?),
+        source: Set(new
+            .source
+            .as_deref()
+            .map(|s| source("source", s, 500))
+            .transpose()?
+            .flatten()),
+        is_sample: Set(false),
+        version: Set(1),
+        verified: Set(false),
+        proposed_by: Set(Some(actor)),
+        ..Default::default()
+    };
     let mut txn = Write::begin(db).await?;
-    let p = row.insert(&txn).await?;
+    let p = row
+        .insert(&txn)
+        .await
+        .map_err(|e| constraint(e, "this procurement example already exists"))?;
     for (coop, role) in suppliers {
         procurement_supplier::ActiveModel {
             procurement_example_id: Set(p.id),

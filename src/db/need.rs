@@ -7,7 +7,7 @@ use super::editing::creation;
 use super::filter::{CooperativeFilter, Near, Place};
 use super::write::Write;
 use super::{page_of, Picker, Window};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::evidence::{activity, reserved_contract, Tri};
 use crate::search::distance_km;
 use chrono::Utc;
@@ -42,14 +42,67 @@ pub mod points {
     pub const DORMANT: i32 = -20;
 }
 
-/// Posts a need (and records it in the audit trail).
+/// A need as its poster sends it; checked by [`create_need`].
+pub struct NewNeed {
+    pub title: String,
+    pub description: String,
+    pub sector_id: Option<i32>,
+    pub industry_id: Option<i32>,
+    pub place_id: i32,
+    /// Kilometres around the place (30 when not given).
+    pub radius_km: Option<f64>,
+    pub budget_grosze: Option<i64>,
+    pub deadline: Option<chrono::NaiveDate>,
+    pub procedure: Option<entity::procurement_example::Procedure>,
+    /// Who posts it: a local government or a cooperative.
+    pub buyer_id: Option<i32>,
+    pub cooperative_id: Option<i32>,
+}
+
+/// Checks and posts a need (open), and records it in the audit trail.
 pub async fn create_need(
     db: &DatabaseConnection,
     actor: i32,
-    row: need::ActiveModel,
+    new: NewNeed,
 ) -> AppResult<need::Model> {
+    use crate::validate::text;
+    use sea_orm::ActiveValue::Set;
+    let radius_km = new.radius_km.unwrap_or(30.0);
+    if !(radius_km > 0.0 && radius_km <= 500.0) {
+        return Err(AppError::invalid(
+            "radiusKm",
+            "must be more than 0 and at most 500",
+        ));
+    }
+    if new
+        .deadline
+        .is_some_and(|d| d < chrono::Utc::now().date_naive())
+    {
+        return Err(AppError::invalid("deadline", "must be today or later"));
+    }
+    let row = need::ActiveModel {
+        title: Set(text("title", &new.title, 200)?),
+        description: Set(text("description", &new.description, 5000)?),
+        sector_id: Set(new.sector_id),
+        industry_id: Set(new.industry_id),
+        place_id: Set(new.place_id),
+        radius_km: Set(radius_km),
+        budget_grosze: Set(new.budget_grosze),
+        deadline: Set(new.deadline),
+        procedure: Set(new.procedure),
+        status: Set(need::Status::Open),
+        buyer_id: Set(new.buyer_id),
+        cooperative_id: Set(new.cooperative_id),
+        posted_by: Set(actor),
+        created_at: Set(chrono::Utc::now()),
+        version: Set(1),
+        ..Default::default()
+    };
     let mut txn = Write::begin(db).await?;
-    let n = row.insert(&txn).await?;
+    let n = row
+        .insert(&txn)
+        .await
+        .map_err(|e| super::editing::constraint(e, "this need already exists"))?;
     let fields = [
         need::Column::Title,
         need::Column::Description,

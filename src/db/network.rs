@@ -845,14 +845,59 @@ pub async fn my_participation(
         .await?)
 }
 
-/// Creates an event (moderators), recorded in the audit trail.
+/// An event as a moderator creates it; checked by [`create_event`].
+pub struct NewEvent {
+    pub kind: event::Kind,
+    pub title: String,
+    pub edition: Option<i32>,
+    pub starts_at: chrono::DateTime<Utc>,
+    pub ends_at: chrono::DateTime<Utc>,
+    pub place_id: Option<i32>,
+    pub sector_id: Option<i32>,
+    pub description: String,
+    pub capacity: Option<i32>,
+}
+
+/// Checks and creates an event (moderators), recorded in the audit trail.
 pub async fn create_event(
     db: &DatabaseConnection,
     actor: i32,
-    row: event::ActiveModel,
+    new: NewEvent,
 ) -> AppResult<event::Model> {
+    use crate::validate::{event_time, text};
+    event_time("startsAt", new.starts_at)?;
+    event_time("endsAt", new.ends_at)?;
+    if new.ends_at <= new.starts_at {
+        return Err(AppError::invalid("endsAt", "must be after `startsAt`"));
+    }
+    if new.capacity.is_some_and(|c| c < 1) {
+        return Err(AppError::invalid(
+            "capacity",
+            "must be at least 1 (leave it out for no limit)",
+        ));
+    }
+    let row = event::ActiveModel {
+        kind: Set(new.kind),
+        title: Set(text("title", &new.title, 200)?),
+        edition: Set(new.edition),
+        // The year an event belongs to is the year it starts in Poland.
+        year: Set(chrono::Datelike::year(
+            &new.starts_at.with_timezone(&chrono_tz::Europe::Warsaw),
+        )),
+        starts_at: Set(Some(new.starts_at)),
+        ends_at: Set(Some(new.ends_at)),
+        place_id: Set(new.place_id),
+        sector_id: Set(new.sector_id),
+        description: Set(text("description", &new.description, 5000)?),
+        capacity: Set(new.capacity),
+        is_reference: Set(false),
+        ..Default::default()
+    };
     let mut txn = Write::begin(db).await?;
-    let e = row.insert(&txn).await?;
+    let e = row
+        .insert(&txn)
+        .await
+        .map_err(|e| super::editing::constraint(e, "this event already exists"))?;
     record(
         &txn,
         Some(actor),

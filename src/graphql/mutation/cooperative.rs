@@ -2,7 +2,9 @@
 //! moderators and admins; registry numbers by moderators only. Every update names
 //! the version it read: a stale one gets CONFLICT and changes nothing.
 
-use crate::db::editing::{create_offering, delete_offering, update_versioned};
+use crate::db::editing::{
+    create_offering, delete_offering, radius_km, update_versioned, NewOffering,
+};
 use crate::db::filter::pkd_prefix;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
@@ -16,7 +18,7 @@ use crate::validate;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::Utc;
 use entity::{cooperative, industry, offering};
-use sea_orm::{ActiveValue::Set, Value};
+use sea_orm::Value;
 
 /// Input of `updateCooperative`: only the fields given change; an empty string clears an optional field.
 #[derive(InputObject)]
@@ -142,13 +144,6 @@ pub struct DeleteOfferingPayload {
     pub cooperative: Cooperative,
 }
 
-fn radius(v: f64) -> AppResult<f64> {
-    if !(0.0..=500.0).contains(&v) || v.is_nan() {
-        return Err(AppError::invalid("radiusKm", "must be between 0 and 500"));
-    }
-    Ok(v)
-}
-
 fn opt<T: Into<Value>>(v: Option<T>) -> Value {
     match v {
         Some(x) => x.into(),
@@ -252,21 +247,6 @@ fn cooperative_changes(
     Ok(c)
 }
 
-/// A uniqueness clash on a registry number is the user's to fix.
-fn registry_clash(e: AppError) -> AppError {
-    match &e {
-        AppError::Db(db)
-            if matches!(
-                db.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            AppError::Conflict("another cooperative already has this KRS, NIP or REGON".into())
-        }
-        _ => e,
-    }
-}
-
 async fn offering_of(ctx: &Context<'_>, id: &ID) -> AppResult<offering::Model> {
     let id = expect_id("id", id, "Offering")?;
     loaders(ctx)?
@@ -304,8 +284,7 @@ impl CooperativeMutation {
             input.version,
             changes,
         )
-        .await
-        .map_err(registry_clash)?;
+        .await?;
         Ok(UpdateCooperativePayload {
             cooperative: Cooperative(row),
         })
@@ -383,28 +362,17 @@ impl CooperativeMutation {
                     .id,
             );
         }
-        let row = offering::ActiveModel {
-            cooperative_id: Set(coop),
-            name: Set(validate::text("name", &input.name, 200)?),
-            description: Set(input
-                .description
-                .as_deref()
-                .map(|d| validate::optional_text("description", d, 5000))
-                .transpose()?
-                .flatten()),
-            kind: Set(input.kind.into()),
-            industry_id: Set(industry_id),
-            radius_km: Set(input.radius_km.map(radius).transpose()?),
-            price_note: Set(input
-                .price_note
-                .as_deref()
-                .map(|p| validate::optional_text("priceNote", p, 300))
-                .transpose()?
-                .flatten()),
-            version: Set(1),
-            ..Default::default()
+        let new = NewOffering {
+            cooperative_id: coop,
+            name: input.name,
+            description: input.description,
+            kind: input.kind.into(),
+            industry_id,
+            radius_km: input.radius_km,
+            price_note: input.price_note,
+            areas,
         };
-        let created = create_offering(db(ctx)?, v.user_id()?, row, areas).await?;
+        let created = create_offering(db(ctx)?, v.user_id()?, new).await?;
         Ok(OfferingPayload {
             offering: Offering(created),
         })
@@ -435,7 +403,7 @@ impl CooperativeMutation {
             c.push((C::Kind, offering::Kind::from(x).into()));
         }
         if let Some(x) = input.radius_km {
-            c.push((C::RadiusKm, radius(x)?.into()));
+            c.push((C::RadiusKm, radius_km(x)?.into()));
         }
         if let Some(x) = &input.price_note {
             c.push((

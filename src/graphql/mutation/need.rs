@@ -6,7 +6,7 @@ use crate::db::{
     filter::{pkd_prefix, teryt_prefix},
     industry::{find_industry_by_code, sector_id_for_filter},
     local_government::find_local_government_by_teryt,
-    need::create_need,
+    need::{create_need, NewNeed},
 };
 use crate::error::AppError;
 use crate::graphql::{
@@ -19,7 +19,7 @@ use crate::validate;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::{NaiveDate, Utc};
 use entity::need;
-use sea_orm::{ActiveValue::Set, Value};
+use sea_orm::Value;
 
 /// Input of `postNeed`.
 #[derive(InputObject)]
@@ -92,8 +92,6 @@ impl NeedMutation {
             }
         };
         let db = db(ctx)?;
-        let title = validate::text("title", &input.title, 200)?;
-        let description = validate::text("description", &input.description, 5000)?;
         let sector_id = sector_id_for_filter(db, "sector", input.sector.as_deref()).await?;
         let industry_id = match &input.pkd {
             Some(p) => {
@@ -115,37 +113,21 @@ impl NeedMutation {
             .ok_or_else(|| {
                 AppError::invalid("placeTeryt", format!("no local government with TERYT {t}"))
             })?;
-        let radius_km = input.radius_km.unwrap_or(30.0);
-        if !(radius_km > 0.0 && radius_km <= 500.0) {
-            return Err(
-                AppError::invalid("radiusKm", "must be more than 0 and at most 500").into(),
-            );
-        }
-        if let Some(d) = input.deadline {
-            if d < Utc::now().date_naive() {
-                return Err(AppError::invalid("deadline", "must be today or later").into());
-            }
-        }
-        let row = need::ActiveModel {
-            title: Set(title),
-            description: Set(description),
-            sector_id: Set(sector_id),
-            industry_id: Set(industry_id),
-            place_id: Set(place.id),
-            radius_km: Set(radius_km),
-            budget_grosze: Set(input.budget_pln.map(|d| d.0)),
-            deadline: Set(input.deadline),
-            procedure: Set(input.procedure.map(Into::into)),
-            status: Set(need::Status::Open),
-            buyer_id: Set(buyer_id),
-            cooperative_id: Set(cooperative_id),
-            posted_by: Set(user),
-            created_at: Set(Utc::now()),
-            version: Set(1),
-            ..Default::default()
+        let new = NewNeed {
+            title: input.title,
+            description: input.description,
+            sector_id,
+            industry_id,
+            place_id: place.id,
+            radius_km: input.radius_km,
+            budget_grosze: input.budget_pln.map(|d| d.0),
+            deadline: input.deadline,
+            procedure: input.procedure.map(Into::into),
+            buyer_id,
+            cooperative_id,
         };
         Ok(NeedPayload {
-            need: Need(create_need(db, user, row).await?),
+            need: Need(create_need(db, user, new).await?),
         })
     }
 

@@ -6,8 +6,9 @@ use crate::db::industry::sector_id_for_filter;
 use crate::db::local_government::find_local_government_by_teryt;
 use crate::db::network::{
     add_post, cancel_registration, change_post, create_event, create_thread, mark_read,
-    moderate_thread, register, update_profile, PostChange, ProfileInput,
+    moderate_thread, register, update_profile, NewEvent, PostChange, ProfileInput,
 };
+use crate::error::AppError;
 use crate::graphql::{
     db, loaders,
     node::expect_id,
@@ -15,10 +16,8 @@ use crate::graphql::{
     types::{Event, EventKind, Participation, Person, Post, Thread},
     viewer,
 };
-use crate::{error::AppError, validate};
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use chrono::{DateTime, Datelike, Utc};
-use sea_orm::ActiveValue::Set;
+use chrono::{DateTime, Utc};
 
 /// Input of `updateMyProfile`; absent fields stay as they are.
 #[derive(InputObject)]
@@ -403,18 +402,6 @@ impl NetworkMutation {
         v.require_moderator()?;
         let user = v.user_id()?;
         let db = db(ctx)?;
-        crate::validate::event_time("startsAt", input.starts_at)?;
-        crate::validate::event_time("endsAt", input.ends_at)?;
-        if input.ends_at <= input.starts_at {
-            return Err(AppError::invalid("endsAt", "must be after `startsAt`").into());
-        }
-        if input.capacity.is_some_and(|c| c < 1) {
-            return Err(AppError::invalid(
-                "capacity",
-                "must be at least 1 (leave it out for no limit)",
-            )
-            .into());
-        }
         let place_id = match &input.place_teryt {
             Some(t) => Some(
                 find_local_government_by_teryt(db, t)
@@ -429,24 +416,18 @@ impl NetworkMutation {
             ),
             None => None,
         };
-        let row = entity::event::ActiveModel {
-            kind: Set(input.kind.into()),
-            title: Set(validate::text("title", &input.title, 200)?),
-            edition: Set(input.edition),
-            year: Set(input
-                .starts_at
-                .with_timezone(&chrono_tz::Europe::Warsaw)
-                .year()),
-            starts_at: Set(Some(input.starts_at)),
-            ends_at: Set(Some(input.ends_at)),
-            place_id: Set(place_id),
-            sector_id: Set(sector_id_for_filter(db, "sector", input.sector.as_deref()).await?),
-            description: Set(validate::text("description", &input.description, 5000)?),
-            capacity: Set(input.capacity),
-            is_reference: Set(false),
-            ..Default::default()
+        let new = NewEvent {
+            kind: input.kind.into(),
+            title: input.title,
+            edition: input.edition,
+            starts_at: input.starts_at,
+            ends_at: input.ends_at,
+            place_id,
+            sector_id: sector_id_for_filter(db, "sector", input.sector.as_deref()).await?,
+            description: input.description,
+            capacity: input.capacity,
         };
-        let e = create_event(db, user, row).await?;
+        let e = create_event(db, user, new).await?;
         Ok(EventPayload { event: Event(e) })
     }
 

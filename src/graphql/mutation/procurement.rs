@@ -1,7 +1,7 @@
 //! Procurement examples proposed by an officer of the buyer or an editor of a
 //! supplier; public once a moderator verifies them.
 
-use crate::db::editing::{propose_procurement_example, update_versioned};
+use crate::db::editing::{propose_procurement_example, update_versioned, NewProcurementExample};
 use crate::error::AppError;
 use crate::graphql::{
     db, loaders,
@@ -9,11 +9,10 @@ use crate::graphql::{
     types::{Decimal, ProcurementExample, ProcurementProcedure, SupplierRole},
     viewer,
 };
-use crate::validate;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
-use chrono::{Datelike, Utc};
+use chrono::Utc;
 use entity::{procurement_example, procurement_supplier};
-use sea_orm::{ActiveValue::Set, Value};
+use sea_orm::Value;
 
 /// A supplier of a proposed example.
 #[derive(InputObject)]
@@ -91,17 +90,7 @@ impl ProcurementMutation {
                 .load_one(id)
                 .await?
                 .ok_or_else(|| AppError::invalid("suppliers", "no such cooperative"))?;
-            if suppliers.iter().any(|(c, _)| *c == id) {
-                return Err(AppError::invalid("suppliers", "a cooperative is listed twice").into());
-            }
             suppliers.push((id, procurement_supplier::Role::from(s.role)));
-        }
-        let leads = suppliers
-            .iter()
-            .filter(|(_, r)| *r == procurement_supplier::Role::Lead)
-            .count();
-        if leads != 1 {
-            return Err(AppError::invalid("suppliers", "name exactly one LEAD supplier").into());
         }
         let allowed = v.is_moderator()
             || v.is_officer_of(buyer)
@@ -109,40 +98,18 @@ impl ProcurementMutation {
         if !allowed {
             return Err(AppError::Forbidden.into());
         }
-        let this_year = Utc::now().year();
-        if !(2004..=this_year).contains(&input.year) {
-            return Err(
-                AppError::invalid("year", format!("must be between 2004 and {this_year}")).into(),
-            );
-        }
-        let text = |f: &str, x: &Option<String>, max| {
-            x.as_deref()
-                .map(|t| validate::optional_text(f, t, max))
-                .transpose()
-                .map(Option::flatten)
+        let new = NewProcurementExample {
+            buyer_id: buyer,
+            subject: input.subject,
+            procedure: input.procedure.into(),
+            value_grosze: input.value_pln.map(|d| d.0),
+            year: input.year,
+            outcome: input.outcome,
+            lessons: input.lessons,
+            source: input.source,
+            suppliers,
         };
-        let row = procurement_example::ActiveModel {
-            buyer_id: Set(buyer),
-            subject: Set(validate::text("subject", &input.subject, 500)?),
-            industry_id: Set(None),
-            procedure: Set(input.procedure.into()),
-            value_grosze: Set(input.value_pln.map(|d| d.0)),
-            year: Set(input.year),
-            outcome: Set(text("outcome", &input.outcome, 5000)?),
-            lessons: Set(text("lessons", &input.lessons, 5000)?),
-            source: Set(input
-                .source
-                .as_deref()
-                .map(|s| validate::source("source", s, 500))
-                .transpose()?
-                .flatten()),
-            is_sample: Set(false),
-            version: Set(1),
-            verified: Set(false),
-            proposed_by: Set(Some(user)),
-            ..Default::default()
-        };
-        let p = propose_procurement_example(db(ctx)?, user, row, suppliers).await?;
+        let p = propose_procurement_example(db(ctx)?, user, new).await?;
         Ok(ProcurementExamplePayload {
             procurement_example: ProcurementExample(p),
         })
