@@ -153,6 +153,14 @@ pub fn radius_km(v: f64) -> AppResult<f64> {
     Ok(v)
 }
 
+/// An optional text field: absent or blank is None, else at most `max` characters.
+fn opt_text(field: &str, v: &Option<String>, max: usize) -> AppResult<Option<String>> {
+    v.as_deref()
+        .map(|t| crate::validate::optional_text(field, t, max))
+        .transpose()
+        .map(Option::flatten)
+}
+
 /// A new offering as its editor sends it; checked by [`create_offering`].
 pub struct NewOffering {
     pub cooperative_id: i32,
@@ -172,23 +180,17 @@ pub async fn create_offering(
     actor: i32,
     new: NewOffering,
 ) -> AppResult<entity::offering::Model> {
-    use crate::validate::{optional_text, text};
+    use crate::validate::text;
     use entity::{offering, offering_area};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let opt = |f: &str, v: &Option<String>, max| {
-        v.as_deref()
-            .map(|t| optional_text(f, t, max))
-            .transpose()
-            .map(Option::flatten)
-    };
     let row = offering::ActiveModel {
         cooperative_id: Set(new.cooperative_id),
         name: Set(text("name", &new.name, 200)?),
-        description: Set(opt("description", &new.description, 5000)?),
+        description: Set(opt_text("description", &new.description, 5000)?),
         kind: Set(new.kind),
         industry_id: Set(new.industry_id),
         radius_km: Set(new.radius_km.map(radius_km).transpose()?),
-        price_note: Set(opt("priceNote", &new.price_note, 300)?),
+        price_note: Set(opt_text("priceNote", &new.price_note, 300)?),
         version: Set(1),
         ..Default::default()
     };
@@ -304,7 +306,7 @@ pub async fn propose_procurement_example(
     actor: i32,
     new: NewProcurementExample,
 ) -> AppResult<entity::procurement_example::Model> {
-    use crate::validate::{optional_text, source, text};
+    use crate::validate::{source, text};
     use entity::{procurement_example, procurement_supplier};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let suppliers = new.suppliers;
@@ -334,12 +336,6 @@ pub async fn propose_procurement_example(
             format!("must be between 2004 and {this_year}"),
         ));
     }
-    let opt = |f: &str, v: &Option<String>, max| {
-        v.as_deref()
-            .map(|t| optional_text(f, t, max))
-            .transpose()
-            .map(Option::flatten)
-    };
     let row = procurement_example::ActiveModel {
         buyer_id: Set(new.buyer_id),
         subject: Set(text("subject", &new.subject, 500)?),
@@ -347,8 +343,8 @@ pub async fn propose_procurement_example(
         procedure: Set(new.procedure),
         value_grosze: Set(new.value_grosze),
         year: Set(new.year),
-        outcome: Set(opt("outcome", &new.outcome, 5000)?),
-        lessons: Set(opt("lessons", &new.lessons, 5000)?),
+        outcome: Set(opt_text("outcome", &new.outcome, 5000)?),
+        lessons: Set(opt_text("lessons", &new.lessons, 5000)?),
         source: Set(new
             .source
             .as_deref()
