@@ -86,17 +86,25 @@ impl<E: EntityTrait> Cols<E> {
 
     /// Whether a statement reads `column` (columns that cannot be NULL always).
     pub fn reads(self, column: E::Column) -> bool {
-        !column.def().is_null() || self.bits & Self::bit(column) != 0
+        self.each()
+            .any(|(c, read)| read && c.as_str() == column.as_str())
+    }
+
+    /// Each column of `E` in order, with whether a statement reads it.
+    fn each(self) -> impl Iterator<Item = (E::Column, bool)> {
+        E::Column::iter()
+            .enumerate()
+            .map(move |(i, c)| (c, !c.def().is_null() || self.bits & (1 << i) != 0))
     }
 
     /// The select list for the table (or alias) `table`: each column read by name,
     /// or `NULL AS "column"` for an optional column left unread, so the row decodes
     /// as a whole row does.
     pub fn select_list(self, table: &str) -> String {
-        E::Column::iter()
-            .map(|c| {
+        self.each()
+            .map(|(c, read)| {
                 let name = c.as_str();
-                if self.reads(c) {
+                if read {
                     format!("{table}.\"{name}\"")
                 } else {
                     format!("NULL AS \"{name}\"")
@@ -112,8 +120,8 @@ impl<E: EntityTrait> Cols<E> {
             return E::find();
         }
         let mut q = E::find().select_only();
-        for c in E::Column::iter() {
-            q = if self.reads(c) {
+        for (c, read) in self.each() {
+            q = if read {
                 q.column(c)
             } else {
                 q.column_as(Expr::cust("NULL"), c.as_str())

@@ -111,13 +111,13 @@ impl Write {
         });
     }
 
-    /// Commits, then hands the record to the request being served, and returns it.
-    pub async fn commit(self) -> Result<Effects, sea_orm::DbErr> {
+    /// Commits, then hands the record to the request being served.
+    pub async fn commit(self) -> Result<(), sea_orm::DbErr> {
         self.txn.commit().await?;
         let done = self.effects;
         // Outside a request (the command line) there is no record to add to.
-        let _ = RECORD.try_with(|r| r.borrow_mut().add(done.clone()));
-        Ok(done)
+        let _ = RECORD.try_with(|r| r.borrow_mut().add(done));
+        Ok(())
     }
 }
 
