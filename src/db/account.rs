@@ -9,8 +9,8 @@ use entity::audit_entry::Action;
 use entity::user_role::Role;
 use entity::{api_key, claim, outbox, password_reset, session, user_account, user_role};
 use sea_orm::{
-    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, SqlErr,
+    ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, SqlErr,
 };
 
 fn unique_violation(e: &sea_orm::DbErr) -> bool {
@@ -30,15 +30,18 @@ pub async fn create_user(
         created_at: Set(Utc::now()),
         ..Default::default()
     };
-    row.insert(db).await.map_err(|e| {
+    let w = Write::begin(db).await?;
+    let user = row.insert(&w).await.map_err(|e| {
         if unique_violation(&e) {
             AppError::Conflict(
                 "an account with this e-mail already exists: sign in or reset the password".into(),
             )
         } else {
-            e.into()
+            AppError::from(e)
         }
-    })
+    })?;
+    w.commit().await?;
+    Ok(user)
 }
 
 pub async fn find_user_by_email(
@@ -61,6 +64,7 @@ pub async fn create_session(
     hash: &str,
     expires: DateTime<Utc>,
 ) -> AppResult<()> {
+    let w = Write::begin(db).await?;
     session::ActiveModel {
         user_id: Set(user_id),
         token_hash: Set(hash.to_owned()),
@@ -68,8 +72,9 @@ pub async fn create_session(
         expires_at: Set(expires),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&w)
     .await?;
+    w.commit().await?;
     Ok(())
 }
 
@@ -89,14 +94,16 @@ pub async fn user_of_session(
 }
 
 pub async fn revoke_session(db: &DatabaseConnection, hash: &str) -> AppResult<()> {
+    let w = Write::begin(db).await?;
     session::Entity::update_many()
         .col_expr(
             session::Column::RevokedAt,
             sea_orm::sea_query::Expr::value(Utc::now()),
         )
         .filter(session::Column::TokenHash.eq(hash))
-        .exec(db)
+        .exec(&w)
         .await?;
+    w.commit().await?;
     Ok(())
 }
 
@@ -150,6 +157,7 @@ pub async fn remove_role(
     cooperative_id: Option<i32>,
     local_government_id: Option<i32>,
 ) -> AppResult<bool> {
+    let w = Write::begin(db).await?;
     let done = user_role::Entity::delete_many()
         .filter(role_grant(
             user_id,
@@ -157,8 +165,9 @@ pub async fn remove_role(
             cooperative_id,
             local_government_id,
         ))
-        .exec(db)
+        .exec(&w)
         .await?;
+    w.commit().await?;
     Ok(done.rows_affected > 0)
 }
 
@@ -170,8 +179,22 @@ pub async fn role_rows(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<u
         .await?)
 }
 
-pub async fn add_role<C: ConnectionTrait>(
-    db: &C,
+/// Gives a role (nothing when the user holds it already).
+pub async fn add_role(
+    db: &DatabaseConnection,
+    user_id: i32,
+    role: Role,
+    cooperative_id: Option<i32>,
+    local_government_id: Option<i32>,
+) -> AppResult<()> {
+    let w = Write::begin(db).await?;
+    add_role_in(&w, user_id, role, cooperative_id, local_government_id).await?;
+    w.commit().await?;
+    Ok(())
+}
+
+async fn add_role_in(
+    db: &Write,
     user_id: i32,
     role: Role,
     cooperative_id: Option<i32>,
@@ -211,7 +234,7 @@ pub async fn create_password_reset(
     let Some(email) = &user.email else {
         return Ok(());
     };
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     password_reset::ActiveModel {
         user_id: Set(user.id),
         token_hash: Set(hash.to_owned()),
@@ -233,8 +256,6 @@ pub async fn create_password_reset(
     }
     .insert(&txn)
     .await?;
-    txn.changed::<entity::password_reset::Entity>();
-    txn.changed::<entity::outbox::Entity>();
     txn.commit().await?;
     Ok(())
 }
@@ -246,7 +267,7 @@ pub async fn use_password_reset(
     hash: &str,
     new_hash: &str,
 ) -> AppResult<i32> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let reset = password_reset::Entity::find()
         .filter(password_reset::Column::TokenHash.eq(hash))
         .filter(password_reset::Column::UsedAt.is_null())
@@ -294,9 +315,6 @@ pub async fn use_password_reset(
         .filter(session::Column::RevokedAt.is_null())
         .exec(&txn)
         .await?;
-    txn.changed::<entity::password_reset::Entity>();
-    txn.changed::<entity::user_account::Entity>();
-    txn.changed::<entity::session::Entity>();
     txn.commit().await?;
     Ok(user_id)
 }
@@ -311,7 +329,7 @@ pub async fn list_outbox(db: &DatabaseConnection) -> AppResult<Vec<outbox::Model
 /// Forgets who the person was: e-mail, password, name, roles, sessions. What they
 /// wrote stays, attributed to "former member".
 pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<()> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     if let Some(email) = user_account::Entity::find_by_id(user_id)
         .one(&txn)
         .await?
@@ -371,12 +389,6 @@ pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<
             .await?;
     }
     crate::db::network::forget_reads(&txn, user_id).await?;
-    txn.changed::<entity::user_account::Entity>();
-    txn.changed::<entity::person::Entity>();
-    txn.changed::<entity::session::Entity>();
-    txn.changed::<entity::thread_read::Entity>();
-    txn.changed::<entity::user_role::Entity>();
-    txn.changed::<entity::api_key::Entity>();
     txn.commit().await?;
     Ok(())
 }
@@ -398,7 +410,8 @@ pub async fn create_claim(
             "you already asked to edit this cooperative: wait for a moderator".into(),
         ));
     }
-    Ok(claim::ActiveModel {
+    let w = Write::begin(db).await?;
+    let c = claim::ActiveModel {
         user_id: Set(user_id),
         cooperative_id: Set(cooperative_id),
         note: Set(note),
@@ -406,8 +419,10 @@ pub async fn create_claim(
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
-    .await?)
+    .insert(&w)
+    .await?;
+    w.commit().await?;
+    Ok(c)
 }
 
 pub async fn find_claim(db: &DatabaseConnection, id: i32) -> AppResult<Option<claim::Model>> {
@@ -442,7 +457,7 @@ pub async fn decide_claim(
     approve: bool,
     reason: &str,
 ) -> AppResult<claim::Model> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let c = claim::Entity::find_by_id(claim_id)
         .one(&txn)
         .await?
@@ -490,7 +505,7 @@ pub async fn decide_claim(
         .await?
         .ok_or_else(|| AppError::NotFound("claim".into()))?;
     if approve {
-        add_role(&txn, c.user_id, Role::Editor, Some(c.cooperative_id), None).await?;
+        add_role_in(&txn, c.user_id, Role::Editor, Some(c.cooperative_id), None).await?;
     }
     super::audit::record(
         &txn,
@@ -516,9 +531,6 @@ pub async fn decide_claim(
         ],
     )
     .await?;
-    txn.changed::<entity::claim::Entity>();
-    txn.changed::<entity::user_role::Entity>();
-    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(updated)
 }
@@ -529,15 +541,18 @@ pub async fn create_api_key(
     prefix: &str,
     hash: &str,
 ) -> AppResult<api_key::Model> {
-    Ok(api_key::ActiveModel {
+    let w = Write::begin(db).await?;
+    let key = api_key::ActiveModel {
         partner_name: Set(partner.to_owned()),
         key_prefix: Set(prefix.to_owned()),
         secret_hash: Set(hash.to_owned()),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
-    .insert(db)
-    .await?)
+    .insert(&w)
+    .await?;
+    w.commit().await?;
+    Ok(key)
 }
 
 pub async fn list_api_keys(db: &DatabaseConnection) -> AppResult<Vec<api_key::Model>> {
@@ -570,5 +585,8 @@ pub async fn update_api_key(
 ) -> AppResult<api_key::Model> {
     let mut a: api_key::ActiveModel = key.into();
     change(&mut a);
-    Ok(a.update(db).await?)
+    let w = Write::begin(db).await?;
+    let key = a.update(&w).await?;
+    w.commit().await?;
+    Ok(key)
 }

@@ -1,12 +1,13 @@
 //! The audit trail: every change to an editable record, field by field.
 
 use super::{page_of, Picker, Window};
+use crate::db::write::Write;
 use crate::error::AppResult;
 use chrono::Utc;
 use entity::audit_entry;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, Value,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Value,
 };
 use serde_json::{json, Value as Json};
 
@@ -25,8 +26,8 @@ pub fn to_json(v: &Value) -> Json {
 }
 
 /// Writes one entry: `(field, old, new)` for each changed field.
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
+pub async fn record(
+    db: &Write,
     actor: Option<i32>,
     entity: &str,
     record_id: i32,

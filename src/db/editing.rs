@@ -74,7 +74,7 @@ where
     E::Model: Sync,
 {
     let (id_col, ver_col) = (super::id_column::<E>()?, E::VERSION);
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let row = E::find()
         .filter(id_col.eq(id))
         .one(&txn)
@@ -120,7 +120,6 @@ where
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::NotFound(entity_name.into()))?;
-    txn.changed::<E>();
     txn.commit().await?;
     Ok(updated)
 }
@@ -195,7 +194,7 @@ pub async fn create_offering(
         ..Default::default()
     };
     let areas = new.areas;
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let o = row
         .insert(&txn)
         .await
@@ -226,9 +225,6 @@ pub async fn create_offering(
     )
     .await?;
     index::<offering::Entity, _>(&txn, o.id).await?;
-    txn.changed::<entity::offering::Entity>();
-    txn.changed::<entity::offering_area::Entity>();
-    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(o)
 }
@@ -241,7 +237,7 @@ pub async fn delete_offering(
     version: i32,
 ) -> AppResult<()> {
     use entity::{offering, offering_area};
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let o = offering::Entity::find_by_id(id)
         .one(&txn)
         .await?
@@ -277,9 +273,6 @@ pub async fn delete_offering(
     record(&txn, Some(actor), "Offering", id, Action::Delete, old).await?;
     // Its tokens go with it.
     index::<offering::Entity, _>(&txn, id).await?;
-    txn.changed::<entity::offering::Entity>();
-    txn.changed::<entity::offering_area::Entity>();
-    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(())
 }
@@ -357,7 +350,7 @@ pub async fn propose_procurement_example(
         proposed_by: Set(Some(actor)),
         ..Default::default()
     };
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let p = row
         .insert(&txn)
         .await
@@ -390,9 +383,6 @@ pub async fn propose_procurement_example(
         creation::<procurement_example::Entity>(&p, &fields),
     )
     .await?;
-    txn.changed::<entity::procurement_example::Entity>();
-    txn.changed::<entity::procurement_supplier::Entity>();
-    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(p)
 }

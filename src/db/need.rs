@@ -98,7 +98,7 @@ pub async fn create_need(
         version: Set(1),
         ..Default::default()
     };
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let n = row
         .insert(&txn)
         .await
@@ -125,7 +125,6 @@ pub async fn create_need(
         creation::<need::Entity>(&n, &fields),
     )
     .await?;
-    txn.changed::<entity::need::Entity>();
     txn.commit().await?;
     Ok(n)
 }

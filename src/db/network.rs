@@ -23,7 +23,7 @@ use serde_json::json;
 pub const MAX_POST: usize = 20_000;
 
 /// The person behind an account, created (without a public profile) on first use.
-pub async fn person_of_user<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<person::Model> {
+pub async fn person_of_user(db: &Write, user_id: i32) -> AppResult<person::Model> {
     if let Some(p) = person::Entity::find()
         .filter(person::Column::UserId.eq(user_id))
         .one(db)
@@ -245,6 +245,7 @@ pub async fn mark_read(db: &DatabaseConnection, user_id: i32, thread_id: i32) ->
         .one(db)
         .await?
         .map_or(0, |p| p.id);
+    let w = Write::begin(db).await?;
     thread_read::Entity::insert(thread_read::ActiveModel {
         user_id: Set(user_id),
         thread_id: Set(thread_id),
@@ -255,8 +256,9 @@ pub async fn mark_read(db: &DatabaseConnection, user_id: i32, thread_id: i32) ->
             .update_column(thread_read::Column::LastReadPostId)
             .to_owned(),
     )
-    .exec(db)
+    .exec(&w)
     .await?;
+    w.commit().await?;
     Ok(())
 }
 
@@ -273,7 +275,7 @@ async fn visible_count<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<
 /// visible post (the thread's start when none is left): a hidden or deleted post
 /// moves nothing, so neither `lastActivityAt` nor the board's order tells when it
 /// was written.
-async fn touch_thread<C: ConnectionTrait>(db: &C, thread_id: i32) -> AppResult<()> {
+async fn touch_thread(db: &Write, thread_id: i32) -> AppResult<()> {
     let newest: Option<chrono::DateTime<Utc>> = post::Entity::find()
         .select_only()
         .column_as(post::Column::CreatedAt.max(), "newest")
@@ -315,7 +317,7 @@ pub async fn create_thread(
 ) -> AppResult<(thread::Model, post::Model)> {
     let title = crate::validate::text("title", title, 200)?;
     let (md, html) = body(first_post)?;
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let author = person_of_user(&txn, user_id).await?;
     let (sector_id, event_id) = match board {
         Board::General => (None, None),
@@ -388,7 +390,7 @@ pub async fn add_post(
     reply_to: Option<i32>,
 ) -> AppResult<(thread::Model, post::Model)> {
     let (md, html) = body(text)?;
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let t = thread_for_write(&txn, thread_id).await?;
     if t.locked && !moderator {
         return Err(AppError::Conflict(
@@ -442,7 +444,7 @@ pub async fn change_post(
     text: Option<&str>,
     reason: Option<&str>,
 ) -> AppResult<(thread::Model, post::Model)> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let p = post::Entity::find_by_id(post_id)
         .one(&txn)
         .await?
@@ -535,7 +537,7 @@ pub async fn moderate_thread(
             "say what changes: `pinned`, `locked` or both",
         ));
     }
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let t = thread_for_write(&txn, thread_id).await?;
     let mut row = t.clone().into_active_model();
     let mut changes = Vec::new();
@@ -558,8 +560,6 @@ pub async fn moderate_thread(
         changes,
     )
     .await?;
-    txn.changed::<entity::thread::Entity>();
-    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(t)
 }
@@ -579,7 +579,7 @@ pub async fn update_profile(
     user_id: i32,
     input: ProfileInput,
 ) -> AppResult<person::Model> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let me = person_of_user(&txn, user_id).await?;
     let mut row = me.into_active_model();
     if let Some(n) = input.display_name {
@@ -600,7 +600,6 @@ pub async fn update_profile(
         row.institution_id = Set(i);
     }
     let me = row.update(&txn).await?;
-    txn.changed::<entity::person::Entity>();
     txn.commit().await?;
     Ok(me)
 }
@@ -658,7 +657,7 @@ pub async fn register(
     user_id: i32,
     event_id: i32,
 ) -> AppResult<(event::Model, participation::Model)> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let ev = lock_event(&txn, event_id).await?;
     if ev.is_reference || ev.ends_at.is_none_or(|end| end < Utc::now()) {
         return Err(AppError::Conflict(
@@ -704,7 +703,6 @@ pub async fn register(
         }
         None => row.insert(&txn).await?,
     };
-    txn.changed::<entity::participation::Entity>();
     txn.commit().await?;
     Ok((ev, p))
 }
@@ -715,7 +713,7 @@ pub async fn cancel_registration(
     user_id: i32,
     event_id: i32,
 ) -> AppResult<(event::Model, participation::Model)> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let ev = lock_event(&txn, event_id).await?;
     let me = person_of_user(&txn, user_id).await?;
     let mine = participation::Entity::find()
@@ -738,7 +736,6 @@ pub async fn cancel_registration(
     if held_place {
         promote_first_waiting(&txn, event_id).await?;
     }
-    txn.changed::<entity::participation::Entity>();
     txn.commit().await?;
     Ok((ev, mine))
 }
@@ -750,10 +747,7 @@ pub(super) fn holds_place(p: &participation::Model) -> bool {
 }
 
 /// A place was freed: the first on the waiting list (in registration order) takes it.
-pub(super) async fn promote_first_waiting<C: ConnectionTrait>(
-    db: &C,
-    event_id: i32,
-) -> AppResult<()> {
+pub(super) async fn promote_first_waiting(db: &Write, event_id: i32) -> AppResult<()> {
     let first_waiting = participation::Entity::find()
         .filter(participation::Column::EventId.eq(event_id))
         .filter(participation::Column::Status.eq(participation::Status::Waiting))
@@ -893,7 +887,7 @@ pub async fn create_event(
         is_reference: Set(false),
         ..Default::default()
     };
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let e = row
         .insert(&txn)
         .await
@@ -915,14 +909,12 @@ pub async fn create_event(
         ],
     )
     .await?;
-    txn.changed::<entity::event::Entity>();
-    txn.changed::<entity::audit_entry::Entity>();
     txn.commit().await?;
     Ok(e)
 }
 
 /// Drops a member's read marks (their account is being deleted).
-pub async fn forget_reads<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<()> {
+pub async fn forget_reads(db: &Write, user_id: i32) -> AppResult<()> {
     thread_read::Entity::delete_many()
         .filter(thread_read::Column::UserId.eq(user_id))
         .exec(db)

@@ -110,11 +110,7 @@ fn check_session(ev: &event::Model, f: &SessionFields) -> AppResult<()> {
 
 /// Makes a person a speaker of the event (organisers stay organisers); a
 /// participant's place goes to the first person waiting.
-async fn ensure_speaker<C: ConnectionTrait>(
-    db: &C,
-    event_id: i32,
-    person_id: i32,
-) -> AppResult<()> {
+async fn ensure_speaker(db: &Write, event_id: i32, person_id: i32) -> AppResult<()> {
     let current = participation::Entity::find()
         .filter(participation::Column::EventId.eq(event_id))
         .filter(participation::Column::PersonId.eq(person_id))
@@ -143,8 +139,8 @@ async fn ensure_speaker<C: ConnectionTrait>(
 }
 
 /// Writes a person's role and status at an event; frees a place if they held one.
-async fn set_participation<C: ConnectionTrait>(
-    db: &C,
+async fn set_participation(
+    db: &Write,
     event_id: i32,
     person_id: i32,
     current: Option<participation::Model>,
@@ -196,8 +192,8 @@ async fn check_people<C: ConnectionTrait>(db: &C, ids: &[i32]) -> AppResult<()> 
     Ok(())
 }
 
-async fn write_speakers<C: ConnectionTrait>(
-    db: &C,
+async fn write_speakers(
+    db: &Write,
     event_id: i32,
     session_id: i32,
     speakers: &[i32],
@@ -259,7 +255,7 @@ pub async fn add_session(
     event_id: i32,
     f: AppResult<SessionFields>,
 ) -> AppResult<programme_session::Model> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let ev = event_for_change(&txn, actor, event_id).await?;
     // The fields' own errors only for those who may change the event.
     let f = f?;
@@ -286,8 +282,6 @@ pub async fn add_session(
         changes,
     )
     .await?;
-    txn.changed::<entity::programme_session::Entity>();
-    txn.changed::<entity::session_speaker::Entity>();
     txn.commit().await?;
     Ok(s)
 }
@@ -315,7 +309,7 @@ pub async fn update_session(
     session_id: i32,
     f: AppResult<SessionFields>,
 ) -> AppResult<programme_session::Model> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let old = session_of(&txn, session_id).await?;
     let ev = event_for_change(&txn, actor, old.event_id).await?;
     let f = f?;
@@ -341,8 +335,6 @@ pub async fn update_session(
         )
         .await?;
     }
-    txn.changed::<entity::programme_session::Entity>();
-    txn.changed::<entity::session_speaker::Entity>();
     txn.commit().await?;
     Ok(s)
 }
@@ -353,7 +345,7 @@ pub async fn remove_session(
     actor: Actor,
     session_id: i32,
 ) -> AppResult<event::Model> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let old = session_of(&txn, session_id).await?;
     let ev = event_for_change(&txn, actor, old.event_id).await?;
     let old_speakers = speakers_of(&txn, session_id).await?;
@@ -376,8 +368,6 @@ pub async fn remove_session(
         ],
     )
     .await?;
-    txn.changed::<entity::programme_session::Entity>();
-    txn.changed::<entity::session_speaker::Entity>();
     txn.commit().await?;
     Ok(ev)
 }
@@ -392,7 +382,7 @@ pub async fn set_role(
     person_id: i32,
     role: participation::Role,
 ) -> AppResult<(event::Model, participation::Model)> {
-    let mut txn = Write::begin(db).await?;
+    let txn = Write::begin(db).await?;
     let ev = event_for_change(&txn, actor, event_id).await?;
     person::Entity::find_by_id(person_id)
         .one(&txn)
@@ -449,7 +439,6 @@ pub async fn set_role(
         vec![("role".into(), json!(old_role), json!(role.to_value()))],
     )
     .await?;
-    txn.changed::<entity::participation::Entity>();
     txn.commit().await?;
     Ok((ev, p))
 }

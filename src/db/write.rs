@@ -1,7 +1,8 @@
 //! Writes and what they change. Every write that the API makes runs in a
-//! [`Write`]: a transaction that records, as it goes, which tables it changed
-//! (hence which cache domains, from the policy table) and which forum changes
-//! live feeds must hear of. The record leaves only with the commit: a write that
+//! [`Write`]: a transaction that records, as it goes, which tables its statements
+//! change (read off each statement it runs, so no write can forget one; hence which
+//! cache domains, from the policy table) and which forum changes live feeds must
+//! hear of. The record leaves only with the commit: a write that
 //! fails, or is rolled back, announces nothing. After the commit the request
 //! that made the writes takes the record ([`recording`]): the response cache
 //! counts a write to those domains, and the bus carries the forum changes to
@@ -11,10 +12,11 @@ use crate::bus::{ForumEvent, ForumEventKind};
 use crate::policy::table::domain_of_table;
 use crate::policy::Domain;
 use entity::{post, thread};
-use sea_orm::{DatabaseConnection, DatabaseTransaction, EntityTrait};
+use sea_orm::{DatabaseConnection, DatabaseTransaction};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::future::Future;
+use std::sync::Mutex;
 
 /// What committed writes changed.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -55,7 +57,8 @@ pub async fn recording<T>(f: impl Future<Output = T>) -> (T, Effects) {
 /// locked"); PostgreSQL ignores the option.
 pub struct Write {
     txn: DatabaseTransaction,
-    effects: Effects,
+    /// Noted by statements, which run through `&self`.
+    effects: Mutex<Effects>,
 }
 
 impl std::ops::Deref for Write {
@@ -76,31 +79,46 @@ impl Write {
             .await?;
         Ok(Write {
             txn,
-            effects: Effects::default(),
+            effects: Mutex::new(Effects::default()),
         })
     }
 
-    /// Notes a change to `E`'s table: its domain's cached answers go stale. A table
-    /// the policy table does not know stands for every domain.
-    pub fn changed<E: EntityTrait>(&mut self) {
-        let table = E::default().table_name();
-        match domain_of_table(table) {
-            Some(Some(d)) => {
-                self.effects.domains.insert(d);
-            }
-            Some(None) => {}
-            None => {
-                tracing::error!(table, "a write to a table the policy table does not know");
-                self.effects.domains.extend(Domain::ALL);
+    fn effects(&self) -> std::sync::MutexGuard<'_, Effects> {
+        // A statement that panicked while noting leaves a record still worth keeping.
+        self.effects.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Notes what a statement run in this transaction changes: the domains of the
+    /// tables it writes go stale. A table the policy table does not know, or a
+    /// statement whose kind [`written_tables`] cannot read, stands for every domain.
+    fn note(&self, sql: &str) {
+        let mut effects = self.effects();
+        let Some(tables) = written_tables(sql) else {
+            tracing::error!(
+                sql,
+                "a statement in a write whose writes cannot be read off"
+            );
+            effects.domains.extend(Domain::ALL);
+            return;
+        };
+        for table in tables {
+            match domain_of_table(table) {
+                Some(Some(d)) => {
+                    effects.domains.insert(d);
+                }
+                Some(None) => {}
+                None => {
+                    tracing::error!(table, "a write to a table the policy table does not know");
+                    effects.domains.extend(Domain::ALL);
+                }
             }
         }
     }
 
-    /// Notes a forum change for live feeds (and its tables' domain).
-    pub fn announce(&mut self, kind: ForumEventKind, t: &thread::Model, p: &post::Model) {
-        self.changed::<thread::Entity>();
-        self.changed::<post::Entity>();
-        self.effects.forum.push(ForumEvent {
+    /// Notes a forum change for live feeds (its tables' domain comes with the
+    /// statements that made it).
+    pub fn announce(&self, kind: ForumEventKind, t: &thread::Model, p: &post::Model) {
+        self.effects().forum.push(ForumEvent {
             nonce: fastrand::u64(..),
             kind,
             thread_id: t.id,
@@ -113,8 +131,8 @@ impl Write {
 
     /// Commits, then hands the record to the request being served.
     pub async fn commit(self) -> Result<(), sea_orm::DbErr> {
+        let done = self.effects.into_inner().unwrap_or_else(|e| e.into_inner());
         self.txn.commit().await?;
-        let done = self.effects;
         // Outside a request (the command line) there is no record to add to.
         let _ = RECORD.try_with(|r| r.borrow_mut().add(done));
         Ok(())
@@ -134,6 +152,7 @@ impl sea_orm::ConnectionTrait for Write {
         'a: 'b,
         Self: 'b,
     {
+        self.note(&stmt.sql);
         self.txn.execute_raw(stmt)
     }
     fn execute_unprepared<'a, 'b, 'c>(&'a self, sql: &'b str) -> Boxed<'c, sea_orm::ExecResult>
@@ -142,6 +161,7 @@ impl sea_orm::ConnectionTrait for Write {
         'b: 'c,
         Self: 'c,
     {
+        self.note(sql);
         self.txn.execute_unprepared(sql)
     }
     fn query_one_raw<'a, 'b>(
@@ -152,6 +172,7 @@ impl sea_orm::ConnectionTrait for Write {
         'a: 'b,
         Self: 'b,
     {
+        self.note(&stmt.sql);
         self.txn.query_one_raw(stmt)
     }
     fn query_all_raw<'a, 'b>(
@@ -162,6 +183,7 @@ impl sea_orm::ConnectionTrait for Write {
         'a: 'b,
         Self: 'b,
     {
+        self.note(&stmt.sql);
         self.txn.query_all_raw(stmt)
     }
     fn support_returning(&self) -> bool {
@@ -169,5 +191,145 @@ impl sea_orm::ConnectionTrait for Write {
     }
     fn is_mock_connection(&self) -> bool {
         self.txn.is_mock_connection()
+    }
+}
+
+/// The tables a statement writes, read off its text: the table after `INSERT INTO`,
+/// `UPDATE` and `DELETE FROM`, quoted (as sea-query writes them) or not (as the
+/// hand-written statements do), outside string literals. A statement that only
+/// reads or steers the session writes none; None for a statement of a kind this
+/// does not know.
+pub fn written_tables(sql: &str) -> Option<Vec<&str>> {
+    // Words: runs of letters, digits, `_` and `"` (a quoted name), literals skipped.
+    let mut words: Vec<&str> = Vec::new();
+    let bytes = sql.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\'' {
+            // A literal: to its closing quote ('' stays inside).
+            i += 1;
+            while i < bytes.len() {
+                if bytes[i] == b'\'' {
+                    if bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
+            }
+            i += 1;
+        } else if b.is_ascii_alphanumeric() || b == b'_' || b == b'"' {
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'"')
+            {
+                i += 1;
+            }
+            words.push(sql.get(start..i).unwrap_or_default());
+        } else {
+            i += 1;
+        }
+    }
+    let is = |w: &str, k: &str| w.eq_ignore_ascii_case(k);
+    let first = *words.first()?;
+    const READ_ONLY: [&str; 9] = [
+        "SELECT",
+        "ANALYZE",
+        "PRAGMA",
+        "SAVEPOINT",
+        "RELEASE",
+        "ROLLBACK",
+        "SET",
+        "SHOW",
+        "EXPLAIN",
+    ];
+    if READ_ONLY.iter().any(|k| is(first, k)) {
+        return Some(Vec::new());
+    }
+    if !["INSERT", "UPDATE", "DELETE", "WITH", "REPLACE"]
+        .iter()
+        .any(|k| is(first, k))
+    {
+        return None;
+    }
+    fn name(w: &str) -> Option<&str> {
+        let w = w.trim_matches('"');
+        (!w.is_empty()).then_some(w)
+    }
+    let mut out = Vec::new();
+    for (k, w) in words.iter().enumerate() {
+        let next = words.get(k + 1).copied();
+        let table = if is(w, "INTO") {
+            next
+        } else if is(w, "DELETE") && next.is_some_and(|n| is(n, "FROM")) {
+            words.get(k + 2).copied()
+        } else if is(w, "UPDATE")
+            // `FOR UPDATE` locks, `DO UPDATE SET` is an upsert's update of the INTO table.
+            && !k.checked_sub(1).and_then(|p| words.get(p)).is_some_and(|p| is(p, "FOR") || is(p, "DO"))
+        {
+            next
+        } else {
+            None
+        };
+        if let Some(t) = table.and_then(name) {
+            if !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::written_tables;
+
+    #[test]
+    fn statements_name_the_tables_they_write() {
+        let cases: [(&str, Option<&[&str]>); 11] = [
+            (
+                r#"INSERT INTO "post" ("thread_id", "body") VALUES ($1, $2) RETURNING "id""#,
+                Some(&["post"]),
+            ),
+            (
+                r#"UPDATE "cooperative" SET "name" = $1 WHERE "cooperative"."id" = $2"#,
+                Some(&["cooperative"]),
+            ),
+            (
+                r#"DELETE FROM "offering_area" WHERE "offering_id" = ?"#,
+                Some(&["offering_area"]),
+            ),
+            (
+                "DELETE FROM search_token WHERE kind = 'c'",
+                Some(&["search_token"]),
+            ),
+            (
+                r#"INSERT INTO "thread_read" ("user_id") VALUES ($1) ON CONFLICT ("user_id") DO UPDATE SET "at" = $2"#,
+                Some(&["thread_read"]),
+            ),
+            (
+                "INSERT INTO search_token (kind, token) SELECT 'c', name FROM cooperative",
+                Some(&["search_token"]),
+            ),
+            (
+                r#"SELECT "id" FROM "cooperative" WHERE "id" = $1 FOR UPDATE"#,
+                Some(&[]),
+            ),
+            ("select 'DELETE FROM post'", Some(&[])),
+            (
+                "UPDATE thread SET title = 'INSERT INTO user_role' WHERE id = 1",
+                Some(&["thread"]),
+            ),
+            (
+                "WITH x AS (DELETE FROM session RETURNING 1) SELECT count(*) FROM x",
+                Some(&["session"]),
+            ),
+            ("VACUUM", None),
+        ];
+        for (sql, want) in cases {
+            assert_eq!(written_tables(sql).as_deref(), want, "{sql}");
+        }
     }
 }

@@ -479,61 +479,11 @@ impl ResponseCache {
     }
 }
 
-/// The domains a mutation (by its root fields, fragments included) writes, from
-/// the policy table (`policy::table::MUTATIONS`). A field the table does not know
-/// writes every domain, and says so in the log (its tests keep that from happening).
-pub fn written_by(doc: &ExecutableDocument, operation: Option<&str>) -> Vec<Domain> {
-    let mut out = BTreeSet::new();
-    for (name, op) in doc.operations.iter() {
-        if operation.is_some_and(|want| name.is_some_and(|n| n.as_str() != want)) {
-            continue;
-        }
-        root_writes(doc, &op.node.selection_set, &mut out, 0);
-    }
-    out.into_iter().collect()
-}
-
-fn root_writes(
-    doc: &ExecutableDocument,
-    set: &Positioned<SelectionSet>,
-    out: &mut BTreeSet<Domain>,
-    depth: usize,
-) {
-    for sel in &set.node.items {
-        let inner = match &sel.node {
-            Selection::Field(f) => {
-                let field = f.node.name.node.as_str();
-                match crate::policy::table::written_by_field(field) {
-                    Some(domains) => out.extend(domains),
-                    None if field == "__typename" => {}
-                    None => {
-                        tracing::error!(
-                            field,
-                            "response cache: a mutation the policy table does not know writes every domain"
-                        );
-                        out.extend(Domain::ALL);
-                    }
-                }
-                continue;
-            }
-            Selection::InlineFragment(fr) => &fr.node.selection_set,
-            Selection::FragmentSpread(s) => match doc.fragments.get(&s.node.fragment_name.node) {
-                Some(fr) => &fr.node.selection_set,
-                None => continue,
-            },
-        };
-        if depth < 64 {
-            root_writes(doc, inner, out, depth + 1);
-        } else {
-            out.extend(Domain::ALL);
-        }
-    }
-}
-
 /// The cache as a schema extension: it acts after parsing, validation and the
 /// cost guard (so every request is still checked and charged to its budget, and
 /// `extensions.cost` is the viewer's own), around execution only. A hit returns
-/// the stored `data`; a mutation counts its write once it has run.
+/// the stored `data`. Mutations pass through: their writes count themselves
+/// (`graphql::effects`).
 pub struct CacheExtension(pub Arc<ResponseCache>);
 
 impl ExtensionFactory for CacheExtension {
@@ -698,14 +648,6 @@ impl Extension for PerRequest {
             return next.run(ctx, operation_name).await;
         };
         let prepared = &seen.prepared;
-        if prepared.is_mutation() {
-            let resp = next.run(ctx, operation_name).await;
-            // Answers cached before this write must never be served again, on any instance.
-            self.cache
-                .bump(&written_by(&prepared.parsed.doc, operation_name))
-                .await;
-            return resp;
-        }
         // Anonymous viewers and partner keys see exactly the same data: one class.
         let public = matches!(
             crate::policy::visibility_class(ctx.data_opt::<Viewer>()),
@@ -811,35 +753,5 @@ mod tests {
         );
         // The account's own data is never in a cached answer.
         assert_eq!(domains_of(&map, "{ me { email } }"), []);
-    }
-
-    #[test]
-    fn a_mutation_writes_the_domains_the_table_gives_its_fields() {
-        let writes = |q: &str| written_by(&parse(q), None);
-        assert_eq!(
-            writes("mutation { addPost(input: {}) { post { id } } }"),
-            [Domain::Forum]
-        );
-        assert_eq!(
-            writes("mutation { updateCooperative(input: {}) { cooperative { id } } }"),
-            [Domain::Directory]
-        );
-        assert_eq!(writes("mutation { login(input: {}) { token } }"), []);
-        assert_eq!(writes("mutation { __typename }"), []);
-        // Fields inside fragments and under aliases count too.
-        assert_eq!(
-            writes("mutation { a: login(input: {}) { token } ...W } fragment W on MutationRoot { ... on MutationRoot { hidePost(input: {}) { post { id } } } }"),
-            [Domain::Forum]
-        );
-        // A field the table does not know is never guessed: it writes everything.
-        assert_eq!(writes("mutation { somethingNew }"), Domain::ALL);
-        // Only the operation that runs.
-        assert_eq!(
-            written_by(
-                &parse("mutation A { addPost(input: {}) { post { id } } } mutation B { postNeed(input: {}) { need { id } } }"),
-                Some("B")
-            ),
-            [Domain::Directory]
-        );
     }
 }

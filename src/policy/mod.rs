@@ -20,14 +20,16 @@
 //! (`auth.rs`); the account's own data is built from the viewer's own id and never
 //! looked up by another. `table::TYPES` names the rule of every object type.
 //!
-//! Adding a type or a mutation: give it a line in `table::TYPES` or
-//! `table::MUTATIONS`; the tests of `table` enumerate the real schema and fail,
-//! naming it, until it has one. A new rule gets its function here, used by every
+//! Adding a type: give it a line in `table::TYPES` (and its tables a line in
+//! `table::TABLES`); the tests of `table` enumerate the real schema, and
+//! `tests/api/writes.rs` the database's tables, and fail, naming it, until it has
+//! one. A mutation needs no line: its writes run in a `db::write::Write`, which
+//! reads the tables they change off its statements. A new rule gets its function here, used by every
 //! path that shows the record (field, `node`, list, count, search, export, feed).
 
 pub mod table;
 
-pub use table::{Data, Domain, Rule, Writes};
+pub use table::{Data, Domain, Rule};
 
 use crate::auth::Viewer;
 use entity::{offering, person, post, procurement_example};

@@ -1,15 +1,16 @@
 //! The table of the schema: every object type with its visibility rule and the
-//! cache data domain its data belongs to, and every mutation with the domains it
-//! writes. The response cache keys answers by the domains a query reads
-//! (`domains_of_type`) and counts writes by the domains a mutation writes
-//! (`written_by_field`); neither guesses from names.
+//! cache data domain its data belongs to, and every database table with the
+//! domain it feeds. The response cache keys answers by the domains a query reads
+//! (`domains_of_type`) and counts writes by the domains of the tables a write's
+//! statements changed (`domain_of_table`, noted by `db::write::Write`); neither
+//! guesses from names.
 //!
 //! Page types (Relay connections and edges) are not listed: they read what their
 //! nodes read (`page_node`), an interface or union what its members read. The
 //! tests below enumerate the real schema and fail, naming the type or field, when
 //! the table misses one, names one the schema no longer has, or contradicts itself.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// A part of the data that writes change together (the response cache's unit of
@@ -206,128 +207,10 @@ pub fn page_node<'a>(field_type: impl Fn(&str) -> Option<&'a str>) -> Option<&'a
     None
 }
 
-/// What a mutation writes, for the response cache.
-#[derive(Debug, Clone, Copy)]
-pub enum Writes {
-    /// Records of the domains of the types its answer returns (what it created,
-    /// changed, or the parent of what it deleted): derived from `TYPES`. A test
-    /// checks the list against the mutation's payload in the schema.
-    Returned(&'static [&'static str]),
-    /// These domains, and why (an empty list: nothing any cached answer shows).
-    Domains(&'static [Domain], &'static str),
-}
-
-/// Every field of `MutationRoot`.
-pub const MUTATIONS: &[(&str, Writes)] = &[
-    (
-        "register",
-        Writes::Domains(&[], "an account and its session, seen only by their owner"),
-    ),
-    ("login", Writes::Domains(&[], "a session")),
-    ("logout", Writes::Domains(&[], "ends a session")),
-    (
-        "requestPasswordReset",
-        Writes::Domains(&[], "a reset token and a message in the outbox"),
-    ),
-    (
-        "resetPassword",
-        Writes::Domains(&[], "a password; the account's sessions end"),
-    ),
-    (
-        "deleteAccount",
-        Writes::Domains(
-            &[Directory, Forum],
-            "the user is shown as \"former member\" wherever it acted (directory), its forum \
-             person loses its name and profile",
-        ),
-    ),
-    (
-        "grantRole",
-        Writes::Domains(&[], "roles: seen by their holder and admins only"),
-    ),
-    (
-        "revokeRole",
-        Writes::Domains(&[], "roles: seen by their holder and admins only"),
-    ),
-    ("claimCooperative", Writes::Returned(&["Claim"])),
-    (
-        "approveClaim",
-        Writes::Domains(
-            &[],
-            "the claim, an editor role and the cooperative's history: all private",
-        ),
-    ),
-    (
-        "rejectClaim",
-        Writes::Domains(&[], "the claim and the cooperative's history: both private"),
-    ),
-    ("createApiKey", Writes::Returned(&["ApiKey"])),
-    ("rotateApiKey", Writes::Returned(&["ApiKey"])),
-    ("revokeApiKey", Writes::Returned(&["ApiKey"])),
-    ("updateCooperative", Writes::Returned(&["Cooperative"])),
-    (
-        "confirmCooperativeProfile",
-        Writes::Returned(&["Cooperative"]),
-    ),
-    ("createOffering", Writes::Returned(&["Offering"])),
-    ("updateOffering", Writes::Returned(&["Offering"])),
-    ("deleteOffering", Writes::Returned(&["Cooperative"])),
-    ("postNeed", Writes::Returned(&["Need"])),
-    ("closeNeed", Writes::Returned(&["Need"])),
-    ("updateMyProfile", Writes::Returned(&["Person"])),
-    ("createThread", Writes::Returned(&["Thread"])),
-    ("addPost", Writes::Returned(&["Post"])),
-    ("editPost", Writes::Returned(&["Post"])),
-    ("deletePost", Writes::Returned(&["Post"])),
-    ("hidePost", Writes::Returned(&["Post"])),
-    ("restorePost", Writes::Returned(&["Post"])),
-    ("moderateThread", Writes::Returned(&["Thread"])),
-    (
-        "markThreadRead",
-        Writes::Domains(
-            &[],
-            "read marks: seen only by their reader (`Thread.unreadCount`)",
-        ),
-    ),
-    ("createEvent", Writes::Returned(&["Event"])),
-    (
-        "registerForEvent",
-        Writes::Returned(&["Event", "Participation"]),
-    ),
-    (
-        "cancelEventRegistration",
-        Writes::Returned(&["Event", "Participation"]),
-    ),
-    (
-        "proposeProcurementExample",
-        Writes::Returned(&["ProcurementExample"]),
-    ),
-    (
-        "verifyProcurementExample",
-        Writes::Returned(&["ProcurementExample"]),
-    ),
-    ("addEventSession", Writes::Returned(&["EventSession"])),
-    ("updateEventSession", Writes::Returned(&["EventSession"])),
-    ("removeEventSession", Writes::Returned(&["Event"])),
-    (
-        "setEventRole",
-        Writes::Returned(&["Event", "Participation"]),
-    ),
-];
-
-/// The domain a listed type's own data belongs to (none for private data, parts of
-/// a parent, structure, and types the table does not list).
-fn domain_in(name: &str) -> Option<Domain> {
-    match type_rule(name)?.data {
-        Data::In(d) => Some(d),
-        Data::OfParent | Data::Private | Data::None => None,
-    }
-}
-
 /// Every table a write can change, with the domain whose answers it feeds (None:
-/// only private answers, never cached, read it). Writes note their tables
-/// (`db::write::Write::changed`); a test holds every table of the database to a line
-/// here.
+/// only private answers, never cached, read it). A write notes the tables its
+/// statements change (`db::write::Write`); a test holds every table of the
+/// database to a line here.
 pub const TABLES: &[(&str, Option<Domain>)] = &[
     ("local_government", Some(Reference)),
     ("industry", Some(Reference)),
@@ -370,15 +253,6 @@ pub const TABLES: &[(&str, Option<Domain>)] = &[
 /// this table does not know.
 pub fn domain_of_table(table: &str) -> Option<Option<Domain>> {
     TABLES.iter().find(|(t, _)| *t == table).map(|(_, d)| *d)
-}
-
-/// The domains a mutation field writes (None: a field the table does not know).
-pub fn written_by_field(field: &str) -> Option<BTreeSet<Domain>> {
-    let (_, writes) = MUTATIONS.iter().find(|(f, _)| *f == field)?;
-    Some(match writes {
-        Writes::Domains(ds, _) => ds.iter().copied().collect(),
-        Writes::Returned(types) => types.iter().filter_map(|t| domain_in(t)).collect(),
-    })
 }
 
 #[cfg(test)]
@@ -495,7 +369,7 @@ mod tests {
                 problems.push(format!("{}: a page type reads what its nodes read", t.name));
             }
         }
-        let mut seen = BTreeSet::new();
+        let mut seen = std::collections::BTreeSet::new();
         for t in TYPES.iter().filter(|t| !seen.insert(t.name)) {
             problems.push(format!("{}: listed twice", t.name));
         }
@@ -547,64 +421,5 @@ mod tests {
             }
         }
         fail_naming(&problems, "parts of records returned outside a record");
-    }
-
-    #[test]
-    fn every_mutation_says_which_domains_it_writes() {
-        let sdl = schema();
-        let root = sdl.objects.get("MutationRoot").cloned().unwrap_or_default();
-        assert!(!root.is_empty(), "no MutationRoot in the schema");
-        let mut problems = Vec::new();
-        for (field, payload) in &root {
-            let Some((_, writes)) = MUTATIONS.iter().find(|(f, _)| f == field) else {
-                problems.push(format!("{field}: no line in MUTATIONS"));
-                continue;
-            };
-            let Writes::Returned(listed) = writes else {
-                continue;
-            };
-            // The object types its answer returns, as the schema says.
-            let returned: BTreeSet<&str> = sdl
-                .objects
-                .get(payload)
-                .into_iter()
-                .flat_map(|f| f.values())
-                .filter(|t| sdl.objects.contains_key(*t) || sdl.abstracts.contains_key(*t))
-                .map(String::as_str)
-                .collect();
-            let listed: BTreeSet<&str> = listed.iter().copied().collect();
-            if listed.is_empty() {
-                problems.push(format!("{field}: returns no record: say what it writes"));
-            } else if listed != returned {
-                problems.push(format!(
-                    "{field}: MUTATIONS lists {listed:?}, its answer {payload} returns {returned:?}"
-                ));
-            }
-        }
-        for (field, _) in MUTATIONS {
-            if !root.contains_key(*field) {
-                problems.push(format!(
-                    "{field}: in MUTATIONS but not a mutation of the schema"
-                ));
-            }
-        }
-        let mut seen = BTreeSet::new();
-        for (field, _) in MUTATIONS.iter().filter(|(f, _)| !seen.insert(*f)) {
-            problems.push(format!("{field}: listed twice"));
-        }
-        fail_naming(
-            &problems,
-            "mutations whose written domains the table does not know",
-        );
-    }
-
-    #[test]
-    fn a_mutations_domains_come_from_the_types_it_returns() {
-        let of = |f: &str| written_by_field(f).map(|d| d.into_iter().collect::<Vec<_>>());
-        assert_eq!(of("addPost"), Some(vec![Forum]));
-        assert_eq!(of("updateCooperative"), Some(vec![Directory]));
-        assert_eq!(of("deleteAccount"), Some(vec![Directory, Forum]));
-        assert_eq!(of("createApiKey"), Some(vec![]), "keys are private");
-        assert_eq!(of("noSuchMutation"), None);
     }
 }

@@ -349,8 +349,8 @@ async fn public_reads_come_from_the_cache_until_a_write_touches_what_they_read()
     }
 }
 
-/// What a write invalidates comes from the policy table (`policy::table::MUTATIONS`):
-/// a directory write leaves forum answers cached, a sign-in nothing at all, and a
+/// What a write invalidates is what its statements changed, by the policy table's
+/// domain of each table (`policy::table::TABLES`): a directory write leaves forum answers cached, a sign-in nothing at all, and a
 /// forum write hidden in a fragment still reaches the forum's answers.
 #[tokio::test]
 async fn a_write_invalidates_only_the_domains_the_policy_table_gives_it() {
