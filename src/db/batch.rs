@@ -3,7 +3,7 @@
 //! never on how many parents a page holds.
 
 use super::filter::sector_cooperatives_sql;
-use super::project::Cols;
+use super::project::{self, Cols, Decode};
 use super::{int_value as int, Head};
 use crate::error::{AppError, AppResult};
 use entity::{cooperative, industry, local_government};
@@ -24,17 +24,13 @@ pub enum Dir {
 pub type Order<E> = &'static [(<E as EntityTrait>::Column, Dir)];
 
 /// Rows of `E` whose `id` is among `keys`, with the columns `cols` (see [`Cols`]).
-pub async fn by_ids<E: EntityTrait>(
+pub async fn by_ids<E: Decode>(
     db: &DatabaseConnection,
     keys: &[i32],
     cols: Cols<E>,
 ) -> AppResult<HashMap<i32, E::Model>> {
     let id = super::id_column::<E>()?;
-    let rows = cols
-        .find()
-        .filter(id.is_in(keys.iter().copied()))
-        .all(db)
-        .await?;
+    let rows = project::all(db, cols.find().filter(id.is_in(keys.iter().copied())), cols).await?;
     Ok(rows
         .into_iter()
         .filter_map(|m| int(m.get(id)).map(|k| (k, m)))
@@ -50,18 +46,22 @@ pub async fn units_with_ancestors(
     let backend = db.get_database_backend();
     let (list, values) = key_params(backend, keys);
     // A unit reached from two keys comes twice: the map keeps one.
+    let unit = Cols::<local_government::Entity>::ALL.select_list("u");
     let sql = format!(
-        "SELECT u.* FROM local_government c \
+        "SELECT {unit} FROM local_government c \
          LEFT JOIN local_government p ON p.id = c.parent_id \
          JOIN local_government u ON u.id IN (c.id, c.parent_id, p.parent_id) \
          WHERE c.id IN ({list})"
     );
-    let rows = local_government::Model::find_by_statement(Statement::from_sql_and_values(
-        backend, sql, values,
-    ))
-    .all(db)
-    .await?;
-    Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    let unit = local_government::Entity::decoder(Cols::ALL);
+    db.query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+        .iter()
+        .map(|row| {
+            let m = unit.row(row, 0)?;
+            Ok((m.id, m))
+        })
+        .collect()
 }
 
 /// `keys` as bind parameters (`$1, $2, …` or `?, ?, …`) and their values: a page of
@@ -114,7 +114,7 @@ pub async fn industries_of_cooperatives(
 
 /// Rows of `E` grouped by the integer column `key`, each group ordered by the `order` columns
 /// (a leading `-` means descending).
-pub async fn by_key<E: EntityTrait>(
+pub async fn by_key<E: Decode>(
     db: &DatabaseConnection,
     key_col: E::Column,
     order: Order<E>,
@@ -128,7 +128,7 @@ pub async fn by_key<E: EntityTrait>(
         };
     }
     let mut out: HashMap<i32, Vec<E::Model>> = HashMap::new();
-    for m in q.all(db).await? {
+    for m in project::all(db, q, Cols::ALL).await? {
         if let Some(k) = int(m.get(key_col)) {
             out.entry(k).or_default().push(m);
         }
@@ -145,7 +145,7 @@ pub async fn by_key<E: EntityTrait>(
 /// join, and counts with a scalar subquery: only the rows shown are read whole. SQLite
 /// (no lateral joins) ranks and counts every row of the parents by window functions.
 #[allow(clippy::too_many_arguments)]
-pub async fn first_by_key<E: EntityTrait>(
+pub async fn first_by_key<E: Decode>(
     db: &DatabaseConnection,
     key_col: E::Column,
     order: Order<E>,
@@ -246,8 +246,11 @@ pub async fn first_by_key<E: EntityTrait>(
             .to_owned();
         backend.build(&outer)
     };
+    // PostgreSQL's rows start with the count, SQLite's with the entity's columns.
+    let offset = usize::from(backend == sea_orm::DatabaseBackend::Postgres);
+    let decoder = E::decoder(cols);
     for row in db.query_all_raw(stmt).await? {
-        let m = <E::Model as FromQueryResult>::from_query_result(&row, "")?;
+        let m = decoder.row(&row, offset)?;
         let total: Option<i64> = row.try_get("", "page_total")?;
         if let Some(k) = int(m.get(key_col)) {
             out.entry(k)
@@ -268,12 +271,15 @@ pub async fn cooperatives_in_units(
     for p in prefixes {
         cond = cond.add(cooperative::Column::SeatTeryt.like(format!("{p}%")));
     }
-    let rows = cooperative::Entity::find()
-        .filter(cond)
-        .order_by_asc(cooperative::Column::Name)
-        .order_by_asc(cooperative::Column::Id)
-        .all(db)
-        .await?;
+    let rows = project::all(
+        db,
+        cooperative::Entity::find()
+            .filter(cond)
+            .order_by_asc(cooperative::Column::Name)
+            .order_by_asc(cooperative::Column::Id),
+        Cols::ALL,
+    )
+    .await?;
     let mut out: HashMap<String, Vec<cooperative::Model>> = HashMap::new();
     for m in rows {
         for p in prefixes
@@ -358,16 +364,31 @@ pub async fn first_cooperatives_in_units(
             "NULL::bigint".to_owned()
         };
         let limit = param(limit.into());
-        let row = cols.select_list("f");
-        let sql = format!(
-            "SELECT u.ord, {total} AS unit_total, {row} \
-             FROM (VALUES {units}) AS u({columns}) \
-             CROSS JOIN LATERAL (SELECT c.id, c.name FROM cooperative c WHERE {within} \
-               ORDER BY c.name, c.id LIMIT {limit}) r JOIN cooperative f ON f.id = r.id \
-             ORDER BY 1, r.name, r.id"
-        );
+        let sql = if gmina {
+            // A gmina's rows come off the index in name order: the first n are read
+            // where they stand, nothing is sorted.
+            let row = cols.select_list("c");
+            format!(
+                "SELECT u.ord, {total} AS unit_total, r.* \
+                 FROM (VALUES {units}) AS u({columns}) \
+                 CROSS JOIN LATERAL (SELECT {row} FROM cooperative c WHERE {within} \
+                   ORDER BY c.name, c.id LIMIT {limit}) r \
+                 ORDER BY 1, r.name, r.id"
+            )
+        } else {
+            // A higher unit's top n are chosen on narrow index rows, then read.
+            let row = cols.select_list("f");
+            format!(
+                "SELECT u.ord, {total} AS unit_total, {row} \
+                 FROM (VALUES {units}) AS u({columns}) \
+                 CROSS JOIN LATERAL (SELECT c.id, c.name FROM cooperative c WHERE {within} \
+                   ORDER BY c.name, c.id LIMIT {limit}) r JOIN cooperative f ON f.id = r.id \
+                 ORDER BY 1, r.name, r.id"
+            )
+        };
         let mut seen: Vec<Option<(Option<u64>, Vec<cooperative::Model>)>> =
             prefixes.iter().map(|_| None).collect();
+        let decoder = <cooperative::Entity as Decode>::decoder(cols);
         for row in db
             .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?
@@ -382,8 +403,7 @@ pub async fn first_cooperatives_in_units(
             if head.counted && list.1.is_empty() {
                 list.0 = Some(u64::try_from(row.try_get_by_index::<i64>(1)?).unwrap_or(0));
             }
-            list.1
-                .push(cooperative::Model::from_query_result(&row, "")?);
+            list.1.push(decoder.row(&row, 2)?);
         }
         out.extend(
             prefixes
@@ -416,35 +436,27 @@ pub async fn first_cooperatives_in_units(
         (unit, wanted)
     };
     let limit = param(limit.into());
-    // Ranked on narrow rows (the index covers them), counted by the units' tally; then
-    // only the rows shown are read whole, by id.
+    // Ranked on narrow rows (the index covers them), counted by the units' tally; the
+    // rows shown are read by id in the same statement.
+    let row = cols.select_list("f");
     let sql = format!(
-        "SELECT s.id, s.name, s.unit_prefix, s.unit_total FROM (SELECT c.id, c.name, {unit} AS unit_prefix, \
+        "SELECT s.unit_prefix, s.unit_total, {row} FROM (SELECT c.id, c.name, {unit} AS unit_prefix, \
            ROW_NUMBER() OVER (PARTITION BY {unit} ORDER BY c.name, c.id) AS unit_rank, \
            COALESCE((SELECT t.cooperatives FROM unit_tally t WHERE t.teryt = {unit}), 0) AS unit_total \
-         FROM cooperative c WHERE {wanted}) s \
+         FROM cooperative c WHERE {wanted}) s JOIN cooperative f ON f.id = s.id \
          WHERE s.unit_rank <= {limit} ORDER BY s.unit_prefix, s.unit_rank"
     );
-    let ranked = db
+    let decoder = <cooperative::Entity as Decode>::decoder(cols);
+    for row in db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    let mut order: Vec<(String, i64, i32)> = Vec::with_capacity(ranked.len());
-    for row in ranked {
-        order.push((
-            row.try_get("", "unit_prefix")?,
-            row.try_get("", "unit_total")?,
-            row.try_get("", "id")?,
-        ));
-    }
-    let ids: Vec<i32> = order.iter().map(|(_, _, id)| *id).collect();
-    let mut rows = by_ids::<cooperative::Entity>(db, &ids, cols).await?;
-    for (unit, total, id) in order {
-        let e = out
-            .entry(unit)
-            .or_insert((Some(u64::try_from(total).unwrap_or(0)), Vec::new()));
-        if let Some(m) = rows.remove(&id) {
-            e.1.push(m);
-        }
+        .await?
+    {
+        let unit: String = row.try_get_by_index(0)?;
+        let total: i64 = row.try_get_by_index(1)?;
+        out.entry(unit)
+            .or_insert((Some(u64::try_from(total).unwrap_or(0)), Vec::new()))
+            .1
+            .push(decoder.row(&row, 2)?);
     }
     Ok(out)
 }

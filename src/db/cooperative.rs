@@ -7,8 +7,8 @@ use crate::error::{AppError, AppResult};
 use entity::cooperative::{Column, Entity, Model};
 use sea_orm::{
     sea_query::{Expr, NullOrdering},
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, Order,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select, Statement,
 };
 
 /// Finds a cooperative by one registry column (`krs`, `nip` or `regon`), value already canonical.
@@ -53,10 +53,11 @@ async fn page_with_tally(
         None => count_all(db).await?,
     };
     let w = pick.pick(total);
+    let decoder = <Entity as super::project::Decode>::decoder(Cols::ALL);
     let models = rows
         .iter()
         .take(usize::try_from(w.end.saturating_sub(w.start)).unwrap_or(usize::MAX))
-        .map(|row| Model::from_query_result(row, ""))
+        .map(|row| decoder.row(row, 0))
         .collect::<Result<_, _>>()?;
     Ok((w, models))
 }

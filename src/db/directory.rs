@@ -280,11 +280,13 @@ pub async fn load_in_order<C: ConnectionTrait>(
     cols: super::project::Cols<cooperative::Entity>,
 ) -> AppResult<Vec<cooperative::Model>> {
     use sea_orm::{ColumnTrait, QueryFilter};
-    let rows = cols
-        .find()
-        .filter(cooperative::Column::Id.is_in(ids.to_vec()))
-        .all(db)
-        .await?;
+    let rows = super::project::all(
+        db,
+        cols.find()
+            .filter(cooperative::Column::Id.is_in(ids.to_vec())),
+        cols,
+    )
+    .await?;
     let mut by_id: std::collections::HashMap<i32, cooperative::Model> =
         rows.into_iter().map(|r| (r.id, r)).collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())

@@ -168,7 +168,7 @@ pub async fn page_of<E>(
     pick: impl Picker,
 ) -> crate::error::AppResult<(Window, Vec<E::Model>)>
 where
-    E: sea_orm::EntityTrait,
+    E: project::Decode,
     E::Model: Sync,
 {
     use sea_orm::{sea_query::Expr, PaginatorTrait, QuerySelect, QueryTrait};
@@ -178,7 +178,8 @@ where
         counted: false,
     }) = pick.probe()
     {
-        let rows = select.offset(start).limit(n).all(db).await?;
+        let rows =
+            self::project::all(db, select.offset(start).limit(n), project::Cols::ALL).await?;
         // Rows read stand for the total: the window starts at `start` and ends before
         // the extra row, which only says that a next page exists.
         let w = pick.pick(start.saturating_add(rows.len() as u64));
@@ -207,7 +208,7 @@ pub async fn page_of_counted<E>(
     pick: impl Picker,
 ) -> crate::error::AppResult<(Window, Vec<E::Model>)>
 where
-    E: sea_orm::EntityTrait,
+    E: project::Decode,
     E::Model: Sync,
 {
     use sea_orm::QuerySelect;
@@ -215,10 +216,11 @@ where
     if w.end <= w.start {
         return Ok((w, Vec::new()));
     }
-    let rows = select
-        .offset(w.start)
-        .limit(w.end - w.start)
-        .all(db)
-        .await?;
+    let rows = self::project::all(
+        db,
+        select.offset(w.start).limit(w.end - w.start),
+        project::Cols::ALL,
+    )
+    .await?;
     Ok((w, rows))
 }

@@ -6,7 +6,7 @@
 
 use crate::db::{
     batch::{self, Dir, Order},
-    project::Cols,
+    project::{Cols, Decode},
     Head,
 };
 use crate::error::AppError;
@@ -35,7 +35,7 @@ pub struct ByIdLoader<E> {
     _e: PhantomData<fn() -> E>,
 }
 
-impl<E: EntityTrait> Loader<i32> for ByIdLoader<E>
+impl<E: Decode> Loader<i32> for ByIdLoader<E>
 where
     E::Model: Clone + Send + Sync,
 {
@@ -89,7 +89,7 @@ pub struct ByKeyLoader<E: EntityTrait> {
     order: Order<E>,
 }
 
-impl<E: EntityTrait> Loader<i32> for ByKeyLoader<E>
+impl<E: Decode> Loader<i32> for ByKeyLoader<E>
 where
     E::Model: Clone + Send + Sync,
 {
@@ -115,7 +115,7 @@ pub struct FirstByKeyLoader<E: EntityTrait> {
     only: fn() -> sea_orm::Condition,
 }
 
-impl<E: EntityTrait> Loader<(i32, Head, Cols<E>)> for FirstByKeyLoader<E>
+impl<E: Decode> Loader<(i32, Head, Cols<E>)> for FirstByKeyLoader<E>
 where
     E::Model: Clone + Send + Sync,
 {
@@ -321,7 +321,7 @@ impl Loaders {
                 _e: PhantomData,
             }
         }
-        fn by_key<E: EntityTrait>(
+        fn by_key<E: Decode>(
             db: &DatabaseConnection,
             key: E::Column,
             order: Order<E>,
@@ -332,7 +332,7 @@ impl Loaders {
                 order,
             }
         }
-        fn first_by_key<E: EntityTrait>(
+        fn first_by_key<E: Decode>(
             db: &DatabaseConnection,
             key: E::Column,
             order: Order<E>,

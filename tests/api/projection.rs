@@ -179,3 +179,82 @@ async fn every_field_of_a_projected_list_answers_as_the_whole_row() {
         "only {answered} ProcurementExample fields had answers"
     );
 }
+
+/// Rows are decoded by their columns' places (`db::project::Decode`), not by
+/// sea-orm's decoding by name: for every table, whole rows and rows with only the
+/// required columns read (the others NULL, as a projection reads them) decode to
+/// exactly what sea-orm's own `FromQueryResult` makes of them, on both databases.
+#[tokio::test]
+async fn rows_decode_by_place_as_sea_orm_decodes_them_by_name() {
+    use coophub::db::project::{self, Cols};
+    use sea_orm::{EntityTrait, QuerySelect};
+    let app = TestApp::spawn().await;
+    // Rows in the tables the sample leaves empty: an account, its session, its
+    // person, a thread with a post, their audit entries.
+    let member = app.member("decode@example.org").await;
+    let r = app
+        .query_as(
+            &member,
+            "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
+            serde_json::json!({ "i": { "board": { "general": true }, "title": "Dekodowanie", "body": "Treść" } }),
+        )
+        .await;
+    assert!(r.get("errors").is_none(), "{r}");
+    let (db, _) = coophub::db::connect(&app.database_url, 1)
+        .await
+        .unwrap_or_else(|e| panic!("connect: {e}"));
+    let mut rows_seen = 0;
+    macro_rules! alike {
+        ($($m:ident),* $(,)?) => {$({
+            use entity::$m::Entity;
+            let by_name = Entity::find().limit(500).all(&db).await
+                .unwrap_or_else(|e| panic!("{}: {e}", stringify!($m)));
+            let by_place = project::all(&db, Entity::find().limit(500), Cols::ALL).await
+                .unwrap_or_else(|e| panic!("{}: {e}", stringify!($m)));
+            assert_eq!(by_place, by_name, "{}: whole rows", stringify!($m));
+            let cols = Cols::<Entity>::REQUIRED;
+            let by_name = cols.find().limit(500).all(&db).await
+                .unwrap_or_else(|e| panic!("{}: {e}", stringify!($m)));
+            let by_place = project::all(&db, cols.find().limit(500), cols).await
+                .unwrap_or_else(|e| panic!("{}: {e}", stringify!($m)));
+            assert_eq!(by_place, by_name, "{}: required columns only", stringify!($m));
+            // The same rows decoded as whole rows (their NULLs read by place).
+            let by_place = project::all(&db, cols.find().limit(500), Cols::ALL).await
+                .unwrap_or_else(|e| panic!("{}: {e}", stringify!($m)));
+            assert_eq!(by_place, by_name, "{}: required columns, read whole", stringify!($m));
+            rows_seen += by_name.len();
+        })*};
+    }
+    alike!(
+        api_key,
+        audit_entry,
+        claim,
+        cooperative,
+        cooperative_founder,
+        cooperative_industry,
+        event,
+        industry,
+        institution,
+        local_government,
+        need,
+        offering,
+        offering_area,
+        outbox,
+        participation,
+        password_reset,
+        person,
+        post,
+        procurement_example,
+        procurement_supplier,
+        programme_session,
+        sector,
+        sector_industry,
+        session,
+        session_speaker,
+        thread,
+        thread_read,
+        user_account,
+        user_role,
+    );
+    assert!(rows_seen > 2000, "too few rows to compare: {rows_seen}");
+}
