@@ -331,7 +331,8 @@ pub async fn first_cooperatives_in_units(
         // Each unit by its own range of the (seat_teryt, name, id) index, `LIMIT n` in a
         // lateral join: a gmina's first rows come straight off the index in name order, a
         // higher unit's are the top n of its range; the count, only when asked, is the
-        // unit's tally. Then only the rows shown are read whole.
+        // unit's tally. The index carries every required column (migration 000013): rows
+        // that need no optional one are read from it alone.
         let gmina = len >= GMINA_CODE_LEN;
         // Each unit with its place in `prefixes`: a row names its unit by that number
         // (read by position) instead of repeating the code.
@@ -364,9 +365,10 @@ pub async fn first_cooperatives_in_units(
             "NULL::bigint".to_owned()
         };
         let limit = param(limit.into());
-        let sql = if gmina {
+        let sql = if gmina || !cols.reads_optional() {
             // A gmina's rows come off the index in name order: the first n are read
-            // where they stand, nothing is sorted.
+            // where they stand, nothing is sorted; a higher unit's, when the index
+            // holds all they need, are sorted there.
             let row = cols.select_list("c");
             format!(
                 "SELECT u.ord, {total} AS unit_total, r.* \
@@ -376,7 +378,7 @@ pub async fn first_cooperatives_in_units(
                  ORDER BY 1, r.name, r.id"
             )
         } else {
-            // A higher unit's top n are chosen on narrow index rows, then read.
+            // A higher unit's top n are chosen on index rows, then read whole.
             let row = cols.select_list("f");
             format!(
                 "SELECT u.ord, {total} AS unit_total, {row} \
@@ -436,14 +438,23 @@ pub async fn first_cooperatives_in_units(
         (unit, wanted)
     };
     let limit = param(limit.into());
-    // Ranked on narrow rows (the index covers them), counted by the units' tally; the
-    // rows shown are read by id in the same statement.
-    let row = cols.select_list("f");
+    // Ranked on index rows (the index covers them), counted by the units' tally; the
+    // rows shown are read by id in the same statement when they need an optional
+    // column, which the index does not hold.
+    let (ranked, row, join) = if cols.reads_optional() {
+        (
+            "c.id, c.name".to_owned(),
+            cols.select_list("f"),
+            "JOIN cooperative f ON f.id = s.id",
+        )
+    } else {
+        (cols.select_list("c"), cols.select_list("s"), "")
+    };
     let sql = format!(
-        "SELECT s.unit_prefix, s.unit_total, {row} FROM (SELECT c.id, c.name, {unit} AS unit_prefix, \
+        "SELECT s.unit_prefix, s.unit_total, {row} FROM (SELECT {ranked}, {unit} AS unit_prefix, \
            ROW_NUMBER() OVER (PARTITION BY {unit} ORDER BY c.name, c.id) AS unit_rank, \
            COALESCE((SELECT t.cooperatives FROM unit_tally t WHERE t.teryt = {unit}), 0) AS unit_total \
-         FROM cooperative c WHERE {wanted}) s JOIN cooperative f ON f.id = s.id \
+         FROM cooperative c WHERE {wanted}) s {join} \
          WHERE s.unit_rank <= {limit} ORDER BY s.unit_prefix, s.unit_rank"
     );
     let decoder = <cooperative::Entity as Decode>::decoder(cols);

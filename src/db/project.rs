@@ -86,6 +86,11 @@ impl<E: EntityTrait> Cols<E> {
         self.bits == u64::MAX
     }
 
+    /// Whether a statement reads any column that can be NULL.
+    pub fn reads_optional(self) -> bool {
+        self.each().any(|(c, read)| read && c.def().is_null())
+    }
+
     /// Whether a statement reads `column` (columns that cannot be NULL always).
     pub fn reads(self, column: E::Column) -> bool {
         self.each()
