@@ -1,6 +1,7 @@
 //! The audit trail: every change to an editable record, field by field.
 
-use super::{page_of, Picker, Window};
+use super::keyset::{self, Keyset, Paged, Part, Seek};
+use super::project::Cols;
 use crate::db::write::Write;
 use crate::error::AppResult;
 use chrono::Utc;
@@ -52,18 +53,23 @@ pub async fn record(
     Ok(())
 }
 
+/// A record's history: newest first.
+pub const NEWEST_FIRST: Keyset<audit_entry::Column> = Keyset {
+    tag: "history",
+    parts: &[Part::desc(audit_entry::Column::Id)],
+};
+
 /// A record's history, newest first.
 pub async fn history(
     db: &DatabaseConnection,
     entity: &str,
     record_id: i32,
-    pick: impl Picker,
-) -> AppResult<(Window, Vec<audit_entry::Model>)> {
+    seek: &Seek,
+) -> AppResult<Paged<audit_entry::Model>> {
     let q = audit_entry::Entity::find()
         .filter(audit_entry::Column::Entity.eq(entity))
-        .filter(audit_entry::Column::RecordId.eq(record_id))
-        .order_by_desc(audit_entry::Column::Id);
-    page_of(db, q, pick).await
+        .filter(audit_entry::Column::RecordId.eq(record_id));
+    keyset::page(db, q, &NEWEST_FIRST, seek, Cols::ALL).await
 }
 
 /// Every entry a user made, oldest first (for their data export).

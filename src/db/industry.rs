@@ -1,9 +1,10 @@
 //! PKD industries and sectors.
 
-use super::{page_of, Picker, Window};
+use super::keyset::{self, Keyset, Paged, Part, Seek};
+use super::project::Cols;
 use crate::error::AppResult;
 use entity::{industry, sector};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 
 /// Which PKD nodes a list shows.
 #[derive(Debug, Default, Clone)]
@@ -23,11 +24,23 @@ pub async fn find_industry_by_code(
         .await?)
 }
 
+/// PKD classes by path (unique): sections first, then the tree in reading order.
+pub const BY_PATH: Keyset<industry::Column> = Keyset {
+    tag: "industry.path",
+    parts: &[Part::asc(industry::Column::Path)],
+};
+
+/// Sectors by id.
+pub const SECTORS: Keyset<sector::Column> = Keyset {
+    tag: "sector.id",
+    parts: &[Part::asc(sector::Column::Id)],
+};
+
 pub async fn list_industries(
     db: &DatabaseConnection,
     f: &IndustryFilter,
-    pick: impl Picker,
-) -> AppResult<(Window, Vec<industry::Model>)> {
+    seek: &Seek,
+) -> AppResult<Paged<industry::Model>> {
     let mut c = Condition::all();
     if !f.levels.is_empty() {
         c = c.add(industry::Column::Level.is_in(f.levels.clone()));
@@ -38,13 +51,12 @@ pub async fn list_industries(
     if let Some(p) = f.parent_id {
         c = c.add(industry::Column::ParentId.eq(p));
     }
-    // Paths sort sections first, then the tree in reading order.
-    page_of(
+    keyset::page(
         db,
-        industry::Entity::find()
-            .filter(c)
-            .order_by_asc(industry::Column::Path),
-        pick,
+        industry::Entity::find().filter(c),
+        &BY_PATH,
+        seek,
+        Cols::ALL,
     )
     .await
 }
@@ -76,14 +88,6 @@ pub async fn sector_id_for_filter(
     Ok(Some(sector.id))
 }
 
-pub async fn list_sectors(
-    db: &DatabaseConnection,
-    pick: impl Picker,
-) -> AppResult<(Window, Vec<sector::Model>)> {
-    page_of(
-        db,
-        sector::Entity::find().order_by_asc(sector::Column::Id),
-        pick,
-    )
-    .await
+pub async fn list_sectors(db: &DatabaseConnection, seek: &Seek) -> AppResult<Paged<sector::Model>> {
+    keyset::page(db, sector::Entity::find(), &SECTORS, seek, Cols::ALL).await
 }

@@ -1,11 +1,11 @@
 //! Institutions around the cooperatives.
 
-use super::{page_of, Picker, Window};
+use super::keyset::{self, Keyset, Paged, Part, Seek};
+use super::project::Cols;
 use crate::error::AppResult;
 use entity::{institution, local_government};
 use sea_orm::{
     sea_query::Query, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder,
 };
 
 /// Which institutions a list shows.
@@ -16,11 +16,20 @@ pub struct InstitutionFilter {
     pub kinds: Vec<institution::Kind>,
 }
 
+/// Institutions by name.
+pub const BY_NAME: Keyset<institution::Column> = Keyset {
+    tag: "institution.name",
+    parts: &[
+        Part::asc(institution::Column::Name),
+        Part::asc(institution::Column::Id),
+    ],
+};
+
 pub async fn list_institutions(
     db: &DatabaseConnection,
     f: &InstitutionFilter,
-    pick: impl Picker,
-) -> AppResult<(Window, Vec<institution::Model>)> {
+    seek: &Seek,
+) -> AppResult<Paged<institution::Model>> {
     let mut c = Condition::all();
     if let Some(p) = &f.teryt_prefix {
         let units = Query::select()
@@ -33,9 +42,6 @@ pub async fn list_institutions(
     if !f.kinds.is_empty() {
         c = c.add(institution::Column::Kind.is_in(f.kinds.clone()));
     }
-    let q = institution::Entity::find()
-        .filter(c)
-        .order_by_asc(institution::Column::Name)
-        .order_by_asc(institution::Column::Id);
-    page_of(db, q, pick).await
+    let q = institution::Entity::find().filter(c);
+    keyset::page(db, q, &BY_NAME, seek, Cols::ALL).await
 }

@@ -1,9 +1,10 @@
 //! Local government (TERYT unit) queries.
 
-use super::{page_of, Picker, Window};
+use super::keyset::{self, Keyset, Paged, Part, Seek};
+use super::project::Cols;
 use crate::error::AppResult;
 use entity::local_government::{Column, Entity, Model};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 
 /// Which units a list shows.
 #[derive(Debug, Default, Clone)]
@@ -25,11 +26,17 @@ pub async fn find_local_government_by_teryt(
         .await?)
 }
 
+/// Units by TERYT code (unique).
+pub const BY_TERYT: Keyset<Column> = Keyset {
+    tag: "localGovernment.teryt",
+    parts: &[Part::asc(Column::Teryt)],
+};
+
 pub async fn list_local_governments(
     db: &DatabaseConnection,
     f: &LocalGovernmentFilter,
-    pick: impl Picker,
-) -> AppResult<(Window, Vec<Model>)> {
+    seek: &Seek,
+) -> AppResult<Paged<Model>> {
     let mut c = Condition::all();
     if let Some(p) = &f.teryt_prefix {
         c = c.add(Column::Teryt.like(format!("{p}%")));
@@ -48,10 +55,5 @@ pub async fn list_local_governments(
     if let Some(p) = f.parent_id {
         c = c.add(Column::ParentId.eq(p));
     }
-    page_of(
-        db,
-        Entity::find().filter(c).order_by_asc(Column::Teryt),
-        pick,
-    )
-    .await
+    keyset::page(db, Entity::find().filter(c), &BY_TERYT, seek, Cols::ALL).await
 }

@@ -10,6 +10,7 @@ pub mod editing;
 pub mod filter;
 pub mod industry;
 pub mod institution;
+pub mod keyset;
 pub mod local_government;
 pub mod need;
 pub mod network;
@@ -116,111 +117,4 @@ pub struct Window {
 pub struct Head {
     pub n: u64,
     pub counted: bool,
-}
-
-/// The rows a forward page reads, `start..start + n`: those it shows (plus one, which
-/// tells whether a next page exists, when it asks for `pageInfo`), and whether it
-/// needs the list's count as well (it shows `totalCount`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Probe {
-    pub start: u64,
-    pub n: u64,
-    pub counted: bool,
-}
-
-/// Chooses a list's window from the number of its rows. A closure always needs the
-/// count; a [`Pick`] made for a forward page names the rows it reads ([`Probe`]), and
-/// one that does not show `totalCount` lets their number stand for the count.
-pub trait Picker {
-    /// The rows a forward page reads; None when it counts from the end.
-    fn probe(&self) -> Option<Probe> {
-        None
-    }
-    fn pick(self, total: u64) -> Window;
-}
-
-impl<F: FnOnce(u64) -> Window> Picker for F {
-    fn pick(self, total: u64) -> Window {
-        self(total)
-    }
-}
-
-/// A window chooser that may read a page without counting its list (see [`Picker`]).
-pub struct Pick<F> {
-    pub probe: Option<Probe>,
-    pub pick: F,
-}
-
-impl<F: FnOnce(u64) -> Window> Picker for Pick<F> {
-    fn probe(&self) -> Option<Probe> {
-        self.probe
-    }
-    fn pick(self, total: u64) -> Window {
-        (self.pick)(total)
-    }
-}
-
-/// Counts the rows a select matches and fetches the window `pick` chooses; or, when
-/// `pick` needs no count, reads the rows it names and stands their number in for it.
-pub async fn page_of<E>(
-    db: &DatabaseConnection,
-    select: sea_orm::Select<E>,
-    pick: impl Picker,
-) -> crate::error::AppResult<(Window, Vec<E::Model>)>
-where
-    E: project::Decode,
-    E::Model: Sync,
-{
-    use sea_orm::{sea_query::Expr, PaginatorTrait, QuerySelect, QueryTrait};
-    if let Some(Probe {
-        start,
-        n,
-        counted: false,
-    }) = pick.probe()
-    {
-        let rows =
-            self::project::all(db, select.offset(start).limit(n), project::Cols::ALL).await?;
-        // Rows read stand for the total: the window starts at `start` and ends before
-        // the extra row, which only says that a next page exists.
-        let w = pick.pick(start.saturating_add(rows.len() as u64));
-        let rows = rows
-            .into_iter()
-            .take(usize::try_from(w.end.saturating_sub(w.start)).unwrap_or(usize::MAX))
-            .collect();
-        return Ok((w, rows));
-    }
-    // Counted lean: no columns, no order (the page's own statement has both). Wrapping
-    // the whole wide row made PostgreSQL's count of 100,000 cooperatives 5× slower.
-    let mut counting = select
-        .clone()
-        .select_only()
-        .column_as(Expr::value(1), "one");
-    QueryTrait::query(&mut counting).clear_order_by();
-    let total = counting.count(db).await?;
-    page_of_counted(db, select, total, pick).await
-}
-
-/// Fetches the window `pick` chooses of a select whose rows are already counted.
-pub async fn page_of_counted<E>(
-    db: &DatabaseConnection,
-    select: sea_orm::Select<E>,
-    total: u64,
-    pick: impl Picker,
-) -> crate::error::AppResult<(Window, Vec<E::Model>)>
-where
-    E: project::Decode,
-    E::Model: Sync,
-{
-    use sea_orm::QuerySelect;
-    let w = pick.pick(total);
-    if w.end <= w.start {
-        return Ok((w, Vec::new()));
-    }
-    let rows = self::project::all(
-        db,
-        select.offset(w.start).limit(w.end - w.start),
-        project::Cols::ALL,
-    )
-    .await?;
-    Ok((w, rows))
 }

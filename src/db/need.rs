@@ -5,8 +5,9 @@ use super::audit::record;
 use super::directory::{id_list, load_in_order, matching, DirectoryOrder};
 use super::editing::creation;
 use super::filter::{CooperativeFilter, Near, Place};
+use super::keyset::{self, Keyset, Paged, Part, Seek};
+use super::project::Cols;
 use super::write::Write;
-use super::{page_of, Picker, Window};
 use crate::error::{AppError, AppResult};
 use crate::evidence::{activity, reserved_contract, Tri};
 use crate::search::distance_km;
@@ -16,7 +17,7 @@ use entity::procurement_example::Procedure;
 use entity::{cooperative, local_government, need};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, Statement,
+    QueryFilter, Statement,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -140,11 +141,20 @@ pub struct NeedFilter {
 }
 
 /// Needs, newest first.
+pub const NEWEST_FIRST: Keyset<need::Column> = Keyset {
+    tag: "need.newest",
+    parts: &[
+        Part::desc(need::Column::CreatedAt),
+        Part::desc(need::Column::Id),
+    ],
+};
+
+/// Needs, newest first.
 pub async fn list_needs(
     db: &DatabaseConnection,
     f: &NeedFilter,
-    pick: impl Picker,
-) -> AppResult<(Window, Vec<need::Model>)> {
+    seek: &Seek,
+) -> AppResult<Paged<need::Model>> {
     let mut c = Condition::all();
     if !f.statuses.is_empty() {
         c = c.add(need::Column::Status.is_in(f.statuses.clone()));
@@ -163,11 +173,14 @@ pub async fn list_needs(
     if let Some(b) = f.buyer_id {
         c = c.add(need::Column::BuyerId.eq(b));
     }
-    let q = need::Entity::find()
-        .filter(c)
-        .order_by_desc(need::Column::CreatedAt)
-        .order_by_desc(need::Column::Id);
-    page_of(db, q, pick).await
+    keyset::page(
+        db,
+        need::Entity::find().filter(c),
+        &NEWEST_FIRST,
+        seek,
+        Cols::ALL,
+    )
+    .await
 }
 
 /// A cooperative that could meet a need.

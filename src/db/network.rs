@@ -3,8 +3,9 @@
 //! shares them.
 
 use super::audit::record;
+use super::keyset::{self, Keyset, Paged, Part, Seek};
+use super::project::Cols;
 use super::write::Write;
-use super::{page_of, Picker, Window};
 use crate::bus::ForumEventKind;
 use crate::error::{AppError, AppResult};
 use crate::markdown;
@@ -86,17 +87,37 @@ fn on_board(
     }
 }
 
+/// Threads: pinned first, then by latest activity. A thread that gains a post
+/// moves to the front; a page after a cursor goes on from the cursor's place.
+pub const THREADS: Keyset<thread::Column> = Keyset {
+    tag: "thread.activity",
+    parts: &[
+        Part::desc(thread::Column::Pinned),
+        Part::desc(thread::Column::LastActivityAt),
+        Part::desc(thread::Column::Id),
+    ],
+};
+
+/// A thread's posts, oldest first.
+pub const POSTS_OLDEST: Keyset<post::Column> = Keyset {
+    tag: "post.oldest",
+    parts: &[Part::asc(post::Column::Id)],
+};
+
+/// A thread's posts, newest first.
+pub const POSTS_NEWEST: Keyset<post::Column> = Keyset {
+    tag: "post.newest",
+    parts: &[Part::desc(post::Column::Id)],
+};
+
 /// Threads, pinned first, then by latest activity.
 pub async fn list_threads(
     db: &DatabaseConnection,
     f: ThreadFilter,
-    pick: impl Picker,
-) -> AppResult<(Window, Vec<thread::Model>)> {
-    let q = on_board(thread::Entity::find(), f.board)
-        .order_by_desc(thread::Column::Pinned)
-        .order_by_desc(thread::Column::LastActivityAt)
-        .order_by_desc(thread::Column::Id);
-    page_of(db, q, pick).await
+    seek: &Seek,
+) -> AppResult<Paged<thread::Model>> {
+    let q = on_board(thread::Entity::find(), f.board);
+    keyset::page(db, q, &THREADS, seek, Cols::ALL).await
 }
 
 /// A thread's posts that `moderator` (or anyone else) may see, oldest or newest first.
@@ -106,17 +127,17 @@ pub async fn list_posts(
     thread_id: i32,
     newest_first: bool,
     moderator: bool,
-    pick: impl Picker,
-) -> AppResult<(Window, Vec<post::Model>)> {
+    seek: &Seek,
+) -> AppResult<Paged<post::Model>> {
     let q = post::Entity::find()
         .filter(post::Column::ThreadId.eq(thread_id))
         .filter(visible_posts(moderator));
-    let q = if newest_first {
-        q.order_by_desc(post::Column::Id)
+    let order = if newest_first {
+        &POSTS_NEWEST
     } else {
-        q.order_by_asc(post::Column::Id)
+        &POSTS_OLDEST
     };
-    page_of(db, q, pick).await
+    keyset::page(db, q, order, seek, Cols::ALL).await
 }
 
 /// Posts of a thread after `after_id` that anyone may see, oldest first (live feeds
@@ -604,34 +625,56 @@ pub async fn update_profile(
     Ok(me)
 }
 
+/// Events as a list orders them (see [`list_events`]); dates unknown last.
+pub fn events_keyset(upcoming: Option<bool>) -> &'static Keyset<event::Column> {
+    const UPCOMING: Keyset<event::Column> = Keyset {
+        tag: "event.upcoming",
+        parts: &[
+            Part::asc(event::Column::StartsAt),
+            Part::asc(event::Column::Id),
+        ],
+    };
+    const PAST: Keyset<event::Column> = Keyset {
+        tag: "event.past",
+        parts: &[
+            Part::desc(event::Column::Year),
+            Part::desc(event::Column::StartsAt),
+            Part::desc(event::Column::Id),
+        ],
+    };
+    const ALL: Keyset<event::Column> = Keyset {
+        tag: "event.all",
+        parts: &[
+            Part::asc(event::Column::Year),
+            Part::asc(event::Column::StartsAt),
+            Part::asc(event::Column::Id),
+        ],
+    };
+    match upcoming {
+        Some(true) => &UPCOMING,
+        Some(false) => &PAST,
+        None => &ALL,
+    }
+}
+
 /// Events, upcoming first (by start) or past first (newest first).
 pub async fn list_events(
     db: &DatabaseConnection,
     upcoming: Option<bool>,
-    pick: impl Picker,
-) -> AppResult<(Window, Vec<event::Model>)> {
+    seek: &Seek,
+) -> AppResult<Paged<event::Model>> {
     let now = Utc::now();
     let q = event::Entity::find();
     let q = match upcoming {
-        Some(true) => q
-            .filter(event::Column::EndsAt.gte(now))
-            .order_by_asc(event::Column::StartsAt)
-            .order_by_asc(event::Column::Id),
-        Some(false) => q
-            .filter(
-                sea_orm::Condition::any()
-                    .add(event::Column::EndsAt.lt(now))
-                    .add(event::Column::EndsAt.is_null()),
-            )
-            .order_by_desc(event::Column::Year)
-            .order_by_desc(event::Column::StartsAt)
-            .order_by_desc(event::Column::Id),
-        None => q
-            .order_by_asc(event::Column::Year)
-            .order_by_asc(event::Column::StartsAt)
-            .order_by_asc(event::Column::Id),
+        Some(true) => q.filter(event::Column::EndsAt.gte(now)),
+        Some(false) => q.filter(
+            sea_orm::Condition::any()
+                .add(event::Column::EndsAt.lt(now))
+                .add(event::Column::EndsAt.is_null()),
+        ),
+        None => q,
     };
-    page_of(db, q, pick).await
+    keyset::page(db, q, events_keyset(upcoming), seek, Cols::ALL).await
 }
 
 /// Self-registered participants holding a place.

@@ -1,11 +1,10 @@
 //! Procurement examples.
 
-use super::{filter::ProcurementFilter, page_of, Picker, Window};
+use super::keyset::{self, Keyset, Paged, Part, Seek};
+use super::{filter::ProcurementFilter, project::Cols};
 use crate::error::AppResult;
 use entity::procurement_example::{Column, Entity, Model};
-use sea_orm::{
-    sea_query::NullOrdering, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder,
-};
+use sea_orm::{DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder};
 
 /// How a procurement list is ordered; every order ends with the id.
 #[derive(Debug, Clone, Copy, Default)]
@@ -16,21 +15,38 @@ pub enum ProcurementOrder {
     ValueDesc,
 }
 
+impl ProcurementOrder {
+    /// The order's key columns (unknown values last).
+    pub fn keyset(self) -> &'static Keyset<Column> {
+        const YEAR_DESC: Keyset<Column> = Keyset {
+            tag: "procurement.yearDesc",
+            parts: &[Part::desc(Column::Year), Part::asc(Column::Id)],
+        };
+        const YEAR_ASC: Keyset<Column> = Keyset {
+            tag: "procurement.yearAsc",
+            parts: &[Part::asc(Column::Year), Part::asc(Column::Id)],
+        };
+        const VALUE_DESC: Keyset<Column> = Keyset {
+            tag: "procurement.valueDesc",
+            parts: &[Part::desc(Column::ValueGrosze), Part::asc(Column::Id)],
+        };
+        match self {
+            ProcurementOrder::YearDesc => &YEAR_DESC,
+            ProcurementOrder::YearAsc => &YEAR_ASC,
+            ProcurementOrder::ValueDesc => &VALUE_DESC,
+        }
+    }
+}
+
+/// A page of the examples `f` selects, in `order`.
 pub async fn list_procurement_examples(
     db: &DatabaseConnection,
     f: &ProcurementFilter,
     order: ProcurementOrder,
-    pick: impl Picker,
-) -> AppResult<(Window, Vec<Model>)> {
+    seek: &Seek,
+) -> AppResult<Paged<Model>> {
     let q = Entity::find().filter(f.condition());
-    let q = match order {
-        ProcurementOrder::YearDesc => q.order_by(Column::Year, Order::Desc),
-        ProcurementOrder::YearAsc => q.order_by(Column::Year, Order::Asc),
-        ProcurementOrder::ValueDesc => {
-            q.order_by_with_nulls(Column::ValueGrosze, Order::Desc, NullOrdering::Last)
-        }
-    };
-    page_of(db, q.order_by(Column::Id, Order::Asc), pick).await
+    keyset::page(db, q, order.keyset(), seek, Cols::ALL).await
 }
 
 /// Proposed examples not yet verified (not yet listed), oldest first.

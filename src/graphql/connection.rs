@@ -1,15 +1,20 @@
 //! Relay cursor connections: argument checking, windowing and building.
 //!
-//! Cursors are opaque to clients; inside they are offsets into the ordered list
-//! (`base64url("o:<offset>")`). Every list orders by a unique key last, so an
-//! offset names one row while the list does not change.
+//! Cursors are opaque to clients. A list read from SQL pages by keys
+//! ([`KeyPage`], `db::keyset`): its cursors hold a row's place in the list's order.
+//! A list a loader holds whole for its parent (a cooperative's offerings) and a
+//! ranked search page by offsets into the ordered list (`base64url("o:<offset>")`,
+//! [`Page`]); every list orders by a unique key last, so an offset names one row
+//! while the list does not change.
 
 pub use super::exec::lean::{Lean, LeanInline};
-use crate::db::{Head, Pick, Probe, Window};
+use crate::db::keyset::{Keyset, Paged, Seek};
+use crate::db::{Head, Window};
 use crate::error::{AppError, AppResult};
 use async_graphql::resolver_utils::ContainerType;
 use async_graphql::{Object, OutputType, TypeName};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use sea_orm::{ColumnTrait, EntityTrait, ModelTrait, Value};
 use std::borrow::Cow;
 
 pub const DEFAULT_PAGE: i32 = 20;
@@ -36,7 +41,8 @@ pub type Conn<T, X = ()> = LeanInline<Box<Connection<T, X>>>;
 pub struct Connection<T, X = ()> {
     edges: Vec<Edge<T, X>>,
     page_info: PageInfo,
-    total_count: u64,
+    /// None when the page did not ask for it (and nothing counted the list).
+    total_count: Option<u64>,
 }
 
 /// A page of a list (a Relay connection): its items with their cursors, the total, and how to reach the pages around it.
@@ -58,8 +64,10 @@ where
         &self.page_info
     }
     /// How many items the whole list has, across all pages.
-    async fn total_count(&self) -> u64 {
+    async fn total_count(&self) -> async_graphql::Result<u64> {
+        // A page counts its list when its selection shows `totalCount` (`KeyPage::seek`).
         self.total_count
+            .ok_or_else(|| AppError::Internal("the list was not counted".into()).into())
     }
 }
 
@@ -87,8 +95,37 @@ impl EdgeExtra for Ranked {
 pub struct PageInfo {
     has_previous_page: bool,
     has_next_page: bool,
-    /// Offsets of the first and last item of the page.
-    items: Option<(u64, u64)>,
+    /// Places of the first and last item of the page.
+    items: Option<(Place, Place)>,
+}
+
+/// Where an item stands in its list: what its cursor holds.
+#[derive(Clone)]
+pub enum Place {
+    /// Its offset (lists held in memory, ranked lists).
+    Offset(u64),
+    /// Its key in its list's order.
+    Key(&'static dyn KeyCursor, Vec<Value>),
+}
+
+impl Place {
+    fn cursor(&self) -> String {
+        match self {
+            Place::Offset(n) => Cursor(*n).encode(),
+            Place::Key(list, key) => list.encode(key),
+        }
+    }
+}
+
+/// A list's order as cursors need it: writes a key as a cursor.
+pub trait KeyCursor: Send + Sync {
+    fn encode(&self, key: &[Value]) -> String;
+}
+
+impl<C: ColumnTrait + Send + Sync> KeyCursor for Keyset<C> {
+    fn encode(&self, key: &[Value]) -> String {
+        Keyset::encode(self, key)
+    }
 }
 
 /// Information about pagination in a connection
@@ -104,17 +141,17 @@ impl PageInfo {
     }
     /// When paginating backwards, the cursor to continue.
     async fn start_cursor(&self) -> Option<String> {
-        self.items.map(|(first, _)| Cursor(first).encode())
+        self.items.as_ref().map(|(first, _)| first.cursor())
     }
     /// When paginating forwards, the cursor to continue.
     async fn end_cursor(&self) -> Option<String> {
-        self.items.map(|(_, last)| Cursor(last).encode())
+        self.items.as_ref().map(|(_, last)| last.cursor())
     }
 }
 
 pub struct Edge<T, X = ()> {
-    /// The item's offset in the list (its cursor, written when asked for).
-    offset: u64,
+    /// The item's place in the list (its cursor, written when asked for).
+    place: Place,
     node: T,
     extra: X,
 }
@@ -124,7 +161,7 @@ pub struct Edge<T, X = ()> {
 impl<T: ContainerType> Edge<T, ()> {
     /// Pass it as `after` or `before` to continue from this item.
     async fn cursor(&self) -> String {
-        Cursor(self.offset).encode()
+        self.place.cursor()
     }
     /// The item.
     async fn node(&self) -> Lean<&T> {
@@ -150,7 +187,7 @@ pub struct Ranked {
 impl<T: ContainerType> Edge<T, Ranked> {
     /// Pass it as `after` or `before` to continue from this item.
     async fn cursor(&self) -> String {
-        Cursor(self.offset).encode()
+        self.place.cursor()
     }
     /// The item.
     async fn node(&self) -> Lean<&T> {
@@ -212,13 +249,7 @@ impl Page {
         first: Option<i32>,
         last: Option<i32>,
     ) -> AppResult<Self> {
-        if first.is_some() && last.is_some() {
-            // Relay allows both but calls it confusing; it is always a client's mistake.
-            return Err(AppError::invalid(
-                "last",
-                "give `first` (with `after`) or `last` (with `before`), not both",
-            ));
-        }
+        both_counts(first, last)?;
         Ok(Page {
             after: cursor("after", after)?,
             before: cursor("before", before)?,
@@ -264,25 +295,6 @@ impl Page {
         })
     }
 
-    /// How a list resolver picks this page's window (see `db::Picker`): a forward
-    /// page names the rows it reads, and counts the whole list only when it shows
-    /// `totalCount`.
-    pub fn picker(&self, ctx: &async_graphql::Context<'_>) -> Pick<impl FnOnce(u64) -> Window> {
-        let page = *self;
-        let probe = self.head(ctx).map(|h| {
-            let start = self.after.map_or(0, |a| a.saturating_add(1));
-            Probe {
-                start,
-                n: h.n.saturating_sub(start),
-                counted: h.counted,
-            }
-        });
-        Pick {
-            probe,
-            pick: move |total| page.window(total),
-        }
-    }
-
     pub fn window(&self, total: u64) -> Window {
         let mut start = self.after.map_or(0, |a| a.saturating_add(1)).min(total);
         let mut end = self.before.unwrap_or(total).min(total).max(start);
@@ -317,25 +329,117 @@ pub fn build_with<M, T: OutputType, X>(
         .map(|(i, m)| {
             let (node, extra) = map(m);
             Edge {
-                offset: w.start + i as u64,
+                place: Place::Offset(w.start + i as u64),
                 node,
                 extra,
             }
         })
         .collect();
+    connection(edges, w.start > 0, w.end < w.total, Some(w.total))
+}
+
+fn connection<T, X>(
+    edges: Vec<Edge<T, X>>,
+    has_previous_page: bool,
+    has_next_page: bool,
+    total_count: Option<u64>,
+) -> Conn<T, X> {
     let page_info = PageInfo {
-        has_previous_page: w.start > 0,
-        has_next_page: w.end < w.total,
+        has_previous_page,
+        has_next_page,
         items: edges
             .first()
             .zip(edges.last())
-            .map(|(a, b)| (a.offset, b.offset)),
+            .map(|(a, b)| (a.place.clone(), b.place.clone())),
     };
     LeanInline(Box::new(Connection {
         edges,
         page_info,
-        total_count: w.total,
+        total_count,
     }))
+}
+
+/// Builds a connection from a keyset page (`db::keyset::page`): each edge's cursor
+/// holds its row's key in `keyset`'s order.
+pub fn build_keyed<M, T: OutputType, X>(
+    keyset: &'static Keyset<<M::Entity as EntityTrait>::Column>,
+    paged: Paged<M>,
+    map: impl Fn(M) -> (T, X),
+) -> Conn<T, X>
+where
+    M: ModelTrait,
+    <M::Entity as EntityTrait>::Column: Send + Sync,
+{
+    let edges = paged
+        .rows
+        .into_iter()
+        .map(|m| {
+            let place = Place::Key(keyset, keyset.key_of(&m));
+            let (node, extra) = map(m);
+            Edge { place, node, extra }
+        })
+        .collect();
+    connection(edges, paged.has_previous, paged.has_next, paged.total)
+}
+
+/// Relay's paging arguments of a list that pages by keys (see `db::keyset`),
+/// checked; its cursors are read against the list's order by [`KeyPage::seek`].
+#[derive(Debug, Clone, Default)]
+pub struct KeyPage {
+    after: Option<String>,
+    before: Option<String>,
+    first: Option<u64>,
+    last: Option<u64>,
+}
+
+impl KeyPage {
+    pub fn new(
+        after: Option<String>,
+        before: Option<String>,
+        first: Option<i32>,
+        last: Option<i32>,
+    ) -> AppResult<Self> {
+        both_counts(first, last)?;
+        Ok(KeyPage {
+            after,
+            before,
+            first: count("first", first)?,
+            last: count("last", last)?,
+        })
+    }
+
+    /// The page as the list `keyset` reads it: its cursors' keys, and whether it
+    /// counts the list (its selection shows `totalCount`).
+    pub fn seek<C: ColumnTrait>(
+        &self,
+        keyset: &Keyset<C>,
+        ctx: &async_graphql::Context<'_>,
+    ) -> AppResult<Seek> {
+        let key = |field: &str, c: &Option<String>| {
+            c.as_deref().map(|c| keyset.decode(field, c)).transpose()
+        };
+        Ok(Seek {
+            after: key("after", &self.after)?,
+            before: key("before", &self.before)?,
+            first: self.first,
+            last: self.last,
+            counted: ctx
+                .field()
+                .selection_set()
+                .any(|f| f.name() == "totalCount"),
+        })
+    }
+}
+
+fn both_counts(first: Option<i32>, last: Option<i32>) -> AppResult<()> {
+    if first.is_some() && last.is_some() {
+        // Relay allows both but calls it confusing; it is always a client's mistake.
+        return Err(AppError::invalid(
+            "last",
+            "give `first` (with `after`) or `last` (with `before`), not both",
+        ));
+    }
+    Ok(())
 }
 
 /// A connection over a list already in memory (what a DataLoader returned for one parent).

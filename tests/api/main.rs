@@ -9,6 +9,7 @@ mod caching;
 mod cli;
 mod closing;
 mod credentials;
+mod cursors;
 mod directory;
 mod editing;
 mod export;

@@ -4,7 +4,7 @@
 use crate::db::{account, audit};
 use crate::error::AppError;
 use crate::graphql::{
-    connection::{build, cost, from_vec, Conn, Page},
+    connection::{build_keyed, cost, from_vec, Conn, KeyPage, Page},
     db, loaders,
     mutation::me_of,
     node::{global_id, parse_global_id},
@@ -151,7 +151,7 @@ impl AccountQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<AuditEntry>> {
-        let page = Page::new(after, before, first, last)?;
+        let page = KeyPage::new(after, before, first, last)?;
         let v = viewer(ctx);
         v.user_id()?;
         let (kind, n) = parse_global_id("id", &id)?;
@@ -177,7 +177,10 @@ impl AccountQuery {
         if !allowed {
             return Err(AppError::Forbidden.into());
         }
-        let (w, rows) = audit::history(db(ctx)?, &kind, n, page.picker(ctx)).await?;
-        Ok(build(w, rows, AuditEntry))
+        let seek = page.seek(&audit::NEWEST_FIRST, ctx)?;
+        let paged = audit::history(db(ctx)?, &kind, n, &seek).await?;
+        Ok(build_keyed(&audit::NEWEST_FIRST, paged, |m| {
+            (AuditEntry(m), ())
+        }))
     }
 }

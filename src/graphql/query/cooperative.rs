@@ -1,7 +1,7 @@
 //! Cooperative lookups and the filtered list.
 
 use crate::db::{
-    cooperative::{find_cooperative_by, list_cooperatives},
+    cooperative::{directory_keyset, find_cooperative_by, list_cooperatives, rank_cooperatives},
     directory::{facets, DirectoryOrder},
     filter::{pkd_prefix, teryt_prefix, CooperativeFilter as DbFilter, Near, Place},
     industry::sector_id_for_filter,
@@ -9,7 +9,7 @@ use crate::db::{
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
-    connection::{build_with, cost, Conn, Page, Ranked},
+    connection::{build_keyed, build_with, cost, Conn, KeyPage, Page, Ranked},
     db, loaders,
     node::expect_id,
     projection::node_columns,
@@ -239,12 +239,22 @@ impl CooperativeQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Cooperative, Ranked>> {
-        let page = Page::new(after, before, first, last)?;
         let db = db(ctx)?;
         let filter = filter.unwrap_or_default().into_db(db).await?;
         let order = directory_order(order_by, &filter)?;
         let cols = node_columns::<Cooperative>(ctx);
-        let (w, rows) = list_cooperatives(db, &filter, order, page.picker(ctx), cols).await?;
+        if !filter.ranked() {
+            // Plain filters page by keys in SQL, however deep the page.
+            let keyset = directory_keyset(order);
+            let seek = KeyPage::new(after, before, first, last)?.seek(keyset, ctx)?;
+            let paged = list_cooperatives(db, &filter, keyset, &seek, cols).await?;
+            return Ok(build_keyed(keyset, paged, |m| {
+                (Cooperative(m), Ranked::default())
+            }));
+        }
+        // A ranked list is computed whole (`db::directory::matching`) and paged by offsets.
+        let page = Page::new(after, before, first, last)?;
+        let (w, rows) = rank_cooperatives(db, &filter, order, |n| page.window(n), cols).await?;
         Ok(build_with(w, rows, |(m, h)| {
             (
                 Cooperative(m),

@@ -4,11 +4,11 @@ use crate::db::{
     filter::pkd_prefix,
     industry::{
         find_industry_by_code, find_sector_by_slug, list_industries, list_sectors,
-        IndustryFilter as DbFilter,
+        IndustryFilter as DbFilter, BY_PATH, SECTORS,
     },
 };
 use crate::graphql::{
-    connection::{build, cost, Conn, Page},
+    connection::{build_keyed, cost, Conn, KeyPage},
     db,
     types::{Industry, IndustryLevel, Sector},
 };
@@ -53,7 +53,7 @@ impl IndustryQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Industry>> {
-        let page = Page::new(after, before, first, last)?;
+        let page = KeyPage::new(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let db_filter = DbFilter {
             levels: f
@@ -69,8 +69,9 @@ impl IndustryQuery {
                 .transpose()?,
             parent_id: None,
         };
-        let (w, rows) = list_industries(db(ctx)?, &db_filter, page.picker(ctx)).await?;
-        Ok(build(w, rows, Industry))
+        let seek = page.seek(&BY_PATH, ctx)?;
+        let paged = list_industries(db(ctx)?, &db_filter, &seek).await?;
+        Ok(build_keyed(&BY_PATH, paged, |m| (Industry(m), ())))
     }
 
     /// One sector by its slug (`catering`, `cleaning`, …).
@@ -92,8 +93,9 @@ impl IndustryQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Sector>> {
-        let page = Page::new(after, before, first, last)?;
-        let (w, rows) = list_sectors(db(ctx)?, page.picker(ctx)).await?;
-        Ok(build(w, rows, Sector))
+        let page = KeyPage::new(after, before, first, last)?;
+        let seek = page.seek(&SECTORS, ctx)?;
+        let paged = list_sectors(db(ctx)?, &seek).await?;
+        Ok(build_keyed(&SECTORS, paged, |m| (Sector(m), ())))
     }
 }

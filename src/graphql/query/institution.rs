@@ -2,10 +2,10 @@
 
 use crate::db::{
     filter::teryt_prefix,
-    institution::{list_institutions, InstitutionFilter as DbFilter},
+    institution::{list_institutions, InstitutionFilter as DbFilter, BY_NAME},
 };
 use crate::graphql::{
-    connection::{build, cost, Conn, Page},
+    connection::{build_keyed, cost, Conn, KeyPage},
     db,
     types::{Institution, InstitutionKind},
 };
@@ -36,7 +36,7 @@ impl InstitutionQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Institution>> {
-        let page = Page::new(after, before, first, last)?;
+        let page = KeyPage::new(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let db_filter = DbFilter {
             teryt_prefix: f
@@ -51,7 +51,8 @@ impl InstitutionQuery {
                 .map(Into::into)
                 .collect(),
         };
-        let (w, rows) = list_institutions(db(ctx)?, &db_filter, page.picker(ctx)).await?;
-        Ok(build(w, rows, Institution))
+        let seek = page.seek(&BY_NAME, ctx)?;
+        let paged = list_institutions(db(ctx)?, &db_filter, &seek).await?;
+        Ok(build_keyed(&BY_NAME, paged, |m| (Institution(m), ())))
     }
 }

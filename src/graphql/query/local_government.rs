@@ -4,11 +4,12 @@ use crate::db::{
     filter::teryt_prefix,
     local_government::{
         find_local_government_by_teryt, list_local_governments, LocalGovernmentFilter as DbFilter,
+        BY_TERYT,
     },
 };
 use crate::error::AppError;
 use crate::graphql::{
-    connection::{build, cost, Conn, Page},
+    connection::{build_keyed, cost, Conn, KeyPage},
     db, loaders,
     node::expect_id,
     types::{LocalGovernment, LocalGovernmentKind, LocalGovernmentLevel},
@@ -70,7 +71,7 @@ impl LocalGovernmentQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<LocalGovernment>> {
-        let page = Page::new(after, before, first, last)?;
+        let page = KeyPage::new(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let db_filter = DbFilter {
             teryt_prefix: f
@@ -96,7 +97,8 @@ impl LocalGovernmentQuery {
                 .map(|p| expect_id("filter.parent", p, "LocalGovernment"))
                 .transpose()?,
         };
-        let (w, rows) = list_local_governments(db(ctx)?, &db_filter, page.picker(ctx)).await?;
-        Ok(build(w, rows, LocalGovernment))
+        let seek = page.seek(&BY_TERYT, ctx)?;
+        let paged = list_local_governments(db(ctx)?, &db_filter, &seek).await?;
+        Ok(build_keyed(&BY_TERYT, paged, |m| (LocalGovernment(m), ())))
     }
 }

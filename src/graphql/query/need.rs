@@ -3,10 +3,10 @@
 use crate::db::{
     filter::teryt_prefix,
     industry::sector_id_for_filter,
-    need::{list_needs, NeedFilter as DbFilter},
+    need::{list_needs, NeedFilter as DbFilter, NEWEST_FIRST},
 };
 use crate::graphql::{
-    connection::{build, cost, Conn, Page},
+    connection::{build_keyed, cost, Conn, KeyPage},
     db, loaders,
     node::expect_id,
     types::{Need, NeedStatus},
@@ -52,7 +52,7 @@ impl NeedQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Need>> {
-        let page = Page::new(after, before, first, last)?;
+        let page = KeyPage::new(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         let db = db(ctx)?;
         let filter = DbFilter {
@@ -74,7 +74,8 @@ impl NeedQuery {
                 .map(|b| expect_id("filter.buyer", b, "LocalGovernment"))
                 .transpose()?,
         };
-        let (w, rows) = list_needs(db, &filter, page.picker(ctx)).await?;
-        Ok(build(w, rows, Need))
+        let seek = page.seek(&NEWEST_FIRST, ctx)?;
+        let paged = list_needs(db, &filter, &seek).await?;
+        Ok(build_keyed(&NEWEST_FIRST, paged, |m| (Need(m), ())))
     }
 }

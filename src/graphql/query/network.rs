@@ -2,10 +2,10 @@
 
 use crate::db::{
     industry::sector_id_for_filter,
-    network::{list_events, list_threads, Board, ThreadFilter},
+    network::{events_keyset, list_events, list_threads, Board, ThreadFilter, THREADS},
 };
 use crate::graphql::{
-    connection::{build, cost, Conn, Page},
+    connection::{build_keyed, cost, Conn, KeyPage},
     db, loaders,
     node::expect_id,
     types::{Event, Person, Thread},
@@ -93,9 +93,11 @@ impl NetworkQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Event>> {
-        let page = Page::new(after, before, first, last)?;
-        let (w, rows) = list_events(db(ctx)?, upcoming, page.picker(ctx)).await?;
-        Ok(build(w, rows, Event))
+        let page = KeyPage::new(after, before, first, last)?;
+        let keyset = events_keyset(upcoming);
+        let seek = page.seek(keyset, ctx)?;
+        let paged = list_events(db(ctx)?, upcoming, &seek).await?;
+        Ok(build_keyed(keyset, paged, |m| (Event(m), ())))
     }
 
     /// One thread by global id.
@@ -121,12 +123,13 @@ impl NetworkQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Thread>> {
-        let page = Page::new(after, before, first, last)?;
+        let page = KeyPage::new(after, before, first, last)?;
         let board = match board {
             Some(b) => Some(b.into_db(ctx, "board").await?),
             None => None,
         };
-        let (w, rows) = list_threads(db(ctx)?, ThreadFilter { board }, page.picker(ctx)).await?;
-        Ok(build(w, rows, Thread))
+        let seek = page.seek(&THREADS, ctx)?;
+        let paged = list_threads(db(ctx)?, ThreadFilter { board }, &seek).await?;
+        Ok(build_keyed(&THREADS, paged, |m| (Thread(m), ())))
     }
 }

@@ -7,7 +7,7 @@ use crate::db::{
 };
 use crate::error::AppError;
 use crate::graphql::{
-    connection::{build, cost, Conn, Page},
+    connection::{build_keyed, cost, Conn, KeyPage},
     db,
     node::expect_id,
     types::{ProcurementExample, ProcurementOrderBy, ProcurementProcedure},
@@ -50,7 +50,7 @@ impl ProcurementQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementExample>> {
-        let page = Page::new(after, before, first, last)?;
+        let page = KeyPage::new(after, before, first, last)?;
         let f = filter.unwrap_or_default();
         if let (Some(a), Some(b)) = (f.year_from, f.year_to) {
             if a > b {
@@ -94,8 +94,10 @@ impl ProcurementQuery {
             ProcurementOrderBy::YearAsc => ProcurementOrder::YearAsc,
             ProcurementOrderBy::ValueDesc => ProcurementOrder::ValueDesc,
         };
-        let (w, rows) =
-            list_procurement_examples(db(ctx)?, &db_filter, order, page.picker(ctx)).await?;
-        Ok(build(w, rows, ProcurementExample))
+        let seek = page.seek(order.keyset(), ctx)?;
+        let paged = list_procurement_examples(db(ctx)?, &db_filter, order, &seek).await?;
+        Ok(build_keyed(order.keyset(), paged, |m| {
+            (ProcurementExample(m), ())
+        }))
     }
 }

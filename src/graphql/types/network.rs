@@ -5,9 +5,9 @@
 
 use super::{Cooperative, Institution, LocalGovernment, Sector};
 use crate::auth::Viewer;
-use crate::db::network::{list_posts, unread_count};
+use crate::db::network::{list_posts, unread_count, POSTS_NEWEST, POSTS_OLDEST};
 use crate::graphql::{
-    connection::{build, cost, from_vec, Conn, Page},
+    connection::{build_keyed, cost, from_vec, Conn, KeyPage, Page},
     db, load_list, load_opt, loaders,
     node::global_id,
     required, viewer,
@@ -493,12 +493,13 @@ impl Thread {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Post>> {
-        let page = Page::new(after, before, first, last)?;
+        let page = KeyPage::new(after, before, first, last)?;
         let newest = order.unwrap_or_default() == PostOrder::NewestFirst;
+        let keyset = if newest { &POSTS_NEWEST } else { &POSTS_OLDEST };
         let moderator = viewer(ctx).is_moderator();
-        let (w, rows) =
-            list_posts(db(ctx)?, self.0.id, newest, moderator, page.picker(ctx)).await?;
-        Ok(build(w, rows, Post::of))
+        let seek = page.seek(keyset, ctx)?;
+        let paged = list_posts(db(ctx)?, self.0.id, newest, moderator, &seek).await?;
+        Ok(build_keyed(keyset, paged, |m| (Post::of(m), ())))
     }
 }
 
