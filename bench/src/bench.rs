@@ -69,6 +69,70 @@ pub const GMINA_QUERY: &str = "query Gmina($t: String!) { localGovernment(teryt:
 pub const NESTED_QUERY: &str = "{ localGovernments(filter: {level: POWIAT}, first: 20) { edges { node { name
   children(first: 5) { edges { node { name cooperatives(first: 5) { edges { node { name } } } } } } } } } }";
 
+/// A client paging through the whole directory: 100 cooperatives with their seats,
+/// after the cursor of the row a scenario names (none: the first page).
+pub const DEEP_QUERY: &str = "query Deep($a: String) { cooperatives(first: 100, after: $a) {
+  pageInfo { hasNextPage endCursor } edges { node { name seat { name } } } } }";
+
+/// The directory pages the deep-page scenarios start after (0: the first page).
+const DEEP_ROWS: [(&str, &str, u64); 3] = [
+    ("page 1 (100 + seats)", "page1", 0),
+    ("page after row 10,000", "deep10k", 10_000),
+    ("page after row 60,000", "deep60k", 60_000),
+];
+
+/// The cursor of the directory's `row`-th cooperative by name (1-based), as coophub
+/// writes it; None past the end.
+async fn directory_cursor(db: &sea_orm::DatabaseConnection, row: u64) -> Result<Option<String>> {
+    use coophub::db::{cooperative::directory_keyset, directory::DirectoryOrder};
+    use entity::cooperative::Column;
+    use sea_orm::{sea_query::Value, EntityTrait, QueryOrder, QuerySelect};
+    let Some(offset) = row.checked_sub(1) else {
+        return Ok(None);
+    };
+    let at: Option<(String, i32)> = cooperative::Entity::find()
+        .select_only()
+        .column(Column::Name)
+        .column(Column::Id)
+        .order_by_asc(Column::Name)
+        .order_by_asc(Column::Id)
+        .offset(offset)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(at.map(|(name, id)| {
+        directory_keyset(DirectoryOrder::Name)
+            .encode(&[Value::String(Some(name)), Value::Int(Some(id))])
+    }))
+}
+
+/// A compared server's scenario with a `"cursor"` step (`{"query", "pointer",
+/// "variable"}`): the step's query runs once and the value at `pointer` of its answer
+/// becomes the scenario's `variable` (e.g. PostGraphile's own cursor after row 60,000).
+async fn resolve_cursor(client: &reqwest::Client, url: &str, scenario: &Value) -> Result<Value> {
+    let Some(step) = scenario.get("cursor") else {
+        return Ok(scenario.clone());
+    };
+    let answer: Value = client
+        .post(url)
+        .json(&json!({ "query": step["query"], "variables": step.get("variables").cloned().unwrap_or(json!({})) }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let pointer = step["pointer"].as_str().unwrap_or_default();
+    let value = answer
+        .pointer(pointer)
+        .cloned()
+        .with_context(|| format!("no {pointer} in {answer}"))?;
+    let variable = step["variable"].as_str().unwrap_or("a");
+    let mut out = json!({ "query": scenario["query"], "variables": scenario.get("variables").cloned().unwrap_or(json!({})) });
+    out["variables"][variable] = value;
+    Ok(out)
+}
+
 /// The buyer's search: words and a circle, ranked by distance, with the page a search box shows.
 pub const SEARCH_QUERY: &str = "query Search($text: String!, $teryt: String!) {
   cooperatives(filter: {text: $text, near: {teryt: $teryt, radiusKm: 40}}, first: 20) {
@@ -206,6 +270,17 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
         coophub::db::sample::seed(&db, args.cooperatives, 2026).await?;
     }
     let coops = count_rows::<cooperative::Entity>(&db).await?;
+    let mut deep = Vec::new();
+    for (name, key, row) in DEEP_ROWS {
+        if row < coops {
+            let after = directory_cursor(&db, row).await?;
+            deep.push((
+                name,
+                key,
+                vec![json!({ "query": DEEP_QUERY, "variables": { "a": after } })],
+            ));
+        }
+    }
     db.close().await?;
     // The bench measures the server, not the budgets: lift them for its own in-process instances.
     let mut config = config.clone();
@@ -286,9 +361,10 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
         ("search text + 40 km", "search", search_bodies()),
         ("facets + union search", "facets", facet_bodies()),
     ];
+    let queries = queries.into_iter().chain(deep);
     // Median req/s and p99 of each (query, server).
     let mut medians: Vec<(&str, &str, f64, Duration)> = Vec::new();
-    for (name, key, body) in &queries {
+    for (name, key, body) in queries {
         if !args.only.is_empty() && !args.only.iter().any(|o| name.starts_with(o.as_str())) {
             continue;
         }
@@ -296,10 +372,10 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
         for t in &targets {
             let b = match (
                 t.statements.is_some(),
-                compare.as_ref().and_then(|c| c.get(*key)),
+                compare.as_ref().and_then(|c| c.get(key)),
             ) {
                 (true, _) => body.clone(),
-                (false, Some(other)) => vec![other.clone()],
+                (false, Some(other)) => vec![resolve_cursor(&client, &t.url, other).await?],
                 (false, None) => Vec::new(),
             };
             bodies.push(b);
@@ -349,7 +425,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
                 m.p99.as_secs_f64() * 1e3,
                 sql.map_or("-".to_owned(), |n| n.to_string())
             );
-            medians.push((*key, t.name, m.rps, m.p99));
+            medians.push((key, t.name, m.rps, m.p99));
         }
     }
     let find = |q: &str, server: &str| {
