@@ -1,7 +1,7 @@
 //! Database migrations, in order. The same migrations run on SQLite and
 //! PostgreSQL; nothing here may use a dialect-only feature, except triggers
-//! (000010, 000012) and a covering index (000013), which are written out for
-//! each.
+//! (000010, 000012), a covering index (000013) and indexes in `DESC NULLS LAST`
+//! order (000014), which are written out for each.
 
 pub use sea_orm_migration::prelude::*;
 
@@ -18,6 +18,7 @@ mod m20261201_000010_count_cooperatives;
 mod m20261201_000011_index_purchases_by_buyer_and_year;
 mod m20261201_000012_count_cooperatives_by_unit;
 mod m20261203_000013_cover_cooperatives_by_unit;
+mod m20261203_000014_index_list_orders;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_index_purchases_by_buyer_and_year::Migration),
             Box::new(m20261201_000012_count_cooperatives_by_unit::Migration),
             Box::new(m20261203_000013_cover_cooperatives_by_unit::Migration),
+            Box::new(m20261203_000014_index_list_orders::Migration),
         ]
     }
 }

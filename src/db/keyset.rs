@@ -97,10 +97,31 @@ impl<C: ColumnTrait> Keyset<C> {
 
     /// The rows that come after `key` in this order (before it when `reverse`).
     pub fn after(&self, key: &[Value], reverse: bool) -> Condition {
+        self.after_within(key, reverse, true)
+    }
+
+    /// The rows after `key` in this order as ranges an index reads one after the
+    /// other, each from a seek: one range; or, when the first key column can be
+    /// NULL (sorted last) and `key` has a value there, the rows with a value after
+    /// it, then the rows without one (one range would be "below the value or
+    /// NULL", which no index reads in order from a seek).
+    pub fn ranges_after(&self, key: &[Value]) -> Vec<Condition> {
+        match (self.parts.first(), key.first()) {
+            (Some(p), Some(v)) if p.col.def().is_null() && !is_null(v) => vec![
+                self.after_within(key, false, false),
+                Condition::all().add(p.col.is_null()),
+            ],
+            _ => vec![self.after(key, false)],
+        }
+    }
+
+    /// The rows after `key`; `nulls` false leaves out the rows whose first key
+    /// column is NULL (see [`Keyset::ranges_after`]).
+    fn after_within(&self, key: &[Value], reverse: bool, nulls: bool) -> Condition {
         // Built from the last column: "after" at column i is "beyond key[i]", or
         // "equal to key[i] and after at column i + 1".
         let mut cond: Option<Condition> = None;
-        for (p, v) in self.parts.iter().zip(key).rev() {
+        for (i, (p, v)) in self.parts.iter().zip(key).enumerate().rev() {
             let nulls_last = !reverse;
             let desc = p.desc != reverse;
             let (beyond, equal) = if is_null(v) {
@@ -113,7 +134,7 @@ impl<C: ColumnTrait> Keyset<C> {
                 } else {
                     p.col.gt(v.clone())
                 };
-                let beyond = if p.col.def().is_null() && nulls_last {
+                let beyond = if p.col.def().is_null() && nulls_last && (nulls || i > 0) {
                     Condition::any().add(strict).add(p.col.is_null())
                 } else {
                     Condition::all().add(strict)
@@ -132,7 +153,7 @@ impl<C: ColumnTrait> Keyset<C> {
         let cond = cond.unwrap_or_else(Condition::all);
         // A bound an index can seek to: the first column at or beyond its value.
         match (self.parts.first(), key.first()) {
-            (Some(p), Some(v)) if !is_null(v) && !p.col.def().is_null() => {
+            (Some(p), Some(v)) if !is_null(v) && (!p.col.def().is_null() || !nulls) => {
                 let bound = if p.desc != reverse {
                     p.col.lte(v.clone())
                 } else {
@@ -331,32 +352,43 @@ where
     let backward = seek.last.is_some();
     let n = seek.last.or(seek.first).unwrap_or(DEFAULT_PAGE);
     let mut q = select;
-    if let Some(a) = &seek.after {
-        q = q.filter(keyset.after(a, false));
-    }
     if let Some(b) = &seek.before {
         q = q.filter(keyset.after(b, true));
     }
+    // A forward page reads the ranges after its cursor in turn (one, mostly); a
+    // backward page reads from the end, the cursor a filter.
+    let ranges = match &seek.after {
+        Some(a) if !backward => keyset.ranges_after(a),
+        Some(a) => vec![keyset.after(a, false)],
+        None => vec![Condition::all()],
+    };
+    let backend = db.get_database_backend();
     // One row more than the page tells whether there is more in the direction read.
-    let mut q = keyset.order(q, backward).limit(n.saturating_add(1));
-    if let Count::Kept(sql) = count {
-        // After the row's own columns: the decoder reads those by place.
-        q = q.expr_as(Expr::cust(format!("({sql})")), "list_total");
+    let want = n.saturating_add(1);
+    let mut raw = Vec::new();
+    for (i, range) in ranges.into_iter().enumerate() {
+        let mut q = keyset
+            .order(q.clone().filter(range), backward)
+            .limit(want - raw.len() as u64);
+        if let (0, Count::Kept(sql)) = (i, count) {
+            // After the row's own columns: the decoder reads those by place.
+            q = q.expr_as(Expr::cust(format!("({sql})")), "list_total");
+        }
+        let first_range = i == 0;
+        let rows = db.query_all_raw(q.build(backend)).await?;
+        if let (true, Count::Kept(_), Some(row)) = (first_range, count, rows.first()) {
+            total = Some(kept(row)?);
+        }
+        raw.extend(rows);
+        if raw.len() as u64 >= want {
+            break;
+        }
     }
-    let raw = db.query_all_raw(q.build(db.get_database_backend())).await?;
-    if let Count::Kept(sql) = count {
-        total = Some(match raw.first() {
-            Some(row) => kept(row)?,
-            // A page past the end has no row to carry it.
-            None => {
-                let stmt = Statement::from_string(
-                    db.get_database_backend(),
-                    format!("SELECT ({sql}) AS list_total"),
-                );
-                let row = db.query_one_raw(stmt).await?;
-                row.as_ref().map(kept).transpose()?.unwrap_or(0)
-            }
-        });
+    if let (Count::Kept(sql), None) = (count, total) {
+        // A first range without rows had none to carry it.
+        let stmt = Statement::from_string(backend, format!("SELECT ({sql}) AS list_total"));
+        let row = db.query_one_raw(stmt).await?;
+        total = Some(row.as_ref().map(kept).transpose()?.unwrap_or(0));
     }
     let decoder = E::decoder(cols.with(keyset.columns()));
     let mut rows = raw
