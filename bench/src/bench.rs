@@ -69,6 +69,39 @@ pub const GMINA_QUERY: &str = "query Gmina($t: String!) { localGovernment(teryt:
 pub const NESTED_QUERY: &str = "{ localGovernments(filter: {level: POWIAT}, first: 20) { edges { node { name
   children(first: 5) { edges { node { name cooperatives(first: 5) { edges { node { name } } } } } } } } } }";
 
+/// Shapes a partner portal sends besides the three above (issue 17 measured them):
+/// each is (label, scenario, query, variables).
+pub const PORTAL_QUERIES: [(&str, &str, &str, &str); 3] = [
+    (
+        "50 purchases + chains",
+        "purchases",
+        "{ procurementExamples(first: 50) { edges { node { subject year valuePln
+  buyer { name parent { name parent { name } } } industry { code name }
+  suppliers(first: 5) { edges { node { cooperative { name seat { name } } } } } } } } }",
+        "{}",
+    ),
+    (
+        "powiat's gminy in depth",
+        "powiat",
+        "query Powiat($t: String!) { localGovernment(teryt: $t) { name children(first: 30) { edges { node { name
+  institutions(first: 5) { edges { node { name kind } } }
+  procurementExamples(first: 5) { totalCount edges { node { subject year } } }
+  cooperatives(first: 10) { totalCount edges { node { name offerings(first: 5) { edges { node { name } } } } } } } } } } }",
+        r#"{"t": "1206"}"#,
+    ),
+    (
+        "cooperative profile",
+        "profile",
+        "query Profile($k: String!) { cooperative(krs: $k) { name nip regon status description phone website
+  seat { name parent { name parent { name } } }
+  industries { edges { node { code name } } }
+  offerings { edges { node { name kind priceNote areaServed { edges { node { name } } } } } }
+  founders { edges { node { kind name localGovernment { name } } } }
+  procurementExamples { edges { node { subject year buyer { name } } } } } }",
+        r#"{"k": "0000900005"}"#,
+    ),
+];
+
 /// A client paging through the whole directory: 100 cooperatives with their seats,
 /// after the cursor of the row a scenario names (none: the first page).
 pub const DEEP_QUERY: &str = "query Deep($a: String) { cooperatives(first: 100, after: $a) {
@@ -361,7 +394,15 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
         ("search text + 40 km", "search", search_bodies()),
         ("facets + union search", "facets", facet_bodies()),
     ];
-    let queries = queries.into_iter().chain(deep);
+    let portal = PORTAL_QUERIES.iter().map(|(name, key, query, vars)| {
+        let vars: Value = serde_json::from_str(vars).unwrap_or_default();
+        (
+            *name,
+            *key,
+            vec![json!({ "query": query, "variables": vars })],
+        )
+    });
+    let queries = queries.into_iter().chain(portal).chain(deep);
     // Median req/s and p99 of each (query, server).
     let mut medians: Vec<(&str, &str, f64, Duration)> = Vec::new();
     for (name, key, body) in queries {
