@@ -19,6 +19,7 @@ mod m20261201_000011_index_purchases_by_buyer_and_year;
 mod m20261201_000012_count_cooperatives_by_unit;
 mod m20261203_000013_cover_cooperatives_by_unit;
 mod m20261203_000014_index_list_orders;
+mod m20261203_000015_index_lists_the_plan_test_found;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000012_count_cooperatives_by_unit::Migration),
             Box::new(m20261203_000013_cover_cooperatives_by_unit::Migration),
             Box::new(m20261203_000014_index_list_orders::Migration),
+            Box::new(m20261203_000015_index_lists_the_plan_test_found::Migration),
         ]
     }
 }

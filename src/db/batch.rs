@@ -493,9 +493,13 @@ pub async fn cooperative_ids_under_paths(
 ) -> AppResult<HashMap<String, Vec<i32>>> {
     let mut cond = Condition::any();
     for p in paths {
-        cond = cond
-            .add(industry::Column::Path.eq(p.as_str()))
-            .add(industry::Column::Path.like(format!("{p}/%")));
+        // Below `p`: from "p/" up to "p0" ('0' follows '/'), a range an index
+        // reads (a LIKE is not one on SQLite), so the subtree's classes drive the join.
+        cond = cond.add(industry::Column::Path.eq(p.as_str())).add(
+            Condition::all()
+                .add(industry::Column::Path.gt(format!("{p}/")))
+                .add(industry::Column::Path.lt(format!("{p}0"))),
+        );
     }
     let stmt = super::filter::cooperative_industries()
         .column((industry::Entity, industry::Column::Path))

@@ -31,13 +31,33 @@ use std::sync::{
 
 /// Counts SQL statements sent on a connection; exported on `/metrics` so that
 /// tests and benchmarks can check that a query's statement count depends on its
-/// shape, not on its page size.
+/// shape, not on its page size. On request it also keeps the statements (the
+/// plan test explains each statement a query sends; nothing else turns it on).
 #[derive(Clone, Default, Debug)]
-pub struct StatementCounter(Arc<AtomicU64>);
+pub struct StatementCounter(
+    Arc<AtomicU64>,
+    Arc<std::sync::Mutex<Option<Vec<sea_orm::Statement>>>>,
+);
 
 impl StatementCounter {
     pub fn get(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
+    }
+
+    /// Keeps every statement sent from now until [`StatementCounter::take`].
+    pub fn record(&self) {
+        if let Ok(mut kept) = self.1.lock() {
+            *kept = Some(Vec::new());
+        }
+    }
+
+    /// The statements sent since [`StatementCounter::record`]; stops keeping them.
+    pub fn take(&self) -> Vec<sea_orm::Statement> {
+        self.1
+            .lock()
+            .ok()
+            .and_then(|mut kept| kept.take())
+            .unwrap_or_default()
     }
 }
 
@@ -62,9 +82,14 @@ pub async fn connect(
         .sqlx_logging(false);
     let mut db = Database::connect(opts).await?;
     let counter = StatementCounter::default();
-    let c = counter.0.clone();
-    db.set_metric_callback(move |_| {
+    let (c, kept) = (counter.0.clone(), counter.1.clone());
+    db.set_metric_callback(move |info| {
         c.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut kept) = kept.lock() {
+            if let Some(kept) = kept.as_mut() {
+                kept.push(info.statement.clone());
+            }
+        }
     });
     Ok((db, counter))
 }

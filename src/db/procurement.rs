@@ -52,7 +52,7 @@ pub async fn list_procurement_examples(
 /// Proposed examples not yet verified (not yet listed), oldest first.
 pub async fn list_unverified(db: &DatabaseConnection) -> AppResult<Vec<Model>> {
     Ok(Entity::find()
-        .filter(crate::policy::listed_procurement().not())
+        .filter(crate::policy::unlisted_procurement())
         .order_by(Column::Id, Order::Asc)
         .all(db)
         .await?)

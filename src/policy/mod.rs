@@ -87,6 +87,12 @@ pub fn listed_procurement() -> Condition {
     Condition::all().add(procurement_example::Column::Verified.eq(true))
 }
 
+/// The examples `listed_procurement` leaves out (waiting for verification), as a
+/// condition an index on `verified` serves (a negation is not one).
+pub fn unlisted_procurement() -> Condition {
+    Condition::all().add(procurement_example::Column::Verified.eq(false))
+}
+
 /// `procurement_listed` as SQL text, for raw statements: `alias` names the
 /// `procurement_example` table in them.
 pub fn listed_procurement_sql(alias: &str) -> String {

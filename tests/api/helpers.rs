@@ -233,6 +233,9 @@ pub struct TestApp {
     /// budgets to speak of. Every query the helpers send that executes is sent to
     /// it too, and must answer byte for byte the same (see [`TestApp::differ`]).
     pub stock: Option<SocketAddr>,
+    /// The server's statement counter, which can keep the statements it sends
+    /// (the plan test explains them); None for a server started elsewhere.
+    pub sql_log: Option<coophub::db::StatementCounter>,
 }
 
 impl TestApp {
@@ -254,6 +257,7 @@ impl TestApp {
         let state = coophub::app::build_state(&cfg)
             .await
             .unwrap_or_else(|e| panic!("start: {e:#}"));
+        let sql_log = Some(state.statements.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .unwrap_or_else(|e| panic!("bind: {e}"));
@@ -279,6 +283,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             database_url: cfg.database_url.expose().to_owned(),
             stock,
+            sql_log,
         }
     }
 
@@ -326,6 +331,7 @@ impl TestApp {
             client: reqwest::Client::new(),
             database_url: String::new(),
             stock: None,
+            sql_log: None,
         }
     }
 

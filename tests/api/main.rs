@@ -21,6 +21,7 @@ mod live;
 mod loaders;
 mod modules;
 mod pipeline;
+mod plans;
 mod programme;
 mod projection;
 mod proxy;
