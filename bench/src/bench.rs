@@ -39,7 +39,9 @@ pub struct BenchArgs {
     #[arg(long)]
     pub compare_url: Option<String>,
     /// Its equivalent queries: a JSON object of scenario name (trivial, partner, gmina,
-    /// nested, search, facets) to `{"query": …, "variables": …}`; scenarios it lacks are skipped.
+    /// nested, search, facets, purchases, powiat, profile, page1, deep10k, deep60k) to
+    /// `{"query": …, "variables": …}`, with an optional `"cursor": {"query", "variables",
+    /// "pointer", "variable"}` step run once first; scenarios it lacks are skipped.
     #[arg(long)]
     pub compare_queries: Option<std::path::PathBuf>,
 }
