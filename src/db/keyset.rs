@@ -15,10 +15,10 @@
 //! directory has always listed cooperatives without a registration date last),
 //! NULLS FIRST when a page is read backwards.
 
-use super::project::{Cols, Decode};
+use super::project::{Cols, Decode, Kind};
 use crate::error::{AppError, AppResult};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
-use sea_orm::sea_query::{ColumnType, Expr, NullOrdering, Value};
+use sea_orm::sea_query::{Expr, NullOrdering, Value};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, Order,
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
@@ -208,7 +208,13 @@ impl<C: ColumnTrait> Keyset<C> {
         self.parts
             .iter()
             .zip(&parts)
-            .map(|(p, j)| from_json(p.col.def().get_column_type(), p.col.def().is_null(), j))
+            .map(|(p, j)| {
+                from_json(
+                    Kind::of(p.col.def().get_column_type()),
+                    p.col.def().is_null(),
+                    j,
+                )
+            })
             .collect::<Option<Key>>()
             .ok_or_else(foreign)
     }
@@ -231,40 +237,23 @@ fn to_json(v: &Value) -> serde_json::Value {
     }
 }
 
-/// A key value of a column of type `ty` from its JSON form; None when it is not one.
-fn from_json(ty: &ColumnType, nullable: bool, j: &serde_json::Value) -> Option<Value> {
+/// A key value of a column of kind `kind` from its JSON form; None when it is not one.
+fn from_json(kind: Kind, nullable: bool, j: &serde_json::Value) -> Option<Value> {
     use serde_json::Value as J;
     if j.is_null() {
-        if !nullable {
-            return None;
-        }
-        return Some(match ty {
-            ColumnType::Char(_) | ColumnType::String(_) | ColumnType::Text => Value::String(None),
-            ColumnType::SmallInteger => Value::SmallInt(None),
-            ColumnType::Integer => Value::Int(None),
-            ColumnType::BigInteger => Value::BigInt(None),
-            ColumnType::Double => Value::Double(None),
-            ColumnType::Boolean => Value::Bool(None),
-            ColumnType::Date => Value::ChronoDate(None),
-            ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(None),
-            _ => return None,
-        });
+        return if nullable { kind.null() } else { None };
     }
-    Some(match (ty, j) {
-        (ColumnType::Char(_) | ColumnType::String(_) | ColumnType::Text, J::String(s)) => {
-            Value::String(Some(s.clone()))
-        }
-        (ColumnType::SmallInteger, J::Number(n)) => {
-            Value::SmallInt(Some(i16::try_from(n.as_i64()?).ok()?))
-        }
-        (ColumnType::Integer, J::Number(n)) => Value::Int(Some(i32::try_from(n.as_i64()?).ok()?)),
-        (ColumnType::BigInteger, J::Number(n)) => Value::BigInt(Some(n.as_i64()?)),
-        (ColumnType::Double, J::Number(n)) => Value::Double(Some(n.as_f64()?)),
-        (ColumnType::Boolean, J::Bool(b)) => Value::Bool(Some(*b)),
-        (ColumnType::Date, J::String(s)) => {
+    Some(match (kind, j) {
+        (Kind::Text, J::String(s)) => Value::String(Some(s.clone())),
+        (Kind::SmallInt, J::Number(n)) => Value::SmallInt(Some(i16::try_from(n.as_i64()?).ok()?)),
+        (Kind::Int, J::Number(n)) => Value::Int(Some(i32::try_from(n.as_i64()?).ok()?)),
+        (Kind::BigInt, J::Number(n)) => Value::BigInt(Some(n.as_i64()?)),
+        (Kind::Double, J::Number(n)) => Value::Double(Some(n.as_f64()?)),
+        (Kind::Bool, J::Bool(b)) => Value::Bool(Some(*b)),
+        (Kind::Date, J::String(s)) => {
             Value::ChronoDate(Some(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?))
         }
-        (ColumnType::TimestampWithTimeZone, J::String(s)) => Value::ChronoDateTimeUtc(Some(
+        (Kind::TimestampTz, J::String(s)) => Value::ChronoDateTimeUtc(Some(
             chrono::DateTime::parse_from_rfc3339(s)
                 .ok()?
                 .with_timezone(&chrono::Utc),

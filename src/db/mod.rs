@@ -34,10 +34,14 @@ use std::sync::{
 /// shape, not on its page size. On request it also keeps the statements (the
 /// plan test explains each statement a query sends; nothing else turns it on).
 #[derive(Clone, Default, Debug)]
-pub struct StatementCounter(
-    Arc<AtomicU64>,
-    Arc<std::sync::Mutex<Option<Vec<sea_orm::Statement>>>>,
-);
+pub struct StatementCounter(Arc<AtomicU64>, Arc<Kept>);
+
+/// The statements kept while `on` (checked first: a server that keeps none takes no lock).
+#[derive(Default, Debug)]
+struct Kept {
+    on: std::sync::atomic::AtomicBool,
+    statements: std::sync::Mutex<Vec<sea_orm::Statement>>,
+}
 
 impl StatementCounter {
     pub fn get(&self) -> u64 {
@@ -46,17 +50,19 @@ impl StatementCounter {
 
     /// Keeps every statement sent from now until [`StatementCounter::take`].
     pub fn record(&self) {
-        if let Ok(mut kept) = self.1.lock() {
-            *kept = Some(Vec::new());
+        if let Ok(mut kept) = self.1.statements.lock() {
+            kept.clear();
         }
+        self.1.on.store(true, Ordering::SeqCst);
     }
 
     /// The statements sent since [`StatementCounter::record`]; stops keeping them.
     pub fn take(&self) -> Vec<sea_orm::Statement> {
+        self.1.on.store(false, Ordering::SeqCst);
         self.1
+            .statements
             .lock()
-            .ok()
-            .and_then(|mut kept| kept.take())
+            .map(|mut kept| std::mem::take(&mut *kept))
             .unwrap_or_default()
     }
 }
@@ -85,8 +91,8 @@ pub async fn connect(
     let (c, kept) = (counter.0.clone(), counter.1.clone());
     db.set_metric_callback(move |info| {
         c.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut kept) = kept.lock() {
-            if let Some(kept) = kept.as_mut() {
+        if kept.on.load(Ordering::Relaxed) {
+            if let Ok(mut kept) = kept.statements.lock() {
                 kept.push(info.statement.clone());
             }
         }

@@ -223,7 +223,7 @@ impl<E: EntityTrait> Decoder<E> {
 
 /// How a column's values are read: as sea-orm reads a field of its type.
 #[derive(Debug, Clone, Copy)]
-enum Kind {
+pub(crate) enum Kind {
     Text,
     SmallInt,
     Int,
@@ -237,7 +237,7 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(ty: &ColumnType) -> Kind {
+    pub(crate) fn of(ty: &ColumnType) -> Kind {
         match ty {
             ColumnType::Char(_) | ColumnType::String(_) | ColumnType::Text => Kind::Text,
             ColumnType::SmallInteger => Kind::SmallInt,
@@ -252,7 +252,7 @@ impl Kind {
     }
 
     /// The NULL of this kind.
-    fn null(self) -> Option<Value> {
+    pub(crate) fn null(self) -> Option<Value> {
         Some(match self {
             Kind::Text => Value::String(None),
             Kind::SmallInt => Value::SmallInt(None),

@@ -276,11 +276,7 @@ impl Page {
     /// whether a next page exists.
     pub fn head(&self, ctx: &async_graphql::Context<'_>) -> Option<Head> {
         let n = self.forward_limit()?;
-        let (mut counted, mut paged) = (false, false);
-        for f in ctx.field().selection_set() {
-            counted |= f.name() == "totalCount";
-            paged |= f.name() == "pageInfo";
-        }
+        let (counted, paged) = (shows(ctx, "totalCount"), shows(ctx, "pageInfo"));
         // At least one row even for `first: 0`: a parent's count comes with its rows,
         // and a parent without any would read as having none.
         Some(Head {
@@ -423,12 +419,14 @@ impl KeyPage {
             before: key("before", &self.before)?,
             first: self.first,
             last: self.last,
-            counted: ctx
-                .field()
-                .selection_set()
-                .any(|f| f.name() == "totalCount"),
+            counted: shows(ctx, "totalCount"),
         })
     }
+}
+
+/// Whether a connection's selection (fragments included) shows its field `name`.
+fn shows(ctx: &async_graphql::Context<'_>, name: &str) -> bool {
+    ctx.field().selection_set().any(|f| f.name() == name)
 }
 
 fn both_counts(first: Option<i32>, last: Option<i32>) -> AppResult<()> {
