@@ -16,6 +16,15 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
 }
 
+positional!(
+    id,
+    partner_name,
+    key_prefix,
+    secret_hash,
+    created_at,
+    revoked_at
+);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 

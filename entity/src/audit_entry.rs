@@ -17,6 +17,8 @@ pub struct Model {
     pub changes: String,
 }
 
+positional!(id, actor_user_id, at, entity, record_id, action, changes);
+
 /// What an audit entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

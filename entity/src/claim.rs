@@ -17,6 +17,18 @@ pub struct Model {
     pub decided_at: Option<DateTimeUtc>,
 }
 
+positional!(
+    id,
+    user_id,
+    cooperative_id,
+    note,
+    status,
+    reason,
+    decided_by,
+    created_at,
+    decided_at,
+);
+
 /// Where a claim stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

@@ -41,6 +41,34 @@ pub struct Model {
     pub excluded_employee_share: Option<i16>,
 }
 
+positional!(
+    id,
+    name,
+    krs,
+    nip,
+    regon,
+    registration_date,
+    status,
+    founder_kind,
+    street_address,
+    postal_code,
+    city,
+    seat_id,
+    seat_teryt,
+    latitude,
+    longitude,
+    phone,
+    public_email,
+    website,
+    description,
+    member_count,
+    employee_count,
+    is_sample,
+    version,
+    profile_confirmed_at,
+    excluded_employee_share,
+);
+
 /// Legal status of a cooperative in the register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

@@ -14,6 +14,8 @@ pub struct Model {
     pub name: String,
 }
 
+positional!(id, cooperative_id, kind, local_government_id, name);
+
 /// What kind of legal person a founder is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]

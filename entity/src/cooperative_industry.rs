@@ -12,6 +12,8 @@ pub struct Model {
     pub is_primary: bool,
 }
 
+positional!(cooperative_id, industry_id, is_primary);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

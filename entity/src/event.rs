@@ -23,6 +23,21 @@ pub struct Model {
     pub is_reference: bool,
 }
 
+positional!(
+    id,
+    kind,
+    title,
+    edition,
+    year,
+    starts_at,
+    ends_at,
+    place_id,
+    sector_id,
+    description,
+    capacity,
+    is_reference,
+);
+
 /// What kind of event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]

@@ -18,6 +18,8 @@ pub struct Model {
     pub path: String,
 }
 
+positional!(id, code, level, name, parent_id, path);
+
 /// The level of a PKD 2007 node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

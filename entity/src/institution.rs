@@ -18,6 +18,18 @@ pub struct Model {
     pub is_sample: bool,
 }
 
+positional!(
+    id,
+    name,
+    kind,
+    local_government_id,
+    address,
+    phone,
+    public_email,
+    website,
+    is_sample,
+);
+
 /// The kind of an institution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]

@@ -20,6 +20,18 @@ pub struct Model {
     pub population: Option<i64>,
 }
 
+positional!(
+    id,
+    teryt,
+    name,
+    kind,
+    parent_id,
+    latitude,
+    longitude,
+    centroid_note,
+    population
+);
+
 /// The kind of a TERYT unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]

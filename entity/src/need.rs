@@ -31,6 +31,27 @@ pub struct Model {
     pub version: i32,
 }
 
+positional!(
+    id,
+    title,
+    description,
+    sector_id,
+    industry_id,
+    place_id,
+    radius_km,
+    budget_grosze,
+    deadline,
+    procedure,
+    status,
+    buyer_id,
+    cooperative_id,
+    posted_by,
+    created_at,
+    closed_at,
+    closed_reason,
+    version,
+);
+
 /// Whether a need still looks for a supplier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

@@ -19,6 +19,18 @@ pub struct Model {
     pub version: i32,
 }
 
+positional!(
+    id,
+    cooperative_id,
+    name,
+    description,
+    kind,
+    industry_id,
+    radius_km,
+    price_note,
+    version,
+);
+
 /// Whether an offering is a product or a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

@@ -11,6 +11,8 @@ pub struct Model {
     pub local_government_id: i32,
 }
 
+positional!(offering_id, local_government_id);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

@@ -13,6 +13,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
+positional!(id, recipient, subject, body, created_at);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 

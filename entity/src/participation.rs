@@ -14,6 +14,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
+positional!(id, event_id, person_id, role, status, created_at);
+
 /// A person's part in an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

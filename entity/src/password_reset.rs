@@ -14,6 +14,8 @@ pub struct Model {
     pub used_at: Option<DateTimeUtc>,
 }
 
+positional!(id, user_id, token_hash, expires_at, used_at);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

@@ -23,6 +23,19 @@ pub struct Model {
     pub is_reference: bool,
 }
 
+positional!(
+    id,
+    display_name,
+    cooperative_id,
+    local_government_id,
+    institution_id,
+    role_title,
+    bio,
+    user_id,
+    public_profile,
+    is_reference,
+);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

@@ -25,6 +25,21 @@ pub struct Model {
     pub last_change: Option<Change>,
 }
 
+positional!(
+    id,
+    thread_id,
+    author_id,
+    body_markdown,
+    body_html,
+    created_at,
+    edited_at,
+    reply_to_id,
+    deleted,
+    hidden,
+    change_seq,
+    last_change,
+);
+
 /// What happened to a post last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

@@ -27,6 +27,25 @@ pub struct Model {
     pub proposed_by: Option<i32>,
 }
 
+positional!(
+    id,
+    buyer_id,
+    subject,
+    industry_id,
+    procedure,
+    value_grosze,
+    year,
+    outcome,
+    lessons,
+    source,
+    is_sample,
+    version,
+    verified,
+    verified_by,
+    verified_at,
+    proposed_by,
+);
+
 /// How a local government bought (or means to buy) from a cooperative; `need.procedure` stores the same values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]

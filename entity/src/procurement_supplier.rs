@@ -12,6 +12,8 @@ pub struct Model {
     pub role: Role,
 }
 
+positional!(procurement_example_id, cooperative_id, role);
+
 /// A supplier's part in a procurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(24))")]

@@ -15,6 +15,8 @@ pub struct Model {
     pub description: String,
 }
 
+positional!(id, event_id, title, starts_at, ends_at, description);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

@@ -13,6 +13,8 @@ pub struct Model {
     pub name_en: String,
 }
 
+positional!(id, slug, name, name_en);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

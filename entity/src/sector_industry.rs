@@ -11,6 +11,8 @@ pub struct Model {
     pub industry_id: i32,
 }
 
+positional!(sector_id, industry_id);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

@@ -15,6 +15,8 @@ pub struct Model {
     pub revoked_at: Option<DateTimeUtc>,
 }
 
+positional!(id, user_id, token_hash, created_at, expires_at, revoked_at);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

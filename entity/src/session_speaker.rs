@@ -12,6 +12,8 @@ pub struct Model {
     pub position: i32,
 }
 
+positional!(session_id, person_id, position);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

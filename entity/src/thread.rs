@@ -21,6 +21,19 @@ pub struct Model {
     pub locked: bool,
 }
 
+positional!(
+    id,
+    sector_id,
+    event_id,
+    title,
+    author_id,
+    created_at,
+    last_activity_at,
+    post_count,
+    pinned,
+    locked,
+);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

@@ -12,6 +12,8 @@ pub struct Model {
     pub last_read_post_id: i32,
 }
 
+positional!(user_id, thread_id, last_read_post_id);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(

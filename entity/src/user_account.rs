@@ -17,6 +17,15 @@ pub struct Model {
     pub deleted_at: Option<DateTimeUtc>,
 }
 
+positional!(
+    id,
+    email,
+    password_hash,
+    display_name,
+    created_at,
+    deleted_at
+);
+
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     #[sea_orm(has_many = "super::session::Entity", via_rel = "Relation::UserAccount")]

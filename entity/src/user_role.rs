@@ -13,6 +13,8 @@ pub struct Model {
     pub local_government_id: Option<i32>,
 }
 
+positional!(id, user_id, role, cooperative_id, local_government_id);
+
 /// A role granted to a user. Being a member is no grant: every account is one, and no row says so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
