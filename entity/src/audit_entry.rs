@@ -18,6 +18,7 @@ pub struct Model {
 }
 
 positional!(id, actor_user_id, at, entity, record_id, action, changes);
+crate::cell::string_enums!(Action);
 
 /// What an audit entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

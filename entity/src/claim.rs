@@ -28,6 +28,7 @@ positional!(
     created_at,
     decided_at,
 );
+crate::cell::string_enums!(Status);
 
 /// Where a claim stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

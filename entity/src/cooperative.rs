@@ -68,6 +68,7 @@ positional!(
     profile_confirmed_at,
     excluded_employee_share,
 );
+crate::cell::string_enums!(Status, FounderKind);
 
 /// Legal status of a cooperative in the register.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

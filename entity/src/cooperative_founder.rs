@@ -15,6 +15,7 @@ pub struct Model {
 }
 
 positional!(id, cooperative_id, kind, local_government_id, name);
+crate::cell::string_enums!(Kind);
 
 /// What kind of legal person a founder is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

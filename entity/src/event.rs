@@ -37,6 +37,7 @@ positional!(
     capacity,
     is_reference,
 );
+crate::cell::string_enums!(Kind);
 
 /// What kind of event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -19,6 +19,7 @@ pub struct Model {
 }
 
 positional!(id, code, level, name, parent_id, path);
+crate::cell::string_enums!(Level);
 
 /// The level of a PKD 2007 node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -29,6 +29,7 @@ positional!(
     website,
     is_sample,
 );
+crate::cell::string_enums!(Kind);
 
 /// The kind of an institution.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

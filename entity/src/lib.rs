@@ -1,19 +1,20 @@
 //! sea-orm entities: one module per table. Knows nothing of GraphQL, HTTP or the
 //! rest of the application; the public schema is defined elsewhere.
 
-/// A model built straight from its columns' values, in the entity's column order,
-/// without an active model in between: how the application decodes the rows it
-/// reads by position (`coophub::db::project`). Building a row through sea-orm's
-/// active model (a `Value` set into an `ActiveValue` per column, then moved into the
-/// model) was a quarter of a network walk's instructions.
+/// A model built straight from a row's columns, read by place in the entity's
+/// column order ([`cell::Cell`]), without an active model or `sea_orm::Value`s in
+/// between: how the application decodes the rows it reads
+/// (`coophub::db::project`). Building a row through sea-orm's active model (a
+/// `Value` per column set into an `ActiveValue`, compared with its NULL, dropped,
+/// then moved into the model) cost more than reading it.
 pub trait Positional: Sized {
-    /// The fields in the order [`Positional::from_values`] takes them: the entity's
+    /// The fields in the order [`Positional::from_row`] takes them: the entity's
     /// column order (a test in `coophub::db::project` holds every entity to it).
     const FIELDS: &'static [&'static str];
-    /// The model whose fields, in order, are the values `next` gives; None when it
-    /// gives none or one that is not of its field's type (the caller then falls back
-    /// to sea-orm's own decoding, which names the problem).
-    fn from_values(next: impl FnMut() -> Option<sea_orm::Value>) -> Option<Self>;
+    /// The model of `row`, whose columns stand from place `offset` on: those with
+    /// `reads[i]` one after the other, the others left unread (`None`). None when a
+    /// column cannot be read so (the caller then falls back to sea-orm's decoding).
+    fn from_row(row: &sea_orm::QueryResult, offset: usize, reads: &[bool]) -> Option<Self>;
 }
 
 /// Implements [`Positional`] for the module's `Model`, whose fields are listed in
@@ -22,11 +23,15 @@ macro_rules! positional {
     ($($field:ident),* $(,)?) => {
         impl $crate::Positional for Model {
             const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
-            fn from_values(
-                mut next: impl FnMut() -> Option<sea_orm::Value>,
+            fn from_row(
+                row: &sea_orm::QueryResult,
+                offset: usize,
+                reads: &[bool],
             ) -> Option<Self> {
+                let mut place = offset;
+                let mut reads = reads.iter();
                 Some(Model {
-                    $($field: sea_orm::sea_query::ValueType::try_from(next()?).ok()?,)*
+                    $($field: $crate::cell::take(row, &mut place, *reads.next()?)?,)*
                 })
             }
         }
@@ -35,6 +40,7 @@ macro_rules! positional {
 
 pub mod api_key;
 pub mod audit_entry;
+pub mod cell;
 pub mod claim;
 pub mod cooperative;
 pub mod cooperative_founder;

@@ -31,6 +31,7 @@ positional!(
     centroid_note,
     population
 );
+crate::cell::string_enums!(Kind);
 
 /// The kind of a TERYT unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

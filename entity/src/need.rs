@@ -51,6 +51,7 @@ positional!(
     closed_reason,
     version,
 );
+crate::cell::string_enums!(Status);
 
 /// Whether a need still looks for a supplier.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -30,6 +30,7 @@ positional!(
     price_note,
     version,
 );
+crate::cell::string_enums!(Kind);
 
 /// Whether an offering is a product or a service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

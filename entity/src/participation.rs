@@ -15,6 +15,7 @@ pub struct Model {
 }
 
 positional!(id, event_id, person_id, role, status, created_at);
+crate::cell::string_enums!(Role, Status);
 
 /// A person's part in an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

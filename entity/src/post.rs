@@ -39,6 +39,7 @@ positional!(
     change_seq,
     last_change,
 );
+crate::cell::string_enums!(Change);
 
 /// What happened to a post last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

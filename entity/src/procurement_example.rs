@@ -45,6 +45,7 @@ positional!(
     verified_at,
     proposed_by,
 );
+crate::cell::string_enums!(Procedure);
 
 /// How a local government bought (or means to buy) from a cooperative; `need.procedure` stores the same values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

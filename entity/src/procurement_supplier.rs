@@ -13,6 +13,7 @@ pub struct Model {
 }
 
 positional!(procurement_example_id, cooperative_id, role);
+crate::cell::string_enums!(Role);
 
 /// A supplier's part in a procurement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -14,6 +14,7 @@ pub struct Model {
 }
 
 positional!(id, user_id, role, cooperative_id, local_government_id);
+crate::cell::string_enums!(Role);
 
 /// A role granted to a user. Being a member is no grant: every account is one, and no row says so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

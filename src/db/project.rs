@@ -101,15 +101,11 @@ impl<E: EntityTrait> Cols<E> {
             .any(|(c, read)| read && c.as_str() == column.as_str())
     }
 
-    /// Each column of `E` in order, with whether a statement reads it. An entity
-    /// with a column the [`Decoder`] does not read itself is read whole (sea-orm's
-    /// decoding, by name, needs every column).
+    /// Each column of `E` in order, with whether a statement reads it.
     fn each(self) -> impl Iterator<Item = (E::Column, bool)> {
-        let whole =
-            E::Column::iter().any(|c| matches!(Kind::of(c.def().get_column_type()), Kind::Other));
         E::Column::iter()
             .enumerate()
-            .map(move |(i, c)| (c, whole || !c.def().is_null() || self.bits & (1 << i) != 0))
+            .map(move |(i, c)| (c, !c.def().is_null() || self.bits & (1 << i) != 0))
     }
 
     /// The select list for the table (or alias) `table`: the columns read, by name,
@@ -164,52 +160,31 @@ where
 {
     fn decoder(cols: Cols<E>) -> Decoder<E> {
         Decoder {
-            columns: cols
-                .each()
-                .map(|(c, read)| (c, Kind::of(c.def().get_column_type()), read))
-                .collect(),
-            model: |row, offset, columns| {
-                // The columns read stand one after the other from `offset`.
-                let mut place = offset;
-                let mut columns = columns.iter();
-                E::Model::from_values(|| {
-                    let (_, kind, read) = columns.next()?;
-                    if *read {
-                        place += 1;
-                        kind.read(row, place - 1)
-                    } else {
-                        // Left unread: not in the statement.
-                        kind.null()
-                    }
-                })
-            },
+            reads: cols.each().map(|(_, read)| read).collect(),
+            model: <E::Model as Positional>::from_row,
         }
     }
 }
 
 /// Decodes rows whose columns from place `offset` on are `E`'s, in the entity's
 /// order, as `E::find()`, [`Cols::select_list`] and [`Cols::find`] read them. Each
-/// column read is taken by its place and each one left unread (not in the
-/// statement) is `None` without a look at the row, where
-/// sea-orm's own decoding (`FromQueryResult`, kept as the fallback) finds every
-/// column by its name and writes an error message for each NULL it meets: half of
-/// a network walk's time went there. A column of a type this does not decode
-/// itself, or any failure, goes to sea-orm's decoding of the whole row, so the
+/// column read is taken by its place, straight into its field
+/// (`entity::Positional`), and each one left unread (not in the statement) is
+/// `None` without a look at the row, where sea-orm's own decoding
+/// (`FromQueryResult`, kept as the fallback) finds every column by its name and
+/// writes an error message for each NULL it meets: half of a network walk's time
+/// went there. Any failure goes to sea-orm's decoding of the whole row, so the
 /// answer (or the error) is always the one sea-orm gives; a test checks that both
-/// decode every table alike.
+/// decode every table alike, and that none of the rows falls back.
 pub struct Decoder<E: EntityTrait> {
-    /// Each column with how it is read and whether the statement reads it (found
-    /// once per statement, not per row).
-    columns: Vec<(E::Column, Kind, bool)>,
+    /// Whether the statement reads each column, in the entity's order (found once
+    /// per statement, not per row).
+    reads: Vec<bool>,
     model: BuildModel<E>,
 }
 
 /// Builds a model from a row (None: fall back).
-type BuildModel<E> = fn(
-    &QueryResult,
-    usize,
-    &[(<E as EntityTrait>::Column, Kind, bool)],
-) -> Option<<E as EntityTrait>::Model>;
+type BuildModel<E> = fn(&QueryResult, usize, &[bool]) -> Option<<E as EntityTrait>::Model>;
 
 impl<E: EntityTrait> Decoder<E> {
     /// The model of `row`, its columns starting at place `offset`.
@@ -223,11 +198,11 @@ impl<E: EntityTrait> Decoder<E> {
     /// The model of `row` read by place alone; None where [`Decoder::row`] falls back
     /// to sea-orm's decoding (tests hold every table's rows to being read so).
     pub fn by_place(&self, row: &QueryResult, offset: usize) -> Option<E::Model> {
-        (self.model)(row, offset, &self.columns)
+        (self.model)(row, offset, &self.reads)
     }
 }
 
-/// How a column's values are read: as sea-orm reads a field of its type.
+/// A column's type as cursors read and write its values (`db::keyset`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Kind {
     Text,
@@ -238,7 +213,7 @@ pub(crate) enum Kind {
     Bool,
     Date,
     TimestampTz,
-    /// A type this does not read: the row goes to sea-orm's decoding.
+    /// A type cursors do not hold.
     Other,
 }
 
@@ -268,37 +243,6 @@ impl Kind {
             Kind::Bool => Value::Bool(None),
             Kind::Date => Value::ChronoDate(None),
             Kind::TimestampTz => Value::ChronoDateTimeUtc(None),
-            Kind::Other => return None,
-        })
-    }
-
-    /// The value at place `i` of a row, decoded by sqlx (None: a type this does not
-    /// read, or a failure). PostgreSQL's values are decoded without sqlx's check of
-    /// the column's type against the Rust type (a tenth of a network walk's
-    /// instructions): the kind comes from the entity, whose columns the migrations
-    /// create, a value of another size fails to decode and goes to the fallback, and
-    /// `tests/api/projection.rs` holds every table's rows to sea-orm's own decoding.
-    fn read(self, row: &QueryResult, i: usize) -> Option<Value> {
-        use chrono::{DateTime, NaiveDate, Utc};
-        use sea_orm::sqlx::Row;
-        macro_rules! get {
-            ($t:ty, $v:ident) => {
-                if let Some(r) = row.try_as_pg_row() {
-                    Value::$v(r.try_get_unchecked::<Option<$t>, _>(i).ok()?)
-                } else {
-                    Value::$v(row.try_as_sqlite_row()?.try_get::<Option<$t>, _>(i).ok()?)
-                }
-            };
-        }
-        Some(match self {
-            Kind::Text => get!(String, String),
-            Kind::SmallInt => get!(i16, SmallInt),
-            Kind::Int => get!(i32, Int),
-            Kind::BigInt => get!(i64, BigInt),
-            Kind::Double => get!(f64, Double),
-            Kind::Bool => get!(bool, Bool),
-            Kind::Date => get!(NaiveDate, ChronoDate),
-            Kind::TimestampTz => get!(DateTime<Utc>, ChronoDateTimeUtc),
             Kind::Other => return None,
         })
     }
