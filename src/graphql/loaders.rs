@@ -4,13 +4,14 @@
 //! own request); each request gets its own set, whose batches run in the
 //! request's task ([`Batches`]).
 
+use super::exec::batch::{Batcher, Load};
 use crate::db::{
     batch::{self, Dir, Order},
     project::{Cols, Decode},
     Head,
 };
 use crate::error::AppError;
-use async_graphql::dataloader::{CacheFactory, DataLoader, HashMapCache, Loader, NoCache};
+use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
 use entity::{
     cooperative, cooperative_founder, industry, institution, local_government, offering,
     offering_area, procurement_example, procurement_supplier, sector, sector_industry,
@@ -115,7 +116,10 @@ pub struct FirstByKeyLoader<E: EntityTrait> {
     only: fn() -> sea_orm::Condition,
 }
 
-impl<E: Decode> Loader<(i32, Head, Cols<E>)> for FirstByKeyLoader<E>
+/// A first-rows loader's key: the parent, the head and the columns read.
+pub type FirstKey<E> = (i32, Head, Cols<E>);
+
+impl<E: Decode> Loader<FirstKey<E>> for FirstByKeyLoader<E>
 where
     E::Model: Clone + Send + Sync,
 {
@@ -124,8 +128,8 @@ where
 
     async fn load(
         &self,
-        keys: &[(i32, Head, Cols<E>)],
-    ) -> Result<HashMap<(i32, Head, Cols<E>), Self::Value>, AppError> {
+        keys: &[FirstKey<E>],
+    ) -> Result<HashMap<FirstKey<E>, Self::Value>, AppError> {
         let mut by_head: HashMap<(Head, Cols<E>), Vec<i32>> = HashMap::new();
         for (parent, head, cols) in keys {
             by_head.entry((*head, *cols)).or_default().push(*parent);
@@ -180,7 +184,7 @@ impl Loader<String> for CooperativesByTerytPrefixLoader {
 /// `batch::first_cooperatives_in_units`).
 pub struct FirstCooperativesByTerytPrefixLoader(DatabaseConnection);
 
-type UnitHead = (String, Head, Cols<cooperative::Entity>);
+pub type UnitHead = (String, Head, Cols<cooperative::Entity>);
 
 impl Loader<UnitHead> for FirstCooperativesByTerytPrefixLoader {
     type Value = Arc<(Option<u64>, Vec<cooperative::Model>)>;
@@ -268,12 +272,12 @@ impl Loader<i32> for LastSupplyYearLoader {
     }
 }
 
-type L<T> = DataLoader<T>;
+type L<T, K = i32> = Load<T, K>;
 
 /// All loaders of the schema.
 pub struct Loaders {
     pub cooperative: L<ByIdLoader<cooperative::Entity>>,
-    pub local_government: DataLoader<UnitLoader, HashMapCache>,
+    pub local_government: L<UnitLoader>,
     pub industry: L<ByIdLoader<industry::Entity>>,
     pub sector: L<ByIdLoader<sector::Entity>>,
     pub offering: L<ByIdLoader<offering::Entity>>,
@@ -291,12 +295,14 @@ pub struct Loaders {
     pub children_by_industry: L<ByKeyLoader<industry::Entity>>,
     pub institutions_by_local_government: L<ByKeyLoader<institution::Entity>>,
     pub procurement_by_buyer: L<ByKeyLoader<procurement_example::Entity>>,
-    pub first_verified_procurement_by_buyer: L<FirstByKeyLoader<procurement_example::Entity>>,
-    pub first_children_by_local_government: L<FirstByKeyLoader<local_government::Entity>>,
+    pub first_verified_procurement_by_buyer:
+        L<FirstByKeyLoader<procurement_example::Entity>, FirstKey<procurement_example::Entity>>,
+    pub first_children_by_local_government:
+        L<FirstByKeyLoader<local_government::Entity>, FirstKey<local_government::Entity>>,
     pub industry_links_by_sector: L<ByKeyLoader<sector_industry::Entity>>,
-    pub cooperatives_by_teryt_prefix: L<CooperativesByTerytPrefixLoader>,
-    pub first_cooperatives_by_teryt_prefix: L<FirstCooperativesByTerytPrefixLoader>,
-    pub cooperative_ids_by_industry_path: L<CooperativeIdsByIndustryPathLoader>,
+    pub cooperatives_by_teryt_prefix: L<CooperativesByTerytPrefixLoader, String>,
+    pub first_cooperatives_by_teryt_prefix: L<FirstCooperativesByTerytPrefixLoader, UnitHead>,
+    pub cooperative_ids_by_industry_path: L<CooperativeIdsByIndustryPathLoader, String>,
     pub cooperative_ids_by_sector: L<CooperativeIdsBySectorIdLoader>,
     pub sector_ids_by_cooperative: L<SectorIdsByCooperativeIdLoader>,
     pub last_supply_year: L<LastSupplyYearLoader>,
@@ -537,38 +543,60 @@ impl Loaders {
 /// the request has been polled to a standstill, so it holds every key that one step
 /// of the query asks for, whatever the machine's load.
 #[derive(Clone, Default)]
-pub struct Batches(Arc<Mutex<Vec<BoxFuture<'static, ()>>>>);
+pub struct Batches {
+    queue: Arc<Mutex<Vec<BoxFuture<'static, ()>>>>,
+    /// Whether loaders batch by `exec::batch` (the fast path) or by `DataLoader`.
+    fast: bool,
+}
 
 impl Batches {
-    fn loader<T: Send + Sync + 'static>(&self, loader: T, delay: Duration) -> DataLoader<T> {
-        self.with_cache(loader, delay, NoCache)
+    /// A request's batches: loaders batch by [`Batcher`] when `fast`, else by
+    /// async-graphql's `DataLoader` (`COOPHUB_FAST_PATH`).
+    pub fn new(fast: bool) -> Self {
+        Batches {
+            queue: Arc::default(),
+            fast,
+        }
     }
 
-    /// A loader whose values stay for the rest of the request (see [`UnitLoader`]).
-    fn cached_loader<T: Send + Sync + 'static>(
+    fn push(&self, batch: BoxFuture<'static, ()>) {
+        self.queue
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(batch);
+    }
+
+    fn loader<T: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
         &self,
         loader: T,
         delay: Duration,
-    ) -> DataLoader<T, HashMapCache> {
-        self.with_cache(loader, delay, HashMapCache::default())
+    ) -> Load<T, K> {
+        let queue = self.clone();
+        if self.fast {
+            Load::Fast(Batcher::new(
+                loader,
+                delay,
+                Arc::new(move |batch| queue.push(batch)),
+            ))
+        } else {
+            Load::Stock(DataLoader::new(loader, move |batch| queue.push(batch)).delay(delay))
+        }
     }
 
-    fn with_cache<T: Send + Sync + 'static, C: CacheFactory>(
-        &self,
-        loader: T,
-        delay: Duration,
-        cache: C,
-    ) -> DataLoader<T, C> {
-        let queue = self.0.clone();
-        DataLoader::with_cache(
-            loader,
-            move |batch| queue.lock().unwrap_or_else(|e| e.into_inner()).push(batch),
-            cache,
+    /// A loader that keeps what it loaded for the rest of the request: a
+    /// `DataLoader` with a cache whatever the mode.
+    fn cached_loader<T: Loader<i32>>(&self, loader: T, delay: Duration) -> Load<T> {
+        let queue = self.clone();
+        Load::Cached(
+            DataLoader::with_cache(
+                loader,
+                move |batch| queue.push(batch),
+                HashMapCache::default(),
+            )
+            .delay(delay),
         )
-        .delay(delay)
     }
 
-    /// Drives `request` and the batches its loaders start.
     pub async fn run<F: Future>(self, request: F) -> F::Output {
         let mut request = std::pin::pin!(request);
         let mut running = FuturesUnordered::new();
@@ -607,7 +635,7 @@ impl Batches {
                 return Poll::Pending;
             }
             running.extend(std::mem::take(
-                &mut *self.0.lock().unwrap_or_else(|e| e.into_inner()),
+                &mut *self.queue.lock().unwrap_or_else(|e| e.into_inner()),
             ));
             match running.poll_next_unpin(cx) {
                 Poll::Ready(Some(())) => continue,

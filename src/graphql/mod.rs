@@ -19,7 +19,9 @@ pub mod types;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::limiter::{Limiter, Rule};
+use async_graphql::dataloader::Loader;
 use async_graphql::{Context, Schema};
+use exec::batch::Load;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
@@ -141,14 +143,13 @@ pub fn loaders<'a>(ctx: &Context<'a>) -> AppResult<&'a loaders::Loaders> {
         .map_err(|_| AppError::Internal("no loaders in schema data".into()))
 }
 
-/// Loads rows by id through a DataLoader and returns them in the order of `ids`.
-pub async fn load_in_order<T, C, M>(
-    loader: &async_graphql::dataloader::DataLoader<T, C>,
+/// Loads rows by id through a loader and returns them in the order of `ids`.
+pub async fn load_in_order<T, M>(
+    loader: &Load<T>,
     ids: impl IntoIterator<Item = i32>,
 ) -> AppResult<Vec<M>>
 where
-    T: async_graphql::dataloader::Loader<i32, Value = M, Error = AppError>,
-    C: async_graphql::dataloader::CacheFactory,
+    T: Loader<i32, Value = M, Error = AppError>,
 {
     let ids: Vec<i32> = ids.into_iter().collect();
     let mut found = loader.load_many(ids.iter().copied()).await?;
@@ -156,13 +157,9 @@ where
 }
 
 /// The row an optional reference points at (none when the reference is empty).
-pub async fn load_opt<T, C, M>(
-    loader: &async_graphql::dataloader::DataLoader<T, C>,
-    id: Option<i32>,
-) -> AppResult<Option<M>>
+pub async fn load_opt<T, M>(loader: &Load<T>, id: Option<i32>) -> AppResult<Option<M>>
 where
-    T: async_graphql::dataloader::Loader<i32, Value = M, Error = AppError>,
-    C: async_graphql::dataloader::CacheFactory,
+    T: Loader<i32, Value = M, Error = AppError>,
 {
     match id {
         Some(id) => loader.load_one(id).await,
@@ -172,13 +169,9 @@ where
 
 /// The list a loader holds behind an `Arc` for `key` (empty when it has none), taken
 /// out without a copy when the caller is its only holder, as after a batch.
-pub async fn load_list<T, C, K, V>(
-    loader: &async_graphql::dataloader::DataLoader<T, C>,
-    key: K,
-) -> AppResult<V>
+pub async fn load_list<T, K, V>(loader: &Load<T, K>, key: K) -> AppResult<V>
 where
-    T: async_graphql::dataloader::Loader<K, Value = Arc<V>, Error = AppError>,
-    C: async_graphql::dataloader::CacheFactory,
+    T: Loader<K, Value = Arc<V>, Error = AppError>,
     K: Send + Sync + std::hash::Hash + Eq + Clone + 'static,
     V: Default + Clone + Send + Sync + 'static,
 {

@@ -221,7 +221,7 @@ async fn execute(
     let meta = Arc::new(RequestMeta::default());
     meta.takes_cached_bytes.store(true, Ordering::Relaxed);
     let timeout = Duration::from_millis(state.request_timeout_ms);
-    let batches = Batches::default();
+    let batches = Batches::new(state.fast_path);
     let prepared = doc.prepared;
     let mutation = prepared.as_ref().is_some_and(|d| d.is_mutation());
     // Everything from parsing on runs inside the time limit.

@@ -620,7 +620,7 @@ struct Op {
 }
 
 async fn operation(state: AppState, origin: Origin, viewer: Arc<Viewer>, req: OpRequest, op: Op) {
-    let batches = Batches::default();
+    let batches = Batches::new(state.fast_path);
     let feed_listens = Arc::new(Listening::default());
     let anonymous = matches!(*viewer, Viewer::Anonymous);
     let shared_key =

@@ -9,6 +9,8 @@
 //!   any); the guarded schema still parses, validates, charges and caches it.
 //! - [`lean`]: objects with a plain selection resolve their fields in one future
 //!   instead of a boxed future per field.
+//! - [`batch`]: loaders batch a request's keys without async-graphql's
+//!   `DataLoader` (its type map, hash sets and a channel per caller).
 //!
 //! Neither looks at what a query asks for beyond the GraphQL rules (plain
 //! selection or not): no code here or elsewhere may serve one query's shape.
@@ -19,6 +21,7 @@
 //! integration suite sends answers byte for byte the same through both (the
 //! differential test).
 
+pub mod batch;
 pub mod handoff;
 pub mod lean;
 
