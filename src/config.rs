@@ -107,7 +107,7 @@ pub struct Config {
         global = true
     )]
     pub request_timeout_ms: u64,
-    /// How long a DataLoader batch waits for keys from later steps of its request, in
+    /// How long a loader's batch waits for keys from later steps of its request, in
     /// milliseconds. 0 (the default) sends each step's keys at once: a batch already holds
     /// every key its step asks for, since it runs only once the request is at a standstill.
     #[arg(

@@ -81,15 +81,29 @@ sqlx_scalars!(
     chrono::DateTime<chrono::Utc>
 );
 
-/// Implements [`Scalar`] for the module's enums stored as their string values.
+/// Implements [`Scalar`] for the module's enums stored as their string values: the
+/// value is read as a `&str` in the row and found among the enum's values, kept
+/// once per process, without a `String` per row.
 macro_rules! string_enums {
     ($($t:ty),* $(,)?) => {$(
         impl $crate::cell::Scalar for $t {
             fn get(row: &sea_orm::QueryResult, i: usize) -> Option<Option<Self>> {
-                match <String as $crate::cell::Scalar>::get(row, i)? {
-                    None => Some(None),
-                    Some(s) => <Self as sea_orm::ActiveEnum>::try_from_value(&s).ok().map(Some),
-                }
+                use sea_orm::sqlx::Row;
+                use sea_orm::{ActiveEnum, Iterable};
+                static VALUES: std::sync::OnceLock<Vec<(String, $t)>> = std::sync::OnceLock::new();
+                let s = if let Some(r) = row.try_as_pg_row() {
+                    r.try_get_unchecked::<Option<&str>, _>(i).ok()?
+                } else {
+                    row.try_as_sqlite_row()?.try_get::<Option<&str>, _>(i).ok()?
+                };
+                let Some(s) = s else {
+                    return Some(None);
+                };
+                VALUES
+                    .get_or_init(|| <$t>::iter().map(|v| (v.to_value(), v)).collect())
+                    .iter()
+                    .find(|(value, _)| value == s)
+                    .map(|(_, v)| Some(v.clone()))
             }
         }
     )*};

@@ -440,7 +440,7 @@ fn both_counts(first: Option<i32>, last: Option<i32>) -> AppResult<()> {
     Ok(())
 }
 
-/// A connection over a list already in memory (what a DataLoader returned for one parent).
+/// A connection over a list already in memory (what a loader returned for one parent).
 pub fn from_vec<M, T: OutputType>(items: Vec<M>, page: Page, map: impl Fn(M) -> T) -> Conn<T> {
     let total = items.len() as u64;
     from_head(items, total, page, map)

@@ -1,5 +1,6 @@
-//! DataLoaders: every relation field resolves through one of these, so sibling
-//! objects on a page share one batched statement per relation. They keep nothing
+//! Loaders: every relation field resolves through one of these, so sibling
+//! objects on a page share one batched statement per relation (batched by
+//! `exec::batch` on the fast path, by async-graphql's `DataLoader` off it). They keep nothing
 //! between requests (no stale data; only the unit loader keeps its rows, for its
 //! own request); each request gets its own set, whose batches run in the
 //! request's task ([`Batches`]).
@@ -48,7 +49,7 @@ where
     }
 }
 
-/// A batch's lists behind `Arc`s: DataLoader hands each requester a clone of its
+/// A batch's lists behind `Arc`s: a loader hands each requester a clone of its
 /// value, and the resolver, the only holder once the batch is done, takes the list
 /// out without copying it (`Arc::unwrap_or_clone`).
 fn shared<K: Eq + std::hash::Hash, V>(found: HashMap<K, V>) -> HashMap<K, Arc<V>> {
@@ -535,7 +536,7 @@ impl Loaders {
     }
 }
 
-/// Where one request's DataLoader batches run: inside the request's own task.
+/// Where one request's loader batches run: inside the request's own task.
 ///
 /// With `tokio::spawn` as the spawner, a batch's timer raced the request on another
 /// thread: on a loaded machine it could fire before every sibling had asked for its
