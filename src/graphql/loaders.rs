@@ -1,11 +1,11 @@
 //! Loaders: every relation field resolves through one of these, so sibling
 //! objects on a page share one batched statement per relation (batched by
-//! `exec::batch` on the fast path, by async-graphql's `DataLoader` off it). They keep nothing
-//! between requests (no stale data; only the unit loader keeps its rows, for its
-//! own request); each request gets its own set, whose batches run in the
-//! request's task ([`Batches`]).
+//! `exec::batch` on the fast path, by async-graphql's `DataLoader` off it). They
+//! keep nothing between requests (no stale data; only the unit loader keeps its
+//! rows, for its own request); each request gets its own set, whose batches run
+//! in the request's task ([`Batches`]).
 
-use super::exec::batch::{Batcher, Load};
+use super::exec::batch::{Batcher, Key, Load};
 use crate::db::{
     batch::{self, Dir, Order},
     project::{Cols, Decode},
@@ -543,7 +543,7 @@ impl Loaders {
 /// key, and the same query sent one statement more. Here a batch is polled only once
 /// the request has been polled to a standstill, so it holds every key that one step
 /// of the query asks for, whatever the machine's load.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Batches {
     queue: Arc<Mutex<Vec<BoxFuture<'static, ()>>>>,
     /// Whether loaders batch by `exec::batch` (the fast path) or by `DataLoader`.
@@ -560,18 +560,14 @@ impl Batches {
         }
     }
 
-    fn push(&self, batch: BoxFuture<'static, ()>) {
+    pub(crate) fn push(&self, batch: BoxFuture<'static, ()>) {
         self.queue
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(batch);
     }
 
-    fn loader<T: Loader<K>, K: Send + Sync + std::hash::Hash + Eq + Clone + 'static>(
-        &self,
-        loader: T,
-        delay: Duration,
-    ) -> Load<T, K> {
+    fn loader<T: Loader<K>, K: Key>(&self, loader: T, delay: Duration) -> Load<T, K> {
         let queue = self.clone();
         if self.fast {
             Load::Fast(Batcher::new(
@@ -584,8 +580,8 @@ impl Batches {
         }
     }
 
-    /// A loader that keeps what it loaded for the rest of the request: a
-    /// `DataLoader` with a cache whatever the mode.
+    /// A loader whose values stay for the rest of the request (see [`UnitLoader`]):
+    /// a `DataLoader` with a cache whatever the mode.
     fn cached_loader<T: Loader<i32>>(&self, loader: T, delay: Duration) -> Load<T> {
         let queue = self.clone();
         Load::Cached(
@@ -598,6 +594,7 @@ impl Batches {
         )
     }
 
+    /// Drives `request` and the batches its loaders start.
     pub async fn run<F: Future>(self, request: F) -> F::Output {
         let mut request = std::pin::pin!(request);
         let mut running = FuturesUnordered::new();

@@ -247,3 +247,113 @@ impl<K: Key, T: Loader<K>> Round<K, T> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graphql::loaders::Batches;
+
+    /// Answers each key with its double, but finds no multiple of 7 (or fails every
+    /// call); records the keys of each call.
+    #[derive(Default)]
+    struct Doubles {
+        calls: Mutex<Vec<Vec<i32>>>,
+        fail: bool,
+    }
+
+    impl Loader<i32> for Doubles {
+        type Value = Arc<Vec<i32>>;
+        type Error = String;
+
+        async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, String> {
+            self.calls
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(keys.to_vec());
+            if self.fail {
+                return Err("the database is away".into());
+            }
+            Ok(keys
+                .iter()
+                .filter(|k| **k % 7 != 0)
+                .map(|k| (*k, Arc::new(vec![k * 2])))
+                .collect())
+        }
+    }
+
+    fn batcher(loader: Doubles, batches: &Batches) -> Batcher<Doubles, i32> {
+        let queue = batches.clone();
+        Batcher::new(loader, Duration::ZERO, Arc::new(move |b| queue.push(b)))
+    }
+
+    #[tokio::test]
+    async fn one_round_per_step_whatever_the_callers_and_as_dataloader_answers() {
+        let batches = Batches::new(true);
+        let b = batcher(Doubles::default(), &batches);
+        // Single callers of one step, then 2,500 keys from one caller that asks
+        // theirs again.
+        let many = (1..=2500).collect::<Vec<_>>();
+        let (one, again, missing, found) = batches
+            .clone()
+            .run(async {
+                futures_util::join!(
+                    b.load_one(3),
+                    b.load_one(3),
+                    b.load_one(14),
+                    b.load_many(many.clone()),
+                )
+            })
+            .await;
+        let found = found.unwrap_or_default();
+        assert_eq!(
+            found.len(),
+            2500 - 2500 / 7,
+            "every key found but the missing"
+        );
+        assert!(found.iter().all(|(k, v)| **v == vec![k * 2]));
+        assert_eq!(one.ok().flatten().as_deref(), Some(&vec![6]));
+        assert_eq!(again.ok().flatten().as_deref(), Some(&vec![6]));
+        assert_eq!(missing.ok().flatten(), None);
+        let calls = b
+            .loader
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        // Rounds of at most 1,000 distinct keys, each key in one round only.
+        assert_eq!(
+            calls.iter().map(Vec::len).collect::<Vec<_>>(),
+            [1000, 1000, 500]
+        );
+        let mut all: Vec<i32> = calls.concat();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 2500);
+    }
+
+    #[tokio::test]
+    async fn a_failed_round_fails_every_caller() {
+        let batches = Batches::new(true);
+        let b = batcher(
+            Doubles {
+                fail: true,
+                ..Doubles::default()
+            },
+            &batches,
+        );
+        let (one, many) = batches
+            .clone()
+            .run(async { futures_util::join!(b.load_one(1), b.load_many([2, 3])) })
+            .await;
+        assert_eq!(one.err().as_deref(), Some("the database is away"));
+        assert_eq!(many.err().as_deref(), Some("the database is away"));
+        assert_eq!(
+            b.loader
+                .calls
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .len(),
+            1
+        );
+    }
+}
