@@ -580,18 +580,25 @@ impl Batches {
         }
     }
 
-    /// A loader whose values stay for the rest of the request (see [`UnitLoader`]):
-    /// a `DataLoader` with a cache whatever the mode.
+    /// A loader whose values stay for the rest of the request (see [`UnitLoader`]).
     fn cached_loader<T: Loader<i32>>(&self, loader: T, delay: Duration) -> Load<T> {
         let queue = self.clone();
-        Load::Cached(
-            DataLoader::with_cache(
+        if self.fast {
+            Load::Fast(Batcher::cached(
                 loader,
-                move |batch| queue.push(batch),
-                HashMapCache::default(),
+                delay,
+                Arc::new(move |batch| queue.push(batch)),
+            ))
+        } else {
+            Load::Cached(
+                DataLoader::with_cache(
+                    loader,
+                    move |batch| queue.push(batch),
+                    HashMapCache::default(),
+                )
+                .delay(delay),
             )
-            .delay(delay),
-        )
+        }
     }
 
     /// Drives `request` and the batches its loaders start.
