@@ -81,6 +81,17 @@ sqlx_scalars!(
     chrono::DateTime<chrono::Utc>
 );
 
+/// The text at place `i` of `row`, borrowed from the row (`Some(None)` for NULL),
+/// decoded as [`Scalar`] decodes a `String`.
+pub fn text(row: &QueryResult, i: usize) -> Option<Option<&str>> {
+    use sea_orm::sqlx::Row;
+    if let Some(r) = row.try_as_pg_row() {
+        r.try_get_unchecked::<Option<&str>, _>(i).ok()
+    } else {
+        row.try_as_sqlite_row()?.try_get::<Option<&str>, _>(i).ok()
+    }
+}
+
 /// Implements [`Scalar`] for the module's enums stored as their string values: the
 /// value is read as a `&str` in the row and found among the enum's values, kept
 /// once per process, without a `String` per row.
@@ -88,15 +99,9 @@ macro_rules! string_enums {
     ($($t:ty),* $(,)?) => {$(
         impl $crate::cell::Scalar for $t {
             fn get(row: &sea_orm::QueryResult, i: usize) -> Option<Option<Self>> {
-                use sea_orm::sqlx::Row;
                 use sea_orm::{ActiveEnum, Iterable};
                 static VALUES: std::sync::OnceLock<Vec<(String, $t)>> = std::sync::OnceLock::new();
-                let s = if let Some(r) = row.try_as_pg_row() {
-                    r.try_get_unchecked::<Option<&str>, _>(i).ok()?
-                } else {
-                    row.try_as_sqlite_row()?.try_get::<Option<&str>, _>(i).ok()?
-                };
-                let Some(s) = s else {
+                let Some(s) = $crate::cell::text(row, i)? else {
                     return Some(None);
                 };
                 VALUES

@@ -5,7 +5,7 @@
 //! rows, for its own request); each request gets its own set, whose batches run
 //! in the request's task ([`Batches`]).
 
-use super::exec::batch::{Batcher, Key, Load};
+use super::exec::batch::{Batcher, Key, Load, Spawn};
 use crate::db::{
     batch::{self, Dir, Order},
     project::{Cols, Decode},
@@ -560,43 +560,37 @@ impl Batches {
         }
     }
 
-    pub(crate) fn push(&self, batch: BoxFuture<'static, ()>) {
+    fn push(&self, batch: BoxFuture<'static, ()>) {
         self.queue
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push(batch);
     }
 
-    fn loader<T: Loader<K>, K: Key>(&self, loader: T, delay: Duration) -> Load<T, K> {
+    /// Queues a loader's batch to run at the request's next standstill.
+    pub(crate) fn spawn(&self) -> Spawn {
         let queue = self.clone();
+        Arc::new(move |batch| queue.push(batch))
+    }
+
+    fn loader<T: Loader<K>, K: Key>(&self, loader: T, delay: Duration) -> Load<T, K> {
+        let spawn = self.spawn();
         if self.fast {
-            Load::Fast(Batcher::new(
-                loader,
-                delay,
-                Arc::new(move |batch| queue.push(batch)),
-            ))
+            Load::Fast(Batcher::new(loader, delay, spawn))
         } else {
-            Load::Stock(DataLoader::new(loader, move |batch| queue.push(batch)).delay(delay))
+            Load::Stock(DataLoader::new(loader, move |batch| spawn(batch)).delay(delay))
         }
     }
 
     /// A loader whose values stay for the rest of the request (see [`UnitLoader`]).
     fn cached_loader<T: Loader<i32>>(&self, loader: T, delay: Duration) -> Load<T> {
-        let queue = self.clone();
+        let spawn = self.spawn();
         if self.fast {
-            Load::Fast(Batcher::cached(
-                loader,
-                delay,
-                Arc::new(move |batch| queue.push(batch)),
-            ))
+            Load::Fast(Batcher::cached(loader, delay, spawn))
         } else {
+            let cache = HashMapCache::default();
             Load::Cached(
-                DataLoader::with_cache(
-                    loader,
-                    move |batch| queue.push(batch),
-                    HashMapCache::default(),
-                )
-                .delay(delay),
+                DataLoader::with_cache(loader, move |batch| spawn(batch), cache).delay(delay),
             )
         }
     }

@@ -326,8 +326,7 @@ mod tests {
     }
 
     fn batcher(loader: Doubles, batches: &Batches) -> Batcher<Doubles, i32> {
-        let queue = batches.clone();
-        Batcher::new(loader, Duration::ZERO, Arc::new(move |b| queue.push(b)))
+        Batcher::new(loader, Duration::ZERO, batches.spawn())
     }
 
     #[tokio::test]
@@ -397,11 +396,10 @@ mod tests {
     #[tokio::test]
     async fn a_cached_batcher_answers_later_steps_from_what_it_was_given() {
         let batches = Batches::new(true);
-        let queue = batches.clone();
         let b = Batcher::cached(
             WithParents(Mutex::default()),
             Duration::ZERO,
-            Arc::new(move |f| queue.push(f)),
+            batches.spawn(),
         );
         let (first, parents, again) = batches
             .clone()
