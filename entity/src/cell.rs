@@ -11,7 +11,9 @@ pub trait Cell: Sized {
     /// sea-orm's decoding, which names the problem.
     fn read(row: &QueryResult, i: usize) -> Option<Self>;
     /// The value of a column the statement left unread: `None` for an optional
-    /// field; nothing for a required one (statements read every required column).
+    /// field, [`Scalar::unread`] for a required one. A statement leaves a column
+    /// unread only when no field the request asks reads it (`db::project::Cols`,
+    /// from what each GraphQL field declares it reads), so no answer shows it.
     fn unread() -> Option<Self>;
 }
 
@@ -20,6 +22,9 @@ pub trait Scalar: Sized {
     /// The value at place `i` of `row`, `Some(None)` for NULL; None when it cannot be
     /// read as this type.
     fn get(row: &QueryResult, i: usize) -> Option<Option<Self>>;
+    /// What a required field holds when its column was not read: the type's
+    /// default (an enum's first value). Never shown: see [`Cell::unread`].
+    fn unread() -> Option<Self>;
 }
 
 impl<T: Scalar> Cell for T {
@@ -27,7 +32,7 @@ impl<T: Scalar> Cell for T {
         T::get(row, i)?
     }
     fn unread() -> Option<Self> {
-        None
+        <T as Scalar>::unread()
     }
 }
 
@@ -65,6 +70,9 @@ macro_rules! sqlx_scalars {
                 } else {
                     row.try_as_sqlite_row()?.try_get::<Option<$t>, _>(i).ok()
                 }
+            }
+            fn unread() -> Option<Self> {
+                Some(<$t>::default())
             }
         }
     )*};
@@ -109,6 +117,10 @@ macro_rules! string_enums {
                     .iter()
                     .find(|(value, _)| value == s)
                     .map(|(_, v)| Some(v.clone()))
+            }
+            fn unread() -> Option<Self> {
+                use sea_orm::Iterable;
+                <$t>::iter().next()
             }
         }
     )*};

@@ -316,6 +316,8 @@ pub async fn first_cooperatives_in_units(
     if prefixes.is_empty() {
         return Ok(out);
     }
+    // Ordered by name (and id, always read): read whatever the page asks.
+    let cols = cols.with(Cols::of(&[cooperative::Column::Name]));
     let backend = db.get_database_backend();
     let mut values: Vec<sea_orm::Value> = Vec::new();
     let mut param = |v: sea_orm::Value| {
@@ -332,7 +334,7 @@ pub async fn first_cooperatives_in_units(
         // lateral join: a gmina's first rows come straight off the index in name order, a
         // higher unit's are the top n of its range; the count, only when asked, is the
         // unit's tally. The index carries every required column (migration 000013): rows
-        // that need no optional one are read from it alone.
+        // that need no other are read from it alone.
         let gmina = len >= GMINA_CODE_LEN;
         // Each unit with its place in `prefixes`: a row names its unit by that number
         // (read by position) instead of repeating the code.
@@ -365,7 +367,7 @@ pub async fn first_cooperatives_in_units(
             "NULL::bigint".to_owned()
         };
         let limit = param(limit.into());
-        let sql = if gmina || !cols.reads_optional() {
+        let sql = if gmina || cols.within(BY_UNIT_INDEX) {
             // A gmina's rows come off the index in name order: the first n are read
             // where they stand, nothing is sorted; a higher unit's, when the index
             // holds all they need, are sorted there.
@@ -439,16 +441,16 @@ pub async fn first_cooperatives_in_units(
     };
     let limit = param(limit.into());
     // Ranked on index rows (the index covers them), counted by the units' tally; the
-    // rows shown are read by id in the same statement when they need an optional
-    // column, which the index does not hold.
-    let (ranked, row, join) = if cols.reads_optional() {
+    // rows shown are read by id in the same statement when they need a column the
+    // index does not hold.
+    let (ranked, row, join) = if cols.within(BY_UNIT_INDEX) {
+        (cols.select_list("c"), cols.select_list("s"), "")
+    } else {
         (
             "c.id, c.name".to_owned(),
             cols.select_list("f"),
             "JOIN cooperative f ON f.id = s.id",
         )
-    } else {
-        (cols.select_list("c"), cols.select_list("s"), "")
     };
     let sql = format!(
         "SELECT s.unit_prefix, s.unit_total, {row} FROM (SELECT {ranked}, {unit} AS unit_prefix, \
@@ -471,6 +473,22 @@ pub async fn first_cooperatives_in_units(
     }
     Ok(out)
 }
+
+/// The columns of the index of a unit's cooperatives by name (migrations 000009 and
+/// 000013): a page that reads no other column is read from the index alone.
+const BY_UNIT_INDEX: &[cooperative::Column] = {
+    use cooperative::Column as C;
+    &[
+        C::SeatTeryt,
+        C::Name,
+        C::Id,
+        C::Status,
+        C::FounderKind,
+        C::SeatId,
+        C::IsSample,
+        C::Version,
+    ]
+};
 
 /// The length of a gmina's TERYT code, the longest there is: every seat has one, so a
 /// unit of this length holds exactly the cooperatives seated in it.

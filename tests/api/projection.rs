@@ -212,7 +212,7 @@ async fn rows_decode_by_place_as_sea_orm_decodes_them_by_name() {
             let by_place = project::all(&db, Entity::find().limit(500), Cols::ALL).await
                 .unwrap_or_else(|e| panic!("{}: {e}", stringify!($m)));
             assert_eq!(by_place, by_name, "{}: whole rows", stringify!($m));
-            let cols = Cols::<Entity>::REQUIRED;
+            let cols = Cols::<Entity>::required();
             let by_name = cols.find().limit(500).all(&db).await
                 .unwrap_or_else(|e| panic!("{}: {e}", stringify!($m)));
             let by_place = project::all(&db, cols.find().limit(500), cols).await

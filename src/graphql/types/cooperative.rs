@@ -24,10 +24,13 @@ impl Reads for Cooperative {
     fn reads(field: &str) -> Option<&'static [cooperative::Column]> {
         use cooperative::Column as C;
         Some(match field {
+            "name" => &[C::Name],
             "krs" => &[C::Krs],
             "nip" => &[C::Nip],
             "regon" => &[C::Regon],
             "registrationDate" => &[C::RegistrationDate],
+            "status" => &[C::Status],
+            "founderKind" => &[C::FounderKind],
             "address" => &[C::StreetAddress, C::PostalCode, C::City],
             "location" => &[C::Latitude, C::Longitude],
             "phone" => &[C::Phone],
@@ -36,15 +39,15 @@ impl Reads for Cooperative {
             "description" => &[C::Description],
             "memberCount" => &[C::MemberCount],
             "employeeCount" => &[C::EmployeeCount],
-            "excludedEmployeeShare" | "reservedContractEligibility" => &[C::ExcludedEmployeeShare],
-            "profileConfirmedAt" | "activity" | "activityEvidence" => &[C::ProfileConfirmedAt],
+            "version" => &[C::Version],
+            "isSample" => &[C::IsSample],
+            "excludedEmployeeShare" => &[C::ExcludedEmployeeShare],
+            "reservedContractEligibility" => &[C::Status, C::ExcludedEmployeeShare],
+            "profileConfirmedAt" => &[C::ProfileConfirmedAt],
+            "activity" | "activityEvidence" => &[C::Status, C::ProfileConfirmedAt],
+            "seat" => &[C::SeatId],
+            // By the cooperative's id (always read).
             "id"
-            | "name"
-            | "status"
-            | "founderKind"
-            | "version"
-            | "isSample"
-            | "seat"
             | "primaryIndustry"
             | "industries"
             | "sectors"

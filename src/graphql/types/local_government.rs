@@ -21,19 +21,17 @@ impl Reads for LocalGovernment {
     fn reads(field: &str) -> Option<&'static [local_government::Column]> {
         use local_government::Column as C;
         Some(match field {
+            "teryt" => &[C::Teryt],
+            "name" => &[C::Name],
+            "kind" => &[C::Kind],
+            "centroid" => &[C::Latitude, C::Longitude],
             "centroidNote" => &[C::CentroidNote],
             "population" => &[C::Population],
             "parent" => &[C::ParentId],
-            "id"
-            | "teryt"
-            | "name"
-            | "kind"
-            | "centroid"
-            | "children"
-            | "cooperatives"
-            | "cofounded"
-            | "procurementExamples"
-            | "institutions" => &[],
+            // A unit's cooperatives are those seated under its code.
+            "cooperatives" => &[C::Teryt],
+            // By the unit's id (always read).
+            "id" | "children" | "cofounded" | "procurementExamples" | "institutions" => &[],
             _ => return None,
         })
     }

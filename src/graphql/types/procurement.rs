@@ -18,15 +18,22 @@ impl crate::graphql::projection::Reads for ProcurementExample {
     fn reads(field: &str) -> Option<&'static [procurement_example::Column]> {
         use procurement_example::Column as C;
         Some(match field {
+            "subject" => &[C::Subject],
+            "procedure" => &[C::Procedure],
+            "year" => &[C::Year],
             "valuePln" => &[C::ValueGrosze],
             "outcome" => &[C::Outcome],
             "lessons" => &[C::Lessons],
             "source" => &[C::Source],
+            "version" => &[C::Version],
+            "verified" => &[C::Verified],
             "verifiedBy" => &[C::VerifiedBy],
             "verifiedAt" => &[C::VerifiedAt],
+            "isSample" => &[C::IsSample],
+            "buyer" => &[C::BuyerId],
             "industry" => &[C::IndustryId],
-            "id" | "subject" | "procedure" | "year" | "version" | "verified" | "isSample"
-            | "buyer" | "suppliers" => &[],
+            // By the example's id (always read).
+            "id" | "suppliers" => &[],
             _ => return None,
         })
     }
