@@ -32,10 +32,13 @@ pub const BY_TERYT: Keyset<Column> = Keyset {
     parts: &[Part::asc(Column::Teryt)],
 };
 
+/// A page of the units `f` selects, by TERYT code, each row read with the columns
+/// `cols` (see [`Cols`]).
 pub async fn list_local_governments(
     db: &DatabaseConnection,
     f: &LocalGovernmentFilter,
     seek: &Seek,
+    cols: Cols<Entity>,
 ) -> AppResult<Paged<Model>> {
     let mut c = Condition::all();
     if let Some(p) = &f.teryt_prefix {
@@ -55,5 +58,6 @@ pub async fn list_local_governments(
     if let Some(p) = f.parent_id {
         c = c.add(Column::ParentId.eq(p));
     }
-    keyset::page(db, Entity::find().filter(c), &BY_TERYT, seek, Cols::ALL).await
+    let cols = cols.with(BY_TERYT.columns());
+    keyset::page(db, cols.find().filter(c), &BY_TERYT, seek, cols).await
 }

@@ -38,15 +38,18 @@ impl ProcurementOrder {
     }
 }
 
-/// A page of the examples `f` selects, in `order`.
+/// A page of the examples `f` selects, in `order`, each row read with the columns
+/// `cols` (see [`Cols`]).
 pub async fn list_procurement_examples(
     db: &DatabaseConnection,
     f: &ProcurementFilter,
     order: ProcurementOrder,
     seek: &Seek,
+    cols: Cols<Entity>,
 ) -> AppResult<Paged<Model>> {
-    let q = Entity::find().filter(f.condition());
-    keyset::page(db, q, order.keyset(), seek, Cols::ALL).await
+    let cols = cols.with(order.keyset().columns());
+    let q = cols.find().filter(f.condition());
+    keyset::page(db, q, order.keyset(), seek, cols).await
 }
 
 /// Proposed examples not yet verified (not yet listed), oldest first.

@@ -158,6 +158,21 @@ async fn every_field_of_a_projected_list_answers_as_the_whole_row() {
         &["localGovernment", "children"],
     )
     .await;
+    // The root lists of units and purchases.
+    same_as_whole(
+        &app,
+        "LocalGovernment",
+        "{ localGovernments(filter: {level: POWIAT}, first: 30) { edges { node { SEL } } } }",
+        &["localGovernments"],
+    )
+    .await;
+    same_as_whole(
+        &app,
+        "ProcurementExample",
+        "{ procurementExamples(first: 20, orderBy: VALUE_DESC) { edges { node { SEL } } } }",
+        &["procurementExamples"],
+    )
+    .await;
     // A buyer with verified purchases.
     let buyer = app
         .data("{ procurementExamples(first: 1) { edges { node { buyer { teryt } } } } }")

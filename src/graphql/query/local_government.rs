@@ -12,6 +12,7 @@ use crate::graphql::{
     connection::{build_keyed, cost, Conn, KeyPage},
     db, loaders,
     node::expect_id,
+    projection::node_columns,
     types::{LocalGovernment, LocalGovernmentKind, LocalGovernmentLevel},
 };
 use async_graphql::{Context, InputObject, Object, Result, ID};
@@ -98,7 +99,8 @@ impl LocalGovernmentQuery {
                 .transpose()?,
         };
         let seek = page.seek(&BY_TERYT, ctx)?;
-        let paged = list_local_governments(db(ctx)?, &db_filter, &seek).await?;
+        let cols = node_columns::<LocalGovernment>(ctx);
+        let paged = list_local_governments(db(ctx)?, &db_filter, &seek, cols).await?;
         Ok(build_keyed(&BY_TERYT, paged, |m| (LocalGovernment(m), ())))
     }
 }

@@ -10,6 +10,7 @@ use crate::graphql::{
     connection::{build_keyed, cost, Conn, KeyPage},
     db,
     node::expect_id,
+    projection::node_columns,
     types::{ProcurementExample, ProcurementOrderBy, ProcurementProcedure},
 };
 use async_graphql::{Context, InputObject, Object, Result, ID};
@@ -95,7 +96,8 @@ impl ProcurementQuery {
             ProcurementOrderBy::ValueDesc => ProcurementOrder::ValueDesc,
         };
         let seek = page.seek(order.keyset(), ctx)?;
-        let paged = list_procurement_examples(db(ctx)?, &db_filter, order, &seek).await?;
+        let cols = node_columns::<ProcurementExample>(ctx);
+        let paged = list_procurement_examples(db(ctx)?, &db_filter, order, &seek, cols).await?;
         Ok(build_keyed(order.keyset(), paged, |m| {
             (ProcurementExample(m), ())
         }))
