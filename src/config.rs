@@ -73,7 +73,8 @@ pub struct Config {
         global = true
     )]
     pub bind: SocketAddr,
-    /// Folder with the shipped reference data (TERYT, PKD, sectors).
+    /// Folder with reference data (TERYT, PKD, sectors) that overrides the copy built
+    /// into the binary, file by file; a file it lacks is read from the built-in copy.
     #[arg(long, env = "COOPHUB_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
     /// Largest query cost accepted (connections weigh by `first`/`last`).

@@ -23,13 +23,68 @@ pub struct ImportReport {
     pub events: usize,
 }
 
+/// The reference files as this source tree ships them (`data/`, their provenance in
+/// `data/README.md`), built into the binary: `coophub` started from any folder, or
+/// installed with `cargo install`, has its reference data.
+const BUILT_IN: &[(&str, &str)] = &[
+    ("sectors.csv", include_str!("../../data/sectors.csv")),
+    ("events.csv", include_str!("../../data/events.csv")),
+    (
+        "teryt/wojewodztwa.csv",
+        include_str!("../../data/teryt/wojewodztwa.csv"),
+    ),
+    (
+        "teryt/powiaty.csv",
+        include_str!("../../data/teryt/powiaty.csv"),
+    ),
+    (
+        "teryt/gminy.csv",
+        include_str!("../../data/teryt/gminy.csv"),
+    ),
+    (
+        "pkd/pkd2007_sekcje.csv",
+        include_str!("../../data/pkd/pkd2007_sekcje.csv"),
+    ),
+    (
+        "pkd/pkd2007_dzialy.csv",
+        include_str!("../../data/pkd/pkd2007_dzialy.csv"),
+    ),
+    (
+        "pkd/pkd2007_grupy.csv",
+        include_str!("../../data/pkd/pkd2007_grupy.csv"),
+    ),
+    (
+        "pkd/pkd2007_klasy.csv",
+        include_str!("../../data/pkd/pkd2007_klasy.csv"),
+    ),
+    (
+        "pkd/pkd2007_podklasy.csv",
+        include_str!("../../data/pkd/pkd2007_podklasy.csv"),
+    ),
+];
+
+/// Rows of the reference file `file`: from the data folder `dir` when it holds the
+/// file (a newer TERYT or PKD release overrides the built-in one), else the copy
+/// built into the binary.
 fn read_csv<T: for<'de> Deserialize<'de>>(dir: &Path, file: &str) -> Result<Vec<T>> {
     let path = dir.join(file);
-    let mut rdr =
-        csv::Reader::from_path(&path).with_context(|| format!("opening {}", path.display()))?;
-    rdr.deserialize()
+    if path.exists() {
+        let mut rdr =
+            csv::Reader::from_path(&path).with_context(|| format!("opening {}", path.display()))?;
+        return rdr
+            .deserialize()
+            .collect::<Result<Vec<T>, _>>()
+            .with_context(|| format!("reading {}", path.display()));
+    }
+    let text = BUILT_IN
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, text)| *text)
+        .with_context(|| format!("{file}: neither in {} nor built in", dir.display()))?;
+    csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
         .collect::<Result<Vec<T>, _>>()
-        .with_context(|| format!("reading {}", path.display()))
+        .with_context(|| format!("reading the built-in {file}"))
 }
 
 #[derive(Deserialize)]

@@ -177,3 +177,42 @@ async fn a_redis_that_cannot_be_reached_stops_start_up_with_a_clear_error() {
         assert!(coophub::app::build_state(&ok).await.is_ok());
     }
 }
+
+/// The reference data is built into the binary: `coophub` started from a folder
+/// without `data/` (as after `cargo install`) imports every unit, PKD node and sector.
+#[tokio::test]
+async fn reference_data_imports_from_an_empty_folder() {
+    let url = fresh_database_url().await;
+    let empty = std::env::temp_dir().join(format!(
+        "coophub-empty-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    ));
+    std::fs::create_dir_all(&empty).unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_coophub"))
+        .args(["import", "reference"])
+        .current_dir(&empty)
+        .env("DATABASE_URL", &url)
+        .env_remove("COOPHUB_DATA_DIR")
+        .env_remove("REDIS_URL")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "import from an empty folder failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The same counts as the source tree's data/ gives.
+    let from_tree = coophub(&fresh_database_url().await, &["import", "reference"]);
+    assert!(stdout.contains("2875 local government units"), "{stdout}");
+    assert_eq!(stdout.trim(), from_tree.trim());
+    assert!(
+        std::fs::read_dir(&empty).map_or(0, Iterator::count) <= 1,
+        "only the SQLite file (if any) may be written there"
+    );
+    let _ = std::fs::remove_dir_all(&empty);
+}
