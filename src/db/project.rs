@@ -116,12 +116,7 @@ impl<E: EntityTrait> Cols<E> {
 
     /// Each column of `E` in order, with whether a statement reads it.
     fn each(self) -> impl Iterator<Item = (E::Column, bool)> {
-        let key = Self::of(
-            &E::PrimaryKey::iter()
-                .map(|k| k.into_column())
-                .collect::<Vec<_>>(),
-        );
-        let bits = self.bits | key.bits;
+        let bits = E::PrimaryKey::iter().fold(self.bits, |b, k| b | Self::bit(k.into_column()));
         E::Column::iter()
             .enumerate()
             .map(move |(i, c)| (c, bits & (1 << i) != 0))
