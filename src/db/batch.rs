@@ -293,6 +293,7 @@ pub async fn cooperatives_in_units(
 }
 
 /// The first `head.n` cooperatives (by name) seated in each TERYT unit or below it,
+/// after the cooperative (name, id) `after` when given (`lists::COOPERATIVES_BY_NAME`),
 /// and how many there are in all when `head.counted`: one statement for every unit of
 /// a page, which sends only the rows a page shows ("first n per parent") instead of
 /// every cooperative of every unit. The units are TERYT codes of one length (one
@@ -302,6 +303,7 @@ pub async fn first_cooperatives_in_units(
     prefixes: &[String],
     head: Head,
     cols: Cols<cooperative::Entity>,
+    after: Option<&(String, i32)>,
 ) -> AppResult<HashMap<String, (Option<u64>, Vec<cooperative::Model>)>> {
     let len = prefixes.first().map_or(0, String::len);
     if prefixes
@@ -329,6 +331,16 @@ pub async fn first_cooperatives_in_units(
         }
     };
     let limit = i64::try_from(head.n).unwrap_or(i64::MAX);
+    // After a cursor: a row comparison, which both databases read from the index
+    // on (seat_teryt, name, id) as a seek.
+    let seek = match after {
+        Some((name, id)) => format!(
+            " AND (c.name, c.id) > ({}, {})",
+            param(name.clone().into()),
+            param((*id).into())
+        ),
+        None => String::new(),
+    };
     if backend == sea_orm::DatabaseBackend::Postgres {
         // Each unit by its own range of the (seat_teryt, name, id) index, `LIMIT n` in a
         // lateral join: a gmina's first rows come straight off the index in name order, a
@@ -352,11 +364,11 @@ pub async fn first_cooperatives_in_units(
             .collect::<Vec<_>>()
             .join(", ");
         let (columns, within) = if gmina {
-            ("ord, unit", "c.seat_teryt = u.unit")
+            ("ord, unit", format!("c.seat_teryt = u.unit{seek}"))
         } else {
             (
                 "ord, unit, past",
-                "c.seat_teryt >= u.unit AND c.seat_teryt < u.past",
+                format!("c.seat_teryt >= u.unit AND c.seat_teryt < u.past{seek}"),
             )
         };
         // The count is the database's tally (migration 000012), kept by triggers.
@@ -427,7 +439,7 @@ pub async fn first_cooperatives_in_units(
     let (unit, wanted) = if len >= GMINA_CODE_LEN {
         (
             "c.seat_teryt".to_owned(),
-            format!("c.seat_teryt IN ({units})"),
+            format!("c.seat_teryt IN ({units}){seek}"),
         )
     } else {
         // Higher units: one index range from the first to past the last, then exactly.
@@ -436,7 +448,7 @@ pub async fn first_cooperatives_in_units(
         let last = prefixes.iter().max().cloned().unwrap_or_default();
         let (lo, hi) = (param(first.into()), param(past_prefix(&last).into()));
         let wanted =
-            format!("c.seat_teryt >= {lo} AND c.seat_teryt < {hi} AND {unit} IN ({units})");
+            format!("c.seat_teryt >= {lo} AND c.seat_teryt < {hi} AND {unit} IN ({units}){seek}");
         (unit, wanted)
     };
     let limit = param(limit.into());

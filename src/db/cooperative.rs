@@ -1,9 +1,10 @@
 //! Cooperative queries: lookups by identifier and the filtered, ordered list.
 
 use super::directory::{load_in_order, matching, DirectoryOrder, Hit};
+use super::filter::CooperativeFilter;
+use super::keyset::Span;
 use super::keyset::{self, Count, Keyset, Paged, Part, Seek};
 use super::project::Cols;
-use super::{filter::CooperativeFilter, Window};
 use crate::error::AppResult;
 use entity::cooperative::{Column, Entity, Model};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -71,12 +72,12 @@ pub async fn rank_cooperatives(
     db: &DatabaseConnection,
     filter: &CooperativeFilter,
     order: DirectoryOrder,
-    pick: impl FnOnce(u64) -> Window,
+    pick: impl FnOnce(&[Hit]) -> AppResult<Span>,
     cols: Cols<Entity>,
-) -> AppResult<(Window, Vec<(Model, Hit)>)> {
+) -> AppResult<(Span, Vec<(Model, Hit)>)> {
     let hits = matching(db, filter, order).await?;
-    let w = pick(hits.len() as u64);
-    let page = &hits[w.start as usize..w.end.max(w.start) as usize];
+    let w = pick(&hits)?;
+    let page = &hits[w.start..w.end];
     let ids: Vec<i32> = page.iter().map(|h| h.id).collect();
     let rows = load_in_order(db, &ids, cols).await?;
     let paired = rows

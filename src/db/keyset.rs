@@ -168,40 +168,14 @@ impl<C: ColumnTrait> Keyset<C> {
     /// The cursor of a row with this key.
     pub fn encode(&self, key: &[Value]) -> String {
         let json: Vec<serde_json::Value> = key.iter().map(to_json).collect();
-        let text = format!("k:{}:{}", self.tag, serde_json::Value::Array(json));
-        URL_SAFE_NO_PAD.encode(text)
+        write_cursor(self.tag, &serde_json::Value::Array(json))
     }
 
     /// The key a cursor of this list holds; `field` names the argument in errors.
     pub fn decode(&self, field: &str, cursor: &str) -> AppResult<Key> {
-        let foreign = || {
-            AppError::invalid(
-                field,
-                "not a cursor from this API: pass a `cursor`, `startCursor` or `endCursor` value unchanged",
-            )
-        };
-        let text = URL_SAFE_NO_PAD
-            .decode(cursor)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .ok_or_else(foreign)?;
-        if text.starts_with("o:") {
-            return Err(AppError::invalid(
-                field,
-                "an offset cursor, which this list no longer takes: its cursors now hold a position in its order; start again from the first page",
-            ));
-        }
-        let (tag, json) = text
-            .strip_prefix("k:")
-            .and_then(|t| t.split_once(':'))
-            .ok_or_else(foreign)?;
-        if tag != self.tag {
-            return Err(AppError::invalid(
-                field,
-                format!("a cursor of another list or order (`{tag}`, this is `{}`): pass one this list gave", self.tag),
-            ));
-        }
-        let parts: Vec<serde_json::Value> = serde_json::from_str(json).map_err(|_| foreign())?;
+        let foreign = || foreign(field);
+        let json = cursor_key(field, cursor, self.tag)?;
+        let parts: Vec<serde_json::Value> = serde_json::from_str(&json).map_err(|_| foreign())?;
         if parts.len() != self.parts.len() {
             return Err(foreign());
         }
@@ -217,6 +191,173 @@ impl<C: ColumnTrait> Keyset<C> {
             })
             .collect::<Option<Key>>()
             .ok_or_else(foreign)
+    }
+}
+
+/// A cursor: `base64url("k:<list>:<key as JSON>")`.
+pub(crate) fn write_cursor(tag: &str, key: &impl serde::Serialize) -> String {
+    let json = serde_json::to_string(key).unwrap_or_default();
+    URL_SAFE_NO_PAD.encode(format!("k:{tag}:{json}"))
+}
+
+fn foreign(field: &str) -> AppError {
+    AppError::invalid(
+        field,
+        "not a cursor from this API: pass a `cursor`, `startCursor` or `endCursor` value unchanged",
+    )
+}
+
+/// The key (as JSON text) a cursor of the list `tag` holds; a clear error for a
+/// cursor that is not one, an offset cursor, or a cursor of another list.
+fn cursor_key(field: &str, cursor: &str, tag: &str) -> AppResult<String> {
+    let text = URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(|| foreign(field))?;
+    if text.starts_with("o:") {
+        return Err(AppError::invalid(
+            field,
+            "an offset cursor, which this list no longer takes: its cursors now hold a position in its order; start again from the first page",
+        ));
+    }
+    let (own, json) = text
+        .strip_prefix("k:")
+        .and_then(|t| t.split_once(':'))
+        .ok_or_else(|| foreign(field))?;
+    if own != tag {
+        return Err(AppError::invalid(
+            field,
+            format!("a cursor of another list or order (`{own}`, this is `{tag}`): pass one this list gave"),
+        ));
+    }
+    Ok(json.to_owned())
+}
+
+/// One part of an item's key in a list held in memory ([`Listed`]).
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(untagged)]
+pub enum Sort {
+    Int(i64),
+    Text(String),
+    /// No value: after every value (as NULLS LAST).
+    Last,
+}
+
+impl From<i32> for Sort {
+    fn from(n: i32) -> Self {
+        Sort::Int(n.into())
+    }
+}
+
+impl From<&str> for Sort {
+    fn from(s: &str) -> Self {
+        Sort::Text(s.to_owned())
+    }
+}
+
+/// An item's key in a list held in memory: compared part by part, ascending (a
+/// descending number is stored negated), the last part unique in the list.
+pub type ListKey = Vec<Sort>;
+
+/// The order of a list a loader holds whole for its parent (a cooperative's
+/// offerings) or that is computed whole (a ranked search): keyset paging in
+/// memory. A cursor holds an item's key, so the page after it starts after that
+/// key wherever the item now stands, or after where it stood if it has left
+/// the list: a list that changes between pages neither skips nor repeats.
+pub struct Listed<I> {
+    /// Names the list in its cursors (`cooperative.offerings`); no `:`.
+    pub tag: &'static str,
+    /// An item's key.
+    pub key: fn(&I) -> ListKey,
+    /// What the key is.
+    pub find: Find,
+}
+
+/// How a cursor finds its place in a list held in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Find {
+    /// The key is the item's place in the list's order: the list is ordered by it,
+    /// and a page starts after the cursor's key even when its item has left.
+    Order,
+    /// The key names the item in a list ranked by a computation of its own (a
+    /// search's relevance): a page starts after that item, and a cursor whose item
+    /// has left the list is refused with a clear error.
+    Identity,
+}
+
+/// The part of a list held in memory that a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub len: usize,
+}
+
+impl<I> Listed<I> {
+    /// The cursor of an item with this key.
+    pub fn encode(&self, key: &ListKey) -> String {
+        write_cursor(self.tag, key)
+    }
+
+    /// The key a cursor of this list holds; `field` names the argument in errors.
+    pub fn decode(&self, field: &str, cursor: &str) -> AppResult<ListKey> {
+        let json = cursor_key(field, cursor, self.tag)?;
+        serde_json::from_str(&json).map_err(|_| foreign(field))
+    }
+
+    /// `items` with their keys, in this list's order (they mostly come so already;
+    /// a ranked list comes in its own).
+    pub fn keyed(&self, items: Vec<I>) -> Vec<(ListKey, I)> {
+        let mut keyed: Vec<(ListKey, I)> = items.into_iter().map(|i| ((self.key)(&i), i)).collect();
+        if self.find == Find::Order {
+            keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+        keyed
+    }
+
+    /// The page `seek` names of `keyed` (from [`Listed::keyed`]): Relay's
+    /// algorithm, cut by the cursors' keys, then by `first`, then by `last`;
+    /// without either, the first [`DEFAULT_PAGE`] items.
+    pub fn span<T>(&self, keyed: &[(ListKey, T)], seek: &Seek<ListKey>) -> AppResult<Span> {
+        let len = keyed.len();
+        // Where the items after `key` start (`strict`) or the items from it on.
+        let place = |field: &str, key: &ListKey, strict: bool| -> AppResult<usize> {
+            Ok(match self.find {
+                Find::Order => keyed.partition_point(|(x, _)| x < key || (strict && x == key)),
+                Find::Identity => {
+                    let at = keyed.iter().position(|(x, _)| x == key).ok_or_else(|| {
+                        AppError::invalid(
+                            field,
+                            "the item this cursor marks is no longer in the list: start again from the first page",
+                        )
+                    })?;
+                    at + usize::from(strict)
+                }
+            })
+        };
+        let mut start = match &seek.after {
+            Some(k) => place("after", k, true)?,
+            None => 0,
+        };
+        let mut end = match &seek.before {
+            Some(k) => place("before", k, false)?,
+            None => len,
+        }
+        .max(start);
+        let first = match (seek.first, seek.last) {
+            (None, None) => Some(DEFAULT_PAGE),
+            (f, _) => f,
+        };
+        if let Some(f) = first {
+            end = end.min(start.saturating_add(usize::try_from(f).unwrap_or(usize::MAX)));
+        }
+        if let Some(l) = seek.last {
+            start = start.max(end.saturating_sub(usize::try_from(l).unwrap_or(usize::MAX)));
+        }
+        Ok(Span { start, end, len })
     }
 }
 
@@ -262,11 +403,12 @@ fn from_json(kind: Kind, nullable: bool, j: &serde_json::Value) -> Option<Value>
     })
 }
 
-/// Which page of a list to read: Relay's arguments with their cursors decoded.
+/// Which page of a list to read: Relay's arguments with their cursors decoded
+/// (a key of a SQL list, or a [`ListKey`] of a list held in memory).
 #[derive(Debug, Clone, Default)]
-pub struct Seek {
-    pub after: Option<Key>,
-    pub before: Option<Key>,
+pub struct Seek<K = Key> {
+    pub after: Option<K>,
+    pub before: Option<K>,
     pub first: Option<u64>,
     pub last: Option<u64>,
     /// Whether the page shows the list's count (`totalCount`).

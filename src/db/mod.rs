@@ -11,6 +11,7 @@ pub mod filter;
 pub mod industry;
 pub mod institution;
 pub mod keyset;
+pub mod lists;
 pub mod local_government;
 pub mod need;
 pub mod network;
@@ -131,19 +132,10 @@ where
     E::find().count(db).await
 }
 
-/// A slice of a list: rows `start..end` of `total`, computed from Relay's
-/// `first`/`after`/`last`/`before` (see `graphql::connection`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    pub start: u64,
-    pub end: u64,
-    pub total: u64,
-}
-
 /// How much of each parent's list a forward page loads: its first `n` rows, and how
-/// many rows there are in all when `counted` (the page asks for `totalCount`). An
-/// uncounted head holds one row more than the page shows, which tells whether a
-/// next page exists (see `graphql::connection::Page::head`).
+/// many rows there are in all when `counted` (the page asks for `totalCount`). A
+/// head holds one row more than the page shows, which tells whether a next page
+/// exists (see `graphql::connection::head`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Head {
     pub n: u64,

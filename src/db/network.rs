@@ -806,12 +806,13 @@ pub(super) async fn promote_first_waiting(db: &Write, event_id: i32) -> AppResul
     Ok(())
 }
 
-/// A person's participations (not cancelled), newest event first.
+/// A person's participations (not cancelled), each with its event's start: newest
+/// event first (the order of `lists::PERSON_EVENTS`).
 pub async fn participations_of(
     db: &DatabaseConnection,
     person_id: i32,
-) -> AppResult<Vec<participation::Model>> {
-    let mut rows = participation::Entity::find()
+) -> AppResult<Vec<(participation::Model, super::lists::EventStart)>> {
+    let rows = participation::Entity::find()
         .filter(participation::Column::PersonId.eq(person_id))
         .filter(participation::Column::Status.ne(participation::Status::Cancelled))
         .all(db)
@@ -823,12 +824,14 @@ pub async fn participations_of(
         .into_iter()
         .map(|e| (e.id, e))
         .collect();
-    rows.sort_by(|a, b| {
-        let start =
-            |p: &participation::Model| events.get(&p.event_id).map(|e| (e.year, e.starts_at));
-        start(b).cmp(&start(a)).then(b.id.cmp(&a.id))
-    });
-    Ok(rows)
+    let start = |p: &participation::Model| events.get(&p.event_id).map(|e| (e.year, e.starts_at));
+    Ok(rows
+        .into_iter()
+        .map(|p| {
+            let s = start(&p);
+            (p, s)
+        })
+        .collect())
 }
 
 /// What the forum holds about an account: its person (if any), its posts (oldest

@@ -1,39 +1,24 @@
 //! Relay cursor connections: argument checking, windowing and building.
 //!
-//! Cursors are opaque to clients. A list read from SQL pages by keys
-//! ([`KeyPage`], `db::keyset`): its cursors hold a row's place in the list's order.
-//! A list a loader holds whole for its parent (a cooperative's offerings) and a
-//! ranked search page by offsets into the ordered list (`base64url("o:<offset>")`,
-//! [`Page`]); every list orders by a unique key last, so an offset names one row
-//! while the list does not change.
+//! Cursors are opaque to clients and every list pages by keys (issue 17): a
+//! cursor holds its item's place in the list's order, never an offset. A list
+//! read from SQL seeks its page by an index ([`build_keyed`], `db::keyset::Keyset`);
+//! a list a loader holds whole for its parent (a cooperative's offerings), or one
+//! computed whole (a ranked search), finds it in memory ([`from_list`],
+//! `db::keyset::Listed`); a parent's list read "first n per parent" seeks in SQL
+//! too ([`from_first`]).
 
 pub use super::exec::lean::{Lean, LeanInline};
-use crate::db::keyset::{Keyset, Paged, Seek};
-use crate::db::{Head, Window};
+use crate::db::keyset::{Keyset, ListKey, Listed, Paged, Seek, Span, DEFAULT_PAGE as DEFAULT_ROWS};
+use crate::db::Head;
 use crate::error::{AppError, AppResult};
 use async_graphql::resolver_utils::ContainerType;
 use async_graphql::{Object, OutputType, TypeName};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use sea_orm::{ColumnTrait, EntityTrait, ModelTrait, Value};
 use std::borrow::Cow;
 
 pub const DEFAULT_PAGE: i32 = 20;
 pub const MAX_PAGE: i32 = 100;
-
-/// An offset cursor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cursor(pub u64);
-
-impl Cursor {
-    pub fn decode(s: &str) -> Option<Cursor> {
-        let text = String::from_utf8(URL_SAFE_NO_PAD.decode(s).ok()?).ok()?;
-        text.strip_prefix("o:")?.parse().ok().map(Cursor)
-    }
-
-    pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("o:{}", self.0))
-    }
-}
 
 /// A connection as resolvers return it: resolved as a [`LeanInline`] object.
 pub type Conn<T, X = ()> = LeanInline<Box<Connection<T, X>>>;
@@ -102,17 +87,21 @@ pub struct PageInfo {
 /// Where an item stands in its list: what its cursor holds.
 #[derive(Clone)]
 pub enum Place {
-    /// Its offset (lists held in memory, ranked lists).
-    Offset(u64),
-    /// Its key in its list's order.
+    /// Its key in its list's order (a list read from SQL).
     Key(&'static dyn KeyCursor, Vec<Value>),
+    /// Its key in a list held in memory, and the list's tag.
+    Listed(&'static str, ListKey),
+    /// Not written: an item inside a page whose selection shows no edges (only
+    /// `pageInfo`'s first and last cursors can be asked for).
+    Unwritten,
 }
 
 impl Place {
     fn cursor(&self) -> String {
         match self {
-            Place::Offset(n) => Cursor(*n).encode(),
             Place::Key(list, key) => list.encode(key),
+            Place::Listed(tag, key) => crate::db::keyset::write_cursor(tag, key),
+            Place::Unwritten => String::new(),
         }
     }
 }
@@ -211,15 +200,6 @@ impl<T: OutputType> TypeName for Edge<T, Ranked> {
     }
 }
 
-/// Checked paging arguments.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Page {
-    after: Option<u64>,
-    before: Option<u64>,
-    first: Option<u64>,
-    last: Option<u64>,
-}
-
 fn count(field: &str, n: Option<i32>) -> AppResult<Option<u64>> {
     match n {
         Some(n) if !(0..=MAX_PAGE).contains(&n) => Err(AppError::invalid(
@@ -228,110 +208,6 @@ fn count(field: &str, n: Option<i32>) -> AppResult<Option<u64>> {
         )),
         n => Ok(n.map(|n| n as u64)),
     }
-}
-
-fn cursor(field: &str, c: Option<String>) -> AppResult<Option<u64>> {
-    c.map(|c| {
-        Cursor::decode(&c).map(|c| c.0).ok_or_else(|| {
-            AppError::invalid(
-                field,
-                "not a cursor from this API: pass a `cursor` or `endCursor` value unchanged",
-            )
-        })
-    })
-    .transpose()
-}
-
-impl Page {
-    pub fn new(
-        after: Option<String>,
-        before: Option<String>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> AppResult<Self> {
-        both_counts(first, last)?;
-        Ok(Page {
-            after: cursor("after", after)?,
-            before: cursor("before", before)?,
-            first: count("first", first)?,
-            last: count("last", last)?,
-        })
-    }
-
-    /// Relay's algorithm over offsets: cut by the cursors, then by `first`, then by `last`.
-    /// Without `first` and `last`, the first `DEFAULT_PAGE` items.
-    /// How many items from the start a forward page needs (`first` after `after`);
-    /// None when it counts from the end (`last`, `before`).
-    pub fn forward_limit(&self) -> Option<u64> {
-        if self.last.is_some() || self.before.is_some() {
-            return None;
-        }
-        let start = self.after.map_or(0, |a| a.saturating_add(1));
-        Some(start.saturating_add(self.first.unwrap_or(DEFAULT_PAGE as u64)))
-    }
-
-    /// What a forward page loads of its list (None when it counts from the end): its
-    /// rows up to the page's end, and the count only when the page asks for
-    /// `totalCount`; otherwise, when it asks for `pageInfo`, one row more, which tells
-    /// whether a next page exists.
-    pub fn head(&self, ctx: &async_graphql::Context<'_>) -> Option<Head> {
-        let n = self.forward_limit()?;
-        let (counted, paged) = (shows(ctx, "totalCount"), shows(ctx, "pageInfo"));
-        // At least one row even for `first: 0`: a parent's count comes with its rows,
-        // and a parent without any would read as having none.
-        Some(Head {
-            n: if counted {
-                n.max(1)
-            } else if paged {
-                n.saturating_add(1)
-            } else {
-                n
-            },
-            counted,
-        })
-    }
-
-    pub fn window(&self, total: u64) -> Window {
-        let mut start = self.after.map_or(0, |a| a.saturating_add(1)).min(total);
-        let mut end = self.before.unwrap_or(total).min(total).max(start);
-        let first = match (self.first, self.last) {
-            (None, None) => Some(DEFAULT_PAGE as u64),
-            (f, _) => f,
-        };
-        if let Some(f) = first {
-            end = end.min(start.saturating_add(f));
-        }
-        if let Some(l) = self.last {
-            start = start.max(end.saturating_sub(l));
-        }
-        Window { start, end, total }
-    }
-}
-
-/// Builds a connection from the window's rows (`rows[0]` is item `w.start`).
-pub fn build<M, T: OutputType>(w: Window, rows: Vec<M>, map: impl Fn(M) -> T) -> Conn<T> {
-    build_with(w, rows, |m| (map(m), ()))
-}
-
-/// Builds a connection whose edges carry more than the node (`map` gives both).
-pub fn build_with<M, T: OutputType, X>(
-    w: Window,
-    rows: Vec<M>,
-    map: impl Fn(M) -> (T, X),
-) -> Conn<T, X> {
-    let edges: Vec<Edge<T, X>> = rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let (node, extra) = map(m);
-            Edge {
-                place: Place::Offset(w.start + i as u64),
-                node,
-                extra,
-            }
-        })
-        .collect();
-    connection(edges, w.start > 0, w.end < w.total, Some(w.total))
 }
 
 fn connection<T, X>(
@@ -424,6 +300,40 @@ impl KeyPage {
     }
 }
 
+impl KeyPage {
+    /// The page as the in-memory list `list` reads it (see [`KeyPage::seek`]).
+    pub fn list_seek<I>(
+        &self,
+        list: &Listed<I>,
+        ctx: &async_graphql::Context<'_>,
+    ) -> AppResult<Seek<ListKey>> {
+        let key = |field: &str, c: &Option<String>| {
+            c.as_deref().map(|c| list.decode(field, c)).transpose()
+        };
+        Ok(Seek {
+            after: key("after", &self.after)?,
+            before: key("before", &self.before)?,
+            first: self.first,
+            last: self.last,
+            counted: shows(ctx, "totalCount"),
+        })
+    }
+}
+
+/// What a forward page of a parent's list loads "first n per parent" (None when it
+/// reads from the end: `last`, `before`): its rows after its cursor, one more than
+/// it shows (which tells whether a next page exists), and the list's count only
+/// when the page asks for `totalCount`.
+pub fn head(seek: &Seek<ListKey>) -> Option<Head> {
+    if seek.last.is_some() || seek.before.is_some() {
+        return None;
+    }
+    Some(Head {
+        n: seek.first.unwrap_or(DEFAULT_ROWS).saturating_add(1),
+        counted: seek.counted,
+    })
+}
+
 /// Whether a connection's selection (fragments included) shows its field `name`.
 fn shows(ctx: &async_graphql::Context<'_>, name: &str) -> bool {
     ctx.field().selection_set().any(|f| f.name() == name)
@@ -440,39 +350,77 @@ fn both_counts(first: Option<i32>, last: Option<i32>) -> AppResult<()> {
     Ok(())
 }
 
-/// A connection over a list already in memory (what a loader returned for one parent).
-pub fn from_vec<M, T: OutputType>(items: Vec<M>, page: Page, map: impl Fn(M) -> T) -> Conn<T> {
-    let total = items.len() as u64;
-    from_head(items, total, page, map)
+/// A page of a list held whole in memory (a loader's list for its parent):
+/// `items` in any order, ordered by `list`, the page cut by `seek`'s keys.
+pub fn from_list<I, T: OutputType>(
+    items: Vec<I>,
+    list: &'static Listed<I>,
+    seek: &Seek<ListKey>,
+    map: impl Fn(I) -> T,
+) -> AppResult<Conn<T>> {
+    let keyed = list.keyed(items);
+    let w = list.span(&keyed, seek)?;
+    let page = keyed.into_iter().skip(w.start).take(w.end - w.start);
+    Ok(listed(
+        list.tag,
+        w,
+        page.map(|(key, item)| (key, map(item), ())),
+    ))
 }
 
-/// A page of a list of `total` items of which only the first ones, `head`, were
-/// loaded (at least up to the page's end: see [`Page::forward_limit`]).
-pub fn from_head<M, T: OutputType>(
-    head: Vec<M>,
-    total: u64,
-    page: Page,
-    map: impl Fn(M) -> T,
-) -> Conn<T> {
-    let w = page.window(total);
-    let rows = head
+/// A connection of the items `page` (each with its key, node and extra) that show
+/// the span `w` of the list `tag` held in memory (some may have been left out
+/// since: a ranked list's items the viewer may not see).
+pub fn listed<T, X>(
+    tag: &'static str,
+    w: Span,
+    page: impl IntoIterator<Item = (ListKey, T, X)>,
+) -> Conn<T, X> {
+    let edges = page
         .into_iter()
-        .skip(w.start as usize)
-        .take((w.end - w.start) as usize)
+        .map(|(key, node, extra)| Edge {
+            place: Place::Listed(tag, key),
+            node,
+            extra,
+        })
         .collect();
-    build(w, rows, map)
+    connection(edges, w.start > 0, w.end < w.len, Some(w.len as u64))
 }
 
-/// A page from what [`Page::head`] loaded: `total` when the head was counted, else the
-/// rows loaded stand for it (one more than the page when there is a next page).
-pub fn from_loaded<M, T: OutputType>(
-    head: Vec<M>,
+/// A forward page of a parent's list read "first n per parent" (`batch::first_by_key`):
+/// `rows` are the list's first rows after `seek.after` in `list`'s order, one more
+/// than the page when there are more ([`head`]); `total` the whole list's
+/// count when the page asked for it.
+///
+/// Its items' keys are written only where a cursor can be asked for: every item's
+/// when the page shows `edges`, else its first and last (`pageInfo`'s).
+pub fn from_first<I, T: OutputType>(
+    ctx: &async_graphql::Context<'_>,
+    mut rows: Vec<I>,
     total: Option<u64>,
-    page: Page,
-    map: impl Fn(M) -> T,
+    list: &'static Listed<I>,
+    seek: &Seek<ListKey>,
+    map: impl Fn(I) -> T,
 ) -> Conn<T> {
-    let total = total.unwrap_or(head.len() as u64);
-    from_head(head, total, page, map)
+    let n = usize::try_from(seek.first.unwrap_or(DEFAULT_ROWS)).unwrap_or(usize::MAX);
+    let more = rows.len() > n;
+    rows.truncate(n);
+    let every = shows(ctx, "edges");
+    let last = rows.len().saturating_sub(1);
+    let edges = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| Edge {
+            place: if every || i == 0 || i == last {
+                Place::Listed(list.tag, (list.key)(&item))
+            } else {
+                Place::Unwritten
+            },
+            node: map(item),
+            extra: (),
+        })
+        .collect();
+    connection(edges, seek.after.is_some(), more, total)
 }
 
 /// The cost of a connection field: its children weigh once per item it may return.
@@ -484,98 +432,85 @@ pub fn cost(first: Option<i32>, last: Option<i32>, child_complexity: usize) -> u
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::keyset::{Find, Sort};
 
-    fn page(
-        after: Option<u64>,
-        before: Option<u64>,
-        first: Option<i32>,
-        last: Option<i32>,
-    ) -> Page {
-        let enc = |n: u64| Cursor(n).encode();
-        Page::new(after.map(enc), before.map(enc), first, last).unwrap_or_default()
+    const NUMBERS: Listed<i32> = Listed {
+        tag: "test.numbers",
+        key: |n| vec![Sort::from(*n)],
+        find: Find::Order,
+    };
+
+    fn seek(
+        after: Option<i32>,
+        before: Option<i32>,
+        first: Option<u64>,
+        last: Option<u64>,
+    ) -> Seek<ListKey> {
+        let key = |n: i32| (NUMBERS.key)(&n);
+        Seek {
+            after: after.map(key),
+            before: before.map(key),
+            first,
+            last,
+            counted: false,
+        }
     }
 
-    #[test]
-    fn cursors_round_trip_and_reject_foreign_strings() {
-        let c = Cursor(41).encode();
-        assert_eq!(Cursor::decode(&c), Some(Cursor(41)));
-        assert!(Cursor::decode("41").is_none());
-        assert!(Cursor::decode(&URL_SAFE_NO_PAD.encode("x:1")).is_none());
+    fn span(s: Seek<ListKey>) -> (usize, usize) {
+        // 0, 2, 4, …, 98: fifty items.
+        let keyed = NUMBERS.keyed((0..50).rev().map(|n| n * 2).collect());
+        let w = NUMBERS.span(&keyed, &s).unwrap_or(Span {
+            start: 0,
+            end: 0,
+            len: 0,
+        });
+        assert_eq!(w.len, 50);
+        (w.start, w.end)
     }
 
     #[test]
     fn default_page_is_twenty() {
-        assert_eq!(
-            Page::default().window(50),
-            Window {
-                start: 0,
-                end: 20,
-                total: 50
-            }
-        );
+        assert_eq!(span(seek(None, None, None, None)), (0, 20));
     }
 
     #[test]
-    fn first_after_continues_where_the_last_page_ended() {
-        assert_eq!(
-            page(Some(19), None, Some(20), None).window(50),
-            Window {
-                start: 20,
-                end: 40,
-                total: 50
-            }
-        );
-        assert_eq!(
-            page(Some(39), None, Some(20), None).window(50),
-            Window {
-                start: 40,
-                end: 50,
-                total: 50
-            }
-        );
-        assert_eq!(
-            page(Some(60), None, Some(20), None).window(50),
-            Window {
-                start: 50,
-                end: 50,
-                total: 50
-            }
-        );
+    fn first_after_continues_after_the_key_wherever_it_now_stands() {
+        assert_eq!(span(seek(Some(38), None, Some(20), None)), (20, 40));
+        assert_eq!(span(seek(Some(78), None, Some(20), None)), (40, 50));
+        assert_eq!(span(seek(Some(500), None, Some(20), None)), (50, 50));
+        // An item that has left the list: the page starts after where it stood.
+        assert_eq!(span(seek(Some(39), None, Some(5), None)), (20, 25));
     }
 
     #[test]
     fn last_before_pages_backwards() {
-        assert_eq!(
-            page(None, None, None, Some(5)).window(50),
-            Window {
-                start: 45,
-                end: 50,
-                total: 50
-            }
-        );
-        assert_eq!(
-            page(None, Some(45), None, Some(5)).window(50),
-            Window {
-                start: 40,
-                end: 45,
-                total: 50
-            }
-        );
-        assert_eq!(
-            page(None, Some(3), None, Some(5)).window(50),
-            Window {
-                start: 0,
-                end: 3,
-                total: 50
-            }
-        );
+        assert_eq!(span(seek(None, None, None, Some(5))), (45, 50));
+        assert_eq!(span(seek(None, Some(90), None, Some(5))), (40, 45));
+        assert_eq!(span(seek(None, Some(6), None, Some(5))), (0, 3));
+    }
+
+    #[test]
+    fn cursors_round_trip_and_refuse_other_lists_and_offsets() {
+        let key = vec![Sort::Int(-2024), Sort::Text("Łódź".into()), Sort::Last];
+        let c = crate::db::keyset::write_cursor(NUMBERS.tag, &key);
+        assert_eq!(NUMBERS.decode("after", &c).ok(), Some(key));
+        let other = crate::db::keyset::write_cursor("test.other", &vec![Sort::Int(1)]);
+        assert!(NUMBERS.decode("after", &other).is_err());
+        use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+        let e = NUMBERS
+            .decode("after", &URL_SAFE_NO_PAD.encode("o:19"))
+            .err()
+            .map(|e| format!("{e:?}"))
+            .unwrap_or_default();
+        assert!(e.contains("offset cursor"), "{e}");
+        assert!(NUMBERS.decode("after", "41").is_err());
     }
 
     #[test]
     fn page_size_is_capped_with_a_clear_error() {
-        let err = Page::new(None, None, Some(101), None).err();
+        let err = KeyPage::new(None, None, Some(101), None).err();
         assert!(matches!(err, Some(AppError::InvalidInput { ref field, .. }) if field == "first"));
-        assert!(Page::new(None, None, None, Some(-1)).is_err());
+        assert!(KeyPage::new(None, None, None, Some(-1)).is_err());
     }
 
     #[test]

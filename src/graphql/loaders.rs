@@ -8,6 +8,8 @@
 use super::exec::batch::{Batcher, Key, Load, Spawn};
 use crate::db::{
     batch::{self, Dir, Order},
+    keyset::ListKey,
+    lists,
     project::{Cols, Decode},
     Head,
 };
@@ -115,10 +117,13 @@ pub struct FirstByKeyLoader<E: EntityTrait> {
     order: Order<E>,
     /// The rows the list shows (e.g. verified purchases only).
     only: fn() -> sea_orm::Condition,
+    /// The rows after a cursor's key (`db::lists`).
+    after: fn(&ListKey) -> sea_orm::Condition,
 }
 
-/// A first-rows loader's key: the parent, the head and the columns read.
-pub type FirstKey<E> = (i32, Head, Cols<E>);
+/// A first-rows loader's key: the parent, the head, the columns read and the key
+/// of the cursor the page starts after.
+pub type FirstKey<E> = (i32, Head, Cols<E>, Option<ListKey>);
 
 impl<E: Decode> Loader<FirstKey<E>> for FirstByKeyLoader<E>
 where
@@ -131,40 +136,72 @@ where
         &self,
         keys: &[FirstKey<E>],
     ) -> Result<HashMap<FirstKey<E>, Self::Value>, AppError> {
-        let mut by_head: HashMap<(Head, Cols<E>), Vec<i32>> = HashMap::new();
-        for (parent, head, cols) in keys {
-            by_head.entry((*head, *cols)).or_default().push(*parent);
+        let mut by_head: HashMap<(Head, Cols<E>, Option<ListKey>), Vec<i32>> = HashMap::new();
+        for (parent, head, cols, after) in keys {
+            by_head
+                .entry((*head, *cols, after.clone()))
+                .or_default()
+                .push(*parent);
         }
         let mut out = HashMap::new();
-        for ((head, cols), parents) in by_head {
+        for ((head, cols, after), parents) in by_head {
+            let mut only = (self.only)();
+            // After a cursor: the rows after its key, uncounted; each whole list's
+            // count (not that of its rows after the key) is read with its first row.
+            let rows = match &after {
+                Some(key) => {
+                    only = only.add((self.after)(key));
+                    Head {
+                        counted: false,
+                        ..head
+                    }
+                }
+                None => head,
+            };
             let mut found = batch::first_by_key::<E>(
-                &self.db,
-                self.key,
-                self.order,
-                (self.only)(),
-                &parents,
-                head,
-                cols,
+                &self.db, self.key, self.order, only, &parents, rows, cols,
             )
             .await?;
+            if head.counted && after.is_some() {
+                let counted = Head {
+                    n: 1,
+                    counted: true,
+                };
+                let only = (self.only)();
+                let first = batch::first_by_key::<E>(
+                    &self.db,
+                    self.key,
+                    self.order,
+                    only,
+                    &parents,
+                    counted,
+                    Cols::KEY,
+                )
+                .await?;
+                for p in &parents {
+                    let total = first.get(p).and_then(|(t, _)| *t).unwrap_or(0);
+                    found.entry(*p).or_insert_with(|| (None, Vec::new())).0 = Some(total);
+                }
+            }
             for p in parents {
                 let v = found
                     .remove(&p)
                     .unwrap_or_else(|| (head.counted.then_some(0), Vec::new()));
-                out.insert((p, head, cols), Arc::new(v));
+                out.insert((p, head, cols, after.clone()), Arc::new(v));
             }
         }
         Ok(out)
     }
 }
 
-/// A buyer's procurement examples: newest year first.
+/// A buyer's procurement examples: newest year first (`lists::PURCHASES_NEWEST`,
+/// whose keys its pages seek by).
 const PROCUREMENT_BY_BUYER_ORDER: Order<procurement_example::Entity> = &[
     (procurement_example::Column::Year, Dir::Desc),
     (procurement_example::Column::Id, Dir::Asc),
 ];
 
-/// A unit's children: by TERYT code.
+/// A unit's children: by TERYT code (`lists::CHILDREN`, whose keys its pages seek by).
 const CHILDREN_ORDER: Order<local_government::Entity> =
     &[(local_government::Column::Teryt, Dir::Asc)];
 
@@ -185,7 +222,7 @@ impl Loader<String> for CooperativesByTerytPrefixLoader {
 /// `batch::first_cooperatives_in_units`).
 pub struct FirstCooperativesByTerytPrefixLoader(DatabaseConnection);
 
-pub type UnitHead = (String, Head, Cols<cooperative::Entity>);
+pub type UnitHead = (String, Head, Cols<cooperative::Entity>, Option<ListKey>);
 
 impl Loader<UnitHead> for FirstCooperativesByTerytPrefixLoader {
     type Value = Arc<(Option<u64>, Vec<cooperative::Model>)>;
@@ -195,22 +232,53 @@ impl Loader<UnitHead> for FirstCooperativesByTerytPrefixLoader {
         let mut out = HashMap::new();
         // A page asks one head of all its units: one statement per head (and per tree
         // level, so that no unit holds another).
-        let mut groups: HashMap<(Head, Cols<cooperative::Entity>, usize), Vec<String>> =
-            HashMap::new();
-        for (p, head, cols) in keys {
+        type Group = (Head, Cols<cooperative::Entity>, usize, Option<ListKey>);
+        let mut groups: HashMap<Group, Vec<String>> = HashMap::new();
+        for (p, head, cols, after) in keys {
             groups
-                .entry((*head, *cols, p.len()))
+                .entry((*head, *cols, p.len(), after.clone()))
                 .or_default()
                 .push(p.clone());
         }
-        for ((head, cols, _), prefixes) in groups {
-            let mut found =
-                batch::first_cooperatives_in_units(&self.0, &prefixes, head, cols).await?;
+        for ((head, cols, _, after), prefixes) in groups {
+            let seek = after.as_ref().map(lists::cooperatives_after);
+            let mut found = match &seek {
+                // A forged key, not a cooperative's (name, id): nothing comes after it.
+                Some(None) => HashMap::new(),
+                _ => {
+                    let seek = seek.as_ref().and_then(Option::as_ref);
+                    batch::first_cooperatives_in_units(&self.0, &prefixes, head, cols, seek).await?
+                }
+            };
+            // A count comes with a unit's rows: the units with none after the cursor
+            // have theirs read with their first row.
+            let uncounted: Vec<String> = prefixes
+                .iter()
+                .filter(|p| head.counted && !found.contains_key(*p))
+                .cloned()
+                .collect();
+            if after.is_some() && !uncounted.is_empty() {
+                let counted = Head {
+                    n: 1,
+                    counted: true,
+                };
+                let first = batch::first_cooperatives_in_units(
+                    &self.0,
+                    &uncounted,
+                    counted,
+                    Cols::KEY,
+                    None,
+                )
+                .await?;
+                for (p, (total, _)) in first {
+                    found.insert(p, (total, Vec::new()));
+                }
+            }
             for p in prefixes {
                 let v = found
                     .remove(&p)
                     .unwrap_or_else(|| (head.counted.then_some(0), Vec::new()));
-                out.insert((p, head, cols), Arc::new(v));
+                out.insert((p, head, cols, after.clone()), Arc::new(v));
             }
         }
         Ok(out)
@@ -344,12 +412,14 @@ impl Loaders {
             key: E::Column,
             order: Order<E>,
             only: fn() -> sea_orm::Condition,
+            after: fn(&ListKey) -> sea_orm::Condition,
         ) -> FirstByKeyLoader<E> {
             FirstByKeyLoader {
                 db: db.clone(),
                 key,
                 order,
                 only,
+                after,
             }
         }
         Loaders {
@@ -454,6 +524,7 @@ impl Loaders {
                     procurement_example::Column::BuyerId,
                     PROCUREMENT_BY_BUYER_ORDER,
                     crate::policy::listed_procurement,
+                    lists::purchases_after,
                 ),
                 delay,
             ),
@@ -463,6 +534,7 @@ impl Loaders {
                     local_government::Column::ParentId,
                     CHILDREN_ORDER,
                     sea_orm::Condition::all,
+                    lists::children_after,
                 ),
                 delay,
             ),

@@ -21,6 +21,26 @@ async fn both_ways(
     node: &str,
     n: u32,
 ) -> (u64, Vec<Value>, Vec<Value>) {
+    both_ways_in(app, &|inner| format!("{{ {inner} }}"), field, node, n).await
+}
+
+/// The connection aliased `list` in a query's data, at its root or in `node`.
+fn the_list(data: &Value) -> Value {
+    data.get("list")
+        .or_else(|| data.pointer("/node/list"))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// As [`both_ways`], for a list inside the selection `wrap` puts it in (a
+/// parent's relation: `node(id: …) { ... on Cooperative { <list> } }`).
+async fn both_ways_in(
+    app: &TestApp,
+    wrap: &dyn Fn(&str) -> String,
+    field: &str,
+    node: &str,
+    n: u32,
+) -> (u64, Vec<Value>, Vec<Value>) {
     let name = field.split('(').next().unwrap_or(field);
     let open = if field.contains('(') {
         format!("{field}, ")
@@ -32,11 +52,12 @@ async fn both_ways(
     let mut total;
     loop {
         let q = format!(
-            "query($a: String) {{ list: {open}first: {n}, after: $a) {{ totalCount pageInfo {{ hasNextPage hasPreviousPage endCursor }} nodes {{ {node} }} }} }}"
+            "query($a: String) {}",
+            wrap(&format!("list: {open}first: {n}, after: $a) {{ totalCount pageInfo {{ hasNextPage hasPreviousPage endCursor }} nodes {{ {node} }} }}"))
         );
         let body = app.query_vars(&q, json!({ "a": after })).await;
         assert!(body.get("errors").is_none(), "{name}: {body}");
-        let page = &body["data"]["list"];
+        let page = &the_list(&body["data"]);
         total = page["totalCount"].as_u64().unwrap_or_default();
         assert_eq!(
             page["pageInfo"]["hasPreviousPage"],
@@ -57,11 +78,12 @@ async fn both_ways(
     let mut before = Value::Null;
     loop {
         let q = format!(
-            "query($b: String) {{ list: {open}last: {n}, before: $b) {{ pageInfo {{ hasNextPage hasPreviousPage startCursor }} nodes {{ {node} }} }} }}"
+            "query($b: String) {}",
+            wrap(&format!("list: {open}last: {n}, before: $b) {{ pageInfo {{ hasNextPage hasPreviousPage startCursor }} nodes {{ {node} }} }}"))
         );
         let body = app.query_vars(&q, json!({ "b": before })).await;
         assert!(body.get("errors").is_none(), "{name}: {body}");
-        let page = &body["data"]["list"];
+        let page = &the_list(&body["data"]);
         assert_eq!(
             page["pageInfo"]["hasNextPage"],
             json!(!before.is_null()),
@@ -149,11 +171,17 @@ async fn every_root_list_pages_forwards_and_backwards_to_the_same_whole_list() {
         ("events", None),
         ("threads", None),
         ("needs", None),
+        // Ranked by relevance: checked whole, not in order of a field.
+        ("search(query: \"catering\"", None),
     ];
     let mut paged_lists = 0;
     for (field, sorted) in lists {
         let sort = sorted.map_or("", |(f, _)| f);
-        let node = format!("id {sort}");
+        let node = if field.starts_with("search") {
+            "... on Cooperative { id } ... on Offering { id } ... on ProcurementExample { id } ... on Institution { id } ... on LocalGovernment { id }".to_owned()
+        } else {
+            format!("id {sort}")
+        };
         // Long lists in longer pages: the walk stays a few dozen requests.
         let n = if field.starts_with("industries") || field.starts_with("localGovernments") {
             31
@@ -317,6 +345,339 @@ async fn a_thread_that_moves_to_the_front_is_not_shown_twice() {
     assert!(!titles.contains(&json!("C")), "{rest}");
 }
 
+/// For each of `fields` of the parents a root list selects: the id of the parent
+/// whose list is longest, and that length.
+async fn longest(app: &TestApp, root: &str, path: &str, fields: &[&str]) -> Vec<(String, u64)> {
+    let counts: String = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| format!("f{i}: {f}(first: 0) {{ totalCount }}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let inner = path
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .rev()
+        .fold(format!("id {counts}"), |acc, step| {
+            format!("{step}(first: 20) {{ nodes {{ {acc} }} }}")
+        });
+    let data = app
+        .data(&format!("{{ {root} {{ nodes {{ {inner} }} }} }}"))
+        .await;
+    // Every parent, however deep the path.
+    let mut parents: Vec<Value> = items(&data[root.split('(').next().unwrap_or(root)]);
+    for step in path.split('.').filter(|s| !s.is_empty()) {
+        parents = parents.iter().flat_map(|p| items(&p[step])).collect();
+    }
+    (0..fields.len())
+        .map(|i| {
+            parents
+                .iter()
+                .map(|p| {
+                    let n = p[format!("f{i}")]["totalCount"].as_u64().unwrap_or(0);
+                    (p["id"].as_str().unwrap_or_default().to_owned(), n)
+                })
+                .max_by_key(|(_, n)| *n)
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// What the sample does not hold: people of a cooperative who take part in events,
+/// and a gmina's need with its candidates.
+async fn forum_and_needs(app: &TestApp) {
+    let ok = |r: Value| {
+        assert!(r.get("errors").is_none(), "{r}");
+        r
+    };
+    let moderator = app.staff("moderatorka@example.org", "--moderator").await;
+    let admin = app.staff("adminka@example.org", "--admin").await;
+    let coop = app
+        .data("{ cooperatives(first: 1) { nodes { id } } }")
+        .await;
+    let coop = items(&coop["cooperatives"])[0]["id"].clone();
+    let mut events = Vec::new();
+    for day in 1..=3 {
+        let r = ok(app
+            .query_as(
+                &moderator,
+                "mutation($i: CreateEventInput!) { createEvent(input: $i) { event { id } } }",
+                json!({ "i": { "kind": "INDUSTRY_MEETING", "title": format!("Spotkanie {day}"),
+                    "startsAt": format!("2027-05-0{day}T08:00:00Z"), "endsAt": format!("2027-05-0{day}T15:00:00Z"),
+                    "description": "Spotkanie branżowe (dane testowe coophub)" } }),
+            )
+            .await);
+        events.push(r["data"]["createEvent"]["event"]["id"].clone());
+    }
+    for who in ["Ala", "Bartek", "Celina", "Darek", "Ela"] {
+        let token = app
+            .member(&format!("{}@example.org", who.to_lowercase()))
+            .await;
+        // A cooperative's people are its editors: each claims it, a moderator approves.
+        let claim = ok(app
+            .query_as(
+                &token,
+                "mutation($c: ID!) { claimCooperative(input: {cooperative: $c, note: \"zarząd\"}) { claim { id } } }",
+                json!({ "c": coop }),
+            )
+            .await);
+        ok(app
+            .query_as(
+                &moderator,
+                "mutation($c: ID!) { approveClaim(input: {claim: $c, reason: \"potwierdzone\"}) { claim { status } } }",
+                json!({ "c": claim["data"]["claimCooperative"]["claim"]["id"] }),
+            )
+            .await);
+        ok(app
+            .query_as(
+                &token,
+                "mutation($i: UpdateMyProfileInput!) { updateMyProfile(input: $i) { person { id } } }",
+                json!({ "i": { "displayName": who, "publicProfile": true, "affiliation": { "cooperative": coop } } }),
+            )
+            .await);
+        for e in &events {
+            ok(app
+                .query_as(
+                    &token,
+                    "mutation($e: ID!) { registerForEvent(input: {event: $e}) { registration { status } } }",
+                    json!({ "e": e }),
+                )
+                .await);
+        }
+    }
+    let gmina = app
+        .data("{ localGovernment(teryt: \"1211011\") { id } }")
+        .await;
+    let gmina = gmina["localGovernment"]["id"].clone();
+    let officer = app.member("urzedniczka@example.org").await;
+    let user = app
+        .query_as(&officer, "{ me { user { id } } }", json!({}))
+        .await;
+    ok(app
+        .query_as(
+            &admin,
+            "mutation($u: ID!, $l: ID!) { grantRole(input: {user: $u, role: OFFICER, localGovernment: $l}) { user { id } } }",
+            json!({ "u": user["data"]["me"]["user"]["id"], "l": gmina }),
+        )
+        .await);
+    let officer = app
+        .login("urzedniczka@example.org", "a long enough password")
+        .await;
+    ok(app
+        .query_as(
+            &officer,
+            "mutation($i: PostNeedInput!) { postNeed(input: $i) { need { id } } }",
+            json!({ "i": { "onBehalfOf": gmina, "title": "Catering", "description": "Obiady (dane testowe coophub).",
+                "sector": "catering", "placeTeryt": "1211011", "radiusKm": 300 } }),
+        )
+        .await);
+}
+
+#[tokio::test]
+async fn every_relation_pages_by_keys_forwards_and_backwards_to_the_same_whole_list() {
+    let app = TestApp::spawn().await;
+    forum_and_needs(&app).await;
+    // (root list of parents, path from it to the parents, parent type, relations)
+    let relations: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "cooperatives(first: 100)",
+            "",
+            "Cooperative",
+            &[
+                "industries",
+                "sectors",
+                "people",
+                "offerings",
+                "founders",
+                "procurementExamples",
+            ],
+        ),
+        (
+            "localGovernments(filter: {teryt: \"12\"}, first: 100)",
+            "",
+            "LocalGovernment",
+            &[
+                "children",
+                "cooperatives",
+                "cofounded",
+                "procurementExamples",
+                "institutions",
+            ],
+        ),
+        (
+            "industries(first: 100)",
+            "",
+            "Industry",
+            &["children", "cooperatives"],
+        ),
+        (
+            "sectors(first: 100)",
+            "",
+            "Sector",
+            &["industries", "cooperatives"],
+        ),
+        (
+            "procurementExamples(first: 100)",
+            "",
+            "ProcurementExample",
+            &["suppliers"],
+        ),
+        (
+            "cooperatives(first: 100)",
+            "offerings",
+            "Offering",
+            &["areaServed"],
+        ),
+        ("events(first: 100)", "", "Event", &["participants"]),
+        ("cooperatives(first: 100)", "people", "Person", &["events"]),
+        ("needs(first: 100)", "", "Need", &["candidates"]),
+    ];
+    let mut paged = 0;
+    let mut walked = Vec::new();
+    for (root, path, ty, fields) in relations {
+        let longest = longest(&app, root, path, fields).await;
+        for (field, (parent, len)) in fields.iter().zip(longest) {
+            let name = format!("{ty}.{field}");
+            assert!(len > 0, "{name}: no parent has any in the sample");
+            let wrap = |inner: &str| {
+                format!("{{ node(id: \"{parent}\") {{ ... on {ty} {{ {inner} }} }} }}")
+            };
+            // Items without an id of their own are told apart by what they link.
+            let node = match *field {
+                "candidates" => "cooperative { id }",
+                "suppliers" => "cooperative { id } role",
+                "founders" | "cofounded" => "kind name cooperative { id } localGovernment { id }",
+                "participants" => "event { id } person { id } registeredAt",
+                "events" => "event { id } person { id }",
+                _ => "id",
+            };
+            // Three pages or more of each list longer than one item.
+            let n = if len > 60 {
+                31
+            } else {
+                u32::try_from(len / 3).unwrap_or(1).max(1)
+            };
+            let (total, forward, backward) = both_ways_in(&app, &wrap, field, node, n).await;
+            assert_eq!(forward.len() as u64, total, "{name}: forwards");
+            assert_eq!(total, len, "{name}: its count");
+            assert_eq!(forward, backward, "{name}: backwards");
+            let mut seen: Vec<String> = forward.iter().map(Value::to_string).collect();
+            seen.sort();
+            seen.dedup();
+            assert_eq!(seen.len(), forward.len(), "{name}: an item twice");
+            if total <= 100 {
+                let all = app
+                    .data(&wrap(&format!(
+                        "list: {field}(first: 100) {{ nodes {{ {node} }} }}"
+                    )))
+                    .await;
+                assert_eq!(items(&the_list(&all)), forward, "{name}: one page");
+            }
+            // Its cursors hold keys, not offsets: an offset cursor is refused.
+            let offset = URL_SAFE_NO_PAD.encode("o:0");
+            let body = app
+                .query(&wrap(&format!(
+                    "list: {field}(first: 1, after: \"{offset}\") {{ totalCount }}"
+                )))
+                .await;
+            assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{name}: {body}");
+            if total > u64::from(n) {
+                paged += 1;
+            }
+            walked.push((name, len));
+        }
+    }
+    // Every relation but a few whose longest list in the sample is one item.
+    assert!(
+        paged >= 16,
+        "only {paged} of {} relations had a second page: {walked:?}",
+        walked.len()
+    );
+}
+
+#[tokio::test]
+async fn a_units_cooperatives_read_page_by_page_while_one_is_renamed_show_no_other_twice() {
+    let app = TestApp::spawn().await;
+    // A gmina (its seats read by equality) and a voivodeship (a range of seats):
+    // the sample seats a cooperative or two in a gmina, so nine more move in.
+    let data = app
+        .data("{ localGovernments(filter: {teryt: \"12\", level: GMINA}, first: 1) { nodes { teryt } } }")
+        .await;
+    let gmina = items(&data["localGovernments"])[0]["teryt"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let db = Database::connect(&app.database_url)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    db.execute_unprepared(&format!(
+        "UPDATE cooperative SET seat_teryt = '{gmina}', \
+           seat_id = (SELECT id FROM local_government WHERE teryt = '{gmina}') \
+         WHERE id IN (SELECT id FROM cooperative WHERE seat_teryt LIKE '12%' ORDER BY id LIMIT 9)"
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    for (teryt, n) in [(gmina.as_str(), 2), ("12", 10)] {
+        let page = "query($t: String!, $a: String, $n: Int) { localGovernment(teryt: $t) { cooperatives(first: $n, after: $a) { totalCount pageInfo { hasNextPage endCursor } nodes { id name } } } }";
+        let read = |after: Value, n: u32| {
+            let app = &app;
+            async move {
+                let r = app
+                    .query_vars(page, json!({ "t": teryt, "a": after, "n": n }))
+                    .await;
+                assert!(r.get("errors").is_none(), "{r}");
+                r["data"]["localGovernment"]["cooperatives"].clone()
+            }
+        };
+        let whole = items(&read(Value::Null, 100).await);
+        assert!(
+            whole.len() > 2 * n as usize,
+            "{teryt}: {} cooperatives",
+            whole.len()
+        );
+        let first = read(Value::Null, n).await;
+        assert_eq!(items(&first), whole[..n as usize].to_vec(), "{teryt}");
+        // The last cooperative of the list moves in front of the first page.
+        let moved = whole.last().cloned().unwrap_or_default();
+        let id = moved["id"].as_str().unwrap_or_default();
+        let raw = database_id(id);
+        db.execute_unprepared(&format!(
+            "UPDATE cooperative SET name = '!!! {raw}' WHERE id = {raw}"
+        ))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut rest = Vec::new();
+        let mut after = first["pageInfo"]["endCursor"].clone();
+        loop {
+            let page = read(after, n).await;
+            rest.extend(items(&page).into_iter().map(|c| c["id"].clone()));
+            if page["pageInfo"]["hasNextPage"] != json!(true) {
+                break;
+            }
+            after = page["pageInfo"]["endCursor"].clone();
+        }
+        // Every other cooperative once, in its place; the renamed one is before the
+        // cursor now (an offset would have shown the first page's last one again).
+        let expected: Vec<Value> = whole[n as usize..whole.len() - 1]
+            .iter()
+            .map(|c| c["id"].clone())
+            .collect();
+        assert_eq!(rest, expected, "{teryt}");
+    }
+    db.close().await.unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// The database id behind a global id (`base64url("<Type>:<id>")`).
+fn database_id(global: &str) -> i64 {
+    let text = URL_SAFE_NO_PAD
+        .decode(global)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
+    let (_, id) = text.split_once(':').unwrap_or_default();
+    id.parse().unwrap_or(-1)
+}
+
 #[tokio::test]
 async fn offset_and_foreign_cursors_are_refused_and_change_nothing() {
     let app = TestApp::spawn().await;
@@ -354,6 +715,18 @@ async fn offset_and_foreign_cursors_are_refused_and_change_nothing() {
         )
         .await;
     assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{body}");
+    // A ranked list's cursor names an item: one that is not in the list is refused.
+    let ranked = "query($t: String!, $a: String) { cooperatives(filter: {text: $t}, first: 1, after: $a) { pageInfo { endCursor } nodes { id } } }";
+    let catering = app
+        .query_vars(ranked, json!({ "t": "catering", "a": null }))
+        .await;
+    let cursor = catering["data"]["cooperatives"]["pageInfo"]["endCursor"].clone();
+    assert!(cursor.is_string(), "{catering}");
+    let body = app
+        .query_vars(ranked, json!({ "t": "zzzzzz", "a": cursor }))
+        .await;
+    assert_eq!(first_error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(message(&body).contains("no longer in the list"), "{body}");
     for junk in [
         "41",
         "",

@@ -1,10 +1,10 @@
 //! The signed-in user's own account and data; moderators' and admins' queues;
 //! the history of a record for its editors and moderators.
 
-use crate::db::{account, audit};
+use crate::db::{account, audit, lists};
 use crate::error::AppError;
 use crate::graphql::{
-    connection::{build_keyed, cost, from_vec, Conn, KeyPage, Page},
+    connection::{build_keyed, cost, from_list, Conn, KeyPage},
     db, loaders,
     mutation::me_of,
     node::{global_id, parse_global_id},
@@ -71,11 +71,8 @@ impl AccountQuery {
     ) -> Result<Conn<Claim>> {
         let id = viewer(ctx).user_id()?;
         let rows = account::list_claims(db(ctx)?, None, Some(id)).await?;
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            Claim,
-        ))
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::CLAIMS, ctx)?;
+        Ok(from_list(rows, &lists::CLAIMS, &seek, Claim)?)
     }
 
     /// Claims by status, oldest first (default PENDING). Moderators.
@@ -95,11 +92,8 @@ impl AccountQuery {
     ) -> Result<Conn<Claim>> {
         viewer(ctx).require_moderator()?;
         let rows = account::list_claims(db(ctx)?, Some(status.into()), None).await?;
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            Claim,
-        ))
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::CLAIMS, ctx)?;
+        Ok(from_list(rows, &lists::CLAIMS, &seek, Claim)?)
     }
 
     /// Partner API keys, without secrets. Admins.
@@ -113,11 +107,13 @@ impl AccountQuery {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ApiKey>> {
         viewer(ctx).require_admin()?;
-        Ok(from_vec(
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::API_KEYS, ctx)?;
+        Ok(from_list(
             account::list_api_keys(db(ctx)?).await?,
-            Page::new(after, before, first, last)?,
+            &lists::API_KEYS,
+            &seek,
             ApiKey,
-        ))
+        )?)
     }
 
     /// Proposed procurement examples waiting for verification. Moderators.
@@ -132,11 +128,13 @@ impl AccountQuery {
     ) -> Result<Conn<ProcurementExample>> {
         viewer(ctx).require_moderator()?;
         let rows = crate::db::procurement::list_unverified(db(ctx)?).await?;
-        Ok(from_vec(
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::UNVERIFIED, ctx)?;
+        Ok(from_list(
             rows,
-            Page::new(after, before, first, last)?,
+            &lists::UNVERIFIED,
+            &seek,
             ProcurementExample,
-        ))
+        )?)
     }
 
     /// The change history of a cooperative, an offering or a procurement example, newest first.

@@ -5,11 +5,12 @@ use crate::db::{
     directory::{facets, DirectoryOrder},
     filter::{pkd_prefix, teryt_prefix, CooperativeFilter as DbFilter, Near, Place},
     industry::sector_id_for_filter,
+    lists,
     local_government::find_local_government_by_teryt,
 };
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
-    connection::{build_keyed, build_with, cost, Conn, KeyPage, Page, Ranked},
+    connection::{build_keyed, cost, listed, Conn, KeyPage, Ranked},
     db, loaders,
     node::expect_id,
     projection::node_columns,
@@ -252,18 +253,23 @@ impl CooperativeQuery {
                 (Cooperative(m), Ranked::default())
             }));
         }
-        // A ranked list is computed whole (`db::directory::matching`) and paged by offsets.
-        let page = Page::new(after, before, first, last)?;
-        let (w, rows) = rank_cooperatives(db, &filter, order, |n| page.window(n), cols).await?;
-        Ok(build_with(w, rows, |(m, h)| {
-            (
-                Cooperative(m),
-                Ranked {
-                    relevance: h.relevance,
-                    distance_km: h.distance_km,
-                },
-            )
-        }))
+        // A ranked list is computed whole (`db::directory::matching`); its cursors name
+        // a cooperative in it.
+        let list = &lists::RANKED_COOPERATIVES;
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(list, ctx)?;
+        let pick = |hits: &[_]| {
+            let keyed: Vec<_> = hits.iter().map(|h| ((list.key)(h), ())).collect();
+            list.span(&keyed, &seek)
+        };
+        let (w, rows) = rank_cooperatives(db, &filter, order, pick, cols).await?;
+        let page = rows.into_iter().map(|(m, h)| {
+            let ranked = Ranked {
+                relevance: h.relevance,
+                distance_km: h.distance_km,
+            };
+            ((list.key)(&h), Cooperative(m), ranked)
+        });
+        Ok(listed(list.tag, w, page))
     }
 
     /// Counts of the cooperatives a filter selects, by voivodeship, sector, founder kind

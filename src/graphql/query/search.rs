@@ -1,9 +1,11 @@
 //! `search`: one ranked list across the directory, for a search box.
 
+use crate::db::keyset::ListKey;
+use crate::db::lists;
 use crate::db::search::{scores, Kind};
 use crate::error::AppResult;
 use crate::graphql::{
-    connection::{build_with, cost, Conn, Page, Ranked},
+    connection::{cost, listed, Conn, KeyPage, Ranked},
     db, loaders,
     types::{Cooperative, Institution, LocalGovernment, Offering, ProcurementExample},
     viewer,
@@ -81,7 +83,8 @@ impl SearchQuery {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<SearchResult, Ranked>> {
-        let page = Page::new(after, before, first, last)?;
+        let list = &lists::SEARCH;
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(list, ctx)?;
         let terms = query_terms("query", &query)?;
         let types = match types {
             Some(t) if !t.is_empty() => t,
@@ -97,18 +100,19 @@ impl SearchQuery {
             }
         }
         hits.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
-        let w = page.window(hits.len() as u64);
-        let slice = &hits[w.start as usize..w.end.max(w.start) as usize];
-        let items = load(ctx, slice).await?;
-        Ok(build_with(w, items, |x| x))
+        let keyed: Vec<_> = hits.iter().map(|h| ((list.key)(h), ())).collect();
+        let w = list.span(&keyed, &seek)?;
+        let items = load(ctx, &hits[w.start..w.end]).await?;
+        Ok(listed(list.tag, w, items))
     }
 }
 
-/// The page's objects, in the page's order; what cannot be shown is left out.
+/// The page's objects with their keys, in the page's order; what cannot be shown is
+/// left out.
 async fn load(
     ctx: &Context<'_>,
     slice: &[(i64, usize, i32)],
-) -> AppResult<Vec<(SearchResult, Ranked)>> {
+) -> AppResult<Vec<(ListKey, SearchResult, Ranked)>> {
     let l = loaders(ctx)?;
     let ids = |order: usize| slice.iter().filter(move |h| h.1 == order).map(|h| h.2);
     let mut found: HashMap<(usize, i32), SearchResult> = HashMap::new();
@@ -135,9 +139,10 @@ async fn load(
     }
     Ok(slice
         .iter()
-        .filter_map(|(score, order, id)| {
+        .filter_map(|hit @ (score, order, id)| {
             found.remove(&(*order, *id)).map(|r| {
                 (
+                    (lists::SEARCH.key)(hit),
                     r,
                     Ranked {
                         relevance: Some(*score),

@@ -4,9 +4,10 @@ use super::{
     Activity, Address, CooperativeStatus, FounderKind, FounderOrganisationKind, GeoPoint, Industry,
     LocalGovernment, OfferingKind, ProcurementExample, ReservedContractEligibility, Sector,
 };
+use crate::db::lists;
 use crate::evidence::{activity, reserved_contract, Tri};
 use crate::graphql::{
-    connection::{cost, from_vec, Conn, Lean, Page},
+    connection::{cost, from_list, Conn, KeyPage, Lean},
     load_in_order, load_list, loaders,
     node::global_id,
     projection::Reads,
@@ -202,11 +203,10 @@ impl Cooperative {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Industry>> {
         let rows = load_list(&loaders(ctx)?.industries_by_cooperative, self.0.id).await?;
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            |(_, i)| Industry(i),
-        ))
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::INDUSTRIES, ctx)?;
+        Ok(from_list(rows, &lists::INDUSTRIES, &seek, |(_, i)| {
+            Industry(i)
+        })?)
     }
     /// The sectors the cooperative's industries belong to.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -224,11 +224,13 @@ impl Cooperative {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        Ok(from_vec(
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::SECTORS, ctx)?;
+        Ok(from_list(
             load_in_order(&l.sector, ids).await?,
-            Page::new(after, before, first, last)?,
+            &lists::SECTORS,
+            &seek,
             Sector,
-        ))
+        )?)
     }
     /// Its people who agreed to a public profile (by name), with the events they took part in.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -246,11 +248,8 @@ impl Cooperative {
             .into_iter()
             .filter(|p| crate::policy::person_visible(v, p))
             .collect();
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            super::Person,
-        ))
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::PEOPLE, ctx)?;
+        Ok(from_list(rows, &lists::PEOPLE, &seek, super::Person)?)
     }
     /// Products and services it offers.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -263,11 +262,8 @@ impl Cooperative {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Offering>> {
         let rows = load_list(&loaders(ctx)?.offerings_by_cooperative, self.0.id).await?;
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            Offering,
-        ))
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::OFFERINGS, ctx)?;
+        Ok(from_list(rows, &lists::OFFERINGS, &seek, Offering)?)
     }
     /// Its legal-person founders (local governments, NGOs, church legal persons).
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -280,11 +276,8 @@ impl Cooperative {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Founder>> {
         let rows = load_list(&loaders(ctx)?.founders_by_cooperative, self.0.id).await?;
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            Founder,
-        ))
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::FOUNDERS, ctx)?;
+        Ok(from_list(rows, &lists::FOUNDERS, &seek, Founder)?)
     }
     /// Procurements it supplied, as lead or consortium member; newest first.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -304,12 +297,14 @@ impl Cooperative {
         )
         .await?;
         rows.retain(crate::policy::procurement_listed);
-        rows.sort_by(|a, b| b.year.cmp(&a.year).then(a.id.cmp(&b.id)));
-        Ok(from_vec(
+        let seek =
+            KeyPage::new(after, before, first, last)?.list_seek(&lists::PURCHASES_NEWEST, ctx)?;
+        Ok(from_list(
             rows,
-            Page::new(after, before, first, last)?,
+            &lists::PURCHASES_NEWEST,
+            &seek,
             ProcurementExample,
-        ))
+        )?)
     }
 }
 
@@ -379,11 +374,8 @@ impl Offering {
             links.iter().map(|x| x.local_government_id),
         )
         .await?;
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            LocalGovernment,
-        ))
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::AREAS, ctx)?;
+        Ok(from_list(rows, &lists::AREAS, &seek, LocalGovernment)?)
     }
 }
 

@@ -1,8 +1,9 @@
 //! PKD 2007 industries and the sectors mapped onto them.
 
 use super::{Cooperative, IndustryLevel};
+use crate::db::lists;
 use crate::graphql::{
-    connection::{cost, from_vec, Conn, Page},
+    connection::{cost, from_list, Conn, KeyPage},
     load_in_order, load_list, loaders,
     node::global_id,
 };
@@ -49,11 +50,14 @@ impl Industry {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Industry>> {
         let rows = load_list(&loaders(ctx)?.children_by_industry, self.0.id).await?;
-        Ok(from_vec(
+        let seek =
+            KeyPage::new(after, before, first, last)?.list_seek(&lists::INDUSTRIES_BY_PATH, ctx)?;
+        Ok(from_list(
             rows,
-            Page::new(after, before, first, last)?,
+            &lists::INDUSTRIES_BY_PATH,
+            &seek,
             Industry,
-        ))
+        )?)
     }
     /// Cooperatives with an industry in this subtree, by name.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -71,13 +75,15 @@ impl Industry {
             .load_one(self.0.path.clone())
             .await?
             .unwrap_or_default();
-        let mut rows = load_in_order(&l.cooperative, ids).await?;
-        rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        Ok(from_vec(
+        let rows = load_in_order(&l.cooperative, ids).await?;
+        let seek = KeyPage::new(after, before, first, last)?
+            .list_seek(&lists::COOPERATIVES_BY_NAME, ctx)?;
+        Ok(from_list(
             rows,
-            Page::new(after, before, first, last)?,
+            &lists::COOPERATIVES_BY_NAME,
+            &seek,
             Cooperative,
-        ))
+        )?)
     }
 }
 
@@ -115,13 +121,15 @@ impl Sector {
     ) -> Result<Conn<Industry>> {
         let l = loaders(ctx)?;
         let links = load_list(&l.industry_links_by_sector, self.0.id).await?;
-        let mut rows = load_in_order(&l.industry, links.iter().map(|x| x.industry_id)).await?;
-        rows.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(from_vec(
+        let rows = load_in_order(&l.industry, links.iter().map(|x| x.industry_id)).await?;
+        let seek =
+            KeyPage::new(after, before, first, last)?.list_seek(&lists::INDUSTRIES_BY_PATH, ctx)?;
+        Ok(from_list(
             rows,
-            Page::new(after, before, first, last)?,
+            &lists::INDUSTRIES_BY_PATH,
+            &seek,
             Industry,
-        ))
+        )?)
     }
     /// Cooperatives working in the sector, by name.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -139,12 +147,14 @@ impl Sector {
             .load_one(self.0.id)
             .await?
             .unwrap_or_default();
-        let mut rows = load_in_order(&l.cooperative, ids).await?;
-        rows.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        Ok(from_vec(
+        let rows = load_in_order(&l.cooperative, ids).await?;
+        let seek = KeyPage::new(after, before, first, last)?
+            .list_seek(&lists::COOPERATIVES_BY_NAME, ctx)?;
+        Ok(from_list(
             rows,
-            Page::new(after, before, first, last)?,
+            &lists::COOPERATIVES_BY_NAME,
+            &seek,
             Cooperative,
-        ))
+        )?)
     }
 }

@@ -3,8 +3,9 @@
 use super::{
     Cooperative, Founder, GeoPoint, InstitutionKind, LocalGovernmentKind, ProcurementExample,
 };
+use crate::db::lists;
 use crate::graphql::{
-    connection::{cost, from_loaded, from_vec, Conn, Lean, Page},
+    connection::{cost, from_first, from_list, head, Conn, KeyPage, Lean},
     load_list, loaders,
     node::global_id,
     projection::{node_columns, Reads},
@@ -92,19 +93,24 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<LocalGovernment>> {
-        let page = Page::new(after, before, first, last)?;
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::CHILDREN, ctx)?;
         let l = loaders(ctx)?;
-        // A forward page loads only its first rows (and the count when asked).
-        if let Some(head) = page.head(ctx) {
-            let (total, rows) = load_list(
-                &l.first_children_by_local_government,
-                (self.0.id, head, node_columns::<LocalGovernment>(ctx)),
-            )
-            .await?;
-            return Ok(from_loaded(rows, total, page, LocalGovernment));
+        // A forward page loads only its rows after its cursor (and the count when asked).
+        if let Some(head) = head(&seek) {
+            let cols = node_columns::<LocalGovernment>(ctx);
+            let key = (self.0.id, head, cols, seek.after.clone());
+            let (total, rows) = load_list(&l.first_children_by_local_government, key).await?;
+            return Ok(from_first(
+                ctx,
+                rows,
+                total,
+                &lists::CHILDREN,
+                &seek,
+                LocalGovernment,
+            ));
         }
         let rows = load_list(&l.children_by_local_government, self.0.id).await?;
-        Ok(from_vec(rows, page, LocalGovernment))
+        Ok(from_list(rows, &lists::CHILDREN, &seek, LocalGovernment)?)
     }
     /// Cooperatives seated in this unit or any unit below it, by name.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -116,20 +122,19 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Cooperative>> {
-        let page = Page::new(after, before, first, last)?;
+        let list = &lists::COOPERATIVES_BY_NAME;
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(list, ctx)?;
         let l = loaders(ctx)?;
-        // A forward page loads only its first rows (and the count when asked), not
-        // every cooperative.
-        if let Some(head) = page.head(ctx) {
-            let (total, rows) = load_list(
-                &l.first_cooperatives_by_teryt_prefix,
-                (self.0.teryt.clone(), head, node_columns::<Cooperative>(ctx)),
-            )
-            .await?;
-            return Ok(from_loaded(rows, total, page, Cooperative));
+        // A forward page loads only its rows after its cursor (and the count when
+        // asked), not every cooperative.
+        if let Some(head) = head(&seek) {
+            let cols = node_columns::<Cooperative>(ctx);
+            let key = (self.0.teryt.clone(), head, cols, seek.after.clone());
+            let (total, rows) = load_list(&l.first_cooperatives_by_teryt_prefix, key).await?;
+            return Ok(from_first(ctx, rows, total, list, &seek, Cooperative));
         }
         let rows = load_list(&l.cooperatives_by_teryt_prefix, self.0.teryt.clone()).await?;
-        Ok(from_vec(rows, page, Cooperative))
+        Ok(from_list(rows, list, &seek, Cooperative)?)
     }
     /// Cooperatives this unit co-founded, as founder records.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -142,11 +147,8 @@ impl LocalGovernment {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Founder>> {
         let rows = load_list(&loaders(ctx)?.founders_by_local_government, self.0.id).await?;
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            Founder,
-        ))
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::COFOUNDED, ctx)?;
+        Ok(from_list(rows, &lists::COFOUNDED, &seek, Founder)?)
     }
     /// Purchases this unit made from cooperatives, newest first.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -158,19 +160,26 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementExample>> {
-        let page = Page::new(after, before, first, last)?;
-        // A forward page loads only its first rows (and the count when asked).
-        if let Some(head) = page.head(ctx) {
-            let (total, rows) = load_list(
-                &loaders(ctx)?.first_verified_procurement_by_buyer,
-                (self.0.id, head, node_columns::<ProcurementExample>(ctx)),
-            )
-            .await?;
-            return Ok(from_loaded(rows, total, page, ProcurementExample));
+        let list = &lists::PURCHASES_NEWEST;
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(list, ctx)?;
+        // A forward page loads only its rows after its cursor (and the count when asked).
+        if let Some(head) = head(&seek) {
+            let cols = node_columns::<ProcurementExample>(ctx);
+            let key = (self.0.id, head, cols, seek.after.clone());
+            let (total, rows) =
+                load_list(&loaders(ctx)?.first_verified_procurement_by_buyer, key).await?;
+            return Ok(from_first(
+                ctx,
+                rows,
+                total,
+                list,
+                &seek,
+                ProcurementExample,
+            ));
         }
         let mut rows = load_list(&loaders(ctx)?.procurement_by_buyer, self.0.id).await?;
         rows.retain(crate::policy::procurement_listed);
-        Ok(from_vec(rows, page, ProcurementExample))
+        Ok(from_list(rows, list, &seek, ProcurementExample)?)
     }
     /// Institutions attached to this unit, by name.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -183,11 +192,9 @@ impl LocalGovernment {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Institution>> {
         let rows = load_list(&loaders(ctx)?.institutions_by_local_government, self.0.id).await?;
-        Ok(from_vec(
-            rows,
-            Page::new(after, before, first, last)?,
-            Institution,
-        ))
+        let seek =
+            KeyPage::new(after, before, first, last)?.list_seek(&lists::INSTITUTIONS, ctx)?;
+        Ok(from_list(rows, &lists::INSTITUTIONS, &seek, Institution)?)
     }
 }
 

@@ -3,7 +3,7 @@
 use super::{Cooperative, Decimal, Industry, LocalGovernment, ProcurementProcedure, Sector};
 use crate::db::need::{candidates, Candidate};
 use crate::graphql::{
-    connection::{cost, from_vec, Conn, Page},
+    connection::{cost, from_list, Conn, KeyPage},
     db, load_opt, loaders,
     node::global_id,
     required,
@@ -120,9 +120,10 @@ impl Need {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<NeedCandidate>> {
-        let page = Page::new(after, before, first, last)?;
+        let list = &crate::db::lists::CANDIDATES;
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(list, ctx)?;
         let all = candidates(db(ctx)?, &self.0).await?;
-        Ok(from_vec(all, page, NeedCandidate))
+        Ok(from_list(all, list, &seek, NeedCandidate)?)
     }
 }
 

@@ -5,9 +5,10 @@
 
 use super::{Cooperative, Institution, LocalGovernment, Sector};
 use crate::auth::Viewer;
+use crate::db::lists;
 use crate::db::network::{list_posts, unread_count, POSTS_NEWEST, POSTS_OLDEST};
 use crate::graphql::{
-    connection::{build_keyed, cost, from_vec, Conn, KeyPage, Page},
+    connection::{build_keyed, cost, from_list, Conn, KeyPage},
     db, load_list, load_opt, loaders,
     node::global_id,
     required, viewer,
@@ -86,9 +87,12 @@ impl Person {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Participation>> {
-        let page = Page::new(after, before, first, last)?;
+        let seek =
+            KeyPage::new(after, before, first, last)?.list_seek(&lists::PERSON_EVENTS, ctx)?;
         let rows = crate::db::network::participations_of(db(ctx)?, self.0.id).await?;
-        Ok(from_vec(rows, page, Participation))
+        Ok(from_list(rows, &lists::PERSON_EVENTS, &seek, |(m, _)| {
+            Participation(m)
+        })?)
     }
 }
 
@@ -221,9 +225,15 @@ impl Event {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Participation>> {
-        let page = Page::new(after, before, first, last)?;
+        let seek =
+            KeyPage::new(after, before, first, last)?.list_seek(&lists::PARTICIPANTS, ctx)?;
         let (public, _) = split_by_consent(ctx, self.0.id).await?;
-        Ok(from_vec(public, page, Participation))
+        Ok(from_list(
+            public,
+            &lists::PARTICIPANTS,
+            &seek,
+            Participation,
+        )?)
     }
     /// Participants who have not agreed to a public profile.
     async fn anonymous_participant_count(&self, ctx: &Context<'_>) -> Result<i32> {

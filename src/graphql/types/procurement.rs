@@ -1,8 +1,9 @@
 //! Procurement examples: purchases by local governments from cooperatives.
 
 use super::{Cooperative, Decimal, Industry, LocalGovernment, ProcurementProcedure, SupplierRole};
+use crate::db::lists;
 use crate::graphql::{
-    connection::{cost, from_vec, Conn, Page},
+    connection::{cost, from_list, Conn, KeyPage},
     load_list, loaders,
     node::global_id,
     required,
@@ -122,15 +123,14 @@ impl ProcurementExample {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementSupplier>> {
-        let mut rows =
-            load_list(&loaders(ctx)?.suppliers_by_procurement_example, self.0.id).await?;
-        // The lead first, then the consortium members by cooperative.
-        rows.sort_by_key(|r| (r.role != procurement_supplier::Role::Lead, r.cooperative_id));
-        Ok(from_vec(
+        let rows = load_list(&loaders(ctx)?.suppliers_by_procurement_example, self.0.id).await?;
+        let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::SUPPLIERS, ctx)?;
+        Ok(from_list(
             rows,
-            Page::new(after, before, first, last)?,
+            &lists::SUPPLIERS,
+            &seek,
             ProcurementSupplier,
-        ))
+        )?)
     }
 }
 
