@@ -2,7 +2,8 @@
 
 use crate::app;
 use crate::config::{
-    ApiKeyCommand, Cli, Command, ExportArgs, ExportCommand, ImportCommand, SeedCommand, UserCommand,
+    ApiKeyCommand, Cli, Command, ExportArgs, ExportCommand, ImportArgs, ImportCommand, SeedCommand,
+    UserCommand,
 };
 use crate::db::{reference, sample};
 use anyhow::Result;
@@ -38,6 +39,9 @@ pub async fn run(cli: Cli) -> Result<()> {
             );
             forget_cached_answers(&config).await;
             Ok(())
+        }
+        Command::Import(ImportCommand::Cooperatives(args)) => {
+            import_cooperatives(&config, args).await
         }
         Command::Seed(SeedCommand::Sample(args)) => {
             let (db, _) = app::open_database(&config).await?;
@@ -244,4 +248,50 @@ async fn export_cooperatives(config: &crate::config::Config, args: ExportArgs) -
             Err(e)
         }
     }
+}
+
+/// `import cooperatives`: checks the file, prints one line per row and a summary,
+/// writes unless it is a dry run (all or nothing unless `--partial`).
+async fn import_cooperatives(config: &crate::config::Config, args: ImportArgs) -> Result<()> {
+    use crate::import;
+    let started = std::time::Instant::now();
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
+    let format = args
+        .format
+        .unwrap_or_else(|| import::Format::of_path(&args.file));
+    let rows = import::read(&bytes, format).map_err(cli_error)?;
+    let (db, _) = app::open_database(config).await?;
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("importing [{bar:40}] {pos}/{len} ({eta})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let options = import::Options {
+        dry_run: args.dry_run,
+        partial: args.partial,
+        actor: None,
+    };
+    let report = import::run(&db, &rows, options, Some(&bar))
+        .await
+        .map_err(cli_error)?;
+    bar.finish_and_clear();
+    print!("{}", report.text(args.dry_run));
+    eprintln!(
+        "{} rows of {} in {:.2} s",
+        rows.len(),
+        args.file.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if report.written {
+        forget_cached_answers(config).await;
+    }
+    if report.rejected > 0 && !args.partial && !args.dry_run {
+        anyhow::bail!(
+            "nothing imported: {} row(s) rejected; fix them, or pass --partial to import the others",
+            report.rejected
+        );
+    }
+    Ok(())
 }

@@ -259,6 +259,25 @@ pub enum Command {
 pub enum ImportCommand {
     /// TERYT units and the PKD tree with sectors from the data folder (idempotent).
     Reference,
+    /// Cooperatives from a CSV or JSON file (docs/import.md): created, or changed
+    /// field by field when their KRS, NIP or REGON is already held.
+    Cooperatives(ImportArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ImportArgs {
+    /// The file: CSV with a header, or a JSON array of objects (by its `.json` name, or `--format`).
+    pub file: PathBuf,
+    /// The file's format, when its name does not say.
+    #[arg(long, value_enum)]
+    pub format: Option<crate::import::Format>,
+    /// Print what would be created, changed and rejected; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid rows even when others are rejected (by default a rejected row
+    /// stops the whole import, and nothing is written).
+    #[arg(long)]
+    pub partial: bool,
 }
 
 #[derive(Subcommand, Debug)]

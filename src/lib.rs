@@ -17,6 +17,7 @@ pub mod export;
 pub mod graphql;
 pub mod http;
 pub mod ids;
+pub mod import;
 pub mod limiter;
 pub mod markdown;
 pub mod policy;

@@ -11,19 +11,29 @@ fn coophub(database_url: &str, args: &[&str]) -> String {
 
 /// Runs `cmd` (the binary, set up) with `args` on `database_url`; its output once it
 /// succeeded.
-fn run(mut cmd: Command, database_url: &str, args: &[&str]) -> String {
+fn run(cmd: Command, database_url: &str, args: &[&str]) -> String {
+    let (ok, stdout, stderr) = attempt(cmd, database_url, args);
+    assert!(ok, "coophub {args:?} failed: {stderr}");
+    stdout
+}
+
+/// Runs `cmd` with `args` on `database_url`: whether it succeeded, its standard
+/// output and its standard error.
+fn attempt(mut cmd: Command, database_url: &str, args: &[&str]) -> (bool, String, String) {
+    // Without Redis unless the caller gave the test's (see [`with_tests_redis`]).
+    if !cmd.get_envs().any(|(k, _)| k == "REDIS_URL") {
+        cmd.env_remove("REDIS_URL");
+    }
     let out = cmd
         .args(args)
         .env("DATABASE_URL", database_url)
-        .env_remove("REDIS_URL")
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(
+    (
         out.status.success(),
-        "coophub {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -33,6 +43,7 @@ fn every_subcommand_explains_itself_with_help() {
         &["serve", "--help"],
         &["migrate", "--help"],
         &["import", "reference", "--help"],
+        &["import", "cooperatives", "--help"],
         &["seed", "sample", "--help"],
         &["print-schema", "--help"],
     ] {
@@ -211,4 +222,214 @@ async fn reference_data_imports_from_an_empty_folder() {
         "only the SQLite file (if any) may be written there"
     );
     let _ = std::fs::remove_dir_all(&empty);
+}
+
+/// The command, for a database the test's servers share a Redis with: the same
+/// Redis and namespace, so that the command's writes reach their response caches
+/// as an operator's would.
+fn with_tests_redis(mut cmd: Command, database_url: &str) -> Command {
+    let cfg = config(database_url);
+    if let Some(url) = &cfg.redis_url {
+        cmd.env("REDIS_URL", url.expose())
+            .env("COOPHUB_REDIS_NAMESPACE", &cfg.redis_namespace);
+    }
+    cmd
+}
+
+/// A file of this test's own in the temporary folder.
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!(
+        "coophub-{}-{}-{name}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default()
+    ));
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+/// A valid NIP: nine digits from `n` and their check digit.
+fn nip(n: u32) -> String {
+    let digits: Vec<u32> = format!("{:09}", 100_000_000 + n % 800_000_000)
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .collect();
+    let first: [u32; 9] = digits.clone().try_into().unwrap_or([1; 9]);
+    match coophub::ids::nip_check_digit(&first) {
+        Some(d) => format!(
+            "{}{d}",
+            digits.iter().map(u32::to_string).collect::<String>()
+        ),
+        None => nip(n + 1),
+    }
+}
+
+const IMPORTED: &str = "{ cooperatives(first: 100) { totalCount edges { node { name krs nip status founderKind registrationDate phone isSample seat { teryt } primaryIndustry { code } industries { edges { node { code } } } } } }
+                          search(query: \"Zielona Dolina\") { nodes { ... on Cooperative { krs } } } }";
+
+#[tokio::test]
+async fn an_advisers_csv_imports_after_a_dry_run_and_importing_it_again_changes_nothing() {
+    let url = fresh_database_url().await;
+    coophub(&url, &["import", "reference"]);
+    let header = "name,krs,nip,status,founderKind,registrationDate,seatTeryt,street,postalCode,city,phone,pkdCodes";
+    let good = format!(
+        "{header}\n\
+         Spółdzielnia Socjalna Zielona Dolina (dane testowe),123456,,ACTIVE,NATURAL_PERSONS,2019-05-31,1261011,ul. Długa 1,31-001,Kraków,+48 12 345 67 89,81.30.Z;56.29.Z\n\
+         Spółdzielnia Socjalna Kuchnia Sąsiedzka (dane testowe),0000654321,{},ACTIVE,LEGAL_PERSONS,2021-02-01,1211011,,,,,56.29.Z\n",
+        nip(52_602_509)
+    );
+    let bad = good.replacen(&nip(52_602_509), "526-025-09-9", 1);
+    let file = temp_file("region.csv", &bad);
+    let path = file.to_string_lossy().into_owned();
+    let import = |extra: &[&str]| {
+        let mut args = vec!["import", "cooperatives", path.as_str()];
+        args.extend_from_slice(extra);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_coophub"));
+        cmd.env("COOPHUB_DATA_DIR", crate::helpers::data_dir());
+        attempt(with_tests_redis(cmd, &url), &url, &args)
+    };
+    let count = || async {
+        let app = TestApp::spawn_with(config(&url)).await;
+        app.data(IMPORTED).await
+    };
+
+    // The dry run says what would happen, line by line, and writes nothing.
+    let (ok, out, err) = import(&["--dry-run"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("line 2: create \"Spółdzielnia Socjalna Zielona Dolina (dane testowe)\" (KRS 0000123456)"), "{out}");
+    assert!(out.contains("line 3: rejected: nip:"), "{out}");
+    assert!(
+        out.contains(
+            "1 to create, 0 to change, 0 unchanged, 1 rejected (dry run: nothing written)"
+        ),
+        "{out}"
+    );
+    assert_eq!(count().await["cooperatives"]["totalCount"], 0);
+    // All or nothing: a rejected row stops the import.
+    let (ok, out, err) = import(&[]);
+    assert!(!ok, "{out}");
+    assert!(err.contains("nothing imported: 1 row(s) rejected"), "{err}");
+    assert_eq!(count().await["cooperatives"]["totalCount"], 0);
+
+    // The NIP fixed, both come in, searchable, with their seats and PKD codes.
+    std::fs::write(&file, &good).unwrap_or_else(|e| panic!("{e}"));
+    let (ok, out, err) = import(&[]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("2 created, 0 changed, 0 unchanged, 0 rejected"),
+        "{out}"
+    );
+    let data = count().await;
+    assert_eq!(data["cooperatives"]["totalCount"], 2, "{data}");
+    let dolina = nodes(&data["cooperatives"])
+        .into_iter()
+        .find(|c| c["krs"] == "0000123456")
+        .unwrap_or_default();
+    assert_eq!(dolina["seat"]["teryt"], "1261011", "{dolina}");
+    assert_eq!(dolina["status"], "ACTIVE", "{dolina}");
+    assert_eq!(dolina["registrationDate"], "2019-05-31", "{dolina}");
+    assert_eq!(dolina["isSample"], false, "{dolina}");
+    assert_eq!(dolina["primaryIndustry"]["code"], "81.30.Z", "{dolina}");
+    assert_eq!(nodes(&dolina["industries"]).len(), 2, "{dolina}");
+    assert_eq!(data["search"]["nodes"][0]["krs"], "0000123456", "{data}");
+
+    // Again: nothing changes.
+    let (ok, out, err) = import(&[]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("0 created, 0 changed, 2 unchanged, 0 rejected"),
+        "{out}"
+    );
+    assert!(out.contains("line 2: unchanged (KRS 0000123456)"), "{out}");
+
+    // A new telephone and primary PKD: the change, field by field; empty cells
+    // leave stored values alone (the second row has no phone in the file).
+    let changed = good
+        .replace("+48 12 345 67 89", "+48 12 000 00 00")
+        .replace("81.30.Z;56.29.Z", "56.29.Z");
+    std::fs::write(&file, &changed).unwrap_or_else(|e| panic!("{e}"));
+    let (ok, out, err) = import(&[]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("line 2: change (KRS 0000123456) phone: \"+48 12 345 67 89\" → \"+48 12 000 00 00\"; pkdCodes: \"81.30.Z;56.29.Z\" → \"56.29.Z\""),
+        "{out}"
+    );
+    assert!(
+        out.contains("0 created, 1 changed, 1 unchanged, 0 rejected"),
+        "{out}"
+    );
+    let data = count().await;
+    let dolina = nodes(&data["cooperatives"])
+        .into_iter()
+        .find(|c| c["krs"] == "0000123456")
+        .unwrap_or_default();
+    assert_eq!(dolina["phone"], "+48 12 000 00 00", "{dolina}");
+    assert_eq!(dolina["primaryIndustry"]["code"], "56.29.Z", "{dolina}");
+
+    // --partial imports the valid rows of a file with a rejected one.
+    let mixed = temp_file(
+        "mixed.json",
+        &serde_json::json!([
+            { "name": "Spółdzielnia Socjalna Trzecia (dane testowe)", "krs": "777", "status": "ACTIVE",
+              "founderKind": "NATURAL_PERSONS", "seatTeryt": "1261011", "pkdCodes": ["88.10.Z"] },
+            { "name": "Bez siedziby", "krs": "778", "status": "ACTIVE", "founderKind": "NATURAL_PERSONS", "seatTeryt": "12" }
+        ])
+        .to_string(),
+    );
+    let mixed_path = mixed.to_string_lossy().into_owned();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_coophub"));
+    cmd.env("COOPHUB_DATA_DIR", crate::helpers::data_dir());
+    let (ok, out, err) = attempt(
+        with_tests_redis(cmd, &url),
+        &url,
+        &["import", "cooperatives", &mixed_path, "--partial"],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("line 2: rejected: seatTeryt: `12` is not the 7-digit TERYT code of a gmina"),
+        "{out}"
+    );
+    assert!(
+        out.contains("1 created, 0 changed, 0 unchanged, 1 rejected"),
+        "{out}"
+    );
+    assert_eq!(count().await["cooperatives"]["totalCount"], 3);
+    for f in [&file, &mixed] {
+        let _ = std::fs::remove_file(f);
+    }
+}
+
+#[tokio::test]
+async fn an_export_imports_into_another_coophub_as_the_same_cooperatives() {
+    let from = fresh_database_url().await;
+    coophub(
+        &from,
+        &["seed", "sample", "--cooperatives", "60", "--seed", "7"],
+    );
+    let csv = coophub(&from, &["export", "cooperatives", "--format", "csv"]);
+    let file = temp_file("export.csv", &csv);
+    let into = fresh_database_url().await;
+    coophub(&into, &["import", "reference"]);
+    let out = coophub(&into, &["import", "cooperatives", &file.to_string_lossy()]);
+    assert!(
+        out.contains("60 created, 0 changed, 0 unchanged, 0 rejected"),
+        "{out}"
+    );
+    let listing = "{ cooperatives(first: 100) { totalCount edges { node { name krs nip regon status founderKind registrationDate address { street postalCode city } phone publicEmail website memberCount employeeCount isSample location { latitude longitude } seat { teryt } industries { nodes { code } } primaryIndustry { code } } } } }";
+    let a = TestApp::spawn_with(config(&from)).await.data(listing).await;
+    let b = TestApp::spawn_with(config(&into)).await.data(listing).await;
+    assert_eq!(a["cooperatives"]["totalCount"], 60);
+    assert_eq!(a, b);
+    // Sample records stay sample records.
+    assert!(nodes(&b["cooperatives"])
+        .iter()
+        .all(|c| c["isSample"] == true));
+    let again = coophub(&into, &["import", "cooperatives", &file.to_string_lossy()]);
+    assert!(
+        again.contains("0 created, 0 changed, 60 unchanged, 0 rejected"),
+        "{again}"
+    );
+    let _ = std::fs::remove_file(&file);
 }

@@ -16,6 +16,7 @@ mod export;
 mod graph;
 mod helpers;
 mod http_spec;
+mod import;
 mod limits;
 mod live;
 mod loaders;

@@ -6,6 +6,7 @@ mod account;
 mod api_key;
 mod claim;
 mod cooperative;
+mod import;
 mod need;
 mod network;
 mod procurement;
@@ -22,6 +23,7 @@ pub struct MutationRoot(
     claim::ClaimMutation,
     api_key::ApiKeyMutation,
     cooperative::CooperativeMutation,
+    import::ImportMutation,
     need::NeedMutation,
     network::NetworkMutation,
     procurement::ProcurementMutation,
