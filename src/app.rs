@@ -41,6 +41,20 @@ pub async fn open_database(config: &Config) -> Result<(DatabaseConnection, db::S
         .await
         .context("cannot open the database (check DATABASE_URL)")?;
     db::migrate(&conn).await.context("migrating the database")?;
+    // A database whose index is empty (from before the index, or emptied by a
+    // migration that changed what it holds): build it once, before any command
+    // writes to it (a write indexes only its own records).
+    let indexed = conn
+        .query_one_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT 1 AS x FROM search_token LIMIT 1",
+        ))
+        .await?
+        .is_some();
+    if !indexed && db::count_rows::<local_government::Entity>(&conn).await? > 0 {
+        tracing::info!("building the search index");
+        db::search::reindex_all(&conn).await?;
+    }
     Ok((conn, counter))
 }
 
@@ -59,18 +73,6 @@ pub async fn load_initial_data(config: &Config, conn: &DatabaseConnection) -> Re
         );
         let r = sample::seed(conn, 1500, 2026).await?;
         tracing::info!(?r, "sample data generated");
-    }
-    // A database from before the search index existed: build it once.
-    let indexed = conn
-        .query_one_raw(sea_orm::Statement::from_string(
-            conn.get_database_backend(),
-            "SELECT 1 AS x FROM search_token LIMIT 1",
-        ))
-        .await?
-        .is_some();
-    if !indexed && db::count_rows::<local_government::Entity>(conn).await? > 0 {
-        tracing::info!("building the search index");
-        db::search::reindex_all(conn).await?;
     }
     Ok(())
 }

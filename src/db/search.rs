@@ -6,7 +6,9 @@
 //! industry name 3; other records' names/subjects 10 and texts 2.
 //! A query word scores the weight of its best match, doubled when the word is a
 //! whole token rather than its prefix; a record must match every word, and its
-//! relevance is the sum over the words. Integers only: identical on both databases.
+//! relevance is the sum over the words, plus [`EXACT_NAME`] when the query's words
+//! are its whole name (so `lodz` puts the city Łódź before the cooperatives
+//! whose names merely contain it). Integers only: identical on both databases.
 
 use super::directory::id_list;
 use crate::search::{prefix_end, words};
@@ -46,6 +48,15 @@ impl Kind {
         }
     }
 
+    /// Whether a query of exactly a record's name ranks it first ([`EXACT_NAME`]):
+    /// records known by their names.
+    fn named(self) -> bool {
+        matches!(
+            self,
+            Kind::Cooperative | Kind::Institution | Kind::LocalGovernment
+        )
+    }
+
     /// The records to index: `id`, `coop` (owning cooperative or null), then texts with weights.
     fn source(self) -> (Cow<'static, str>, &'static [i16]) {
         let (select, weights): (&'static str, _) = match self {
@@ -80,6 +91,20 @@ impl Kind {
         };
         (select.into(), weights)
     }
+}
+
+/// What a record scores on top when the query's words are exactly its name's.
+pub const EXACT_NAME: i16 = 1000;
+
+/// The token that stands for a whole name of these words (any order, each once):
+/// `=` and a hash, as the column holds 32 bytes and names are longer. No query word
+/// reaches it by prefix: words start with a letter or digit, which sort apart from `=`.
+pub fn name_token(words: impl IntoIterator<Item = String>) -> String {
+    let mut words: Vec<String> = words.into_iter().collect();
+    words.sort();
+    words.dedup();
+    let hash = crate::auth::sha256_hex(&words.join(" "));
+    format!("={}", &hash[..31])
 }
 
 #[derive(FromQueryResult)]
@@ -118,7 +143,7 @@ pub async fn reindex<C: ConnectionTrait>(
                 ))
                 .await?;
                 let rows = read(format!("{select} {glue} id IN ({list})")).await?;
-                write_tokens(db, code, weights, &rows).await?;
+                write_tokens(db, kind, weights, &rows).await?;
             }
         }
         None => {
@@ -132,7 +157,7 @@ pub async fn reindex<C: ConnectionTrait>(
                 .await?;
                 let Some(tail) = rows.last() else { break };
                 last = tail.id;
-                write_tokens(db, code, weights, &rows).await?;
+                write_tokens(db, kind, weights, &rows).await?;
                 if rows.len() < CHUNK {
                     break;
                 }
@@ -145,10 +170,11 @@ pub async fn reindex<C: ConnectionTrait>(
 /// Inserts the tokens of `rows` (each word once per record, with its best field's weight).
 async fn write_tokens<C: ConnectionTrait>(
     db: &C,
-    code: char,
+    kind: Kind,
     weights: &[i16],
     rows: &[SourceRow],
 ) -> Result<(), DbErr> {
+    let code = kind.code();
     let mut values = Vec::with_capacity(500);
     for r in rows {
         let mut best: HashMap<String, i16> = HashMap::new();
@@ -161,6 +187,14 @@ async fn write_tokens<C: ConnectionTrait>(
             }
         }
         let coop = r.coop.map_or("NULL".to_owned(), |c| c.to_string());
+        if let (true, Some(name)) = (kind.named(), &r.t0) {
+            let mut name_words: Vec<String> = words(name).collect();
+            name_words.sort();
+            name_words.dedup();
+            if !name_words.is_empty() && name_words.len() <= crate::search::MAX_TERMS {
+                best.insert(name_token(name_words), EXACT_NAME);
+            }
+        }
         for (token, w) in best {
             // Tokens hold ASCII letters and digits only: safe to inline.
             values.push(format!("('{code}',{},{coop},'{token}',{w})", r.id));
@@ -202,12 +236,24 @@ fn term_rows(kinds: &str, id_col: &str, n: usize, term: &str) -> String {
     )
 }
 
-/// Sums each record's best match per word, keeping records that match every word.
+/// Sums each record's best match per word, keeping records that match every word
+/// (the whole-name match, numbered after the words, only adds to the sum).
 fn rank(parts: Vec<String>, terms: usize) -> String {
     format!(
         "SELECT id, SUM(w) AS score FROM (SELECT id, term, MAX(w) AS w FROM ({}) m GROUP BY id, term) b \
-         GROUP BY id HAVING COUNT(*) = {terms}",
+         GROUP BY id HAVING SUM(CASE WHEN term < {terms} THEN 1 ELSE 0 END) = {terms}",
         parts.join(" UNION ALL ")
+    )
+}
+
+/// The rows of records of `kinds` whose whole name is the query's words: the term
+/// after the words, weighing [`EXACT_NAME`].
+fn name_rows(kinds: &str, id_col: &str, terms: &[String]) -> String {
+    let n = terms.len();
+    let token = name_token(terms.iter().cloned());
+    format!(
+        "SELECT {id_col} AS id, {n} AS term, weight AS w FROM search_token \
+         WHERE token = '{token}' AND kind IN ({kinds})"
     )
 }
 
@@ -233,6 +279,7 @@ pub fn cooperative_matches(terms: &[String], within: Option<&str>) -> String {
              WHERE st.token >= '{t}' AND st.token < '{hi}' AND st.kind = 'N'{linked}"
         ));
     }
+    parts.push(name_rows("'C'", "cooperative_id", terms) + &own);
     rank(parts, terms.len())
 }
 
@@ -242,11 +289,14 @@ pub fn kind_matches(kind: Kind, terms: &[String]) -> String {
         return cooperative_matches(terms, None);
     }
     let kinds = format!("'{}'", kind.code());
-    let parts = terms
+    let mut parts: Vec<String> = terms
         .iter()
         .enumerate()
         .map(|(n, t)| term_rows(&kinds, "entity_id", n, t))
         .collect();
+    if kind.named() {
+        parts.push(name_rows(&kinds, "entity_id", terms));
+    }
     rank(parts, terms.len())
 }
 

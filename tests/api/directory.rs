@@ -763,3 +763,51 @@ async fn an_officer_posts_a_need_and_reads_ranked_candidates_with_reasons() {
     assert_eq!(open["needs"]["totalCount"], 0);
     assert_eq!(open["all"]["totalCount"], 1);
 }
+
+#[tokio::test]
+async fn a_query_of_exactly_a_name_ranks_that_record_first() {
+    let app = TestApp::spawn().await;
+    // The city before the cooperatives whose names merely contain it.
+    let body = app
+        .data("{ search(query: \"lodz\", first: 5) { edges { relevance node { __typename ... on LocalGovernment { name } ... on Cooperative { name } } } } }")
+        .await;
+    let edges = body["search"]["edges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(edges[0]["node"]["__typename"], "LocalGovernment", "{body}");
+    assert_eq!(edges[0]["node"]["name"], "Łódź", "{body}");
+    assert!(
+        edges
+            .iter()
+            .any(|e| e["node"]["__typename"] == "Cooperative"),
+        "the sample names cooperatives after Łódź too: {body}"
+    );
+    // A cooperative's whole name, in any order and without diacritics, puts it first
+    // in the directory, ahead of those that share some of its words.
+    let some = app
+        .data("{ cooperatives(first: 1, orderBy: NAME) { nodes { id name } } }")
+        .await;
+    let named = some["cooperatives"]["nodes"][0].clone();
+    let words: Vec<&str> = named["name"]
+        .as_str()
+        .unwrap_or_default()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2)
+        .collect();
+    let query = words.iter().rev().copied().collect::<Vec<_>>().join(" ");
+    let ranked = app
+        .query_vars(
+            "query($t: String!) { cooperatives(filter: {text: $t}, first: 3) { edges { relevance node { id } } } }",
+            json!({ "t": query }),
+        )
+        .await;
+    let top = &ranked["data"]["cooperatives"]["edges"];
+    assert_eq!(top[0]["node"]["id"], named["id"], "{query}: {ranked}");
+    if let Some(second) = top[1]["relevance"].as_i64() {
+        assert!(
+            top[0]["relevance"].as_i64().unwrap_or(0) > second,
+            "{ranked}"
+        );
+    }
+}
