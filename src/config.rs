@@ -348,6 +348,9 @@ pub struct ExportArgs {
     /// Radius in kilometres around the place, more than 0 and at most 500.
     #[arg(long)]
     pub radius_km: Option<String>,
+    /// Only cooperatives changed at or after this time (RFC 3339, e.g. 2026-12-01T00:00:00Z).
+    #[arg(long)]
+    pub updated_since: Option<String>,
 }
 
 impl ExportArgs {
@@ -366,6 +369,7 @@ impl ExportArgs {
             near_latitude: self.near_latitude.clone(),
             near_longitude: self.near_longitude.clone(),
             radius_km: self.radius_km.clone(),
+            updated_since: self.updated_since.clone(),
         }
     }
 }

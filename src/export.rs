@@ -141,10 +141,12 @@ pub struct FilterParams {
     pub near_latitude: Option<String>,
     pub near_longitude: Option<String>,
     pub radius_km: Option<String>,
+    /// RFC 3339, e.g. `2026-12-01T00:00:00Z`.
+    pub updated_since: Option<String>,
 }
 
 /// The query parameters `FilterParams::from_query` accepts.
-pub const PARAMETERS: [&str; 12] = [
+pub const PARAMETERS: [&str; 13] = [
     "text",
     "teryt",
     "sector",
@@ -157,6 +159,7 @@ pub const PARAMETERS: [&str; 12] = [
     "nearLatitude",
     "nearLongitude",
     "radiusKm",
+    "updatedSince",
 ];
 
 impl FilterParams {
@@ -178,6 +181,7 @@ impl FilterParams {
                 "nearLatitude" => &mut p.near_latitude,
                 "nearLongitude" => &mut p.near_longitude,
                 "radiusKm" => &mut p.radius_km,
+                "updatedSince" => &mut p.updated_since,
                 "status" => {
                     p.status.push(value);
                     continue;
@@ -223,7 +227,22 @@ impl FilterParams {
                 ))
             }
         };
+        let updated_since = self
+            .updated_since
+            .as_deref()
+            .map(|t| {
+                chrono::DateTime::parse_from_rfc3339(t.trim())
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|_| {
+                        AppError::invalid(
+                            "updatedSince",
+                            format!("'{t}' is not a time like 2026-12-01T00:00:00Z"),
+                        )
+                    })
+            })
+            .transpose()?;
         Ok(CooperativeFilter {
+            updated_since,
             text: self.text,
             near,
             serves: self.serves,

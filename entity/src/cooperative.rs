@@ -39,6 +39,9 @@ pub struct Model {
     pub profile_confirmed_at: Option<DateTimeUtc>,
     /// Share of employees from the groups of art. 94 ust. 1 PZP, in percent, as declared.
     pub excluded_employee_share: Option<i16>,
+    /// When the cooperative, its offerings or its PKD subclasses last changed: kept
+    /// by the database's triggers (migration 000017), never written by coophub.
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 positional!(
@@ -67,6 +70,7 @@ positional!(
     version,
     profile_confirmed_at,
     excluded_employee_share,
+    updated_at,
 );
 crate::cell::string_enums!(Status, FounderKind);
 

@@ -21,6 +21,7 @@ mod m20261203_000013_cover_cooperatives_by_unit;
 mod m20261203_000014_index_list_orders;
 mod m20261203_000015_index_lists_the_plan_test_found;
 mod m20261203_000016_rebuild_search_index;
+mod m20261203_000017_cooperative_updated_at;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_index_list_orders::Migration),
             Box::new(m20261203_000015_index_lists_the_plan_test_found::Migration),
             Box::new(m20261203_000016_rebuild_search_index::Migration),
+            Box::new(m20261203_000017_cooperative_updated_at::Migration),
         ]
     }
 }

@@ -26,6 +26,8 @@ pub struct CooperativeFilter {
     pub near: Option<Near>,
     /// Offerings whose area served covers this unit.
     pub serves: Option<Place>,
+    /// Changed at or after this time (`cooperative.updated_at`).
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A point and a radius.
@@ -143,6 +145,7 @@ impl CooperativeFilter {
             text,
             near,
             serves,
+            updated_since,
         } = self;
         teryt_prefix.is_none()
             && sector_id.is_none()
@@ -153,6 +156,7 @@ impl CooperativeFilter {
             && text.is_none()
             && near.is_none()
             && serves.is_none()
+            && updated_since.is_none()
     }
 
     pub fn condition(&self) -> Condition {
@@ -183,6 +187,9 @@ impl CooperativeFilter {
         }
         if let Some(s) = self.is_sample {
             c = c.add(cooperative::Column::IsSample.eq(s));
+        }
+        if let Some(t) = self.updated_since {
+            c = c.add(cooperative::Column::UpdatedAt.gte(t));
         }
         c
     }

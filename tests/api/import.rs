@@ -108,3 +108,68 @@ async fn an_admin_imports_json_a_member_cannot_and_bad_rows_name_their_line() {
         "{r}"
     );
 }
+
+#[tokio::test]
+async fn a_partner_syncs_what_changed_since_its_last_copy() {
+    let app = TestApp::spawn().await;
+    let admin = app.staff("synchronizacja@example.org", "--admin").await;
+    let import = |website: &str| {
+        json!({ "i": { "format": "JSON", "data": json!([{ "name": "Spółdzielnia Socjalna Synchro (dane testowe)",
+            "krs": "0001990002", "status": "ACTIVE", "founderKind": "NATURAL_PERSONS", "seatTeryt": "1261011",
+            "website": website }]).to_string() } })
+    };
+    let r = app
+        .query_as(&admin, IMPORT, import("https://a.example.org"))
+        .await;
+    assert_eq!(r["data"]["importCooperatives"]["created"], 1, "{r}");
+    let read = app
+        .data("{ cooperative(krs: \"1990002\") { updatedAt } }")
+        .await;
+    let stamp = read["cooperative"]["updatedAt"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let t = chrono::DateTime::parse_from_rfc3339(&stamp)
+        .unwrap_or_else(|e| panic!("{stamp}: {e}"))
+        .with_timezone(&chrono::Utc);
+    let since = |t: chrono::DateTime<chrono::Utc>| {
+        let app = &app;
+        async move {
+            let r = app
+                .query_vars(
+                    "query($t: DateTime!) { cooperatives(filter: {updatedSince: $t}, first: 100) { totalCount nodes { krs } } }",
+                    json!({ "t": t.to_rfc3339() }),
+                )
+                .await;
+            assert!(r.get("errors").is_none(), "{r}");
+            r["data"]["cooperatives"].clone()
+        }
+    };
+    // Since its creation: it alone (the sample was written before it).
+    let changed = since(t).await;
+    assert_eq!(changed["totalCount"], 1, "{changed}");
+    assert_eq!(changed["nodes"][0]["krs"], "0001990002", "{changed}");
+    let after = t + chrono::Duration::milliseconds(1);
+    assert_eq!(since(after).await["totalCount"], 0);
+    // A change (here by an import) brings it back.
+    let r = app
+        .query_as(&admin, IMPORT, import("https://b.example.org"))
+        .await;
+    assert_eq!(r["data"]["importCooperatives"]["changed"], 1, "{r}");
+    assert_eq!(since(after).await["totalCount"], 1);
+    // The export takes the same parameter.
+    let csv = app
+        .client
+        .get(app.url(&format!(
+            "/export/cooperatives.csv?updatedSince={}",
+            after.to_rfc3339().replace('+', "%2B")
+        )))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .text()
+        .await
+        .unwrap_or_default();
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.contains("0001990002"), "{csv}");
+}

@@ -46,6 +46,10 @@ pub struct CooperativeFilter {
     pub founder_kind: Option<Vec<FounderKind>>,
     /// Only sample (true) or only real (false) cooperatives.
     pub is_sample: Option<bool>,
+    /// Only cooperatives changed at or after this time (their record, offerings or PKD
+    /// subclasses; see `updatedAt`): a partner syncs by asking for what changed since
+    /// its last copy.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// A circle on the map: around a TERYT unit's centroid or a point.
@@ -158,6 +162,7 @@ impl CooperativeFilter {
                 .map(Into::into)
                 .collect(),
             is_sample: self.is_sample,
+            updated_since: self.updated_since,
         })
     }
 }

@@ -45,6 +45,7 @@ impl Reads for Cooperative {
             "excludedEmployeeShare" => &[C::ExcludedEmployeeShare],
             "reservedContractEligibility" => &[C::Status, C::ExcludedEmployeeShare],
             "profileConfirmedAt" => &[C::ProfileConfirmedAt],
+            "updatedAt" => &[C::UpdatedAt],
             "activity" | "activityEvidence" => &[C::Status, C::ProfileConfirmedAt],
             "seat" => &[C::SeatId],
             // By the cooperative's id (always read).
@@ -163,6 +164,11 @@ impl Cooperative {
     /// When the cooperative last confirmed (or edited) its profile.
     async fn profile_confirmed_at(&self) -> Option<DateTime<Utc>> {
         self.0.profile_confirmed_at
+    }
+    /// When its record, offerings or PKD subclasses last changed, by whomever (the
+    /// database keeps it); `filter: {updatedSince}` finds what changed since a time.
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.updated_at
     }
     /// May it bid for contracts reserved under art. 94 PZP? Computed from its legal form,
     /// registry status and declared employment share; unknown stays unknown.
