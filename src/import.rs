@@ -774,100 +774,170 @@ pub async fn run(
     }
     let w = Write::begin(db).await?;
     let mut touched = Vec::with_capacity(plan.len());
+    let mut entries = Vec::new();
+    let mut links: Vec<(i32, &Vec<i32>)> = Vec::new();
+    // Changes, row by row: each changes its own columns.
     for (_, c, found, changes) in &plan {
-        let id = match found {
-            Some(id) => {
-                let mut am = models
-                    .get(id)
-                    .cloned()
-                    .map(cooperative::ActiveModel::from)
-                    .ok_or_else(|| AppError::Internal("a planned cooperative vanished".into()))?;
-                for (col, field, v) in &c.set {
-                    if changes.iter().any(|ch| {
-                        ch.field == *field || (*field == "seatId" && ch.field == "seatTeryt")
-                    }) {
-                        am.set(*col, v.clone());
-                    }
-                }
-                let version = models.get(id).map_or(1, |m| m.version + 1);
-                am.version = Set(version);
-                am.update(&w).await?;
-                audit::record(
-                    &w,
-                    options.actor,
-                    "Cooperative",
-                    *id,
-                    audit_entry::Action::Update,
-                    changes
-                        .iter()
-                        .map(|ch| {
-                            (
-                                ch.field.to_owned(),
-                                serde_json::Value::String(ch.from.clone()),
-                                serde_json::Value::String(ch.to.clone()),
-                            )
-                        })
-                        .collect(),
-                )
-                .await?;
-                *id
-            }
-            None => {
-                let mut am = cooperative::ActiveModel {
-                    is_sample: Set(false),
-                    version: Set(1),
-                    ..Default::default()
-                };
-                for (col, _, v) in &c.set {
-                    am.set(*col, v.clone());
-                }
-                let m = am.insert(&w).await?;
-                audit::record(
-                    &w,
-                    options.actor,
-                    "Cooperative",
-                    m.id,
-                    audit_entry::Action::Create,
-                    c.set
-                        .iter()
-                        .filter(|(_, field, _)| *field != "seatId")
-                        .map(|(_, f, v)| {
-                            ((*f).to_owned(), serde_json::Value::Null, audit::to_json(v))
-                        })
-                        .collect(),
-                )
-                .await?;
-                m.id
-            }
-        };
-        if let Some(pkd) = &c.pkd {
-            if found.is_none() || changes.iter().any(|ch| ch.field == "pkdCodes") {
-                cooperative_industry::Entity::delete_many()
-                    .filter(cooperative_industry::Column::CooperativeId.eq(id))
-                    .exec(&w)
-                    .await?;
-                if !pkd.is_empty() {
-                    cooperative_industry::Entity::insert_many(pkd.iter().enumerate().map(
-                        |(i, ind)| cooperative_industry::ActiveModel {
-                            cooperative_id: Set(id),
-                            industry_id: Set(*ind),
-                            is_primary: Set(i == 0),
-                        },
-                    ))
-                    .exec(&w)
-                    .await?;
-                }
+        let Some(id) = found else { continue };
+        let model = models
+            .get(id)
+            .ok_or_else(|| AppError::Internal("a planned cooperative vanished".into()))?;
+        let mut am = cooperative::ActiveModel::from(model.clone());
+        for (col, field, v) in &c.set {
+            if changes
+                .iter()
+                .any(|ch| ch.field == *field || (*field == "seatId" && ch.field == "seatTeryt"))
+            {
+                am.set(*col, v.clone());
             }
         }
-        touched.push(id);
+        am.version = Set(model.version + 1);
+        am.update(&w).await?;
+        let fields = changes
+            .iter()
+            .map(|ch| {
+                let text = |s: &str| serde_json::Value::String(s.to_owned());
+                (ch.field.to_owned(), text(&ch.from), text(&ch.to))
+            })
+            .collect();
+        entries.push(audit::entry(
+            options.actor,
+            "Cooperative",
+            *id,
+            audit_entry::Action::Update,
+            fields,
+        ));
+        if let Some(pkd) = c
+            .pkd
+            .as_ref()
+            .filter(|_| changes.iter().any(|ch| ch.field == "pkdCodes"))
+        {
+            cooperative_industry::Entity::delete_many()
+                .filter(cooperative_industry::Column::CooperativeId.eq(*id))
+                .exec(&w)
+                .await?;
+            links.push((*id, pkd));
+        }
+        touched.push(*id);
         if let Some(bar) = progress {
             bar.inc(1);
         }
+    }
+    // New cooperatives, many to a statement; each is found again by its numbers
+    // (unique), whatever order the database returns them in.
+    let created: Vec<&Checked> = plan
+        .iter()
+        .filter(|p| p.2.is_none())
+        .map(|p| &p.1)
+        .collect();
+    for chunk in created.chunks(200) {
+        let rows = chunk.iter().map(|c| {
+            // Every column set (to NULL where the row has none): one statement's
+            // rows must set the same columns.
+            let mut am = cooperative::ActiveModel {
+                is_sample: Set(false),
+                version: Set(1),
+                ..Default::default()
+            };
+            for col in NULLABLE {
+                am.set(col, value_null(col));
+            }
+            for (col, _, v) in &c.set {
+                am.set(*col, v.clone());
+            }
+            am
+        });
+        let inserted = cooperative::Entity::insert_many(rows)
+            .exec_with_returning(&w)
+            .await?;
+        let id_of = |c: &Checked| {
+            inserted
+                .iter()
+                .find(|m| {
+                    (c.krs.is_some() && m.krs == c.krs)
+                        || (c.nip.is_some() && m.nip == c.nip)
+                        || (c.regon.is_some() && m.regon == c.regon)
+                })
+                .map(|m| m.id)
+        };
+        for c in chunk {
+            let id = id_of(c)
+                .ok_or_else(|| AppError::Internal("an inserted cooperative is missing".into()))?;
+            let fields = c
+                .set
+                .iter()
+                .filter(|(_, field, _)| *field != "seatId")
+                .map(|(_, f, v)| ((*f).to_owned(), serde_json::Value::Null, audit::to_json(v)))
+                .collect();
+            entries.push(audit::entry(
+                options.actor,
+                "Cooperative",
+                id,
+                audit_entry::Action::Create,
+                fields,
+            ));
+            if let Some(pkd) = &c.pkd {
+                links.push((id, pkd));
+            }
+            touched.push(id);
+        }
+        if let Some(bar) = progress {
+            bar.inc(chunk.len() as u64);
+        }
+    }
+    let links: Vec<cooperative_industry::ActiveModel> = links
+        .into_iter()
+        .flat_map(|(id, pkd)| {
+            pkd.iter()
+                .enumerate()
+                .map(move |(i, ind)| cooperative_industry::ActiveModel {
+                    cooperative_id: Set(id),
+                    industry_id: Set(*ind),
+                    is_primary: Set(i == 0),
+                })
+        })
+        .collect();
+    for chunk in links.chunks(500) {
+        cooperative_industry::Entity::insert_many(chunk.to_vec())
+            .exec(&w)
+            .await?;
+    }
+    for chunk in entries.chunks(500) {
+        audit_entry::Entity::insert_many(chunk.to_vec())
+            .exec(&w)
+            .await?;
     }
     reindex(&w, Kind::Cooperative, Some(&touched)).await?;
     w.commit().await?;
     report.written = true;
     Ok(report)
+}
+
+/// The optional columns an import may leave empty on a new cooperative.
+const NULLABLE: [cooperative::Column; 16] = [
+    cooperative::Column::Krs,
+    cooperative::Column::Nip,
+    cooperative::Column::Regon,
+    cooperative::Column::RegistrationDate,
+    cooperative::Column::StreetAddress,
+    cooperative::Column::PostalCode,
+    cooperative::Column::City,
+    cooperative::Column::Latitude,
+    cooperative::Column::Longitude,
+    cooperative::Column::Phone,
+    cooperative::Column::PublicEmail,
+    cooperative::Column::Website,
+    cooperative::Column::Description,
+    cooperative::Column::MemberCount,
+    cooperative::Column::EmployeeCount,
+    cooperative::Column::ProfileConfirmedAt,
+];
+
+/// A column's NULL, of its type.
+fn value_null(col: cooperative::Column) -> Value {
+    crate::db::project::Kind::of(col.def().get_column_type())
+        .null()
+        .unwrap_or(Value::String(None))
 }
 
 /// The column of the number that names a row's cooperative.

@@ -35,6 +35,20 @@ pub async fn record(
     action: audit_entry::Action,
     changes: Vec<(String, Json, Json)>,
 ) -> AppResult<()> {
+    entry(actor, entity, record_id, action, changes)
+        .insert(db)
+        .await?;
+    Ok(())
+}
+
+/// An entry to write (many at once: an import's).
+pub fn entry(
+    actor: Option<i32>,
+    entity: &str,
+    record_id: i32,
+    action: audit_entry::Action,
+    changes: Vec<(String, Json, Json)>,
+) -> audit_entry::ActiveModel {
     let changes: Vec<Json> = changes
         .into_iter()
         .map(|(f, o, n)| json!({ "field": f, "old": o, "new": n }))
@@ -48,9 +62,6 @@ pub async fn record(
         changes: Set(Json::Array(changes).to_string()),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// A record's history: newest first.
