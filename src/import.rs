@@ -26,33 +26,9 @@ use sea_orm::{
 };
 use std::collections::{BTreeMap, HashMap};
 
-/// The columns an import reads, as the export names them.
-pub const COLUMNS: [&str; 21] = [
-    "name",
-    "krs",
-    "nip",
-    "regon",
-    "status",
-    "founderKind",
-    "registrationDate",
-    "street",
-    "postalCode",
-    "city",
-    "seatTeryt",
-    "latitude",
-    "longitude",
-    "phone",
-    "publicEmail",
-    "website",
-    "description",
-    "memberCount",
-    "employeeCount",
-    "pkdCodes",
-    "isSample",
-];
-
-/// Columns of the export that coophub derives: an import ignores them.
-pub const DERIVED: [&str; 9] = [
+/// Columns of the export that coophub derives: an import ignores them. It reads
+/// the export's other columns (`export::COLUMNS`).
+pub const DERIVED: [&str; 8] = [
     "id",
     "seatName",
     "voivodeship",
@@ -61,8 +37,14 @@ pub const DERIVED: [&str; 9] = [
     "reservedContractEligibility",
     "distanceKm",
     "relevance",
-    "provenance",
 ];
+
+/// The columns an import reads.
+pub fn columns() -> impl Iterator<Item = &'static str> {
+    crate::export::COLUMNS
+        .into_iter()
+        .filter(|c| !DERIVED.contains(c))
+}
 
 /// The formats an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -100,14 +82,14 @@ pub fn read(bytes: &[u8], format: Format) -> AppResult<Vec<Row>> {
         if let Some(col) = row
             .cells
             .keys()
-            .find(|c| !COLUMNS.contains(&c.as_str()) && !DERIVED.contains(&c.as_str()))
+            .find(|c| !crate::export::COLUMNS.contains(&c.as_str()))
         {
             return Err(AppError::invalid(
                 "file",
                 format!(
                     "unknown column `{col}` (line {}); the columns are: {}",
                     row.line,
-                    COLUMNS.join(", ")
+                    columns().collect::<Vec<_>>().join(", ")
                 ),
             ));
         }
@@ -323,6 +305,20 @@ impl Reference {
     }
 }
 
+/// The value of an enum named `name` (as the API and the export name it), or the
+/// names it takes.
+fn enum_value<E>(name: &str) -> Result<Value, String>
+where
+    E: ActiveEnum<Value = String> + sea_orm::Iterable,
+{
+    E::try_from_value(&name.to_owned())
+        .map(|e| e.into_value().into())
+        .map_err(|_| {
+            let names: Vec<String> = E::iter().map(|e| e.into_value()).collect();
+            names.join(", ")
+        })
+}
+
 /// A text column's rule: its value checked, or None when empty.
 type Rule = fn(&str, &str) -> AppResult<Option<String>>;
 
@@ -361,24 +357,29 @@ fn check(row: &Row, reference: &Reference) -> Result<Checked, Vec<Problem>> {
             set.push((col, field, v.clone().into()));
         }
     }
-    if let Some(v) = cell("status") {
-        match cooperative::Status::try_from_value(&v.to_owned()) {
-            Ok(s) => set.push((C::Status, "status", s.into_value().into())),
-            Err(_) => problems.push(Problem {
-                field: "status".into(),
+    let enums = [
+        (
+            C::Status,
+            "status",
+            cell("status").map(enum_value::<cooperative::Status>),
+        ),
+        (
+            C::FounderKind,
+            "founderKind",
+            cell("founderKind").map(enum_value::<cooperative::FounderKind>),
+        ),
+    ];
+    for (col, field, parsed) in enums {
+        match parsed {
+            Some(Ok(value)) => set.push((col, field, value)),
+            Some(Err(names)) => problems.push(Problem {
+                field: field.into(),
                 message: format!(
-                    "`{v}` is not one of ACTIVE, SUSPENDED, IN_LIQUIDATION, DISSOLVED"
+                    "`{}` is not one of {names}",
+                    cell(field).unwrap_or_default()
                 ),
             }),
-        }
-    }
-    if let Some(v) = cell("founderKind") {
-        match cooperative::FounderKind::try_from_value(&v.to_owned()) {
-            Ok(k) => set.push((C::FounderKind, "founderKind", k.into_value().into())),
-            Err(_) => problems.push(Problem {
-                field: "founderKind".into(),
-                message: format!("`{v}` is not one of NATURAL_PERSONS, LEGAL_PERSONS, MIXED"),
-            }),
+            None => {}
         }
     }
     if let Some(v) = cell("registrationDate") {
@@ -570,9 +571,15 @@ pub async fn run(
         if sample {
             held.sample.insert(id);
         }
-        krs.map(|k| held.by_krs.insert(k, id));
-        nip.map(|k| held.by_nip.insert(k, id));
-        regon.map(|k| held.by_regon.insert(k, id));
+        for (number, index) in [
+            (krs, &mut held.by_krs),
+            (nip, &mut held.by_nip),
+            (regon, &mut held.by_regon),
+        ] {
+            if let Some(n) = number {
+                index.insert(n, id);
+            }
+        }
     }
     // Check every row and find the cooperative it names.
     let mut checked: Vec<(usize, Checked, Option<i32>)> = Vec::new();

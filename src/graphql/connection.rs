@@ -287,29 +287,26 @@ impl KeyPage {
         keyset: &Keyset<C>,
         ctx: &async_graphql::Context<'_>,
     ) -> AppResult<Seek> {
-        let key = |field: &str, c: &Option<String>| {
-            c.as_deref().map(|c| keyset.decode(field, c)).transpose()
-        };
-        Ok(Seek {
-            after: key("after", &self.after)?,
-            before: key("before", &self.before)?,
-            first: self.first,
-            last: self.last,
-            counted: shows(ctx, "totalCount"),
-        })
+        self.seek_by(ctx, |field, c| keyset.decode(field, c))
     }
-}
 
-impl KeyPage {
     /// The page as the in-memory list `list` reads it (see [`KeyPage::seek`]).
     pub fn list_seek<I>(
         &self,
         list: &Listed<I>,
         ctx: &async_graphql::Context<'_>,
     ) -> AppResult<Seek<ListKey>> {
-        let key = |field: &str, c: &Option<String>| {
-            c.as_deref().map(|c| list.decode(field, c)).transpose()
-        };
+        self.seek_by(ctx, |field, c| list.decode(field, c))
+    }
+
+    /// The page with its cursors read by `decode` (argument name, cursor).
+    fn seek_by<K>(
+        &self,
+        ctx: &async_graphql::Context<'_>,
+        decode: impl Fn(&str, &str) -> AppResult<K>,
+    ) -> AppResult<Seek<K>> {
+        let key =
+            |field: &str, c: &Option<String>| c.as_deref().map(|c| decode(field, c)).transpose();
         Ok(Seek {
             after: key("after", &self.after)?,
             before: key("before", &self.before)?,
