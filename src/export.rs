@@ -92,37 +92,7 @@ impl Format {
 }
 
 /// The columns (CSV header) and property names (JSON, GeoJSON), in order.
-pub const COLUMNS: [&str; 29] = [
-    "id",
-    "name",
-    "krs",
-    "nip",
-    "regon",
-    "status",
-    "founderKind",
-    "registrationDate",
-    "street",
-    "postalCode",
-    "city",
-    "seatTeryt",
-    "seatName",
-    "voivodeship",
-    "latitude",
-    "longitude",
-    "phone",
-    "publicEmail",
-    "website",
-    "description",
-    "memberCount",
-    "employeeCount",
-    "pkdCodes",
-    "sectors",
-    "activity",
-    "reservedContractEligibility",
-    "distanceKm",
-    "relevance",
-    "isSample",
-];
+pub use crate::columns::COOPERATIVE as COLUMNS;
 
 /// The filter as query parameters or command-line flags: raw text, checked by `plan`.
 /// Names are those of the GraphQL `CooperativeFilter` (`near` flattened).

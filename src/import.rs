@@ -1,6 +1,6 @@
 //! Bulk import of cooperatives (issue 18): `coophub import cooperatives FILE`,
 //! from a CSV file with a header or a JSON array of objects, keyed by the column
-//! names of the export (`export::COLUMNS`), so that an export of one coophub
+//! names of the export (`columns::COOPERATIVE`), so that an export of one coophub
 //! imports into another. docs/import.md documents the columns.
 //!
 //! Each row is checked field by field with the rules the API applies to the same
@@ -27,7 +27,7 @@ use sea_orm::{
 use std::collections::{BTreeMap, HashMap};
 
 /// Columns of the export that coophub derives: an import ignores them. It reads
-/// the export's other columns (`export::COLUMNS`).
+/// the export's other columns (`columns::COOPERATIVE`).
 pub const DERIVED: [&str; 8] = [
     "id",
     "seatName",
@@ -41,7 +41,7 @@ pub const DERIVED: [&str; 8] = [
 
 /// The columns an import reads.
 pub fn columns() -> impl Iterator<Item = &'static str> {
-    crate::export::COLUMNS
+    crate::columns::COOPERATIVE
         .into_iter()
         .filter(|c| !DERIVED.contains(c))
 }
@@ -82,7 +82,7 @@ pub fn read(bytes: &[u8], format: Format) -> AppResult<Vec<Row>> {
         if let Some(col) = row
             .cells
             .keys()
-            .find(|c| !crate::export::COLUMNS.contains(&c.as_str()))
+            .find(|c| !crate::columns::COOPERATIVE.contains(&c.as_str()))
         {
             return Err(AppError::invalid(
                 "file",
