@@ -11,8 +11,7 @@ use entity::audit_entry::Action;
 use entity::{event, participation, person, programme_session, session_speaker};
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait,
-    DatabaseConnection, DatabaseTransaction, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter,
+    DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
 };
 use serde_json::json;
 
@@ -38,8 +37,8 @@ pub struct SessionFields {
 
 /// Locks the event and checks that `actor` may change it: a moderator, or one of
 /// its organisers; reference events (documented history) are read-only.
-async fn event_for_change(
-    txn: &DatabaseTransaction,
+async fn event_for_change<C: ConnectionTrait>(
+    txn: &C,
     actor: Actor,
     event_id: i32,
 ) -> AppResult<event::Model> {

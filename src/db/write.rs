@@ -61,13 +61,6 @@ pub struct Write {
     effects: Mutex<Effects>,
 }
 
-impl std::ops::Deref for Write {
-    type Target = DatabaseTransaction;
-    fn deref(&self) -> &DatabaseTransaction {
-        &self.txn
-    }
-}
-
 impl Write {
     pub async fn begin(db: &DatabaseConnection) -> Result<Write, sea_orm::DbErr> {
         use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
