@@ -555,6 +555,23 @@ pub async fn run(
     options: Options,
     progress: Option<&indicatif::ProgressBar>,
 ) -> AppResult<Report> {
+    let (mut report, write) = run_in(db, rows, options, progress).await?;
+    if let Some(w) = write {
+        w.commit().await?;
+        report.written = true;
+    }
+    Ok(report)
+}
+
+/// `run`, leaving its write (None: nothing to write) for the caller to add to and
+/// commit: a moderator's approval of a proposed cooperative creates it and
+/// records the decision in one transaction.
+pub async fn run_in(
+    db: &DatabaseConnection,
+    rows: &[Row],
+    options: Options,
+    progress: Option<&indicatif::ProgressBar>,
+) -> AppResult<(Report, Option<Write>)> {
     let reference = Reference::load(db).await?;
     let mut held = Held::default();
     for (id, krs, nip, regon, sample) in cooperative::Entity::find()
@@ -773,7 +790,7 @@ pub async fn run(
         }
     }
     if options.dry_run || plan.is_empty() || (report.rejected > 0 && !options.partial) {
-        return Ok(report);
+        return Ok((report, None));
     }
     // One transaction: all the rows planned are written, or none.
     if let Some(bar) = progress {
@@ -915,9 +932,7 @@ pub async fn run(
             .await?;
     }
     reindex(&w, Kind::Cooperative, Some(&touched)).await?;
-    w.commit().await?;
-    report.written = true;
-    Ok(report)
+    Ok((report, Some(w)))
 }
 
 /// The optional columns an import may leave empty on a new cooperative.

@@ -23,5 +23,6 @@ pub mod limiter;
 pub mod markdown;
 pub mod policy;
 pub mod redis_link;
+pub mod requests;
 pub mod search;
 pub mod validate;

@@ -45,6 +45,7 @@ pub mod claim;
 pub mod cooperative;
 pub mod cooperative_founder;
 pub mod cooperative_industry;
+pub mod cooperative_request;
 pub mod event;
 pub mod industry;
 pub mod institution;

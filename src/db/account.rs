@@ -193,7 +193,7 @@ pub async fn add_role(
     Ok(())
 }
 
-async fn add_role_in(
+pub(crate) async fn add_role_in(
     db: &Write,
     user_id: i32,
     role: Role,

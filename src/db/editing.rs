@@ -73,11 +73,28 @@ pub async fn update_versioned<E: EntityTrait + Indexed>(
 where
     E::Model: Sync,
 {
-    let (id_col, ver_col) = (super::id_column::<E>()?, E::VERSION);
     let txn = Write::begin(db).await?;
+    let updated = update_versioned_in::<E>(&txn, actor, entity_name, id, version, changes).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// `update_versioned` inside a write the caller commits, with its other statements.
+pub async fn update_versioned_in<E: EntityTrait + Indexed>(
+    txn: &Write,
+    actor: i32,
+    entity_name: &str,
+    id: i32,
+    version: i32,
+    changes: Vec<(E::Column, Value)>,
+) -> AppResult<E::Model>
+where
+    E::Model: Sync,
+{
+    let (id_col, ver_col) = (super::id_column::<E>()?, E::VERSION);
     let row = E::find()
         .filter(id_col.eq(id))
-        .one(&txn)
+        .one(txn)
         .await?
         .ok_or_else(|| AppError::NotFound(entity_name.into()))?;
     let current = int(row.get(ver_col));
@@ -100,28 +117,26 @@ where
     }
     let done = update
         .col_expr(ver_col, Expr::value(version + 1))
-        .exec(&txn)
+        .exec(txn)
         .await
         .map_err(|e| constraint(e, E::CLASH))?;
     if done.rows_affected != 1 {
         // Another writer got in between our read and our write.
         let now = E::find()
             .filter(id_col.eq(id))
-            .one(&txn)
+            .one(txn)
             .await?
             .map(|r| int(r.get(ver_col)))
             .unwrap_or(current);
         return Err(AppError::StaleVersion { current: now });
     }
-    record(&txn, Some(actor), entity_name, id, Action::Update, diffs).await?;
-    index::<E, _>(&txn, id).await?;
-    let updated = E::find()
+    record(txn, Some(actor), entity_name, id, Action::Update, diffs).await?;
+    index::<E, _>(txn, id).await?;
+    E::find()
         .filter(id_col.eq(id))
-        .one(&txn)
+        .one(txn)
         .await?
-        .ok_or_else(|| AppError::NotFound(entity_name.into()))?;
-    txn.commit().await?;
-    Ok(updated)
+        .ok_or_else(|| AppError::NotFound(entity_name.into()))
 }
 
 /// The `(field, null, value)` list of a new record, for its CREATE entry.

@@ -9,8 +9,9 @@
 
 use super::keyset::{Find, ListKey, Listed, Sort};
 use entity::{
-    api_key, claim, cooperative, cooperative_founder, industry, institution, local_government,
-    offering, participation, person, procurement_example, procurement_supplier, sector,
+    api_key, claim, cooperative, cooperative_founder, cooperative_request, industry, institution,
+    local_government, offering, participation, person, procurement_example, procurement_supplier,
+    sector,
 };
 use sea_orm::{ColumnTrait, Condition};
 
@@ -39,6 +40,11 @@ by_id!(FOUNDERS, cooperative_founder::Model, "cooperative.founders");
 by_id!(SECTORS, sector::Model, "cooperative.sectors");
 by_id!(AREAS, local_government::Model, "offering.areaServed");
 by_id!(CLAIMS, claim::Model, "claims");
+by_id!(
+    COOPERATIVE_REQUESTS,
+    cooperative_request::Model,
+    "cooperativeRequests"
+);
 by_id!(API_KEYS, api_key::Model, "apiKeys");
 by_id!(
     UNVERIFIED,

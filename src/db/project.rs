@@ -302,6 +302,7 @@ mod tests {
         in_order::<audit_entry::Entity>();
         in_order::<claim::Entity>();
         in_order::<cooperative::Entity>();
+        in_order::<cooperative_request::Entity>();
         in_order::<cooperative_founder::Entity>();
         in_order::<cooperative_industry::Entity>();
         in_order::<event::Entity>();

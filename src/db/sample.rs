@@ -789,9 +789,15 @@ async fn delete_sample<C: ConnectionTrait>(db: &C) -> Result<()> {
         .filter(cooperative_founder::Column::CooperativeId.in_subquery(sample_coops.clone()))
         .exec(db)
         .await?;
-    // Claims on sample cooperatives and the editor roles they granted go with them.
+    // Claims and requests on sample cooperatives and the editor roles they granted go with them.
     entity::claim::Entity::delete_many()
         .filter(entity::claim::Column::CooperativeId.in_subquery(sample_coops.clone()))
+        .exec(db)
+        .await?;
+    entity::cooperative_request::Entity::delete_many()
+        .filter(
+            entity::cooperative_request::Column::CooperativeId.in_subquery(sample_coops.clone()),
+        )
         .exec(db)
         .await?;
     entity::user_role::Entity::delete_many()

@@ -58,7 +58,8 @@ pub enum Rule {
     HiddenUnlessModerator,
     /// The signed-in user's own account only: built from the viewer's own id.
     OwnAccount,
-    /// Its claimant (`myClaims`) and moderators (`claims`).
+    /// Its claimant or requester (`myClaims`, `myCooperativeRequests`) and
+    /// moderators (`claims`, `cooperativeRequests`).
     ClaimantOrModerator,
     /// Admins (`apiKeys`).
     Admins,
@@ -151,12 +152,16 @@ pub const TYPES: &[TypeRule] = &[
     t("Me", OwnAccount, Private),
     t("RoleGrant", OwnAccount, Private),
     t("Claim", ClaimantOrModerator, Private),
+    t("CooperativeRequest", ClaimantOrModerator, Private),
+    t("RequestedField", ClaimantOrModerator, Private),
     t("ApiKey", Admins, Private),
     t("AuditEntry", RecordHistory, Private),
     t("FieldChange", RecordHistory, Private),
     // Mutation answers.
     t("ApiKeySecretPayload", Caller, Data::None),
     t("ClaimPayload", Caller, Data::None),
+    t("CooperativeRequestPayload", Caller, Data::None),
+    t("CreateCooperativePayload", Caller, Data::None),
     t("DeleteAccountPayload", Caller, Data::None),
     t("DeleteOfferingPayload", Caller, Data::None),
     t("EventPayload", Caller, Data::None),
@@ -245,6 +250,7 @@ pub const TABLES: &[(&str, Option<Domain>)] = &[
     ("password_reset", None),
     ("api_key", None),
     ("claim", None),
+    ("cooperative_request", None),
     ("audit_entry", None),
     ("outbox", None),
     // Derived: written with the rows they derive from, in the same transaction.

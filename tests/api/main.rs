@@ -26,6 +26,7 @@ mod plans;
 mod programme;
 mod projection;
 mod proxy;
+mod requests;
 mod schema;
 mod writes;
 mod ws_client;

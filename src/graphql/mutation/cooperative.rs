@@ -1,19 +1,23 @@
 //! Self-service editing of a cooperative's profile and offerings, by its editors,
-//! moderators and admins; registry numbers by moderators only. Every update names
+//! moderators and admins. The court register's facts (name, legal status, KRS,
+//! NIP, REGON) change at once only for moderators; an editor's change to them
+//! becomes a request that a moderator decides (`requests`). Every update names
 //! the version it read: a stale one gets CONFLICT and changes nothing.
 
 use crate::db::editing::{
-    create_offering, delete_offering, radius_km, update_versioned, NewOffering,
+    create_offering, delete_offering, radius_km, update_versioned, update_versioned_in, NewOffering,
 };
 use crate::db::filter::pkd_prefix;
+use crate::db::write::Write;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
     db, loaders,
     node::expect_id,
-    types::{Cooperative, CooperativeStatus, Offering, OfferingKind},
+    types::{Cooperative, CooperativeRequest, CooperativeStatus, Offering, OfferingKind},
     viewer,
 };
 use crate::ids::{parse_krs, parse_nip, parse_regon};
+use crate::requests;
 use crate::validate;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::Utc;
@@ -27,7 +31,7 @@ pub struct UpdateCooperativeInput {
     pub id: ID,
     /// The `version` you read; if it changed since, nothing is written (CONFLICT).
     pub version: i32,
-    /// Registered name.
+    /// Registered name (the register's: an editor's change becomes a request to the moderators).
     pub name: Option<String>,
     /// What the cooperative does (at most 5000 characters).
     pub description: Option<String>,
@@ -47,7 +51,7 @@ pub struct UpdateCooperativeInput {
     pub member_count: Option<i32>,
     /// Number of employees (0 or more).
     pub employee_count: Option<i32>,
-    /// Legal status.
+    /// Legal status (the register's: an editor's change becomes a request to the moderators).
     pub status: Option<CooperativeStatus>,
     /// Share of employees from the groups of art. 94 ust. 1 PZP, in percent (0–100), as declared.
     pub excluded_employee_share: Option<i32>,
@@ -55,11 +59,11 @@ pub struct UpdateCooperativeInput {
     pub latitude: Option<f64>,
     /// Longitude of the seat's address in degrees (WGS 84, within Poland), with `latitude`.
     pub longitude: Option<f64>,
-    /// KRS number: moderators only.
+    /// KRS number (the register's: an editor's change becomes a request to the moderators).
     pub krs: Option<String>,
-    /// NIP: moderators only.
+    /// NIP (the register's: an editor's change becomes a request to the moderators).
     pub nip: Option<String>,
-    /// REGON: moderators only.
+    /// REGON (the register's: an editor's change becomes a request to the moderators).
     pub regon: Option<String>,
 }
 
@@ -77,6 +81,9 @@ pub struct ConfirmProfileInput {
 pub struct UpdateCooperativePayload {
     /// The cooperative after the change (with its new version).
     pub cooperative: Cooperative,
+    /// An editor's change to the register's facts (name, legal status, KRS, NIP,
+    /// REGON), waiting for a moderator; null when there is none. Moderators change them at once.
+    pub change_request: Option<CooperativeRequest>,
 }
 
 /// Input of `createOffering`.
@@ -152,15 +159,8 @@ fn opt<T: Into<Value>>(v: Option<T>) -> Value {
 }
 
 /// The changes an input asks for, checked, as (column, value) pairs.
-fn cooperative_changes(
-    i: &UpdateCooperativeInput,
-    moderator: bool,
-) -> AppResult<Vec<(cooperative::Column, Value)>> {
+fn cooperative_changes(i: &UpdateCooperativeInput) -> AppResult<Vec<(cooperative::Column, Value)>> {
     use cooperative::Column as C;
-    let registry = i.krs.is_some() || i.nip.is_some() || i.regon.is_some();
-    if registry && !moderator {
-        return Err(AppError::Forbidden);
-    }
     let mut c: Vec<(C, Value)> = Vec::new();
     if let Some(v) = &i.name {
         c.push((C::Name, validate::text("name", v, 200)?.into()));
@@ -269,24 +269,43 @@ impl CooperativeMutation {
         input: UpdateCooperativeInput,
     ) -> Result<UpdateCooperativePayload> {
         let v = viewer(ctx);
+        let user = v.user_id()?;
         let id = expect_id("id", &input.id, "Cooperative")?;
         v.require_editor_of(id)?;
-        let mut changes = cooperative_changes(&input, v.is_moderator())?;
+        let mut changes = cooperative_changes(&input)?;
+        // The register's facts are changed by a moderator; an editor's change to
+        // them waits for one as a request (`requests`).
+        let mut registry = requests::Fields::new();
+        if !v.is_moderator() {
+            changes.retain(|(col, value)| {
+                let Some(field) = requests::registry_field(*col) else {
+                    return true;
+                };
+                if let Value::String(Some(s)) = value {
+                    registry.insert(field.to_owned(), s.clone());
+                }
+                false
+            });
+        }
         if v.is_editor_of(id) {
             // The cooperative's own edit confirms its profile (evidence for `activity`).
             changes.push((cooperative::Column::ProfileConfirmedAt, Utc::now().into()));
         }
-        let row = update_versioned::<cooperative::Entity>(
-            db(ctx)?,
-            v.user_id()?,
+        let w = Write::begin(db(ctx)?).await?;
+        let row = update_versioned_in::<cooperative::Entity>(
+            &w,
+            user,
             "Cooperative",
             id,
             input.version,
             changes,
         )
         .await?;
+        let request = requests::request_change_in(&w, user, &row, registry).await?;
+        w.commit().await?;
         Ok(UpdateCooperativePayload {
             cooperative: Cooperative(row),
+            change_request: request.map(CooperativeRequest),
         })
     }
 
@@ -314,6 +333,7 @@ impl CooperativeMutation {
         .await?;
         Ok(UpdateCooperativePayload {
             cooperative: Cooperative(row),
+            change_request: None,
         })
     }
 

@@ -11,6 +11,7 @@ mod need;
 mod network;
 mod procurement;
 mod programme;
+mod request;
 
 pub use account::me_of;
 pub use api_key::new_key_secret;
@@ -28,4 +29,5 @@ pub struct MutationRoot(
     network::NetworkMutation,
     procurement::ProcurementMutation,
     programme::ProgrammeMutation,
+    request::RequestMutation,
 );

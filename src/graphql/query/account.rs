@@ -8,10 +8,14 @@ use crate::graphql::{
     db, loaders,
     mutation::me_of,
     node::{global_id, parse_global_id},
-    types::{ApiKey, AuditEntry, Claim, ClaimStatus, Me, ProcurementExample},
+    types::{
+        ApiKey, AuditEntry, Claim, ClaimStatus, CooperativeRequest, Me, ProcurementExample,
+        RequestStatus,
+    },
     viewer,
 };
 use crate::policy::{history_visible, Record};
+use crate::requests;
 use async_graphql::{Context, Object, Result, ID};
 use sea_orm::ActiveEnum;
 use serde_json::json;
@@ -30,12 +34,14 @@ impl AccountQuery {
     }
 
     /// Everything coophub holds about the signed-in user, as one JSON document
-    /// (account, roles, claims, changes they made, forum profile, posts and events).
+    /// (account, roles, claims, requests about cooperatives, changes they made,
+    /// forum profile, posts and events).
     async fn my_data(&self, ctx: &Context<'_>) -> Result<String> {
         let id = viewer(ctx).user_id()?;
         let db = db(ctx)?;
         let me = me_of(ctx, id).await?;
         let claims = account::list_claims(db, None, Some(id)).await?;
+        let cooperative_requests = requests::list(db, None, Some(id)).await?;
         let changes = audit::authored_by(db, id).await?;
         let forum = crate::db::network::forum_data_of(db, id).await?.map(|(p, posts, events)| {
             json!({
@@ -54,6 +60,7 @@ impl AccountQuery {
             "account": { "email": me.user.email, "displayName": me.user.display_name, "createdAt": me.user.created_at.to_rfc3339() },
             "roles": me.roles.iter().map(|r| json!({ "role": r.role.to_value(), "cooperativeId": r.cooperative_id, "localGovernmentId": r.local_government_id })).collect::<Vec<_>>(),
             "claims": claims.iter().map(|c| json!({ "cooperativeId": c.cooperative_id, "note": c.note, "status": c.status.to_value(), "reason": c.reason, "createdAt": c.created_at.to_rfc3339() })).collect::<Vec<_>>(),
+            "cooperativeRequests": cooperative_requests.iter().map(|r| json!({ "kind": r.kind.to_value(), "cooperativeId": r.cooperative_id, "fields": requests::fields_of(r), "note": r.note, "status": r.status.to_value(), "reason": r.reason, "createdAt": r.created_at.to_rfc3339() })).collect::<Vec<_>>(),
             "changes": changes.iter().map(|a| json!({ "at": a.at.to_rfc3339(), "record": format!("{}:{}", a.entity, a.record_id), "action": a.action.to_value(), "changes": serde_json::from_str::<serde_json::Value>(&a.changes).unwrap_or_default() })).collect::<Vec<_>>(),
         });
         Ok(doc.to_string())
@@ -94,6 +101,57 @@ impl AccountQuery {
         let rows = account::list_claims(db(ctx)?, Some(status.into()), None).await?;
         let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::CLAIMS, ctx)?;
         Ok(from_list(rows, &lists::CLAIMS, &seek, Claim)?)
+    }
+
+    /// The signed-in user's requests about cooperatives (proposals, changes to
+    /// registry facts), oldest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn my_cooperative_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<CooperativeRequest>> {
+        let id = viewer(ctx).user_id()?;
+        let rows = requests::list(db(ctx)?, None, Some(id)).await?;
+        let seek = KeyPage::new(after, before, first, last)?
+            .list_seek(&lists::COOPERATIVE_REQUESTS, ctx)?;
+        Ok(from_list(
+            rows,
+            &lists::COOPERATIVE_REQUESTS,
+            &seek,
+            CooperativeRequest,
+        )?)
+    }
+
+    /// Requests about cooperatives by status, oldest first (default PENDING): the
+    /// moderators' queue of proposed cooperatives and changes to registry facts. Moderators.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn cooperative_requests(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "Which requests (default PENDING).",
+            default_with = "RequestStatus::Pending"
+        )]
+        status: RequestStatus,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<CooperativeRequest>> {
+        viewer(ctx).require_moderator()?;
+        let rows = requests::list(db(ctx)?, Some(status.into()), None).await?;
+        let seek = KeyPage::new(after, before, first, last)?
+            .list_seek(&lists::COOPERATIVE_REQUESTS, ctx)?;
+        Ok(from_list(
+            rows,
+            &lists::COOPERATIVE_REQUESTS,
+            &seek,
+            CooperativeRequest,
+        )?)
     }
 
     /// Partner API keys, without secrets. Admins.

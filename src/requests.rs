@@ -1,0 +1,493 @@
+//! Requests about cooperatives that a moderator decides (issue 18).
+//!
+//! - **A new cooperative.** A signed-in member proposes one (`proposeCooperative`):
+//!   its fields are checked by the rules of the bulk import (`import`), kept in
+//!   the request (no cooperative exists, so no list, count, search or export can
+//!   show it), and become a cooperative only when a moderator approves, in the
+//!   same transaction that makes the proposer its editor. Moderators and admins
+//!   create directly (`createCooperative`).
+//! - **The register's facts.** A cooperative's name, legal status, KRS, NIP and
+//!   REGON are the court register's: for a cooperative they are entered in
+//!   section 1 of the register of entrepreneurs (§ 74 of the Minister of Justice's
+//!   regulation of 17 November 2014 on keeping the registers of the KRS, Dz.U.
+//!   2014 poz. 1667, under the National Court Register Act of 20 August 1997),
+//!   liquidation and bankruptcy in its later sections, and the legal status
+//!   decides whether coophub shows it as a possible supplier for reserved
+//!   contracts (art. 94 PZP 2019). A register import or a moderator changes them. An editor's change to them
+//!   becomes a CHANGE request (`updateCooperative` answers it as `changeRequest`);
+//!   the rest of the edit applies at once.
+//!
+//! Before approving a proposal a moderator sees its possible duplicates: the
+//! cooperatives holding one of its numbers, and those in its seat gmina with a
+//! name alike. A proposal whose number another cooperative holds cannot be
+//! approved (its proposer may claim that cooperative instead).
+
+use crate::db::account::add_role_in;
+use crate::db::audit::record;
+use crate::db::editing::update_versioned_in;
+use crate::db::write::Write;
+use crate::error::{AppError, AppResult};
+use crate::import::{self, Outcome, Row};
+use chrono::Utc;
+use entity::audit_entry::Action;
+use entity::claim::Status;
+use entity::cooperative_request::{self as request, Kind};
+use entity::user_role::Role;
+use entity::{cooperative, local_government};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
+    IdenStatic, QueryFilter, QueryOrder, Set, Value,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The cooperative's facts that belong to the court register, by the export's
+/// column names, with their columns: only a register import or a moderator
+/// changes them.
+pub const REGISTRY: [(&str, cooperative::Column); 5] = [
+    ("name", cooperative::Column::Name),
+    ("status", cooperative::Column::Status),
+    ("krs", cooperative::Column::Krs),
+    ("nip", cooperative::Column::Nip),
+    ("regon", cooperative::Column::Regon),
+];
+
+/// Fields as a request keeps them: values by the export's column names.
+pub type Fields = BTreeMap<String, String>;
+
+/// The fields a request asks for.
+pub fn fields_of(r: &request::Model) -> Fields {
+    serde_json::from_str(&r.fields).unwrap_or_default()
+}
+
+/// The column a registry field is stored in.
+fn registry_column(field: &str) -> Option<cooperative::Column> {
+    REGISTRY.iter().find(|(f, _)| *f == field).map(|(_, c)| *c)
+}
+
+/// The registry field a column holds (None: not one of the register's facts).
+pub fn registry_field(col: cooperative::Column) -> Option<&'static str> {
+    REGISTRY
+        .iter()
+        .find(|(_, c)| c.as_str() == col.as_str())
+        .map(|(f, _)| *f)
+}
+
+/// A registry field's value as a cooperative holds it now (None: empty).
+pub fn registry_value(c: &cooperative::Model, field: &str) -> Option<String> {
+    match field {
+        "name" => Some(c.name.clone()),
+        "status" => Some(c.status.to_value()),
+        "krs" => c.krs.clone(),
+        "nip" => c.nip.clone(),
+        "regon" => c.regon.clone(),
+        _ => None,
+    }
+}
+
+/// One row of the import, for a proposal's fields.
+fn row_of(fields: &Fields) -> Row {
+    Row {
+        line: 1,
+        cells: fields.clone(),
+    }
+}
+
+/// Problems of a rejected row as one error naming its first field.
+fn rejected(problems: &[import::Problem]) -> AppError {
+    let field = problems.first().map_or("input", |p| p.field.as_str());
+    let all: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect();
+    AppError::invalid(field, all.join("; "))
+}
+
+fn numbered(fields: &Fields) -> AppResult<()> {
+    if ["krs", "nip", "regon"]
+        .iter()
+        .any(|f| fields.contains_key(*f))
+    {
+        Ok(())
+    } else {
+        Err(AppError::invalid(
+            "krs",
+            "give the KRS number, the NIP or the REGON, so that the cooperative can be checked in the register",
+        ))
+    }
+}
+
+/// What the import would do with `fields`, checked (a dry run).
+async fn planned(db: &DatabaseConnection, fields: &Fields) -> AppResult<Outcome> {
+    numbered(fields)?;
+    let options = import::Options {
+        dry_run: true,
+        ..Default::default()
+    };
+    let report = import::run(db, &[row_of(fields)], options, None).await?;
+    let outcome = report
+        .lines
+        .into_iter()
+        .next()
+        .map(|l| l.outcome)
+        .ok_or_else(|| AppError::Internal("the import reported no row".into()))?;
+    match outcome {
+        Outcome::Rejected(problems) => Err(rejected(&problems)),
+        o => Ok(o),
+    }
+}
+
+/// A member's proposal of a new cooperative, checked; private until decided.
+pub async fn propose(
+    db: &DatabaseConnection,
+    user: i32,
+    fields: Fields,
+    note: Option<String>,
+) -> AppResult<request::Model> {
+    // A number another cooperative holds does not refuse the proposal: the
+    // moderator sees the duplicate (`duplicates`) and decides.
+    planned(db, &fields).await?;
+    let w = Write::begin(db).await?;
+    let r = request::ActiveModel {
+        kind: Set(Kind::New),
+        user_id: Set(user),
+        cooperative_id: Set(None),
+        fields: Set(serde_json::to_string(&fields).unwrap_or_default()),
+        note: Set(note),
+        status: Set(Status::Pending),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&w)
+    .await?;
+    w.commit().await?;
+    Ok(r)
+}
+
+/// Creates a cooperative from `fields` inside a write the caller commits; a
+/// number already held is a conflict.
+async fn create_in(
+    db: &DatabaseConnection,
+    actor: i32,
+    fields: &Fields,
+) -> AppResult<(Write, cooperative::Model)> {
+    numbered(fields)?;
+    let options = import::Options {
+        actor: Some(actor),
+        ..Default::default()
+    };
+    let (report, write) = import::run_in(db, &[row_of(fields)], options, None).await?;
+    match report.lines.first().map(|l| &l.outcome) {
+        Some(Outcome::Create) => {}
+        Some(Outcome::Rejected(problems)) => return Err(rejected(problems)),
+        _ => {
+            let key = report
+                .lines
+                .first()
+                .map(|l| l.key.clone())
+                .unwrap_or_default();
+            return Err(AppError::Conflict(format!(
+                "{key} is already in the directory: this is a duplicate (its proposer may claim that cooperative)"
+            )));
+        }
+    }
+    let w = write.ok_or_else(|| AppError::Internal("the import wrote nothing".into()))?;
+    let mut by_number = Condition::any();
+    for (field, col) in [
+        ("krs", cooperative::Column::Krs),
+        ("nip", cooperative::Column::Nip),
+        ("regon", cooperative::Column::Regon),
+    ] {
+        if let Some(v) = fields.get(field) {
+            // The import stores numbers normalised: compare with what it stored.
+            by_number = by_number.add(col.eq(normalised(field, v)?));
+        }
+    }
+    let created = cooperative::Entity::find()
+        .filter(by_number)
+        .one(&w)
+        .await?
+        .ok_or_else(|| AppError::Internal("the created cooperative is missing".into()))?;
+    Ok((w, created))
+}
+
+/// A registry number as stored (digits only, checked).
+fn normalised(field: &str, v: &str) -> AppResult<String> {
+    match field {
+        "krs" => crate::ids::parse_krs(v),
+        "nip" => crate::ids::parse_nip(v),
+        _ => crate::ids::parse_regon(v),
+    }
+}
+
+/// A moderator's or an admin's direct creation of a cooperative.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: i32,
+    fields: Fields,
+) -> AppResult<cooperative::Model> {
+    let (w, created) = create_in(db, actor, &fields).await?;
+    w.commit().await?;
+    Ok(created)
+}
+
+/// Files an editor's change to registry facts inside the editor's write: only the
+/// fields that differ from what the cooperative holds (None: nothing differs).
+pub async fn request_change_in(
+    w: &Write,
+    user: i32,
+    held: &cooperative::Model,
+    wanted: Fields,
+) -> AppResult<Option<request::Model>> {
+    let fields: Fields = wanted
+        .into_iter()
+        .filter(|(f, v)| registry_value(held, f).as_deref() != Some(v.as_str()))
+        .collect();
+    if fields.is_empty() {
+        return Ok(None);
+    }
+    let r = request::ActiveModel {
+        kind: Set(Kind::Change),
+        user_id: Set(user),
+        cooperative_id: Set(Some(held.id)),
+        fields: Set(serde_json::to_string(&fields).unwrap_or_default()),
+        note: Set(None),
+        status: Set(Status::Pending),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(w)
+    .await?;
+    Ok(Some(r))
+}
+
+/// Requests by status (oldest first), optionally only one user's.
+pub async fn list(
+    db: &DatabaseConnection,
+    status: Option<Status>,
+    user: Option<i32>,
+) -> AppResult<Vec<request::Model>> {
+    let mut c = Condition::all();
+    if let Some(s) = status {
+        c = c.add(request::Column::Status.eq(s));
+    }
+    if let Some(u) = user {
+        c = c.add(request::Column::UserId.eq(u));
+    }
+    Ok(request::Entity::find()
+        .filter(c)
+        .order_by_asc(request::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn find(db: &DatabaseConnection, id: i32) -> AppResult<Option<request::Model>> {
+    Ok(request::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Approves or rejects a pending request, with the moderator's reason. Approval
+/// creates the proposed cooperative (its proposer becomes its editor) or applies
+/// the change, in the transaction that records the decision.
+pub async fn decide(
+    db: &DatabaseConnection,
+    moderator: i32,
+    id: i32,
+    approve: bool,
+    reason: &str,
+) -> AppResult<request::Model> {
+    let r = find(db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("cooperative request".into()))?;
+    if r.status != Status::Pending {
+        return Err(AppError::Conflict(format!(
+            "this request was already decided ({})",
+            r.status.to_value()
+        )));
+    }
+    let fields = fields_of(&r);
+    let (w, cooperative_id) = match (approve, r.kind, r.cooperative_id) {
+        (false, _, c) => (Write::begin(db).await?, c),
+        (true, Kind::New, _) => {
+            let (w, created) = create_in(db, moderator, &fields).await?;
+            add_role_in(&w, r.user_id, Role::Editor, Some(created.id), None).await?;
+            (w, Some(created.id))
+        }
+        (true, Kind::Change, c) => {
+            let c = c.ok_or_else(|| AppError::Internal("a change names no cooperative".into()))?;
+            let w = Write::begin(db).await?;
+            let held = cooperative::Entity::find_by_id(c)
+                .one(&w)
+                .await?
+                .ok_or_else(|| AppError::NotFound("cooperative".into()))?;
+            let changes: Vec<(cooperative::Column, Value)> = fields
+                .iter()
+                .filter_map(|(f, v)| registry_column(f).map(|col| (col, v.clone().into())))
+                .collect();
+            update_versioned_in::<cooperative::Entity>(
+                &w,
+                moderator,
+                "Cooperative",
+                c,
+                held.version,
+                changes,
+            )
+            .await?;
+            (w, Some(c))
+        }
+    };
+    let status = if approve {
+        Status::Approved
+    } else {
+        Status::Rejected
+    };
+    // Conditional on PENDING: two moderators deciding at once cannot both win.
+    let done = request::Entity::update_many()
+        .col_expr(request::Column::Status, Expr::value(status))
+        .col_expr(request::Column::Reason, Expr::value(reason))
+        .col_expr(request::Column::DecidedBy, Expr::value(moderator))
+        .col_expr(request::Column::DecidedAt, Expr::value(Utc::now()))
+        .col_expr(request::Column::CooperativeId, Expr::value(cooperative_id))
+        .filter(request::Column::Id.eq(id))
+        .filter(request::Column::Status.eq(Status::Pending))
+        .exec(&w)
+        .await?;
+    if done.rows_affected != 1 {
+        return Err(AppError::Conflict(
+            "another moderator decided this request a moment ago".into(),
+        ));
+    }
+    record(
+        &w,
+        Some(moderator),
+        "CooperativeRequest",
+        id,
+        Action::Update,
+        vec![
+            (
+                "status".into(),
+                serde_json::json!("PENDING"),
+                serde_json::json!(status.to_value()),
+            ),
+            (
+                "reason".into(),
+                serde_json::Value::Null,
+                serde_json::json!(reason),
+            ),
+        ],
+    )
+    .await?;
+    let decided = request::Entity::find_by_id(id)
+        .one(&w)
+        .await?
+        .ok_or_else(|| AppError::NotFound("cooperative request".into()))?;
+    w.commit().await?;
+    Ok(decided)
+}
+
+/// Words of a cooperative's name that tell it apart: its legal form and any
+/// parenthesised note (such as the sample data's "(dane testowe)") left out.
+fn distinctive(name: &str) -> BTreeSet<String> {
+    const FORM: [&str; 4] = ["spoldzielnia", "socjalna", "ss", "spoldzielni"];
+    let mut depth = 0u32;
+    let plain: String = name
+        .chars()
+        .filter(|c| match c {
+            '(' => {
+                depth += 1;
+                false
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect();
+    crate::search::words(&plain)
+        .filter(|w| !FORM.contains(&w.as_str()))
+        .collect()
+}
+
+/// Whether two names are alike: most distinctive words of the shorter are in the other.
+pub fn names_alike(a: &str, b: &str) -> bool {
+    let (a, b) = (distinctive(a), distinctive(b));
+    let smaller = a.len().min(b.len());
+    smaller > 0 && 2 * a.intersection(&b).count() > smaller
+}
+
+/// Cooperatives a proposal may duplicate: those holding one of its numbers, and
+/// those seated in its gmina with a name alike (ordered by id).
+pub async fn duplicates(
+    db: &DatabaseConnection,
+    fields: &Fields,
+) -> AppResult<Vec<cooperative::Model>> {
+    let mut found: BTreeMap<i32, cooperative::Model> = BTreeMap::new();
+    let mut by_number = Condition::any();
+    let mut any = false;
+    for (field, col) in [
+        ("krs", cooperative::Column::Krs),
+        ("nip", cooperative::Column::Nip),
+        ("regon", cooperative::Column::Regon),
+    ] {
+        if let Some(v) = fields.get(field).and_then(|v| normalised(field, v).ok()) {
+            by_number = by_number.add(col.eq(v));
+            any = true;
+        }
+    }
+    if any {
+        for c in cooperative::Entity::find()
+            .filter(by_number)
+            .all(db)
+            .await?
+        {
+            found.insert(c.id, c);
+        }
+    }
+    if let (Some(name), Some(teryt)) = (fields.get("name"), fields.get("seatTeryt")) {
+        let gmina = local_government::Entity::find()
+            .filter(local_government::Column::Teryt.eq(teryt.as_str()))
+            .one(db)
+            .await?;
+        if let Some(g) = gmina {
+            for c in cooperative::Entity::find()
+                .filter(cooperative::Column::SeatId.eq(g.id))
+                .all(db)
+                .await?
+            {
+                if names_alike(name, &c.name) {
+                    found.insert(c.id, c);
+                }
+            }
+        }
+    }
+    Ok(found.into_values().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_alike;
+
+    #[test]
+    fn names_alike_ignore_the_legal_form_and_letters() {
+        assert!(names_alike(
+            "Spółdzielnia Socjalna „Stokrotka”",
+            "stokrotka"
+        ));
+        assert!(names_alike(
+            "SS Zielona Łąka",
+            "Spółdzielnia Socjalna Zielona Laka w Kielcach"
+        ));
+        assert!(!names_alike(
+            "Spółdzielnia Socjalna Stokrotka",
+            "Spółdzielnia Socjalna Bławatek"
+        ));
+        assert!(!names_alike(
+            "Spółdzielnia Socjalna",
+            "Spółdzielnia Socjalna"
+        ));
+        assert!(!names_alike(
+            "SS Bławatek (dane testowe)",
+            "SS Zielona Łąka (dane testowe)"
+        ));
+    }
+}

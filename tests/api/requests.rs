@@ -1,0 +1,398 @@
+//! Requests about cooperatives (issue 18): a member proposes a new cooperative,
+//! private until a moderator approves it; possible duplicates are flagged; an
+//! editor's change to the court register's facts waits for a moderator.
+
+use crate::helpers::{first_error_code, nodes, TestApp};
+use serde_json::{json, Value};
+
+const PROPOSE: &str = "mutation($i: ProposeCooperativeInput!) { proposeCooperative(input: $i) { request { id kind status fields { field value current } duplicates { name } } } }";
+const CREATE: &str = "mutation($i: NewCooperativeInput!) { createCooperative(input: $i) { cooperative { id name krs version status } } }";
+const APPROVE: &str = "mutation($r: ID!, $why: String!) { approveCooperativeRequest(input: {request: $r, reason: $why}) { request { status reason cooperative { id name krs status version } } } }";
+const REJECT: &str = "mutation($r: ID!, $why: String!) { rejectCooperativeRequest(input: {request: $r, reason: $why}) { request { status reason } } }";
+const QUEUE: &str = "{ cooperativeRequests { totalCount edges { node { id kind note requester { displayName } fields { field value current } duplicates { name } } } } }";
+const MINE: &str = "{ myCooperativeRequests { totalCount edges { node { kind status reason fields { field value } } } } }";
+const UPDATE: &str = "mutation($i: UpdateCooperativeInput!) { updateCooperative(input: $i) { cooperative { name status phone krs version } changeRequest { id kind status fields { field value current } } } }";
+const REAL: &str =
+    "{ cooperatives(filter: {isSample: false}) { totalCount edges { node { name } } } }";
+
+/// A cooperative of the test, seated in Bochnia (TERYT 1211011); its numbers are
+/// made up for the test (a valid check digit, no real cooperative).
+fn cooperative(name: &str, krs: &str) -> Value {
+    json!({ "name": name, "krs": krs, "founderKind": "LEGAL_PERSONS", "seatTeryt": "1211011",
+            "registrationDate": "2021-03-15", "pkdCodes": ["56.29.Z", "81.21.Z"], "city": "Bochnia",
+            "publicEmail": "biuro@przyklad.example.org" })
+}
+
+fn data(body: &Value, field: &str) -> Value {
+    body["data"][field].clone()
+}
+
+/// A cooperative's registry facts as anyone reads them.
+async fn held(app: &TestApp, coop: &Value) -> Value {
+    let q = "query($id: ID!) { node(id: $id) { ... on Cooperative { status name krs version } } }";
+    app.query_vars(q, json!({ "id": coop["id"] })).await["data"]["node"].clone()
+}
+
+async fn real_names(app: &TestApp) -> Vec<String> {
+    nodes(&app.data(REAL).await["cooperatives"])
+        .iter()
+        .map(|n| n["name"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_member_proposes_a_cooperative_that_stays_private_until_a_moderator_approves_it() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let member = app.member("doradczyni@example.org").await;
+    let other = app.member("ktos.inny@example.org").await;
+    let name = "Spółdzielnia Socjalna Nad Rabą (dane testowe)";
+    // Read once, so that a stale cached answer would show after the approval.
+    assert!(real_names(&app).await.is_empty());
+
+    let proposed = app
+        .query_as(&member, PROPOSE, json!({ "i": { "cooperative": cooperative(name, "0001990101"), "note": "from the KRS extract of 2026-11-30" } }))
+        .await;
+    let request = data(&proposed, "proposeCooperative")["request"].clone();
+    assert_eq!(request["status"], "PENDING", "{proposed}");
+    assert_eq!(request["kind"], "NEW");
+    assert!(
+        request["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|f| f["field"] == "krs" && f["value"] == "0001990101"),
+        "{request}"
+    );
+
+    // Private: no list, search or count shows it, and only its proposer and moderators see the request.
+    assert!(real_names(&app).await.is_empty());
+    let found = app
+        .data("{ search(query: \"Nad Rabą\") { totalCount } }")
+        .await;
+    assert_eq!(found["search"]["totalCount"], 0, "{found}");
+    assert_eq!(
+        data(
+            &app.query_as(&member, MINE, json!({})).await,
+            "myCooperativeRequests"
+        )["totalCount"],
+        1
+    );
+    assert_eq!(
+        data(
+            &app.query_as(&other, MINE, json!({})).await,
+            "myCooperativeRequests"
+        )["totalCount"],
+        0
+    );
+    assert_eq!(
+        first_error_code(&app.query_as(&other, QUEUE, json!({})).await),
+        "FORBIDDEN"
+    );
+    assert_eq!(first_error_code(&app.query(QUEUE).await), "UNAUTHENTICATED");
+    let queue = app.query_as(&moderator, QUEUE, json!({})).await;
+    let items = nodes(&data(&queue, "cooperativeRequests"));
+    assert_eq!(items.len(), 1, "{queue}");
+    assert_eq!(items[0]["note"], "from the KRS extract of 2026-11-30");
+    assert_eq!(items[0]["duplicates"], json!([]), "{queue}");
+
+    // A member cannot approve; a moderator can, with a reason.
+    let denied = app
+        .query_as(&member, APPROVE, json!({ "r": request["id"], "why": "me" }))
+        .await;
+    assert_eq!(first_error_code(&denied), "FORBIDDEN");
+    let approved = app
+        .query_as(
+            &moderator,
+            APPROVE,
+            json!({ "r": request["id"], "why": "checked in the register" }),
+        )
+        .await;
+    let decided = data(&approved, "approveCooperativeRequest")["request"].clone();
+    assert_eq!(decided["status"], "APPROVED", "{approved}");
+    assert_eq!(decided["reason"], "checked in the register");
+    assert_eq!(decided["cooperative"]["krs"], "0001990101");
+    assert_eq!(real_names(&app).await, vec![name.to_owned()]);
+    // Deciding twice is refused.
+    let again = app
+        .query_as(
+            &moderator,
+            REJECT,
+            json!({ "r": request["id"], "why": "no" }),
+        )
+        .await;
+    assert_eq!(first_error_code(&again), "CONFLICT", "{again}");
+
+    // The proposer is its editor now: a contact changes at once.
+    let coop = &decided["cooperative"];
+    let edit = app
+        .query_as(&member, UPDATE, json!({ "i": { "id": coop["id"], "version": coop["version"], "phone": "+48 14 000 00 00" } }))
+        .await;
+    assert_eq!(
+        data(&edit, "updateCooperative")["cooperative"]["phone"],
+        "+48 14 000 00 00",
+        "{edit}"
+    );
+    assert_eq!(
+        data(&edit, "updateCooperative")["changeRequest"],
+        Value::Null
+    );
+    let other_edit = app
+        .query_as(
+            &other,
+            UPDATE,
+            json!({ "i": { "id": coop["id"], "version": 2, "phone": "+48 14 111 11 11" } }),
+        )
+        .await;
+    assert_eq!(first_error_code(&other_edit), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn bad_proposals_are_refused_naming_the_field_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let member = app.member("doradczyni@example.org").await;
+    let mut bad_nip = cooperative("Spółdzielnia Socjalna Zły NIP (dane testowe)", "0001990102");
+    bad_nip["nip"] = json!("1234567890");
+    let r = app
+        .query_as(&member, PROPOSE, json!({ "i": { "cooperative": bad_nip } }))
+        .await;
+    assert_eq!(first_error_code(&r), "BAD_USER_INPUT", "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("nip"),
+        "{r}"
+    );
+
+    let mut no_number = cooperative("Spółdzielnia Socjalna Bez Numeru (dane testowe)", "x");
+    if let Some(fields) = no_number.as_object_mut() {
+        fields.remove("krs");
+    }
+    let r = app
+        .query_as(
+            &member,
+            PROPOSE,
+            json!({ "i": { "cooperative": no_number } }),
+        )
+        .await;
+    assert_eq!(first_error_code(&r), "BAD_USER_INPUT", "{r}");
+
+    let mut nowhere = cooperative("Spółdzielnia Socjalna Znikąd (dane testowe)", "0001990103");
+    nowhere["seatTeryt"] = json!("9999999");
+    let r = app
+        .query_as(&member, PROPOSE, json!({ "i": { "cooperative": nowhere } }))
+        .await;
+    assert_eq!(first_error_code(&r), "BAD_USER_INPUT", "{r}");
+
+    let anonymous = app
+        .query_vars(PROPOSE, json!({ "i": { "cooperative": cooperative("Anonimowa (dane testowe)", "0001990104") } }))
+        .await;
+    assert_eq!(
+        first_error_code(&anonymous),
+        "UNAUTHENTICATED",
+        "{anonymous}"
+    );
+    assert_eq!(
+        data(
+            &app.query_as(&member, MINE, json!({})).await,
+            "myCooperativeRequests"
+        )["totalCount"],
+        0
+    );
+}
+
+#[tokio::test]
+async fn duplicates_are_flagged_before_approval_and_a_held_number_cannot_be_approved() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let member = app.member("doradczyni@example.org").await;
+    // A moderator creates one directly.
+    let created = app
+        .query_as(&moderator, CREATE, json!({ "i": cooperative("Spółdzielnia Socjalna „Zielona Łąka” (dane testowe)", "0001990201") }))
+        .await;
+    assert_eq!(
+        data(&created, "createCooperative")["cooperative"]["krs"],
+        "0001990201",
+        "{created}"
+    );
+    let twice = app
+        .query_as(
+            &moderator,
+            CREATE,
+            json!({ "i": cooperative("Inna (dane testowe)", "0001990201") }),
+        )
+        .await;
+    assert_eq!(first_error_code(&twice), "CONFLICT", "{twice}");
+    let by_member = app
+        .query_as(
+            &member,
+            CREATE,
+            json!({ "i": cooperative("Członkowska (dane testowe)", "0001990202") }),
+        )
+        .await;
+    assert_eq!(first_error_code(&by_member), "FORBIDDEN", "{by_member}");
+
+    // The same KRS under another name, and another KRS under a name alike in the same gmina.
+    let same_number = app
+        .query_as(
+            &member,
+            PROPOSE,
+            json!({ "i": { "cooperative": cooperative("Łąka Bis (dane testowe)", "0001990201") } }),
+        )
+        .await;
+    let same_number = data(&same_number, "proposeCooperative")["request"].clone();
+    let alike = app
+        .query_as(&member, PROPOSE, json!({ "i": { "cooperative": cooperative("SS Zielona Łąka (dane testowe)", "0001990203") } }))
+        .await;
+    let alike = data(&alike, "proposeCooperative")["request"].clone();
+    let unlike = app
+        .query_as(&member, PROPOSE, json!({ "i": { "cooperative": cooperative("Spółdzielnia Socjalna Bławatek (dane testowe)", "0001990204") } }))
+        .await;
+    let unlike = data(&unlike, "proposeCooperative")["request"].clone();
+    let existing = json!([{ "name": "Spółdzielnia Socjalna „Zielona Łąka” (dane testowe)" }]);
+    assert_eq!(same_number["duplicates"], existing, "{same_number}");
+    assert_eq!(alike["duplicates"], existing, "{alike}");
+    assert_eq!(unlike["duplicates"], json!([]), "{unlike}");
+
+    // A proposal whose number is held cannot be approved; it is rejected with a reason.
+    let refused = app
+        .query_as(
+            &moderator,
+            APPROVE,
+            json!({ "r": same_number["id"], "why": "ok" }),
+        )
+        .await;
+    assert_eq!(first_error_code(&refused), "CONFLICT", "{refused}");
+    let rejected = app
+        .query_as(
+            &moderator,
+            REJECT,
+            json!({ "r": same_number["id"], "why": "already in the directory" }),
+        )
+        .await;
+    assert_eq!(
+        data(&rejected, "rejectCooperativeRequest")["request"]["status"],
+        "REJECTED",
+        "{rejected}"
+    );
+    let mine = app.query_as(&member, MINE, json!({})).await;
+    let first = &nodes(&data(&mine, "myCooperativeRequests"))[0];
+    assert_eq!(first["status"], "REJECTED");
+    assert_eq!(first["reason"], "already in the directory");
+    assert_eq!(real_names(&app).await.len(), 1);
+}
+
+#[tokio::test]
+async fn an_editors_change_to_the_registers_facts_waits_for_a_moderator() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let editor = app.member("prezes@example.org").await;
+    // A cooperative in liquidation, whose editor the proposer becomes.
+    let mut fields = cooperative(
+        "Spółdzielnia Socjalna W Likwidacji (dane testowe)",
+        "0001990301",
+    );
+    fields["status"] = json!("IN_LIQUIDATION");
+    let p = app
+        .query_as(&editor, PROPOSE, json!({ "i": { "cooperative": fields } }))
+        .await;
+    let id = data(&p, "proposeCooperative")["request"]["id"].clone();
+    let a = app
+        .query_as(
+            &moderator,
+            APPROVE,
+            json!({ "r": id, "why": "KRS extract" }),
+        )
+        .await;
+    let coop = data(&a, "approveCooperativeRequest")["request"]["cooperative"].clone();
+    assert_eq!(coop["status"], "IN_LIQUIDATION", "{a}");
+
+    // Making itself ACTIVE (eligible for reserved contracts) becomes a request; the contact changes.
+    let edit = app
+        .query_as(&editor, UPDATE, json!({ "i": { "id": coop["id"], "version": coop["version"], "status": "ACTIVE", "phone": "+48 14 222 22 22", "krs": "0001990302" } }))
+        .await;
+    let payload = data(&edit, "updateCooperative");
+    assert_eq!(payload["cooperative"]["status"], "IN_LIQUIDATION", "{edit}");
+    assert_eq!(payload["cooperative"]["krs"], "0001990301");
+    assert_eq!(payload["cooperative"]["phone"], "+48 14 222 22 22");
+    let request = payload["changeRequest"].clone();
+    assert_eq!(request["kind"], "CHANGE", "{edit}");
+    assert_eq!(
+        request["fields"],
+        json!([{ "field": "krs", "value": "0001990302", "current": "0001990301" },
+               { "field": "status", "value": "ACTIVE", "current": "IN_LIQUIDATION" }])
+    );
+    // A stale version changes nothing and files nothing.
+    let stale = app
+        .query_as(
+            &editor,
+            UPDATE,
+            json!({ "i": { "id": coop["id"], "version": coop["version"], "name": "Inna nazwa" } }),
+        )
+        .await;
+    assert_eq!(first_error_code(&stale), "CONFLICT", "{stale}");
+    let queue = app.query_as(&moderator, QUEUE, json!({})).await;
+    assert_eq!(
+        data(&queue, "cooperativeRequests")["totalCount"],
+        1,
+        "{queue}"
+    );
+
+    let rejected = app
+        .query_as(
+            &moderator,
+            REJECT,
+            json!({ "r": request["id"], "why": "still in liquidation in the register" }),
+        )
+        .await;
+    assert_eq!(
+        data(&rejected, "rejectCooperativeRequest")["request"]["status"],
+        "REJECTED",
+        "{rejected}"
+    );
+    assert_eq!(held(&app, &coop).await["status"], "IN_LIQUIDATION");
+
+    // A change of name, approved, is made by the moderator's approval.
+    let now = held(&app, &coop).await;
+    let renamed = app
+        .query_as(&editor, UPDATE, json!({ "i": { "id": coop["id"], "version": now["version"], "name": "Spółdzielnia Socjalna Po Zmianie (dane testowe)" } }))
+        .await;
+    let r = data(&renamed, "updateCooperative")["changeRequest"]["id"].clone();
+    assert!(r.is_string(), "{renamed}");
+    let ok = app
+        .query_as(
+            &moderator,
+            APPROVE,
+            json!({ "r": r, "why": "new name in the register" }),
+        )
+        .await;
+    assert_eq!(
+        data(&ok, "approveCooperativeRequest")["request"]["cooperative"]["name"],
+        "Spółdzielnia Socjalna Po Zmianie (dane testowe)",
+        "{ok}"
+    );
+    assert_eq!(
+        held(&app, &coop).await["name"],
+        "Spółdzielnia Socjalna Po Zmianie (dane testowe)"
+    );
+
+    // A moderator changes the register's facts at once.
+    let now = held(&app, &coop).await;
+    let direct = app
+        .query_as(
+            &moderator,
+            UPDATE,
+            json!({ "i": { "id": coop["id"], "version": now["version"], "status": "DISSOLVED" } }),
+        )
+        .await;
+    assert_eq!(
+        data(&direct, "updateCooperative")["cooperative"]["status"],
+        "DISSOLVED",
+        "{direct}"
+    );
+    assert_eq!(
+        data(&direct, "updateCooperative")["changeRequest"],
+        Value::Null
+    );
+}
