@@ -43,6 +43,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Import(ImportCommand::Cooperatives(args)) => {
             import_cooperatives(&config, args).await
         }
+        Command::Import(ImportCommand::Krs(args)) => import_krs(&config, args).await,
         Command::Seed(SeedCommand::Sample(args)) => {
             let (db, _) = app::open_database(&config).await?;
             if crate::db::count_rows::<entity::local_government::Entity>(&db).await? == 0 {
@@ -272,6 +273,13 @@ async fn import_cooperatives(config: &crate::config::Config, args: ImportArgs) -
         dry_run: args.dry_run,
         partial: args.partial,
         actor: None,
+        // The file's name, not its path: the path may name the operator's folders.
+        source: Some((
+            entity::audit_entry::Source::Import,
+            args.file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned()),
+        )),
     };
     let report = import::run(&db, &rows, options, Some(&bar))
         .await
@@ -284,14 +292,55 @@ async fn import_cooperatives(config: &crate::config::Config, args: ImportArgs) -
         args.file.display(),
         started.elapsed().as_secs_f64()
     );
+    finish_import(config, &report, args.dry_run, args.partial, "row").await
+}
+
+/// After an import: cached answers forgotten when it wrote, and a failure when
+/// rejected rows stopped it.
+async fn finish_import(
+    config: &crate::config::Config,
+    report: &crate::import::Report,
+    dry_run: bool,
+    partial: bool,
+    what: &str,
+) -> Result<()> {
     if report.written {
         forget_cached_answers(config).await;
     }
-    if report.rejected > 0 && !args.partial && !args.dry_run {
+    if report.rejected > 0 && !partial && !dry_run {
         anyhow::bail!(
-            "nothing imported: {} row(s) rejected; fix them, or pass --partial to import the others",
+            "nothing imported: {} {what}(s) rejected; fix them, or pass --partial to import the others",
             report.rejected
         );
     }
     Ok(())
+}
+
+async fn import_krs(config: &crate::config::Config, args: crate::config::KrsArgs) -> Result<()> {
+    let mut texts = Vec::new();
+    for file in &args.files {
+        texts.push(
+            std::fs::read_to_string(file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?,
+        );
+    }
+    let (db, _) = app::open_database(config).await?;
+    let options = crate::import::Options {
+        dry_run: args.dry_run,
+        partial: args.partial,
+        ..Default::default()
+    };
+    let report = crate::krs::run(&db, &texts, args.founder_kind.as_deref(), options)
+        .await
+        .map_err(cli_error)?;
+    // Each extract by its file rather than its place.
+    let mut text = report.text(args.dry_run);
+    for (i, file) in args.files.iter().enumerate().rev() {
+        text = text.replace(
+            &format!("line {}: ", i + 1),
+            &format!("{}: ", file.display()),
+        );
+    }
+    print!("{text}");
+    finish_import(config, &report, args.dry_run, args.partial, "extract").await
 }

@@ -4,7 +4,7 @@
 //! and the GraphQL layer on the imports.
 
 /// The columns (CSV header) and property names (JSON, GeoJSON), in order.
-pub const COOPERATIVE: [&str; 29] = [
+pub const COOPERATIVE: [&str; 30] = [
     "id",
     "name",
     "krs",
@@ -34,4 +34,5 @@ pub const COOPERATIVE: [&str; 29] = [
     "distanceKm",
     "relevance",
     "isSample",
+    "sources",
 ];

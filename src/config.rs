@@ -262,6 +262,27 @@ pub enum ImportCommand {
     /// Cooperatives from a CSV or JSON file (docs/import.md): created, or changed
     /// field by field when their KRS, NIP or REGON is already held.
     Cooperatives(ImportArgs),
+    /// Court-register extracts: the KRS open API's current extracts (JSON) of
+    /// social cooperatives, one file each (docs/registration.md). Created, or
+    /// changed field by field, with the register as their facts' source.
+    Krs(KrsArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct KrsArgs {
+    /// The extracts' files, as `curl 'https://api-krs.ms.gov.pl/api/krs/OdpisAktualny/<KRS>?rejestr=P&format=json'` saves them.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Who founded the cooperatives that are new to coophub (NATURAL_PERSONS or
+    /// LEGAL_PERSONS): an extract does not say.
+    #[arg(long)]
+    pub founder_kind: Option<String>,
+    /// Print what would be created, changed and rejected; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the valid extracts even when others are rejected.
+    #[arg(long)]
+    pub partial: bool,
 }
 
 #[derive(Args, Debug, Clone)]

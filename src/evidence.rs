@@ -11,6 +11,7 @@ fn in_words(status: Status) -> &'static str {
         Status::Active => "active",
         Status::Suspended => "suspended",
         Status::InLiquidation => "in liquidation",
+        Status::Bankrupt => "bankrupt",
         Status::Dissolved => "dissolved",
     }
 }
@@ -52,7 +53,7 @@ pub fn reserved_contract(status: Status, share: Option<i16>) -> (Tri, Vec<String
             reasons.push("registry status: in liquidation, cannot take new contracts".to_owned());
             false
         }
-        Status::Dissolved => {
+        Status::Bankrupt | Status::Dissolved => {
             reasons.push(format!(
                 "registry status: {}, cannot take contracts",
                 in_words(status)
@@ -93,7 +94,7 @@ pub const CONFIRMED_RECENTLY_MONTHS: i64 = 12;
 pub const STALE_MONTHS: i64 = 24;
 
 /// Whether a cooperative is active, dormant or unknown, with the evidence:
-/// - DORMANT: the registry says it is suspended, in liquidation or dissolved; or its
+/// - DORMANT: the registry says it is suspended, in liquidation, bankrupt or dissolved; or its
 ///   newest evidence (profile confirmation, supply under a verified procurement example)
 ///   is older than 24 months;
 /// - ACTIVE: its profile was confirmed within 12 months, or it supplied a verified

@@ -15,6 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::evidence::{activity, reserved_contract};
 use crate::graphql::node::global_id;
 use crate::graphql::query::cooperative::{directory_order, CooperativeFilter, NearInput};
+use crate::graphql::types::provenance;
 use crate::graphql::types::{
     Activity, CooperativeStatus, FounderKind, ReservedContractEligibility,
 };
@@ -568,13 +569,15 @@ struct Row {
     distance_km: Option<f64>,
     relevance: Option<i64>,
     is_sample: bool,
+    /// Where each fact came from, grouped by source (`provenance::summary`).
+    sources: String,
     /// GeoJSON geometry `[longitude, latitude]`: the own location, else the seat's centroid.
     #[serde(skip)]
     point: Option<[f64; 2]>,
 }
 
 impl Row {
-    fn csv_record(&self) -> [String; 29] {
+    fn csv_record(&self) -> [String; 30] {
         fn opt<T: ToString>(v: &Option<T>) -> String {
             v.as_ref().map(T::to_string).unwrap_or_default()
         }
@@ -608,6 +611,7 @@ impl Row {
             opt(&self.distance_km),
             opt(&self.relevance),
             self.is_sample.to_string(),
+            self.sources.clone(),
         ]
     }
 }
@@ -663,6 +667,7 @@ async fn rows_of(
         }
     }
     let years = directory::last_supply_years(db, &ids).await?;
+    let mut changes = crate::db::audit::of_cooperatives(db, &ids).await?;
     Ok(models
         .into_iter()
         .map(|m| {
@@ -725,6 +730,10 @@ async fn rows_of(
                 description: m.description,
                 member_count: m.member_count,
                 employee_count: m.employee_count,
+                sources: provenance::summary(&provenance::provenance(
+                    m.is_sample,
+                    &changes.remove(&m.id).unwrap_or_default(),
+                )),
                 is_sample: m.is_sample,
                 point,
             }
@@ -910,6 +919,7 @@ mod tests {
             distance_km: Some(1.25),
             relevance: None,
             is_sample: true,
+            sources: "SAMPLE: all fields".into(),
             point: Some([19.45, 51.76]),
         }
     }
@@ -934,11 +944,14 @@ mod tests {
         let mut e = Encoder::new(Format::Csv);
         let head = e.head(Utc::now()).unwrap_or_default();
         assert!(head.starts_with(b"id,name,krs,"));
-        assert!(head.ends_with(b",isSample\r\n"));
+        assert!(head.ends_with(b",isSample,sources\r\n"));
         let body = String::from_utf8(e.rows(&[row()]).unwrap_or_default()).unwrap_or_default();
         assert!(body.contains("\"Smak, \"\"Razem\"\"\nsp. soc.\""), "{body}");
         assert!(body.contains(",56.21.Z;56.29.Z,catering,"), "{body}");
-        assert!(body.ends_with(",1.25,,true\r\n"), "{body}");
+        assert!(
+            body.ends_with(",1.25,,true,SAMPLE: all fields\r\n"),
+            "{body}"
+        );
     }
 
     #[test]

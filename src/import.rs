@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 
 /// Columns of the export that coophub derives: an import ignores them. It reads
 /// the export's other columns (`columns::COOPERATIVE`).
-pub const DERIVED: [&str; 8] = [
+pub const DERIVED: [&str; 9] = [
     "id",
     "seatName",
     "voivodeship",
@@ -37,6 +37,8 @@ pub const DERIVED: [&str; 8] = [
     "reservedContractEligibility",
     "distanceKm",
     "relevance",
+    // Where the facts came from: an import records its own.
+    "sources",
 ];
 
 /// The columns an import reads.
@@ -65,10 +67,13 @@ impl Format {
 
 /// A row as read: its line in the file (CSV) or its place in the array (JSON,
 /// from 1), and its non-empty cells by column.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Row {
     pub line: usize,
     pub cells: BTreeMap<String, String>,
+    /// Where this row's facts come from, when it is not the whole import's
+    /// source (a court-register extract names its KRS number and date).
+    pub note: Option<String>,
 }
 
 /// Reads a whole file's rows; a file that cannot be read as a whole (not CSV,
@@ -114,7 +119,11 @@ fn read_csv(bytes: &[u8]) -> AppResult<Vec<Row>> {
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
-        rows.push(Row { line, cells });
+        rows.push(Row {
+            line,
+            cells,
+            note: None,
+        });
     }
     Ok(rows)
 }
@@ -149,7 +158,11 @@ fn read_json(bytes: &[u8]) -> AppResult<Vec<Row>> {
                     cells.insert(k, text);
                 }
             }
-            Ok(Row { line: i + 1, cells })
+            Ok(Row {
+                line: i + 1,
+                cells,
+                note: None,
+            })
         })
         .collect()
 }
@@ -252,7 +265,7 @@ impl Report {
 }
 
 /// How an import runs.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Report only; write nothing.
     pub dry_run: bool,
@@ -260,6 +273,8 @@ pub struct Options {
     pub partial: bool,
     /// The account that imports (an admin over the API; none on the command line).
     pub actor: Option<i32>,
+    /// Where the rows' facts come from, recorded with each change (provenance).
+    pub source: Option<crate::db::write::Attribution>,
 }
 
 /// A row, checked: the columns it sets with their values, and its PKD codes.
@@ -271,6 +286,8 @@ struct Checked {
     set: Vec<(cooperative::Column, &'static str, Value)>,
     /// Industry ids, the primary first (None: the row names none).
     pkd: Option<Vec<i32>>,
+    /// The row's own source note (`Row::note`).
+    note: Option<String>,
 }
 
 /// What checking needs of the database: gminas by TERYT code, PKD subclasses by code.
@@ -516,6 +533,7 @@ fn check(row: &Row, reference: &Reference) -> Result<Checked, Vec<Problem>> {
         regon,
         set,
         pkd,
+        note: row.note.clone(),
     })
 }
 
@@ -573,6 +591,11 @@ pub async fn run_in(
     progress: Option<&indicatif::ProgressBar>,
 ) -> AppResult<(Report, Option<Write>)> {
     let reference = Reference::load(db).await?;
+    let code_of: HashMap<i32, &String> = reference
+        .subclasses
+        .iter()
+        .map(|(code, id)| (*id, code))
+        .collect();
     let mut held = Held::default();
     for (id, krs, nip, regon, sample) in cooperative::Entity::find()
         .select_only()
@@ -742,13 +765,8 @@ pub async fn run_in(
                     wanted.sort_by_key(|(id, primary)| (!primary, *id));
                     if now != wanted {
                         let codes = |l: &[(i32, bool)]| {
-                            let by_id: HashMap<i32, &String> = reference
-                                .subclasses
-                                .iter()
-                                .map(|(c, id)| (*id, c))
-                                .collect();
                             l.iter()
-                                .filter_map(|(id, _)| by_id.get(id).map(|c| c.as_str()))
+                                .filter_map(|(id, _)| code_of.get(id).map(|c| c.as_str()))
                                 .collect::<Vec<_>>()
                                 .join(";")
                         };
@@ -797,6 +815,17 @@ pub async fn run_in(
         bar.set_length(plan.len() as u64);
     }
     let w = Write::begin(db).await?;
+    if let Some((source, note)) = &options.source {
+        w.attribute(*source, note.clone());
+    }
+    // Each change with the import's source, and the row's own note where it has one.
+    let noted = |e: audit_entry::ActiveModel, note: &Option<String>| {
+        let mut e = audit::attributed(e, &w);
+        if note.is_some() {
+            e.source_note = Set(note.clone());
+        }
+        e
+    };
     let mut touched = Vec::with_capacity(plan.len());
     let mut entries = Vec::new();
     let mut links: Vec<(i32, &Vec<i32>)> = Vec::new();
@@ -824,12 +853,15 @@ pub async fn run_in(
                 (ch.field.to_owned(), text(&ch.from), text(&ch.to))
             })
             .collect();
-        entries.push(audit::entry(
-            options.actor,
-            "Cooperative",
-            *id,
-            audit_entry::Action::Update,
-            fields,
+        entries.push(noted(
+            audit::entry(
+                options.actor,
+                "Cooperative",
+                *id,
+                audit_entry::Action::Update,
+                fields,
+            ),
+            &c.note,
         ));
         if let Some(pkd) = c
             .pkd
@@ -887,18 +919,32 @@ pub async fn run_in(
         for c in chunk {
             let id = id_of(c)
                 .ok_or_else(|| AppError::Internal("an inserted cooperative is missing".into()))?;
-            let fields = c
+            let mut fields: Vec<_> = c
                 .set
                 .iter()
                 .filter(|(_, field, _)| *field != "seatId")
                 .map(|(_, f, v)| ((*f).to_owned(), serde_json::Value::Null, audit::to_json(v)))
                 .collect();
-            entries.push(audit::entry(
-                options.actor,
-                "Cooperative",
-                id,
-                audit_entry::Action::Create,
-                fields,
+            if let Some(pkd) = &c.pkd {
+                let codes: Vec<&str> = pkd
+                    .iter()
+                    .filter_map(|id| code_of.get(id).map(|c| c.as_str()))
+                    .collect();
+                fields.push((
+                    "pkdCodes".to_owned(),
+                    serde_json::Value::Null,
+                    serde_json::Value::String(codes.join(";")),
+                ));
+            }
+            entries.push(noted(
+                audit::entry(
+                    options.actor,
+                    "Cooperative",
+                    id,
+                    audit_entry::Action::Create,
+                    fields,
+                ),
+                &c.note,
             ));
             if let Some(pkd) = &c.pkd {
                 links.push((id, pkd));

@@ -19,6 +19,7 @@ pub mod graphql;
 pub mod http;
 pub mod ids;
 pub mod import;
+pub mod krs;
 pub mod limiter;
 pub mod markdown;
 pub mod policy;

@@ -29,7 +29,7 @@ use crate::db::write::Write;
 use crate::error::{AppError, AppResult};
 use crate::import::{self, Outcome, Row};
 use chrono::Utc;
-use entity::audit_entry::Action;
+use entity::audit_entry::{Action, Source};
 use entity::claim::Status;
 use entity::cooperative_request::{self as request, Kind};
 use entity::user_role::Role;
@@ -90,6 +90,7 @@ fn row_of(fields: &Fields) -> Row {
     Row {
         line: 1,
         cells: fields.clone(),
+        note: None,
     }
 }
 
@@ -174,6 +175,8 @@ async fn create_in(
     numbered(fields)?;
     let options = import::Options {
         actor: Some(actor),
+        // The proposer's facts, checked by the moderator who approves them.
+        source: Some((Source::Moderator, None)),
         ..Default::default()
     };
     let (report, write) = import::run_in(db, &[row_of(fields)], options, None).await?;
@@ -192,32 +195,34 @@ async fn create_in(
         }
     }
     let w = write.ok_or_else(|| AppError::Internal("the import wrote nothing".into()))?;
-    let mut by_number = Condition::any();
-    for (field, col) in [
-        ("krs", cooperative::Column::Krs),
-        ("nip", cooperative::Column::Nip),
-        ("regon", cooperative::Column::Regon),
-    ] {
-        if let Some(v) = fields.get(field) {
-            // The import stores numbers normalised: compare with what it stored.
-            by_number = by_number.add(col.eq(normalised(field, v)?));
-        }
-    }
     let created = cooperative::Entity::find()
-        .filter(by_number)
+        .filter(holding_a_number(fields)?)
         .one(&w)
         .await?
         .ok_or_else(|| AppError::Internal("the created cooperative is missing".into()))?;
     Ok((w, created))
 }
 
-/// A registry number as stored (digits only, checked).
-fn normalised(field: &str, v: &str) -> AppResult<String> {
-    match field {
-        "krs" => crate::ids::parse_krs(v),
-        "nip" => crate::ids::parse_nip(v),
-        _ => crate::ids::parse_regon(v),
+/// Cooperatives holding one of the KRS, NIP or REGON in `fields` (an empty
+/// condition when `fields` has no number). Numbers are compared as the import
+/// stores them: digits only, checked.
+fn holding_a_number(fields: &Fields) -> AppResult<Condition> {
+    let mut any = Condition::any();
+    for (field, col) in [
+        ("krs", cooperative::Column::Krs),
+        ("nip", cooperative::Column::Nip),
+        ("regon", cooperative::Column::Regon),
+    ] {
+        if let Some(v) = fields.get(field) {
+            let stored = match field {
+                "krs" => crate::ids::parse_krs(v),
+                "nip" => crate::ids::parse_nip(v),
+                _ => crate::ids::parse_regon(v),
+            }?;
+            any = any.add(col.eq(stored));
+        }
     }
+    Ok(any)
 }
 
 /// A moderator's or an admin's direct creation of a cooperative.
@@ -315,6 +320,7 @@ pub async fn decide(
         (true, Kind::Change, c) => {
             let c = c.ok_or_else(|| AppError::Internal("a change names no cooperative".into()))?;
             let w = Write::begin(db).await?;
+            w.attribute(Source::Moderator, None);
             let held = cooperative::Entity::find_by_id(c)
                 .one(&w)
                 .await?
@@ -422,19 +428,8 @@ pub async fn duplicates(
     fields: &Fields,
 ) -> AppResult<Vec<cooperative::Model>> {
     let mut found: BTreeMap<i32, cooperative::Model> = BTreeMap::new();
-    let mut by_number = Condition::any();
-    let mut any = false;
-    for (field, col) in [
-        ("krs", cooperative::Column::Krs),
-        ("nip", cooperative::Column::Nip),
-        ("regon", cooperative::Column::Regon),
-    ] {
-        if let Some(v) = fields.get(field).and_then(|v| normalised(field, v).ok()) {
-            by_number = by_number.add(col.eq(v));
-            any = true;
-        }
-    }
-    if any {
+    let by_number = holding_a_number(fields)?;
+    if !by_number.is_empty() {
         for c in cooperative::Entity::find()
             .filter(by_number)
             .all(db)

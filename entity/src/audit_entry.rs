@@ -15,10 +15,45 @@ pub struct Model {
     pub action: Action,
     /// JSON array of `{field, old, new}`.
     pub changes: String,
+    /// Where the change's facts came from; None for changes made before sources
+    /// were recorded, and for records whose facts have no outside source.
+    pub source: Option<Source>,
+    /// Which one: the imported file's name, for example. Public (it is shown as
+    /// the facts' provenance): never a person's name or address.
+    pub source_note: Option<String>,
 }
 
-positional!(id, actor_user_id, at, entity, record_id, action, changes);
-crate::cell::string_enums!(Action);
+positional!(
+    id,
+    actor_user_id,
+    at,
+    entity,
+    record_id,
+    action,
+    changes,
+    source,
+    source_note
+);
+crate::cell::string_enums!(Action, Source);
+
+/// Where the facts a change wrote came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum Source {
+    /// A court-register extract (`coophub import krs`, `importKrsExtracts`).
+    #[sea_orm(string_value = "REGISTER")]
+    Register,
+    /// A file imported in bulk (`coophub import cooperatives`, `importCooperatives`).
+    #[sea_orm(string_value = "IMPORT")]
+    Import,
+    /// The cooperative's own editor.
+    #[sea_orm(string_value = "EDITOR")]
+    Editor,
+    /// A moderator or an admin: a direct edit, a creation, or a member's
+    /// proposal or change request the moderator checked and approved.
+    #[sea_orm(string_value = "MODERATOR")]
+    Moderator,
+}
 
 /// What an audit entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]

@@ -87,6 +87,10 @@ pub enum Status {
     /// In liquidation (w likwidacji).
     #[sea_orm(string_value = "IN_LIQUIDATION")]
     InLiquidation,
+    /// Declared bankrupt (w upadłości): bankruptcy proceedings in section 6 of its
+    /// register entry.
+    #[sea_orm(string_value = "BANKRUPT")]
+    Bankrupt,
     /// Removed from the register.
     #[sea_orm(string_value = "DISSOLVED")]
     Dissolved,

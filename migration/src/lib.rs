@@ -23,6 +23,7 @@ mod m20261203_000015_index_lists_the_plan_test_found;
 mod m20261203_000016_rebuild_search_index;
 mod m20261203_000017_cooperative_updated_at;
 mod m20261204_000018_cooperative_request;
+mod m20261204_000019_audit_source;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000016_rebuild_search_index::Migration),
             Box::new(m20261203_000017_cooperative_updated_at::Migration),
             Box::new(m20261204_000018_cooperative_request::Migration),
+            Box::new(m20261204_000019_audit_source::Migration),
         ]
     }
 }

@@ -35,10 +35,19 @@ pub async fn record(
     action: audit_entry::Action,
     changes: Vec<(String, Json, Json)>,
 ) -> AppResult<()> {
-    entry(actor, entity, record_id, action, changes)
+    attributed(entry(actor, entity, record_id, action, changes), db)
         .insert(db)
         .await?;
     Ok(())
+}
+
+/// `e` with the source of the facts its write records ([`Write::attribute`]).
+pub fn attributed(mut e: audit_entry::ActiveModel, w: &Write) -> audit_entry::ActiveModel {
+    if let Some((source, note)) = w.attribution() {
+        e.source = Set(Some(source));
+        e.source_note = Set(note);
+    }
+    e
 }
 
 /// An entry to write (many at once: an import's).
@@ -93,4 +102,30 @@ pub async fn authored_by(
         .order_by_asc(audit_entry::Column::Id)
         .all(db)
         .await?)
+}
+
+/// The creations and updates of each of `ids` (cooperatives), newest first: what
+/// their facts' provenance is read from.
+pub async fn of_cooperatives(
+    db: &DatabaseConnection,
+    ids: &[i32],
+) -> AppResult<std::collections::HashMap<i32, Vec<audit_entry::Model>>> {
+    let mut by_id: std::collections::HashMap<i32, Vec<audit_entry::Model>> =
+        std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = audit_entry::Entity::find()
+            .filter(audit_entry::Column::Entity.eq("Cooperative"))
+            .filter(audit_entry::Column::RecordId.is_in(chunk.iter().copied()))
+            .filter(
+                audit_entry::Column::Action
+                    .is_in([audit_entry::Action::Create, audit_entry::Action::Update]),
+            )
+            .order_by_desc(audit_entry::Column::Id)
+            .all(db)
+            .await?;
+        for r in rows {
+            by_id.entry(r.record_id).or_default().push(r);
+        }
+    }
+    Ok(by_id)
 }

@@ -59,7 +59,12 @@ pub struct Write {
     txn: DatabaseTransaction,
     /// Noted by statements, which run through `&self`.
     effects: Mutex<Effects>,
+    /// Where the facts this write records came from, for its audit entries.
+    source: Mutex<Option<Attribution>>,
 }
+
+/// Where the facts of a write came from: the kind of source and which one.
+pub type Attribution = (entity::audit_entry::Source, Option<String>);
 
 impl Write {
     pub async fn begin(db: &DatabaseConnection) -> Result<Write, sea_orm::DbErr> {
@@ -73,7 +78,22 @@ impl Write {
         Ok(Write {
             txn,
             effects: Mutex::new(Effects::default()),
+            source: Mutex::new(None),
         })
+    }
+
+    /// Says where the facts this write records came from: its audit entries
+    /// carry it (the provenance of each field).
+    pub fn attribute(&self, source: entity::audit_entry::Source, note: Option<String>) {
+        *self.source.lock().unwrap_or_else(|e| e.into_inner()) = Some((source, note));
+    }
+
+    /// The source [`Write::attribute`] set.
+    pub fn attribution(&self) -> Option<Attribution> {
+        self.source
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     fn effects(&self) -> std::sync::MutexGuard<'_, Effects> {

@@ -341,6 +341,21 @@ impl Loader<i32> for LastSupplyYearLoader {
     }
 }
 
+/// The creations and updates of each cooperative, newest first (its provenance).
+pub struct CooperativeChangesLoader(DatabaseConnection);
+
+impl Loader<i32> for CooperativeChangesLoader {
+    type Value = Vec<entity::audit_entry::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[i32],
+    ) -> Result<HashMap<i32, Vec<entity::audit_entry::Model>>, AppError> {
+        crate::db::audit::of_cooperatives(&self.0, keys).await
+    }
+}
+
 type L<T, K = i32> = Load<T, K>;
 
 /// All loaders of the schema.
@@ -375,6 +390,7 @@ pub struct Loaders {
     pub cooperative_ids_by_sector: L<CooperativeIdsBySectorIdLoader>,
     pub sector_ids_by_cooperative: L<SectorIdsByCooperativeIdLoader>,
     pub last_supply_year: L<LastSupplyYearLoader>,
+    pub cooperative_changes: L<CooperativeChangesLoader>,
     pub need: L<ByIdLoader<entity::need::Entity>>,
     pub person: L<ByIdLoader<entity::person::Entity>>,
     pub event: L<ByIdLoader<entity::event::Entity>>,
@@ -557,6 +573,7 @@ impl Loaders {
             sector_ids_by_cooperative: batches
                 .loader(SectorIdsByCooperativeIdLoader(db.clone()), delay),
             last_supply_year: batches.loader(LastSupplyYearLoader(db.clone()), delay),
+            cooperative_changes: batches.loader(CooperativeChangesLoader(db.clone()), delay),
             need: batches.loader(by_id(db), delay),
             person: batches.loader(by_id(db), delay),
             event: batches.loader(by_id(db), delay),

@@ -123,6 +123,8 @@ pub const TYPES: &[TypeRule] = &[
     t("Sector", Public, In(Reference)),
     // The directory.
     t("Cooperative", Public, In(Directory)),
+    // Read off the audit trail, whose entries are written with the cooperative.
+    t("FieldProvenance", Public, OfParent),
     t("Offering", Public, In(Directory)),
     t("Founder", Public, In(Directory)),
     t("Institution", Public, In(Directory)),

@@ -266,7 +266,7 @@ fn nip(n: u32) -> String {
     }
 }
 
-const IMPORTED: &str = "{ cooperatives(first: 100) { totalCount edges { node { name krs nip status founderKind registrationDate phone isSample seat { teryt } primaryIndustry { code } industries { edges { node { code } } } } } }
+const IMPORTED: &str = "{ cooperatives(first: 100) { totalCount edges { node { name krs nip status founderKind registrationDate phone isSample seat { teryt } primaryIndustry { code } industries { edges { node { code } } } provenance { field source note } } } }
                           search(query: \"Zielona Dolina\") { nodes { ... on Cooperative { krs } } } }";
 
 #[tokio::test]
@@ -367,6 +367,23 @@ async fn an_advisers_csv_imports_after_a_dry_run_and_importing_it_again_changes_
         .unwrap_or_default();
     assert_eq!(dolina["phone"], "+48 12 000 00 00", "{dolina}");
     assert_eq!(dolina["primaryIndustry"]["code"], "56.29.Z", "{dolina}");
+    // Each fact names the file it came from, by its name, not the operator's path.
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let sources = dolina["provenance"].as_array().cloned().unwrap_or_default();
+    let fields: Vec<&str> = sources.iter().filter_map(|p| p["field"].as_str()).collect();
+    for field in ["name", "krs", "status", "seatTeryt", "phone", "pkdCodes"] {
+        assert!(fields.contains(&field), "{field}: {sources:?}");
+    }
+    assert!(!fields.contains(&"website"), "never set: {sources:?}");
+    assert!(
+        sources
+            .iter()
+            .all(|p| p["source"] == "IMPORT" && p["note"] == file_name.as_str()),
+        "{sources:?}"
+    );
 
     // --partial imports the valid rows of a file with a rejected one.
     let mixed = temp_file(
@@ -432,4 +449,60 @@ async fn an_export_imports_into_another_coophub_as_the_same_cooperatives() {
         "{again}"
     );
     let _ = std::fs::remove_file(&file);
+}
+
+/// Court-register extracts from files (issue 18): each named by its file; a
+/// company's extract stops the import unless `--partial`.
+#[tokio::test]
+async fn court_register_extracts_import_from_files_by_their_names() {
+    let url = fresh_database_url().await;
+    coophub(&url, &["import", "reference"]);
+    let fixture = |name: &str| format!("{}/tests/fixtures/krs/{name}", env!("CARGO_MANIFEST_DIR"));
+    let (kitchen, company) = (fixture("0001990601.json"), fixture("0001990603.json"));
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "krs",
+            kitchen.as_str(),
+            company.as_str(),
+            "--founder-kind",
+            "NATURAL_PERSONS",
+        ];
+        args.extend_from_slice(extra);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_coophub"));
+        cmd.env("COOPHUB_DATA_DIR", crate::helpers::data_dir());
+        attempt(with_tests_redis(cmd, &url), &url, &args)
+    };
+    let (ok, out, err) = import(&[]);
+    assert!(!ok, "{out}");
+    assert!(
+        err.contains("nothing imported: 1 extract(s) rejected"),
+        "{err}"
+    );
+    assert!(
+        out.contains(&format!(
+            "{company}: rejected: extract: KRS 0001990603 is not a social cooperative"
+        )),
+        "{out}"
+    );
+    assert!(out.contains(&format!("{kitchen}: create")), "{out}");
+
+    let (ok, out, err) = import(&["--partial"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("1 created"), "{out}");
+    let app = TestApp::spawn_with(config(&url)).await;
+    let c = app
+        .data(
+            "{ cooperative(krs: \"0001990601\") { founderKind provenance { field source note } } }",
+        )
+        .await;
+    assert_eq!(c["cooperative"]["founderKind"], "NATURAL_PERSONS", "{c}");
+    assert!(
+        c["cooperative"]["provenance"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| p["field"] == "status" && p["source"] == "REGISTER"),
+        "{c}"
+    );
 }

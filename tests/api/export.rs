@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 /// The columns and property names, in order: nothing else may appear.
-const COLUMNS: [&str; 29] = [
+const COLUMNS: [&str; 30] = [
     "id",
     "name",
     "krs",
@@ -38,6 +38,7 @@ const COLUMNS: [&str; 29] = [
     "distanceKm",
     "relevance",
     "isSample",
+    "sources",
 ];
 
 async fn get(app: &TestApp, path: &str) -> reqwest::Response {

@@ -21,6 +21,7 @@ use crate::requests;
 use crate::validate;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::Utc;
+use entity::audit_entry::Source;
 use entity::{cooperative, industry, offering};
 use sea_orm::Value;
 
@@ -292,6 +293,14 @@ impl CooperativeMutation {
             changes.push((cooperative::Column::ProfileConfirmedAt, Utc::now().into()));
         }
         let w = Write::begin(db(ctx)?).await?;
+        w.attribute(
+            if v.is_moderator() {
+                Source::Moderator
+            } else {
+                Source::Editor
+            },
+            None,
+        );
         let row = update_versioned_in::<cooperative::Entity>(
             &w,
             user,

@@ -1,9 +1,14 @@
 //! Bulk import of cooperatives over the API, for admins: the same import as
 //! `coophub import cooperatives` (`crate::import`, docs/import.md).
 
+use crate::error::AppError;
+use crate::graphql::types::FounderKind;
 use crate::graphql::{db, viewer};
 use crate::import::{self, Outcome};
 use async_graphql::{Context, Enum, InputObject, Object, Result, SimpleObject};
+use entity::audit_entry::Source;
+use entity::cooperative;
+use sea_orm::ActiveEnum;
 
 /// The format of an import's data.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -27,6 +32,26 @@ pub struct ImportCooperativesInput {
     pub dry_run: bool,
     /// Import the valid rows even when others are rejected (by default a rejected row
     /// stops the whole import and nothing is written).
+    #[graphql(default)]
+    pub partial: bool,
+    /// What the file is, shown publicly as the source of the facts it sets (its
+    /// name, or the register and the date it was taken from; at most 200
+    /// characters, no personal data). Default: "importCooperatives".
+    pub source: Option<String>,
+}
+
+/// Court-register extracts to import.
+#[derive(InputObject)]
+pub struct ImportKrsExtractsInput {
+    /// Each extract's text: the JSON the KRS open API answers for
+    /// `OdpisAktualny/<KRS>?rejestr=P&format=json` (at most 100).
+    pub extracts: Vec<String>,
+    /// Who founded the cooperatives new to coophub (an extract does not say).
+    pub founder_kind: Option<FounderKind>,
+    /// Only report what would be created, changed and rejected; write nothing.
+    #[graphql(default)]
+    pub dry_run: bool,
+    /// Import the valid extracts even when others are rejected.
     #[graphql(default)]
     pub partial: bool,
 }
@@ -119,15 +144,61 @@ impl ImportMutation {
             ImportFormat::Csv => import::Format::Csv,
             ImportFormat::Json => import::Format::Json,
         };
+        let source = match input.source.as_deref().map(str::trim) {
+            None | Some("") => "importCooperatives".to_owned(),
+            Some(s) if s.chars().count() > 200 => {
+                return Err(AppError::invalid("source", "at most 200 characters").into())
+            }
+            Some(s) => s.to_owned(),
+        };
         let rows = import::read(input.data.as_bytes(), format)?;
         let options = import::Options {
             dry_run: input.dry_run,
             partial: input.partial,
             actor: Some(actor),
+            source: Some((Source::Import, Some(source))),
         };
         let report = import::run(db(ctx)?, &rows, options, None).await?;
+        Ok(report.into())
+    }
+
+    /// Imports court-register extracts (moderators): each the text of a current
+    /// extract (odpis aktualny) of a social cooperative from the KRS open API, as
+    /// `curl 'https://api-krs.ms.gov.pl/api/krs/OdpisAktualny/<KRS>?rejestr=P&format=json'`
+    /// saves it. Each creates the cooperative, or changes the one with its KRS field
+    /// by field, with the register as the source of its facts; an extract of
+    /// anything but a social cooperative is rejected with its legal form. All or
+    /// nothing unless `partial`; `dryRun` writes nothing. The same import as
+    /// `coophub import krs` (docs/registration.md).
+    async fn import_krs_extracts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The extracts and how to import them.")] input: ImportKrsExtractsInput,
+    ) -> Result<ImportCooperativesPayload> {
+        let v = viewer(ctx);
+        v.require_moderator()?;
+        if input.extracts.is_empty() || input.extracts.len() > 100 {
+            return Err(AppError::invalid("extracts", "give 1 to 100 extracts").into());
+        }
+        let options = import::Options {
+            dry_run: input.dry_run,
+            partial: input.partial,
+            actor: Some(v.user_id()?),
+            source: None,
+        };
+        let founder_kind = input
+            .founder_kind
+            .map(|k| cooperative::FounderKind::from(k).to_value());
+        let report =
+            crate::krs::run(db(ctx)?, &input.extracts, founder_kind.as_deref(), options).await?;
+        Ok(report.into())
+    }
+}
+
+impl From<import::Report> for ImportCooperativesPayload {
+    fn from(report: import::Report) -> Self {
         let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-        Ok(ImportCooperativesPayload {
+        ImportCooperativesPayload {
             written: report.written,
             created: count(report.created),
             changed: count(report.changed),
@@ -166,6 +237,6 @@ impl ImportMutation {
                     }
                 })
                 .collect(),
-        })
+        }
     }
 }

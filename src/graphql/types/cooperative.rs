@@ -1,5 +1,6 @@
 //! Cooperative, its offerings and its founders.
 
+use super::provenance::{provenance, FieldProvenance};
 use super::{
     Activity, Address, CooperativeStatus, FounderKind, FounderOrganisationKind, GeoPoint, Industry,
     LocalGovernment, OfferingKind, ProcurementExample, ReservedContractEligibility, Sector,
@@ -41,7 +42,7 @@ impl Reads for Cooperative {
             "memberCount" => &[C::MemberCount],
             "employeeCount" => &[C::EmployeeCount],
             "version" => &[C::Version],
-            "isSample" => &[C::IsSample],
+            "isSample" | "provenance" => &[C::IsSample],
             "excludedEmployeeShare" => &[C::ExcludedEmployeeShare],
             "reservedContractEligibility" => &[C::Status, C::ExcludedEmployeeShare],
             "profileConfirmedAt" => &[C::ProfileConfirmedAt],
@@ -169,6 +170,18 @@ impl Cooperative {
     /// database keeps it); `filter: {updatedSince}` finds what changed since a time.
     async fn updated_at(&self) -> Option<DateTime<Utc>> {
         self.0.updated_at
+    }
+    /// Where each fact of its record came from (an imported file, its editor, a
+    /// moderator, the sample generator) and when it was recorded: one item per
+    /// column of the export that was ever set, in the export's order.
+    #[graphql(complexity = 5)]
+    async fn provenance(&self, ctx: &Context<'_>) -> Result<Vec<FieldProvenance>> {
+        let changes = loaders(ctx)?
+            .cooperative_changes
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(provenance(self.0.is_sample, &changes))
     }
     /// May it bid for contracts reserved under art. 94 PZP? Computed from its legal form,
     /// registry status and declared employment share; unknown stays unknown.

@@ -13,6 +13,9 @@ pub enum CooperativeStatus {
     Suspended,
     /// In liquidation (w likwidacji).
     InLiquidation,
+    /// Declared bankrupt (w upadłości): bankruptcy proceedings in section 6 of its
+    /// register entry.
+    Bankrupt,
     /// Removed from the register.
     Dissolved,
 }

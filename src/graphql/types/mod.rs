@@ -10,6 +10,7 @@ mod local_government;
 mod need;
 mod network;
 mod procurement;
+pub mod provenance;
 mod request;
 
 pub use account::{ApiKey, AuditEntry, Claim, ClaimStatus, FieldChange, Me, Role, RoleGrant, User};
@@ -25,6 +26,7 @@ pub use network::{
     ThreadActivity,
 };
 pub use procurement::{ProcurementExample, ProcurementSupplier};
+pub use provenance::{FactSource, FieldProvenance};
 pub use request::{CooperativeRequest, CooperativeRequestKind, RequestStatus, RequestedField};
 
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, SimpleObject, Value};
