@@ -40,6 +40,14 @@ pub fn optional_text(field: &str, value: &str, max: usize) -> AppResult<Option<S
     }
 }
 
+/// `optional_text` of an optional argument: absent, blank or a checked text.
+pub fn optional_arg(field: &str, value: Option<&str>, max: usize) -> AppResult<Option<String>> {
+    value
+        .map(|v| optional_text(field, v, max))
+        .transpose()
+        .map(Option::flatten)
+}
+
 /// Characters that change how the text around them is shown without being seen:
 /// bidirectional overrides and isolates, zero-width characters, the byte-order mark.
 fn invisible(c: char) -> bool {

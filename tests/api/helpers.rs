@@ -441,6 +441,19 @@ impl TestApp {
         self.login(email, "staff password 123").await
     }
 
+    /// The body of a successful GET of `path` (an export, the metrics), as text.
+    pub async fn get_text(&self, path: &str) -> String {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+            .text()
+            .await
+            .unwrap_or_default()
+    }
+
     /// `data` of a response that must have no errors.
     pub async fn data(&self, query: &str) -> Value {
         let body = self.query(query).await;
@@ -450,17 +463,7 @@ impl TestApp {
 
     /// SQL statements sent so far, read from `/metrics`.
     pub async fn statements(&self) -> u64 {
-        let text = self
-            .client
-            .get(self.url("/metrics"))
-            .send()
-            .await
-            .and_then(|r| r.error_for_status());
-        let text = text
-            .unwrap_or_else(|e| panic!("metrics: {e}"))
-            .text()
-            .await
-            .unwrap_or_default();
+        let text = self.get_text("/metrics").await;
         text.lines()
             .find_map(|l| l.strip_prefix("coophub_sql_statements_total "))
             .and_then(|n| n.trim().parse().ok())

@@ -159,17 +159,11 @@ async fn a_partner_syncs_what_changed_since_its_last_copy() {
     assert_eq!(since(after).await["totalCount"], 1);
     // The export takes the same parameter.
     let csv = app
-        .client
-        .get(app.url(&format!(
+        .get_text(&format!(
             "/export/cooperatives.csv?updatedSince={}",
             after.to_rfc3339().replace('+', "%2B")
-        )))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+        ))
+        .await;
     assert_eq!(csv.lines().count(), 2, "{csv}");
     assert!(csv.contains("0001990002"), "{csv}");
 }

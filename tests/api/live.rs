@@ -748,15 +748,7 @@ async fn a_subscriber_that_stops_reading_is_dropped_and_nobody_waits() {
 }
 
 async fn metric(app: &TestApp, name: &str) -> u64 {
-    let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+    let text = app.get_text("/metrics").await;
     text.lines()
         .find_map(|l| l.strip_prefix(&format!("{name} ")))
         .and_then(|v| v.parse().ok())

@@ -162,14 +162,8 @@ async fn each_fact_names_its_source_in_graphql_and_in_the_export() {
 
     // The export carries the sources, one line per cooperative.
     let csv = app
-        .client
-        .get(app.url("/export/cooperatives.csv?isSample=false"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-        .text()
-        .await
-        .unwrap_or_default();
+        .get_text("/export/cooperatives.csv?isSample=false")
+        .await;
     assert!(
         csv.lines().next().is_some_and(|h| h.ends_with(",sources")),
         "{csv}"

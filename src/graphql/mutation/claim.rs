@@ -49,12 +49,7 @@ impl ClaimMutation {
             .load_one(coop)
             .await?
             .ok_or_else(|| AppError::invalid("cooperative", "no such cooperative"))?;
-        let note = input
-            .note
-            .as_deref()
-            .map(|n| validate::optional_text("note", n, 1000))
-            .transpose()?
-            .flatten();
+        let note = validate::optional_arg("note", input.note.as_deref(), 1000)?;
         Ok(ClaimPayload {
             claim: Claim(account::create_claim(db(ctx)?, user, coop, note).await?),
         })

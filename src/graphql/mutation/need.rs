@@ -154,12 +154,7 @@ impl NeedMutation {
         if n.status != need::Status::Open {
             return Err(AppError::Conflict("this need is already closed".into()).into());
         }
-        let reason = input
-            .reason
-            .as_deref()
-            .map(|r| validate::optional_text("reason", r, 1000))
-            .transpose()?
-            .flatten();
+        let reason = validate::optional_arg("reason", input.reason.as_deref(), 1000)?;
         let changes = vec![
             (need::Column::Status, Value::from(need::Status::Closed)),
             (need::Column::ClosedAt, Value::from(Utc::now())),

@@ -150,12 +150,7 @@ impl RequestMutation {
         input: ProposeCooperativeInput,
     ) -> Result<CooperativeRequestPayload> {
         let user = viewer(ctx).user_id()?;
-        let note = input
-            .note
-            .as_deref()
-            .map(|n| validate::optional_text("note", n, 1000))
-            .transpose()?
-            .flatten();
+        let note = validate::optional_arg("note", input.note.as_deref(), 1000)?;
         let r = requests::propose(db(ctx)?, user, input.cooperative.fields(), note).await?;
         Ok(CooperativeRequestPayload {
             request: CooperativeRequest(r),
