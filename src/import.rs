@@ -566,6 +566,59 @@ struct Held {
     sample: std::collections::HashSet<i32>,
 }
 
+impl Held {
+    /// The cooperatives holding one of the numbers of `rows`: only those are read
+    /// (a one-row proposal reads one or two records, not the directory).
+    async fn load<'a>(
+        db: &DatabaseConnection,
+        rows: impl Iterator<Item = &'a Checked>,
+    ) -> AppResult<Held> {
+        let mut wanted: [(cooperative::Column, Vec<String>); 3] = [
+            (cooperative::Column::Krs, Vec::new()),
+            (cooperative::Column::Nip, Vec::new()),
+            (cooperative::Column::Regon, Vec::new()),
+        ];
+        for c in rows {
+            for (i, number) in [&c.krs, &c.nip, &c.regon].into_iter().enumerate() {
+                if let Some(n) = number {
+                    wanted[i].1.push(n.clone());
+                }
+            }
+        }
+        let mut held = Held::default();
+        for (column, numbers) in wanted {
+            for chunk in numbers.chunks(500) {
+                for (id, krs, nip, regon, sample) in cooperative::Entity::find()
+                    .filter(column.is_in(chunk.iter().cloned()))
+                    .select_only()
+                    .column(cooperative::Column::Id)
+                    .column(cooperative::Column::Krs)
+                    .column(cooperative::Column::Nip)
+                    .column(cooperative::Column::Regon)
+                    .column(cooperative::Column::IsSample)
+                    .into_tuple::<(i32, Option<String>, Option<String>, Option<String>, bool)>()
+                    .all(db)
+                    .await?
+                {
+                    if sample {
+                        held.sample.insert(id);
+                    }
+                    for (number, index) in [
+                        (krs, &mut held.by_krs),
+                        (nip, &mut held.by_nip),
+                        (regon, &mut held.by_regon),
+                    ] {
+                        if let Some(n) = number {
+                            index.insert(n, id);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(held)
+    }
+}
+
 /// Imports `rows` (see the module's documentation).
 pub async fn run(
     db: &DatabaseConnection,
@@ -596,38 +649,18 @@ pub async fn run_in(
         .iter()
         .map(|(code, id)| (*id, code))
         .collect();
-    let mut held = Held::default();
-    for (id, krs, nip, regon, sample) in cooperative::Entity::find()
-        .select_only()
-        .column(cooperative::Column::Id)
-        .column(cooperative::Column::Krs)
-        .column(cooperative::Column::Nip)
-        .column(cooperative::Column::Regon)
-        .column(cooperative::Column::IsSample)
-        .into_tuple::<(i32, Option<String>, Option<String>, Option<String>, bool)>()
-        .all(db)
-        .await?
-    {
-        if sample {
-            held.sample.insert(id);
-        }
-        for (number, index) in [
-            (krs, &mut held.by_krs),
-            (nip, &mut held.by_nip),
-            (regon, &mut held.by_regon),
-        ] {
-            if let Some(n) = number {
-                index.insert(n, id);
-            }
-        }
-    }
-    // Check every row and find the cooperative it names.
+    // Check every row, then find the cooperatives their numbers name.
+    let checks: Vec<(&Row, Result<Checked, Vec<Problem>>)> = rows
+        .iter()
+        .map(|row| (row, check(row, &reference)))
+        .collect();
+    let held = Held::load(db, checks.iter().filter_map(|(_, c)| c.as_ref().ok())).await?;
     let mut checked: Vec<(usize, Checked, Option<i32>)> = Vec::new();
     let mut report = Report::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for row in rows {
+    for (row, check) in checks {
         let name = row.cells.get("name").cloned().unwrap_or_default();
-        let mut c = match check(row, &reference) {
+        let mut c = match check {
             Ok(c) => c,
             Err(problems) => {
                 report.lines.push(Line {
