@@ -37,7 +37,7 @@ use entity::{cooperative, local_government};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
-    IdenStatic, QueryFilter, QueryOrder, Set, Value,
+    IdenStatic, PaginatorTrait, QueryFilter, QueryOrder, Set, Value,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -84,6 +84,9 @@ pub fn registry_value(c: &cooperative::Model, field: &str) -> Option<String> {
         _ => None,
     }
 }
+
+/// How many of a member's proposals may wait for a moderator at once.
+pub const MAX_PENDING_PROPOSALS: u64 = 20;
 
 /// One row of the import, for a proposal's fields.
 fn row_of(fields: &Fields) -> Row {
@@ -149,6 +152,20 @@ pub async fn propose(
     // moderator sees the duplicate (`duplicates`) and decides.
     planned(db, &fields).await?;
     let w = Write::begin(db).await?;
+    // The moderators' queue is not anyone's to fill: a member's proposals wait
+    // a few at a time (a region's list is an import's, docs/import.md).
+    let waiting = request::Entity::find()
+        .filter(request::Column::UserId.eq(user))
+        .filter(request::Column::Kind.eq(Kind::New))
+        .filter(request::Column::Status.eq(Status::Pending))
+        .count(&w)
+        .await?;
+    if waiting >= MAX_PENDING_PROPOSALS {
+        return Err(AppError::Conflict(format!(
+            "{waiting} of your proposals are waiting for a moderator: propose more once they are decided \
+             (a whole region's list is imported by an administrator, docs/import.md)"
+        )));
+    }
     let r = request::ActiveModel {
         kind: Set(Kind::New),
         user_id: Set(user),
@@ -238,18 +255,33 @@ pub async fn create(
 
 /// Files an editor's change to registry facts inside the editor's write: only the
 /// fields that differ from what the cooperative holds (None: nothing differs).
+/// An editor has one pending change per cooperative: a later one is added to it,
+/// its values winning, so the moderators' queue holds one request to decide.
 pub async fn request_change_in(
     w: &Write,
     user: i32,
     held: &cooperative::Model,
     wanted: Fields,
 ) -> AppResult<Option<request::Model>> {
-    let fields: Fields = wanted
-        .into_iter()
-        .filter(|(f, v)| registry_value(held, f).as_deref() != Some(v.as_str()))
-        .collect();
+    let differs =
+        |(f, v): &(String, String)| registry_value(held, f).as_deref() != Some(v.as_str());
+    let fields: Fields = wanted.into_iter().filter(differs).collect();
     if fields.is_empty() {
         return Ok(None);
+    }
+    let pending = request::Entity::find()
+        .filter(request::Column::UserId.eq(user))
+        .filter(request::Column::CooperativeId.eq(held.id))
+        .filter(request::Column::Kind.eq(Kind::Change))
+        .filter(request::Column::Status.eq(Status::Pending))
+        .one(w)
+        .await?;
+    if let Some(earlier) = pending {
+        let mut merged: Fields = fields_of(&earlier).into_iter().filter(differs).collect();
+        merged.extend(fields);
+        let mut r: request::ActiveModel = earlier.into();
+        r.fields = Set(serde_json::to_string(&merged).unwrap_or_default());
+        return Ok(Some(r.update(w).await?));
     }
     let r = request::ActiveModel {
         kind: Set(Kind::Change),

@@ -332,6 +332,35 @@ async fn an_editors_change_to_the_registers_facts_waits_for_a_moderator() {
         )
         .await;
     assert_eq!(first_error_code(&stale), "CONFLICT", "{stale}");
+    // A second change joins the first: one request to decide, the newer value winning.
+    let again = app
+        .query_as(&editor, UPDATE, json!({ "i": { "id": coop["id"], "version": payload["cooperative"]["version"], "status": "SUSPENDED", "name": "Spółdzielnia Socjalna Nowa Nazwa (dane testowe)" } }))
+        .await;
+    let joined = data(&again, "updateCooperative")["changeRequest"].clone();
+    assert_eq!(joined["id"], request["id"], "{again}");
+    let asked: Vec<(String, String)> = joined["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap_or_default().to_owned(),
+                f["value"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            ("krs".to_owned(), "0001990302".to_owned()),
+            (
+                "name".to_owned(),
+                "Spółdzielnia Socjalna Nowa Nazwa (dane testowe)".to_owned()
+            ),
+            ("status".to_owned(), "SUSPENDED".to_owned())
+        ],
+        "{again}"
+    );
     let queue = app.query_as(&moderator, QUEUE, json!({})).await;
     assert_eq!(
         data(&queue, "cooperativeRequests")["totalCount"],
@@ -394,5 +423,32 @@ async fn an_editors_change_to_the_registers_facts_waits_for_a_moderator() {
     assert_eq!(
         data(&direct, "updateCooperative")["changeRequest"],
         Value::Null
+    );
+}
+
+#[tokio::test]
+async fn a_members_proposals_wait_a_few_at_a_time() {
+    let app = TestApp::spawn().await;
+    let member = app.member("doradczyni@example.org").await;
+    let propose = |i: u32| {
+        let (app, member) = (&app, &member);
+        async move {
+            let name = format!("Spółdzielnia Socjalna Numer {i} (dane testowe)");
+            app.query_as(member, PROPOSE, json!({ "i": { "cooperative": cooperative(&name, &format!("{:010}", 1_990_700 + i)) } }))
+                .await
+        }
+    };
+    for i in 0..20 {
+        let r = propose(i).await;
+        assert!(r.get("errors").is_none(), "{i}: {r}");
+    }
+    let over = propose(20).await;
+    assert_eq!(first_error_code(&over), "CONFLICT", "{over}");
+    assert_eq!(
+        data(
+            &app.query_as(&member, MINE, json!({})).await,
+            "myCooperativeRequests"
+        )["totalCount"],
+        20
     );
 }
