@@ -21,7 +21,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QuerySelect,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits.
 const CHUNK: usize = 500;
@@ -372,21 +372,24 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
 
     // Cooperatives.
     let pb = progress(n, "cooperatives");
-    let mut name_uses: HashMap<&str, usize> = HashMap::new();
+    // Names as real ones are: no numbers appended. Many cooperatives share a
+    // name, as in the register; within one gmina a name is taken once while
+    // another is free.
+    let mut names_in_gmina: HashSet<(usize, usize)> = HashSet::new();
     let mut coops = Vec::with_capacity(n);
     let mut coop_meta = Vec::with_capacity(n); // (place index, sector index)
     for i in 0..n {
         let place = pick_weighted(&mut rng, &weights);
         let g = &gminy[*place];
         let sector_ix = rng.usize(0..sectors.len());
-        let base = NAMES[rng.usize(0..NAMES.len())];
-        let uses = name_uses.entry(base).or_default();
-        *uses += 1;
-        let name = if *uses == 1 {
-            format!("Spółdzielnia Socjalna „{base}”")
-        } else {
-            format!("Spółdzielnia Socjalna „{base}” {} {}", g.name, i + 1)
-        };
+        let drawn = rng.usize(0..NAMES.len());
+        let free = (0..NAMES.len())
+            .map(|k| (drawn + k) % NAMES.len())
+            .find(|k| !names_in_gmina.contains(&(*place, *k)))
+            .unwrap_or(drawn);
+        names_in_gmina.insert((*place, free));
+        let base = NAMES[free];
+        let name = format!("Spółdzielnia Socjalna „{base}”");
         let status = *pick_weighted(
             &mut rng,
             &[
