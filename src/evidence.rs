@@ -2,8 +2,8 @@
 //! whether it may bid for contracts reserved under art. 94 PZP, and whether it is
 //! active. Pure functions over recorded facts; unknown stays unknown.
 
-use chrono::{DateTime, Datelike, Utc};
-use entity::cooperative::Status;
+use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
+use entity::cooperative::{FounderKind, Status};
 
 /// A registry status as the reasons word it ("in liquidation").
 fn in_words(status: Status) -> &'static str {
@@ -143,10 +143,114 @@ pub fn activity(
     (answer, evidence)
 }
 
+/// What the records say against the Act of 27 April 2006 on social cooperatives
+/// (consolidated text Dz.U. 2026 poz. 48), as the law stood when the cooperative
+/// was registered. Who may found one is art. 4, how many art. 5:
+/// - before 16 July 2009 only natural persons could (legal persons were added by
+///   the 2009 amendment);
+/// - from 16 July 2009 at least 5 natural persons, or at least 2 legal persons;
+/// - from 31 March 2018 (the 2018 amendment) at least 3 natural persons, the
+///   cooperative then reaching 5 members within 12 months of its registration,
+///   or at least 2 legal persons;
+/// - natural and legal persons do not found one together.
+///
+/// Unknown facts give no note: the notes explain what the records show, they
+/// refuse nothing (historical records must load).
+pub fn compliance(
+    founder_kind: FounderKind,
+    registered: Option<NaiveDate>,
+    members: Option<i32>,
+    legal_founders: usize,
+    today: NaiveDate,
+) -> Vec<String> {
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN);
+    let legal_persons_may_found = date(2009, 7, 16);
+    let amended_2018 = date(2018, 3, 31);
+    let mut notes = Vec::new();
+    match founder_kind {
+        FounderKind::Mixed => notes.push(
+            "founders recorded as natural and legal persons together: the Act lets natural \
+             persons or legal persons found a social cooperative, not both (art. 4 and 5); \
+             check the founding record"
+                .to_owned(),
+        ),
+        FounderKind::LegalPersons => {
+            if let Some(r) = registered.filter(|r| *r < legal_persons_may_found) {
+                notes.push(format!(
+                    "founded by legal persons but registered on {r}, before 16 July 2009, when \
+                     only natural persons could found a social cooperative (art. 4 before the \
+                     2009 amendment); check the founders"
+                ));
+            }
+            if legal_founders == 1 {
+                notes.push(
+                    "1 legal-person founder recorded: at least 2 found a social cooperative \
+                     (art. 5); add the other founders"
+                        .to_owned(),
+                );
+            }
+        }
+        FounderKind::NaturalPersons => {
+            if let (Some(m), Some(r)) = (members, registered) {
+                let year_after = r.checked_add_months(Months::new(12)).unwrap_or(r);
+                if r >= amended_2018 && today < year_after {
+                    if m < 3 {
+                        notes.push(format!(
+                            "{m} members: at least 3 natural persons found a social cooperative \
+                             (art. 5 as amended in 2018)"
+                        ));
+                    }
+                } else if m < 5 {
+                    let rule = if r >= amended_2018 {
+                        format!(
+                            "a cooperative founded by natural persons has at least 5 members \
+                             from 12 months after its registration ({year_after}; art. 5 as \
+                             amended in 2018)"
+                        )
+                    } else {
+                        format!(
+                            "registered on {r}, when at least 5 natural persons founded a \
+                             social cooperative (art. 5 before the 2018 amendment), and it keeps \
+                             at least 5 members"
+                        )
+                    };
+                    notes.push(format!("{m} members: {rule}"));
+                }
+            }
+        }
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn compliance_follows_the_law_of_the_registration_year() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        let today = d(2026, 12, 4).unwrap_or_default();
+        let notes = |kind, registered, members, legal| {
+            compliance(kind, registered, members, legal, today).len()
+        };
+        use FounderKind::*;
+        // Since 2018: 3 natural persons found, 5 members within 12 months.
+        assert_eq!(notes(NaturalPersons, d(2026, 6, 1), Some(3), 0), 0);
+        assert_eq!(notes(NaturalPersons, d(2026, 6, 1), Some(2), 0), 1);
+        assert_eq!(notes(NaturalPersons, d(2025, 6, 1), Some(4), 0), 1);
+        assert_eq!(notes(NaturalPersons, d(2025, 6, 1), Some(5), 0), 0);
+        // Before 2018: 5 from the start.
+        assert_eq!(notes(NaturalPersons, d(2017, 6, 1), Some(4), 0), 1);
+        // Unknown members or date: nothing to say.
+        assert_eq!(notes(NaturalPersons, d(2017, 6, 1), None, 0), 0);
+        assert_eq!(notes(NaturalPersons, None, Some(1), 0), 0);
+        // Legal persons: from 16 July 2009, at least 2.
+        assert_eq!(notes(LegalPersons, d(2009, 7, 15), None, 0), 1);
+        assert_eq!(notes(LegalPersons, d(2009, 7, 16), None, 2), 0);
+        assert_eq!(notes(LegalPersons, d(2019, 1, 1), None, 1), 1);
+        assert_eq!(notes(Mixed, d(2019, 1, 1), Some(9), 0), 1);
+    }
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, 12, 0, 0)

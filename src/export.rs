@@ -896,7 +896,7 @@ mod tests {
             nip: None,
             regon: None,
             status: CooperativeStatus::Active.to_string(),
-            founder_kind: FounderKind::Mixed.to_string(),
+            founder_kind: FounderKind::NaturalPersons.to_string(),
             registration_date: Some("2020-01-02".into()),
             street: None,
             postal_code: None,

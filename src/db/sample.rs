@@ -402,14 +402,21 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         let founder_kind = *pick_weighted(
             &mut rng,
             &[
+                // As the Act has it (art. 4 and 5): natural or legal persons, not both.
                 (FounderKind::NaturalPersons, 82),
-                (FounderKind::LegalPersons, 10),
-                (FounderKind::Mixed, 8),
+                (FounderKind::LegalPersons, 18),
             ],
         );
         let slug = format!("{}-{}", slugify(base), i + 1);
-        let registered =
-            NaiveDate::from_ymd_opt(2006 + rng.i32(0..20), rng.u32(1..13), rng.u32(1..29));
+        let drawn = NaiveDate::from_ymd_opt(2006 + rng.i32(0..20), rng.u32(1..13), rng.u32(1..29));
+        // Legal persons found social cooperatives from 16 July 2009 (art. 4 as
+        // amended in 2009): an earlier date moves to that day.
+        let registered = match (founder_kind, drawn) {
+            (FounderKind::LegalPersons, Some(d)) => {
+                NaiveDate::from_ymd_opt(2009, 7, 16).map(|from| d.max(from))
+            }
+            _ => drawn,
+        };
         coops.push(cooperative::ActiveModel {
             name: Set(name),
             krs: Set(Some(format!("{:010}", 900_000 + i))),
@@ -567,6 +574,29 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
                     kind: Set(FounderOrg::LocalGovernment),
                     local_government_id: Set(Some(g.powiat_id)),
                     name: Set("Powiat (współzałożyciel)".to_owned()),
+                    ..Default::default()
+                });
+            } else {
+                // At least two legal persons found one (art. 5): the gmina with an
+                // association or a parish, an association with the gmina.
+                let (kind, lg, fname) = if kind == FounderOrg::LocalGovernment {
+                    (
+                        FounderOrg::Ngo,
+                        None,
+                        format!("Stowarzyszenie „Razem” w gminie {}", g.name),
+                    )
+                } else {
+                    (
+                        FounderOrg::LocalGovernment,
+                        Some(g.id),
+                        format!("Gmina {}", g.name),
+                    )
+                };
+                founders.push(cooperative_founder::ActiveModel {
+                    cooperative_id: Set(coop_id),
+                    kind: Set(kind),
+                    local_government_id: Set(lg),
+                    name: Set(fname),
                     ..Default::default()
                 });
             }

@@ -8,6 +8,7 @@ mod budgets;
 mod caching;
 mod cli;
 mod closing;
+mod compliance;
 mod credentials;
 mod cursors;
 mod directory;

@@ -186,6 +186,7 @@ impl ImportMutation {
             actor: Some(v.user_id()?),
             source: None,
         };
+        super::request::no_mixed_founders(input.founder_kind)?;
         let founder_kind = input
             .founder_kind
             .map(|k| cooperative::FounderKind::from(k).to_value());

@@ -2,6 +2,7 @@
 //! a moderator approves or rejects it (and an editor's change to registry facts),
 //! with a reason; moderators and admins create cooperatives directly.
 
+use crate::error::{AppError, AppResult};
 use crate::graphql::{
     db,
     node::expect_id,
@@ -61,7 +62,8 @@ pub struct NewCooperativeInput {
 
 impl NewCooperativeInput {
     /// The fields by the export's column names, as the import reads them.
-    fn fields(&self) -> Fields {
+    fn fields(&self) -> AppResult<Fields> {
+        no_mixed_founders(Some(self.founder_kind))?;
         let mut f = Fields::new();
         let mut put = |k: &str, v: Option<String>| {
             if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
@@ -99,8 +101,22 @@ impl NewCooperativeInput {
         put("memberCount", self.member_count.map(|v| v.to_string()));
         put("employeeCount", self.employee_count.map(|v| v.to_string()));
         put("pkdCodes", self.pkd_codes.as_ref().map(|c| c.join(";")));
-        f
+        Ok(f)
     }
+}
+
+/// A new registration's founders are natural persons or legal persons: MIXED is
+/// kept only so that historical records load (art. 4 and 5 of the Act on social
+/// cooperatives; `evidence::compliance`).
+pub fn no_mixed_founders(kind: Option<FounderKind>) -> AppResult<()> {
+    if kind == Some(FounderKind::Mixed) {
+        return Err(AppError::invalid(
+            "founderKind",
+            "natural persons or legal persons found a social cooperative, not both together \
+             (art. 4 and 5 of the Act on social cooperatives): NATURAL_PERSONS or LEGAL_PERSONS",
+        ));
+    }
+    Ok(())
 }
 
 /// Input of `proposeCooperative`.
@@ -151,7 +167,7 @@ impl RequestMutation {
     ) -> Result<CooperativeRequestPayload> {
         let user = viewer(ctx).user_id()?;
         let note = validate::optional_arg("note", input.note.as_deref(), 1000)?;
-        let r = requests::propose(db(ctx)?, user, input.cooperative.fields(), note).await?;
+        let r = requests::propose(db(ctx)?, user, input.cooperative.fields()?, note).await?;
         Ok(CooperativeRequestPayload {
             request: CooperativeRequest(r),
         })
@@ -165,7 +181,7 @@ impl RequestMutation {
     ) -> Result<CreateCooperativePayload> {
         let v = viewer(ctx);
         v.require_moderator()?;
-        let c = requests::create(db(ctx)?, v.user_id()?, input.fields()).await?;
+        let c = requests::create(db(ctx)?, v.user_id()?, input.fields()?).await?;
         Ok(CreateCooperativePayload {
             cooperative: Cooperative(c),
         })

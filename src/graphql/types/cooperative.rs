@@ -6,13 +6,13 @@ use super::{
     LocalGovernment, OfferingKind, ProcurementExample, ReservedContractEligibility, Sector,
 };
 use crate::db::lists;
-use crate::evidence::{activity, reserved_contract, Tri};
+use crate::evidence::{activity, compliance, reserved_contract, Tri};
 use crate::graphql::{
     connection::{cost, from_list, Conn, KeyPage, Lean},
     load_in_order, load_list, loaders,
     node::global_id,
     projection::Reads,
-    required,
+    required, viewer,
 };
 use async_graphql::{Context, Object, Result, ID};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -43,6 +43,7 @@ impl Reads for Cooperative {
             "employeeCount" => &[C::EmployeeCount],
             "version" => &[C::Version],
             "isSample" | "provenance" => &[C::IsSample],
+            "complianceNotes" => &[C::FounderKind, C::RegistrationDate, C::MemberCount],
             "excludedEmployeeShare" => &[C::ExcludedEmployeeShare],
             "reservedContractEligibility" => &[C::Status, C::ExcludedEmployeeShare],
             "profileConfirmedAt" => &[C::ProfileConfirmedAt],
@@ -182,6 +183,24 @@ impl Cooperative {
             .await?
             .unwrap_or_default();
         Ok(provenance(self.0.is_sample, &changes))
+    }
+    /// What its records show against the Act on social cooperatives (who founded
+    /// it and how many, its members), by the law as it stood when it was
+    /// registered: one explained note each, empty when nothing is found. Notes
+    /// refuse nothing. Its editors and moderators only: null for anyone else.
+    async fn compliance_notes(&self, ctx: &Context<'_>) -> Result<Option<Vec<String>>> {
+        let v = viewer(ctx);
+        if !(v.is_moderator() || v.is_editor_of(self.0.id)) {
+            return Ok(None);
+        }
+        let founders = load_list(&loaders(ctx)?.founders_by_cooperative, self.0.id).await?;
+        Ok(Some(compliance(
+            self.0.founder_kind,
+            self.0.registration_date,
+            self.0.member_count,
+            founders.len(),
+            Utc::now().date_naive(),
+        )))
     }
     /// May it bid for contracts reserved under art. 94 PZP? Computed from its legal form,
     /// registry status and declared employment share; unknown stays unknown.

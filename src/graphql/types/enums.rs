@@ -28,7 +28,12 @@ pub enum FounderKind {
     NaturalPersons,
     /// Founded by legal persons (local governments, NGOs, church legal persons).
     LegalPersons,
-    /// Founded by both natural and legal persons.
+    /// Recorded as founded by natural and legal persons together, which the Act
+    /// does not provide for (art. 4 and 5): kept so that historical records load,
+    /// refused for new registrations, explained in `complianceNotes`.
+    #[graphql(
+        deprecation = "No legal basis (art. 4 and 5 of the Act on social cooperatives): NATURAL_PERSONS or LEGAL_PERSONS"
+    )]
     Mixed,
 }
 
