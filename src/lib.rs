@@ -20,6 +20,7 @@ pub mod http;
 pub mod ids;
 pub mod import;
 pub mod krs;
+pub mod law;
 pub mod limiter;
 pub mod markdown;
 pub mod policy;

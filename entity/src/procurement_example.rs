@@ -25,6 +25,9 @@ pub struct Model {
     pub verified_by: Option<i32>,
     pub verified_at: Option<DateTimeUtc>,
     pub proposed_by: Option<i32>,
+    /// The buyer's organisational unit that bought, when not its office: a
+    /// MOPS, a school, a municipal company.
+    pub buyer_unit: Option<String>,
 }
 
 positional!(
@@ -44,6 +47,7 @@ positional!(
     verified_by,
     verified_at,
     proposed_by,
+    buyer_unit,
 );
 crate::cell::string_enums!(Procedure);
 
@@ -51,13 +55,17 @@ crate::cell::string_enums!(Procedure);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
 pub enum Procedure {
-    /// Reserved contract under art. 94 of the Public Procurement Law (PZP).
+    /// Reserved contract under art. 94 of the Public Procurement Law of 2019 (from 2021).
     #[sea_orm(string_value = "RESERVED_CONTRACT_ART_94")]
     ReservedContractArt94,
+    /// Reserved contract under art. 22 ust. 2 of the Public Procurement Law of 2004
+    /// (purchases until 2020).
+    #[sea_orm(string_value = "RESERVED_CONTRACT_ART_22")]
+    ReservedContractArt22,
     /// An open procedure with a social clause.
     #[sea_orm(string_value = "SOCIAL_CLAUSE")]
     SocialClause,
-    /// Below the 130 000 PLN threshold of the PZP.
+    /// Below the threshold of the law of its year (from 2021: 130 000 PLN net).
     #[sea_orm(string_value = "BELOW_THRESHOLD")]
     BelowThreshold,
     /// The light regime for social and other specific services.

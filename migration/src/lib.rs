@@ -24,6 +24,7 @@ mod m20261203_000016_rebuild_search_index;
 mod m20261203_000017_cooperative_updated_at;
 mod m20261204_000018_cooperative_request;
 mod m20261204_000019_audit_source;
+mod m20261204_000020_procurement_buyer_unit;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_cooperative_updated_at::Migration),
             Box::new(m20261204_000018_cooperative_request::Migration),
             Box::new(m20261204_000019_audit_source::Migration),
+            Box::new(m20261204_000020_procurement_buyer_unit::Migration),
         ]
     }
 }

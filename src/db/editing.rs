@@ -296,6 +296,7 @@ pub async fn delete_offering(
 /// [`propose_procurement_example`].
 pub struct NewProcurementExample {
     pub buyer_id: i32,
+    pub buyer_unit: Option<String>,
     pub subject: String,
     pub procedure: entity::procurement_example::Procedure,
     pub value_grosze: Option<i64>,
@@ -344,8 +345,10 @@ pub async fn propose_procurement_example(
             format!("must be between 2004 and {this_year}"),
         ));
     }
+    crate::law::check(new.procedure, new.year, new.value_grosze)?;
     let row = procurement_example::ActiveModel {
         buyer_id: Set(new.buyer_id),
+        buyer_unit: Set(opt_text("buyerUnit", &new.buyer_unit, 200)?),
         subject: Set(text("subject", &new.subject, 500)?),
         industry_id: Set(None),
         procedure: Set(new.procedure),

@@ -81,6 +81,10 @@ pub async fn create_need(
     {
         return Err(AppError::invalid("deadline", "must be today or later"));
     }
+    // A need is bought now, under the law in force.
+    if let Some(p) = new.procedure {
+        crate::law::check(p, chrono::Datelike::year(&chrono::Utc::now()), None)?;
+    }
     let row = need::ActiveModel {
         title: Set(text("title", &new.title, 200)?),
         description: Set(text("description", &new.description, 5000)?),

@@ -693,16 +693,26 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
             Procedure::BelowThreshold => rng.i64(500_000..13_000_000),
             _ => rng.i64(2_000_000..80_000_000),
         };
+        // Drawn in the order they always were, so that the sample stays the same.
+        let subject = format!(
+            "{} — zamówienie przykładowe (dane generowane)",
+            names[rng.usize(0..names.len())]
+        );
+        let year = 2012 + rng.i32(0..14);
+        // A reserved contract before 2021 was the 2004 law's (`law`).
+        let procedure = match procedure {
+            Procedure::ReservedContractArt94 if year < crate::law::PZP_2019_FROM => {
+                Procedure::ReservedContractArt22
+            }
+            p => p,
+        };
         procs.push(procurement_example::ActiveModel {
             buyer_id: Set(if by_powiat { g.powiat_id } else { g.id }),
-            subject: Set(format!(
-                "{} — zamówienie przykładowe (dane generowane)",
-                names[rng.usize(0..names.len())]
-            )),
+            subject: Set(subject),
             industry_id: Set(Some(sectors[sector_ix].subclasses[0])),
             procedure: Set(procedure),
             value_grosze: Set(Some(value)),
-            year: Set(2012 + rng.i32(0..14)),
+            year: Set(year),
             outcome: Set(Some(
                 "Umowa zrealizowana zgodnie z harmonogramem.".to_owned(),
             )),

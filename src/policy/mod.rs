@@ -202,6 +202,7 @@ mod tests {
             verified,
             verified_by: None,
             verified_at: None,
+            buyer_unit: None,
         }
     }
 

@@ -396,3 +396,80 @@ async fn reseeding_the_sample_also_removes_claims_and_editor_roles_on_sample_coo
     assert_eq!(me["data"]["me"]["roles"], json!([]), "{me}");
     assert_eq!(me["data"]["myClaims"]["totalCount"], 0);
 }
+
+/// A purchase is judged by the law of its year (issue 18): art. 22 of the 2004
+/// law until 2020, art. 94 of the 2019 law and its 130 000 PLN threshold from 2021.
+#[tokio::test]
+async fn a_purchase_follows_the_procurement_law_of_its_year() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let coop = first_cooperative(&app, 1).await;
+    let propose = "mutation($i: ProposeProcurementExampleInput!) { proposeProcurementExample(input: $i) { procurementExample { legalBasis buyerUnit procedure } } }";
+    let input = |procedure: &str, year: i32, value: &str| {
+        json!({ "i": { "buyer": coop["seat"]["id"], "buyerUnit": "Miejski Ośrodek Pomocy Społecznej",
+            "suppliers": [{ "cooperative": coop["id"], "role": "LEAD" }], "subject": "Catering (dane testowe)",
+            "procedure": procedure, "valuePln": value, "year": year } })
+    };
+    for (procedure, year, value, field) in [
+        ("RESERVED_CONTRACT_ART_94", 2019, "90000", "procedure"),
+        ("RESERVED_CONTRACT_ART_22", 2022, "90000", "procedure"),
+        ("BELOW_THRESHOLD", 2023, "130000", "valuePln"),
+    ] {
+        let r = app
+            .query_as(&moderator, propose, input(procedure, year, value))
+            .await;
+        assert_eq!(
+            first_error_code(&r),
+            "BAD_USER_INPUT",
+            "{procedure} {year}: {r}"
+        );
+        assert_eq!(r["errors"][0]["extensions"]["field"], field, "{r}");
+    }
+    let old = app
+        .query_as(
+            &moderator,
+            propose,
+            input("RESERVED_CONTRACT_ART_22", 2019, "90000"),
+        )
+        .await;
+    let example = &old["data"]["proposeProcurementExample"]["procurementExample"];
+    assert_eq!(
+        example["buyerUnit"], "Miejski Ośrodek Pomocy Społecznej",
+        "{old}"
+    );
+    assert!(
+        example["legalBasis"]
+            .as_str()
+            .is_some_and(|b| b.contains("art. 22 ust. 2") && b.contains("29 January 2004")),
+        "{old}"
+    );
+    let new = app
+        .query_as(
+            &moderator,
+            propose,
+            input("BELOW_THRESHOLD", 2024, "129999.99"),
+        )
+        .await;
+    assert!(
+        new["data"]["proposeProcurementExample"]["procurementExample"]["legalBasis"]
+            .as_str()
+            .is_some_and(|b| b.contains("130 000 PLN") && b.contains("2019")),
+        "{new}"
+    );
+    // A need is bought now: under the 2019 law. Its gmina's officer posts it.
+    let admin = app.staff("admin@example.org", "--admin").await;
+    let officer = app.member("urzednik@example.org").await;
+    let grant = app
+        .query_as(&admin, "mutation($u: ID!, $l: ID!) { grantRole(input: {user: $u, role: OFFICER, localGovernment: $l}) { user { displayName } } }", json!({ "u": user_id(&app, &officer).await, "l": coop["seat"]["id"] }))
+        .await;
+    assert!(grant.get("errors").is_none(), "{grant}");
+    let officer = app
+        .login("urzednik@example.org", "a long enough password")
+        .await;
+    let need = app
+        .query_as(&officer, "mutation($i: PostNeedInput!) { postNeed(input: $i) { need { id } } }",
+            json!({ "i": { "onBehalfOf": coop["seat"]["id"], "title": "Catering (dane testowe)", "description": "Obiady",
+                "placeTeryt": "1261011", "procedure": "RESERVED_CONTRACT_ART_22" } }))
+        .await;
+    assert_eq!(first_error_code(&need), "BAD_USER_INPUT", "{need}");
+}

@@ -28,15 +28,20 @@ pub struct SupplierInput {
 pub struct ProposeProcurementExampleInput {
     /// The buying local government.
     pub buyer: ID,
+    /// Its organisational unit that bought, when not its office (a MOPS, a
+    /// school, a municipal company; at most 200 characters).
+    pub buyer_unit: Option<String>,
     /// The supplying cooperatives (one LEAD).
     pub suppliers: Vec<SupplierInput>,
     /// What was bought.
     pub subject: String,
     /// How.
     pub procedure: ProcurementProcedure,
-    /// Contract value in PLN, e.g. "125000.50".
+    /// Contract value in PLN net of VAT, e.g. "125000.50".
     pub value_pln: Option<Decimal>,
-    /// Year of the contract (2004 to this year).
+    /// Year of the contract (2004 to this year): its law decides which procedures
+    /// exist (RESERVED_CONTRACT_ART_22 until 2020, RESERVED_CONTRACT_ART_94 from
+    /// 2021) and, from 2021, that BELOW_THRESHOLD is below 130 000 PLN net.
     pub year: i32,
     /// How it went.
     pub outcome: Option<String>,
@@ -100,6 +105,7 @@ impl ProcurementMutation {
         }
         let new = NewProcurementExample {
             buyer_id: buyer,
+            buyer_unit: input.buyer_unit,
             subject: input.subject,
             procedure: input.procedure.into(),
             value_grosze: input.value_pln.map(|d| d.0),

@@ -144,11 +144,14 @@ pub enum InstitutionKind {
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
 #[graphql(remote = "entity::procurement_example::Procedure")]
 pub enum ProcurementProcedure {
-    /// Reserved contract under art. 94 of the Public Procurement Law (PZP).
+    /// Reserved contract under art. 94 of the Public Procurement Law of 2019 (from 2021).
     ReservedContractArt94,
+    /// Reserved contract under art. 22 ust. 2 of the Public Procurement Law of 2004
+    /// (purchases until 2020).
+    ReservedContractArt22,
     /// An open procedure with a social clause.
     SocialClause,
-    /// Below the 130 000 PLN threshold of the PZP.
+    /// Below the threshold of the law of its year (from 2021: 130 000 PLN net).
     BelowThreshold,
     /// The light regime for social and other specific services.
     SocialServicesRegime,

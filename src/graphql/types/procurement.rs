@@ -22,6 +22,8 @@ impl crate::graphql::projection::Reads for ProcurementExample {
             "subject" => &[C::Subject],
             "procedure" => &[C::Procedure],
             "year" => &[C::Year],
+            "legalBasis" => &[C::Procedure, C::Year],
+            "buyerUnit" => &[C::BuyerUnit],
             "valuePln" => &[C::ValueGrosze],
             "outcome" => &[C::Outcome],
             "lessons" => &[C::Lessons],
@@ -55,7 +57,18 @@ impl ProcurementExample {
     async fn procedure(&self) -> ProcurementProcedure {
         self.0.procedure.into()
     }
-    /// Contract value in PLN, exact.
+    /// The law it was awarded under, by its year, and its procedure's article
+    /// where it has one, e.g. "art. 94 (reserved contract) of the Public
+    /// Procurement Law of 11 September 2019 (Dz.U. 2019 poz. 2019)".
+    async fn legal_basis(&self) -> String {
+        crate::law::legal_basis(self.0.procedure, self.0.year)
+    }
+    /// The buyer's organisational unit that bought, when not its office (a MOPS,
+    /// a school, a municipal company).
+    async fn buyer_unit(&self) -> Option<&str> {
+        self.0.buyer_unit.as_deref()
+    }
+    /// Contract value in PLN net of VAT, exact.
     async fn value_pln(&self) -> Option<Decimal> {
         self.0.value_grosze.map(Decimal)
     }
