@@ -13,9 +13,11 @@
 //!   2014 poz. 1667, under the National Court Register Act of 20 August 1997),
 //!   liquidation and bankruptcy in its later sections, and the legal status
 //!   decides whether coophub shows it as a possible supplier for reserved
-//!   contracts (art. 94 PZP 2019). A register import or a moderator changes them. An editor's change to them
-//!   becomes a CHANGE request (`updateCooperative` answers it as `changeRequest`);
-//!   the rest of the edit applies at once.
+//!   contracts (art. 94 PZP 2019). A register import or a moderator changes
+//!   them. An editor's change to them becomes a CHANGE request
+//!   (`updateCooperative` answers it as `changeRequest`); the rest of the edit
+//!   applies at once. The registration date and the seat, register facts too,
+//!   are not in the edit's input at all: imports set them.
 //!
 //! Before approving a proposal a moderator sees its possible duplicates: the
 //! cooperatives holding one of its numbers, and those in its seat gmina with a
