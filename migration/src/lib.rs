@@ -25,6 +25,7 @@ mod m20261203_000017_cooperative_updated_at;
 mod m20261204_000018_cooperative_request;
 mod m20261204_000019_audit_source;
 mod m20261204_000020_procurement_buyer_unit;
+mod m20261204_000021_city_with_powiat_rights;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_cooperative_request::Migration),
             Box::new(m20261204_000019_audit_source::Migration),
             Box::new(m20261204_000020_procurement_buyer_unit::Migration),
+            Box::new(m20261204_000021_city_with_powiat_rights::Migration),
         ]
     }
 }

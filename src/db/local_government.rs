@@ -61,3 +61,48 @@ pub async fn list_local_governments(
     let cols = cols.with(BY_TERYT.columns());
     keyset::page(db, cols.find().filter(c), &BY_TERYT, seek, cols).await
 }
+
+/// A city with powiat rights is one local government with two TERYT units: the
+/// powiat-level one (`MIASTO_NA_PRAWACH_POWIATU`, 4 digits) and its urban gmina
+/// (the same code and `011`). What the city does — its purchases, founders,
+/// officers, institutions — is stored against the gmina, so that both units
+/// answer with the same records, counted once. The gmina of each powiat-level
+/// unit among `ids` (other units are not in the map).
+pub async fn city_gminas<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    ids: &[i32],
+) -> AppResult<std::collections::HashMap<i32, i32>> {
+    use entity::local_government::Kind;
+    let cities = Entity::find()
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::Kind.eq(Kind::MiastoNaPrawachPowiatu))
+        .all(db)
+        .await?;
+    if cities.is_empty() {
+        return Ok(Default::default());
+    }
+    let gminas = Entity::find()
+        .filter(Column::Teryt.is_in(cities.iter().map(|c| format!("{}011", c.teryt))))
+        .all(db)
+        .await?;
+    Ok(cities
+        .iter()
+        .filter_map(|c| {
+            let teryt = format!("{}011", c.teryt);
+            gminas
+                .iter()
+                .find(|g| g.teryt == teryt)
+                .map(|g| (c.id, g.id))
+        })
+        .collect())
+}
+
+/// The unit a city's records are stored against: its gmina for a city's
+/// powiat-level unit (see [`city_gminas`]), any other unit itself.
+pub async fn stored_unit<C: sea_orm::ConnectionTrait>(db: &C, id: i32) -> AppResult<i32> {
+    Ok(city_gminas(db, &[id])
+        .await?
+        .get(&id)
+        .copied()
+        .unwrap_or(id))
+}

@@ -48,6 +48,10 @@ struct Place {
     lon: f64,
     powiat_id: i32,
     voivodeship_id: i32,
+    /// The unit the powiat's records are stored against: the gmina itself in a
+    /// city with powiat rights (one local government), else the powiat
+    /// (`db::local_government::city_gminas`).
+    powiat_records: i32,
 }
 
 const NAMES: &[&str] = &[
@@ -568,7 +572,8 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
                 name: Set(fname),
                 ..Default::default()
             });
-            if kind == FounderOrg::LocalGovernment && rng.u8(0..3) == 0 {
+            if kind == FounderOrg::LocalGovernment && rng.u8(0..3) == 0 && g.powiat_records != g.id
+            {
                 founders.push(cooperative_founder::ActiveModel {
                     cooperative_id: Set(coop_id),
                     kind: Set(FounderOrg::LocalGovernment),
@@ -645,7 +650,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         let g = &gminy[place];
         let (kind, prefix) = INSTITUTION_KINDS[rng.usize(0..INSTITUTION_KINDS.len())];
         let lg = match kind {
-            institution::Kind::LabourOffice | institution::Kind::Pcpr => g.powiat_id,
+            institution::Kind::LabourOffice | institution::Kind::Pcpr => g.powiat_records,
             institution::Kind::Rops | institution::Kind::Owes => g.voivodeship_id,
             _ => g.id,
         };
@@ -707,7 +712,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
             p => p,
         };
         procs.push(procurement_example::ActiveModel {
-            buyer_id: Set(if by_powiat { g.powiat_id } else { g.id }),
+            buyer_id: Set(if by_powiat { g.powiat_records } else { g.id }),
             subject: Set(subject),
             industry_id: Set(Some(sectors[sector_ix].subclasses[0])),
             procedure: Set(procedure),
@@ -936,6 +941,11 @@ async fn load_places<C: ConnectionTrait>(db: &C) -> Result<(Vec<Place>, Vec<(usi
             lon: g.longitude,
             powiat_id: powiat.id,
             voivodeship_id: woj,
+            powiat_records: if powiat.kind == local_government::Kind::MiastoNaPrawachPowiatu {
+                g.id
+            } else {
+                powiat.id
+            },
         });
     }
     Ok((places, weights))

@@ -356,6 +356,19 @@ impl Loader<i32> for CooperativeChangesLoader {
     }
 }
 
+/// The gmina a city with powiat rights stores its records against, by its
+/// powiat-level unit (`db::local_government::city_gminas`).
+pub struct CityGminaLoader(DatabaseConnection);
+
+impl Loader<i32> for CityGminaLoader {
+    type Value = i32;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, i32>, AppError> {
+        crate::db::local_government::city_gminas(&self.0, keys).await
+    }
+}
+
 type L<T, K = i32> = Load<T, K>;
 
 /// All loaders of the schema.
@@ -391,6 +404,7 @@ pub struct Loaders {
     pub sector_ids_by_cooperative: L<SectorIdsByCooperativeIdLoader>,
     pub last_supply_year: L<LastSupplyYearLoader>,
     pub cooperative_changes: L<CooperativeChangesLoader>,
+    pub city_gmina: L<CityGminaLoader>,
     pub need: L<ByIdLoader<entity::need::Entity>>,
     pub person: L<ByIdLoader<entity::person::Entity>>,
     pub event: L<ByIdLoader<entity::event::Entity>>,
@@ -574,6 +588,7 @@ impl Loaders {
                 .loader(SectorIdsByCooperativeIdLoader(db.clone()), delay),
             last_supply_year: batches.loader(LastSupplyYearLoader(db.clone()), delay),
             cooperative_changes: batches.loader(CooperativeChangesLoader(db.clone()), delay),
+            city_gmina: batches.loader(CityGminaLoader(db.clone()), delay),
             need: batches.loader(by_id(db), delay),
             person: batches.loader(by_id(db), delay),
             event: batches.loader(by_id(db), delay),

@@ -473,3 +473,99 @@ async fn a_purchase_follows_the_procurement_law_of_its_year() {
         .await;
     assert_eq!(first_error_code(&need), "BAD_USER_INPUT", "{need}");
 }
+
+/// A city with powiat rights is one local government (issue 18): Kraków's
+/// powiat-level unit (1261) and its gmina (1261011) answer with the same
+/// purchases and officers, counted once.
+#[tokio::test]
+async fn a_city_with_powiat_rights_answers_as_one_local_government() {
+    let app = TestApp::spawn().await;
+    let admin = app.staff("admin@example.org", "--admin").await;
+    let units = app
+        .data("{ powiat: localGovernment(teryt: \"1261\") { id kind } gmina: localGovernment(teryt: \"1261011\") { id } }")
+        .await;
+    assert_eq!(
+        units["powiat"]["kind"], "MIASTO_NA_PRAWACH_POWIATU",
+        "{units}"
+    );
+    let (powiat, gmina) = (units["powiat"]["id"].clone(), units["gmina"]["id"].clone());
+    let count = |filter: Value| {
+        let app = &app;
+        async move {
+            app.query_vars(
+                "query($f: ProcurementFilter) { procurementExamples(filter: $f) { totalCount } }",
+                json!({ "f": filter }),
+            )
+            .await["data"]["procurementExamples"]["totalCount"]
+                .as_i64()
+                .unwrap_or(-1)
+        }
+    };
+    let before = count(json!({ "buyerTeryt": "1261" })).await;
+
+    // An officer of "Kraków" the powiat is the city's officer.
+    let officer = app.member("urzad.krakow@example.org").await;
+    let grant = app
+        .query_as(&admin, "mutation($u: ID!, $l: ID!) { grantRole(input: {user: $u, role: OFFICER, localGovernment: $l}) { user { displayName } } }", json!({ "u": user_id(&app, &officer).await, "l": powiat }))
+        .await;
+    assert!(grant.get("errors").is_none(), "{grant}");
+    let officer = app
+        .login("urzad.krakow@example.org", "a long enough password")
+        .await;
+    let roles = app
+        .query_as(
+            &officer,
+            "{ me { roles { role localGovernment { teryt } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        roles["data"]["me"]["roles"][0]["localGovernment"]["teryt"], "1261011",
+        "{roles}"
+    );
+
+    // It buys as the powiat; the purchase is the city's, under both units.
+    let coop = first_cooperative(&app, 0).await;
+    let p = app
+        .query_as(&officer, "mutation($i: ProposeProcurementExampleInput!) { proposeProcurementExample(input: $i) { procurementExample { id version buyer { teryt } } } }",
+            json!({ "i": { "buyer": powiat, "suppliers": [{ "cooperative": coop["id"], "role": "LEAD" }],
+                "subject": "Catering dla domów pomocy (dane testowe)", "procedure": "RESERVED_CONTRACT_ART_94", "valuePln": "90000", "year": 2025 } }))
+        .await;
+    let example = p["data"]["proposeProcurementExample"]["procurementExample"].clone();
+    assert_eq!(example["buyer"]["teryt"], "1261011", "{p}");
+    let verify = app
+        .query_as(&admin, "mutation($id: ID!, $v: Int!) { verifyProcurementExample(input: {id: $id, version: $v}) { procurementExample { verified } } }", json!({ "id": example["id"], "v": example["version"] }))
+        .await;
+    assert!(verify.get("errors").is_none(), "{verify}");
+    let lists = app
+        .query_vars("query($p: ID!, $g: ID!) { p: node(id: $p) { ... on LocalGovernment { procurementExamples(first: 100) { totalCount edges { node { id } } } } }
+            g: node(id: $g) { ... on LocalGovernment { procurementExamples(first: 100) { totalCount edges { node { id } } } } } }", json!({ "p": powiat, "g": gmina }))
+        .await;
+    let ids = |unit: &str| -> Vec<Value> {
+        nodes(&lists["data"][unit]["procurementExamples"])
+            .iter()
+            .map(|n| n["id"].clone())
+            .collect()
+    };
+    assert!(ids("p").contains(&example["id"]), "{lists}");
+    assert_eq!(ids("p"), ids("g"), "{lists}");
+    assert_eq!(
+        count(json!({ "buyerTeryt": "1261" })).await,
+        before + 1,
+        "counted once"
+    );
+    assert_eq!(
+        count(json!({ "buyer": powiat })).await,
+        count(json!({ "buyer": gmina })).await
+    );
+
+    // And it posts needs for the gmina unit too.
+    let need = app
+        .query_as(&officer, "mutation($i: PostNeedInput!) { postNeed(input: $i) { need { buyer { teryt } } } }",
+            json!({ "i": { "onBehalfOf": gmina, "title": "Sprzątanie (dane testowe)", "description": "Biura", "placeTeryt": "1261011" } }))
+        .await;
+    assert_eq!(
+        need["data"]["postNeed"]["need"]["buyer"]["teryt"], "1261011",
+        "{need}"
+    );
+}

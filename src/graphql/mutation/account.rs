@@ -383,6 +383,11 @@ impl AccountMutation {
             .filter(|u| u.deleted_at.is_none());
         let user = user.ok_or_else(|| AppError::NotFound("user".into()))?;
         let (role, coop, lg) = role_scope(input.role, &input.cooperative, &input.local_government)?;
+        // A city with powiat rights has one set of officers, whichever unit is named.
+        let lg = match lg {
+            Some(l) => Some(crate::db::local_government::stored_unit(db(ctx)?, l).await?),
+            None => None,
+        };
         if let Some(c) = coop {
             crate::graphql::loaders(ctx)?
                 .cooperative
@@ -415,6 +420,11 @@ impl AccountMutation {
             .filter(|u| u.deleted_at.is_none())
             .ok_or_else(|| AppError::NotFound("user".into()))?;
         let (role, coop, lg) = role_scope(input.role, &input.cooperative, &input.local_government)?;
+        // A city with powiat rights has one set of officers, whichever unit is named.
+        let lg = match lg {
+            Some(l) => Some(crate::db::local_government::stored_unit(db(ctx)?, l).await?),
+            None => None,
+        };
         let revoked = account::remove_role(db(ctx)?, user.id, role, coop, lg).await?;
         if revoked {
             bus(ctx)?.revoke(Revocation::User(user.id));

@@ -78,9 +78,17 @@ impl NeedMutation {
     ) -> Result<NeedPayload> {
         let v = viewer(ctx);
         let user = v.user_id()?;
-        let (kind, poster) = parse_global_id("onBehalfOf", &input.on_behalf_of)?;
+        let (kind, named) = parse_global_id("onBehalfOf", &input.on_behalf_of)?;
+        // A city with powiat rights is one local government, whichever unit is named.
+        let poster = if kind == "LocalGovernment" {
+            crate::db::local_government::stored_unit(db(ctx)?, named).await?
+        } else {
+            named
+        };
         let (buyer_id, cooperative_id) = match kind.as_str() {
-            "LocalGovernment" if v.is_officer_of(poster) => (Some(poster), None),
+            "LocalGovernment" if v.is_officer_of(poster) || v.is_officer_of(named) => {
+                (Some(poster), None)
+            }
             "Cooperative" if v.is_editor_of(poster) => (None, Some(poster)),
             "LocalGovernment" | "Cooperative" => return Err(AppError::Forbidden.into()),
             _ => {

@@ -2,6 +2,7 @@
 //! supplier; public once a moderator verifies them.
 
 use crate::db::editing::{propose_procurement_example, update_versioned, NewProcurementExample};
+use crate::db::local_government::stored_unit;
 use crate::error::AppError;
 use crate::graphql::{
     db, loaders,
@@ -81,12 +82,14 @@ impl ProcurementMutation {
     ) -> Result<ProcurementExamplePayload> {
         let v = viewer(ctx);
         let user = v.user_id()?;
-        let buyer = expect_id("buyer", &input.buyer, "LocalGovernment")?;
+        let named = expect_id("buyer", &input.buyer, "LocalGovernment")?;
         loaders(ctx)?
             .local_government
-            .load_one(buyer)
+            .load_one(named)
             .await?
             .ok_or_else(|| AppError::invalid("buyer", "no such local government"))?;
+        // A city with powiat rights buys as one local government, whichever unit is named.
+        let buyer = stored_unit(db(ctx)?, named).await?;
         let mut suppliers = Vec::new();
         for s in &input.suppliers {
             let id = expect_id("suppliers", &s.cooperative, "Cooperative")?;
@@ -99,6 +102,7 @@ impl ProcurementMutation {
         }
         let allowed = v.is_moderator()
             || v.is_officer_of(buyer)
+            || v.is_officer_of(named)
             || suppliers.iter().any(|(c, _)| v.is_editor_of(*c));
         if !allowed {
             return Err(AppError::Forbidden.into());

@@ -68,11 +68,17 @@ impl NeedQuery {
                 .map(|t| teryt_prefix("filter.teryt", t))
                 .transpose()?,
             sector_id: sector_id_for_filter(db, "filter.sector", f.sector.as_deref()).await?,
-            buyer_id: f
-                .buyer
-                .as_ref()
-                .map(|b| expect_id("filter.buyer", b, "LocalGovernment"))
-                .transpose()?,
+            buyer_id: match f.buyer.as_ref() {
+                // A city with powiat rights buys as one local government.
+                Some(b) => Some(
+                    crate::db::local_government::stored_unit(
+                        db,
+                        expect_id("filter.buyer", b, "LocalGovernment")?,
+                    )
+                    .await?,
+                ),
+                None => None,
+            },
         };
         let seek = page.seek(&NEWEST_FIRST, ctx)?;
         let paged = list_needs(db, &filter, &seek).await?;

@@ -65,11 +65,17 @@ impl ProcurementQuery {
         let sector_id =
             sector_id_for_filter(db(ctx)?, "filter.sector", f.sector.as_deref()).await?;
         let db_filter = DbFilter {
-            buyer_id: f
-                .buyer
-                .as_ref()
-                .map(|b| expect_id("filter.buyer", b, "LocalGovernment"))
-                .transpose()?,
+            buyer_id: match f.buyer.as_ref() {
+                // A city with powiat rights buys as one local government.
+                Some(b) => Some(
+                    crate::db::local_government::stored_unit(
+                        db(ctx)?,
+                        expect_id("filter.buyer", b, "LocalGovernment")?,
+                    )
+                    .await?,
+                ),
+                None => None,
+            },
             buyer_teryt_prefix: f
                 .buyer_teryt
                 .as_deref()

@@ -31,10 +31,28 @@ impl Reads for LocalGovernment {
             "parent" => &[C::ParentId],
             // A unit's cooperatives are those seated under its code.
             "cooperatives" => &[C::Teryt],
-            // By the unit's id (always read).
-            "id" | "children" | "cofounded" | "procurementExamples" | "institutions" => &[],
+            // By the unit's id (always read); a city's powiat-level unit reads
+            // its gmina's (by its kind).
+            "cofounded" | "procurementExamples" | "institutions" => &[C::Kind],
+            "id" | "children" => &[],
             _ => return None,
         })
+    }
+}
+
+impl LocalGovernment {
+    /// The unit the records of this one are stored against: for a city with
+    /// powiat rights' powiat-level unit, its gmina (one local government, two
+    /// TERYT units: `db::local_government::city_gminas`); else itself.
+    async fn stored_id(&self, ctx: &Context<'_>) -> Result<i32> {
+        if self.0.kind != local_government::Kind::MiastoNaPrawachPowiatu {
+            return Ok(self.0.id);
+        }
+        Ok(loaders(ctx)?
+            .city_gmina
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or(self.0.id))
     }
 }
 
@@ -136,7 +154,8 @@ impl LocalGovernment {
         let rows = load_list(&l.cooperatives_by_teryt_prefix, self.0.teryt.clone()).await?;
         Ok(from_list(rows, list, &seek, Cooperative)?)
     }
-    /// Cooperatives this unit co-founded, as founder records.
+    /// Cooperatives this unit co-founded, as founder records (a city with powiat
+    /// rights: both its units answer with the city's).
     #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn cofounded(
         &self,
@@ -146,11 +165,13 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Founder>> {
-        let rows = load_list(&loaders(ctx)?.founders_by_local_government, self.0.id).await?;
+        let id = self.stored_id(ctx).await?;
+        let rows = load_list(&loaders(ctx)?.founders_by_local_government, id).await?;
         let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::COFOUNDED, ctx)?;
         Ok(from_list(rows, &lists::COFOUNDED, &seek, Founder)?)
     }
-    /// Purchases this unit made from cooperatives, newest first.
+    /// Purchases this unit made from cooperatives, newest first (a city with
+    /// powiat rights is one buyer: both its units answer with the city's).
     #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn procurement_examples(
         &self,
@@ -162,10 +183,11 @@ impl LocalGovernment {
     ) -> Result<Conn<ProcurementExample>> {
         let list = &lists::PURCHASES_NEWEST;
         let seek = KeyPage::new(after, before, first, last)?.list_seek(list, ctx)?;
+        let id = self.stored_id(ctx).await?;
         // A forward page loads only its rows after its cursor (and the count when asked).
         if let Some(head) = head(&seek) {
             let cols = node_columns::<ProcurementExample>(ctx);
-            let key = (self.0.id, head, cols, seek.after.clone());
+            let key = (id, head, cols, seek.after.clone());
             let (total, rows) =
                 load_list(&loaders(ctx)?.first_verified_procurement_by_buyer, key).await?;
             return Ok(from_first(
@@ -177,11 +199,12 @@ impl LocalGovernment {
                 ProcurementExample,
             ));
         }
-        let mut rows = load_list(&loaders(ctx)?.procurement_by_buyer, self.0.id).await?;
+        let mut rows = load_list(&loaders(ctx)?.procurement_by_buyer, id).await?;
         rows.retain(crate::policy::procurement_listed);
         Ok(from_list(rows, list, &seek, ProcurementExample)?)
     }
-    /// Institutions attached to this unit, by name.
+    /// Institutions attached to this unit, by name (a city with powiat rights:
+    /// both its units answer with the city's).
     #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn institutions(
         &self,
@@ -191,7 +214,8 @@ impl LocalGovernment {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Institution>> {
-        let rows = load_list(&loaders(ctx)?.institutions_by_local_government, self.0.id).await?;
+        let id = self.stored_id(ctx).await?;
+        let rows = load_list(&loaders(ctx)?.institutions_by_local_government, id).await?;
         let seek =
             KeyPage::new(after, before, first, last)?.list_seek(&lists::INSTITUTIONS, ctx)?;
         Ok(from_list(rows, &lists::INSTITUTIONS, &seek, Institution)?)
