@@ -28,6 +28,9 @@ pub struct Model {
     /// The buyer's organisational unit that bought, when not its office: a
     /// MOPS, a school, a municipal company.
     pub buyer_unit: Option<String>,
+    /// When the example, a verification of it or its suppliers last changed: kept
+    /// by the database (migration 000022), never written by coophub.
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 positional!(
@@ -48,6 +51,7 @@ positional!(
     verified_at,
     proposed_by,
     buyer_unit,
+    updated_at,
 );
 crate::cell::string_enums!(Procedure);
 

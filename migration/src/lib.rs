@@ -26,6 +26,7 @@ mod m20261204_000018_cooperative_request;
 mod m20261204_000019_audit_source;
 mod m20261204_000020_procurement_buyer_unit;
 mod m20261204_000021_city_with_powiat_rights;
+mod m20261204_000022_procurement_updated_at;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000019_audit_source::Migration),
             Box::new(m20261204_000020_procurement_buyer_unit::Migration),
             Box::new(m20261204_000021_city_with_powiat_rights::Migration),
+            Box::new(m20261204_000022_procurement_updated_at::Migration),
         ]
     }
 }

@@ -401,6 +401,11 @@ pub async fn propose_procurement_example(
         creation::<procurement_example::Entity>(&p, &fields),
     )
     .await?;
+    // As stored, with what the database keeps itself (`updated_at`).
+    let p = procurement_example::Entity::find_by_id(p.id)
+        .one(&txn)
+        .await?
+        .unwrap_or(p);
     txn.commit().await?;
     Ok(p)
 }

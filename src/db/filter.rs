@@ -206,6 +206,7 @@ pub struct ProcurementFilter {
     pub year_from: Option<i32>,
     pub year_to: Option<i32>,
     pub sector_id: Option<i32>,
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl ProcurementFilter {
@@ -214,6 +215,9 @@ impl ProcurementFilter {
         let mut c = crate::policy::listed_procurement();
         if let Some(b) = self.buyer_id {
             c = c.add(procurement_example::Column::BuyerId.eq(b));
+        }
+        if let Some(t) = self.updated_since {
+            c = c.add(procurement_example::Column::UpdatedAt.gte(t));
         }
         if let Some(t) = &self.buyer_teryt_prefix {
             let sub = Query::select()

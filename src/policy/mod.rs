@@ -203,6 +203,7 @@ mod tests {
             verified_by: None,
             verified_at: None,
             buyer_unit: None,
+            updated_at: None,
         }
     }
 

@@ -569,3 +569,43 @@ async fn a_city_with_powiat_rights_answers_as_one_local_government() {
         "{need}"
     );
 }
+
+/// Purchases carry `updatedAt` and lists take `updatedSince` (issue 18): a
+/// partner's copy learns of a purchase when a moderator verifies it.
+#[tokio::test]
+async fn a_partner_syncs_the_purchases_that_changed_since_its_last_copy() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let coop = first_cooperative(&app, 2).await;
+    let p = app
+        .query_as(&moderator, "mutation($i: ProposeProcurementExampleInput!) { proposeProcurementExample(input: $i) { procurementExample { id version updatedAt } } }",
+            json!({ "i": { "buyer": coop["seat"]["id"], "suppliers": [{ "cooperative": coop["id"], "role": "LEAD" }],
+                "subject": "Pranie pościeli (dane testowe)", "procedure": "SOCIAL_CLAUSE", "valuePln": "40000", "year": 2026 } }))
+        .await;
+    let example = p["data"]["proposeProcurementExample"]["procurementExample"].clone();
+    let proposed =
+        chrono::DateTime::parse_from_rfc3339(example["updatedAt"].as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{p}: {e}"));
+    let since = (proposed + chrono::Duration::milliseconds(1)).to_rfc3339();
+    let changed = |since: String| {
+        let app = &app;
+        async move {
+            let r = app
+                .query_vars("query($t: DateTime!) { procurementExamples(filter: {updatedSince: $t}, first: 100) { totalCount edges { node { id } } } }", json!({ "t": since }))
+                .await;
+            assert!(r.get("errors").is_none(), "{r}");
+            nodes(&r["data"]["procurementExamples"])
+                .iter()
+                .map(|n| n["id"].clone())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Unverified: not public, so in no list.
+    assert!(!changed(since.clone()).await.contains(&example["id"]));
+    let verify = app
+        .query_as(&moderator, "mutation($id: ID!, $v: Int!) { verifyProcurementExample(input: {id: $id, version: $v}) { procurementExample { updatedAt } } }", json!({ "id": example["id"], "v": example["version"] }))
+        .await;
+    assert!(verify.get("errors").is_none(), "{verify}");
+    // The verification is a change after the proposal: the partner sees it now.
+    assert_eq!(changed(since).await, vec![example["id"].clone()]);
+}

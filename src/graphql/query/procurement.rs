@@ -32,6 +32,10 @@ pub struct ProcurementFilter {
     pub year_to: Option<i32>,
     /// Subject in this sector (its slug).
     pub sector: Option<String>,
+    /// Only examples changed at or after this time (the example, its verification
+    /// or its suppliers; see `updatedAt`): a partner syncs by asking for what
+    /// changed since its last copy.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Default)]
@@ -95,6 +99,7 @@ impl ProcurementQuery {
             year_from: f.year_from,
             year_to: f.year_to,
             sector_id,
+            updated_since: f.updated_since,
         };
         let order = match order_by {
             ProcurementOrderBy::YearDesc => ProcurementOrder::YearDesc,

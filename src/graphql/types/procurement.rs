@@ -24,6 +24,7 @@ impl crate::graphql::projection::Reads for ProcurementExample {
             "year" => &[C::Year],
             "legalBasis" => &[C::Procedure, C::Year],
             "buyerUnit" => &[C::BuyerUnit],
+            "updatedAt" => &[C::UpdatedAt],
             "valuePln" => &[C::ValueGrosze],
             "outcome" => &[C::Outcome],
             "lessons" => &[C::Lessons],
@@ -67,6 +68,11 @@ impl ProcurementExample {
     /// a school, a municipal company).
     async fn buyer_unit(&self) -> Option<&str> {
         self.0.buyer_unit.as_deref()
+    }
+    /// When it, its verification or its suppliers last changed (the database
+    /// keeps it); `filter: {updatedSince}` finds what changed since a time.
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
     }
     /// Contract value in PLN net of VAT, exact.
     async fn value_pln(&self) -> Option<Decimal> {
