@@ -100,7 +100,7 @@ pub const PORTAL_QUERIES: [(&str, &str, &str, &str); 3] = [
   offerings { edges { node { name kind priceNote areaServed { edges { node { name } } } } } }
   founders { edges { node { kind name localGovernment { name } } } }
   procurementExamples { edges { node { subject year buyer { name } } } } } }",
-        r#"{"k": "0000900005"}"#,
+        r#"{"k": "0009000005"}"#,
     ),
 ];
 

@@ -318,10 +318,16 @@ fn slugify(s: &str) -> String {
         .join("-")
 }
 
-/// A valid, unique NIP for sample row `i`: within each window of 11 consecutive
-/// bases at most one has no check digit, so the search never leaves the window.
+/// The first sample KRS number: the register has not reached a million and a
+/// quarter, so numbers from nine million are nobody's for decades.
+pub const SAMPLE_KRS_FROM: usize = 9_000_000;
+
+/// A valid, unique NIP for sample row `i`, starting with 000 or 001, which is no
+/// tax office's code, so that no real taxpayer's number appears: within each
+/// window of 11 consecutive bases at most one has no check digit, so the search
+/// never leaves the window.
 fn sample_nip(i: usize) -> String {
-    let base = 700_000_000 + i as u64 * 11;
+    let base = i as u64 * 11;
     (0..11)
         .find_map(|k| {
             let n = base + k;
@@ -335,8 +341,10 @@ fn sample_nip(i: usize) -> String {
         .unwrap_or_default()
 }
 
+/// A valid, unique REGON for sample row `i`, starting with 00, which is no
+/// voivodeship's code, so that no real entity's number appears.
 fn sample_regon(i: usize) -> String {
-    let s = format!("{:08}", 30_000_000 + i);
+    let s = format!("{:08}", 1 + i);
     let mut d = [0u32; 8];
     for (j, c) in s.chars().enumerate() {
         d[j] = c.to_digit(10).unwrap_or(0);
@@ -423,7 +431,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
         };
         coops.push(cooperative::ActiveModel {
             name: Set(name),
-            krs: Set(Some(format!("{:010}", 900_000 + i))),
+            krs: Set(Some(format!("{:010}", SAMPLE_KRS_FROM + i))),
             nip: Set(Some(sample_nip(i))),
             regon: Set(Some(sample_regon(i))),
             registration_date: Set(registered),
@@ -874,7 +882,7 @@ async fn sample_ids<C: ConnectionTrait>(db: &C) -> Result<Vec<i32>> {
         .into_iter()
         .filter_map(|(id, krs)| krs.map(|k| (id, k)))
         .collect();
-    // Sample KRS numbers are 900000 + i, so sorting by KRS restores generation order.
+    // Sample KRS numbers are SAMPLE_KRS_FROM + i, so sorting by KRS restores generation order.
     rows.sort_by(|a, b| a.1.cmp(&b.1));
     Ok(rows.into_iter().map(|(id, _)| id).collect())
 }

@@ -14,7 +14,7 @@ fn data() -> String {
           "website": "https://nad-raba.example.org", "pkdCodes": ["56.29.Z"] },
         { "name": "Bez numeru (dane testowe)", "status": "ACTIVE", "founderKind": "LEGAL_PERSONS", "seatTeryt": "1211011" },
         // The number of a generated sample cooperative.
-        { "name": "Prawdziwa (dane testowe)", "krs": "900001", "status": "ACTIVE", "founderKind": "LEGAL_PERSONS", "seatTeryt": "1211011" }
+        { "name": "Prawdziwa (dane testowe)", "krs": "9000001", "status": "ACTIVE", "founderKind": "LEGAL_PERSONS", "seatTeryt": "1211011" }
     ])
     .to_string()
 }
