@@ -573,22 +573,21 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
                     format!("Parafia rzymskokatolicka w gminie {}", g.name),
                 ),
             };
-            founders.push(cooperative_founder::ActiveModel {
+            let founder = |kind, lg, name| cooperative_founder::ActiveModel {
                 cooperative_id: Set(coop_id),
                 kind: Set(kind),
                 local_government_id: Set(lg),
-                name: Set(fname),
+                name: Set(name),
                 ..Default::default()
-            });
+            };
+            founders.push(founder(kind, lg, fname));
             if kind == FounderOrg::LocalGovernment && rng.u8(0..3) == 0 && g.powiat_records != g.id
             {
-                founders.push(cooperative_founder::ActiveModel {
-                    cooperative_id: Set(coop_id),
-                    kind: Set(FounderOrg::LocalGovernment),
-                    local_government_id: Set(Some(g.powiat_id)),
-                    name: Set("Powiat (współzałożyciel)".to_owned()),
-                    ..Default::default()
-                });
+                founders.push(founder(
+                    FounderOrg::LocalGovernment,
+                    Some(g.powiat_id),
+                    "Powiat (współzałożyciel)".to_owned(),
+                ));
             } else {
                 // At least two legal persons found one (art. 5): the gmina with an
                 // association or a parish, an association with the gmina.
@@ -605,13 +604,7 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
                         format!("Gmina {}", g.name),
                     )
                 };
-                founders.push(cooperative_founder::ActiveModel {
-                    cooperative_id: Set(coop_id),
-                    kind: Set(kind),
-                    local_government_id: Set(lg),
-                    name: Set(fname),
-                    ..Default::default()
-                });
+                founders.push(founder(kind, lg, fname));
             }
         }
         pb.inc(1);

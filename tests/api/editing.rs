@@ -10,6 +10,17 @@ async fn first_cooperative(app: &TestApp, skip: usize) -> Value {
     nodes(&data["cooperatives"])[skip].clone()
 }
 
+/// A new member made an officer of `unit` by `admin`, signed in after the grant:
+/// its token.
+async fn officer_of(app: &TestApp, admin: &str, email: &str, unit: &Value) -> String {
+    let officer = app.member(email).await;
+    let grant = app
+        .query_as(admin, "mutation($u: ID!, $l: ID!) { grantRole(input: {user: $u, role: OFFICER, localGovernment: $l}) { user { displayName } } }", json!({ "u": user_id(app, &officer).await, "l": unit }))
+        .await;
+    assert!(grant.get("errors").is_none(), "{grant}");
+    app.login(email, "a long enough password").await
+}
+
 async fn user_id(app: &TestApp, token: &str) -> Value {
     app.query_as(token, "{ me { user { id } } }", json!({}))
         .await["data"]["me"]["user"]["id"]
@@ -202,15 +213,8 @@ async fn invalid_input_names_the_field_and_changes_nothing() {
 async fn a_proposed_purchase_is_public_only_once_a_moderator_verifies_it() {
     let app = TestApp::spawn().await;
     let admin = app.staff("admin@example.org", "--admin").await;
-    let officer = app.member("urzednik@example.org").await;
     let coop = first_cooperative(&app, 3).await;
-    let grant = app
-        .query_as(&admin, "mutation($u: ID!, $l: ID!) { grantRole(input: {user: $u, role: OFFICER, localGovernment: $l}) { user { displayName } } }", json!({ "u": user_id(&app, &officer).await, "l": coop["seat"]["id"] }))
-        .await;
-    assert!(grant.get("errors").is_none(), "{grant}");
-    let officer = app
-        .login("urzednik@example.org", "a long enough password")
-        .await;
+    let officer = officer_of(&app, &admin, "urzednik@example.org", &coop["seat"]["id"]).await;
     let propose = "mutation($i: ProposeProcurementExampleInput!) { proposeProcurementExample(input: $i) { procurementExample { id version verified valuePln } } }";
     let input = json!({ "buyer": coop["seat"]["id"], "suppliers": [{ "cooperative": coop["id"], "role": "LEAD" }], "subject": "Catering dla szkół 2025",
         "procedure": "RESERVED_CONTRACT_ART_94", "valuePln": "120000.50", "year": 2025, "lessons": "Zastrzeżenie zamówienia zadziałało." });
@@ -458,14 +462,7 @@ async fn a_purchase_follows_the_procurement_law_of_its_year() {
     );
     // A need is bought now: under the 2019 law. Its gmina's officer posts it.
     let admin = app.staff("admin@example.org", "--admin").await;
-    let officer = app.member("urzednik@example.org").await;
-    let grant = app
-        .query_as(&admin, "mutation($u: ID!, $l: ID!) { grantRole(input: {user: $u, role: OFFICER, localGovernment: $l}) { user { displayName } } }", json!({ "u": user_id(&app, &officer).await, "l": coop["seat"]["id"] }))
-        .await;
-    assert!(grant.get("errors").is_none(), "{grant}");
-    let officer = app
-        .login("urzednik@example.org", "a long enough password")
-        .await;
+    let officer = officer_of(&app, &admin, "urzednik@example.org", &coop["seat"]["id"]).await;
     let need = app
         .query_as(&officer, "mutation($i: PostNeedInput!) { postNeed(input: $i) { need { id } } }",
             json!({ "i": { "onBehalfOf": coop["seat"]["id"], "title": "Catering (dane testowe)", "description": "Obiady",
@@ -504,14 +501,7 @@ async fn a_city_with_powiat_rights_answers_as_one_local_government() {
     let before = count(json!({ "buyerTeryt": "1261" })).await;
 
     // An officer of "Kraków" the powiat is the city's officer.
-    let officer = app.member("urzad.krakow@example.org").await;
-    let grant = app
-        .query_as(&admin, "mutation($u: ID!, $l: ID!) { grantRole(input: {user: $u, role: OFFICER, localGovernment: $l}) { user { displayName } } }", json!({ "u": user_id(&app, &officer).await, "l": powiat }))
-        .await;
-    assert!(grant.get("errors").is_none(), "{grant}");
-    let officer = app
-        .login("urzad.krakow@example.org", "a long enough password")
-        .await;
+    let officer = officer_of(&app, &admin, "urzad.krakow@example.org", &powiat).await;
     let roles = app
         .query_as(
             &officer,
