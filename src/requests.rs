@@ -35,7 +35,7 @@ use entity::audit_entry::{Action, Source};
 use entity::claim::Status;
 use entity::cooperative_request::{self as request, Kind};
 use entity::user_role::Role;
-use entity::{cooperative, local_government};
+use entity::{cooperative, cooperative_founder as founder, local_government};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveEnum, ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait,
@@ -90,13 +90,97 @@ pub fn registry_value(c: &cooperative::Model, field: &str) -> Option<String> {
 /// How many of a member's proposals may wait for a moderator at once.
 pub const MAX_PENDING_PROPOSALS: u64 = 20;
 
-/// One row of the import, for a proposal's fields.
+/// The field a proposal keeps its legal-person founders in (a JSON array of
+/// [`Founder`]); the others are the import's columns.
+pub const FOUNDERS: &str = "founders";
+
+/// A legal-person founder as a proposal names it: a local government by its
+/// TERYT code, any other legal person by name.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Founder {
+    pub kind: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teryt: Option<String>,
+}
+
+/// The legal-person founders `fields` name.
+pub fn founders_of(fields: &Fields) -> Vec<Founder> {
+    fields
+        .get(FOUNDERS)
+        .and_then(|f| serde_json::from_str(f).ok())
+        .unwrap_or_default()
+}
+
+/// One row of the import, for a proposal's fields (its founders aside).
 fn row_of(fields: &Fields) -> Row {
+    let mut cells = fields.clone();
+    cells.remove(FOUNDERS);
     Row {
         line: 1,
-        cells: fields.clone(),
+        cells,
         note: None,
     }
+}
+
+/// Checks the founders of a new cooperative: legal persons (art. 4 and 5 of
+/// the Act) only for one founded by legal persons, a local government named by
+/// its TERYT code, at most 20; each with the local government it names (a city
+/// with powiat rights: its gmina unit).
+async fn checked_founders<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    fields: &Fields,
+) -> AppResult<Vec<(founder::Kind, Option<i32>, String)>> {
+    let founders = founders_of(fields);
+    if founders.is_empty() {
+        return Ok(Vec::new());
+    }
+    if fields.get("founderKind").map(String::as_str) != Some("LEGAL_PERSONS") {
+        return Err(AppError::invalid(
+            FOUNDERS,
+            "legal-person founders are listed for a cooperative founded by legal persons (founderKind LEGAL_PERSONS); natural persons are not listed",
+        ));
+    }
+    if founders.len() > 20 {
+        return Err(AppError::invalid(FOUNDERS, "at most 20 founders"));
+    }
+    let mut out = Vec::new();
+    for f in founders {
+        let kind = founder::Kind::try_from_value(&f.kind).map_err(|_| {
+            AppError::invalid(FOUNDERS, format!("`{}` is not a kind of founder", f.kind))
+        })?;
+        let name = crate::validate::text(FOUNDERS, &f.name, 200)?;
+        let unit = match (kind, &f.teryt) {
+            (founder::Kind::LocalGovernment, Some(t)) => {
+                let unit = local_government::Entity::find()
+                    .filter(local_government::Column::Teryt.eq(t.as_str()))
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            FOUNDERS,
+                            format!("`{t}` is not a TERYT code of a local government"),
+                        )
+                    })?;
+                Some(crate::db::local_government::stored_unit(db, unit.id).await?)
+            }
+            (founder::Kind::LocalGovernment, None) => {
+                return Err(AppError::invalid(
+                    FOUNDERS,
+                    format!("name the local government `{name}` by its TERYT code"),
+                ))
+            }
+            (_, Some(_)) => {
+                return Err(AppError::invalid(
+                    FOUNDERS,
+                    format!("only a local government founder has a TERYT code (`{name}`)"),
+                ))
+            }
+            (_, None) => None,
+        };
+        out.push((kind, unit, name));
+    }
+    Ok(out)
 }
 
 /// Problems of a rejected row as one error naming its first field.
@@ -153,6 +237,7 @@ pub async fn propose(
     // A number another cooperative holds does not refuse the proposal: the
     // moderator sees the duplicate (`duplicates`) and decides.
     planned(db, &fields).await?;
+    checked_founders(db, &fields).await?;
     let w = Write::begin(db).await?;
     // The moderators' queue is not anyone's to fill: a member's proposals wait
     // a few at a time (a region's list is an import's, docs/import.md).
@@ -192,6 +277,7 @@ async fn create_in(
     fields: &Fields,
 ) -> AppResult<(Write, cooperative::Model)> {
     numbered(fields)?;
+    let founders = checked_founders(db, fields).await?;
     let options = import::Options {
         actor: Some(actor),
         // The proposer's facts, checked by the moderator who approves them.
@@ -219,6 +305,17 @@ async fn create_in(
         .one(&w)
         .await?
         .ok_or_else(|| AppError::Internal("the created cooperative is missing".into()))?;
+    for (kind, unit, name) in founders {
+        founder::ActiveModel {
+            cooperative_id: Set(created.id),
+            kind: Set(kind),
+            local_government_id: Set(unit),
+            name: Set(name),
+            ..Default::default()
+        }
+        .insert(&w)
+        .await?;
+    }
     Ok((w, created))
 }
 

@@ -452,3 +452,68 @@ async fn a_members_proposals_wait_a_few_at_a_time() {
         20
     );
 }
+
+#[tokio::test]
+async fn a_proposal_names_its_legal_person_founders_and_approval_records_them() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let member = app.member("doradczyni@example.org").await;
+    let cofounded = || {
+        let app = &app;
+        async move {
+            app.data("{ localGovernment(teryt: \"1201011\") { cofounded { totalCount } } }")
+                .await["localGovernment"]["cofounded"]["totalCount"]
+                .as_i64()
+                .unwrap_or(-1)
+        }
+    };
+    let before = cofounded().await;
+    let mut fields = cooperative(
+        "Spółdzielnia Socjalna Osób Prawnych (dane testowe)",
+        "0001991001",
+    );
+    fields["seatTeryt"] = json!("1201011");
+    fields["founders"] = json!([
+        { "kind": "LOCAL_GOVERNMENT", "name": "Gmina Miasta Bochnia", "localGovernmentTeryt": "1201011" },
+        { "kind": "NGO", "name": "Stowarzyszenie Przykład (dane testowe)" }
+    ]);
+    // Natural persons are not listed; a local government is named by its code.
+    let mut natural = fields.clone();
+    natural["founderKind"] = json!("NATURAL_PERSONS");
+    let mut unnamed = fields.clone();
+    unnamed["founders"][0]["localGovernmentTeryt"] = Value::Null;
+    for bad in [natural, unnamed] {
+        let r = app
+            .query_as(&member, PROPOSE, json!({ "i": { "cooperative": bad } }))
+            .await;
+        assert_eq!(first_error_code(&r), "BAD_USER_INPUT", "{r}");
+        assert_eq!(r["errors"][0]["extensions"]["field"], "founders", "{r}");
+    }
+    let p = app
+        .query_as(&member, PROPOSE, json!({ "i": { "cooperative": fields } }))
+        .await;
+    let request = data(&p, "proposeCooperative")["request"].clone();
+    assert!(request["id"].is_string(), "{p}");
+    // Nothing is founded before the approval.
+    assert_eq!(cofounded().await, before);
+    let a = app
+        .query_as(
+            &moderator,
+            APPROVE,
+            json!({ "r": request["id"], "why": "KRS extract" }),
+        )
+        .await;
+    let coop = data(&a, "approveCooperativeRequest")["request"]["cooperative"].clone();
+    let founders = app
+        .query_vars("query($id: ID!) { node(id: $id) { ... on Cooperative { founders { edges { node { kind name localGovernment { teryt } } } } } } }", json!({ "id": coop["id"] }))
+        .await;
+    let listed = nodes(&founders["data"]["node"]["founders"]);
+    assert_eq!(listed.len(), 2, "{founders}");
+    assert!(
+        listed
+            .iter()
+            .any(|f| f["kind"] == "LOCAL_GOVERNMENT" && f["localGovernment"]["teryt"] == "1201011"),
+        "{founders}"
+    );
+    assert_eq!(cofounded().await, before + 1);
+}

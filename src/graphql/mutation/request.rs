@@ -6,7 +6,9 @@ use crate::error::{AppError, AppResult};
 use crate::graphql::{
     db,
     node::expect_id,
-    types::{Cooperative, CooperativeRequest, CooperativeStatus, FounderKind},
+    types::{
+        Cooperative, CooperativeRequest, CooperativeStatus, FounderKind, FounderOrganisationKind,
+    },
     viewer,
 };
 use crate::requests::{self, Fields};
@@ -58,6 +60,20 @@ pub struct NewCooperativeInput {
     pub employee_count: Option<i32>,
     /// PKD 2007 subclasses (e.g. 56.21.Z), the primary first.
     pub pkd_codes: Option<Vec<String>>,
+    /// Its legal-person founders, for one founded by legal persons (at most 20;
+    /// natural persons are not listed).
+    pub founders: Option<Vec<NewFounderInput>>,
+}
+
+/// A legal-person founder of a new cooperative.
+#[derive(InputObject)]
+pub struct NewFounderInput {
+    /// What kind of legal person.
+    pub kind: FounderOrganisationKind,
+    /// Its name, e.g. "Gmina Bochnia", "Stowarzyszenie „Razem”".
+    pub name: String,
+    /// For a local government: its TERYT code (the unit it is); none for others.
+    pub local_government_teryt: Option<String>,
 }
 
 impl NewCooperativeInput {
@@ -101,6 +117,19 @@ impl NewCooperativeInput {
         put("memberCount", self.member_count.map(|v| v.to_string()));
         put("employeeCount", self.employee_count.map(|v| v.to_string()));
         put("pkdCodes", self.pkd_codes.as_ref().map(|c| c.join(";")));
+        let founders: Vec<requests::Founder> = self
+            .founders
+            .iter()
+            .flatten()
+            .map(|f| requests::Founder {
+                kind: entity::cooperative_founder::Kind::from(f.kind).to_value(),
+                name: f.name.clone(),
+                teryt: f.local_government_teryt.clone(),
+            })
+            .collect();
+        if !founders.is_empty() {
+            put(requests::FOUNDERS, serde_json::to_string(&founders).ok());
+        }
         Ok(f)
     }
 }
