@@ -21,6 +21,9 @@ pub struct Model {
     /// Places for self-registered participants; none: unlimited.
     pub capacity: Option<i32>,
     pub is_reference: bool,
+    /// When the event or a session of its programme last changed: kept by the database (migration 000023),
+    /// never written by coophub.
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 positional!(
@@ -36,6 +39,7 @@ positional!(
     description,
     capacity,
     is_reference,
+    updated_at,
 );
 crate::cell::string_enums!(Kind);
 

@@ -16,6 +16,9 @@ pub struct Model {
     pub public_email: Option<String>,
     pub website: Option<String>,
     pub is_sample: bool,
+    /// When the institution last changed: kept by the database (migration 000023),
+    /// never written by coophub.
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 positional!(
@@ -28,6 +31,7 @@ positional!(
     public_email,
     website,
     is_sample,
+    updated_at,
 );
 crate::cell::string_enums!(Kind);
 

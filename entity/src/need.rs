@@ -29,6 +29,9 @@ pub struct Model {
     pub closed_at: Option<DateTimeUtc>,
     pub closed_reason: Option<String>,
     pub version: i32,
+    /// When the need last changed: kept by the database (migration 000023),
+    /// never written by coophub.
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 positional!(
@@ -50,6 +53,7 @@ positional!(
     closed_at,
     closed_reason,
     version,
+    updated_at,
 );
 crate::cell::string_enums!(Status);
 

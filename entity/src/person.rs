@@ -21,6 +21,9 @@ pub struct Model {
     pub public_profile: bool,
     /// Shipped reference data (historical events), not a member's own profile.
     pub is_reference: bool,
+    /// When the person's public record last changed: kept by the database (migration 000023),
+    /// never written by coophub.
+    pub updated_at: Option<DateTimeUtc>,
 }
 
 positional!(
@@ -34,6 +37,7 @@ positional!(
     user_id,
     public_profile,
     is_reference,
+    updated_at,
 );
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -139,6 +139,21 @@ where
         .ok_or_else(|| AppError::NotFound(entity_name.into()))
 }
 
+/// A new row as stored, with what the database keeps itself: `updated_at` is set
+/// by a trigger after the insert on SQLite, which the insert's `RETURNING` does
+/// not see.
+pub async fn as_stored<E, C>(db: &C, row: E::Model, id: i32) -> AppResult<E::Model>
+where
+    E: EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    Ok(E::find()
+        .filter(super::id_column::<E>()?.eq(id))
+        .one(db)
+        .await?
+        .unwrap_or(row))
+}
+
 /// The `(field, null, value)` list of a new record, for its CREATE entry.
 pub fn creation<E: EntityTrait>(row: &E::Model, fields: &[E::Column]) -> Vec<(String, Json, Json)> {
     fields
@@ -401,11 +416,8 @@ pub async fn propose_procurement_example(
         creation::<procurement_example::Entity>(&p, &fields),
     )
     .await?;
-    // As stored, with what the database keeps itself (`updated_at`).
-    let p = procurement_example::Entity::find_by_id(p.id)
-        .one(&txn)
-        .await?
-        .unwrap_or(p);
+    let id = p.id;
+    let p = as_stored::<procurement_example::Entity, _>(&txn, p, id).await?;
     txn.commit().await?;
     Ok(p)
 }

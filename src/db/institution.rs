@@ -14,6 +14,8 @@ pub struct InstitutionFilter {
     /// Institutions attached to this TERYT unit or any unit below it.
     pub teryt_prefix: Option<String>,
     pub kinds: Vec<institution::Kind>,
+    /// Changed at or after this time.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Institutions by name.
@@ -41,6 +43,9 @@ pub async fn list_institutions(
     }
     if !f.kinds.is_empty() {
         c = c.add(institution::Column::Kind.is_in(f.kinds.clone()));
+    }
+    if let Some(t) = f.updated_since {
+        c = c.add(institution::Column::UpdatedAt.gte(t));
     }
     let q = institution::Entity::find().filter(c);
     keyset::page(db, q, &BY_NAME, seek, Cols::ALL).await

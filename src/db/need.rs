@@ -130,6 +130,8 @@ pub async fn create_need(
         creation::<need::Entity>(&n, &fields),
     )
     .await?;
+    let id = n.id;
+    let n = super::editing::as_stored::<need::Entity, _>(&txn, n, id).await?;
     txn.commit().await?;
     Ok(n)
 }
@@ -142,6 +144,8 @@ pub struct NeedFilter {
     pub place_teryt_prefix: Option<String>,
     pub sector_id: Option<i32>,
     pub buyer_id: Option<i32>,
+    /// Changed at or after this time.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Needs, newest first.
@@ -176,6 +180,9 @@ pub async fn list_needs(
     }
     if let Some(b) = f.buyer_id {
         c = c.add(need::Column::BuyerId.eq(b));
+    }
+    if let Some(t) = f.updated_since {
+        c = c.add(need::Column::UpdatedAt.gte(t));
     }
     keyset::page(
         db,

@@ -10,7 +10,7 @@ use crate::bus::ForumEventKind;
 use crate::error::{AppError, AppResult};
 use crate::markdown;
 use crate::policy::{post_visible, readable_posts, visible_posts};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use entity::audit_entry::Action;
 use entity::{event, participation, person, post, thread, thread_read, user_account};
 use sea_orm::{
@@ -36,7 +36,7 @@ pub async fn person_of_user(db: &Write, user_id: i32) -> AppResult<person::Model
         .one(db)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    Ok(person::ActiveModel {
+    let p = person::ActiveModel {
         display_name: Set(user.display_name),
         user_id: Set(Some(user_id)),
         public_profile: Set(false),
@@ -44,7 +44,9 @@ pub async fn person_of_user(db: &Write, user_id: i32) -> AppResult<person::Model
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await?;
+    let id = p.id;
+    super::editing::as_stored::<person::Entity, _>(db, p, id).await
 }
 
 /// Where a thread lives.
@@ -661,10 +663,14 @@ pub fn events_keyset(upcoming: Option<bool>) -> &'static Keyset<event::Column> {
 pub async fn list_events(
     db: &DatabaseConnection,
     upcoming: Option<bool>,
+    updated_since: Option<DateTime<Utc>>,
     seek: &Seek,
 ) -> AppResult<Paged<event::Model>> {
     let now = Utc::now();
-    let q = event::Entity::find();
+    let mut q = event::Entity::find();
+    if let Some(t) = updated_since {
+        q = q.filter(event::Column::UpdatedAt.gte(t));
+    }
     let q = match upcoming {
         Some(true) => q.filter(event::Column::EndsAt.gte(now)),
         Some(false) => q.filter(
@@ -955,6 +961,8 @@ pub async fn create_event(
         ],
     )
     .await?;
+    let id = e.id;
+    let e = super::editing::as_stored::<event::Entity, _>(&txn, e, id).await?;
     txn.commit().await?;
     Ok(e)
 }

@@ -181,6 +181,7 @@ mod tests {
             user_id,
             public_profile,
             is_reference: false,
+            updated_at: None,
         }
     }
 

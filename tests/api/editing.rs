@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 const UPDATE: &str = "mutation($i: UpdateCooperativeInput!) { updateCooperative(input: $i) { cooperative { name version } } }";
 
 async fn first_cooperative(app: &TestApp, skip: usize) -> Value {
-    let data = app.data("{ cooperatives(first: 5) { edges { node { id name version seat { id } offerings { edges { node { id version } } } } } } }").await;
+    let data = app.data("{ cooperatives(first: 5) { edges { node { id name version seat { id teryt } offerings { edges { node { id version } } } } } } }").await;
     nodes(&data["cooperatives"])[skip].clone()
 }
 
@@ -598,4 +598,107 @@ async fn a_partner_syncs_the_purchases_that_changed_since_its_last_copy() {
     assert!(verify.get("errors").is_none(), "{verify}");
     // The verification is a change after the proposal: the partner sees it now.
     assert_eq!(changed(since).await, vec![example["id"].clone()]);
+}
+
+/// Needs, events and institutions carry `updatedAt` and their lists take
+/// `updatedSince` too (issue 18): a partner's copy learns of a closed need and
+/// of a session added to an event's programme.
+#[tokio::test]
+async fn a_partner_syncs_needs_events_and_institutions_that_changed() {
+    let app = TestApp::spawn().await;
+    let admin = app.staff("admin@example.org", "--admin").await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let coop = first_cooperative(&app, 2).await;
+    let officer = officer_of(&app, &admin, "urzednik@example.org", &coop["seat"]["id"]).await;
+    // The time just after a record's `updatedAt`: what changes later is newer.
+    let after = |v: &Value| {
+        let t = chrono::DateTime::parse_from_rfc3339(v["updatedAt"].as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("{v}: {e}"));
+        (t + chrono::Duration::milliseconds(1)).to_rfc3339()
+    };
+    let changed = |query: &'static str, list: &'static str, since: String| {
+        let app = &app;
+        async move {
+            let r = app.query_vars(query, json!({ "t": since })).await;
+            assert!(r.get("errors").is_none(), "{r}");
+            nodes(&r["data"][list])
+                .iter()
+                .map(|n| n["id"].clone())
+                .collect::<Vec<_>>()
+        }
+    };
+
+    let posted = app
+        .query_as(&officer, "mutation($i: PostNeedInput!) { postNeed(input: $i) { need { id version updatedAt } } }",
+            json!({ "i": { "onBehalfOf": coop["seat"]["id"], "title": "Catering (dane testowe)",
+                "description": "Obiady", "placeTeryt": coop["seat"]["teryt"] } }))
+        .await;
+    let need = posted["data"]["postNeed"]["need"].clone();
+    let since = after(&need);
+    let needs = "query($t: DateTime!) { needs(filter: {updatedSince: $t, status: [OPEN, CLOSED]}, first: 100) { edges { node { id } } } }";
+    assert!(!changed(needs, "needs", since.clone())
+        .await
+        .contains(&need["id"]));
+    let closed = app
+        .query_as(
+            &officer,
+            "mutation($i: CloseNeedInput!) { closeNeed(input: $i) { need { updatedAt } } }",
+            json!({ "i": { "id": need["id"], "version": need["version"], "reason": "kupione" } }),
+        )
+        .await;
+    assert!(closed.get("errors").is_none(), "{closed}");
+    assert_eq!(
+        changed(needs, "needs", since).await,
+        vec![need["id"].clone()]
+    );
+
+    let created = app
+        .query_as(
+            &moderator,
+            "mutation($i: CreateEventInput!) { createEvent(input: $i) { event { id updatedAt } } }",
+            json!({ "i": { "kind": "INDUSTRY_MEETING", "title": "Spotkanie branżowe (dane testowe)",
+                "startsAt": "2027-04-13T07:00:00Z", "endsAt": "2027-04-14T14:00:00Z",
+                "description": "Usługi opiekuńcze" } }),
+        )
+        .await;
+    let event = created["data"]["createEvent"]["event"].clone();
+    let since = after(&event);
+    let events =
+        "query($t: DateTime!) { events(updatedSince: $t, first: 100) { edges { node { id } } } }";
+    assert!(!changed(events, "events", since.clone())
+        .await
+        .contains(&event["id"]));
+    let added = app
+        .query_as(
+            &moderator,
+            "mutation($i: AddEventSessionInput!) { addEventSession(input: $i) { session { id } } }",
+            json!({ "i": { "event": event["id"], "session": { "title": "Otwarcie",
+                "startsAt": "2027-04-13T08:00:00Z", "endsAt": "2027-04-13T09:00:00Z",
+                "description": "Powitanie", "speakers": [] } } }),
+        )
+        .await;
+    assert!(added.get("errors").is_none(), "{added}");
+    // A new session is a change of the event a partner holds.
+    assert_eq!(
+        changed(events, "events", since).await,
+        vec![event["id"].clone()]
+    );
+
+    // Every institution changed before now, none after it.
+    let institutions = "query($t: DateTime!) { institutions(filter: {updatedSince: $t}, first: 1) { totalCount edges { node { id updatedAt } } } }";
+    let all = app
+        .query_vars(institutions, json!({ "t": "2000-01-01T00:00:00Z" }))
+        .await;
+    let total = all["data"]["institutions"]["totalCount"]
+        .as_i64()
+        .unwrap_or_default();
+    assert!(total > 0, "{all}");
+    let first = &nodes(&all["data"]["institutions"])[0];
+    let later = app
+        .query_vars(institutions, json!({ "t": after(first) }))
+        .await;
+    assert!(
+        later["data"]["institutions"]["totalCount"].as_i64() < Some(total),
+        "{later}"
+    );
 }

@@ -18,6 +18,9 @@ pub struct InstitutionFilter {
     pub teryt: Option<String>,
     /// Any of these kinds.
     pub kind: Option<Vec<InstitutionKind>>,
+    /// Only institutions changed at or after this time (see `updatedAt`): a
+    /// partner syncs by asking for what changed since its last copy.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Default)]
@@ -50,6 +53,7 @@ impl InstitutionQuery {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
+            updated_since: f.updated_since,
         };
         let seek = page.seek(&BY_NAME, ctx)?;
         let paged = list_institutions(db(ctx)?, &db_filter, &seek).await?;

@@ -24,6 +24,9 @@ pub struct NeedFilter {
     pub sector: Option<String>,
     /// Posted by this local government.
     pub buyer: Option<ID>,
+    /// Only needs changed at or after this time (see `updatedAt`): a partner
+    /// syncs by asking for what changed since its last copy.
+    pub updated_since: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Default)]
@@ -79,6 +82,7 @@ impl NeedQuery {
                 ),
                 None => None,
             },
+            updated_since: f.updated_since,
         };
         let seek = page.seek(&NEWEST_FIRST, ctx)?;
         let paged = list_needs(db, &filter, &seek).await?;

@@ -88,6 +88,10 @@ impl NetworkQuery {
             desc = "true: not yet over (soonest first); false: over (newest first); absent: all, by start."
         )]
         upcoming: Option<bool>,
+        #[graphql(
+            desc = "Only events changed at or after this time, a session of their programme too (see `updatedAt`): a partner syncs by asking for what changed since its last copy."
+        )]
+        updated_since: Option<chrono::DateTime<chrono::Utc>>,
         #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
         #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
@@ -96,7 +100,7 @@ impl NetworkQuery {
         let page = KeyPage::new(after, before, first, last)?;
         let keyset = events_keyset(upcoming);
         let seek = page.seek(keyset, ctx)?;
-        let paged = list_events(db(ctx)?, upcoming, &seek).await?;
+        let paged = list_events(db(ctx)?, upcoming, updated_since, &seek).await?;
         Ok(build_keyed(keyset, paged, |m| (Event(m), ())))
     }
 

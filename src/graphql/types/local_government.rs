@@ -260,6 +260,11 @@ impl Institution {
     async fn is_sample(&self) -> bool {
         self.0.is_sample
     }
+    /// When it last changed (the database keeps it); `institutions(filter:
+    /// {updatedSince})` finds what changed since a time.
+    async fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        self.0.updated_at
+    }
     /// The local government unit it serves.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
         let row = loaders(ctx)?

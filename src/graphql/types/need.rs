@@ -109,6 +109,11 @@ impl Need {
     async fn version(&self) -> i32 {
         self.0.version
     }
+    /// When it last changed (the database keeps it);
+    /// `needs(filter: {updatedSince})` finds what changed since a time.
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.updated_at
+    }
     /// Cooperatives that could meet it, best first, each with its score and the reasons
     /// for every point (see docs/matching.md for the scoring).
     #[graphql(complexity = "cost(first, last, child_complexity)")]

@@ -57,6 +57,11 @@ impl Person {
     async fn bio(&self) -> Option<&str> {
         self.0.bio.as_deref()
     }
+    /// When the person's record last changed (the database keeps it);
+    /// a partner holding a copy compares it with its own.
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.updated_at
+    }
     /// The cooperative the person belongs to, if that is their affiliation.
     async fn cooperative(&self, ctx: &Context<'_>) -> Result<Option<Cooperative>> {
         Ok(load_opt(&loaders(ctx)?.cooperative, self.0.cooperative_id)
@@ -205,6 +210,11 @@ impl Event {
     /// Shipped as reference data (a past event, as documented); registration is closed.
     async fn is_reference(&self) -> bool {
         self.0.is_reference
+    }
+    /// When it or a session of its programme last changed (the database keeps it);
+    /// `events(updatedSince:)` finds what changed since a time.
+    async fn updated_at(&self) -> Option<DateTime<Utc>> {
+        self.0.updated_at
     }
     /// Participants holding a place.
     async fn registered_count(&self, ctx: &Context<'_>) -> Result<i32> {
