@@ -4,7 +4,7 @@
 //! and the GraphQL layer on the imports.
 
 /// The columns (CSV header) and property names (JSON, GeoJSON), in order.
-pub const COOPERATIVE: [&str; 30] = [
+pub const COOPERATIVE: [&str; 32] = [
     "id",
     "name",
     "krs",
@@ -27,6 +27,8 @@ pub const COOPERATIVE: [&str; 30] = [
     "description",
     "memberCount",
     "employeeCount",
+    "excludedEmployeeShare",
+    "excludedMemberShare",
     "pkdCodes",
     "sectors",
     "activity",

@@ -154,12 +154,22 @@ pub fn activity(
 ///   or at least 2 legal persons;
 /// - natural and legal persons do not found one together.
 ///
+/// And what holds whenever it was registered, by art. 18 as it stands (the
+/// grounds on which a social cooperative goes into liquidation):
+/// - more than 50 members (art. 18 pkt 2; the exception of art. 5 ust. 3 is not
+///   modelled), or fewer than 2 when its members are legal persons;
+/// - members from outside the groups of art. 4 ust. 1 above half of all members
+///   (the limit of art. 5 ust. 6, art. 18 pkt 3), i.e. a declared share of members
+///   from those groups below 50 %; natural-person cooperatives only, as the
+///   groups are people.
+///
 /// Unknown facts give no note: the notes explain what the records show, they
 /// refuse nothing (historical records must load).
 pub fn compliance(
     founder_kind: FounderKind,
     registered: Option<NaiveDate>,
     members: Option<i32>,
+    excluded_member_share: Option<i16>,
     legal_founders: usize,
     today: NaiveDate,
 ) -> Vec<String> {
@@ -189,6 +199,12 @@ pub fn compliance(
                         .to_owned(),
                 );
             }
+            if let Some(m) = members.filter(|m| *m < 2) {
+                notes.push(format!(
+                    "{m} members: a social cooperative of legal persons goes into liquidation \
+                     when it has fewer than 2 for more than 3 months (art. 18 pkt 2)"
+                ));
+            }
         }
         FounderKind::NaturalPersons => {
             if let (Some(m), Some(r)) = (members, registered) {
@@ -217,6 +233,19 @@ pub fn compliance(
                     notes.push(format!("{m} members: {rule}"));
                 }
             }
+            if let Some(m) = members.filter(|m| *m > 50) {
+                notes.push(format!(
+                    "{m} members: more than 50 is a ground for liquidation (art. 18 pkt 2, \
+                     subject to art. 5 ust. 3)"
+                ));
+            }
+            if let Some(s) = excluded_member_share.filter(|s| *s < 50) {
+                notes.push(format!(
+                    "{s} % of members from the groups of art. 4 ust. 1: members from outside \
+                     them may be at most half of all members (art. 5 ust. 6); above that \
+                     limit a social cooperative goes into liquidation (art. 18 pkt 3)"
+                ));
+            }
         }
     }
     notes
@@ -232,7 +261,7 @@ mod tests {
         let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
         let today = d(2026, 12, 4).unwrap_or_default();
         let notes = |kind, registered, members, legal| {
-            compliance(kind, registered, members, legal, today).len()
+            compliance(kind, registered, members, None, legal, today).len()
         };
         use FounderKind::*;
         // Since 2018: 3 natural persons found, 5 members within 12 months.
@@ -250,6 +279,17 @@ mod tests {
         assert_eq!(notes(LegalPersons, d(2009, 7, 16), None, 2), 0);
         assert_eq!(notes(LegalPersons, d(2019, 1, 1), None, 1), 1);
         assert_eq!(notes(Mixed, d(2019, 1, 1), Some(9), 0), 1);
+        // Whenever registered: at most 50 members; legal persons keep 2.
+        assert_eq!(notes(NaturalPersons, d(2012, 1, 1), Some(50), 0), 0);
+        assert_eq!(notes(NaturalPersons, d(2012, 1, 1), Some(51), 0), 1);
+        assert_eq!(notes(LegalPersons, d(2019, 1, 1), Some(1), 2), 1);
+        assert_eq!(notes(LegalPersons, d(2019, 1, 1), Some(2), 2), 0);
+        // At least half of the members from the excluded groups (art. 5 ust. 6).
+        let share = |s| compliance(NaturalPersons, d(2019, 1, 1), Some(8), Some(s), 0, today).len();
+        assert_eq!(share(50), 0);
+        assert_eq!(share(49), 1);
+        let legal = compliance(LegalPersons, d(2019, 1, 1), Some(2), Some(10), 2, today);
+        assert!(legal.is_empty(), "{legal:?}");
     }
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {

@@ -562,6 +562,8 @@ struct Row {
     description: Option<String>,
     member_count: Option<i32>,
     employee_count: Option<i32>,
+    excluded_employee_share: Option<i16>,
+    excluded_member_share: Option<i16>,
     pkd_codes: Vec<String>,
     sectors: Vec<String>,
     activity: String,
@@ -577,7 +579,7 @@ struct Row {
 }
 
 impl Row {
-    fn csv_record(&self) -> [String; 30] {
+    fn csv_record(&self) -> [String; crate::columns::COOPERATIVE.len()] {
         fn opt<T: ToString>(v: &Option<T>) -> String {
             v.as_ref().map(T::to_string).unwrap_or_default()
         }
@@ -604,6 +606,8 @@ impl Row {
             opt(&self.description),
             opt(&self.member_count),
             opt(&self.employee_count),
+            opt(&self.excluded_employee_share),
+            opt(&self.excluded_member_share),
             self.pkd_codes.join(";"),
             self.sectors.join(";"),
             self.activity.to_owned(),
@@ -730,6 +734,8 @@ async fn rows_of(
                 description: m.description,
                 member_count: m.member_count,
                 employee_count: m.employee_count,
+                excluded_employee_share: m.excluded_employee_share,
+                excluded_member_share: m.excluded_member_share,
                 sources: provenance::summary(&provenance::provenance(
                     m.is_sample,
                     &changes.remove(&m.id).unwrap_or_default(),
@@ -912,6 +918,8 @@ mod tests {
             description: None,
             member_count: Some(5),
             employee_count: None,
+            excluded_employee_share: Some(40),
+            excluded_member_share: None,
             pkd_codes: vec!["56.21.Z".into(), "56.29.Z".into()],
             sectors: vec!["catering".into()],
             activity: Activity::Unknown.to_string(),

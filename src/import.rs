@@ -458,6 +458,21 @@ fn check(row: &Row, reference: &Reference) -> Result<Checked, Vec<Problem>> {
             }
         }
     }
+    for (col, field) in [
+        (C::ExcludedEmployeeShare, "excludedEmployeeShare"),
+        (C::ExcludedMemberShare, "excludedMemberShare"),
+    ] {
+        if let Some(v) = cell(field) {
+            match v
+                .parse::<i32>()
+                .map_err(|_| AppError::invalid(field, "must be a whole number"))
+                .and_then(|n| validate::percent(field, n))
+            {
+                Ok(n) => set.push((col, field, sea_orm::Value::SmallInt(Some(n)))),
+                Err(e) => problems.push(problem(field, e)),
+            }
+        }
+    }
     // Generated records stay marked as such wherever they are imported.
     if let Some(v) = cell("isSample") {
         match v {

@@ -198,6 +198,14 @@ pub fn count(field: &str, value: i32) -> AppResult<i32> {
     Ok(value)
 }
 
+/// A share in percent: 0 to 100.
+pub fn percent(field: &str, value: i32) -> AppResult<i16> {
+    i16::try_from(value)
+        .ok()
+        .filter(|v| (0..=100).contains(v))
+        .ok_or_else(|| AppError::invalid(field, "a percentage between 0 and 100"))
+}
+
 /// A postal code `NN-NNN`.
 pub fn postal_code(field: &str, value: &str) -> AppResult<Option<String>> {
     let Some(v) = optional_text(field, value, 6)? else {

@@ -42,6 +42,9 @@ pub struct Model {
     /// When the cooperative, its offerings or its PKD subclasses last changed: kept
     /// by the database's triggers (migration 000017), never written by coophub.
     pub updated_at: Option<DateTimeUtc>,
+    /// Share of members from the groups of art. 4 ust. 1 of the Act on social
+    /// cooperatives, in percent, as declared (migration 000024).
+    pub excluded_member_share: Option<i16>,
 }
 
 positional!(
@@ -71,6 +74,7 @@ positional!(
     profile_confirmed_at,
     excluded_employee_share,
     updated_at,
+    excluded_member_share,
 );
 crate::cell::string_enums!(Status, FounderKind);
 

@@ -28,6 +28,7 @@ mod m20261204_000020_procurement_buyer_unit;
 mod m20261204_000021_city_with_powiat_rights;
 mod m20261204_000022_procurement_updated_at;
 mod m20261204_000023_updated_at_everywhere;
+mod m20261204_000024_excluded_member_share;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000021_city_with_powiat_rights::Migration),
             Box::new(m20261204_000022_procurement_updated_at::Migration),
             Box::new(m20261204_000023_updated_at_everywhere::Migration),
+            Box::new(m20261204_000024_excluded_member_share::Migration),
         ]
     }
 }

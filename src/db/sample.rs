@@ -380,6 +380,8 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
     let mut report = SampleReport::default();
     // Fields added later draw from their own stream, so earlier fields keep their values.
     let mut evidence_rng = fastrand::Rng::with_seed(seed ^ 0x00e1_1d3c);
+    // Its own stream, so that the draws above stay what they were.
+    let mut members_rng = fastrand::Rng::with_seed(seed ^ 0x0005_1a4e);
     let now = chrono::Utc::now();
 
     // Cooperatives.
@@ -475,6 +477,12 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
                 60..65 => Some(evidence_rng.i16(10..30)),
                 _ => None,
             }),
+            // Members from the groups of art. 4 ust. 1 of the Act (people, so for
+            // cooperatives of natural persons): 70 % declare a share, within the
+            // Act's rule (at least half, art. 5 ust. 6).
+            excluded_member_share: Set((founder_kind == FounderKind::NaturalPersons
+                && members_rng.u8(0..100) < 70)
+                .then(|| members_rng.i16(50..101))),
             ..Default::default()
         });
         coop_meta.push((*place, sector_ix));

@@ -69,3 +69,67 @@ async fn editors_and_moderators_read_what_the_records_show_against_the_act() {
         assert_ne!(c["founderKind"], "MIXED", "{c}");
     }
 }
+
+/// What holds whenever a cooperative was registered (art. 18 pkt 2 and 3 of the
+/// Act as it stands): at most 50 members, and at least half of them from the
+/// groups of art. 4 ust. 1. A declared share outside 0–100 changes nothing.
+#[tokio::test]
+async fn members_above_fifty_and_a_low_excluded_share_are_explained() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let coop = json!({ "name": "Spółdzielnia Socjalna Liczna (dane testowe)", "krs": "0001990911",
+        "founderKind": "NATURAL_PERSONS", "seatTeryt": "1201011", "registrationDate": "2015-03-02",
+        "memberCount": 12 });
+    let created = app.query_as(&moderator, CREATE, json!({ "i": coop })).await;
+    let id = created["data"]["createCooperative"]["cooperative"]["id"].clone();
+    assert!(id.is_string(), "{created}");
+    let update = "mutation($i: UpdateCooperativeInput!) { updateCooperative(input: $i) { cooperative { version memberCount excludedMemberShare } } }";
+    let read = "query($id: ID!) { node(id: $id) { ... on Cooperative { version memberCount excludedMemberShare complianceNotes } } }";
+    let now = app.query_as(&moderator, read, json!({ "id": id })).await;
+    assert_eq!(now["data"]["node"]["complianceNotes"], json!([]), "{now}");
+
+    let bad = app
+        .query_as(
+            &moderator,
+            update,
+            json!({ "i": { "id": id, "version": now["data"]["node"]["version"],
+            "memberCount": 51, "excludedMemberShare": 101 } }),
+        )
+        .await;
+    assert_eq!(first_error_code(&bad), "BAD_USER_INPUT", "{bad}");
+    assert_eq!(
+        bad["errors"][0]["extensions"]["field"], "excludedMemberShare",
+        "{bad}"
+    );
+    let unchanged = app.query_as(&moderator, read, json!({ "id": id })).await;
+    assert_eq!(unchanged, now, "a refused update wrote something");
+
+    let set = app
+        .query_as(
+            &moderator,
+            update,
+            json!({ "i": { "id": id, "version": now["data"]["node"]["version"],
+            "memberCount": 51, "excludedMemberShare": 40 } }),
+        )
+        .await;
+    assert_eq!(
+        set["data"]["updateCooperative"]["cooperative"]["excludedMemberShare"], 40,
+        "{set}"
+    );
+    let notes = app.query_as(&moderator, read, json!({ "id": id })).await;
+    let list: Vec<String> = notes["data"]["node"]["complianceNotes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n.as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(list.len(), 2, "{notes}");
+    assert!(
+        list[0].starts_with("51 members") && list[0].contains("art. 18 pkt 2"),
+        "{list:?}"
+    );
+    assert!(
+        list[1].starts_with("40 %") && list[1].contains("art. 5 ust. 6"),
+        "{list:?}"
+    );
+}

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::process::Command;
 
 /// The columns and property names, in order: nothing else may appear.
-const COLUMNS: [&str; 30] = [
+const COLUMNS: [&str; 32] = [
     "id",
     "name",
     "krs",
@@ -31,6 +31,8 @@ const COLUMNS: [&str; 30] = [
     "description",
     "memberCount",
     "employeeCount",
+    "excludedEmployeeShare",
+    "excludedMemberShare",
     "pkdCodes",
     "sectors",
     "activity",

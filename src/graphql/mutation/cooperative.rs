@@ -56,6 +56,9 @@ pub struct UpdateCooperativeInput {
     pub status: Option<CooperativeStatus>,
     /// Share of employees from the groups of art. 94 ust. 1 PZP, in percent (0–100), as declared.
     pub excluded_employee_share: Option<i32>,
+    /// Share of members from the groups of art. 4 ust. 1 of the Act on social
+    /// cooperatives, in percent (0–100), as declared.
+    pub excluded_member_share: Option<i32>,
     /// Latitude of the seat's address in degrees (WGS 84, within Poland), with `longitude`.
     pub latitude: Option<f64>,
     /// Longitude of the seat's address in degrees (WGS 84, within Poland), with `latitude`.
@@ -209,13 +212,12 @@ fn cooperative_changes(i: &UpdateCooperativeInput) -> AppResult<Vec<(cooperative
         c.push((C::Status, cooperative::Status::from(v).into()));
     }
     if let Some(v) = i.excluded_employee_share {
-        if !(0..=100).contains(&v) {
-            return Err(AppError::invalid(
-                "excludedEmployeeShare",
-                "a percentage between 0 and 100",
-            ));
-        }
-        c.push((C::ExcludedEmployeeShare, Value::SmallInt(Some(v as i16))));
+        let v = validate::percent("excludedEmployeeShare", v)?;
+        c.push((C::ExcludedEmployeeShare, Value::SmallInt(Some(v))));
+    }
+    if let Some(v) = i.excluded_member_share {
+        let v = validate::percent("excludedMemberShare", v)?;
+        c.push((C::ExcludedMemberShare, Value::SmallInt(Some(v))));
     }
     match (i.latitude, i.longitude) {
         (None, None) => {}

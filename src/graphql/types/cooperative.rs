@@ -43,8 +43,14 @@ impl Reads for Cooperative {
             "employeeCount" => &[C::EmployeeCount],
             "version" => &[C::Version],
             "isSample" | "provenance" => &[C::IsSample],
-            "complianceNotes" => &[C::FounderKind, C::RegistrationDate, C::MemberCount],
+            "complianceNotes" => &[
+                C::FounderKind,
+                C::RegistrationDate,
+                C::MemberCount,
+                C::ExcludedMemberShare,
+            ],
             "excludedEmployeeShare" => &[C::ExcludedEmployeeShare],
+            "excludedMemberShare" => &[C::ExcludedMemberShare],
             "reservedContractEligibility" => &[C::Status, C::ExcludedEmployeeShare],
             "profileConfirmedAt" => &[C::ProfileConfirmedAt],
             "updatedAt" => &[C::UpdatedAt],
@@ -163,6 +169,13 @@ impl Cooperative {
     async fn excluded_employee_share(&self) -> Option<i16> {
         self.0.excluded_employee_share
     }
+    /// Share of members from the groups of art. 4 ust. 1 of the Act on social
+    /// cooperatives (the unemployed, people with disabilities, and the others it
+    /// names), in percent, as the cooperative declared it; null when not declared.
+    /// At least half is the rule (art. 5 ust. 6): see `complianceNotes`.
+    async fn excluded_member_share(&self) -> Option<i16> {
+        self.0.excluded_member_share
+    }
     /// When the cooperative last confirmed (or edited) its profile.
     async fn profile_confirmed_at(&self) -> Option<DateTime<Utc>> {
         self.0.profile_confirmed_at
@@ -198,6 +211,7 @@ impl Cooperative {
             self.0.founder_kind,
             self.0.registration_date,
             self.0.member_count,
+            self.0.excluded_member_share,
             founders.len(),
             Utc::now().date_naive(),
         )))
