@@ -39,7 +39,8 @@ pub struct BenchArgs {
     #[arg(long)]
     pub compare_url: Option<String>,
     /// Its equivalent queries: a JSON object of scenario name (trivial, partner, gmina,
-    /// nested, search, facets, purchases, powiat, profile, page1, deep10k, deep60k) to
+    /// nested, search, facets, purchases, powiat, profile, institutions, walk4, small,
+    /// page1, deep10k, deep60k) to
     /// `{"query": …, "variables": …}`, with an optional `"cursor": {"query", "variables",
     /// "pointer", "variable"}` step run once first; scenarios it lacks are skipped.
     #[arg(long)]
@@ -73,7 +74,7 @@ pub const NESTED_QUERY: &str = "{ localGovernments(filter: {level: POWIAT}, firs
 
 /// Shapes a partner portal sends besides the three above (issue 17 measured them):
 /// each is (label, scenario, query, variables).
-pub const PORTAL_QUERIES: [(&str, &str, &str, &str); 3] = [
+pub const PORTAL_QUERIES: [(&str, &str, &str, &str); 6] = [
     (
         "50 purchases + chains",
         "purchases",
@@ -102,7 +103,92 @@ pub const PORTAL_QUERIES: [(&str, &str, &str, &str); 3] = [
   procurementExamples { edges { node { subject year buyer { name } } } } } }",
         r#"{"k": "0009000005"}"#,
     ),
+    (
+        "100 institutions + units",
+        "institutions",
+        "{ institutions(first: 100) { edges { node { name kind phone website
+  localGovernment { name teryt parent { name } } } } } }",
+        "{}",
+    ),
+    (
+        "walk 4 levels deep",
+        "walk4",
+        "query Walk($t: String!) { localGovernment(teryt: $t) { name children(first: 10) { edges { node { name
+  children(first: 5) { edges { node { name cooperatives(first: 5) { edges { node { name
+  offerings(first: 3) { edges { node { name kind } } } } } } } } } } } } } }",
+        r#"{"t": "12"}"#,
+    ),
+    (
+        "small page (5 cooperatives)",
+        "small",
+        "{ cooperatives(first: 5) { edges { node { name krs status } } } }",
+        "{}",
+    ),
 ];
+
+/// The values an answer holds, sorted, so that two servers' answers to the same
+/// question compare equal whatever their field names: every string, number and
+/// boolean under `data`, but not ids and cursors (each server writes its own) nor
+/// amounts (coophub's `valuePln` is PLN, PostGraphile's `valueGrosze` grosze).
+fn values_of(answer: &Value) -> Vec<String> {
+    fn walk(v: &Value, key: &str, out: &mut Vec<String>) {
+        const OWN: [&str; 7] = [
+            "id",
+            "cursor",
+            "endCursor",
+            "startCursor",
+            "__typename",
+            "valuePln",
+            "valueGrosze",
+        ];
+        match v {
+            Value::Object(m) => m.iter().for_each(|(k, v)| walk(v, k, out)),
+            Value::Array(a) => a.iter().for_each(|v| walk(v, key, out)),
+            Value::Null => {}
+            _ if OWN.contains(&key) => {}
+            Value::String(s) => out.push(s.clone()),
+            other => out.push(other.to_string()),
+        }
+    }
+    let mut out = Vec::new();
+    walk(&answer["data"], "", &mut out);
+    out.sort_unstable();
+    out
+}
+
+/// Asks both servers their version of a scenario once and fails unless the answers
+/// hold the same values: a comparison of different answers would measure nothing.
+async fn check_same_answer(
+    client: &reqwest::Client,
+    name: &str,
+    ours: (&str, &Value),
+    theirs: (&str, &Value),
+) -> Result<()> {
+    let mut answers = Vec::new();
+    for (url, body) in [ours, theirs] {
+        let a: Value = client
+            .post(url)
+            .json(body)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        anyhow::ensure!(a.get("errors").is_none(), "{name}: {a}");
+        answers.push(values_of(&a));
+    }
+    let (a, b) = (&answers[0], &answers[1]);
+    if a != b {
+        let only_ours: Vec<_> = a.iter().filter(|v| !b.contains(v)).take(5).collect();
+        let only_theirs: Vec<_> = b.iter().filter(|v| !a.contains(v)).take(5).collect();
+        anyhow::bail!(
+            "{name}: the servers answer differently ({} values against {}); only coophub's: {only_ours:?}; only the other's: {only_theirs:?}",
+            a.len(),
+            b.len()
+        );
+    }
+    Ok(())
+}
 
 /// A client paging through the whole directory: 100 cooperatives with their seats,
 /// after the cursor of the row a scenario names (none: the first page).
@@ -422,6 +508,18 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
                 (false, None) => Vec::new(),
             };
             bodies.push(b);
+        }
+        // Both answers hold the same values before any timing.
+        let ours = targets
+            .iter()
+            .zip(&bodies)
+            .find(|(t, b)| t.statements.is_some() && !b.is_empty());
+        let theirs = targets
+            .iter()
+            .zip(&bodies)
+            .find(|(t, b)| t.statements.is_none() && !b.is_empty());
+        if let (Some((o, ob)), Some((t, tb))) = (ours, theirs) {
+            check_same_answer(&client, name, (&o.url, &ob[0]), (&t.url, &tb[0])).await?;
         }
         // One request alone, for an exact statement count, then the warm-up.
         let mut per_request = Vec::new();
