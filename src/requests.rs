@@ -26,7 +26,7 @@
 
 use crate::db::account::add_role_in;
 use crate::db::audit::record;
-use crate::db::editing::update_versioned_in;
+use crate::db::editing::{checked_offering, create_offering_in, update_versioned_in, NewOffering};
 use crate::db::write::Write;
 use crate::error::{AppError, AppResult};
 use crate::import::{self, Outcome, Row};
@@ -112,10 +112,79 @@ pub fn founders_of(fields: &Fields) -> Vec<Founder> {
         .unwrap_or_default()
 }
 
-/// One row of the import, for a proposal's fields (its founders aside).
+/// The field a proposal keeps what the cooperative offers in (a JSON array of
+/// [`Offering`]).
+pub const OFFERINGS: &str = "offerings";
+
+/// At most this many offerings come with a proposal (more are added by the
+/// cooperative's editors once it is approved).
+pub const MAX_PROPOSED_OFFERINGS: usize = 30;
+
+/// A product or service as a proposal names it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Offering {
+    pub kind: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_note: Option<String>,
+}
+
+/// The offerings `fields` name, checked as `createOffering` checks them, each for
+/// the cooperative `cooperative_id` (0 before it exists). A fault names the
+/// field `offerings` and the offering.
+pub fn checked_offerings(fields: &Fields, cooperative_id: i32) -> AppResult<Vec<NewOffering>> {
+    let offerings: Vec<Offering> = match fields.get(OFFERINGS) {
+        Some(f) => serde_json::from_str(f)
+            .map_err(|e| AppError::invalid(OFFERINGS, format!("not a list of offerings: {e}")))?,
+        None => Vec::new(),
+    };
+    if offerings.len() > MAX_PROPOSED_OFFERINGS {
+        return Err(AppError::invalid(
+            OFFERINGS,
+            format!("at most {MAX_PROPOSED_OFFERINGS} offerings with a proposal; its editors add more once it is approved"),
+        ));
+    }
+    offerings
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            // The fault, named by the offering's place and its own field.
+            let at = |e: AppError| match e {
+                AppError::InvalidInput { field, message } => {
+                    AppError::invalid(OFFERINGS, format!("offering {}, {field}: {message}", i + 1))
+                }
+                other => other,
+            };
+            let kind = entity::offering::Kind::try_from_value(&o.kind).map_err(|_| {
+                at(AppError::invalid(
+                    "kind",
+                    format!("`{}` is not a kind of offering", o.kind),
+                ))
+            })?;
+            let new = NewOffering {
+                cooperative_id,
+                name: o.name,
+                description: o.description,
+                kind,
+                industry_id: None,
+                radius_km: None,
+                price_note: o.price_note,
+                areas: Vec::new(),
+            };
+            checked_offering(&new).map_err(at)?;
+            Ok(new)
+        })
+        .collect()
+}
+
+/// One row of the import, for a proposal's fields (its founders and offerings aside).
 fn row_of(fields: &Fields) -> Row {
     let mut cells = fields.clone();
     cells.remove(FOUNDERS);
+    cells.remove(OFFERINGS);
     Row {
         line: 1,
         cells,
@@ -238,6 +307,7 @@ pub async fn propose(
     // moderator sees the duplicate (`duplicates`) and decides.
     planned(db, &fields).await?;
     checked_founders(db, &fields).await?;
+    checked_offerings(&fields, 0)?;
     let w = Write::begin(db).await?;
     // The moderators' queue is not anyone's to fill: a member's proposals wait
     // a few at a time (a region's list is an import's, docs/import.md).
@@ -278,6 +348,7 @@ async fn create_in(
 ) -> AppResult<(Write, cooperative::Model)> {
     numbered(fields)?;
     let founders = checked_founders(db, fields).await?;
+    checked_offerings(fields, 0)?;
     let options = import::Options {
         actor: Some(actor),
         // The proposer's facts, checked by the moderator who approves them.
@@ -315,6 +386,9 @@ async fn create_in(
         }
         .insert(&w)
         .await?;
+    }
+    for o in checked_offerings(fields, created.id)? {
+        create_offering_in(&w, actor, o).await?;
     }
     Ok((w, created))
 }

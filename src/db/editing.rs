@@ -203,16 +203,11 @@ pub struct NewOffering {
     pub areas: Vec<i32>,
 }
 
-/// Checks and creates an offering (with its areas served) and records it.
-pub async fn create_offering(
-    db: &DatabaseConnection,
-    actor: i32,
-    new: NewOffering,
-) -> AppResult<entity::offering::Model> {
+/// The row of a new offering, its fields checked (named as `createOffering` names them).
+pub fn checked_offering(new: &NewOffering) -> AppResult<entity::offering::ActiveModel> {
     use crate::validate::text;
-    use entity::{offering, offering_area};
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let row = offering::ActiveModel {
+    use sea_orm::ActiveValue::Set;
+    Ok(entity::offering::ActiveModel {
         cooperative_id: Set(new.cooperative_id),
         name: Set(text("name", &new.name, 200)?),
         description: Set(opt_text("description", &new.description, 5000)?),
@@ -222,11 +217,34 @@ pub async fn create_offering(
         price_note: Set(opt_text("priceNote", &new.price_note, 300)?),
         version: Set(1),
         ..Default::default()
-    };
-    let areas = new.areas;
+    })
+}
+
+/// Checks and creates an offering (with its areas served) and records it.
+pub async fn create_offering(
+    db: &DatabaseConnection,
+    actor: i32,
+    new: NewOffering,
+) -> AppResult<entity::offering::Model> {
     let txn = Write::begin(db).await?;
+    let o = create_offering_in(&txn, actor, new).await?;
+    txn.commit().await?;
+    Ok(o)
+}
+
+/// [`create_offering`] inside a write the caller commits (e.g. with the
+/// cooperative it belongs to, when a proposal is approved).
+pub async fn create_offering_in(
+    txn: &Write,
+    actor: i32,
+    new: NewOffering,
+) -> AppResult<entity::offering::Model> {
+    use entity::{offering, offering_area};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let row = checked_offering(&new)?;
+    let areas = new.areas;
     let o = row
-        .insert(&txn)
+        .insert(txn)
         .await
         .map_err(|e| constraint(e, "this offering already exists"))?;
     for lg in areas {
@@ -234,7 +252,7 @@ pub async fn create_offering(
             offering_id: Set(o.id),
             local_government_id: Set(lg),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
     }
     let fields = [
@@ -246,7 +264,7 @@ pub async fn create_offering(
         offering::Column::PriceNote,
     ];
     record(
-        &txn,
+        txn,
         Some(actor),
         "Offering",
         o.id,
@@ -254,8 +272,7 @@ pub async fn create_offering(
         creation::<offering::Entity>(&o, &fields),
     )
     .await?;
-    index::<offering::Entity, _>(&txn, o.id).await?;
-    txn.commit().await?;
+    index::<offering::Entity, _>(txn, o.id).await?;
     Ok(o)
 }
 

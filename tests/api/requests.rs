@@ -509,3 +509,82 @@ async fn a_proposal_names_its_legal_person_founders_and_approval_records_them() 
     );
     assert_eq!(cofounded().await, before + 1);
 }
+
+/// A proposal names what the cooperative offers (issue 18): checked as
+/// `createOffering` checks it when proposed, created with the cooperative on
+/// approval, and nothing is public before.
+#[tokio::test]
+async fn a_proposal_names_its_offerings_and_approval_creates_them() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let member = app.member("doradczyni@example.org").await;
+    let offered = |name: &'static str| {
+        let app = &app;
+        async move {
+            app.query_vars("query($q: String!) { search(query: $q, types: [OFFERING], first: 5) { totalCount } }", json!({ "q": name }))
+                .await["data"]["search"]["totalCount"]
+                .as_i64()
+                .unwrap_or(-1)
+        }
+    };
+    let mut fields = cooperative("Spółdzielnia Socjalna Oferta (dane testowe)", "0001991101");
+    fields["offerings"] = json!([
+        { "kind": "SERVICE", "name": "Catering wigilijny Kwiatuszek", "priceNote": "od 30 zł za osobę" },
+        { "kind": "PRODUCT", "name": "Konfitury Kwiatuszek", "description": "Z owoców z ogrodu" }
+    ]);
+    // An offering with a name too long is refused, naming which one.
+    let mut long = fields.clone();
+    long["krs"] = json!("0001991102");
+    long["offerings"][1]["name"] = json!("x".repeat(201));
+    let r = app
+        .query_as(&member, PROPOSE, json!({ "i": { "cooperative": long } }))
+        .await;
+    assert_eq!(first_error_code(&r), "BAD_USER_INPUT", "{r}");
+    assert_eq!(r["errors"][0]["extensions"]["field"], "offerings", "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("offering 2, name")),
+        "{r}"
+    );
+
+    let p = app
+        .query_as(&member, PROPOSE, json!({ "i": { "cooperative": fields } }))
+        .await;
+    let request = data(&p, "proposeCooperative")["request"].clone();
+    assert!(request["id"].is_string(), "{p}");
+    assert_eq!(offered("Kwiatuszek").await, 0, "public before the approval");
+    let a = app
+        .query_as(
+            &moderator,
+            APPROVE,
+            json!({ "r": request["id"], "why": "KRS extract" }),
+        )
+        .await;
+    let coop = data(&a, "approveCooperativeRequest")["request"]["cooperative"].clone();
+    let read = app
+        .query_vars("query($id: ID!) { node(id: $id) { ... on Cooperative { offerings { edges { node { kind name priceNote description } } } } } }", json!({ "id": coop["id"] }))
+        .await;
+    let mut listed: Vec<(String, String)> = nodes(&read["data"]["node"]["offerings"])
+        .iter()
+        .map(|o| {
+            (
+                o["kind"].as_str().unwrap_or_default().to_owned(),
+                o["name"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    listed.sort();
+    assert_eq!(
+        listed,
+        vec![
+            ("PRODUCT".to_owned(), "Konfitury Kwiatuszek".to_owned()),
+            (
+                "SERVICE".to_owned(),
+                "Catering wigilijny Kwiatuszek".to_owned()
+            )
+        ],
+        "{read}"
+    );
+    assert_eq!(offered("Kwiatuszek").await, 2);
+}

@@ -8,6 +8,7 @@ use crate::graphql::{
     node::expect_id,
     types::{
         Cooperative, CooperativeRequest, CooperativeStatus, FounderKind, FounderOrganisationKind,
+        OfferingKind,
     },
     viewer,
 };
@@ -63,6 +64,22 @@ pub struct NewCooperativeInput {
     /// Its legal-person founders, for one founded by legal persons (at most 20;
     /// natural persons are not listed).
     pub founders: Option<Vec<NewFounderInput>>,
+    /// What it offers (at most 30; its editors add more once it is approved),
+    /// checked as `createOffering` checks them.
+    pub offerings: Option<Vec<NewCooperativeOfferingInput>>,
+}
+
+/// A product or service of a new cooperative.
+#[derive(InputObject)]
+pub struct NewCooperativeOfferingInput {
+    /// Product or service.
+    pub kind: OfferingKind,
+    /// Its name (at most 200 characters).
+    pub name: String,
+    /// What it is (at most 5000 characters).
+    pub description: Option<String>,
+    /// How it is priced, in words (at most 300 characters).
+    pub price_note: Option<String>,
 }
 
 /// A legal-person founder of a new cooperative.
@@ -129,6 +146,20 @@ impl NewCooperativeInput {
             .collect();
         if !founders.is_empty() {
             put(requests::FOUNDERS, serde_json::to_string(&founders).ok());
+        }
+        let offerings: Vec<requests::Offering> = self
+            .offerings
+            .iter()
+            .flatten()
+            .map(|o| requests::Offering {
+                kind: entity::offering::Kind::from(o.kind).to_value(),
+                name: o.name.clone(),
+                description: o.description.clone(),
+                price_note: o.price_note.clone(),
+            })
+            .collect();
+        if !offerings.is_empty() {
+            put(requests::OFFERINGS, serde_json::to_string(&offerings).ok());
         }
         Ok(f)
     }

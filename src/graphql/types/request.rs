@@ -35,7 +35,7 @@ pub enum CooperativeRequestKind {
 /// One field a request asks for.
 #[derive(SimpleObject)]
 pub struct RequestedField {
-    /// The field, by the export's column name (`name`, `status`, `krs`, `seatTeryt`, `pkdCodes`, …), or `founders` (a JSON array of the proposed legal-person founders).
+    /// The field, by the export's column name (`name`, `status`, `krs`, `seatTeryt`, `pkdCodes`, …), `founders` (a JSON array of the proposed legal-person founders) or `offerings` (a JSON array of its products and services).
     pub field: String,
     /// The value asked for, as the export writes it.
     pub value: String,
