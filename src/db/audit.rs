@@ -110,11 +110,20 @@ pub async fn of_cooperatives(
     db: &DatabaseConnection,
     ids: &[i32],
 ) -> AppResult<std::collections::HashMap<i32, Vec<audit_entry::Model>>> {
+    of_records(db, "Cooperative", ids).await
+}
+
+/// The creations and updates of the records `ids` of `entity`, newest first.
+pub async fn of_records(
+    db: &DatabaseConnection,
+    entity: &str,
+    ids: &[i32],
+) -> AppResult<std::collections::HashMap<i32, Vec<audit_entry::Model>>> {
     let mut by_id: std::collections::HashMap<i32, Vec<audit_entry::Model>> =
         std::collections::HashMap::new();
     for chunk in ids.chunks(500) {
         let rows = audit_entry::Entity::find()
-            .filter(audit_entry::Column::Entity.eq("Cooperative"))
+            .filter(audit_entry::Column::Entity.eq(entity))
             .filter(audit_entry::Column::RecordId.is_in(chunk.iter().copied()))
             .filter(
                 audit_entry::Column::Action

@@ -220,13 +220,16 @@ pub fn checked_offering(new: &NewOffering) -> AppResult<entity::offering::Active
     })
 }
 
-/// Checks and creates an offering (with its areas served) and records it.
+/// Checks and creates an offering (with its areas served) and records it, its
+/// facts from `source` (the cooperative's editor or a moderator).
 pub async fn create_offering(
     db: &DatabaseConnection,
     actor: i32,
+    source: entity::audit_entry::Source,
     new: NewOffering,
 ) -> AppResult<entity::offering::Model> {
     let txn = Write::begin(db).await?;
+    txn.attribute(source, None);
     let o = create_offering_in(&txn, actor, new).await?;
     txn.commit().await?;
     Ok(o)

@@ -356,6 +356,21 @@ impl Loader<i32> for CooperativeChangesLoader {
     }
 }
 
+/// Each offering's creations and updates, newest first (its provenance).
+pub struct OfferingChangesLoader(DatabaseConnection);
+
+impl Loader<i32> for OfferingChangesLoader {
+    type Value = Vec<entity::audit_entry::Model>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[i32],
+    ) -> Result<HashMap<i32, Vec<entity::audit_entry::Model>>, AppError> {
+        crate::db::audit::of_records(&self.0, "Offering", keys).await
+    }
+}
+
 /// The gmina a city with powiat rights stores its records against, by its
 /// powiat-level unit (`db::local_government::city_gminas`).
 pub struct CityGminaLoader(DatabaseConnection);
@@ -404,6 +419,7 @@ pub struct Loaders {
     pub sector_ids_by_cooperative: L<SectorIdsByCooperativeIdLoader>,
     pub last_supply_year: L<LastSupplyYearLoader>,
     pub cooperative_changes: L<CooperativeChangesLoader>,
+    pub offering_changes: L<OfferingChangesLoader>,
     pub city_gmina: L<CityGminaLoader>,
     pub need: L<ByIdLoader<entity::need::Entity>>,
     pub person: L<ByIdLoader<entity::person::Entity>>,
@@ -588,6 +604,7 @@ impl Loaders {
                 .loader(SectorIdsByCooperativeIdLoader(db.clone()), delay),
             last_supply_year: batches.loader(LastSupplyYearLoader(db.clone()), delay),
             cooperative_changes: batches.loader(CooperativeChangesLoader(db.clone()), delay),
+            offering_changes: batches.loader(OfferingChangesLoader(db.clone()), delay),
             city_gmina: batches.loader(CityGminaLoader(db.clone()), delay),
             need: batches.loader(by_id(db), delay),
             person: batches.loader(by_id(db), delay),

@@ -184,3 +184,101 @@ async fn each_fact_names_its_source_in_graphql_and_in_the_export() {
         "{csv}"
     );
 }
+
+/// An offering's facts name their source too: a moderator approving the
+/// proposal that named it, the cooperative's editor who changed or added one,
+/// the sample generator.
+#[tokio::test]
+async fn each_fact_of_an_offering_names_its_source() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let member = app.member("prezes@example.org").await;
+    let proposal = json!({ "name": "Spółdzielnia Socjalna Ofert (dane testowe)", "krs": "0001990601",
+        "founderKind": "LEGAL_PERSONS", "seatTeryt": "1211011",
+        "offerings": [{ "kind": "SERVICE", "name": "Obiady domowe", "priceNote": "20 zł" }] });
+    let p = app
+        .query_as(
+            &member,
+            PROPOSE,
+            json!({ "i": { "cooperative": proposal } }),
+        )
+        .await;
+    let a = app
+        .query_as(
+            &moderator,
+            APPROVE,
+            json!({ "r": p["data"]["proposeCooperative"]["request"]["id"] }),
+        )
+        .await;
+    let coop = a["data"]["approveCooperativeRequest"]["request"]["cooperative"].clone();
+    let offerings = |coop: Value| {
+        let app = &app;
+        async move {
+            let r = app
+                .query_vars("query($id: ID!) { node(id: $id) { ... on Cooperative { offerings { edges { node { id name version provenance { field source note recordedAt } } } } } } }", json!({ "id": coop["id"] }))
+                .await;
+            nodes(&r["data"]["node"]["offerings"])
+        }
+    };
+    let approved = offerings(coop.clone()).await;
+    assert_eq!(approved.len(), 1, "{approved:?}");
+    let fields: Vec<String> = sources(&approved[0])
+        .into_iter()
+        .map(|(f, _, _)| f)
+        .collect();
+    assert_eq!(fields, ["name", "kind", "priceNote"], "{approved:?}");
+    assert!(
+        sources(&approved[0])
+            .iter()
+            .all(|(_, s, _)| s == "MODERATOR"),
+        "{approved:?}"
+    );
+
+    // The new editor changes its price and adds another: theirs.
+    let o = &approved[0];
+    let u = app
+        .query_as(&member, "mutation($o: ID!, $v: Int!) { updateOffering(input: {id: $o, version: $v, priceNote: \"22 zł\"}) { offering { version } } }", json!({ "o": o["id"], "v": o["version"] }))
+        .await;
+    assert!(u.get("errors").is_none(), "{u}");
+    let c = app
+        .query_as(&member, "mutation($c: ID!) { createOffering(input: {cooperative: $c, name: \"Pranie\", kind: SERVICE, radiusKm: 15}) { offering { id } } }", json!({ "c": coop["id"] }))
+        .await;
+    assert!(c.get("errors").is_none(), "{c}");
+    let now = offerings(coop).await;
+    let first = now
+        .iter()
+        .find(|n| n["id"] == o["id"])
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        source_of(&first, "priceNote").as_deref(),
+        Some("EDITOR"),
+        "{first}"
+    );
+    assert_eq!(
+        source_of(&first, "name").as_deref(),
+        Some("MODERATOR"),
+        "{first}"
+    );
+    let added = now
+        .iter()
+        .find(|n| n["name"] == "Pranie")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        sources(&added),
+        ["name", "kind", "radiusKm"].map(|f| (f.to_owned(), "EDITOR".to_owned(), None)),
+        "{added}"
+    );
+
+    // A sample cooperative's offering is sample, field by field.
+    let sample = app
+        .data("{ cooperatives(first: 1, filter: {isSample: true}) { edges { node { offerings(first: 1) { edges { node { provenance { field source note recordedAt } } } } } } } }")
+        .await;
+    let offering = &nodes(&nodes(&sample["cooperatives"])[0]["offerings"])[0];
+    assert!(!sources(offering).is_empty(), "{offering}");
+    assert!(
+        sources(offering).iter().all(|(_, s, _)| s == "SAMPLE"),
+        "{offering}"
+    );
+}

@@ -26,6 +26,16 @@ use entity::{cooperative, industry, offering};
 use sea_orm::Value;
 
 /// Input of `updateCooperative`: only the fields given change; an empty string clears an optional field.
+/// Whose facts a cooperative's editor's or a moderator's write records
+/// (`Cooperative.provenance`, `Offering.provenance`).
+fn source_of(v: &crate::auth::Viewer) -> Source {
+    if v.is_moderator() {
+        Source::Moderator
+    } else {
+        Source::Editor
+    }
+}
+
 #[derive(InputObject)]
 pub struct UpdateCooperativeInput {
     /// The cooperative.
@@ -295,14 +305,7 @@ impl CooperativeMutation {
             changes.push((cooperative::Column::ProfileConfirmedAt, Utc::now().into()));
         }
         let w = Write::begin(db(ctx)?).await?;
-        w.attribute(
-            if v.is_moderator() {
-                Source::Moderator
-            } else {
-                Source::Editor
-            },
-            None,
-        );
+        w.attribute(source_of(v), None);
         let row = update_versioned_in::<cooperative::Entity>(
             &w,
             user,
@@ -403,7 +406,7 @@ impl CooperativeMutation {
             price_note: input.price_note,
             areas,
         };
-        let created = create_offering(db(ctx)?, v.user_id()?, new).await?;
+        let created = create_offering(db(ctx)?, v.user_id()?, source_of(v), new).await?;
         Ok(OfferingPayload {
             offering: Offering(created),
         })
@@ -442,8 +445,10 @@ impl CooperativeMutation {
                 opt(validate::optional_text("priceNote", x, 300)?),
             ));
         }
-        let row = update_versioned::<offering::Entity>(
-            db(ctx)?,
+        let w = Write::begin(db(ctx)?).await?;
+        w.attribute(source_of(v), None);
+        let row = update_versioned_in::<offering::Entity>(
+            &w,
             v.user_id()?,
             "Offering",
             o.id,
@@ -451,6 +456,7 @@ impl CooperativeMutation {
             c,
         )
         .await?;
+        w.commit().await?;
         Ok(OfferingPayload {
             offering: Offering(row),
         })

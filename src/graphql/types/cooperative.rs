@@ -1,6 +1,6 @@
 //! Cooperative, its offerings and its founders.
 
-use super::provenance::{provenance, FieldProvenance};
+use super::provenance::{offering_provenance, provenance, FieldProvenance};
 use super::{
     Activity, Address, CooperativeStatus, FounderKind, FounderOrganisationKind, GeoPoint, Industry,
     LocalGovernment, OfferingKind, ProcurementExample, ReservedContractEligibility, Sector,
@@ -389,6 +389,23 @@ impl Offering {
     /// Changes with every update; send it back with `updateOffering` or `deleteOffering`.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+    /// Where each of its facts came from (the cooperative's editor, a moderator
+    /// approving a proposal, the sample generator) and when, one item per fact
+    /// ever set; as `Cooperative.provenance`, never who.
+    async fn provenance(&self, ctx: &Context<'_>) -> Result<Vec<FieldProvenance>> {
+        let l = loaders(ctx)?;
+        let is_sample = l
+            .cooperative
+            .load_one(self.0.cooperative_id)
+            .await?
+            .is_some_and(|c| c.is_sample);
+        let changes = l
+            .offering_changes
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        Ok(offering_provenance(is_sample, &changes))
     }
     /// Served within this many kilometres of the cooperative's seat.
     async fn radius_km(&self) -> Option<f64> {

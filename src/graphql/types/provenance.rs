@@ -30,7 +30,9 @@ pub enum FactSource {
 /// Where one fact of a cooperative came from, and when it was recorded.
 #[derive(SimpleObject, Clone, Debug, PartialEq)]
 pub struct FieldProvenance {
-    /// The fact, by the export's column name (`name`, `krs`, `seatTeryt`, `phone`, …).
+    /// The fact: a cooperative's by the export's column name (`name`, `krs`,
+    /// `seatTeryt`, `phone`, …), an offering's by its field's name (`name`,
+    /// `priceNote`, `industry`, …).
     pub field: String,
     /// Its source.
     pub source: FactSource,
@@ -70,17 +72,58 @@ fn export_name(field: &str) -> Option<&'static str> {
 /// comes from the generator); `changes` are the cooperative's creations and
 /// updates, newest first.
 pub fn provenance(is_sample: bool, changes: &[audit_entry::Model]) -> Vec<FieldProvenance> {
+    of_fields(is_sample, changes, crate::import::columns(), export_name)
+}
+
+/// The fields of an offering its provenance names, by their GraphQL names.
+const OFFERING_FIELDS: [&str; 6] = [
+    "name",
+    "description",
+    "kind",
+    "industry",
+    "radiusKm",
+    "priceNote",
+];
+
+/// Each fact of an offering that was ever set, with the source of its latest
+/// recorded change (an offering of a sample cooperative is sample); `changes`
+/// are the offering's creations and updates, newest first.
+pub fn offering_provenance(
+    is_sample: bool,
+    changes: &[audit_entry::Model],
+) -> Vec<FieldProvenance> {
+    let name = |column: &str| {
+        let field = match column {
+            "industry_id" => "industry",
+            "radius_km" => "radiusKm",
+            "price_note" => "priceNote",
+            other => other,
+        };
+        OFFERING_FIELDS.into_iter().find(|f| *f == field)
+    };
+    of_fields(is_sample, changes, OFFERING_FIELDS.into_iter(), name)
+}
+
+/// Each of `fields` with the source of the latest change in `changes` (newest
+/// first) that wrote it, `name` reading a recorded field's name as one of them.
+fn of_fields(
+    is_sample: bool,
+    changes: &[audit_entry::Model],
+    fields: impl Iterator<Item = &'static str>,
+    name: impl Fn(&str) -> Option<&'static str>,
+) -> Vec<FieldProvenance> {
     let mut latest: BTreeMap<&'static str, &audit_entry::Model> = BTreeMap::new();
     for entry in changes {
-        let fields: Vec<serde_json::Value> =
+        let recorded: Vec<serde_json::Value> =
             serde_json::from_str(&entry.changes).unwrap_or_default();
-        for f in fields {
-            if let Some(name) = f["field"].as_str().and_then(export_name) {
+        // A creation records its empty fields too: they were never set.
+        for f in recorded.iter().filter(|f| f["old"] != f["new"]) {
+            if let Some(name) = f["field"].as_str().and_then(&name) {
                 latest.entry(name).or_insert(entry);
             }
         }
     }
-    crate::import::columns()
+    fields
         .filter_map(|field| {
             let (source, note, recorded_at) = match latest.get(field) {
                 Some(e) => (
