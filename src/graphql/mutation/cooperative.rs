@@ -25,7 +25,6 @@ use entity::audit_entry::Source;
 use entity::{cooperative, industry, offering};
 use sea_orm::Value;
 
-/// Input of `updateCooperative`: only the fields given change; an empty string clears an optional field.
 /// Whose facts a cooperative's editor's or a moderator's write records
 /// (`Cooperative.provenance`, `Offering.provenance`).
 fn source_of(v: &crate::auth::Viewer) -> Source {
@@ -36,6 +35,7 @@ fn source_of(v: &crate::auth::Viewer) -> Source {
     }
 }
 
+/// Input of `updateCooperative`: only the fields given change; an empty string clears an optional field.
 #[derive(InputObject)]
 pub struct UpdateCooperativeInput {
     /// The cooperative.
