@@ -389,7 +389,10 @@ type L<T, K = i32> = Load<T, K>;
 /// All loaders of the schema.
 pub struct Loaders {
     pub cooperative: L<ByIdLoader<cooperative::Entity>>,
+    /// Units with their ancestors (`graphql::load_unit` when `parent` is asked).
     pub local_government: L<UnitLoader>,
+    /// Units alone (`graphql::load_unit` otherwise).
+    pub unit_alone: L<ByIdLoader<local_government::Entity>>,
     pub industry: L<ByIdLoader<industry::Entity>>,
     pub sector: L<ByIdLoader<sector::Entity>>,
     pub offering: L<ByIdLoader<offering::Entity>>,
@@ -471,6 +474,7 @@ impl Loaders {
         Loaders {
             cooperative: batches.loader(by_id(db), delay),
             local_government: batches.cached_loader(UnitLoader(db.clone()), delay),
+            unit_alone: batches.loader(by_id(db), delay),
             industry: batches.loader(by_id(db), delay),
             sector: batches.loader(by_id(db), delay),
             offering: batches.loader(by_id(db), delay),

@@ -9,7 +9,7 @@ use crate::db::lists;
 use crate::evidence::{activity, compliance, reserved_contract, Tri};
 use crate::graphql::{
     connection::{cost, from_list, Conn, KeyPage, Lean},
-    load_in_order, load_list, loaders,
+    load_in_order, load_list, load_unit, loaders,
     node::global_id,
     projection::Reads,
     required, viewer,
@@ -231,10 +231,7 @@ impl Cooperative {
     }
     /// The gmina of the seat.
     async fn seat(&self, ctx: &Context<'_>) -> Result<Lean<Box<LocalGovernment>>> {
-        let row = loaders(ctx)?
-            .local_government
-            .load_one(self.0.seat_id)
-            .await?;
+        let row = load_unit(ctx, Some(self.0.seat_id)).await?;
         Ok(Lean(Box::new(LocalGovernment(required(row, "seat")?))))
     }
     /// The primary PKD subclass.
@@ -464,12 +461,7 @@ impl Founder {
     }
     /// The local government, when the founder is one.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        let Some(id) = self.0.local_government_id else {
-            return Ok(None);
-        };
-        Ok(loaders(ctx)?
-            .local_government
-            .load_one(id)
+        Ok(load_unit(ctx, self.0.local_government_id)
             .await?
             .map(LocalGovernment))
     }

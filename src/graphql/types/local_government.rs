@@ -6,7 +6,7 @@ use super::{
 use crate::db::lists;
 use crate::graphql::{
     connection::{cost, from_first, from_list, head, Conn, KeyPage, Lean},
-    load_list, loaders,
+    load_list, load_unit, loaders,
     node::global_id,
     projection::{node_columns, Reads},
     required,
@@ -267,10 +267,7 @@ impl Institution {
     }
     /// The local government unit it serves.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
-        let row = loaders(ctx)?
-            .local_government
-            .load_one(self.0.local_government_id)
-            .await?;
+        let row = load_unit(ctx, Some(self.0.local_government_id)).await?;
         Ok(LocalGovernment(required(row, "local government")?))
     }
 }

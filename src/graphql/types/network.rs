@@ -9,7 +9,7 @@ use crate::db::lists;
 use crate::db::network::{list_posts, unread_count, POSTS_NEWEST, POSTS_OLDEST};
 use crate::graphql::{
     connection::{build_keyed, cost, from_list, Conn, KeyPage},
-    db, load_list, load_opt, loaders,
+    db, load_list, load_opt, load_unit, loaders,
     node::global_id,
     required, viewer,
 };
@@ -70,11 +70,9 @@ impl Person {
     }
     /// The local government the person works for, if that is their affiliation.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        Ok(
-            load_opt(&loaders(ctx)?.local_government, self.0.local_government_id)
-                .await?
-                .map(LocalGovernment),
-        )
+        Ok(load_unit(ctx, self.0.local_government_id)
+            .await?
+            .map(LocalGovernment))
     }
     /// The institution the person works for, if that is their affiliation.
     async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
@@ -189,9 +187,7 @@ impl Event {
     }
     /// The gmina it takes place in (none for webinars).
     async fn place(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        Ok(load_opt(&loaders(ctx)?.local_government, self.0.place_id)
-            .await?
-            .map(LocalGovernment))
+        Ok(load_unit(ctx, self.0.place_id).await?.map(LocalGovernment))
     }
     /// The sector of an industry meeting.
     async fn sector(&self, ctx: &Context<'_>) -> Result<Option<Sector>> {

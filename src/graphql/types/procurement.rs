@@ -4,7 +4,7 @@ use super::{Cooperative, Decimal, Industry, LocalGovernment, ProcurementProcedur
 use crate::db::lists;
 use crate::graphql::{
     connection::{cost, from_list, Conn, KeyPage},
-    load_list, loaders,
+    load_list, load_unit, loaders,
     node::global_id,
     required,
 };
@@ -119,10 +119,7 @@ impl ProcurementExample {
     }
     /// The buying local government.
     async fn buyer(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
-        let row = loaders(ctx)?
-            .local_government
-            .load_one(self.0.buyer_id)
-            .await?;
+        let row = load_unit(ctx, Some(self.0.buyer_id)).await?;
         Ok(LocalGovernment(required(row, "buyer")?))
     }
     /// The PKD subclass of the subject.
