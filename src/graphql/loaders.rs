@@ -341,25 +341,14 @@ impl Loader<i32> for LastSupplyYearLoader {
     }
 }
 
-/// The creations and updates of each cooperative, newest first (its provenance).
-pub struct CooperativeChangesLoader(DatabaseConnection);
-
-impl Loader<i32> for CooperativeChangesLoader {
-    type Value = Vec<entity::audit_entry::Model>;
-    type Error = AppError;
-
-    async fn load(
-        &self,
-        keys: &[i32],
-    ) -> Result<HashMap<i32, Vec<entity::audit_entry::Model>>, AppError> {
-        crate::db::audit::of_cooperatives(&self.0, keys).await
-    }
+/// The creations and updates of each record of one kind (`entity`, as the audit
+/// trail names it), newest first: its provenance.
+pub struct ChangesLoader {
+    db: DatabaseConnection,
+    entity: &'static str,
 }
 
-/// Each offering's creations and updates, newest first (its provenance).
-pub struct OfferingChangesLoader(DatabaseConnection);
-
-impl Loader<i32> for OfferingChangesLoader {
+impl Loader<i32> for ChangesLoader {
     type Value = Vec<entity::audit_entry::Model>;
     type Error = AppError;
 
@@ -367,7 +356,7 @@ impl Loader<i32> for OfferingChangesLoader {
         &self,
         keys: &[i32],
     ) -> Result<HashMap<i32, Vec<entity::audit_entry::Model>>, AppError> {
-        crate::db::audit::of_records(&self.0, "Offering", keys).await
+        crate::db::audit::of_records(&self.db, self.entity, keys).await
     }
 }
 
@@ -421,8 +410,8 @@ pub struct Loaders {
     pub cooperative_ids_by_sector: L<CooperativeIdsBySectorIdLoader>,
     pub sector_ids_by_cooperative: L<SectorIdsByCooperativeIdLoader>,
     pub last_supply_year: L<LastSupplyYearLoader>,
-    pub cooperative_changes: L<CooperativeChangesLoader>,
-    pub offering_changes: L<OfferingChangesLoader>,
+    pub cooperative_changes: L<ChangesLoader>,
+    pub offering_changes: L<ChangesLoader>,
     pub city_gmina: L<CityGminaLoader>,
     pub need: L<ByIdLoader<entity::need::Entity>>,
     pub person: L<ByIdLoader<entity::person::Entity>>,
@@ -607,8 +596,20 @@ impl Loaders {
             sector_ids_by_cooperative: batches
                 .loader(SectorIdsByCooperativeIdLoader(db.clone()), delay),
             last_supply_year: batches.loader(LastSupplyYearLoader(db.clone()), delay),
-            cooperative_changes: batches.loader(CooperativeChangesLoader(db.clone()), delay),
-            offering_changes: batches.loader(OfferingChangesLoader(db.clone()), delay),
+            cooperative_changes: batches.loader(
+                ChangesLoader {
+                    db: db.clone(),
+                    entity: "Cooperative",
+                },
+                delay,
+            ),
+            offering_changes: batches.loader(
+                ChangesLoader {
+                    db: db.clone(),
+                    entity: "Offering",
+                },
+                delay,
+            ),
             city_gmina: batches.loader(CityGminaLoader(db.clone()), delay),
             need: batches.loader(by_id(db), delay),
             person: batches.loader(by_id(db), delay),

@@ -29,6 +29,31 @@ fn sources(node: &Value) -> Vec<(String, String, Option<String>)> {
         .collect()
 }
 
+/// `member` proposes `cooperative` and `moderator` approves it: the cooperative
+/// (id, version).
+async fn propose_and_approve(
+    app: &TestApp,
+    member: &str,
+    moderator: &str,
+    cooperative: Value,
+) -> Value {
+    let p = app
+        .query_as(
+            member,
+            PROPOSE,
+            json!({ "i": { "cooperative": cooperative } }),
+        )
+        .await;
+    let a = app
+        .query_as(
+            moderator,
+            APPROVE,
+            json!({ "r": p["data"]["proposeCooperative"]["request"]["id"] }),
+        )
+        .await;
+    a["data"]["approveCooperativeRequest"]["request"]["cooperative"].clone()
+}
+
 fn source_of(node: &Value, field: &str) -> Option<String> {
     sources(node)
         .into_iter()
@@ -88,21 +113,7 @@ async fn each_fact_names_its_source_in_graphql_and_in_the_export() {
     let mut proposal = file[0].clone();
     proposal["name"] = json!("Spółdzielnia Socjalna Z Wniosku (dane testowe)");
     proposal["krs"] = json!("0001990502");
-    let p = app
-        .query_as(
-            &member,
-            PROPOSE,
-            json!({ "i": { "cooperative": proposal } }),
-        )
-        .await;
-    let a = app
-        .query_as(
-            &moderator,
-            APPROVE,
-            json!({ "r": p["data"]["proposeCooperative"]["request"]["id"] }),
-        )
-        .await;
-    let coop = a["data"]["approveCooperativeRequest"]["request"]["cooperative"].clone();
+    let coop = propose_and_approve(&app, &member, &moderator, proposal).await;
     let read = |coop: Value| {
         let app = &app;
         async move {
@@ -196,21 +207,7 @@ async fn each_fact_of_an_offering_names_its_source() {
     let proposal = json!({ "name": "Spółdzielnia Socjalna Ofert (dane testowe)", "krs": "0001990601",
         "founderKind": "LEGAL_PERSONS", "seatTeryt": "1211011",
         "offerings": [{ "kind": "SERVICE", "name": "Obiady domowe", "priceNote": "20 zł" }] });
-    let p = app
-        .query_as(
-            &member,
-            PROPOSE,
-            json!({ "i": { "cooperative": proposal } }),
-        )
-        .await;
-    let a = app
-        .query_as(
-            &moderator,
-            APPROVE,
-            json!({ "r": p["data"]["proposeCooperative"]["request"]["id"] }),
-        )
-        .await;
-    let coop = a["data"]["approveCooperativeRequest"]["request"]["cooperative"].clone();
+    let coop = propose_and_approve(&app, &member, &moderator, proposal).await;
     let offerings = |coop: Value| {
         let app = &app;
         async move {

@@ -23,6 +23,18 @@ fn cooperative(name: &str, krs: &str) -> Value {
             "publicEmail": "biuro@przyklad.example.org" })
 }
 
+/// `request` approved by `moderator` ("KRS extract"): the cooperative it created.
+async fn approved(app: &TestApp, moderator: &str, request: &Value) -> Value {
+    let a = app
+        .query_as(
+            moderator,
+            APPROVE,
+            json!({ "r": request, "why": "KRS extract" }),
+        )
+        .await;
+    data(&a, "approveCooperativeRequest")["request"]["cooperative"].clone()
+}
+
 fn data(body: &Value, field: &str) -> Value {
     body["data"][field].clone()
 }
@@ -296,15 +308,8 @@ async fn an_editors_change_to_the_registers_facts_waits_for_a_moderator() {
         .query_as(&editor, PROPOSE, json!({ "i": { "cooperative": fields } }))
         .await;
     let id = data(&p, "proposeCooperative")["request"]["id"].clone();
-    let a = app
-        .query_as(
-            &moderator,
-            APPROVE,
-            json!({ "r": id, "why": "KRS extract" }),
-        )
-        .await;
-    let coop = data(&a, "approveCooperativeRequest")["request"]["cooperative"].clone();
-    assert_eq!(coop["status"], "IN_LIQUIDATION", "{a}");
+    let coop = approved(&app, &moderator, &id).await;
+    assert_eq!(coop["status"], "IN_LIQUIDATION", "{coop}");
 
     // Making itself ACTIVE (eligible for reserved contracts) becomes a request; the contact changes.
     let edit = app
@@ -488,14 +493,7 @@ async fn a_proposal_names_its_legal_person_founders_and_approval_records_them() 
     assert!(request["id"].is_string(), "{p}");
     // Nothing is founded before the approval.
     assert_eq!(cofounded().await, before);
-    let a = app
-        .query_as(
-            &moderator,
-            APPROVE,
-            json!({ "r": request["id"], "why": "KRS extract" }),
-        )
-        .await;
-    let coop = data(&a, "approveCooperativeRequest")["request"]["cooperative"].clone();
+    let coop = approved(&app, &moderator, &request["id"]).await;
     let founders = app
         .query_vars("query($id: ID!) { node(id: $id) { ... on Cooperative { founders { edges { node { kind name localGovernment { teryt } } } } } } }", json!({ "id": coop["id"] }))
         .await;
@@ -554,14 +552,7 @@ async fn a_proposal_names_its_offerings_and_approval_creates_them() {
     let request = data(&p, "proposeCooperative")["request"].clone();
     assert!(request["id"].is_string(), "{p}");
     assert_eq!(offered("Kwiatuszek").await, 0, "public before the approval");
-    let a = app
-        .query_as(
-            &moderator,
-            APPROVE,
-            json!({ "r": request["id"], "why": "KRS extract" }),
-        )
-        .await;
-    let coop = data(&a, "approveCooperativeRequest")["request"]["cooperative"].clone();
+    let coop = approved(&app, &moderator, &request["id"]).await;
     let read = app
         .query_vars("query($id: ID!) { node(id: $id) { ... on Cooperative { offerings { edges { node { kind name priceNote description } } } } } }", json!({ "id": coop["id"] }))
         .await;
