@@ -27,7 +27,7 @@ pub enum FactSource {
     Unknown,
 }
 
-/// Where one fact of a cooperative came from, and when it was recorded.
+/// Where one fact of a cooperative or of an offering came from, and when it was recorded.
 #[derive(SimpleObject, Clone, Debug, PartialEq)]
 pub struct FieldProvenance {
     /// The fact: a cooperative's by the export's column name (`name`, `krs`,
