@@ -132,10 +132,10 @@ pub struct Offering {
     pub price_note: Option<String>,
 }
 
-/// The offerings `fields` name, checked as `createOffering` checks them, each for
-/// the cooperative `cooperative_id` (0 before it exists). A fault names the
-/// field `offerings` and the offering.
-pub fn checked_offerings(fields: &Fields, cooperative_id: i32) -> AppResult<Vec<NewOffering>> {
+/// The offerings `fields` name, checked as `createOffering` checks them (their
+/// `cooperative_id` 0 until the cooperative exists). A fault names the field
+/// `offerings` and the offering.
+pub fn checked_offerings(fields: &Fields) -> AppResult<Vec<NewOffering>> {
     let offerings: Vec<Offering> = match fields.get(OFFERINGS) {
         Some(f) => serde_json::from_str(f)
             .map_err(|e| AppError::invalid(OFFERINGS, format!("not a list of offerings: {e}")))?,
@@ -165,7 +165,7 @@ pub fn checked_offerings(fields: &Fields, cooperative_id: i32) -> AppResult<Vec<
                 ))
             })?;
             let new = NewOffering {
-                cooperative_id,
+                cooperative_id: 0,
                 name: o.name,
                 description: o.description,
                 kind,
@@ -307,7 +307,7 @@ pub async fn propose(
     // moderator sees the duplicate (`duplicates`) and decides.
     planned(db, &fields).await?;
     checked_founders(db, &fields).await?;
-    checked_offerings(&fields, 0)?;
+    checked_offerings(&fields)?;
     let w = Write::begin(db).await?;
     // The moderators' queue is not anyone's to fill: a member's proposals wait
     // a few at a time (a region's list is an import's, docs/import.md).
@@ -348,7 +348,7 @@ async fn create_in(
 ) -> AppResult<(Write, cooperative::Model)> {
     numbered(fields)?;
     let founders = checked_founders(db, fields).await?;
-    checked_offerings(fields, 0)?;
+    let offerings = checked_offerings(fields)?;
     let options = import::Options {
         actor: Some(actor),
         // The proposer's facts, checked by the moderator who approves them.
@@ -387,7 +387,11 @@ async fn create_in(
         .insert(&w)
         .await?;
     }
-    for o in checked_offerings(fields, created.id)? {
+    for o in offerings {
+        let o = NewOffering {
+            cooperative_id: created.id,
+            ..o
+        };
         create_offering_in(&w, actor, o).await?;
     }
     Ok((w, created))
