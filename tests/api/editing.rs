@@ -402,7 +402,8 @@ async fn reseeding_the_sample_also_removes_claims_and_editor_roles_on_sample_coo
 }
 
 /// A purchase is judged by the law of its year (issue 18): art. 22 of the 2004
-/// law until 2020, art. 94 of the 2019 law and its 130 000 PLN threshold from 2021.
+/// law until 2020, art. 94 of the 2019 law and its threshold from 2021: 130 000
+/// PLN net to 2025, 170 000 PLN net from 2026 (Dz.U. 2025 poz. 1173).
 #[tokio::test]
 async fn a_purchase_follows_the_procurement_law_of_its_year() {
     let app = TestApp::spawn().await;
@@ -418,6 +419,7 @@ async fn a_purchase_follows_the_procurement_law_of_its_year() {
         ("RESERVED_CONTRACT_ART_94", 2019, "90000", "procedure"),
         ("RESERVED_CONTRACT_ART_22", 2022, "90000", "procedure"),
         ("BELOW_THRESHOLD", 2023, "130000", "valuePln"),
+        ("BELOW_THRESHOLD", 2026, "170000", "valuePln"),
     ] {
         let r = app
             .query_as(&moderator, propose, input(procedure, year, value))
@@ -459,6 +461,20 @@ async fn a_purchase_follows_the_procurement_law_of_its_year() {
             .as_str()
             .is_some_and(|b| b.contains("130 000 PLN") && b.contains("2019")),
         "{new}"
+    );
+    // 150 000 PLN was above the threshold in 2025 and is below it from 2026.
+    let raised = app
+        .query_as(
+            &moderator,
+            propose,
+            input("BELOW_THRESHOLD", 2026, "150000"),
+        )
+        .await;
+    assert!(
+        raised["data"]["proposeProcurementExample"]["procurementExample"]["legalBasis"]
+            .as_str()
+            .is_some_and(|b| b.contains("170 000 PLN")),
+        "{raised}"
     );
     // A need is bought now: under the 2019 law. Its gmina's officer posts it.
     let admin = app.staff("admin@example.org", "--admin").await;

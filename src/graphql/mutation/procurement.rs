@@ -42,7 +42,7 @@ pub struct ProposeProcurementExampleInput {
     pub value_pln: Option<Decimal>,
     /// Year of the contract (2004 to this year): its law decides which procedures
     /// exist (RESERVED_CONTRACT_ART_22 until 2020, RESERVED_CONTRACT_ART_94 from
-    /// 2021) and, from 2021, that BELOW_THRESHOLD is below 130 000 PLN net.
+    /// 2021) and, from 2021, that BELOW_THRESHOLD is below that year's threshold (130 000 PLN net to 2025, 170 000 PLN from 2026).
     pub year: i32,
     /// How it went.
     pub outcome: Option<String>,

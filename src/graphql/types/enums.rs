@@ -151,7 +151,7 @@ pub enum ProcurementProcedure {
     ReservedContractArt22,
     /// An open procedure with a social clause.
     SocialClause,
-    /// Below the threshold of the law of its year (from 2021: 130 000 PLN net).
+    /// Below the threshold of the law of its year (2021–2025: 130 000 PLN net; from 2026: 170 000 PLN net).
     BelowThreshold,
     /// The light regime for social and other specific services.
     SocialServicesRegime,
