@@ -66,6 +66,15 @@ pub async fn load_initial_data(config: &Config, conn: &DatabaseConnection) -> Re
         let r = reference::import(conn, &config.data_dir).await?;
         tracing::info!(?r, "reference data imported");
     }
+    // coophub's own texts, where an older database lacks them.
+    let write = db::write::Write::begin(conn).await?;
+    let added = crate::db::starter::ensure_starter(&write)
+        .await
+        .map_err(|e| anyhow::anyhow!("starter content: {e:?}"))?;
+    write.commit().await?;
+    if added > 0 {
+        tracing::info!(added, "starter recommendations added");
+    }
     let seed = config.seed_sample.unwrap_or(config.is_sqlite());
     if seed && db::count_rows::<cooperative::Entity>(conn).await? == 0 {
         tracing::info!(

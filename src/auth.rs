@@ -115,6 +115,7 @@ pub enum Grant {
     Admin,
     Moderator,
     LegalAdvisor,
+    ContentEditor,
     Editor(i32),
     Officer(i32),
 }
@@ -148,6 +149,21 @@ impl Viewer {
     /// Moderators and admins.
     pub fn is_moderator(&self) -> bool {
         self.is_admin() || self.has(&Grant::Moderator)
+    }
+
+    /// Content editors, moderators and admins: who may read and write the
+    /// knowledge base's drafts.
+    pub fn is_content_staff(&self) -> bool {
+        self.is_moderator() || self.has(&Grant::ContentEditor)
+    }
+
+    pub fn require_content_staff(&self) -> AppResult<()> {
+        self.user_id()?;
+        if self.is_content_staff() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn require_admin(&self) -> AppResult<()> {

@@ -44,6 +44,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             import_cooperatives(&config, args).await
         }
         Command::Import(ImportCommand::Krs(args)) => import_krs(&config, args).await,
+        Command::Import(ImportCommand::Articles(args)) => import_articles(&config, args).await,
         Command::Seed(SeedCommand::Sample(args)) => {
             let (db, _) = app::open_database(&config).await?;
             if crate::db::count_rows::<entity::local_government::Entity>(&db).await? == 0 {
@@ -312,6 +313,63 @@ async fn finish_import(
             "nothing imported: {} {what}(s) rejected; fix them, or pass --partial to import the others",
             report.rejected
         );
+    }
+    Ok(())
+}
+
+/// `coophub import articles DIR`: as the operator, so without an actor in the audit trail.
+async fn import_articles(
+    config: &crate::config::Config,
+    args: crate::config::ArticlesArgs,
+) -> Result<()> {
+    let mut paths: Vec<_> = std::fs::read_dir(&args.dir)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    paths.sort();
+    anyhow::ensure!(
+        !paths.is_empty(),
+        "{} holds no *.md files",
+        args.dir.display()
+    );
+    let mut files = Vec::with_capacity(paths.len());
+    for p in &paths {
+        let text = std::fs::read_to_string(p)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?;
+        let name = p
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        files.push((name, text));
+    }
+    let (db, _) = app::open_database(config).await?;
+    let out = crate::articles::import(&db, None, &files, args.publish, args.dry_run)
+        .await
+        .map_err(cli_error)?;
+    for (verb, slugs) in [
+        ("create", &out.created),
+        ("change", &out.changed),
+        ("unchanged", &out.unchanged),
+    ] {
+        for slug in slugs {
+            println!("{verb} {slug}");
+        }
+    }
+    let (created, changed) = (out.created.len(), out.changed.len());
+    let status = if args.publish { "published" } else { "drafts" };
+    if args.dry_run {
+        println!(
+            "dry run: would create {created} ({status}), change {changed}, leave {} unchanged; nothing written",
+            out.unchanged.len()
+        );
+    } else {
+        println!(
+            "articles: {created} created ({status}), {changed} changed, {} unchanged",
+            out.unchanged.len()
+        );
+        if created + changed > 0 {
+            forget_cached_answers(config).await;
+        }
     }
     Ok(())
 }

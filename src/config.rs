@@ -266,6 +266,22 @@ pub enum ImportCommand {
     /// social cooperatives, one file each (docs/registration.md). Created, or
     /// changed field by field, with the register as their facts' source.
     Krs(KrsArgs),
+    /// Articles from Markdown files with TOML front matter (docs/knowledge.md), every
+    /// `*.md` file of a folder: created as drafts, or changed when their slug is already
+    /// held; all or nothing, and re-running the same files changes nothing.
+    Articles(ArticlesArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ArticlesArgs {
+    /// The folder of `*.md` files (read in name order; subfolders are not read).
+    pub dir: PathBuf,
+    /// Print what would be created and changed; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Publish the new articles at once instead of leaving them as drafts for review.
+    #[arg(long)]
+    pub publish: bool,
 }
 
 #[derive(Args, Debug, Clone)]

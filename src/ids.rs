@@ -1,7 +1,11 @@
-//! Polish registry identifiers: NIP, REGON and KRS. Pure functions: parse the
-//! common spellings, check the checksum, return the canonical digits.
+//! Identifiers. Polish registry identifiers: NIP, REGON and KRS (pure
+//! functions: parse the common spellings, check the checksum, return the
+//! canonical digits); and coophub's opaque global ids (`base64url("Type:42")`),
+//! which the schema's `Node` interface hands out and files may name.
 
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
+use async_graphql::ID;
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 
 fn digits(field: &str, raw: &str, allowed_separators: &[char]) -> Result<Vec<u32>, AppError> {
     let mut out = Vec::with_capacity(raw.len());
@@ -92,6 +96,43 @@ pub fn regon9_check_digit(first8: &[u32; 8]) -> u32 {
     weighted(first8, &[8, 9, 2, 3, 4, 5, 6, 7]) % 11 % 10
 }
 
+/// The opaque global id of record `id` of type `kind`.
+pub fn global_id(kind: &str, id: i32) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!("{kind}:{id}")))
+}
+
+/// Splits a global id into its type name and database id.
+pub fn parse_global_id(field: &str, id: &ID) -> AppResult<(String, i32)> {
+    let bad = || {
+        AppError::invalid(
+            field,
+            format!(
+                "'{}' is not a coophub id: use an `id` value returned by this API",
+                id.0
+            ),
+        )
+    };
+    let text = URL_SAFE_NO_PAD
+        .decode(id.0.as_bytes())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(bad)?;
+    let (kind, n) = text.split_once(':').ok_or_else(bad)?;
+    Ok((kind.to_owned(), n.parse().map_err(|_| bad())?))
+}
+
+/// The database id inside a global id that must be of type `kind`.
+pub fn expect_id(field: &str, id: &ID, kind: &str) -> AppResult<i32> {
+    let (k, n) = parse_global_id(field, id)?;
+    if k != kind {
+        return Err(AppError::invalid(
+            field,
+            format!("this is the id of a {k}, expected a {kind}"),
+        ));
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,5 +183,17 @@ mod tests {
         let first9 = [5, 2, 6, 0, 0, 0, 1, 2, 4];
         assert_eq!(nip_check_digit(&first9), Some(6));
         assert_eq!(regon9_check_digit(&[0, 0, 0, 3, 3, 1, 5, 0]), 1);
+    }
+
+    #[test]
+    fn global_ids_round_trip_and_check_their_type() {
+        let id = global_id("Cooperative", 42);
+        assert_eq!(
+            parse_global_id("id", &id).ok(),
+            Some(("Cooperative".to_owned(), 42))
+        );
+        assert_eq!(expect_id("id", &id, "Cooperative").ok(), Some(42));
+        assert!(expect_id("id", &id, "Offering").is_err());
+        assert!(parse_global_id("id", &ID("42".into())).is_err());
     }
 }

@@ -6,6 +6,7 @@
 //! see what, for every layer.
 
 pub mod app;
+pub mod articles;
 pub mod auth;
 pub mod bus;
 pub mod cli;

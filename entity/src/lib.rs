@@ -39,9 +39,12 @@ macro_rules! positional {
 }
 
 pub mod api_key;
+pub mod article;
+pub mod article_contributor;
 pub mod audit_entry;
 pub mod cell;
 pub mod claim;
+pub mod content;
 pub mod cooperative;
 pub mod cooperative_founder;
 pub mod cooperative_industry;
@@ -49,7 +52,9 @@ pub mod cooperative_request;
 pub mod event;
 pub mod industry;
 pub mod institution;
+pub mod legal_basis;
 pub mod local_government;
+pub mod mention;
 pub mod need;
 pub mod offering;
 pub mod offering_area;
@@ -61,6 +66,9 @@ pub mod post;
 pub mod procurement_example;
 pub mod procurement_supplier;
 pub mod programme_session;
+pub mod publication;
+pub mod recommendation;
+pub mod recommendation_example;
 pub mod sector;
 pub mod sector_industry;
 pub mod session;

@@ -1,4 +1,4 @@
-//! A role of a user: global (ADMIN, MODERATOR, LEGAL_ADVISOR) or scoped (EDITOR of a cooperative, OFFICER of a local government).
+//! A role of a user: global (ADMIN, MODERATOR, LEGAL_ADVISOR, CONTENT_EDITOR) or scoped (EDITOR of a cooperative, OFFICER of a local government).
 
 use sea_orm::entity::prelude::*;
 
@@ -29,6 +29,10 @@ pub enum Role {
     /// Answers legal questions at the legal desk.
     #[sea_orm(string_value = "LEGAL_ADVISOR")]
     LegalAdvisor,
+    /// Writes the knowledge base (recommendations, articles) as drafts and sends
+    /// them for review; not the cooperative EDITOR role.
+    #[sea_orm(string_value = "CONTENT_EDITOR")]
+    ContentEditor,
     /// Edits one cooperative's profile and offerings (`cooperative_id` set).
     #[sea_orm(string_value = "EDITOR")]
     Editor,

@@ -29,6 +29,7 @@ mod m20261204_000021_city_with_powiat_rights;
 mod m20261204_000022_procurement_updated_at;
 mod m20261204_000023_updated_at_everywhere;
 mod m20261204_000024_excluded_member_share;
+mod m20261205_000025_knowledge;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000022_procurement_updated_at::Migration),
             Box::new(m20261204_000023_updated_at_everywhere::Migration),
             Box::new(m20261204_000024_excluded_member_share::Migration),
+            Box::new(m20261205_000025_knowledge::Migration),
         ]
     }
 }

@@ -120,6 +120,7 @@ pub async fn grants(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<Gran
                 (Role::Admin, _, _) => Some(Grant::Admin),
                 (Role::Moderator, _, _) => Some(Grant::Moderator),
                 (Role::LegalAdvisor, _, _) => Some(Grant::LegalAdvisor),
+                (Role::ContentEditor, _, _) => Some(Grant::ContentEditor),
                 (Role::Editor, Some(c), _) => Some(Grant::Editor(c)),
                 (Role::Officer, _, Some(l)) => Some(Grant::Officer(l)),
                 // A scoped role without its scope grants nothing.

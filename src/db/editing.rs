@@ -82,7 +82,7 @@ where
 /// `update_versioned` inside a write the caller commits, with its other statements.
 pub async fn update_versioned_in<E: EntityTrait + Indexed>(
     txn: &Write,
-    actor: i32,
+    actor: impl Into<Option<i32>>,
     entity_name: &str,
     id: i32,
     version: i32,
@@ -130,7 +130,7 @@ where
             .unwrap_or(current);
         return Err(AppError::StaleVersion { current: now });
     }
-    record(txn, Some(actor), entity_name, id, Action::Update, diffs).await?;
+    record(txn, actor.into(), entity_name, id, Action::Update, diffs).await?;
     index::<E, _>(txn, id).await?;
     E::find()
         .filter(id_col.eq(id))

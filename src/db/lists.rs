@@ -198,3 +198,29 @@ pub const CANDIDATES: Listed<super::need::Candidate> = Listed {
     key: |c| vec![id(c.cooperative_id)],
     find: Find::Identity,
 };
+
+/// Articles, newest first (a record's `mentionedIn`, a publication's articles),
+/// as `knowledge::NEWEST_FIRST` orders them in SQL.
+pub const ARTICLES: Listed<entity::article::Model> = Listed {
+    tag: "article.newest",
+    key: |m| {
+        vec![
+            desc(chrono::Datelike::num_days_from_ce(&m.published_on).into()),
+            desc(m.id.into()),
+        ]
+    },
+    find: Find::Order,
+};
+
+/// Recommendations by code (the examples a procurement example illustrates).
+pub const RECOMMENDATIONS: Listed<entity::recommendation::Model> = Listed {
+    tag: "recommendation.code",
+    key: |m| vec![Sort::from(m.code.as_str()), id(m.id)],
+    find: Find::Order,
+};
+
+by_id!(
+    ILLUSTRATIONS,
+    procurement_example::Model,
+    "recommendation.examples"
+);

@@ -2,15 +2,18 @@
 //! queries of each domain. sea-orm only: nothing here knows GraphQL.
 
 pub mod account;
+
 pub mod audit;
 pub mod batch;
 pub mod cooperative;
 pub mod directory;
 pub mod editing;
 pub mod filter;
+pub mod front_matter;
 pub mod industry;
 pub mod institution;
 pub mod keyset;
+pub mod knowledge;
 pub mod lists;
 pub mod local_government;
 pub mod need;
@@ -20,7 +23,9 @@ pub mod programme;
 pub mod project;
 pub mod reference;
 pub mod sample;
+pub mod sample_knowledge;
 pub mod search;
+pub mod starter;
 pub mod write;
 
 use migration::{Migrator, MigratorTrait};

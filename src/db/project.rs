@@ -299,6 +299,8 @@ mod tests {
         }
         use entity::*;
         in_order::<api_key::Entity>();
+        in_order::<article::Entity>();
+        in_order::<article_contributor::Entity>();
         in_order::<audit_entry::Entity>();
         in_order::<claim::Entity>();
         in_order::<cooperative::Entity>();
@@ -308,7 +310,9 @@ mod tests {
         in_order::<event::Entity>();
         in_order::<industry::Entity>();
         in_order::<institution::Entity>();
+        in_order::<legal_basis::Entity>();
         in_order::<local_government::Entity>();
+        in_order::<mention::Entity>();
         in_order::<need::Entity>();
         in_order::<offering::Entity>();
         in_order::<offering_area::Entity>();
@@ -320,6 +324,9 @@ mod tests {
         in_order::<procurement_example::Entity>();
         in_order::<procurement_supplier::Entity>();
         in_order::<programme_session::Entity>();
+        in_order::<publication::Entity>();
+        in_order::<recommendation::Entity>();
+        in_order::<recommendation_example::Entity>();
         in_order::<sector::Entity>();
         in_order::<sector_industry::Entity>();
         in_order::<session::Entity>();

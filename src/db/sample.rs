@@ -33,6 +33,7 @@ pub struct SampleReport {
     pub offerings: usize,
     pub institutions: usize,
     pub procurement_examples: usize,
+    pub knowledge: super::sample_knowledge::KnowledgeReport,
 }
 
 struct Sector {
@@ -779,12 +780,15 @@ pub async fn seed(db: &DatabaseConnection, n: usize, seed: u64) -> Result<Sample
             .await?;
     }
     report.procurement_examples = n_proc;
-    let pb = progress(4, "search index");
+    report.knowledge = super::sample_knowledge::seed(&txn).await?;
+    let pb = progress(5, "search index");
     for kind in [
         Kind::Cooperative,
         Kind::Offering,
         Kind::Procurement,
         Kind::Institution,
+        // Drops the tokens of the sample articles replaced above.
+        Kind::Article,
     ] {
         reindex(&txn, kind, None).await?;
         pb.inc(1);
@@ -818,6 +822,7 @@ async fn delete_sample<C: ConnectionTrait>(db: &C) -> Result<()> {
         .from(offering::Entity)
         .and_where(offering::Column::CooperativeId.in_subquery(sample_coops.clone()))
         .to_owned();
+    super::sample_knowledge::delete(db, sample_coops.clone(), sample_procs.clone()).await?;
     procurement_supplier::Entity::delete_many()
         .filter(
             procurement_supplier::Column::ProcurementExampleId

@@ -3,7 +3,8 @@
 //!
 //! Weights (per field; a record's weight for a word is its best field's):
 //! cooperative name 10, description 2; offering name 6, description 1;
-//! industry name 3; other records' names/subjects 10 and texts 2.
+//! industry name 3; other records' names/subjects/titles 10 and texts 2 (a
+//! recommendation's summary and body, an article's lead and body).
 //! A query word scores the weight of its best match, doubled when the word is a
 //! whole token rather than its prefix; a record must match every word, and its
 //! relevance is the sum over the words, plus [`EXACT_NAME`] when the query's words
@@ -25,16 +26,20 @@ pub enum Kind {
     Procurement,
     Institution,
     LocalGovernment,
+    Recommendation,
+    Article,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 8] = [
         Kind::Cooperative,
         Kind::Offering,
         Kind::Industry,
         Kind::Procurement,
         Kind::Institution,
         Kind::LocalGovernment,
+        Kind::Recommendation,
+        Kind::Article,
     ];
 
     fn code(self) -> char {
@@ -45,6 +50,8 @@ impl Kind {
             Kind::Procurement => 'P',
             Kind::Institution => 'I',
             Kind::LocalGovernment => 'L',
+            Kind::Recommendation => 'R',
+            Kind::Article => 'A',
         }
     }
 
@@ -88,6 +95,21 @@ impl Kind {
                 "SELECT id, NULL AS coop, name AS t0, NULL AS t1 FROM local_government",
                 &[10, 0],
             ),
+            // Only published texts enter the index: drafts are not for everyone.
+            Kind::Recommendation => {
+                let listed = crate::policy::listed_content_sql("recommendation");
+                return (
+                    format!("SELECT id, NULL AS coop, code || ' ' || title AS t0, summary || ' ' || body_markdown AS t1 FROM recommendation WHERE {listed}").into(),
+                    &[10, 2],
+                );
+            }
+            Kind::Article => {
+                let listed = crate::policy::listed_content_sql("article");
+                return (
+                    format!("SELECT id, NULL AS coop, title AS t0, lead || ' ' || body_markdown AS t1 FROM article WHERE {listed}").into(),
+                    &[10, 2],
+                );
+            }
         };
         (select.into(), weights)
     }

@@ -360,6 +360,43 @@ impl Loader<i32> for ChangesLoader {
     }
 }
 
+/// The published articles mentioning each record of one type, newest first
+/// (`db::knowledge::mentioned_in`): keyed by (the type's place in
+/// `db::knowledge::MENTIONABLE`, id).
+pub struct MentionedInLoader(DatabaseConnection);
+
+impl Loader<(usize, i32)> for MentionedInLoader {
+    type Value = Arc<Vec<entity::article::Model>>;
+    type Error = AppError;
+
+    async fn load(
+        &self,
+        keys: &[(usize, i32)],
+    ) -> Result<HashMap<(usize, i32), Self::Value>, AppError> {
+        let mut by_kind: HashMap<usize, Vec<i32>> = HashMap::new();
+        for (kind, id) in keys {
+            by_kind.entry(*kind).or_default().push(*id);
+        }
+        let mut out: HashMap<(usize, i32), Vec<entity::article::Model>> = HashMap::new();
+        for (kind, ids) in by_kind {
+            let name = crate::db::knowledge::MENTIONABLE
+                .get(kind)
+                .map(|(k, _)| *k)
+                .ok_or_else(|| AppError::Internal(format!("no mentionable type {kind}")))?;
+            for (target, a) in crate::db::knowledge::mentioned_in(&self.0, name, &ids).await? {
+                out.entry((kind, target)).or_default().push(a);
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|(k, mut v)| {
+                v.sort_by_key(|a| std::cmp::Reverse((a.published_on, a.id)));
+                (k, Arc::new(v))
+            })
+            .collect())
+    }
+}
+
 /// The gmina a city with powiat rights stores its records against, by its
 /// powiat-level unit (`db::local_government::city_gminas`).
 pub struct CityGminaLoader(DatabaseConnection);
@@ -423,6 +460,16 @@ pub struct Loaders {
     pub programme_session: L<ByIdLoader<entity::programme_session::Entity>>,
     pub sessions_by_event: L<ByKeyLoader<entity::programme_session::Entity>>,
     pub speakers_by_session: L<ByKeyLoader<entity::session_speaker::Entity>>,
+    pub recommendation: L<ByIdLoader<entity::recommendation::Entity>>,
+    pub article: L<ByIdLoader<entity::article::Entity>>,
+    pub publication: L<ByIdLoader<entity::publication::Entity>>,
+    pub legal_basis_by_recommendation: L<ByKeyLoader<entity::legal_basis::Entity>>,
+    pub examples_by_recommendation: L<ByKeyLoader<entity::recommendation_example::Entity>>,
+    pub recommendations_by_example: L<ByKeyLoader<entity::recommendation_example::Entity>>,
+    pub contributors_by_article: L<ByKeyLoader<entity::article_contributor::Entity>>,
+    pub mentions_by_article: L<ByKeyLoader<entity::mention::Entity>>,
+    pub articles_by_publication: L<ByKeyLoader<entity::article::Entity>>,
+    pub mentioned_in: L<MentionedInLoader, (usize, i32)>,
 }
 
 impl Loaders {
@@ -658,6 +705,70 @@ impl Loaders {
                 ),
                 delay,
             ),
+            recommendation: batches.loader(by_id(db), delay),
+            article: batches.loader(by_id(db), delay),
+            publication: batches.loader(by_id(db), delay),
+            legal_basis_by_recommendation: batches.loader(
+                by_key(
+                    db,
+                    entity::legal_basis::Column::RecommendationId,
+                    &[(entity::legal_basis::Column::Position, Dir::Asc)],
+                ),
+                delay,
+            ),
+            examples_by_recommendation: batches.loader(
+                by_key(
+                    db,
+                    entity::recommendation_example::Column::RecommendationId,
+                    &[(
+                        entity::recommendation_example::Column::ProcurementExampleId,
+                        Dir::Asc,
+                    )],
+                ),
+                delay,
+            ),
+            recommendations_by_example: batches.loader(
+                by_key(
+                    db,
+                    entity::recommendation_example::Column::ProcurementExampleId,
+                    &[(
+                        entity::recommendation_example::Column::RecommendationId,
+                        Dir::Asc,
+                    )],
+                ),
+                delay,
+            ),
+            contributors_by_article: batches.loader(
+                by_key(
+                    db,
+                    entity::article_contributor::Column::ArticleId,
+                    &[(entity::article_contributor::Column::Position, Dir::Asc)],
+                ),
+                delay,
+            ),
+            mentions_by_article: batches.loader(
+                by_key(
+                    db,
+                    entity::mention::Column::ArticleId,
+                    &[
+                        (entity::mention::Column::TargetKind, Dir::Asc),
+                        (entity::mention::Column::TargetId, Dir::Asc),
+                    ],
+                ),
+                delay,
+            ),
+            articles_by_publication: batches.loader(
+                by_key(
+                    db,
+                    entity::article::Column::PublicationId,
+                    &[
+                        (entity::article::Column::PublishedOn, Dir::Desc),
+                        (entity::article::Column::Id, Dir::Desc),
+                    ],
+                ),
+                delay,
+            ),
+            mentioned_in: batches.loader(MentionedInLoader(db.clone()), delay),
         }
     }
 }

@@ -248,7 +248,7 @@ pub fn domains(
 }
 
 enum Generations {
-    Local([std::sync::atomic::AtomicI64; 3]),
+    Local([std::sync::atomic::AtomicI64; Domain::ALL.len()]),
     Redis { conn: RedisLink, namespace: String },
 }
 
@@ -741,7 +741,7 @@ mod tests {
         // A page of a union reads every member's domain.
         assert_eq!(
             domains_of(&map, "{ search(query: \"x\") { totalCount } }"),
-            [Domain::Reference, Domain::Directory]
+            [Domain::Reference, Domain::Directory, Domain::Knowledge]
         );
         // An enum or a part of a record is no data of the directory's.
         assert_eq!(

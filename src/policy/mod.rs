@@ -12,6 +12,8 @@
 //! | a person shows only with consent (a public profile), or to themselves | `person_visible` | `node`, `person`, `Cooperative.people`, authors, speakers, participants |
 //! | a procurement example is public once verified; before, its proposer's and moderators' | `procurement_visible` | `node`, `search` |
 //! | lists, counts, search, evidence and exports show verified examples only | `procurement_listed`, `listed_procurement`, `listed_procurement_sql` | `procurementExamples`, a buyer's or supplier's examples, the search index, activity, need candidates, the moderators' queue |
+//! | a recommendation or an article is public once published; drafts, texts in review and unpublished ones only content editors and moderators see | `content_visible` | `node`, `recommendation`, `article`, `Article.mentions` targets that are recommendations |
+//! | lists, counts, search and the links between records show published texts only | `content_listed`, `listed_content` | `recommendations`, `articles`, `X.mentionedIn`, `Recommendation.examples` ↔ `ProcurementExample.illustrates`, `Publication.articles`, the search index (content staff list the others with an explicit `status` filter) |
 //! | a record's history: its editors and moderators | `history_visible` | `history` |
 //! | whose answers are alike (may be shared by the response cache) | `visibility_class` | the response cache |
 //!
@@ -32,7 +34,7 @@ pub mod table;
 pub use table::{Data, Domain, Rule};
 
 use crate::auth::Viewer;
-use entity::{offering, person, post, procurement_example};
+use entity::{content, offering, person, post, procurement_example};
 use sea_orm::{ColumnTrait, Condition};
 
 /// Whether a post may be seen: a hidden post only by moderators. A deleted post
@@ -99,6 +101,28 @@ pub fn listed_procurement_sql(alias: &str) -> String {
     format!("{alias}.verified = TRUE")
 }
 
+/// Whether the viewer may see a recommendation or an article in this status:
+/// published ones everyone; the others content editors and moderators only.
+pub fn content_visible(v: &Viewer, status: content::Status) -> bool {
+    content_listed(status) || v.is_content_staff()
+}
+
+/// Whether a text is listed, counted, searched and linked from other records:
+/// once published, for everyone alike.
+pub fn content_listed(status: content::Status) -> bool {
+    status == content::Status::Published
+}
+
+/// `content_listed` as a condition on a table's `status` column.
+pub fn listed_content<C: ColumnTrait>(status: C) -> Condition {
+    Condition::all().add(status.eq(content::Status::Published))
+}
+
+/// `content_listed` as SQL text, for raw statements: `alias` names the table.
+pub fn listed_content_sql(alias: &str) -> String {
+    format!("{alias}.status = 'PUBLISHED'")
+}
+
 /// A record whose change history (`history(id:)`) someone asks for, as loaded
 /// (None: it no longer exists).
 #[derive(Debug, Clone, Copy)]
@@ -106,12 +130,15 @@ pub enum Record<'a> {
     Cooperative(i32),
     Offering(Option<&'a offering::Model>),
     ProcurementExample(Option<&'a procurement_example::Model>),
+    /// A recommendation, article or publication of the knowledge base.
+    Content,
 }
 
 /// Whether the viewer may read a record's history: a cooperative's (and its
 /// offerings') editors and moderators; a procurement example's moderators and
 /// proposer. A deleted offering's history: moderators only (its cooperative is gone
-/// from the row).
+/// from the row). The knowledge base's: content editors and moderators, since it
+/// holds every draft.
 pub fn history_visible(v: &Viewer, r: Record<'_>) -> bool {
     if v.user_id().is_err() {
         return false;
@@ -124,6 +151,7 @@ pub fn history_visible(v: &Viewer, r: Record<'_>) -> bool {
             v.is_moderator()
                 || p.is_some_and(|p| p.proposed_by.is_some() && p.proposed_by == v.user_id().ok())
         }
+        Record::Content => v.is_content_staff(),
     }
 }
 
@@ -271,6 +299,24 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn drafts_are_for_content_editors_and_moderators_and_never_listed() {
+        use content::Status::*;
+        let writer = user(7, vec![Grant::ContentEditor]);
+        let moderator = user(9, vec![Grant::Moderator]);
+        let member = user(8, vec![Grant::Editor(3), Grant::LegalAdvisor]);
+        for s in [Draft, Review, Unpublished] {
+            assert!(content_visible(&writer, s));
+            assert!(content_visible(&moderator, s));
+            assert!(!content_visible(&member, s), "{s:?}");
+            assert!(!content_visible(&Viewer::Anonymous, s));
+            assert!(!content_listed(s));
+        }
+        assert!(content_visible(&member, Published));
+        assert!(content_listed(Published));
+        assert_eq!(listed_content_sql("a"), "a.status = 'PUBLISHED'");
+    }
+
     /// The response cache shares one answer between anonymous viewers and partner
     /// keys: every rule must answer them alike.
     #[test]
@@ -295,6 +341,14 @@ mod tests {
             }
             for e in [example(false, Some(1)), example(true, None)] {
                 assert_eq!(procurement_visible(v, &e), e.verified);
+            }
+            for s in [
+                content::Status::Draft,
+                content::Status::Review,
+                content::Status::Published,
+                content::Status::Unpublished,
+            ] {
+                assert_eq!(content_visible(v, s), content_listed(s));
             }
             for r in [
                 Record::Cooperative(1),

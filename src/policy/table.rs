@@ -23,10 +23,17 @@ pub enum Domain {
     Directory,
     /// People, events, programmes, threads, posts.
     Forum,
+    /// The knowledge base: recommendations, publications, articles.
+    Knowledge,
 }
 
 impl Domain {
-    pub const ALL: [Domain; 3] = [Domain::Reference, Domain::Directory, Domain::Forum];
+    pub const ALL: [Domain; 4] = [
+        Domain::Reference,
+        Domain::Directory,
+        Domain::Forum,
+        Domain::Knowledge,
+    ];
 
     /// Its name in cache keys (`<namespace>:gen:<name>`).
     pub fn name(self) -> &'static str {
@@ -34,6 +41,7 @@ impl Domain {
             Domain::Reference => "reference",
             Domain::Directory => "directory",
             Domain::Forum => "forum",
+            Domain::Knowledge => "knowledge",
         }
     }
 }
@@ -61,6 +69,9 @@ pub enum Rule {
     /// Its claimant or requester (`myClaims`, `myCooperativeRequests`) and
     /// moderators (`claims`, `cooperativeRequests`).
     ClaimantOrModerator,
+    /// Public once published; before (and after unpublishing) only content
+    /// editors and moderators (`content_visible`, `listed_content`).
+    PublishedOrContentStaff,
     /// Admins (`apiKeys`).
     Admins,
     /// A record's history: its editors and moderators (`history_visible`).
@@ -81,6 +92,7 @@ impl Rule {
                 | Rule::Consent
                 | Rule::ConsentOfItsPerson
                 | Rule::HiddenUnlessModerator
+                | Rule::PublishedOrContentStaff
         )
     }
 }
@@ -112,7 +124,7 @@ const fn t(name: &'static str, rule: Rule, data: Data) -> TypeRule {
 }
 
 use Data::{In, OfParent, Private};
-use Domain::{Directory, Forum, Reference};
+use Domain::{Directory, Forum, Knowledge, Reference};
 use Rule::*;
 
 /// Every object type of the schema but pages (connections and edges).
@@ -150,6 +162,12 @@ pub const TYPES: &[TypeRule] = &[
     t("Post", HiddenUnlessModerator, In(Forum)),
     t("PostChanged", HiddenUnlessModerator, In(Forum)),
     t("ThreadActivity", HiddenUnlessModerator, In(Forum)),
+    // The knowledge base.
+    t("Recommendation", PublishedOrContentStaff, In(Knowledge)),
+    t("LegalBasis", PublishedOrContentStaff, OfParent),
+    t("Publication", Public, In(Knowledge)),
+    t("Article", PublishedOrContentStaff, In(Knowledge)),
+    t("Contributor", PublishedOrContentStaff, In(Knowledge)),
     // Accounts: their owners, moderators, admins.
     t("Me", OwnAccount, Private),
     t("RoleGrant", OwnAccount, Private),
@@ -161,7 +179,9 @@ pub const TYPES: &[TypeRule] = &[
     t("FieldChange", RecordHistory, Private),
     // Mutation answers.
     t("ApiKeySecretPayload", Caller, Data::None),
+    t("ArticlePayload", Caller, Data::None),
     t("ClaimPayload", Caller, Data::None),
+    t("ContentStatusPayload", Caller, Data::None),
     t("CooperativeRequestPayload", Caller, Data::None),
     t("CreateCooperativePayload", Caller, Data::None),
     t("DeleteAccountPayload", Caller, Data::None),
@@ -169,6 +189,7 @@ pub const TYPES: &[TypeRule] = &[
     t("EventPayload", Caller, Data::None),
     t("EventSessionPayload", Caller, Data::None),
     t("GrantRolePayload", Caller, Data::None),
+    t("ImportArticlesPayload", Caller, Data::None),
     t("ImportCooperativesPayload", Caller, Data::None),
     t("ImportLine", Caller, Data::None),
     t("ImportChange", Caller, Data::None),
@@ -180,6 +201,8 @@ pub const TYPES: &[TypeRule] = &[
     t("PostPayload", Caller, Data::None),
     t("ProcurementExamplePayload", Caller, Data::None),
     t("ProfilePayload", Caller, Data::None),
+    t("PublicationPayload", Caller, Data::None),
+    t("RecommendationPayload", Caller, Data::None),
     t("RegisterPayload", Caller, Data::None),
     t("RegistrationPayload", Caller, Data::None),
     t("RemoveEventSessionPayload", Caller, Data::None),
@@ -246,6 +269,13 @@ pub const TABLES: &[(&str, Option<Domain>)] = &[
     ("thread", Some(Forum)),
     ("post", Some(Forum)),
     // Private to their owners, moderators or admins.
+    ("recommendation", Some(Knowledge)),
+    ("legal_basis", Some(Knowledge)),
+    ("recommendation_example", Some(Knowledge)),
+    ("publication", Some(Knowledge)),
+    ("article", Some(Knowledge)),
+    ("article_contributor", Some(Knowledge)),
+    ("mention", Some(Knowledge)),
     ("thread_read", None),
     ("user_role", None),
     ("session", None),

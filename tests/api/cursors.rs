@@ -171,6 +171,9 @@ async fn every_root_list_pages_forwards_and_backwards_to_the_same_whole_list() {
         ("events", None),
         ("threads", None),
         ("needs", None),
+        ("recommendations", Some(("code", false))),
+        ("articles", None),
+        ("publications", None),
         // Ranked by relevance: checked whole, not in order of a field.
         ("search(query: \"catering\"", None),
     ];
@@ -178,7 +181,7 @@ async fn every_root_list_pages_forwards_and_backwards_to_the_same_whole_list() {
     for (field, sorted) in lists {
         let sort = sorted.map_or("", |(f, _)| f);
         let node = if field.starts_with("search") {
-            "... on Cooperative { id } ... on Offering { id } ... on ProcurementExample { id } ... on Institution { id } ... on LocalGovernment { id }".to_owned()
+            "... on Cooperative { id } ... on Offering { id } ... on ProcurementExample { id } ... on Institution { id } ... on LocalGovernment { id } ... on Recommendation { id } ... on Article { id }".to_owned()
         } else {
             format!("id {sort}")
         };

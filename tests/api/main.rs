@@ -18,6 +18,7 @@ mod graph;
 mod helpers;
 mod http_spec;
 mod import;
+mod knowledge;
 mod krs;
 mod limits;
 mod live;

@@ -52,6 +52,9 @@ fn path_to(ty: &str) -> Option<&'static str> {
         "Person" => "{ cooperatives(first: 2) { nodes { people(first: 2) { nodes { X } } } } }",
         "Need" => "{ needs(first: 2) { nodes { X } } }",
         "Thread" => "{ threads(first: 2) { nodes { X } } }",
+        "Institution" => "{ institutions(first: 2) { nodes { X } } }",
+        "Recommendation" => "{ recommendations(first: 2) { nodes { X } } }",
+        "Publication" => "{ publications(first: 2) { nodes { X } } }",
         _ => return None,
     })
 }

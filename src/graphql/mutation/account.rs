@@ -161,7 +161,7 @@ pub struct DeleteAccountPayload {
 pub struct GrantRoleInput {
     /// The user (id from `me.user.id`, claims or history).
     pub user: ID,
-    /// ADMIN, MODERATOR, LEGAL_ADVISOR, EDITOR (with `cooperative`) or OFFICER (with `localGovernment`).
+    /// ADMIN, MODERATOR, LEGAL_ADVISOR, CONTENT_EDITOR, EDITOR (with `cooperative`) or OFFICER (with `localGovernment`).
     pub role: Role,
     /// For EDITOR: the cooperative.
     pub cooperative: Option<ID>,

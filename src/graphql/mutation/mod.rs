@@ -7,6 +7,7 @@ mod api_key;
 mod claim;
 mod cooperative;
 mod import;
+mod knowledge;
 mod need;
 mod network;
 mod procurement;
@@ -26,6 +27,7 @@ pub struct MutationRoot(
     cooperative::CooperativeMutation,
     import::ImportMutation,
     need::NeedMutation,
+    knowledge::KnowledgeMutation,
     network::NetworkMutation,
     procurement::ProcurementMutation,
     programme::ProgrammeMutation,

@@ -222,10 +222,11 @@ impl AccountQuery {
                 let p = l.procurement_example.load_one(n).await?;
                 history_visible(v, Record::ProcurementExample(p.as_ref()))
             }
+            "Recommendation" | "Article" | "Publication" => history_visible(v, Record::Content),
             _ => {
                 return Err(AppError::invalid(
                     "id",
-                    "only cooperatives, offerings and procurement examples have a history",
+                    "only cooperatives, offerings, procurement examples, recommendations, articles and publications have a history",
                 )
                 .into())
             }

@@ -4,6 +4,7 @@ mod account;
 pub mod cooperative;
 mod industry;
 mod institution;
+mod knowledge;
 mod local_government;
 mod need;
 pub mod network;
@@ -24,6 +25,7 @@ pub struct QueryRoot(
     institution::InstitutionQuery,
     procurement::ProcurementQuery,
     need::NeedQuery,
+    knowledge::KnowledgeQuery,
     network::NetworkQuery,
     search::SearchQuery,
 );

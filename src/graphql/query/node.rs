@@ -8,7 +8,7 @@ use crate::graphql::{
     types::*,
     viewer,
 };
-use crate::policy::{person_visible, post_visible, procurement_visible};
+use crate::policy::{content_visible, person_visible, post_visible, procurement_visible};
 use async_graphql::{Context, Object, Result, ID};
 
 #[derive(Default)]
@@ -74,6 +74,23 @@ async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
                 .filter(|p| post_visible(moderator, p))
                 .map(|m| Node::Post(Post::of(m)))
         }
+        "Recommendation" => l
+            .recommendation
+            .load_one(n)
+            .await?
+            .filter(|r| content_visible(viewer(ctx), r.status))
+            .map(|m| Node::Recommendation(Recommendation(m))),
+        "Article" => l
+            .article
+            .load_one(n)
+            .await?
+            .filter(|a| content_visible(viewer(ctx), a.status))
+            .map(|m| Node::Article(Article(m))),
+        "Publication" => l
+            .publication
+            .load_one(n)
+            .await?
+            .map(|m| Node::Publication(Publication(m))),
         other => {
             return Err(AppError::invalid(
                 "id",

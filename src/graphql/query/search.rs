@@ -7,7 +7,10 @@ use crate::error::AppResult;
 use crate::graphql::{
     connection::{cost, listed, Conn, KeyPage, Ranked},
     db, loaders,
-    types::{Cooperative, Institution, LocalGovernment, Offering, ProcurementExample},
+    types::{
+        Article, Cooperative, Institution, LocalGovernment, Offering, ProcurementExample,
+        Recommendation,
+    },
     viewer,
 };
 use crate::search::query_terms;
@@ -24,6 +27,8 @@ pub enum SearchResult {
     ProcurementExample(ProcurementExample),
     Institution(Institution),
     LocalGovernment(LocalGovernment),
+    Recommendation(Recommendation),
+    Article(Article),
 }
 
 /// The kinds of objects `search` looks through.
@@ -39,6 +44,10 @@ pub enum SearchType {
     Institution,
     /// Voivodeships, powiaty and gminy, by name.
     LocalGovernment,
+    /// Published recommendations (standards of cooperation), by title, summary and text.
+    Recommendation,
+    /// Published articles, by title, lead and text.
+    Article,
 }
 
 impl SearchType {
@@ -49,16 +58,20 @@ impl SearchType {
             SearchType::ProcurementExample => Kind::Procurement,
             SearchType::Institution => Kind::Institution,
             SearchType::LocalGovernment => Kind::LocalGovernment,
+            SearchType::Recommendation => Kind::Recommendation,
+            SearchType::Article => Kind::Article,
         }
     }
 }
 
-const ALL: [SearchType; 5] = [
+const ALL: [SearchType; 7] = [
     SearchType::Cooperative,
     SearchType::Offering,
     SearchType::ProcurementExample,
     SearchType::Institution,
     SearchType::LocalGovernment,
+    SearchType::Recommendation,
+    SearchType::Article,
 ];
 
 #[derive(Default)]
@@ -66,8 +79,8 @@ pub struct SearchQuery;
 
 #[Object]
 impl SearchQuery {
-    /// Searches cooperatives, offerings, verified procurement examples, institutions and
-    /// local governments at once, best match first (then by type in the order of
+    /// Searches cooperatives, offerings, verified procurement examples, institutions,
+    /// local governments, published recommendations and published articles at once, best match first (then by type in the order of
     /// `SearchType`, then by id). Matching and relevance as in `cooperatives(filter: {text})`.
     #[graphql(complexity = "cost(first, last, child_complexity)")]
     async fn search(
@@ -136,6 +149,17 @@ async fn load(
     }
     for (k, m) in l.local_government.load_many(ids(4)).await? {
         found.insert((4, k), SearchResult::LocalGovernment(LocalGovernment(m)));
+    }
+    // The index holds published texts only; a text unpublished since is left out.
+    for (k, m) in l.recommendation.load_many(ids(5)).await? {
+        if crate::policy::content_listed(m.status) {
+            found.insert((5, k), SearchResult::Recommendation(Recommendation(m)));
+        }
+    }
+    for (k, m) in l.article.load_many(ids(6)).await? {
+        if crate::policy::content_listed(m.status) {
+            found.insert((6, k), SearchResult::Article(Article(m)));
+        }
     }
     Ok(slice
         .iter()

@@ -18,6 +18,9 @@ pub enum Role {
     Moderator,
     /// Answers legal questions at the legal desk.
     LegalAdvisor,
+    /// Writes the knowledge base (recommendations, articles) as drafts and sends
+    /// them for review; moderators publish.
+    ContentEditor,
     /// Any registered person.
     Member,
     /// Edits one cooperative's profile and offerings.
@@ -45,6 +48,7 @@ impl From<user_role::Role> for Role {
             user_role::Role::Admin => Role::Admin,
             user_role::Role::Moderator => Role::Moderator,
             user_role::Role::LegalAdvisor => Role::LegalAdvisor,
+            user_role::Role::ContentEditor => Role::ContentEditor,
             user_role::Role::Editor => Role::Editor,
             user_role::Role::Officer => Role::Officer,
         }
@@ -58,6 +62,7 @@ impl Role {
             Role::Admin => Some(user_role::Role::Admin),
             Role::Moderator => Some(user_role::Role::Moderator),
             Role::LegalAdvisor => Some(user_role::Role::LegalAdvisor),
+            Role::ContentEditor => Some(user_role::Role::ContentEditor),
             Role::Member => None,
             Role::Editor => Some(user_role::Role::Editor),
             Role::Officer => Some(user_role::Role::Officer),

@@ -85,6 +85,20 @@ impl Cooperative {
 /// A social cooperative (spółdzielnia socjalna): an employer of people at risk of social exclusion.
 #[Object]
 impl Cooperative {
+    /// Published articles that mention it, newest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn mentioned_in(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<super::Article>> {
+        let page = KeyPage::new(after, before, first, last)?;
+        super::mentioned_in(ctx, "Cooperative", self.0.id, page).await
+    }
+
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("Cooperative", self.0.id)

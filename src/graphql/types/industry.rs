@@ -16,6 +16,20 @@ pub struct Industry(pub industry::Model);
 /// A node of the PKD 2007 classification (Polska Klasyfikacja Działalności).
 #[Object]
 impl Industry {
+    /// Published articles that mention it, newest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn mentioned_in(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<super::Article>> {
+        let page = KeyPage::new(after, before, first, last)?;
+        super::mentioned_in(ctx, "Industry", self.0.id, page).await
+    }
+
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("Industry", self.0.id)
@@ -93,6 +107,20 @@ pub struct Sector(pub sector::Model);
 /// A plain-language sector of the industry meetings (catering, cleaning, care services…), mapped to PKD codes.
 #[Object]
 impl Sector {
+    /// Published articles that mention it, newest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn mentioned_in(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<super::Article>> {
+        let page = KeyPage::new(after, before, first, last)?;
+        super::mentioned_in(ctx, "Sector", self.0.id, page).await
+    }
+
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("Sector", self.0.id)

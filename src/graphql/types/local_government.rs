@@ -59,6 +59,22 @@ impl LocalGovernment {
 /// A local government unit of the TERYT register (2026-01-01): voivodeship, powiat or gmina.
 #[Object]
 impl LocalGovernment {
+    /// Published articles that mention it, newest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn mentioned_in(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<super::Article>> {
+        let page = KeyPage::new(after, before, first, last)?;
+        // A city with powiat rights is one local government: both its units answer.
+        let id = self.stored_id(ctx).await?;
+        super::mentioned_in(ctx, "LocalGovernment", id, page).await
+    }
+
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("LocalGovernment", self.0.id)
@@ -228,6 +244,20 @@ pub struct Institution(pub institution::Model);
 /// An institution of the social-economy landscape: labour office, social assistance centre, OWES…
 #[Object]
 impl Institution {
+    /// Published articles that mention it, newest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn mentioned_in(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<super::Article>> {
+        let page = KeyPage::new(after, before, first, last)?;
+        super::mentioned_in(ctx, "Institution", self.0.id, page).await
+    }
+
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("Institution", self.0.id)

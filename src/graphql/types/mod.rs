@@ -6,6 +6,7 @@ mod cooperative;
 mod directory;
 mod enums;
 mod industry;
+mod knowledge;
 mod local_government;
 mod need;
 mod network;
@@ -18,6 +19,11 @@ pub use cooperative::{Cooperative, Founder, Offering};
 pub use directory::{Activity, CooperativeFacets, Eligibility, ReservedContractEligibility};
 pub use enums::*;
 pub use industry::{Industry, Sector};
+pub(crate) use knowledge::{mentioned_in, visible as content_visible};
+pub use knowledge::{
+    Article, ArticleKind, ContentStatus, Contributor, ContributorRole, LegalBasis, Mentionable,
+    Publication, PublicationKind, Recommendation, RecommendationArea,
+};
 pub use local_government::{Institution, LocalGovernment};
 pub use need::{Need, NeedCandidate, NeedStatus};
 pub use network::{

@@ -46,6 +46,49 @@ impl crate::graphql::projection::Reads for ProcurementExample {
 /// A purchase by a local government from one or more social cooperatives, with how it was done and what was learnt.
 #[Object]
 impl ProcurementExample {
+    /// Published articles that mention it, newest first.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn mentioned_in(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<super::Article>> {
+        let page = KeyPage::new(after, before, first, last)?;
+        super::mentioned_in(ctx, "ProcurementExample", self.0.id, page).await
+    }
+    /// Published recommendations (standards) it illustrates, by code.
+    #[graphql(complexity = "cost(first, last, child_complexity)")]
+    async fn illustrates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Only items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
+        #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
+    ) -> Result<Conn<super::Recommendation>> {
+        let l = loaders(ctx)?;
+        let links = load_list(&l.recommendations_by_example, self.0.id).await?;
+        let rows: Vec<_> = crate::graphql::load_in_order(
+            &l.recommendation,
+            links.iter().map(|x| x.recommendation_id),
+        )
+        .await?
+        .into_iter()
+        .filter(|r| crate::policy::content_listed(r.status))
+        .collect();
+        let seek = KeyPage::new(after, before, first, last)?
+            .list_seek(&crate::db::lists::RECOMMENDATIONS, ctx)?;
+        Ok(from_list(
+            rows,
+            &crate::db::lists::RECOMMENDATIONS,
+            &seek,
+            super::Recommendation,
+        )?)
+    }
+
     /// The opaque global id.
     pub async fn id(&self) -> ID {
         global_id("ProcurementExample", self.0.id)
