@@ -1272,6 +1272,131 @@ pub async fn mentioned_in<C: ConnectionTrait>(
         .collect())
 }
 
+/// Counts of the published knowledge a search selects (all of it without
+/// words): articles by kind, sector and year, recommendations by area. Each
+/// list is largest first (years: newest first).
+#[derive(Debug, Default, PartialEq)]
+pub struct KnowledgeFacets {
+    pub articles: u64,
+    pub recommendations: u64,
+    pub kinds: Vec<(article::Kind, u64)>,
+    pub areas: Vec<(recommendation::Area, u64)>,
+    /// An article counts once in every sector it concerns: one it mentions, or
+    /// that an industry, a cooperative or a verified purchase it mentions falls
+    /// under (by the sector's PKD subtrees, as the directory has it).
+    pub sectors: Vec<(i32, u64)>,
+    pub years: Vec<(i32, u64)>,
+}
+
+#[derive(FromQueryResult)]
+struct Counted {
+    k: i32,
+    n: i64,
+}
+
+/// How often each item occurs, most frequent first (ties: in order of first occurrence).
+fn counted<K: PartialEq>(items: impl IntoIterator<Item = K>) -> Vec<(K, u64)> {
+    let mut out: Vec<(K, u64)> = Vec::new();
+    for k in items {
+        match out.iter_mut().find(|(x, _)| *x == k) {
+            Some((_, n)) => *n += 1,
+            None => out.push((k, 1)),
+        }
+    }
+    out.sort_by_key(|x| std::cmp::Reverse(x.1));
+    out
+}
+
+/// The facets of the published texts matching every one of `terms` (all of
+/// them when None).
+pub async fn facets<C: ConnectionTrait>(
+    db: &C,
+    terms: Option<&[String]>,
+) -> AppResult<KnowledgeFacets> {
+    use chrono::Datelike;
+    use sea_orm::QuerySelect;
+    let found = |kind| async move {
+        match terms {
+            None => Ok::<_, AppError>(None),
+            Some(t) => Ok(Some(
+                super::search::scores(db, kind, t)
+                    .await?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect::<Vec<i32>>(),
+            )),
+        }
+    };
+    let article_ids = found(Kind::Article).await?;
+    let rec_ids = found(Kind::Recommendation).await?;
+    let mut articles = article::Entity::find()
+        .select_only()
+        .columns([article::Column::Kind, article::Column::PublishedOn])
+        .filter(crate::policy::listed_content(article::Column::Status))
+        .order_by_asc(article::Column::Kind);
+    if let Some(ids) = &article_ids {
+        articles = articles.filter(article::Column::Id.is_in(ids.clone()));
+    }
+    let articles: Vec<(article::Kind, NaiveDate)> = articles.into_tuple().all(db).await?;
+    let mut recs = recommendation::Entity::find()
+        .select_only()
+        .column(recommendation::Column::Area)
+        .filter(crate::policy::listed_content(
+            recommendation::Column::Status,
+        ))
+        .order_by_asc(recommendation::Column::Area);
+    if let Some(ids) = &rec_ids {
+        recs = recs.filter(recommendation::Column::Id.is_in(ids.clone()));
+    }
+    let areas: Vec<recommendation::Area> = recs.into_tuple().all(db).await?;
+    let listed = crate::policy::listed_content_sql("a");
+    let selected = match &article_ids {
+        None => format!("SELECT a.id FROM article a WHERE {listed}"),
+        Some(ids) if ids.is_empty() => "SELECT a.id FROM article a WHERE 1 = 0".to_owned(),
+        Some(ids) => format!(
+            "SELECT a.id FROM article a WHERE {listed} AND a.id IN ({})",
+            id_list(ids)
+        ),
+    };
+    let verified = crate::policy::listed_procurement_sql("p");
+    let sql = format!(
+        "SELECT s.sector_id AS k, COUNT(DISTINCT s.article_id) AS n FROM ( \
+           SELECT m.target_id AS sector_id, m.article_id FROM mention m WHERE m.target_kind = 'Sector' \
+           UNION \
+           SELECT si.sector_id, x.article_id FROM sector_industry si \
+           JOIN industry r ON r.id = si.industry_id \
+           JOIN industry i ON (i.path = r.path OR i.path LIKE r.path || '/%') \
+           JOIN ( \
+             SELECT m.article_id, m.target_id AS industry_id FROM mention m WHERE m.target_kind = 'Industry' \
+             UNION SELECT m.article_id, ci.industry_id FROM mention m \
+               JOIN cooperative_industry ci ON ci.cooperative_id = m.target_id WHERE m.target_kind = 'Cooperative' \
+             UNION SELECT m.article_id, p.industry_id FROM mention m \
+               JOIN procurement_example p ON p.id = m.target_id \
+               WHERE m.target_kind = 'ProcurementExample' AND p.industry_id IS NOT NULL AND {verified} \
+           ) x ON x.industry_id = i.id \
+         ) s WHERE s.article_id IN ({selected}) GROUP BY s.sector_id"
+    );
+    let sectors =
+        Counted::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+            .all(db)
+            .await?;
+    let mut sectors: Vec<(i32, u64)> = sectors
+        .into_iter()
+        .map(|c| (c.k, u64::try_from(c.n).unwrap_or(0)))
+        .collect();
+    sectors.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut years = counted(articles.iter().map(|(_, d)| d.year()));
+    years.sort_by_key(|x| std::cmp::Reverse(x.0));
+    Ok(KnowledgeFacets {
+        articles: articles.len() as u64,
+        recommendations: areas.len() as u64,
+        kinds: counted(articles.iter().map(|(k, _)| *k)),
+        areas: counted(areas),
+        sectors,
+        years,
+    })
+}
+
 /// A text as written in a Markdown file with front matter (`coophub import
 /// articles`), before its references are resolved.
 pub struct Imported {

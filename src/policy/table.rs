@@ -168,6 +168,12 @@ pub const TYPES: &[TypeRule] = &[
     t("Publication", Public, In(Knowledge)),
     t("Article", PublishedOrContentStaff, In(Knowledge)),
     t("Contributor", PublishedOrContentStaff, In(Knowledge)),
+    t("KnowledgeFacets", Public, In(Knowledge)),
+    t("ArticleKindCount", Public, OfParent),
+    t("RecommendationAreaCount", Public, OfParent),
+    t("ArticleYearCount", Public, OfParent),
+    // Counted through the cooperatives' industries and the verified purchases.
+    t("ArticleSectorCount", Public, In(Directory)),
     // Accounts: their owners, moderators, admins.
     t("Me", OwnAccount, Private),
     t("RoleGrant", OwnAccount, Private),

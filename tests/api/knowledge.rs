@@ -249,6 +249,15 @@ async fn article_paths(
     ));
     let b = q("{ search(query: \"ksylofonowy\") { totalCount } }").await;
     out.push(("search", b["data"]["search"]["totalCount"].clone()));
+    let b = q("{ knowledgeFacets(query: \"ksylofonowy\") { articles } all: knowledgeFacets { sectors { count } } }").await;
+    out.push((
+        "knowledgeFacets",
+        b["data"]["knowledgeFacets"]["articles"].clone(),
+    ));
+    let sectors: u64 = b["data"]["all"]["sectors"]
+        .as_array()
+        .map_or(0, |s| s.iter().filter_map(|x| x["count"].as_u64()).sum());
+    out.push(("knowledgeFacets.sectors", json!(sectors)));
     let b = q("query($coop: ID!) { articles(filter: {mentions: $coop}) { totalCount } }").await;
     out.push((
         "articles(mentions:)",
@@ -414,7 +423,10 @@ async fn a_draft_is_invisible_to_everyone_but_content_staff_through_every_path()
                     assert_eq!(seen, &json!(true), "{path}")
                 }
                 "articles(status:)" => assert_eq!(seen, &json!("FORBIDDEN"), "{path}"),
-                "articles.totalCount" | "search" | "articles(mentions:)" => {
+                "knowledgeFacets.sectors" => {
+                    assert!(seen.as_u64() > was.as_u64(), "{path}: {seen} after {was}")
+                }
+                "articles.totalCount" | "search" | "knowledgeFacets" | "articles(mentions:)" => {
                     assert_eq!(seen.as_u64(), was.as_u64().map(|n| n + 1), "{path}")
                 }
                 "Recommendation.mentionedIn" => assert_eq!(seen, was, "{path}: not mentioned"),
@@ -763,4 +775,63 @@ async fn articles_come_in_from_markdown_files_over_the_api_and_the_cli_and_rerun
         "{after}"
     );
     assert_eq!(after["data"]["article"]["status"], "DRAFT");
+}
+
+#[tokio::test]
+async fn knowledge_facets_count_what_a_search_finds_by_kind_area_sector_and_year() {
+    let app = TestApp::spawn().await;
+    let all = app
+        .data("{ knowledgeFacets { articles recommendations kinds { kind count } areas { area count } sectors { sector { slug } count } years { year count } } articles { totalCount } recommendations { totalCount } }")
+        .await;
+    let f = &all["knowledgeFacets"];
+    assert_eq!(f["articles"], all["articles"]["totalCount"], "{all}");
+    assert_eq!(
+        f["recommendations"], all["recommendations"]["totalCount"],
+        "{all}"
+    );
+    let sum = |list: &Value| -> u64 {
+        list.as_array()
+            .map_or(0, |l| l.iter().filter_map(|x| x["count"].as_u64()).sum())
+    };
+    assert_eq!(Some(sum(&f["kinds"])), f["articles"].as_u64(), "{f}");
+    assert_eq!(Some(sum(&f["years"])), f["articles"].as_u64(), "{f}");
+    assert_eq!(Some(sum(&f["areas"])), f["recommendations"].as_u64(), "{f}");
+    // One starter text per area.
+    assert!(
+        f["areas"]
+            .as_array()
+            .is_some_and(|a| a.len() == 8 && a.iter().all(|x| x["count"] == 1)),
+        "{f}"
+    );
+    // The sample interview is about a cooperative and its industry: a sector.
+    assert!(sum(&f["sectors"]) >= 1, "{f}");
+    let years: Vec<i64> = f["years"].as_array().map_or(Vec::new(), |y| {
+        y.iter().filter_map(|x| x["year"].as_i64()).collect()
+    });
+    assert!(years.windows(2).all(|w| w[0] > w[1]), "newest first: {f}");
+
+    // A search narrows every count alike.
+    let found = app
+        .data("{ knowledgeFacets(query: \"zamowienie zastrzezone\") { articles recommendations areas { area count } } search(query: \"zamowienie zastrzezone\", types: [RECOMMENDATION, ARTICLE]) { totalCount } }")
+        .await;
+    let k = &found["knowledgeFacets"];
+    assert_eq!(
+        k["articles"].as_u64().unwrap_or(0) + k["recommendations"].as_u64().unwrap_or(0),
+        found["search"]["totalCount"].as_u64().unwrap_or(u64::MAX),
+        "{found}"
+    );
+    assert!(
+        k["areas"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x["area"] == "RESERVED_CONTRACTS")),
+        "{found}"
+    );
+    assert!(
+        k["recommendations"].as_u64() < f["recommendations"].as_u64(),
+        "{found}"
+    );
+    let bad = app
+        .query("{ knowledgeFacets(query: \"?\") { articles } }")
+        .await;
+    assert_eq!(first_error_code(&bad), "BAD_USER_INPUT", "{bad}");
 }

@@ -13,8 +13,8 @@ use crate::graphql::{
     db, loaders,
     node::{expect_id, parse_global_id},
     types::{
-        content_visible, Article, ArticleKind, ContentStatus, Publication, PublicationKind,
-        Recommendation, RecommendationArea,
+        content_visible, Article, ArticleKind, ContentStatus, KnowledgeFacets, Publication,
+        PublicationKind, Recommendation, RecommendationArea,
     },
     viewer,
 };
@@ -187,6 +187,25 @@ impl KnowledgeQuery {
         let seek = page.seek(&NEWEST_FIRST, ctx)?;
         let paged = list_articles(db, &filter, &seek).await?;
         Ok(build_keyed(&NEWEST_FIRST, paged, |m| (Article(m), ())))
+    }
+
+    /// Counts of the published articles and recommendations that `query`
+    /// finds (all of them without it), by kind, area, sector and year: what a
+    /// search of the knowledge base can be narrowed to. The words are matched as
+    /// `search` matches them.
+    async fn knowledge_facets(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The words to look for, as in `search`; none: all published texts.")]
+        query: Option<String>,
+    ) -> Result<KnowledgeFacets> {
+        let terms = query
+            .as_deref()
+            .map(|q| crate::search::query_terms("query", q))
+            .transpose()?;
+        Ok(KnowledgeFacets(
+            crate::db::knowledge::facets(db(ctx)?, terms.as_deref()).await?,
+        ))
     }
 
     /// One publication by its global id.

@@ -509,3 +509,113 @@ impl Contributor {
 pub fn visible(ctx: &Context<'_>, status: content::Status) -> bool {
     crate::policy::content_visible(viewer(ctx), status)
 }
+
+/// Counts of the published knowledge a search selects: what a reader can
+/// narrow a search to.
+pub struct KnowledgeFacets(pub crate::db::knowledge::KnowledgeFacets);
+
+/// How many articles of a selection are of a kind.
+#[derive(async_graphql::SimpleObject)]
+pub struct ArticleKindCount {
+    /// The kind.
+    pub kind: ArticleKind,
+    /// Articles of the selection of that kind.
+    pub count: u64,
+}
+
+/// How many recommendations of a selection are in an area.
+#[derive(async_graphql::SimpleObject)]
+pub struct RecommendationAreaCount {
+    /// The area.
+    pub area: RecommendationArea,
+    /// Recommendations of the selection in it.
+    pub count: u64,
+}
+
+/// How many articles of a selection appeared in a year.
+#[derive(async_graphql::SimpleObject)]
+pub struct ArticleYearCount {
+    /// The year.
+    pub year: i32,
+    /// Articles of the selection that appeared in it.
+    pub count: u64,
+}
+
+pub struct ArticleSectorCount {
+    sector_id: i32,
+    count: u64,
+}
+
+/// How many articles of a selection concern a sector.
+#[Object]
+impl ArticleSectorCount {
+    /// The sector.
+    async fn sector(&self, ctx: &Context<'_>) -> Result<Sector> {
+        let row = loaders(ctx)?.sector.load_one(self.sector_id).await?;
+        Ok(Sector(crate::graphql::required(row, "sector")?))
+    }
+    /// Articles of the selection that mention it, or an industry, a cooperative or
+    /// a verified purchase that falls under it.
+    async fn count(&self) -> u64 {
+        self.count
+    }
+}
+
+/// Counts of published articles by kind, sector and year, and of
+/// recommendations by area.
+#[Object]
+impl KnowledgeFacets {
+    /// Published articles selected.
+    async fn articles(&self) -> u64 {
+        self.0.articles
+    }
+    /// Published recommendations selected.
+    async fn recommendations(&self) -> u64 {
+        self.0.recommendations
+    }
+    /// Articles by kind, most first; adds up to `articles`.
+    async fn kinds(&self) -> Vec<ArticleKindCount> {
+        self.0
+            .kinds
+            .iter()
+            .map(|(k, n)| ArticleKindCount {
+                kind: (*k).into(),
+                count: *n,
+            })
+            .collect()
+    }
+    /// Recommendations by area, most first; adds up to `recommendations`.
+    async fn areas(&self) -> Vec<RecommendationAreaCount> {
+        self.0
+            .areas
+            .iter()
+            .map(|(a, n)| RecommendationAreaCount {
+                area: (*a).into(),
+                count: *n,
+            })
+            .collect()
+    }
+    /// Articles by the sectors they concern, most first. An article counts once
+    /// in every sector it concerns, and not at all when it concerns none.
+    async fn sectors(&self) -> Vec<ArticleSectorCount> {
+        self.0
+            .sectors
+            .iter()
+            .map(|(s, n)| ArticleSectorCount {
+                sector_id: *s,
+                count: *n,
+            })
+            .collect()
+    }
+    /// Articles by the year they appeared, newest first; adds up to `articles`.
+    async fn years(&self) -> Vec<ArticleYearCount> {
+        self.0
+            .years
+            .iter()
+            .map(|(y, n)| ArticleYearCount {
+                year: *y,
+                count: *n,
+            })
+            .collect()
+    }
+}

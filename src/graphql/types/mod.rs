@@ -21,8 +21,8 @@ pub use enums::*;
 pub use industry::{Industry, Sector};
 pub(crate) use knowledge::{mentioned_in, visible as content_visible};
 pub use knowledge::{
-    Article, ArticleKind, ContentStatus, Contributor, ContributorRole, LegalBasis, Mentionable,
-    Publication, PublicationKind, Recommendation, RecommendationArea,
+    Article, ArticleKind, ContentStatus, Contributor, ContributorRole, KnowledgeFacets, LegalBasis,
+    Mentionable, Publication, PublicationKind, Recommendation, RecommendationArea,
 };
 pub use local_government::{Institution, LocalGovernment};
 pub use need::{Need, NeedCandidate, NeedStatus};
