@@ -5,6 +5,7 @@
 //! `error`, `state` are infrastructure shared by all; `policy` decides who may
 //! see what, for every layer.
 
+pub mod anonymise;
 pub mod app;
 pub mod articles;
 pub mod auth;
@@ -12,6 +13,7 @@ pub mod bus;
 pub mod cli;
 pub mod columns;
 pub mod config;
+pub mod days;
 pub mod db;
 pub mod error;
 pub mod evidence;
