@@ -157,6 +157,21 @@ impl Viewer {
         self.is_moderator() || self.has(&Grant::ContentEditor)
     }
 
+    /// Legal advisors: the legal desk's staff. Not moderators or admins as such: a
+    /// moderator is not an advisor.
+    pub fn is_legal_advisor(&self) -> bool {
+        self.has(&Grant::LegalAdvisor)
+    }
+
+    pub fn require_legal_advisor(&self) -> AppResult<()> {
+        self.user_id()?;
+        if self.is_legal_advisor() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     pub fn require_content_staff(&self) -> AppResult<()> {
         self.user_id()?;
         if self.is_content_staff() {

@@ -30,6 +30,7 @@ mod m20261204_000022_procurement_updated_at;
 mod m20261204_000023_updated_at_everywhere;
 mod m20261204_000024_excluded_member_share;
 mod m20261205_000025_knowledge;
+mod m20261205_000026_legal_desk;
 
 pub struct Migrator;
 
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000023_updated_at_everywhere::Migration),
             Box::new(m20261204_000024_excluded_member_share::Migration),
             Box::new(m20261205_000025_knowledge::Migration),
+            Box::new(m20261205_000026_legal_desk::Migration),
         ]
     }
 }

@@ -390,6 +390,7 @@ pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<
             .await?;
     }
     crate::db::network::forget_reads(&txn, user_id).await?;
+    crate::db::desk::erase_asker(&txn, user_id).await?;
     txn.commit().await?;
     Ok(())
 }

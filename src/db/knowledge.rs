@@ -1537,6 +1537,13 @@ pub async fn seed_recommendation(
     insert_recommendation(txn, None, &f, html, Status::Published).await
 }
 
+/// A text published at once by `actor` outside the editorial workflow: the
+/// legal desk's anonymised answers (`db::desk::publish`), inside its write.
+pub async fn publish_as(txn: &Write, actor: i32, f: &ArticleFields) -> AppResult<article::Model> {
+    let (f, html) = checked_article(txn, f).await?;
+    insert_article(txn, Some(actor), &f, html, Status::Published).await
+}
+
 pub async fn seed_publication(txn: &Write, f: &PublicationFields) -> AppResult<publication::Model> {
     insert_publication(txn, None, f).await
 }

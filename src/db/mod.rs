@@ -6,6 +6,7 @@ pub mod account;
 pub mod audit;
 pub mod batch;
 pub mod cooperative;
+pub mod desk;
 pub mod directory;
 pub mod editing;
 pub mod filter;

@@ -823,6 +823,15 @@ async fn delete_sample<C: ConnectionTrait>(db: &C) -> Result<()> {
         .and_where(offering::Column::CooperativeId.in_subquery(sample_coops.clone()))
         .to_owned();
     super::sample_knowledge::delete(db, sample_coops.clone(), sample_procs.clone()).await?;
+    // A legal case about a sample cooperative keeps its question, not the link.
+    entity::legal_case::Entity::update_many()
+        .col_expr(
+            entity::legal_case::Column::CooperativeId,
+            sea_orm::sea_query::Expr::value(Option::<i32>::None),
+        )
+        .filter(entity::legal_case::Column::CooperativeId.in_subquery(sample_coops.clone()))
+        .exec(db)
+        .await?;
     procurement_supplier::Entity::delete_many()
         .filter(
             procurement_supplier::Column::ProcurementExampleId

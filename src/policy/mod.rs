@@ -15,6 +15,7 @@
 //! | a recommendation or an article is public once published; drafts, texts in review and unpublished ones only content editors and moderators see | `content_visible` | `node`, `recommendation`, `article`, `Article.mentions` targets that are recommendations |
 //! | lists, counts, search and the links between records show published texts only | `content_listed`, `listed_content` | `recommendations`, `articles`, `X.mentionedIn`, `Recommendation.examples` ↔ `ProcurementExample.illustrates`, `Publication.articles`, the search index (content staff list the others with an explicit `status` filter) |
 //! | a record's history: its editors and moderators | `history_visible` | `history` |
+//! | a legal case: its asker and the legal advisors; the caller's contact, internal notes and the published answer: advisors only | `case_visible`, `case_internals_visible` | `legalCase`, `myLegalCases`, `legalCaseQueue`, `legalPublicationPreview`, every desk mutation, `myData` |
 //! | whose answers are alike (may be shared by the response cache) | `visibility_class` | the response cache |
 //!
 //! Rules tied to a role rather than to a record (the moderators' queues, the
@@ -121,6 +122,18 @@ pub fn listed_content<C: ColumnTrait>(status: C) -> Condition {
 /// `content_listed` as SQL text, for raw statements: `alias` names the table.
 pub fn listed_content_sql(alias: &str) -> String {
     format!("{alias}.status = 'PUBLISHED'")
+}
+
+/// Whether the viewer may see a legal case: its asker and the legal advisors,
+/// nobody else (not moderators, not admins as such).
+pub fn case_visible(v: &Viewer, c: &entity::legal_case::Model) -> bool {
+    v.is_legal_advisor() || (c.asker_user_id.is_some() && c.asker_user_id == v.user_id().ok())
+}
+
+/// Whether the viewer sees what only advisors see of a case: the caller's name
+/// and contact, internal notes, the published answer made from it.
+pub fn case_internals_visible(v: &Viewer) -> bool {
+    v.is_legal_advisor()
 }
 
 /// A record whose change history (`history(id:)`) someone asks for, as loaded

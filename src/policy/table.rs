@@ -25,14 +25,17 @@ pub enum Domain {
     Forum,
     /// The knowledge base: recommendations, publications, articles.
     Knowledge,
+    /// The legal desk's cases, which only its public aggregates read.
+    Desk,
 }
 
 impl Domain {
-    pub const ALL: [Domain; 4] = [
+    pub const ALL: [Domain; 5] = [
         Domain::Reference,
         Domain::Directory,
         Domain::Forum,
         Domain::Knowledge,
+        Domain::Desk,
     ];
 
     /// Its name in cache keys (`<namespace>:gen:<name>`).
@@ -42,6 +45,7 @@ impl Domain {
             Domain::Directory => "directory",
             Domain::Forum => "forum",
             Domain::Knowledge => "knowledge",
+            Domain::Desk => "desk",
         }
     }
 }
@@ -72,6 +76,9 @@ pub enum Rule {
     /// Public once published; before (and after unpublishing) only content
     /// editors and moderators (`content_visible`, `listed_content`).
     PublishedOrContentStaff,
+    /// A legal case's asker and the legal advisors (`case_visible`); what only
+    /// advisors see, by `case_internals_visible`.
+    AskerOrAdvisor,
     /// Admins (`apiKeys`).
     Admins,
     /// A record's history: its editors and moderators (`history_visible`).
@@ -124,7 +131,7 @@ const fn t(name: &'static str, rule: Rule, data: Data) -> TypeRule {
 }
 
 use Data::{In, OfParent, Private};
-use Domain::{Directory, Forum, Knowledge, Reference};
+use Domain::{Desk, Directory, Forum, Knowledge, Reference};
 use Rule::*;
 
 /// Every object type of the schema but pages (connections and edges).
@@ -181,6 +188,13 @@ pub const TYPES: &[TypeRule] = &[
     t("CooperativeRequest", ClaimantOrModerator, Private),
     t("RequestedField", ClaimantOrModerator, Private),
     t("ApiKey", Admins, Private),
+    t("LegalCase", AskerOrAdvisor, Private),
+    t("CaseMessage", AskerOrAdvisor, Private),
+    t("AnonymisedText", AskerOrAdvisor, Private),
+    t("AnonymisedPiece", AskerOrAdvisor, Private),
+    // Aggregates only, with small cells suppressed.
+    t("LegalDeskFigures", Public, In(Desk)),
+    t("LegalDeskMonth", Public, OfParent),
     t("AuditEntry", RecordHistory, Private),
     t("FieldChange", RecordHistory, Private),
     // Mutation answers.
@@ -200,6 +214,7 @@ pub const TYPES: &[TypeRule] = &[
     t("ImportLine", Caller, Data::None),
     t("ImportChange", Caller, Data::None),
     t("ImportProblem", Caller, Data::None),
+    t("LegalCasePayload", Caller, Data::None),
     t("LoginPayload", Caller, Data::None),
     t("LogoutPayload", Caller, Data::None),
     t("NeedPayload", Caller, Data::None),
@@ -208,6 +223,7 @@ pub const TYPES: &[TypeRule] = &[
     t("ProcurementExamplePayload", Caller, Data::None),
     t("ProfilePayload", Caller, Data::None),
     t("PublicationPayload", Caller, Data::None),
+    t("PublishLegalAnswerPayload", Caller, Data::None),
     t("RecommendationPayload", Caller, Data::None),
     t("RegisterPayload", Caller, Data::None),
     t("RegistrationPayload", Caller, Data::None),
@@ -282,6 +298,9 @@ pub const TABLES: &[(&str, Option<Domain>)] = &[
     ("article", Some(Knowledge)),
     ("article_contributor", Some(Knowledge)),
     ("mention", Some(Knowledge)),
+    // Private; their writes change only the desk's public aggregates.
+    ("legal_case", Some(Desk)),
+    ("case_message", Some(Desk)),
     ("thread_read", None),
     ("user_role", None),
     ("session", None),

@@ -11,6 +11,7 @@ mod closing;
 mod compliance;
 mod credentials;
 mod cursors;
+mod desk;
 mod directory;
 mod editing;
 mod export;

@@ -170,6 +170,33 @@ async fn every_connection_fields_pages_read_by_index() {
         )
         .await;
     assert!(made.get("errors").is_none(), "{made}");
+    // A legal advisor with a few cases logged from calls, so that the queue has pages.
+    let advisor = {
+        let token = app.member("doradczyni@example.org").await;
+        let me = app
+            .query_as(&token, "{ me { user { id } } }", json!({}))
+            .await;
+        let grant = app
+            .query_as(
+                &admin,
+                "mutation($u: ID!) { grantRole(input: {user: $u, role: LEGAL_ADVISOR}) { user { id } } }",
+                json!({ "u": me["data"]["me"]["user"]["id"] }),
+            )
+            .await;
+        assert!(grant.get("errors").is_none(), "{grant}");
+        app.login("doradczyni@example.org", "a long enough password")
+            .await
+    };
+    for i in 0..7 {
+        let logged = app
+            .query_as(
+                &advisor,
+                "mutation($q: String!) { logLegalCase(input: {topic: OTHER, question: $q, askerName: \"Dzwoniący\", askerContact: \"telefon\"}) { legalCase { id } } }",
+                json!({ "q": format!("Pytanie {i}") }),
+            )
+            .await;
+        assert!(logged.get("errors").is_none(), "{logged}");
+    }
     let coop = app
         .data("{ cooperatives(first: 1) { nodes { id } } }")
         .await["cooperatives"]["nodes"][0]["id"]
@@ -187,10 +214,10 @@ async fn every_connection_fields_pages_read_by_index() {
         let path = path_to(ty).unwrap_or_else(|| {
             panic!("no way to reach a {ty} to plan {ty}.{field}: add one to path_to")
         });
-        let token = if field == "apiKeys" {
-            &admin
-        } else {
-            &moderator
+        let token = match field.as_str() {
+            "apiKeys" => &admin,
+            "legalCaseQueue" => &advisor,
+            _ => &moderator,
         };
         // The first page, then the page after its first list's end (a seek by key).
         let mut after = String::new();

@@ -6,6 +6,7 @@ mod account;
 mod api_key;
 mod claim;
 mod cooperative;
+mod desk;
 mod import;
 mod knowledge;
 mod need;
@@ -28,6 +29,7 @@ pub struct MutationRoot(
     import::ImportMutation,
     need::NeedMutation,
     knowledge::KnowledgeMutation,
+    desk::DeskMutation,
     network::NetworkMutation,
     procurement::ProcurementMutation,
     programme::ProgrammeMutation,

@@ -35,7 +35,7 @@ impl AccountQuery {
 
     /// Everything coophub holds about the signed-in user, as one JSON document
     /// (account, roles, claims, requests about cooperatives, changes they made,
-    /// forum profile, posts and events).
+    /// forum profile, posts and events, legal questions with their messages).
     async fn my_data(&self, ctx: &Context<'_>) -> Result<String> {
         let id = viewer(ctx).user_id()?;
         let db = db(ctx)?;
@@ -43,6 +43,7 @@ impl AccountQuery {
         let claims = account::list_claims(db, None, Some(id)).await?;
         let cooperative_requests = requests::list(db, None, Some(id)).await?;
         let changes = audit::authored_by(db, id).await?;
+        let cases = crate::db::desk::data_of(db, id).await?;
         let forum = crate::db::network::forum_data_of(db, id).await?.map(|(p, posts, events)| {
             json!({
                 "person": { "id": global_id("Person", p.id), "displayName": p.display_name, "publicProfile": p.public_profile,
@@ -61,6 +62,10 @@ impl AccountQuery {
             "roles": me.roles.iter().map(|r| json!({ "role": r.role.to_value(), "cooperativeId": r.cooperative_id, "localGovernmentId": r.local_government_id })).collect::<Vec<_>>(),
             "claims": claims.iter().map(|c| json!({ "cooperativeId": c.cooperative_id, "note": c.note, "status": c.status.to_value(), "reason": c.reason, "createdAt": c.created_at.to_rfc3339() })).collect::<Vec<_>>(),
             "cooperativeRequests": cooperative_requests.iter().map(|r| json!({ "kind": r.kind.to_value(), "cooperativeId": r.cooperative_id, "fields": requests::fields_of(r), "note": r.note, "status": r.status.to_value(), "reason": r.reason, "createdAt": r.created_at.to_rfc3339() })).collect::<Vec<_>>(),
+            "legalCases": cases.iter().map(|(c, messages)| json!({ "id": global_id("LegalCase", c.id), "topic": c.topic.to_value(),
+                "question": c.question, "status": c.status.to_value(), "submittedAt": c.submitted_at.to_rfc3339(), "dueOn": c.due_on.to_string(),
+                "cooperativeId": c.cooperative_id, "rating": c.rating,
+                "messages": messages.iter().map(|m| json!({ "fromAdvisor": m.by_advisor, "body": m.body, "createdAt": m.created_at.to_rfc3339() })).collect::<Vec<_>>() })).collect::<Vec<_>>(),
             "changes": changes.iter().map(|a| json!({ "at": a.at.to_rfc3339(), "record": format!("{}:{}", a.entity, a.record_id), "action": a.action.to_value(), "changes": serde_json::from_str::<serde_json::Value>(&a.changes).unwrap_or_default() })).collect::<Vec<_>>(),
         });
         Ok(doc.to_string())

@@ -2,6 +2,7 @@
 
 mod account;
 pub mod cooperative;
+pub mod desk;
 mod industry;
 mod institution;
 mod knowledge;
@@ -26,6 +27,7 @@ pub struct QueryRoot(
     procurement::ProcurementQuery,
     need::NeedQuery,
     knowledge::KnowledgeQuery,
+    desk::DeskQuery,
     network::NetworkQuery,
     search::SearchQuery,
 );

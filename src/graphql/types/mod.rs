@@ -3,6 +3,7 @@
 
 mod account;
 mod cooperative;
+mod desk;
 mod directory;
 mod enums;
 mod industry;
@@ -16,6 +17,9 @@ mod request;
 
 pub use account::{ApiKey, AuditEntry, Claim, ClaimStatus, FieldChange, Me, Role, RoleGrant, User};
 pub use cooperative::{Cooperative, Founder, Offering};
+pub use desk::{
+    AnonymisedText, LegalCase, LegalCaseStatus, LegalDeskFigures, LegalReplyKind, LegalTopic,
+};
 pub use directory::{Activity, CooperativeFacets, Eligibility, ReservedContractEligibility};
 pub use enums::*;
 pub use industry::{Industry, Sector};
