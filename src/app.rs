@@ -121,6 +121,9 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         bus: bus.clone(),
         response_cache: response_cache.clone(),
         fast_path: config.fast_path,
+        attachments: Arc::new(crate::attachments::LocalFolder::new(
+            config.attachments_dir.clone(),
+        )),
     };
     let persisted = Arc::new(crate::http::persisted::PersistedQueries::new(
         redis.clone().map(|r| (r, config.redis_namespace.as_str())),

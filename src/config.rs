@@ -77,6 +77,14 @@ pub struct Config {
     /// into the binary, file by file; a file it lacks is read from the built-in copy.
     #[arg(long, env = "COOPHUB_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
+    /// Folder for files attached to legal cases (created when the first arrives).
+    #[arg(
+        long,
+        env = "COOPHUB_ATTACHMENTS_DIR",
+        default_value = "attachments",
+        global = true
+    )]
+    pub attachments_dir: PathBuf,
     /// Largest query cost accepted (connections weigh by `first`/`last`).
     #[arg(
         long,

@@ -8,6 +8,7 @@
 pub mod anonymise;
 pub mod app;
 pub mod articles;
+pub mod attachments;
 pub mod auth;
 pub mod bus;
 pub mod cli;

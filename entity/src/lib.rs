@@ -42,6 +42,7 @@ pub mod api_key;
 pub mod article;
 pub mod article_contributor;
 pub mod audit_entry;
+pub mod case_attachment;
 pub mod case_message;
 pub mod cell;
 pub mod claim;

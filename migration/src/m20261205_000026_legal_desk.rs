@@ -1,5 +1,6 @@
 //! The legal desk (issue 20): cases asked by members (or logged by an advisor
-//! from a call) and their messages, internal notes included. Private to the
+//! from a call), their messages (internal notes included) and the metadata of
+//! their attachments. Private to the
 //! asker and the legal advisors (`coophub::policy::case_visible`).
 
 use crate::{fk, index};
@@ -40,6 +41,19 @@ enum CaseMessage {
     ByAdvisor,
     Internal,
     Body,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum CaseAttachment {
+    Table,
+    Id,
+    CaseId,
+    Name,
+    Size,
+    ContentType,
+    StorageKey,
+    ByAdvisor,
     CreatedAt,
 }
 
@@ -113,11 +127,32 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("case_message", &["case_id", "id"]))
             .await?;
+        m.create_table(
+            Table::create()
+                .table(CaseAttachment::Table)
+                .col(pk_auto(CaseAttachment::Id))
+                .col(integer(CaseAttachment::CaseId))
+                .col(string_len(CaseAttachment::Name, 200))
+                .col(big_integer(CaseAttachment::Size))
+                .col(string_len(CaseAttachment::ContentType, 100))
+                .col(string_len(CaseAttachment::StorageKey, 64).unique_key())
+                .col(boolean(CaseAttachment::ByAdvisor))
+                .col(timestamp_with_time_zone(CaseAttachment::CreatedAt))
+                .foreign_key(&mut fk(
+                    CaseAttachment::Table,
+                    CaseAttachment::CaseId,
+                    LegalCase::Table,
+                ))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("case_attachment", &["case_id", "id"]))
+            .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in ["case_message", "legal_case"] {
+        for t in ["case_attachment", "case_message", "legal_case"] {
             m.drop_table(Table::drop().table(Alias::new(t)).to_owned())
                 .await?;
         }

@@ -327,9 +327,11 @@ pub async fn list_outbox(db: &DatabaseConnection) -> AppResult<Vec<outbox::Model
         .await?)
 }
 
-/// Forgets who the person was: e-mail, password, name, roles, sessions. What they
-/// wrote stays, attributed to "former member".
-pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<()> {
+/// Forgets who the person was: e-mail, password, name, roles, sessions, their
+/// legal questions. What they wrote elsewhere stays, attributed to "former
+/// member". Returns the storage keys of their cases' attachments, to delete
+/// from the attachment storage.
+pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<Vec<String>> {
     let txn = Write::begin(db).await?;
     if let Some(email) = user_account::Entity::find_by_id(user_id)
         .one(&txn)
@@ -390,9 +392,9 @@ pub async fn delete_account(db: &DatabaseConnection, user_id: i32) -> AppResult<
             .await?;
     }
     crate::db::network::forget_reads(&txn, user_id).await?;
-    crate::db::desk::erase_asker(&txn, user_id).await?;
+    let files = crate::db::desk::erase_asker(&txn, user_id).await?;
     txn.commit().await?;
-    Ok(())
+    Ok(files)
 }
 
 pub async fn create_claim(

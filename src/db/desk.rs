@@ -14,7 +14,7 @@ use crate::policy::{case_internals_visible, case_visible};
 use crate::validate::{optional_text, text};
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::legal_case::{self, Status, Topic};
-use entity::{case_message, user_account, user_role};
+use entity::{case_attachment, case_message, user_account, user_role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -182,6 +182,93 @@ async fn add_message(
     .insert(txn)
     .await?;
     Ok(())
+}
+
+/// The largest attachment, in bytes (a request body carries it base64-encoded,
+/// under the server's 2 MB limit).
+pub const MAX_ATTACHMENT: usize = 1024 * 1024;
+/// The types of file the desk takes.
+pub const ATTACHMENT_TYPES: [&str; 7] = [
+    "application/pdf",
+    "image/jpeg",
+    "image/png",
+    "text/plain",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+    "application/msword",
+];
+
+/// Attaches a file to a case (its asker or an advisor): stored first, then its
+/// metadata; a file whose row cannot be written is deleted again.
+pub async fn attach(
+    db: &DatabaseConnection,
+    storage: &dyn crate::attachments::Storage,
+    v: &Viewer,
+    case_id: i32,
+    name: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> AppResult<legal_case::Model> {
+    let me = v.user_id()?;
+    let name = text("name", name, 200)?;
+    let content_type = content_type.trim().to_ascii_lowercase();
+    if !ATTACHMENT_TYPES.contains(&content_type.as_str()) {
+        return Err(AppError::invalid(
+            "contentType",
+            format!("one of {}", ATTACHMENT_TYPES.join(", ")),
+        ));
+    }
+    if bytes.is_empty() || bytes.len() > MAX_ATTACHMENT {
+        return Err(AppError::invalid(
+            "content",
+            format!("from 1 byte to {MAX_ATTACHMENT} bytes"),
+        ));
+    }
+    let c = case_for(db, v, case_id).await?;
+    if c.status == Status::Closed || c.erased {
+        return Err(AppError::invalid("case", "the case is closed"));
+    }
+    let key = crate::attachments::new_key();
+    storage.put(&key, bytes).await?;
+    let written = async {
+        let txn = Write::begin(db).await?;
+        case_attachment::ActiveModel {
+            case_id: Set(c.id),
+            name: Set(name),
+            size: Set(bytes.len() as i64),
+            content_type: Set(content_type),
+            storage_key: Set(key.clone()),
+            by_advisor: Set(v.is_legal_advisor() && c.asker_user_id != Some(me)),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        let row = save(&txn, &c, |_| {}).await?;
+        txn.commit().await?;
+        Ok::<_, AppError>(row)
+    }
+    .await;
+    if written.is_err() {
+        storage.delete(&key).await?;
+    }
+    written
+}
+
+/// The attachments of a case the viewer may see, oldest first.
+pub async fn attachments_of<C: ConnectionTrait>(
+    db: &C,
+    v: &Viewer,
+    c: &legal_case::Model,
+) -> AppResult<Vec<case_attachment::Model>> {
+    if !case_visible(v, c) {
+        return Ok(Vec::new());
+    }
+    Ok(case_attachment::Entity::find()
+        .filter(case_attachment::Column::CaseId.eq(c.id))
+        .order_by_asc(case_attachment::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// What an advisor's message does to the case.
@@ -415,15 +502,28 @@ pub async fn data_of(
 }
 
 /// With the asker's account: their cases lose the question, every message
-/// (internal notes included) and the contact; that a case existed stays, for
-/// the desk's figures.
-pub async fn erase_asker(txn: &Write, user_id: i32) -> AppResult<()> {
+/// (internal notes included), the attachments and the contact; that a case
+/// existed stays, for the desk's figures. Returns the storage keys of the
+/// attachments, for the caller to delete once the write is committed.
+pub async fn erase_asker(txn: &Write, user_id: i32) -> AppResult<Vec<String>> {
     use sea_orm::sea_query::Query;
+    use sea_orm::QuerySelect;
     let theirs = Query::select()
         .column(legal_case::Column::Id)
         .from(legal_case::Entity)
         .and_where(legal_case::Column::AskerUserId.eq(user_id))
         .to_owned();
+    let keys: Vec<String> = case_attachment::Entity::find()
+        .select_only()
+        .column(case_attachment::Column::StorageKey)
+        .filter(case_attachment::Column::CaseId.in_subquery(theirs.clone()))
+        .into_tuple()
+        .all(txn)
+        .await?;
+    case_attachment::Entity::delete_many()
+        .filter(case_attachment::Column::CaseId.in_subquery(theirs.clone()))
+        .exec(txn)
+        .await?;
     case_message::Entity::delete_many()
         .filter(case_message::Column::CaseId.in_subquery(theirs))
         .exec(txn)
@@ -459,7 +559,7 @@ pub async fn erase_asker(txn: &Write, user_id: i32) -> AppResult<()> {
         .filter(legal_case::Column::AskerUserId.eq(user_id))
         .exec(txn)
         .await?;
-    Ok(())
+    Ok(keys)
 }
 
 /// One month of the desk's figures; a count under `SMALLEST_CELL` is None.

@@ -302,6 +302,9 @@ mod tests {
         in_order::<article::Entity>();
         in_order::<article_contributor::Entity>();
         in_order::<audit_entry::Entity>();
+        in_order::<entity::case_attachment::Entity>();
+        in_order::<entity::case_message::Entity>();
+        in_order::<entity::legal_case::Entity>();
         in_order::<claim::Entity>();
         in_order::<cooperative::Entity>();
         in_order::<cooperative_request::Entity>();

@@ -50,6 +50,8 @@ pub struct SchemaDeps {
     pub response_cache: Option<Arc<crate::graphql::response_cache::ResponseCache>>,
     /// Resolve through the fast path (`exec`); false: async-graphql's stock resolution.
     pub fast_path: bool,
+    /// Files attached to legal cases.
+    pub attachments: Arc<dyn crate::attachments::Storage>,
 }
 
 /// Lifetime of new session tokens.
@@ -106,6 +108,7 @@ pub fn build_schema(deps: Option<SchemaDeps>, limits: Limits) -> CoopSchema {
                 .data(d.bus.clone())
                 .data(snapshots.clone())
                 .data(SessionHours(d.session_hours))
+                .data(d.attachments.clone())
         };
         if d.fast_path {
             // Innermost: a query the HTTP layer prepared runs on a twin without

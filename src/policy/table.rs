@@ -190,6 +190,7 @@ pub const TYPES: &[TypeRule] = &[
     t("ApiKey", Admins, Private),
     t("LegalCase", AskerOrAdvisor, Private),
     t("CaseMessage", AskerOrAdvisor, Private),
+    t("CaseAttachment", AskerOrAdvisor, Private),
     t("AnonymisedText", AskerOrAdvisor, Private),
     t("AnonymisedPiece", AskerOrAdvisor, Private),
     // Aggregates only, with small cells suppressed.
@@ -301,6 +302,7 @@ pub const TABLES: &[(&str, Option<Domain>)] = &[
     // Private; their writes change only the desk's public aggregates.
     ("legal_case", Some(Desk)),
     ("case_message", Some(Desk)),
+    ("case_attachment", Some(Desk)),
     ("thread_read", None),
     ("user_role", None),
     ("session", None),

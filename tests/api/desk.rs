@@ -31,6 +31,8 @@ fn items(conn: &Value) -> Vec<Value> {
 /// a phone number, and a word no other record holds.
 const QUESTION: &str = "Nazywam się Anna Nowak (PESEL 44051401359, tel. 600 123 456). Chcemy zatrudnić w spółdzielni osobę z niepełnosprawnością — czy możemy dostać dofinansowanie? Sprawa kwadrofoniczna.";
 
+const ATTACH: &str = "mutation($i: AttachToLegalCaseInput!) { attachToLegalCase(input: $i) { legalCase { attachments { name size contentType fromAdvisor contentBase64 } } } }";
+
 const CASE_FIELDS: &str = "id status dueOn submittedAt firstAnswerAt overdue rating mine askerContact question messages { body fromAdvisor internal authorName }";
 
 async fn ask(app: &TestApp, member: &str) -> Value {
@@ -414,6 +416,17 @@ async fn deleting_the_account_erases_the_question_and_messages_and_keeps_that_a_
         answered["data"]["replyToLegalCase"]["legalCase"]["status"], "ANSWERED",
         "{answered}"
     );
+    // A scan of a medical certificate, attached by the asker.
+    let folder = std::env::temp_dir().join(format!(
+        "coophub-attachments-{}",
+        &coophub::auth::sha256_hex(&app.database_url)[..16]
+    ));
+    let files = || std::fs::read_dir(&folder).map_or(0, |d| d.count());
+    let attached = app
+        .query_as(&asker, ATTACH, json!({ "i": { "case": c["id"], "name": "orzeczenie.pdf", "contentType": "application/pdf", "contentBase64": "JVBERi0xLjQKJSBvcnplY3plbmllCg==" } }))
+        .await;
+    assert!(attached.get("errors").is_none(), "{attached}");
+    assert_eq!(files(), 1);
     let del = app
         .query_as(
             &asker,
@@ -426,6 +439,7 @@ async fn deleting_the_account_erases_the_question_and_messages_and_keeps_that_a_
         .query_as(&adv, "query($id: ID!) { legalCase(id: $id) { question status messages { body } cooperative { id } } legalCaseQueue(filter: {status: [ANSWERED]}) { totalCount } }", json!({ "id": c["id"] }))
         .await;
     let s = &seen["data"]["legalCase"];
+    assert_eq!(files(), 0, "the attachment outlived the account");
     assert_eq!(s["question"], "", "{seen}");
     assert_eq!(s["messages"], json!([]), "{seen}");
     assert!(s["cooperative"].is_null(), "{seen}");
@@ -466,4 +480,70 @@ async fn bad_desk_input_is_refused_and_changes_nothing() {
         .query_as(&adv, "{ legalCaseQueue { totalCount } }", json!({}))
         .await;
     assert_eq!(queue["data"]["legalCaseQueue"]["totalCount"], 0, "{queue}");
+}
+
+#[tokio::test]
+async fn files_attached_to_a_case_are_read_as_the_case_is() {
+    let app = TestApp::spawn().await;
+    let admin = app.staff("admin@example.org", "--admin").await;
+    let (adv, _) = advisor(&app, &admin, "prawnik@example.org").await;
+    let asker = app.member("pytajaca@example.org").await;
+    let other = app.member("inny@example.org").await;
+    let c = ask(&app, &asker).await;
+    let pdf = "JVBERi0xLjQKJSBzdGF0dXQK"; // "%PDF-1.4\n% statut\n"
+    let file = |name: &str, ty: &str, content: &str| json!({ "i": { "case": c["id"], "name": name, "contentType": ty, "contentBase64": content } });
+    let sent = app
+        .query_as(&asker, ATTACH, file("statut.pdf", "application/pdf", pdf))
+        .await;
+    let list = &sent["data"]["attachToLegalCase"]["legalCase"]["attachments"];
+    assert_eq!(list[0]["name"], "statut.pdf", "{sent}");
+    assert_eq!(list[0]["size"], 18);
+    assert_eq!(list[0]["fromAdvisor"], false);
+    assert_eq!(list[0]["contentBase64"], pdf);
+    let read = app
+        .query_as(
+            &adv,
+            "query($id: ID!) { legalCase(id: $id) { attachments { name contentBase64 } } }",
+            json!({ "id": c["id"] }),
+        )
+        .await;
+    assert_eq!(
+        read["data"]["legalCase"]["attachments"][0]["contentBase64"], pdf,
+        "{read}"
+    );
+    // Others cannot attach, nor learn that the case exists.
+    let refused = app
+        .query_as(&other, ATTACH, file("x.pdf", "application/pdf", pdf))
+        .await;
+    assert_eq!(first_error_code(&refused), "NOT_FOUND", "{refused}");
+    // Bad files change nothing.
+    let too_big = base64_of(&vec![b'a'; 1024 * 1024 + 1]);
+    for (f, why) in [
+        (file("x.exe", "application/x-msdownload", pdf), "type"),
+        (file("x.pdf", "application/pdf", "not base64!"), "encoding"),
+        (file("x.txt", "text/plain", &too_big), "size"),
+        (file("", "application/pdf", pdf), "name"),
+    ] {
+        let b = app.query_as(&asker, ATTACH, f).await;
+        assert_eq!(first_error_code(&b), "BAD_USER_INPUT", "{why}: {b}");
+    }
+    let after = app
+        .query_as(
+            &asker,
+            "query($id: ID!) { legalCase(id: $id) { attachments { name } } }",
+            json!({ "id": c["id"] }),
+        )
+        .await;
+    assert_eq!(
+        after["data"]["legalCase"]["attachments"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "{after}"
+    );
+}
+
+fn base64_of(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }

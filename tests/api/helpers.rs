@@ -199,6 +199,11 @@ pub fn config(database_url: &str) -> Config {
         redis_namespace: format!("coophub-test:{}", coophub::auth::sha256_hex(database_url)),
         bind: "127.0.0.1:0".parse().unwrap_or_else(|_| unreachable!()),
         data_dir: data_dir(),
+        // Each test database has its own files.
+        attachments_dir: std::env::temp_dir().join(format!(
+            "coophub-attachments-{}",
+            &coophub::auth::sha256_hex(database_url)[..16]
+        )),
         max_cost: 25_000,
         max_depth: 15,
         max_aliases: 30,

@@ -365,7 +365,11 @@ impl AccountMutation {
         if !auth::verify_password_blocking(hash, input.password).await {
             return Err(AppError::invalid("password", "the password is wrong").into());
         }
-        account::delete_account(db(ctx)?, id).await?;
+        let files = account::delete_account(db(ctx)?, id).await?;
+        let storage = ctx.data::<std::sync::Arc<dyn crate::attachments::Storage>>()?;
+        for key in files {
+            storage.delete(&key).await?;
+        }
         bus(ctx)?.revoke(Revocation::User(id));
         Ok(DeleteAccountPayload { deleted: true })
     }

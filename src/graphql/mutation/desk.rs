@@ -59,6 +59,19 @@ pub struct AssignLegalCaseInput {
     pub note: Option<String>,
 }
 
+/// A file for a case.
+#[derive(InputObject)]
+pub struct AttachToLegalCaseInput {
+    /// The case.
+    pub case: ID,
+    /// The file's name.
+    pub name: String,
+    /// Its media type: PDF, JPEG, PNG, plain text, DOC, DOCX or ODT.
+    pub content_type: String,
+    /// The file, base64-encoded (at most 1 MiB decoded).
+    pub content_base64: String,
+}
+
 /// A case to close.
 #[derive(InputObject)]
 pub struct CloseLegalCaseInput {
@@ -179,6 +192,32 @@ impl DeskMutation {
         let n = expect_id("case", &input.case, "LegalCase")?;
         let advisor = expect_id("advisor", &input.advisor, "User")?;
         done(desk::assign(db(ctx)?, viewer(ctx), n, advisor, input.note.as_deref()).await?)
+    }
+
+    /// Attaches a file to a case (its asker or a legal advisor).
+    async fn attach_to_legal_case(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case and the file.")] input: AttachToLegalCaseInput,
+    ) -> Result<LegalCasePayload> {
+        use base64::{engine::general_purpose::STANDARD, Engine};
+        let n = expect_id("case", &input.case, "LegalCase")?;
+        let bytes = STANDARD.decode(input.content_base64.trim()).map_err(|_| {
+            crate::error::AppError::invalid("contentBase64", "not base64 (RFC 4648, with padding)")
+        })?;
+        let storage = ctx.data::<std::sync::Arc<dyn crate::attachments::Storage>>()?;
+        done(
+            desk::attach(
+                db(ctx)?,
+                storage.as_ref(),
+                viewer(ctx),
+                n,
+                &input.name,
+                &input.content_type,
+                &bytes,
+            )
+            .await?,
+        )
     }
 
     /// Closes a case (its asker or a legal advisor).

@@ -8,7 +8,7 @@ use crate::graphql::{loaders, node::global_id, viewer};
 use crate::policy::case_internals_visible;
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{case_message, legal_case};
+use entity::{case_attachment, case_message, legal_case};
 
 /// What a legal question is about.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
@@ -168,6 +168,15 @@ impl LegalCase {
             .map(CaseMessage)
             .collect())
     }
+    /// Files attached to it, oldest first.
+    async fn attachments(&self, ctx: &Context<'_>) -> Result<Vec<CaseAttachment>> {
+        let db = crate::graphql::db(ctx)?;
+        Ok(desk::attachments_of(db, viewer(ctx), &self.0)
+            .await?
+            .into_iter()
+            .map(CaseAttachment)
+            .collect())
+    }
     /// The public question and answer made from it (advisors only).
     async fn published_as(&self, ctx: &Context<'_>) -> Result<Option<Article>> {
         if !case_internals_visible(viewer(ctx)) {
@@ -218,6 +227,46 @@ impl CaseMessage {
             .load_one(id)
             .await?
             .map_or_else(|| "former advisor".into(), |u| u.display_name))
+    }
+}
+
+pub struct CaseAttachment(pub case_attachment::Model);
+
+/// A file attached to a legal case (seen as its case is).
+#[Object]
+impl CaseAttachment {
+    /// Its opaque id.
+    async fn id(&self) -> ID {
+        global_id("CaseAttachment", self.0.id)
+    }
+    /// The file's name as sent.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Its size in bytes.
+    async fn size(&self) -> i64 {
+        self.0.size
+    }
+    /// Its media type.
+    async fn content_type(&self) -> &str {
+        &self.0.content_type
+    }
+    /// Sent by a legal advisor (else by the asker).
+    async fn from_advisor(&self) -> bool {
+        self.0.by_advisor
+    }
+    /// When it was attached.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+    /// The file itself, base64-encoded (null if the storage lost it).
+    async fn content_base64(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        use base64::{engine::general_purpose::STANDARD, Engine};
+        let storage = ctx.data::<std::sync::Arc<dyn crate::attachments::Storage>>()?;
+        Ok(storage
+            .get(&self.0.storage_key)
+            .await?
+            .map(|b| STANDARD.encode(b)))
     }
 }
 
