@@ -26,17 +26,7 @@ struct RecommendationFront {
     #[serde(default)]
     is_sample: bool,
     #[serde(default)]
-    legal_basis: Vec<FrontBasis>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct FrontBasis {
-    act: String,
-    citation: Option<String>,
-    article: String,
-    from_year: Option<i32>,
-    until_year: Option<i32>,
+    legal_basis: Vec<LegalBasisFields>,
 }
 
 /// A recommendation file read into its fields (its examples are linked apart).
@@ -59,17 +49,7 @@ pub fn read_recommendation(text: &str) -> AppResult<RecommendationFields> {
         origin: f.origin,
         licence: f.licence,
         is_sample: f.is_sample,
-        legal_basis: f
-            .legal_basis
-            .into_iter()
-            .map(|b| LegalBasisFields {
-                act: b.act,
-                citation: b.citation,
-                article: b.article,
-                from_year: b.from_year,
-                until_year: b.until_year,
-            })
-            .collect(),
+        legal_basis: f.legal_basis,
         examples: Vec::new(),
     })
 }

@@ -66,8 +66,10 @@ pub const MENTIONABLE: [(&str, &str); 8] = [
     ("Recommendation", "recommendation"),
 ];
 
-/// A provision a recommendation rests on, as sent.
-#[derive(Debug, Clone, PartialEq)]
+/// A provision a recommendation rests on, as sent (and as a file's front matter
+/// writes it: `[[legalBasis]]` tables, docs/knowledge.md).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LegalBasisFields {
     pub act: String,
     pub citation: Option<String>,

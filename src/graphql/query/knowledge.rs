@@ -19,7 +19,7 @@ use crate::graphql::{
     viewer,
 };
 use async_graphql::{Context, InputObject, Object, Result, ID};
-use entity::{article, recommendation};
+use entity::{article, content, recommendation};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// Narrows a list of recommendations; all given conditions must hold.
@@ -55,6 +55,16 @@ pub struct ArticleFilter {
 pub struct PublicationFilter {
     /// Any of these kinds.
     pub kind: Option<Vec<PublicationKind>>,
+}
+
+/// The statuses a list shows the viewer: those asked for, if the viewer may.
+fn statuses(ctx: &Context<'_>, asked: Option<Vec<ContentStatus>>) -> Result<Vec<content::Status>> {
+    let asked = asked
+        .unwrap_or_default()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(listed_statuses(viewer(ctx), asked)?)
 }
 
 #[derive(Default)]
@@ -99,14 +109,7 @@ impl KnowledgeQuery {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            statuses: listed_statuses(
-                viewer(ctx),
-                f.status
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(Into::into)
-                    .collect(),
-            )?,
+            statuses: statuses(ctx, f.status)?,
         };
         let seek = page.seek(&BY_CODE, ctx)?;
         let paged = list_recommendations(db(ctx)?, &filter, &seek).await?;
@@ -167,14 +170,7 @@ impl KnowledgeQuery {
                 .into_iter()
                 .map(Into::into)
                 .collect(),
-            statuses: listed_statuses(
-                viewer(ctx),
-                f.status
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(Into::into)
-                    .collect(),
-            )?,
+            statuses: statuses(ctx, f.status)?,
             publication_id: f
                 .publication
                 .as_ref()
