@@ -73,7 +73,6 @@ const FIRST_NAMES: &[&str] = &[
     "Aleksander",
     "Alicj",
     "Andrzej",
-    "Ani",
     "Ann",
     "Antoni",
     "Arkadiusz",
@@ -219,12 +218,12 @@ static PATTERNS: LazyLock<Vec<(Pattern, Regex)>> = LazyLock::new(|| {
         (
             Pattern::Person,
             format!(
-                r"\b(?:[Pp]an(?:i|a|u|em|ią|ie|owie|em|ów)?|[Pp]ańst(?:wo|wa)|[Dd]r|[Mm]gr|[Mm]ecenas(?:a|owi)?)\.?\s+((?:{word})(?:\s+{word})?)"
+                r"\b(?:[Pp]an(?:i|a|u|em|ią|ie|owie|ów)?|[Dd]r|[Mm]gr|[Mm]ecenas(?:a|owi)?|[Pp]rof|[Aa]dw|[Ii]nż|[Rr]\.\s?pr|[Ww]ójt(?:a|owi|em)?|[Bb]urmistrz(?:a|owi|em)?|[Ss]tarost(?:a|y|ą|ę)|[Pp]rezes(?:a|owi|em|ka|ki)?)\.?\s+((?:{word})(?:\s+{word})?)"
             ),
         ),
         (
             Pattern::Person,
-            format!(r"\b((?:{names})\p{{Ll}}{{0,4}}(?:\s+{word})?)\b"),
+            format!(r"\b((?:{names})(?:a|y|i|ie|e|ę|ą|u|o|em|owi|ego|emu|ii|ią)?(?:\s+{word})?)\b"),
         ),
     ];
     raw.into_iter()
@@ -299,6 +298,34 @@ fn kind_of(p: Pattern, m: &str) -> Kind {
     }
 }
 
+/// Words that follow a form of address or a first name without being a person:
+/// institutions ("Wójt Gminy"), and names of patrons and saints ("im. Jana
+/// Pawła II", "św. Anny").
+fn not_a_person(text: &str, start: usize, name: &str) -> bool {
+    const INSTITUTIONS: [&str; 8] = [
+        "Gmin",
+        "Miast",
+        "Powiat",
+        "Wojew",
+        "Spółdziel",
+        "Urz",
+        "Zarz",
+        "Rad",
+    ];
+    let before = text[..start].trim_end();
+    before.ends_with("im.")
+        || before.ends_with("św.")
+        || INSTITUTIONS.iter().any(|i| name.starts_with(i))
+}
+
+/// Whether a number is followed by a currency: an amount, not a phone number.
+fn is_amount(after: &str) -> bool {
+    let next = after.trim_start().to_lowercase();
+    ["zł", "pln", "eur", "euro", "tys", "mln", "gr"]
+        .iter()
+        .any(|c| next.starts_with(c))
+}
+
 /// `text` with everything that could identify someone replaced, and the list of
 /// what was replaced (in order).
 pub fn anonymise(text: &str) -> Anonymised {
@@ -314,6 +341,12 @@ pub fn anonymise(text: &str) -> Anonymised {
                 continue;
             };
             let (start, end) = (m.start(), m.end());
+            if *p == Pattern::Person && not_a_person(text, start, m.as_str()) {
+                continue;
+            }
+            if *p == Pattern::Phone && is_amount(&text[end..]) {
+                continue;
+            }
             if found.iter().any(|r| start < r.end && r.start < end) {
                 continue; // an earlier, more specific pattern has it
             }
@@ -428,6 +461,13 @@ mod tests {
             ("Pan Zieliński nie zapłacił.", "Zieliński", Kind::Person),
             ("Umowę podpisał mecenas Wróbel.", "Wróbel", Kind::Person),
             (
+                "Rozmawiałam z wójtem Kowalczykiem.",
+                "Kowalczykiem",
+                Kind::Person,
+            ),
+            ("Prezes Zieliński odmówił.", "Zieliński", Kind::Person),
+            ("Opinię wydał prof. Nowak.", "Nowak", Kind::Person),
+            (
                 "List od Krzysztofa Wiśniewskiego",
                 "Krzysztofa Wiśniewskiego",
                 Kind::Person,
@@ -455,6 +495,9 @@ mod tests {
             "Zamówienie o wartości 130 000 zł netto w 2024 r. (art. 94 ust. 1 Pzp).",
             "Gmina Kraków i Powiat Wielicki podpisały porozumienie 12 maja 2025 r.",
             "Dofinansowanie z PFRON wyniosło 2 400 zł miesięcznie przez 12 miesięcy.",
+            "Ani ustawa, ani statut nie zabraniają tego; limit to 120 000 000 zł.",
+            "Szkoła im. Jana Pawła II w Tomaszowie Mazowieckim; Wójt Gminy Dobra zgodził się.",
+            "Państwa Członkowskie stosują dyrektywę; Piotrków Trybunalski też.",
         ] {
             let a = anonymise(text);
             assert_eq!(a.text, text, "{:?}", a.removed);

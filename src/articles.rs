@@ -185,9 +185,11 @@ async fn read_one(db: &DatabaseConnection, name: &str, text: &str) -> AppResult<
 /// Imports `files` (`(name, text)`): new articles as drafts (published when
 /// `publish`), known slugs updated when they differ, all or nothing. An error
 /// names the file it is about.
+/// `viewer` is the one importing over the API; None for the operator at the
+/// command line, who may change any article.
 pub async fn import(
     db: &DatabaseConnection,
-    actor: Option<i32>,
+    viewer: Option<&crate::auth::Viewer>,
     files: &[(String, String)],
     publish: bool,
     dry_run: bool,
@@ -205,5 +207,5 @@ pub async fn import(
     } else {
         Status::Draft
     };
-    import_articles(db, actor, &items, status, dry_run).await
+    import_articles(db, viewer, &items, status, dry_run).await
 }

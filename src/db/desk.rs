@@ -43,8 +43,14 @@ pub const NEWEST: Keyset<legal_case::Column> = Keyset {
     parts: &[Part::desc(legal_case::Column::Id)],
 };
 
-/// Statuses in which a case waits for the desk.
+/// Statuses of an open case (the queue's default).
 pub const OPEN: [Status; 3] = [Status::New, Status::Assigned, Status::WaitingForAsker];
+/// Statuses in which the desk owes an answer (a case waiting for its asker is not late).
+pub const OWED: [Status; 2] = [Status::New, Status::Assigned];
+/// Open cases one member may have at a time.
+pub const MAX_OPEN_PER_ASKER: u64 = 20;
+/// Files one case may hold.
+pub const MAX_ATTACHMENTS: u64 = 20;
 
 /// A question as asked.
 pub struct Question {
@@ -62,7 +68,7 @@ pub fn polish_day(t: DateTime<Utc>) -> NaiveDate {
 
 /// Whether an open case is past its due date on `today`.
 pub fn overdue(c: &legal_case::Model, today: NaiveDate) -> bool {
-    OPEN.contains(&c.status) && c.due_on < today
+    OWED.contains(&c.status) && c.due_on < today
 }
 
 async fn cooperative_exists<C: ConnectionTrait>(db: &C, id: Option<i32>) -> AppResult<()> {
@@ -96,6 +102,20 @@ pub async fn open_case(
     };
     let question = text("question", &q.question, MAX_TEXT)?;
     cooperative_exists(db, q.cooperative_id).await?;
+    if let Some(asker) = asker {
+        use sea_orm::PaginatorTrait;
+        let open = legal_case::Entity::find()
+            .filter(legal_case::Column::AskerUserId.eq(asker))
+            .filter(legal_case::Column::Status.is_in(OPEN))
+            .count(db)
+            .await?;
+        if open >= MAX_OPEN_PER_ASKER {
+            return Err(AppError::invalid(
+                "question",
+                format!("at most {MAX_OPEN_PER_ASKER} open questions at a time: close an answered one first"),
+            ));
+        }
+    }
     let now = Utc::now();
     let txn = Write::begin(db).await?;
     let row = legal_case::ActiveModel {
@@ -228,6 +248,19 @@ pub async fn attach(
     if c.status == Status::Closed || c.erased {
         return Err(AppError::invalid("case", "the case is closed"));
     }
+    {
+        use sea_orm::PaginatorTrait;
+        let held = case_attachment::Entity::find()
+            .filter(case_attachment::Column::CaseId.eq(c.id))
+            .count(db)
+            .await?;
+        if held >= MAX_ATTACHMENTS {
+            return Err(AppError::invalid(
+                "content",
+                format!("at most {MAX_ATTACHMENTS} files per case"),
+            ));
+        }
+    }
     let key = crate::attachments::new_key();
     storage.put(&key, bytes).await?;
     let written = async {
@@ -335,6 +368,11 @@ pub async fn reply(
             } else {
                 Status::New
             });
+            // A reply to an answer or to a question back is a new question to the
+            // desk: it is due as one.
+            if !OWED.contains(&c.status) {
+                a.due_on = Set(crate::days::due_after(polish_day(now), DUE_DAYS));
+            }
         })
         .await?
     };
@@ -537,6 +575,17 @@ pub async fn erase_asker(txn: &Write, user_id: i32) -> AppResult<Vec<String>> {
         .filter(case_message::Column::AuthorUserId.eq(user_id))
         .exec(txn)
         .await?;
+    // An open case of a deleted account has nobody to answer: it closes.
+    legal_case::Entity::update_many()
+        .col_expr(
+            legal_case::Column::Status,
+            Expr::value(Status::Closed.to_value()),
+        )
+        .col_expr(legal_case::Column::ClosedAt, Expr::value(Utc::now()))
+        .filter(legal_case::Column::AskerUserId.eq(user_id))
+        .filter(legal_case::Column::Status.ne(Status::Closed))
+        .exec(txn)
+        .await?;
     legal_case::Entity::update_many()
         .col_expr(legal_case::Column::Question, Expr::value(""))
         .col_expr(
@@ -562,18 +611,18 @@ pub async fn erase_asker(txn: &Write, user_id: i32) -> AppResult<Vec<String>> {
     Ok(keys)
 }
 
-/// One month of the desk's figures; a count under `SMALLEST_CELL` is None.
+/// One month and topic of the desk's figures (only those of `SMALLEST_CELL` cases or more).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Month {
     pub month: String,
     pub topic: Topic,
-    pub cases: Option<u64>,
+    pub cases: u64,
 }
 
 /// The desk's figures: aggregates only.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figures {
-    /// Cases per month (submission, Polish time) and topic; small cells hidden.
+    /// Cases per month (submission, Polish time) and topic; small cells left out.
     pub months: Vec<Month>,
     /// Median hours from submission to the first answer, over answered cases
     /// (None under `SMALLEST_CELL` of them).
@@ -637,24 +686,32 @@ pub async fn figures<C: ConnectionTrait>(db: &C, today: NaiveDate) -> AppResult<
             (hours[n / 2 - 1] + hours[n / 2]) / 2.0
         }
     });
+    // By the first answer (or question back): later follow-ups do not make it late.
+    // A case still owed an answer past its due date is late; one closed without
+    // an answer is left out.
     let judged: Vec<bool> = rows
         .iter()
-        .filter(|(_, _, _, due, _, answered)| answered.is_some() || *due < today)
-        .map(|(_, _, _, due, _, answered)| answered.is_some_and(|a| polish_day(a) <= *due))
+        .filter(|(_, status, _, due, first, _)| {
+            first.is_some() || (OWED.contains(status) && *due < today)
+        })
+        .map(|(_, _, _, due, first, _)| first.is_some_and(|a| polish_day(a) <= *due))
         .collect();
     let on_time = (judged.len() as u64 >= SMALLEST_CELL)
         .then(|| judged.iter().filter(|x| **x).count() as f64 / judged.len() as f64);
     let overdue_now = rows
         .iter()
-        .filter(|(_, status, _, due, ..)| OPEN.contains(status) && *due < today)
+        .filter(|(_, status, _, due, ..)| OWED.contains(status) && *due < today)
         .count() as u64;
     Ok(Figures {
+        // A small cell is left out, not shown empty: its row would tell it exists.
         months: months
             .into_iter()
-            .map(|(month, topic, n)| Month {
-                month,
-                topic,
-                cases: cell(n),
+            .filter_map(|(month, topic, n)| {
+                cell(n).map(|cases| Month {
+                    month,
+                    topic,
+                    cases,
+                })
             })
             .collect(),
         median_hours_to_first_answer: median,
@@ -677,6 +734,16 @@ pub struct Publishing {
     pub mentions: Vec<(String, i32)>,
 }
 
+/// The words of `s`, lowercase without diacritics, of three letters or more.
+fn folded_words(s: &str) -> Vec<String> {
+    deunicode::deunicode(s)
+        .to_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() >= 3)
+        .map(str::to_owned)
+        .collect()
+}
+
 /// The types a published answer may mention.
 pub const PUBLIC_MENTIONS: [&str; 3] = ["Recommendation", "Industry", "Sector"];
 
@@ -691,6 +758,12 @@ pub async fn preview(
 ) -> AppResult<[(String, Anonymised); 2]> {
     v.require_legal_advisor()?;
     let c = case_for(db, v, case_id).await?;
+    if c.erased {
+        return Err(AppError::invalid(
+            "case",
+            "the asker's data was erased with their account",
+        ));
+    }
     let answer = match answer {
         Some(a) => a,
         None => messages_of(db, v, &c)
@@ -729,11 +802,46 @@ pub async fn publish(
             ));
         }
     }
-    let question = text("question", &anonymise(&p.question).text, MAX_TEXT)?;
-    let answer = text("answer", &anonymise(&p.answer).text, MAX_TEXT)?;
-    let title = anonymise(&p.title).text;
+    let texts = [
+        anonymise(&p.title),
+        anonymise(&p.question),
+        anonymise(&p.answer),
+    ];
+    // The slug and tags are public too: none may hold a word the anonymiser took
+    // out of the texts, nor a long number. The error does not repeat it.
+    let removed: std::collections::HashSet<String> = texts
+        .iter()
+        .flat_map(|a| a.removed.iter())
+        .flat_map(|r| folded_words(&r.original))
+        .collect();
+    let tells = |s: &str| {
+        folded_words(s).iter().any(|w| removed.contains(w))
+            || s.split(|c: char| !c.is_ascii_digit())
+                .any(|run| run.len() >= 6)
+    };
+    if tells(&p.slug) {
+        return Err(AppError::invalid(
+            "slug",
+            "holds a name or number the anonymiser removes from the texts",
+        ));
+    }
+    if p.tags.iter().any(|t| tells(t)) {
+        return Err(AppError::invalid(
+            "tags",
+            "a tag holds a name or number the anonymiser removes from the texts",
+        ));
+    }
+    let [title, question, answer] = texts.map(|a| a.text);
+    let question = text("question", &question, MAX_TEXT)?;
+    let answer = text("answer", &answer, MAX_TEXT)?;
     let txn = Write::begin(db).await?;
     let c = case_for(&txn, v, case_id).await?;
+    if c.erased {
+        return Err(AppError::invalid(
+            "case",
+            "the asker's data was erased with their account",
+        ));
+    }
     if !matches!(c.status, Status::Answered | Status::Closed) {
         return Err(AppError::invalid(
             "case",

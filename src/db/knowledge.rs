@@ -1452,16 +1452,18 @@ async fn publication_for(txn: &Write, actor: Option<i32>, f: &PublicationFields)
 /// Creates the articles of an import, or updates those whose slug exists (only if
 /// something changed), in one transaction: all or nothing, and re-running the
 /// same files changes nothing. New articles get `status`; existing ones keep
-/// theirs. The caller has checked that its actor may (content staff; a moderator
-/// to publish; the operator at the command line). `dry_run` checks and reports,
+/// theirs. The caller has checked that its viewer may import (content staff; a
+/// moderator to publish); a published article changes only by a moderator's
+/// import or the operator's (`viewer` None, the command line). `dry_run` checks and reports,
 /// then rolls back.
 pub async fn import_articles(
     db: &DatabaseConnection,
-    actor: Option<i32>,
+    viewer: Option<&Viewer>,
     items: &[ImportItem],
     status: Status,
     dry_run: bool,
 ) -> AppResult<ImportOutcome> {
+    let actor = viewer.and_then(|v| v.user_id().ok());
     let txn = Write::begin(db).await?;
     let mut out = ImportOutcome::default();
     let mut seen: Vec<String> = Vec::new();
@@ -1510,6 +1512,10 @@ pub async fn import_articles(
         if !differs {
             out.unchanged.push(f.slug);
             continue;
+        }
+        // As `updateArticle`: a content editor does not change a published text.
+        if let Some(v) = viewer {
+            may_change(v, a.status).map_err(at)?;
         }
         let row =
             update_versioned_in::<article::Entity>(&txn, actor, "Article", a.id, a.version, cols)

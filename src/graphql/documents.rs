@@ -110,7 +110,14 @@ impl Documents {
             return Some(p);
         }
         let parsed = Arc::new(Parsed::new(async_graphql::parser::parse_query(text).ok()?));
-        if text.len() <= KEPT_DOCUMENT_BYTES {
+        // A mutation's literals may be private (a legal question written inline):
+        // its text is not kept; reads are what repeat.
+        let mutation = parsed
+            .doc
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty == async_graphql::parser::types::OperationType::Mutation);
+        if text.len() <= KEPT_DOCUMENT_BYTES && !mutation {
             if let Ok(mut d) = self.0.lock() {
                 d.put(text.to_owned(), parsed.clone());
             }

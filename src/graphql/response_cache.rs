@@ -619,7 +619,12 @@ impl Extension for PerRequest {
                 seen.prepared.parsed.normalised, seen.variables
             ))
         });
-        let Some(key) = key.filter(|k| k.len() <= 2 * KEPT_DOCUMENT_BYTES) else {
+        // Kept as a hash: variables can hold what no memory should keep (a legal
+        // question, a caller's contact), even for the life of an entry.
+        let Some(key) = key
+            .filter(|k| k.len() <= 2 * KEPT_DOCUMENT_BYTES)
+            .map(|k| crate::auth::sha256_hex(&k))
+        else {
             return next.run(ctx).await;
         };
         if let Some(r) = self

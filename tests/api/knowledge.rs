@@ -541,7 +541,10 @@ async fn a_draft_recommendation_stays_off_the_purchases_it_links_and_the_article
     let view = "query($p: ID!, $r: ID!, $a: ID!) { p: node(id: $p) { ... on ProcurementExample { illustrates { totalCount nodes { code } } } } r: node(id: $r) { id } a: node(id: $a) { ... on Article { mentions { __typename } } } recommendation(code: \"S-TEST\") { code } recommendations(first: 100) { totalCount } search(query: \"ksylofonowy\") { totalCount } }";
     let vars = json!({ "p": purchase, "r": rid, "a": aid });
     let public = app.query_vars(view, vars.clone()).await;
+    assert!(public.get("errors").is_none(), "{public}");
     let d = &public["data"];
+    // The purchase still illustrates the published S-RESERVED, not the draft.
+    assert!(!nodes(&d["p"]["illustrates"]).is_empty(), "{public}");
     assert!(
         nodes(&d["p"]["illustrates"])
             .iter()
@@ -775,6 +778,40 @@ async fn articles_come_in_from_markdown_files_over_the_api_and_the_cli_and_rerun
         "{after}"
     );
     assert_eq!(after["data"]["article"]["status"], "DRAFT");
+
+    // Once a moderator publishes it, a content editor's import cannot change it.
+    let id = app
+        .query_as(
+            &moderator,
+            "{ article(slug: \"rozmowa-catering-przedszkola\") { id version } }",
+            json!({}),
+        )
+        .await["data"]["article"]
+        .clone();
+    let publish = app
+        .query_as(
+            &moderator,
+            "mutation($i: SetContentStatusInput!) { setContentStatus(input: $i) { article { status } } }",
+            json!({ "i": { "id": id["id"], "version": id["version"], "status": "PUBLISHED" } }),
+        )
+        .await;
+    assert_eq!(
+        publish["data"]["setContentStatus"]["article"]["status"], "PUBLISHED",
+        "{publish}"
+    );
+    let late = app
+        .query_as(&writer, import, json!({ "f": [{ "name": "rozmowa.md", "text": FILE.replace("Treść", "Zmiana po publikacji") }] }))
+        .await;
+    assert_eq!(first_error_code(&late), "BAD_USER_INPUT", "{late}");
+    let kept = app
+        .query(r#"{ article(slug: "rozmowa-catering-przedszkola") { bodyHtml } }"#)
+        .await;
+    assert!(
+        !kept["data"]["article"]["bodyHtml"]
+            .to_string()
+            .contains("Zmiana po publikacji"),
+        "{kept}"
+    );
 }
 
 #[tokio::test]

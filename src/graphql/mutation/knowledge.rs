@@ -441,8 +441,7 @@ impl KnowledgeMutation {
         let dry_run = input.dry_run.unwrap_or(false);
         let files: Vec<(String, String)> =
             input.files.into_iter().map(|f| (f.name, f.text)).collect();
-        let out =
-            crate::articles::import(db(ctx)?, v.user_id().ok(), &files, publish, dry_run).await?;
+        let out = crate::articles::import(db(ctx)?, Some(v), &files, publish, dry_run).await?;
         Ok(ImportArticlesPayload {
             created: out.created,
             changed: out.changed,

@@ -189,6 +189,7 @@ impl KnowledgeQuery {
     /// finds (all of them without it), by kind, area, sector and year: what a
     /// search of the knowledge base can be narrowed to. The words are matched as
     /// `search` matches them.
+    #[graphql(complexity = 500)]
     async fn knowledge_facets(
         &self,
         ctx: &Context<'_>,

@@ -259,7 +259,9 @@ impl CaseAttachment {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
-    /// The file itself, base64-encoded (null if the storage lost it).
+    /// The file itself, base64-encoded (null if the storage lost it). Costly: each
+    /// is read whole.
+    #[graphql(complexity = 1000)]
     async fn content_base64(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         use base64::{engine::general_purpose::STANDARD, Engine};
         let storage = ctx.data::<std::sync::Arc<dyn crate::attachments::Storage>>()?;
@@ -317,14 +319,15 @@ pub struct LegalDeskMonth {
     pub month: String,
     /// The topic.
     pub topic: LegalTopic,
-    /// How many cases; null when fewer than 5, so that no asker stands out.
-    pub cases: Option<u64>,
+    /// How many cases (at least 5: smaller cells are left out, so that no asker stands out).
+    pub cases: u64,
 }
 
 /// The legal desk's figures: aggregates only, small cells suppressed.
 #[derive(SimpleObject)]
 pub struct LegalDeskFigures {
-    /// Cases per month and topic, newest month first.
+    /// Cases per month and topic, newest month first; a month and topic with fewer
+    /// than 5 cases is left out.
     pub months: Vec<LegalDeskMonth>,
     /// Median hours from submission to the first answer (null under 5 answered cases).
     pub median_hours_to_first_answer: Option<f64>,
