@@ -65,6 +65,25 @@ impl ForumEvent {
     }
 }
 
+/// A legal case changed: its feed reloads it under each subscriber's viewer
+/// (`policy::case_visible`); the message names the case only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseEvent {
+    pub nonce: u64,
+    pub case_id: i32,
+}
+
+impl CaseEvent {
+    fn topic(&self) -> String {
+        case_topic(self.case_id)
+    }
+}
+
+/// The topic of one legal case.
+pub fn case_topic(case_id: i32) -> String {
+    format!("case:{case_id}")
+}
+
 /// A credential that stopped being valid, or a user whose rights changed. It names
 /// only hashes and ids, never a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,6 +103,7 @@ const REVOCATION_BUFFER: usize = 1024;
 /// What goes out to Redis, in order.
 enum Outgoing {
     Forum(ForumEvent),
+    Case(CaseEvent),
     Revocation(Revocation),
 }
 
@@ -100,13 +120,20 @@ pub fn board_topic(sector_id: Option<i32>, event_id: Option<i32>) -> String {
 }
 
 /// This process's subscribers, by topic.
-#[derive(Default)]
-struct Local {
-    topics: Mutex<HashMap<String, broadcast::Sender<ForumEvent>>>,
+struct Local<E = ForumEvent> {
+    topics: Mutex<HashMap<String, broadcast::Sender<E>>>,
 }
 
-impl Local {
-    fn subscribe(&self, topic: &str) -> broadcast::Receiver<ForumEvent> {
+impl<E> Default for Local<E> {
+    fn default() -> Self {
+        Local {
+            topics: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<E: Clone> Local<E> {
+    fn subscribe(&self, topic: &str) -> broadcast::Receiver<E> {
         let mut topics = self.topics.lock().unwrap_or_else(|e| e.into_inner());
         topics
             .entry(topic.to_owned())
@@ -114,7 +141,7 @@ impl Local {
             .subscribe()
     }
 
-    fn deliver(&self, topic: &str, ev: ForumEvent) {
+    fn deliver(&self, topic: &str, ev: E) {
         let mut topics = self.topics.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(tx) = topics.get(topic) {
             if tx.send(ev).is_err() {
@@ -136,6 +163,7 @@ pub struct BusStats {
 #[derive(Clone)]
 pub struct Bus {
     local: Arc<Local>,
+    cases: Arc<Local<CaseEvent>>,
     revocations: broadcast::Sender<Revocation>,
     outbox: Option<mpsc::UnboundedSender<Outgoing>>,
     generation: watch::Receiver<u64>,
@@ -150,6 +178,7 @@ impl Bus {
         let (fixed, generation) = watch::channel(0);
         Bus {
             local: Arc::default(),
+            cases: Arc::default(),
             revocations: broadcast::channel(REVOCATION_BUFFER).0,
             outbox: None,
             generation,
@@ -167,9 +196,11 @@ impl Bus {
         let client = redis::Client::open(url)?;
         let channels = Channels {
             forum: format!("{namespace}:forum:"),
+            desk: format!("{namespace}:desk:"),
             revoked: format!("{namespace}:auth:revoked"),
         };
         let local = Arc::new(Local::default());
+        let cases = Arc::new(Local::default());
         let revocations = broadcast::channel(REVOCATION_BUFFER).0;
         let stats = Arc::new(BusStats::default());
         let (gen_tx, generation) = watch::channel(0);
@@ -177,6 +208,7 @@ impl Bus {
             client.clone(),
             channels.clone(),
             local.clone(),
+            cases.clone(),
             revocations.clone(),
             stats.clone(),
             gen_tx,
@@ -185,6 +217,7 @@ impl Bus {
         tokio::spawn(publish_loop(client, channels, rx, stats.clone()));
         Ok(Bus {
             local,
+            cases,
             revocations,
             outbox: Some(outbox),
             generation,
@@ -207,6 +240,7 @@ impl Bus {
                     self.local.deliver(&t, ev);
                 }
             }
+            (None, Outgoing::Case(ev)) => self.cases.deliver(&ev.topic(), ev),
             (None, Outgoing::Revocation(r)) => {
                 // An error only says that no WebSocket is open: nobody to tell.
                 let _ = self.revocations.send(r);
@@ -217,6 +251,19 @@ impl Bus {
     /// Announces a change to every instance's subscribers.
     pub fn publish(&self, ev: ForumEvent) {
         self.send(Outgoing::Forum(ev));
+    }
+
+    /// Announces a change to a legal case to its feeds on every instance.
+    pub fn publish_case(&self, case_id: i32) {
+        self.send(Outgoing::Case(CaseEvent {
+            nonce: fastrand::u64(..),
+            case_id,
+        }));
+    }
+
+    /// Receives the changes to one legal case from now on.
+    pub fn subscribe_case(&self, case_id: i32) -> broadcast::Receiver<CaseEvent> {
+        self.cases.subscribe(&case_topic(case_id))
     }
 
     /// Tells every instance that a credential ended (call it after the change is committed).
@@ -250,6 +297,8 @@ fn backoff(attempt: u32) -> Duration {
 struct Channels {
     /// Prefix of the forum's topics.
     forum: String,
+    /// Prefix of the legal desk's topics (one per case).
+    desk: String,
     /// The channel of revocations.
     revoked: String,
 }
@@ -258,6 +307,7 @@ async fn listen(
     client: redis::Client,
     channels: Channels,
     local: Arc<Local>,
+    cases: Arc<Local<CaseEvent>>,
     revocations: broadcast::Sender<Revocation>,
     stats: Arc<BusStats>,
     generation: watch::Sender<u64>,
@@ -269,6 +319,7 @@ async fn listen(
         let connected = async {
             let mut ps = client.get_async_pubsub().await?;
             ps.psubscribe(format!("{prefix}*")).await?;
+            ps.psubscribe(format!("{}*", channels.desk)).await?;
             ps.subscribe(&channels.revoked).await?;
             Ok::<_, redis::RedisError>(ps)
         }
@@ -295,6 +346,18 @@ async fn listen(
                                 let _ = revocations.send(r);
                             }
                             None => tracing::warn!("unreadable revocation message"),
+                        }
+                        continue;
+                    }
+                    if let Some(topic) = msg.get_channel_name().strip_prefix(channels.desk.as_str())
+                    {
+                        match msg
+                            .get_payload::<String>()
+                            .ok()
+                            .and_then(|p| serde_json::from_str::<CaseEvent>(&p).ok())
+                        {
+                            Some(ev) => cases.deliver(topic, ev),
+                            None => tracing::warn!("unreadable desk message"),
                         }
                         continue;
                     }
@@ -345,6 +408,10 @@ async fn publish_loop(
                     .iter()
                     .map(|t| format!("{}{t}", channels.forum))
                     .collect::<Vec<_>>(),
+                serde_json::to_string(ev),
+            ),
+            Outgoing::Case(ev) => (
+                vec![format!("{}{}", channels.desk, ev.topic())],
                 serde_json::to_string(ev),
             ),
             Outgoing::Revocation(r) => (vec![channels.revoked.clone()], serde_json::to_string(r)),

@@ -179,6 +179,7 @@ async fn save(
     let mut a: legal_case::ActiveModel = c.clone().into();
     change(&mut a);
     a.version = Set(c.version + 1);
+    txn.announce_case(c.id);
     Ok(a.update(txn).await?)
 }
 
@@ -336,6 +337,12 @@ pub async fn reply(
     let row = if v.is_legal_advisor() && !asker {
         let kind = kind.unwrap_or(Reply::Answer);
         add_message(&txn, c.id, me, true, kind == Reply::InternalNote, body).await?;
+        if kind == Reply::InternalNote {
+            // The case itself does not change: its asker sees no new version and
+            // its feed stays quiet.
+            txn.commit().await?;
+            return Ok(c);
+        }
         save(&txn, &c, |a| match kind {
             Reply::InternalNote => {}
             Reply::Answer | Reply::AskBack => {

@@ -25,12 +25,19 @@ pub struct Effects {
     pub domains: BTreeSet<Domain>,
     /// Forum changes for live feeds, in the order they were made.
     pub forum: Vec<ForumEvent>,
+    /// Legal cases changed, for their live feeds.
+    pub cases: Vec<i32>,
 }
 
 impl Effects {
     fn add(&mut self, other: Effects) {
         self.domains.extend(other.domains);
         self.forum.extend(other.forum);
+        for c in other.cases {
+            if !self.cases.contains(&c) {
+                self.cases.push(c);
+            }
+        }
     }
 }
 
@@ -140,6 +147,14 @@ impl Write {
             event_id: t.event_id,
             change_seq: (p.change_seq > 0).then_some(p.change_seq),
         });
+    }
+
+    /// Notes a change to a legal case for its live feed.
+    pub fn announce_case(&self, case_id: i32) {
+        let mut effects = self.effects();
+        if !effects.cases.contains(&case_id) {
+            effects.cases.push(case_id);
+        }
     }
 
     /// Commits, then hands the record to the request being served.

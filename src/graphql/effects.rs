@@ -50,6 +50,9 @@ impl Extension for PerRequest {
         for change in done.forum {
             self.bus.publish(change);
         }
+        for case in done.cases {
+            self.bus.publish_case(case);
+        }
         resp
     }
 }

@@ -201,6 +201,48 @@ fn post_of(snap: &Snapshot) -> Post {
 /// Live feeds of the forum.
 #[Subscription]
 impl SubscriptionRoot {
+    /// A legal case as it changes: a message, an answer, an assignment, a status,
+    /// a rating, a file. Only its asker and the legal advisors may open it (anyone
+    /// else gets NOT_FOUND); each change is loaded under the subscriber's own rules
+    /// (internal notes for advisors only), and the feed ends when the subscriber
+    /// may no longer see the case. After a lost connection between instances, the
+    /// case arrives once as it is now.
+    async fn legal_case_updated(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The case's id.")] id: ID,
+    ) -> Result<impl Stream<Item = crate::graphql::types::LegalCase>> {
+        use crate::graphql::types::LegalCase;
+        let db = db(ctx)?.clone();
+        let v = viewer(ctx).clone();
+        let n = expect_id("id", &id, "LegalCase")?;
+        crate::db::desk::case_for(&db, &v, n).await?;
+        let bus = bus(ctx)?;
+        let rx = bus.subscribe_case(n);
+        let mut generation = bus.generation();
+        generation.borrow_and_update();
+        listening(ctx);
+        Ok(stream::unfold(
+            (rx, generation, db, v),
+            move |(mut rx, mut generation, db, v)| async move {
+                let go_on = tokio::select! {
+                    biased;
+                    changed = generation.changed() => changed.is_ok(),
+                    r = rx.recv() => match r {
+                        // Missed changes: the case as it is now says them all.
+                        Ok(_) | Err(RecvError::Lagged(_)) => true,
+                        Err(RecvError::Closed) => false,
+                    },
+                };
+                if !go_on {
+                    return None;
+                }
+                let c = crate::db::desk::case_for(&db, &v, n).await.ok()?;
+                Some((LegalCase(c), (rx, generation, db, v)))
+            },
+        ))
+    }
+
     /// Posts added to a thread, as they are written. Hidden posts never arrive;
     /// after a lost connection between instances, missed posts arrive in order.
     async fn post_added(

@@ -3,6 +3,7 @@
 //! asker and the legal advisors only, through every path.
 
 use crate::helpers::{first_error_code, TestApp};
+use crate::ws_client::{acked, listen, next_of, recv, subscribe};
 use serde_json::{json, Value};
 
 /// A new member made LEGAL_ADVISOR by `admin`, signed in after the grant: (token, user id).
@@ -565,4 +566,80 @@ async fn files_attached_to_a_case_are_read_as_the_case_is() {
 fn base64_of(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+const FEED: &str = "subscription($id: ID!) { legalCaseUpdated(id: $id) { status advisorName messages { body internal } } }";
+
+#[tokio::test]
+async fn a_case_arrives_live_to_its_asker_and_its_advisors_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.staff("admin@example.org", "--admin").await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let (adv, adv_id) = advisor(&app, &admin, "prawnik@example.org").await;
+    let asker = app.member("pytajaca@example.org").await;
+    let other = app.member("inny@example.org").await;
+    let c = ask(&app, &asker).await;
+    let vars = json!({ "id": c["id"] });
+    // Nobody else may open it, and the refusal tells nothing.
+    for token in [None, Some(other.as_str()), Some(moderator.as_str())] {
+        let mut s = acked(&app, token).await;
+        subscribe(&mut s, "x", FEED, vars.clone()).await;
+        // A resolver's error: one `next` with the error and no data, then the end.
+        let m = recv(&mut s).await;
+        assert_eq!(m["type"], "next", "{m}");
+        assert!(m["payload"]["data"].is_null(), "{m}");
+        assert_eq!(
+            m["payload"]["errors"][0]["extensions"]["code"], "NOT_FOUND",
+            "{m}"
+        );
+        assert!(!m.to_string().contains("kwadrofoniczna"), "{m}");
+    }
+    let mut hers = acked(&app, Some(&asker)).await;
+    listen(&mut hers, "h", FEED, vars.clone()).await;
+    let mut theirs = acked(&app, Some(&adv)).await;
+    listen(&mut theirs, "a", FEED, vars.clone()).await;
+
+    let assigned = app
+        .query_as(&adv, "mutation($c: ID!, $a: ID!) { assignLegalCase(input: {case: $c, advisor: $a}) { legalCase { status } } }", json!({ "c": c["id"], "a": adv_id }))
+        .await;
+    assert!(assigned.get("errors").is_none(), "{assigned}");
+    let got = next_of(&mut hers, "h").await["data"]["legalCaseUpdated"].clone();
+    assert_eq!(got["status"], "ASSIGNED", "{got}");
+    assert_eq!(got["advisorName"], "prawnik", "{got}");
+    assert_eq!(
+        got["messages"],
+        json!([]),
+        "the handover note reached the asker: {got}"
+    );
+    let got = next_of(&mut theirs, "a").await["data"]["legalCaseUpdated"].clone();
+    assert_eq!(got["messages"][0]["internal"], true, "{got}");
+
+    // A note changes nothing the asker sees; the answer that follows is her next update.
+    let reply = "mutation($i: ReplyToLegalCaseInput!) { replyToLegalCase(input: $i) { legalCase { status } } }";
+    let note = app
+        .query_as(
+            &adv,
+            reply,
+            json!({ "i": { "case": c["id"], "body": "Notatka.", "kind": "INTERNAL_NOTE" } }),
+        )
+        .await;
+    assert!(note.get("errors").is_none(), "{note}");
+    let answer = app
+        .query_as(
+            &adv,
+            reply,
+            json!({ "i": { "case": c["id"], "body": "Odpowiedź." } }),
+        )
+        .await;
+    assert!(answer.get("errors").is_none(), "{answer}");
+    let got = next_of(&mut hers, "h").await["data"]["legalCaseUpdated"].clone();
+    assert_eq!(got["status"], "ANSWERED", "{got}");
+    assert_eq!(
+        got["messages"],
+        json!([{ "body": "Odpowiedź.", "internal": false }]),
+        "{got}"
+    );
+    let got = next_of(&mut theirs, "a").await["data"]["legalCaseUpdated"].clone();
+    assert_eq!(got["status"], "ANSWERED", "{got}");
+    assert_eq!(got["messages"].as_array().map(Vec::len), Some(3), "{got}");
 }
