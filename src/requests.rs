@@ -26,7 +26,9 @@
 
 use crate::db::account::add_role_in;
 use crate::db::audit::record;
-use crate::db::editing::{checked_offering, create_offering_in, update_versioned_in, NewOffering};
+use crate::db::editing::{
+    checked_offering, create_offering_in, offering_refs, update_versioned_in, NewOffering,
+};
 use crate::db::write::Write;
 use crate::error::{AppError, AppResult};
 use crate::import::{self, Outcome, Row};
@@ -130,12 +132,21 @@ pub struct Offering {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius_km: Option<f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub area_teryt: Vec<String>,
 }
 
-/// The offerings `fields` name, checked as `createOffering` checks them (their
-/// `cooperative_id` 0 until the cooperative exists). A fault names the field
-/// `offerings` and the offering.
-pub fn checked_offerings(fields: &Fields) -> AppResult<Vec<NewOffering>> {
+/// The offerings `fields` name, checked as `createOffering` checks them, their
+/// industry and areas served resolved (their `cooperative_id` 0 until the
+/// cooperative exists). A fault names the field `offerings` and the offering.
+pub async fn checked_offerings(
+    db: &DatabaseConnection,
+    fields: &Fields,
+) -> AppResult<Vec<NewOffering>> {
     let offerings: Vec<Offering> = match fields.get(OFFERINGS) {
         Some(f) => serde_json::from_str(f)
             .map_err(|e| AppError::invalid(OFFERINGS, format!("not a list of offerings: {e}")))?,
@@ -147,37 +158,38 @@ pub fn checked_offerings(fields: &Fields) -> AppResult<Vec<NewOffering>> {
             format!("at most {MAX_PROPOSED_OFFERINGS} offerings with a proposal; its editors add more once it is approved"),
         ));
     }
-    offerings
-        .into_iter()
-        .enumerate()
-        .map(|(i, o)| {
-            // The fault, named by the offering's place and its own field.
-            let at = |e: AppError| match e {
-                AppError::InvalidInput { field, message } => {
-                    AppError::invalid(OFFERINGS, format!("offering {}, {field}: {message}", i + 1))
-                }
-                other => other,
-            };
-            let kind = entity::offering::Kind::try_from_value(&o.kind).map_err(|_| {
-                at(AppError::invalid(
-                    "kind",
-                    format!("`{}` is not a kind of offering", o.kind),
-                ))
-            })?;
-            let new = NewOffering {
-                cooperative_id: 0,
-                name: o.name,
-                description: o.description,
-                kind,
-                industry_id: None,
-                radius_km: None,
-                price_note: o.price_note,
-                areas: Vec::new(),
-            };
-            checked_offering(&new).map_err(at)?;
-            Ok(new)
-        })
-        .collect()
+    let mut checked = Vec::with_capacity(offerings.len());
+    for (i, o) in offerings.into_iter().enumerate() {
+        // The fault, named by the offering's place and its own field.
+        let at = |e: AppError| match e {
+            AppError::InvalidInput { field, message } => {
+                AppError::invalid(OFFERINGS, format!("offering {}, {field}: {message}", i + 1))
+            }
+            other => other,
+        };
+        let kind = entity::offering::Kind::try_from_value(&o.kind).map_err(|_| {
+            at(AppError::invalid(
+                "kind",
+                format!("`{}` is not a kind of offering", o.kind),
+            ))
+        })?;
+        let (industry_id, areas) = offering_refs(db, o.industry_code.as_deref(), &o.area_teryt)
+            .await
+            .map_err(at)?;
+        let new = NewOffering {
+            cooperative_id: 0,
+            name: o.name,
+            description: o.description,
+            kind,
+            industry_id,
+            radius_km: o.radius_km,
+            price_note: o.price_note,
+            areas,
+        };
+        checked_offering(&new).map_err(at)?;
+        checked.push(new);
+    }
+    Ok(checked)
 }
 
 /// One row of the import, for a proposal's fields (its founders and offerings aside).
@@ -307,7 +319,7 @@ pub async fn propose(
     // moderator sees the duplicate (`duplicates`) and decides.
     planned(db, &fields).await?;
     checked_founders(db, &fields).await?;
-    checked_offerings(&fields)?;
+    checked_offerings(db, &fields).await?;
     let w = Write::begin(db).await?;
     // The moderators' queue is not anyone's to fill: a member's proposals wait
     // a few at a time (a region's list is an import's, docs/import.md).
@@ -348,7 +360,7 @@ async fn create_in(
 ) -> AppResult<(Write, cooperative::Model)> {
     numbered(fields)?;
     let founders = checked_founders(db, fields).await?;
-    let offerings = checked_offerings(fields)?;
+    let offerings = checked_offerings(db, fields).await?;
     let options = import::Options {
         actor: Some(actor),
         // The proposer's facts, checked by the moderator who approves them.

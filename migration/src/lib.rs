@@ -31,6 +31,7 @@ mod m20261204_000023_updated_at_everywhere;
 mod m20261204_000024_excluded_member_share;
 mod m20261205_000025_knowledge;
 mod m20261205_000026_legal_desk;
+mod m20261205_000027_city_places_and_affiliations;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000024_excluded_member_share::Migration),
             Box::new(m20261205_000025_knowledge::Migration),
             Box::new(m20261205_000026_legal_desk::Migration),
+            Box::new(m20261205_000027_city_places_and_affiliations::Migration),
         ]
     }
 }

@@ -203,6 +203,55 @@ pub struct NewOffering {
     pub areas: Vec<i32>,
 }
 
+/// At most this many units are named as an offering's areas served (a
+/// cooperative serving a whole powiat or voivodeship names that unit).
+pub const MAX_OFFERING_AREAS: usize = 100;
+
+/// An offering's industry (a PKD 2007 subclass, e.g. 56.21.Z) and the units it
+/// serves in full (TERYT codes), as ids; a fault names `industryCode` or
+/// `areaTeryt` as `createOffering` names them.
+pub async fn offering_refs(
+    db: &DatabaseConnection,
+    industry_code: Option<&str>,
+    area_teryt: &[String],
+) -> AppResult<(Option<i32>, Vec<i32>)> {
+    use crate::db::filter::{pkd_prefix, teryt_prefix};
+    let industry_id = match industry_code {
+        Some(code) => {
+            let code = pkd_prefix("industryCode", code)?;
+            let found = crate::db::industry::find_industry_by_code(db, &code).await?;
+            Some(
+                found
+                    .filter(|i| i.level == entity::industry::Level::Subclass)
+                    .ok_or_else(|| {
+                        AppError::invalid("industryCode", "not a PKD 2007 subclass (e.g. 56.21.Z)")
+                    })?
+                    .id,
+            )
+        }
+        None => None,
+    };
+    let mut codes = area_teryt.to_vec();
+    codes.sort();
+    codes.dedup();
+    if codes.len() > MAX_OFFERING_AREAS {
+        return Err(AppError::invalid(
+            "areaTeryt",
+            format!("at most {MAX_OFFERING_AREAS} units; name the powiat or voivodeship that holds them"),
+        ));
+    }
+    let mut areas = Vec::with_capacity(codes.len());
+    for t in codes {
+        let t = teryt_prefix("areaTeryt", &t)?;
+        let lg = crate::db::local_government::find_local_government_by_teryt(db, &t).await?;
+        areas.push(
+            lg.ok_or_else(|| AppError::invalid("areaTeryt", format!("no TERYT unit {t}")))?
+                .id,
+        );
+    }
+    Ok((industry_id, areas))
+}
+
 /// The row of a new offering, its fields checked (named as `createOffering` names them).
 pub fn checked_offering(new: &NewOffering) -> AppResult<entity::offering::ActiveModel> {
     use crate::validate::text;

@@ -574,6 +574,33 @@ async fn a_city_with_powiat_rights_answers_as_one_local_government() {
         need["data"]["postNeed"]["need"]["buyer"]["teryt"], "1261011",
         "{need}"
     );
+
+    // A need placed in the powiat-level unit is placed in the city, and found
+    // by the city's gmina code.
+    let need = app
+        .query_as(&officer, "mutation($i: PostNeedInput!) { postNeed(input: $i) { need { id place { teryt } } } }",
+            json!({ "i": { "onBehalfOf": powiat, "title": "Pranie (dane testowe)", "description": "Pościel", "placeTeryt": "1261" } }))
+        .await;
+    let posted = need["data"]["postNeed"]["need"].clone();
+    assert_eq!(posted["place"]["teryt"], "1261011", "{need}");
+    let found = app
+        .query_vars(
+            "query($t: String!) { needs(filter: {teryt: $t}, first: 100) { edges { node { id } } } }",
+            json!({ "t": "1261011" }),
+        )
+        .await;
+    assert!(nodes(&found["data"]["needs"]).iter().any(|n| n["id"] == posted["id"]), "{found}");
+
+    // Its officer names the powiat-level unit as their affiliation: that is
+    // the city they are an officer of, stored as one unit.
+    let profile = app
+        .query_as(&officer, "mutation($l: ID!) { updateMyProfile(input: {affiliation: {localGovernment: $l}}) { person { localGovernment { teryt } } } }",
+            json!({ "l": powiat }))
+        .await;
+    assert_eq!(
+        profile["data"]["updateMyProfile"]["person"]["localGovernment"]["teryt"], "1261011",
+        "{profile}"
+    );
 }
 
 /// Purchases carry `updatedAt` and lists take `updatedSince` (issue 18): a

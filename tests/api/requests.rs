@@ -527,9 +527,31 @@ async fn a_proposal_names_its_offerings_and_approval_creates_them() {
     };
     let mut fields = cooperative("Spółdzielnia Socjalna Oferta (dane testowe)", "0001991101");
     fields["offerings"] = json!([
-        { "kind": "SERVICE", "name": "Catering wigilijny Kwiatuszek", "priceNote": "od 30 zł za osobę" },
+        { "kind": "SERVICE", "name": "Catering wigilijny Kwiatuszek", "priceNote": "od 30 zł za osobę",
+          "industryCode": "56.21.Z", "radiusKm": 25.0, "areaTeryt": ["1261", "1206"] },
         { "kind": "PRODUCT", "name": "Konfitury Kwiatuszek", "description": "Z owoców z ogrodu" }
     ]);
+    // An area that is no TERYT unit, or an industry that is no subclass, is
+    // refused, naming which offering; nothing is stored.
+    for (field, bad, says) in [
+        ("areaTeryt", json!(["1261", "9999"]), "offering 1, areaTeryt"),
+        ("industryCode", json!("56.2"), "offering 1, industryCode"),
+    ] {
+        let mut wrong = fields.clone();
+        wrong["offerings"][0][field] = bad;
+        let r = app
+            .query_as(&member, PROPOSE, json!({ "i": { "cooperative": wrong } }))
+            .await;
+        assert_eq!(first_error_code(&r), "BAD_USER_INPUT", "{r}");
+        assert!(
+            r["errors"][0]["message"].as_str().is_some_and(|m| m.contains(says)),
+            "{r}"
+        );
+    }
+    let mine = app
+        .query_as(&member, "{ myCooperativeRequests { totalCount } }", json!({}))
+        .await;
+    assert_eq!(mine["data"]["myCooperativeRequests"]["totalCount"], 0, "{mine}");
     // An offering with a name too long is refused, naming which one.
     let mut long = fields.clone();
     long["krs"] = json!("0001991102");
@@ -578,4 +600,20 @@ async fn a_proposal_names_its_offerings_and_approval_creates_them() {
         "{read}"
     );
     assert_eq!(offered("Kwiatuszek").await, 2);
+    // The catering came with its industry, radius and areas served.
+    let catering = app
+        .query_vars("query($id: ID!) { node(id: $id) { ... on Cooperative { offerings { edges { node { name radiusKm industry { code } areaServed { edges { node { teryt } } } } } } } } }", json!({ "id": coop["id"] }))
+        .await;
+    let catering = nodes(&catering["data"]["node"]["offerings"])
+        .into_iter()
+        .find(|o| o["name"] == "Catering wigilijny Kwiatuszek")
+        .unwrap_or_else(|| panic!("{catering}"));
+    assert_eq!(catering["industry"]["code"], "56.21.Z", "{catering}");
+    assert_eq!(catering["radiusKm"], 25.0, "{catering}");
+    let mut areas: Vec<String> = nodes(&catering["areaServed"])
+        .iter()
+        .map(|a| a["teryt"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    areas.sort();
+    assert_eq!(areas, vec!["1206".to_owned(), "1261".to_owned()], "{catering}");
 }

@@ -7,7 +7,6 @@
 use crate::db::editing::{
     create_offering, delete_offering, radius_km, update_versioned, update_versioned_in, NewOffering,
 };
-use crate::db::filter::pkd_prefix;
 use crate::db::write::Write;
 use crate::error::{AppError, AppResult};
 use crate::graphql::{
@@ -22,7 +21,7 @@ use crate::validate;
 use async_graphql::{Context, InputObject, Object, Result, SimpleObject, ID};
 use chrono::Utc;
 use entity::audit_entry::Source;
-use entity::{cooperative, industry, offering};
+use entity::{cooperative, offering};
 use sea_orm::Value;
 
 /// Whose facts a cooperative's editor's or a moderator's write records
@@ -365,37 +364,12 @@ impl CooperativeMutation {
             .load_one(coop)
             .await?
             .ok_or_else(|| AppError::invalid("cooperative", "no such cooperative"))?;
-        let industry_id = match &input.industry_code {
-            Some(code) => {
-                let code = pkd_prefix("industryCode", code)?;
-                let found = crate::db::industry::find_industry_by_code(db(ctx)?, &code).await?;
-                Some(
-                    found
-                        .filter(|i| i.level == industry::Level::Subclass)
-                        .ok_or_else(|| {
-                            AppError::invalid(
-                                "industryCode",
-                                "not a PKD 2007 subclass (e.g. 56.21.Z)",
-                            )
-                        })?
-                        .id,
-                )
-            }
-            None => None,
-        };
-        let mut areas = Vec::new();
-        let mut codes = input.area_teryt.unwrap_or_default();
-        codes.sort();
-        codes.dedup();
-        for t in codes {
-            let t = crate::db::filter::teryt_prefix("areaTeryt", &t)?;
-            let lg =
-                crate::db::local_government::find_local_government_by_teryt(db(ctx)?, &t).await?;
-            areas.push(
-                lg.ok_or_else(|| AppError::invalid("areaTeryt", format!("no TERYT unit {t}")))?
-                    .id,
-            );
-        }
+        let (industry_id, areas) = crate::db::editing::offering_refs(
+            db(ctx)?,
+            input.industry_code.as_deref(),
+            input.area_teryt.as_deref().unwrap_or_default(),
+        )
+        .await?;
         let new = NewOffering {
             cooperative_id: coop,
             name: input.name,

@@ -126,7 +126,8 @@ impl NeedMutation {
             description: input.description,
             sector_id,
             industry_id,
-            place_id: place.id,
+            // A city with powiat rights is one place, whichever unit is named.
+            place_id: crate::db::local_government::stored_unit(db, place.id).await?,
             radius_km: input.radius_km,
             budget_grosze: input.budget_pln.map(|d| d.0),
             deadline: input.deadline,

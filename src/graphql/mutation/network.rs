@@ -56,11 +56,18 @@ impl AffiliationInput {
             .as_ref()
             .map(|i| expect_id(field, i, "Cooperative"))
             .transpose()?;
-        let l = self
-            .local_government
-            .as_ref()
-            .map(|i| expect_id(field, i, "LocalGovernment"))
-            .transpose()?;
+        let l = match self.local_government.as_ref() {
+            // A city with powiat rights is one local government (its officers
+            // are the gmina unit's), whichever of its two units is named.
+            Some(i) => Some(
+                crate::db::local_government::stored_unit(
+                    db(ctx)?,
+                    expect_id(field, i, "LocalGovernment")?,
+                )
+                .await?,
+            ),
+            None => None,
+        };
         let i = self
             .institution
             .as_ref()
@@ -403,16 +410,21 @@ impl NetworkMutation {
         let user = v.user_id()?;
         let db = db(ctx)?;
         let place_id = match &input.place_teryt {
+            // A city with powiat rights is one place, whichever unit is named.
             Some(t) => Some(
-                find_local_government_by_teryt(db, t)
-                    .await?
-                    .ok_or_else(|| {
-                        AppError::invalid(
-                            "placeTeryt",
-                            format!("no local government unit with TERYT '{t}'"),
-                        )
-                    })?
-                    .id,
+                crate::db::local_government::stored_unit(
+                    db,
+                    find_local_government_by_teryt(db, t)
+                        .await?
+                        .ok_or_else(|| {
+                            AppError::invalid(
+                                "placeTeryt",
+                                format!("no local government unit with TERYT '{t}'"),
+                            )
+                        })?
+                        .id,
+                )
+                .await?,
             ),
             None => None,
         };

@@ -80,6 +80,12 @@ pub struct NewCooperativeOfferingInput {
     pub description: Option<String>,
     /// How it is priced, in words (at most 300 characters).
     pub price_note: Option<String>,
+    /// Its PKD 2007 subclass, e.g. 56.21.Z.
+    pub industry_code: Option<String>,
+    /// Served within this many kilometres of the seat (0–500).
+    pub radius_km: Option<f64>,
+    /// TERYT codes of the units it serves in full (at most 100).
+    pub area_teryt: Option<Vec<String>>,
 }
 
 /// A legal-person founder of a new cooperative.
@@ -156,6 +162,9 @@ impl NewCooperativeInput {
                 name: o.name.clone(),
                 description: o.description.clone(),
                 price_note: o.price_note.clone(),
+                industry_code: o.industry_code.clone(),
+                radius_km: o.radius_km,
+                area_teryt: o.area_teryt.clone().unwrap_or_default(),
             })
             .collect();
         if !offerings.is_empty() {
