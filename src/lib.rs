@@ -11,6 +11,7 @@ pub mod articles;
 pub mod attachments;
 pub mod auth;
 pub mod bus;
+pub mod centrality;
 pub mod cli;
 pub mod columns;
 pub mod config;

@@ -67,7 +67,10 @@ pub async fn units_with_ancestors(
 /// `keys` as bind parameters (`$1, $2, …` or `?, ?, …`) and their values: a page of
 /// n parents is then one statement text whatever the ids, which PostgreSQL plans once
 /// per connection (ids written into the text cost a plan for every page).
-fn key_params(backend: sea_orm::DatabaseBackend, keys: &[i32]) -> (String, Vec<sea_orm::Value>) {
+pub(crate) fn key_params(
+    backend: sea_orm::DatabaseBackend,
+    keys: &[i32],
+) -> (String, Vec<sea_orm::Value>) {
     let list = (1..=keys.len())
         .map(|i| match backend {
             sea_orm::DatabaseBackend::Postgres => format!("${i}"),

@@ -11,6 +11,7 @@ pub mod directory;
 pub mod editing;
 pub mod filter;
 pub mod front_matter;
+pub mod graph;
 pub mod industry;
 pub mod institution;
 pub mod keyset;

@@ -211,8 +211,12 @@ impl TypeMap {
 fn domains_of_type(map: &TypeMap, ty: &str, out: &mut BTreeSet<Domain>, depth: usize) {
     use crate::policy::Data;
     if let Some(t) = crate::policy::table::type_rule(ty) {
-        if let Data::In(d) = t.data {
-            out.insert(d);
+        match t.data {
+            Data::In(d) => {
+                out.insert(d);
+            }
+            Data::Across(ds) => out.extend(ds.iter().copied()),
+            Data::OfParent | Data::Private | Data::None => {}
         }
         return;
     }

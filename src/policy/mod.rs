@@ -10,6 +10,7 @@
 //! | a hidden post exists only for moderators; a deleted one is a tombstone | `post_visible`, `visible_posts`, `post_body_shown` | `node`, `Thread.posts`, `Post.replyTo`, `Post.body*`, the live feeds and their catch-ups, `addPost(replyTo:)`, `editPost`/`deletePost`/`hidePost`/`restorePost` |
 //! | what counts as a post (neither hidden nor deleted) | `readable_posts` | `Thread.postCount`, `Thread.lastActivityAt`, `Thread.unreadCount` |
 //! | a person shows only with consent (a public profile), or to themselves | `person_visible` | `node`, `person`, `Cooperative.people`, authors, speakers, participants |
+//! | views alike for every viewer show people with a public profile only | `consenting_person_sql` | `neighbourhood` (the network graph) |
 //! | a procurement example is public once verified; before, its proposer's and moderators' | `procurement_visible` | `node`, `search` |
 //! | lists, counts, search, evidence and exports show verified examples only | `procurement_listed`, `listed_procurement`, `listed_procurement_sql` | `procurementExamples`, a buyer's or supplier's examples, the search index, activity, need candidates, the moderators' queue |
 //! | a recommendation or an article is public once published; drafts, texts in review and unpublished ones only content editors and moderators see | `content_visible` | `node`, `recommendation`, `article`, `Article.mentions` targets that are recommendations |
@@ -69,6 +70,13 @@ pub fn readable_posts() -> Condition {
 /// viewer is that person. Others appear as "Anonymous participant", unlinked.
 pub fn person_visible(v: &Viewer, p: &person::Model) -> bool {
     p.public_profile || matches!((v, p.user_id), (Viewer::User { id, .. }, Some(u)) if *id == u)
+}
+
+/// The people anyone may see, as SQL text for raw statements (`alias` names the
+/// `person` table): those who agreed to a public profile. Views that are the
+/// same for every viewer (the network graph) show only these.
+pub fn consenting_person_sql(alias: &str) -> String {
+    format!("{alias}.public_profile = TRUE")
 }
 
 /// Whether the viewer may see a procurement example: verified ones are public; a

@@ -109,6 +109,9 @@ impl Rule {
 pub enum Data {
     /// Data of this domain: a write to it changes answers that read the type.
     In(Domain),
+    /// Data drawn from several domains (the network graph's links): a write to
+    /// any of them changes answers that read the type.
+    Across(&'static [Domain]),
     /// A part of the record that holds it (a point, an address, a facet count):
     /// only ever reached through that record, whose domain covers it.
     OfParent,
@@ -130,7 +133,9 @@ const fn t(name: &'static str, rule: Rule, data: Data) -> TypeRule {
     TypeRule { name, rule, data }
 }
 
-use Data::{In, OfParent, Private};
+use Data::{Across, In, OfParent, Private};
+/// What the network graph's links are drawn from.
+const GRAPH: &[Domain] = &[Reference, Directory, Forum, Knowledge];
 use Domain::{Desk, Directory, Forum, Knowledge, Reference};
 use Rule::*;
 
@@ -196,6 +201,12 @@ pub const TYPES: &[TypeRule] = &[
     // Aggregates only, with small cells suppressed.
     t("LegalDeskFigures", Public, In(Desk)),
     t("LegalDeskMonth", Public, OfParent),
+    // The network graph: links between public records only (verified purchases,
+    // published texts, people with a public profile: `db::graph`).
+    t("Neighbourhood", Public, Across(GRAPH)),
+    t("NetworkEdge", Public, Across(GRAPH)),
+    t("NodeCentrality", Public, Across(GRAPH)),
+    t("CooperativePair", Public, Across(GRAPH)),
     t("AuditEntry", RecordHistory, Private),
     t("FieldChange", RecordHistory, Private),
     // Mutation answers.
@@ -454,7 +465,7 @@ mod tests {
                 Data::Private => {
                     !t.rule.reaches_the_public() && !matches!(t.rule, Caller | Structure)
                 }
-                Data::In(_) | Data::OfParent => t.rule.reaches_the_public(),
+                Data::In(_) | Data::Across(_) | Data::OfParent => t.rule.reaches_the_public(),
                 Data::None => matches!(t.rule, Caller | Structure),
             };
             if !ok {
@@ -480,7 +491,7 @@ mod tests {
             let held_by_a_record = sdl.page_node(holder).is_some()
                 || matches!(
                     type_rule(holder).map(|t| t.data),
-                    Some(Data::In(_) | Data::OfParent)
+                    Some(Data::In(_) | Data::Across(_) | Data::OfParent)
                 );
             for (field, ty) in fields {
                 let part = type_rule(ty).is_some_and(|t| t.data == Data::OfParent);

@@ -589,7 +589,12 @@ async fn a_city_with_powiat_rights_answers_as_one_local_government() {
             json!({ "t": "1261011" }),
         )
         .await;
-    assert!(nodes(&found["data"]["needs"]).iter().any(|n| n["id"] == posted["id"]), "{found}");
+    assert!(
+        nodes(&found["data"]["needs"])
+            .iter()
+            .any(|n| n["id"] == posted["id"]),
+        "{found}"
+    );
 
     // Its officer names the powiat-level unit as their affiliation: that is
     // the city they are an officer of, stored as one unit.

@@ -25,6 +25,7 @@ mod limits;
 mod live;
 mod loaders;
 mod modules;
+mod neighbourhood;
 mod pipeline;
 mod plans;
 mod programme;

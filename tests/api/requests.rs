@@ -534,7 +534,11 @@ async fn a_proposal_names_its_offerings_and_approval_creates_them() {
     // An area that is no TERYT unit, or an industry that is no subclass, is
     // refused, naming which offering; nothing is stored.
     for (field, bad, says) in [
-        ("areaTeryt", json!(["1261", "9999"]), "offering 1, areaTeryt"),
+        (
+            "areaTeryt",
+            json!(["1261", "9999"]),
+            "offering 1, areaTeryt",
+        ),
         ("industryCode", json!("56.2"), "offering 1, industryCode"),
     ] {
         let mut wrong = fields.clone();
@@ -544,14 +548,23 @@ async fn a_proposal_names_its_offerings_and_approval_creates_them() {
             .await;
         assert_eq!(first_error_code(&r), "BAD_USER_INPUT", "{r}");
         assert!(
-            r["errors"][0]["message"].as_str().is_some_and(|m| m.contains(says)),
+            r["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(says)),
             "{r}"
         );
     }
     let mine = app
-        .query_as(&member, "{ myCooperativeRequests { totalCount } }", json!({}))
+        .query_as(
+            &member,
+            "{ myCooperativeRequests { totalCount } }",
+            json!({}),
+        )
         .await;
-    assert_eq!(mine["data"]["myCooperativeRequests"]["totalCount"], 0, "{mine}");
+    assert_eq!(
+        mine["data"]["myCooperativeRequests"]["totalCount"], 0,
+        "{mine}"
+    );
     // An offering with a name too long is refused, naming which one.
     let mut long = fields.clone();
     long["krs"] = json!("0001991102");
@@ -615,5 +628,9 @@ async fn a_proposal_names_its_offerings_and_approval_creates_them() {
         .map(|a| a["teryt"].as_str().unwrap_or_default().to_owned())
         .collect();
     areas.sort();
-    assert_eq!(areas, vec!["1206".to_owned(), "1261".to_owned()], "{catering}");
+    assert_eq!(
+        areas,
+        vec!["1206".to_owned(), "1261".to_owned()],
+        "{catering}"
+    );
 }

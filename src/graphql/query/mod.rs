@@ -3,6 +3,7 @@
 mod account;
 pub mod cooperative;
 pub mod desk;
+mod graph;
 mod industry;
 mod institution;
 mod knowledge;
@@ -29,5 +30,6 @@ pub struct QueryRoot(
     knowledge::KnowledgeQuery,
     desk::DeskQuery,
     network::NetworkQuery,
+    graph::GraphQuery,
     search::SearchQuery,
 );

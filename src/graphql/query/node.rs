@@ -14,7 +14,7 @@ use async_graphql::{Context, Object, Result, ID};
 #[derive(Default)]
 pub struct NodeQuery;
 
-async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
+pub(super) async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>> {
     let (kind, n) = parse_global_id("id", id)?;
     let l = loaders(ctx)?;
     Ok(match kind.as_str() {

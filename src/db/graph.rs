@@ -1,0 +1,498 @@
+//! The network as a graph: typed edges between the public records, read in
+//! batches for a neighbourhood walk (`neighbourhood` in GraphQL). Every edge kind
+//! is one SQL shape read in either direction; a walk reads, per depth, one
+//! statement per edge kind and direction that its frontier can use, each
+//! returning at most `limit + 1` edges per frontier node (a window function), so
+//! the statement count depends on the depth and the kinds asked, never on the
+//! neighbourhood's size.
+//!
+//! The graph is public data by the one visibility policy (`crate::policy`):
+//! purchases only once verified (`listed_procurement_sql`), texts only once
+//! published (`listed_content_sql`), people only with a public profile and only
+//! their registered participations (`consenting_person_sql`). Legal cases,
+//! accounts and e-mail addresses are no part of it.
+
+use crate::error::AppResult;
+use crate::policy::{consenting_person_sql, listed_content_sql, listed_procurement_sql};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The kinds of record that are nodes of the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeKind {
+    Cooperative,
+    LocalGovernment,
+    Institution,
+    Industry,
+    Sector,
+    ProcurementExample,
+    Person,
+    Event,
+    Article,
+}
+
+impl NodeKind {
+    /// The GraphQL type name (and global id prefix).
+    pub fn type_name(self) -> &'static str {
+        match self {
+            NodeKind::Cooperative => "Cooperative",
+            NodeKind::LocalGovernment => "LocalGovernment",
+            NodeKind::Institution => "Institution",
+            NodeKind::Industry => "Industry",
+            NodeKind::Sector => "Sector",
+            NodeKind::ProcurementExample => "ProcurementExample",
+            NodeKind::Person => "Person",
+            NodeKind::Event => "Event",
+            NodeKind::Article => "Article",
+        }
+    }
+
+    /// The node kind of a GraphQL type name, if it is one.
+    pub fn of_type_name(name: &str) -> Option<NodeKind> {
+        NodeKind::ALL.into_iter().find(|k| k.type_name() == name)
+    }
+
+    pub const ALL: [NodeKind; 9] = [
+        NodeKind::Cooperative,
+        NodeKind::LocalGovernment,
+        NodeKind::Institution,
+        NodeKind::Industry,
+        NodeKind::Sector,
+        NodeKind::ProcurementExample,
+        NodeKind::Person,
+        NodeKind::Event,
+        NodeKind::Article,
+    ];
+}
+
+/// A node: its kind and its row id.
+pub type NodeKey = (NodeKind, i32);
+
+/// The kinds of link between nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EdgeKind {
+    /// Cooperative → the gmina of its seat.
+    SeatIn,
+    /// Local government → the unit above it.
+    PartOf,
+    /// Cooperative → a local government among its founders.
+    FoundedBy,
+    /// Buyer (local government) → supplier (cooperative), through a verified purchase.
+    BoughtFrom,
+    /// Buyer (local government) → a verified purchase it made.
+    Purchased,
+    /// Cooperative → a verified purchase it supplied (as lead or consortium member).
+    Supplied,
+    /// Cooperative → a PKD subclass it declares, or a sector its subclasses fall under.
+    OperatesIn,
+    /// Cooperative → a local government its offerings serve in full.
+    Serves,
+    /// Institution → the local government it belongs to.
+    InstitutionIn,
+    /// Person (with a public profile) → their cooperative, local government or institution.
+    AffiliatedWith,
+    /// Person (with a public profile) → an event they registered for.
+    Attended,
+    /// Published article → a record it mentions.
+    Mentions,
+}
+
+impl EdgeKind {
+    pub const ALL: [EdgeKind; 12] = [
+        EdgeKind::SeatIn,
+        EdgeKind::PartOf,
+        EdgeKind::FoundedBy,
+        EdgeKind::BoughtFrom,
+        EdgeKind::Purchased,
+        EdgeKind::Supplied,
+        EdgeKind::OperatesIn,
+        EdgeKind::Serves,
+        EdgeKind::InstitutionIn,
+        EdgeKind::AffiliatedWith,
+        EdgeKind::Attended,
+        EdgeKind::Mentions,
+    ];
+
+    /// A stable name, used in edge ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            EdgeKind::SeatIn => "SEAT_IN",
+            EdgeKind::PartOf => "PART_OF",
+            EdgeKind::FoundedBy => "FOUNDED_BY",
+            EdgeKind::BoughtFrom => "BOUGHT_FROM",
+            EdgeKind::Purchased => "PURCHASED",
+            EdgeKind::Supplied => "SUPPLIED",
+            EdgeKind::OperatesIn => "OPERATES_IN",
+            EdgeKind::Serves => "SERVES",
+            EdgeKind::InstitutionIn => "INSTITUTION_IN",
+            EdgeKind::AffiliatedWith => "AFFILIATED_WITH",
+            EdgeKind::Attended => "ATTENDED",
+            EdgeKind::Mentions => "MENTIONS",
+        }
+    }
+}
+
+/// One edge and its own facts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    pub kind: EdgeKind,
+    pub source: NodeKey,
+    pub target: NodeKey,
+    /// The row that makes the link (a purchase, an offering, a founder, a
+    /// participation, a mention's article…), so that two links between the same
+    /// nodes stay two edges.
+    pub via: i32,
+    /// What the row that makes the link is, when it is a node of the API
+    /// (a purchase for BOUGHT_FROM, an offering for SERVES).
+    pub through: Option<&'static str>,
+    pub role: Option<String>,
+    pub year: Option<i32>,
+    pub value_grosze: Option<i64>,
+    pub label: Option<String>,
+}
+
+impl Edge {
+    /// What tells this edge from every other.
+    pub fn key(&self) -> (EdgeKind, NodeKey, NodeKey, i32) {
+        (self.kind, self.source, self.target, self.via)
+    }
+}
+
+/// One SQL shape of an edge kind: the expressions of its columns over `from`.
+struct Spec {
+    kind: EdgeKind,
+    source: NodeKind,
+    target: NodeKind,
+    /// Tables and joins, and the condition every row must meet.
+    from: String,
+    s: &'static str,
+    t: &'static str,
+    via: &'static str,
+    through: Option<&'static str>,
+    role: &'static str,
+    year: &'static str,
+    value: &'static str,
+    label: &'static str,
+}
+
+const NO_TEXT: &str = "CAST(NULL AS TEXT)";
+const NO_INT: &str = "CAST(NULL AS INTEGER)";
+const NO_BIGINT: &str = "CAST(NULL AS BIGINT)";
+
+fn specs() -> Vec<Spec> {
+    use EdgeKind as E;
+    use NodeKind as N;
+    let plain = |kind, source, target, from: String, s, t, via| Spec {
+        kind,
+        source,
+        target,
+        from,
+        s,
+        t,
+        via,
+        through: None,
+        role: NO_TEXT,
+        year: NO_INT,
+        value: NO_BIGINT,
+        label: NO_TEXT,
+    };
+    let verified = listed_procurement_sql("p");
+    let published = listed_content_sql("a");
+    let consenting = consenting_person_sql("pe");
+    let mut out = vec![
+        plain(E::SeatIn, N::Cooperative, N::LocalGovernment, "cooperative c WHERE 1 = 1".into(), "c.id", "c.seat_id", "c.id"),
+        plain(E::PartOf, N::LocalGovernment, N::LocalGovernment, "local_government l WHERE l.parent_id IS NOT NULL".into(), "l.id", "l.parent_id", "l.id"),
+        Spec {
+            role: "CAST(f.kind AS TEXT)",
+            label: "f.name",
+            ..plain(E::FoundedBy, N::Cooperative, N::LocalGovernment, "cooperative_founder f WHERE f.local_government_id IS NOT NULL".into(), "f.cooperative_id", "f.local_government_id", "f.id")
+        },
+        Spec {
+            through: Some("ProcurementExample"),
+            role: "CAST(ps.role AS TEXT)",
+            year: "p.year",
+            value: "p.value_grosze",
+            label: "p.subject",
+            ..plain(E::BoughtFrom, N::LocalGovernment, N::Cooperative,
+                format!("procurement_example p JOIN procurement_supplier ps ON ps.procurement_example_id = p.id WHERE {verified}"),
+                "p.buyer_id", "ps.cooperative_id", "p.id")
+        },
+        Spec {
+            year: "p.year",
+            value: "p.value_grosze",
+            label: "p.buyer_unit",
+            ..plain(E::Purchased, N::LocalGovernment, N::ProcurementExample,
+                format!("procurement_example p WHERE {verified}"), "p.buyer_id", "p.id", "p.id")
+        },
+        Spec {
+            role: "CAST(ps.role AS TEXT)",
+            year: "p.year",
+            ..plain(E::Supplied, N::Cooperative, N::ProcurementExample,
+                format!("procurement_supplier ps JOIN procurement_example p ON p.id = ps.procurement_example_id WHERE {verified}"),
+                "ps.cooperative_id", "p.id", "p.id")
+        },
+        Spec {
+            role: "CASE WHEN ci.is_primary THEN 'PRIMARY' ELSE 'SECONDARY' END",
+            ..plain(E::OperatesIn, N::Cooperative, N::Industry, "cooperative_industry ci WHERE 1 = 1".into(), "ci.cooperative_id", "ci.industry_id", "ci.industry_id")
+        },
+        // A sector holds PKD codes at any level: a cooperative operates in it
+        // when one of its subclasses falls under one of them.
+        plain(E::OperatesIn, N::Cooperative, N::Sector,
+            "cooperative_industry ci JOIN industry i ON i.id = ci.industry_id \
+             JOIN sector_industry si ON 1 = 1 JOIN industry si_i ON si_i.id = si.industry_id \
+             WHERE i.code LIKE si_i.code || '%'".into(),
+            "ci.cooperative_id", "si.sector_id", "si.sector_id"),
+        Spec {
+            through: Some("Offering"),
+            label: "o.name",
+            ..plain(E::Serves, N::Cooperative, N::LocalGovernment,
+                "offering_area oa JOIN offering o ON o.id = oa.offering_id WHERE 1 = 1".into(),
+                "o.cooperative_id", "oa.local_government_id", "o.id")
+        },
+        Spec {
+            role: "CAST(i.kind AS TEXT)",
+            ..plain(E::InstitutionIn, N::Institution, N::LocalGovernment, "institution i WHERE 1 = 1".into(), "i.id", "i.local_government_id", "i.id")
+        },
+        Spec {
+            role: "pe.role_title",
+            ..plain(E::AffiliatedWith, N::Person, N::Cooperative, format!("person pe WHERE {consenting} AND pe.cooperative_id IS NOT NULL"), "pe.id", "pe.cooperative_id", "pe.id")
+        },
+        Spec {
+            role: "pe.role_title",
+            ..plain(E::AffiliatedWith, N::Person, N::LocalGovernment, format!("person pe WHERE {consenting} AND pe.local_government_id IS NOT NULL"), "pe.id", "pe.local_government_id", "pe.id")
+        },
+        Spec {
+            role: "pe.role_title",
+            ..plain(E::AffiliatedWith, N::Person, N::Institution, format!("person pe WHERE {consenting} AND pe.institution_id IS NOT NULL"), "pe.id", "pe.institution_id", "pe.id")
+        },
+        Spec {
+            role: "CAST(pa.role AS TEXT)",
+            ..plain(E::Attended, N::Person, N::Event,
+                format!("participation pa JOIN person pe ON pe.id = pa.person_id WHERE {consenting} AND pa.status = 'REGISTERED'"),
+                "pa.person_id", "pa.event_id", "pa.id")
+        },
+    ];
+    // Mentions of every kind of node an article can mention; a purchase only
+    // once verified, like everywhere else.
+    for target in [
+        N::Cooperative,
+        N::LocalGovernment,
+        N::Institution,
+        N::Industry,
+        N::Sector,
+        N::Event,
+        N::ProcurementExample,
+    ] {
+        let extra = if target == N::ProcurementExample {
+            format!(" AND m.target_id IN (SELECT p.id FROM procurement_example p WHERE {verified})")
+        } else {
+            String::new()
+        };
+        out.push(plain(E::Mentions, N::Article, target,
+            format!("mention m JOIN article a ON a.id = m.article_id WHERE {published} AND m.target_kind = '{}'{extra}", target.type_name()),
+            "m.article_id", "m.target_id", "m.article_id"));
+    }
+    out
+}
+
+/// What a walk may follow.
+#[derive(Debug, Clone)]
+pub struct Walk {
+    pub depth: u32,
+    pub edge_kinds: HashSet<EdgeKind>,
+    pub node_kinds: HashSet<NodeKind>,
+    pub limit_per_node: usize,
+}
+
+/// A walk's result: the nodes (the seeds first, then by distance), the edges,
+/// and the nodes that had more edges than `limit_per_node` (not all followed).
+#[derive(Debug, Default, Clone)]
+pub struct Neighbourhood {
+    pub nodes: Vec<(NodeKey, u32)>,
+    pub edges: Vec<Edge>,
+    pub truncated: Vec<NodeKey>,
+}
+
+/// Walks from `seeds` (nodes that exist and are public) `walk.depth` steps along
+/// the edges it allows, at most `walk.limit_per_node` edges from each node
+/// (in the order of `EdgeKind::ALL`, then the other end's id).
+pub async fn neighbourhood(
+    db: &DatabaseConnection,
+    seeds: &[NodeKey],
+    walk: &Walk,
+) -> AppResult<Neighbourhood> {
+    let specs: Vec<Spec> = specs()
+        .into_iter()
+        .filter(|s| walk.edge_kinds.contains(&s.kind))
+        .collect();
+    let mut out = Neighbourhood::default();
+    let mut seen: HashMap<NodeKey, u32> = HashMap::new();
+    let mut edge_keys = HashSet::new();
+    for s in seeds {
+        if seen.insert(*s, 0).is_none() {
+            out.nodes.push((*s, 0));
+        }
+    }
+    let mut frontier: Vec<NodeKey> = out.nodes.iter().map(|(k, _)| *k).collect();
+    for step in 1..=walk.depth {
+        // Per frontier node: (order of the spec, the other end, the edge).
+        let mut found: BTreeMap<NodeKey, Vec<(usize, Edge)>> = BTreeMap::new();
+        for (order, spec) in specs.iter().enumerate() {
+            for forward in [true, false] {
+                let (side, other) = if forward {
+                    (spec.source, spec.target)
+                } else {
+                    (spec.target, spec.source)
+                };
+                if !walk.node_kinds.contains(&other) {
+                    continue;
+                }
+                let ids: Vec<i32> = frontier
+                    .iter()
+                    .filter(|(k, _)| *k == side)
+                    .map(|(_, id)| *id)
+                    .collect();
+                if ids.is_empty() {
+                    continue;
+                }
+                for chunk in ids.chunks(5_000) {
+                    for (at, edge) in
+                        read(db, spec, forward, chunk, walk.limit_per_node + 1).await?
+                    {
+                        found
+                            .entry((side, at))
+                            .or_default()
+                            .push((order * 2 + usize::from(!forward), edge));
+                    }
+                }
+            }
+        }
+        let mut next = Vec::new();
+        for (node, mut edges) in found {
+            edges.sort_by_key(|(order, e)| {
+                let other = if e.source == node { e.target } else { e.source };
+                (*order, other, e.via)
+            });
+            // A cooperative with two subclasses in one sector is in it once.
+            edges.dedup_by_key(|(_, e)| e.key());
+            if edges.len() > walk.limit_per_node {
+                out.truncated.push(node);
+                edges.truncate(walk.limit_per_node);
+            }
+            for (_, e) in edges {
+                let other = if e.source == node { e.target } else { e.source };
+                if !seen.contains_key(&other) {
+                    seen.insert(other, step);
+                    out.nodes.push((other, step));
+                    next.push(other);
+                }
+                if edge_keys.insert(e.key()) {
+                    out.edges.push(e);
+                }
+            }
+        }
+        frontier = next;
+        if frontier.is_empty() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The edges of `spec` at `ids` (its sources when `forward`, else its targets),
+/// at most `limit` per id, with the id each belongs to.
+async fn read(
+    db: &DatabaseConnection,
+    spec: &Spec,
+    forward: bool,
+    ids: &[i32],
+    limit: usize,
+) -> AppResult<Vec<(i32, Edge)>> {
+    let backend = db.get_database_backend();
+    let (list, values) = super::batch::key_params(backend, ids);
+    let (side, other) = if forward {
+        (spec.s, spec.t)
+    } else {
+        (spec.t, spec.s)
+    };
+    let sql = format!(
+        "SELECT s, t, via, role, yr, val, label FROM (\
+           SELECT {s} AS s, {t} AS t, {via} AS via, {role} AS role, {year} AS yr, \
+                  {value} AS val, {label} AS label, \
+                  ROW_NUMBER() OVER (PARTITION BY {side} ORDER BY {other}, {via}) AS rn \
+           FROM {from} AND {side} IN ({list})\
+         ) x WHERE rn <= {limit}",
+        s = spec.s,
+        t = spec.t,
+        via = spec.via,
+        role = spec.role,
+        year = spec.year,
+        value = spec.value,
+        label = spec.label,
+        from = spec.from,
+    );
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let s: i32 = row.try_get("", "s")?;
+            let t: i32 = row.try_get("", "t")?;
+            let edge = Edge {
+                kind: spec.kind,
+                source: (spec.source, s),
+                target: (spec.target, t),
+                via: row.try_get("", "via")?,
+                through: spec.through,
+                role: row.try_get("", "role")?,
+                year: row.try_get("", "yr")?,
+                value_grosze: row.try_get("", "val")?,
+                label: row.try_get("", "label")?,
+            };
+            Ok((if forward { s } else { t }, edge))
+        })
+        .collect()
+}
+
+/// Which of `seeds` exist and are public records of the graph: a purchase once
+/// verified, an article once published, a person with a public profile (the
+/// others are left out, as if absent).
+pub async fn public_seeds(db: &DatabaseConnection, seeds: &[NodeKey]) -> AppResult<Vec<NodeKey>> {
+    let backend = db.get_database_backend();
+    let mut public: HashSet<NodeKey> = HashSet::new();
+    for kind in NodeKind::ALL {
+        let ids: Vec<i32> = seeds
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, i)| *i)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let (table, condition) = match kind {
+            NodeKind::Cooperative => ("cooperative", "1 = 1".to_owned()),
+            NodeKind::LocalGovernment => ("local_government", "1 = 1".to_owned()),
+            NodeKind::Institution => ("institution", "1 = 1".to_owned()),
+            NodeKind::Industry => ("industry", "1 = 1".to_owned()),
+            NodeKind::Sector => ("sector", "1 = 1".to_owned()),
+            NodeKind::ProcurementExample => ("procurement_example", listed_procurement_sql("x")),
+            NodeKind::Person => ("person", consenting_person_sql("x")),
+            NodeKind::Event => ("event", "1 = 1".to_owned()),
+            NodeKind::Article => ("article", listed_content_sql("x")),
+        };
+        let (list, values) = super::batch::key_params(backend, &ids);
+        let sql =
+            format!("SELECT x.id AS id FROM {table} x WHERE {condition} AND x.id IN ({list})");
+        for row in db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+        {
+            public.insert((kind, row.try_get("", "id")?));
+        }
+    }
+    Ok(seeds
+        .iter()
+        .filter(|s| public.contains(s))
+        .copied()
+        .collect())
+}

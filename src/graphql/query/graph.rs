@@ -1,0 +1,432 @@
+//! `neighbourhood`: the network around some records as nodes and typed edges,
+//! for network maps (`db::graph` walks it; `centrality` measures it).
+
+use crate::db::graph::{self, Edge, EdgeKind as DbEdge, NodeKey, NodeKind as DbNode, Walk};
+use crate::error::AppError;
+use crate::graphql::{db, node::Node, types::Decimal};
+use crate::ids::{global_id, parse_global_id};
+use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// At most this many records to start from.
+const MAX_FROM: usize = 20;
+/// At most this many steps away.
+const MAX_DEPTH: i32 = 3;
+/// At most this many edges followed from one node.
+const MAX_LIMIT_PER_NODE: i32 = 100;
+
+/// The most nodes a walk can reach, as the cost guard prices it before anything
+/// runs: every start node, and each node of every step but the last followed
+/// along at most `limit_per_node` edges. Times what is selected of them.
+/// Arguments out of range are priced as the smallest walk: the resolver refuses
+/// them, naming the argument.
+pub fn neighbourhood_cost(from: usize, depth: i32, limit_per_node: i32, child: usize) -> usize {
+    let in_range = |v: i32, max: i32| {
+        if (1..=max).contains(&v) {
+            v as usize
+        } else {
+            1
+        }
+    };
+    let limit = in_range(limit_per_node, MAX_LIMIT_PER_NODE);
+    let from = from.clamp(1, MAX_FROM);
+    let mut reach = from;
+    let mut level = from;
+    for _ in 0..in_range(depth, MAX_DEPTH) {
+        level = level.saturating_mul(limit);
+        reach = reach.saturating_add(level);
+    }
+    reach.saturating_mul(child.max(1)).saturating_add(1)
+}
+
+/// A kind of record that is a node of the network graph.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum NetworkNodeKind {
+    /// A social cooperative.
+    Cooperative,
+    /// A local government unit (gmina, powiat, voivodeship).
+    LocalGovernment,
+    /// An institution (labour office, social assistance centre, OWES…).
+    Institution,
+    /// A PKD subclass.
+    Industry,
+    /// A sector of the industry meetings.
+    Sector,
+    /// A verified purchase by a local government.
+    ProcurementExample,
+    /// A person with a public profile (people without one are never nodes).
+    Person,
+    /// An event (forum, industry meeting).
+    Event,
+    /// A published article.
+    Article,
+}
+
+impl From<NetworkNodeKind> for DbNode {
+    fn from(k: NetworkNodeKind) -> DbNode {
+        match k {
+            NetworkNodeKind::Cooperative => DbNode::Cooperative,
+            NetworkNodeKind::LocalGovernment => DbNode::LocalGovernment,
+            NetworkNodeKind::Institution => DbNode::Institution,
+            NetworkNodeKind::Industry => DbNode::Industry,
+            NetworkNodeKind::Sector => DbNode::Sector,
+            NetworkNodeKind::ProcurementExample => DbNode::ProcurementExample,
+            NetworkNodeKind::Person => DbNode::Person,
+            NetworkNodeKind::Event => DbNode::Event,
+            NetworkNodeKind::Article => DbNode::Article,
+        }
+    }
+}
+
+/// A kind of link between two nodes; an edge points from `source` to `target` as named.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum NetworkEdgeKind {
+    /// Cooperative → the gmina of its seat.
+    SeatIn,
+    /// Local government → the unit above it (gmina → powiat → voivodeship).
+    PartOf,
+    /// Cooperative → a local government among its founders (`role`: the founder's kind, `label`: its name).
+    FoundedBy,
+    /// Buyer → supplier: a local government bought from a cooperative (`through`: the
+    /// purchase; `role`: LEAD or CONSORTIUM_MEMBER; `year`, `valuePln`, `label`: its subject).
+    BoughtFrom,
+    /// Local government → a verified purchase it made (`year`, `valuePln`, `label`: the buying unit).
+    Purchased,
+    /// Cooperative → a verified purchase it supplied (`role`: LEAD or CONSORTIUM_MEMBER, `year`).
+    Supplied,
+    /// Cooperative → a PKD subclass it declares (`role`: PRIMARY or SECONDARY) or a sector its subclasses fall under.
+    OperatesIn,
+    /// Cooperative → a local government one of its offerings serves in full (`through`: the offering; `label`: its name).
+    Serves,
+    /// Institution → the local government it belongs to (`role`: the institution's kind).
+    InstitutionIn,
+    /// Person → their cooperative, local government or institution (`role`: their role title). Public profiles only.
+    AffiliatedWith,
+    /// Person → an event they registered for (`role`: their role there). Public profiles only.
+    Attended,
+    /// Published article → a record it mentions.
+    Mentions,
+}
+
+impl NetworkEdgeKind {
+    const ALL: [NetworkEdgeKind; 12] = [
+        NetworkEdgeKind::SeatIn,
+        NetworkEdgeKind::PartOf,
+        NetworkEdgeKind::FoundedBy,
+        NetworkEdgeKind::BoughtFrom,
+        NetworkEdgeKind::Purchased,
+        NetworkEdgeKind::Supplied,
+        NetworkEdgeKind::OperatesIn,
+        NetworkEdgeKind::Serves,
+        NetworkEdgeKind::InstitutionIn,
+        NetworkEdgeKind::AffiliatedWith,
+        NetworkEdgeKind::Attended,
+        NetworkEdgeKind::Mentions,
+    ];
+}
+
+impl From<NetworkEdgeKind> for DbEdge {
+    fn from(k: NetworkEdgeKind) -> DbEdge {
+        DbEdge::ALL[NetworkEdgeKind::ALL
+            .iter()
+            .position(|x| *x == k)
+            .unwrap_or_default()]
+    }
+}
+
+impl From<DbEdge> for NetworkEdgeKind {
+    fn from(k: DbEdge) -> NetworkEdgeKind {
+        NetworkEdgeKind::ALL[DbEdge::ALL.iter().position(|x| *x == k).unwrap_or_default()]
+    }
+}
+
+fn node_id(k: NodeKey) -> ID {
+    global_id(k.0.type_name(), k.1)
+}
+
+/// One link of the graph.
+pub struct NetworkEdge(Edge);
+
+/// A link between two nodes of the network graph, with its own facts.
+#[Object]
+impl NetworkEdge {
+    /// A stable id of this link (its kind, its ends and the record that makes it).
+    async fn id(&self) -> ID {
+        let e = &self.0;
+        ID(URL_SAFE_NO_PAD.encode(format!(
+            "NetworkEdge:{}:{}:{}:{}:{}:{}",
+            e.kind.name(),
+            e.source.0.type_name(),
+            e.source.1,
+            e.target.0.type_name(),
+            e.target.1,
+            e.via
+        )))
+    }
+    /// What kind of link.
+    async fn kind(&self) -> NetworkEdgeKind {
+        self.0.kind.into()
+    }
+    /// The global id of the node it starts from.
+    async fn source(&self) -> ID {
+        node_id(self.0.source)
+    }
+    /// The global id of the node it points to.
+    async fn target(&self) -> ID {
+        node_id(self.0.target)
+    }
+    /// The record that makes the link, when the API has it as an object (a
+    /// purchase for BOUGHT_FROM, an offering for SERVES).
+    async fn through(&self) -> Option<ID> {
+        self.0.through.map(|t| global_id(t, self.0.via))
+    }
+    /// The role in the link (see the kind), if any.
+    async fn role(&self) -> Option<&str> {
+        self.0.role.as_deref()
+    }
+    /// The year of the link (a purchase's), if any.
+    async fn year(&self) -> Option<i32> {
+        self.0.year
+    }
+    /// The value of the link in PLN net (a purchase's), if stated.
+    async fn value_pln(&self) -> Option<Decimal> {
+        self.0.value_grosze.map(Decimal)
+    }
+    /// A short text naming the link (a purchase's subject, an offering's or founder's name), if any.
+    async fn label(&self) -> Option<&str> {
+        self.0.label.as_deref()
+    }
+}
+
+/// A node's place in the neighbourhood.
+#[derive(SimpleObject)]
+pub struct NodeCentrality {
+    /// The node's global id.
+    pub id: ID,
+    /// Steps from the nearest node the walk started from (0: a start node).
+    pub distance: i32,
+    /// Edges of this neighbourhood at the node.
+    pub degree: i32,
+    /// Betweenness (Brandes) in this neighbourhood, as an undirected graph: the
+    /// sum over pairs of other nodes of the share of their shortest paths that
+    /// pass through it. Null unless asked for (`betweenness: true`).
+    pub betweenness: Option<f64>,
+}
+
+/// Two cooperatives linked through others: the same buyer, or the same purchase.
+#[derive(SimpleObject)]
+pub struct CooperativePair {
+    /// One cooperative (the smaller id).
+    pub source: ID,
+    /// The other.
+    pub target: ID,
+    /// How many buyers (or purchases) they share in this neighbourhood.
+    pub weight: i32,
+    /// The shared buyers (or purchases).
+    pub through: Vec<ID>,
+}
+
+/// The network around some records.
+pub struct Neighbourhood(graph::Neighbourhood);
+
+impl Neighbourhood {
+    /// Pairs of cooperatives that share a node: each group of `(group, cooperative)`.
+    fn pairs(&self, groups: impl Iterator<Item = (NodeKey, NodeKey)>) -> Vec<CooperativePair> {
+        let mut by_group: BTreeMap<NodeKey, BTreeSet<NodeKey>> = BTreeMap::new();
+        for (group, coop) in groups {
+            by_group.entry(group).or_default().insert(coop);
+        }
+        let mut shared: BTreeMap<(NodeKey, NodeKey), Vec<NodeKey>> = BTreeMap::new();
+        for (group, coops) in by_group {
+            let coops: Vec<_> = coops.into_iter().collect();
+            for (i, a) in coops.iter().enumerate() {
+                for b in &coops[i + 1..] {
+                    shared.entry((*a, *b)).or_default().push(group);
+                }
+            }
+        }
+        shared
+            .into_iter()
+            .map(|((a, b), through)| CooperativePair {
+                source: node_id(a),
+                target: node_id(b),
+                weight: i32::try_from(through.len()).unwrap_or(i32::MAX),
+                through: through.into_iter().map(node_id).collect(),
+            })
+            .collect()
+    }
+}
+
+/// Nodes and typed edges around the records a walk started from, for network maps.
+#[Object]
+impl Neighbourhood {
+    /// The nodes: those the walk started from first, then by distance.
+    async fn nodes(&self, ctx: &Context<'_>) -> Result<Vec<Node>> {
+        let ids: Vec<ID> = self.0.nodes.iter().map(|(k, _)| node_id(*k)).collect();
+        let found =
+            futures_util::future::join_all(ids.iter().map(|id| super::node::fetch(ctx, id))).await;
+        let mut out = Vec::with_capacity(found.len());
+        for n in found {
+            out.extend(n?);
+        }
+        Ok(out)
+    }
+    /// The edges between them.
+    async fn edges(&self) -> Vec<NetworkEdge> {
+        self.0.edges.iter().cloned().map(NetworkEdge).collect()
+    }
+    /// How many nodes.
+    async fn node_count(&self) -> i32 {
+        i32::try_from(self.0.nodes.len()).unwrap_or(i32::MAX)
+    }
+    /// How many edges.
+    async fn edge_count(&self) -> i32 {
+        i32::try_from(self.0.edges.len()).unwrap_or(i32::MAX)
+    }
+    /// Nodes that have more edges of the kinds asked than `limitPerNode`: only
+    /// the first of them were followed (ask again from such a node, or with a
+    /// larger limit, for the rest).
+    async fn truncated(&self) -> Vec<ID> {
+        self.0.truncated.iter().map(|k| node_id(*k)).collect()
+    }
+    /// Each node's distance, degree and, on request, betweenness in this neighbourhood.
+    async fn centrality(
+        &self,
+        #[graphql(
+            desc = "Compute betweenness too (Brandes; takes time proportional to nodes × edges).",
+            default = false
+        )]
+        betweenness: bool,
+    ) -> Vec<NodeCentrality> {
+        let index: HashMap<NodeKey, usize> = self
+            .0
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, (k, _))| (*k, i))
+            .collect();
+        let links: Vec<(usize, usize)> = self
+            .0
+            .edges
+            .iter()
+            .filter_map(|e| Some((*index.get(&e.source)?, *index.get(&e.target)?)))
+            .collect();
+        let n = self.0.nodes.len();
+        let degree = crate::centrality::degree(n, &links);
+        let between = betweenness.then(|| crate::centrality::betweenness(n, &links));
+        self.0
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, (k, distance))| NodeCentrality {
+                id: node_id(*k),
+                distance: i32::try_from(*distance).unwrap_or(i32::MAX),
+                degree: i32::try_from(degree[i]).unwrap_or(i32::MAX),
+                betweenness: between.as_ref().map(|b| b[i]),
+            })
+            .collect()
+    }
+    /// Pairs of cooperatives in this neighbourhood that sold to the same buyer
+    /// (the projection of BOUGHT_FROM edges onto cooperatives), `through` the buyers.
+    async fn co_buyers(&self) -> Vec<CooperativePair> {
+        self.pairs(
+            self.0
+                .edges
+                .iter()
+                .filter(|e| e.kind == DbEdge::BoughtFrom)
+                .map(|e| (e.source, e.target)),
+        )
+    }
+    /// Pairs of cooperatives in this neighbourhood that supplied the same
+    /// purchase (a consortium), `through` the purchases.
+    async fn co_suppliers(&self) -> Vec<CooperativePair> {
+        self.pairs(self.0.edges.iter().filter_map(|e| match e.kind {
+            DbEdge::Supplied => Some((e.target, e.source)),
+            DbEdge::BoughtFrom => Some(((DbNode::ProcurementExample, e.via), e.target)),
+            _ => None,
+        }))
+    }
+}
+
+#[derive(Default)]
+pub struct GraphQuery;
+
+#[Object]
+impl GraphQuery {
+    /// The network around some records: nodes (cooperatives, local governments,
+    /// institutions, industries, sectors, verified purchases, people with a public
+    /// profile, events, published articles) and the typed edges between them, up to
+    /// `depth` steps away, following at most `limitPerNode` edges from each node.
+    /// Priced before it runs by the most nodes it could reach; too large a
+    /// neighbourhood is refused with its figures, never cut short silently.
+    #[graphql(
+        complexity = "neighbourhood_cost(from.len(), depth, limit_per_node, child_complexity)"
+    )]
+    async fn neighbourhood(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ids of the records to start from (1 to 20).")] from: Vec<ID>,
+        #[graphql(desc = "Steps away from them (1 to 3).", default = 1)] depth: i32,
+        #[graphql(desc = "Follow only edges of these kinds (default: all).")] edge_kinds: Option<
+            Vec<NetworkEdgeKind>,
+        >,
+        #[graphql(
+            desc = "Reach only nodes of these kinds (default: all); the start nodes are always in."
+        )]
+        node_kinds: Option<Vec<NetworkNodeKind>>,
+        #[graphql(
+            desc = "Follow at most this many edges from each node (1 to 100).",
+            default = 20
+        )]
+        limit_per_node: i32,
+    ) -> Result<Neighbourhood> {
+        if from.is_empty() || from.len() > MAX_FROM {
+            return Err(AppError::invalid(
+                "from",
+                format!("give 1 to {MAX_FROM} ids, got {}", from.len()),
+            )
+            .into());
+        }
+        if !(1..=MAX_DEPTH).contains(&depth) {
+            return Err(
+                AppError::invalid("depth", format!("1 to {MAX_DEPTH}, got {depth}")).into(),
+            );
+        }
+        if !(1..=MAX_LIMIT_PER_NODE).contains(&limit_per_node) {
+            return Err(AppError::invalid(
+                "limitPerNode",
+                format!("1 to {MAX_LIMIT_PER_NODE}, got {limit_per_node}"),
+            )
+            .into());
+        }
+        let mut seeds = Vec::with_capacity(from.len());
+        for id in &from {
+            let (kind, n) = parse_global_id("from", id)?;
+            let kind = DbNode::of_type_name(&kind).ok_or_else(|| {
+                AppError::invalid(
+                    "from",
+                    format!("a {kind} is not a node of the network graph"),
+                )
+            })?;
+            seeds.push((kind, n));
+        }
+        let walk = Walk {
+            depth: depth.unsigned_abs(),
+            edge_kinds: match edge_kinds {
+                Some(k) => k.into_iter().map(Into::into).collect(),
+                None => DbEdge::ALL.into_iter().collect(),
+            },
+            node_kinds: match node_kinds {
+                Some(k) => k.into_iter().map(Into::into).collect(),
+                None => DbNode::ALL.into_iter().collect(),
+            },
+            limit_per_node: limit_per_node.unsigned_abs() as usize,
+        };
+        let db = db(ctx)?;
+        let seeds = graph::public_seeds(db, &seeds).await?;
+        Ok(Neighbourhood(
+            graph::neighbourhood(db, &seeds, &walk).await?,
+        ))
+    }
+}

@@ -1,0 +1,351 @@
+//! The network as a graph (issue 21): a regional centre's analyst takes the
+//! neighbourhood of a gmina and sees who bought from whom, with typed edges,
+//! centrality and the cooperative projections; nothing private becomes a node.
+
+use crate::helpers::{first_error_code, nodes, TestApp};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+
+const WALK: &str = "query($from: [ID!]!, $depth: Int = 1, $edges: [NetworkEdgeKind!], $limit: Int = 20, $b: Boolean = false) {
+  neighbourhood(from: $from, depth: $depth, edgeKinds: $edges, limitPerNode: $limit) {
+    nodeCount edgeCount truncated
+    nodes { __typename id }
+    edges { id kind source target through role year valuePln label }
+    centrality(betweenness: $b) { id distance degree betweenness }
+    coBuyers { source target weight through }
+    coSuppliers { source target weight through }
+  } }";
+
+async fn walk(app: &TestApp, vars: Value) -> Value {
+    let r = app.query_vars(WALK, vars).await;
+    assert!(r.get("errors").is_none(), "{r}");
+    r["data"]["neighbourhood"].clone()
+}
+
+fn ids(list: &Value) -> HashSet<String> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn edges_of<'a>(n: &'a Value, kind: &str) -> Vec<&'a Value> {
+    n["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["kind"] == kind)
+        .collect()
+}
+
+/// A purchase by `buyer` from `lead` and `member` (a consortium), verified or not.
+async fn purchase(
+    app: &TestApp,
+    moderator: &str,
+    buyer: &Value,
+    lead: &Value,
+    member: &Value,
+    subject: &str,
+    verify: bool,
+) -> Value {
+    let p = app
+        .query_as(moderator, "mutation($i: ProposeProcurementExampleInput!) { proposeProcurementExample(input: $i) { procurementExample { id version } } }",
+            json!({ "i": { "buyer": buyer, "suppliers": [{ "cooperative": lead, "role": "LEAD" }, { "cooperative": member, "role": "CONSORTIUM_MEMBER" }],
+                "subject": subject, "procedure": "RESERVED_CONTRACT_ART_94", "valuePln": "85000", "year": 2025 } }))
+        .await;
+    let example = p["data"]["proposeProcurementExample"]["procurementExample"].clone();
+    assert!(example["id"].is_string(), "{p}");
+    if verify {
+        let v = app
+            .query_as(moderator, "mutation($id: ID!, $v: Int!) { verifyProcurementExample(input: {id: $id, version: $v}) { procurementExample { verified } } }",
+                json!({ "id": example["id"], "v": example["version"] }))
+            .await;
+        assert!(v.get("errors").is_none(), "{v}");
+    }
+    example["id"].clone()
+}
+
+#[tokio::test]
+async fn a_gminas_neighbourhood_shows_who_bought_from_whom_and_nothing_private() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let coops = app
+        .data("{ cooperatives(first: 2) { edges { node { id seat { id } } } } }")
+        .await;
+    let coops = nodes(&coops["cooperatives"]);
+    let (a, b) = (coops[0].clone(), coops[1].clone());
+    let buyer = a["seat"]["id"].clone();
+    let bought = purchase(
+        &app,
+        &moderator,
+        &buyer,
+        &a["id"],
+        &b["id"],
+        "Catering dla szkół (dane testowe)",
+        true,
+    )
+    .await;
+    let unverified = purchase(
+        &app,
+        &moderator,
+        &buyer,
+        &b["id"],
+        &a["id"],
+        "Sprzątanie urzędu (dane testowe)",
+        false,
+    )
+    .await;
+
+    // Two people name an institution of the buyer's as theirs: one with a public profile.
+    let institution = app
+        .data("{ institutions(first: 1) { edges { node { id } } } }")
+        .await;
+    let institution = nodes(&institution["institutions"])[0]["id"].clone();
+    let mut people = Vec::new();
+    for (email, public) in [("jawna@example.org", true), ("prywatna@example.org", false)] {
+        let token = app.member(email).await;
+        let r = app
+            .query_as(&token, "mutation($i: ID!, $p: Boolean!) { updateMyProfile(input: {publicProfile: $p, affiliation: {institution: $i}}) { person { id } } }",
+                json!({ "i": institution, "p": public }))
+            .await;
+        assert!(r.get("errors").is_none(), "{r}");
+        people.push(r["data"]["updateMyProfile"]["person"]["id"].clone());
+    }
+
+    let n = walk(
+        &app,
+        json!({ "from": [buyer], "depth": 2, "edges": ["BOUGHT_FROM", "SUPPLIED"], "b": true }),
+    )
+    .await;
+    let node_ids = ids(&n["nodes"]);
+    assert_eq!(n["nodeCount"].as_u64(), Some(node_ids.len() as u64), "{n}");
+    for c in [&a["id"], &b["id"], &bought] {
+        assert!(
+            node_ids.contains(c.as_str().unwrap_or_default()),
+            "{c} missing: {n}"
+        );
+    }
+    // Every edge joins two nodes of the answer, and has an id of its own.
+    let edge_ids = ids(&n["edges"]);
+    assert_eq!(
+        edge_ids.len(),
+        n["edges"].as_array().map_or(0, Vec::len),
+        "{n}"
+    );
+    for e in n["edges"].as_array().into_iter().flatten() {
+        for end in [&e["source"], &e["target"]] {
+            assert!(
+                node_ids.contains(end.as_str().unwrap_or_default()),
+                "{e}: {n}"
+            );
+        }
+    }
+    // The buyer bought from both, through the verified purchase, with its facts.
+    let from_buyer: Vec<_> = edges_of(&n, "BOUGHT_FROM")
+        .into_iter()
+        .filter(|e| e["source"] == buyer)
+        .collect();
+    let suppliers: HashSet<_> = from_buyer.iter().map(|e| e["target"].clone()).collect();
+    assert_eq!(
+        suppliers,
+        HashSet::from([a["id"].clone(), b["id"].clone()]),
+        "{n}"
+    );
+    let lead = from_buyer
+        .iter()
+        .find(|e| e["target"] == a["id"])
+        .unwrap_or_else(|| panic!("{n}"));
+    assert_eq!(lead["through"], bought, "{n}");
+    assert_eq!(
+        (
+            lead["role"].as_str(),
+            lead["year"].as_i64(),
+            lead["valuePln"].as_str()
+        ),
+        (Some("LEAD"), Some(2025), Some("85000.00")),
+        "{lead}"
+    );
+    // Both supplied it (found at depth 2, from the cooperatives).
+    assert_eq!(
+        edges_of(&n, "SUPPLIED")
+            .iter()
+            .filter(|e| e["target"] == bought)
+            .count(),
+        2,
+        "{n}"
+    );
+    let seat = walk(&app, json!({ "from": [a["id"]], "edges": ["SEAT_IN"] })).await;
+    assert_eq!(
+        edges_of(&seat, "SEAT_IN")
+            .iter()
+            .map(|e| (e["source"].clone(), e["target"].clone()))
+            .collect::<Vec<_>>(),
+        vec![(a["id"].clone(), buyer.clone())],
+        "{seat}"
+    );
+    // The unverified purchase is nowhere: not a node, not a link, not a pair.
+    let text = n.to_string();
+    assert!(!text.contains(unverified.as_str().unwrap_or("?")), "{n}");
+    // Projections: the two sold to the same buyer and supplied the same purchase.
+    let pair = |list: &Value| -> Vec<(Value, Value, Value)> {
+        list.as_array()
+            .into_iter()
+            .flatten()
+            .map(|p| {
+                (
+                    p["source"].clone(),
+                    p["target"].clone(),
+                    p["through"].clone(),
+                )
+            })
+            .collect()
+    };
+    let both: HashSet<Value> = HashSet::from([a["id"].clone(), b["id"].clone()]);
+    let co_buyers = pair(&n["coBuyers"]);
+    assert!(
+        co_buyers.iter().any(
+            |(s, t, through)| HashSet::from([s.clone(), t.clone()]) == both
+                && through.as_array().is_some_and(|l| l.contains(&buyer))
+        ),
+        "{n}"
+    );
+    let co_suppliers = pair(&n["coSuppliers"]);
+    assert!(
+        co_suppliers.iter().any(
+            |(s, t, through)| HashSet::from([s.clone(), t.clone()]) == both
+                && through == &json!([bought])
+        ),
+        "{n}"
+    );
+    // Centrality: degrees add up to twice the edges; the buyer is at distance 0
+    // and carries paths between the cooperatives it bought from.
+    let c = n["centrality"].as_array().cloned().unwrap_or_default();
+    let degrees: i64 = c.iter().filter_map(|x| x["degree"].as_i64()).sum();
+    assert_eq!(degrees, 2 * n["edgeCount"].as_i64().unwrap_or(-1), "{n}");
+    let of = |id: &Value| {
+        c.iter()
+            .find(|x| x["id"] == *id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id}: {n}"))
+    };
+    assert_eq!(of(&buyer)["distance"], 0);
+    assert_eq!(of(&a["id"])["distance"], 1);
+    assert!(
+        c.iter()
+            .all(|x| x["betweenness"].as_f64().is_some_and(|b| b >= 0.0)),
+        "{n}"
+    );
+
+    // Without asking, no betweenness.
+    let plain = walk(&app, json!({ "from": [buyer], "edges": ["BOUGHT_FROM"] })).await;
+    assert!(
+        plain["centrality"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .all(|x| x["betweenness"].is_null()),
+        "{plain}"
+    );
+
+    // From the institution: the consenting person is a node, the other is not,
+    // and asking from the other one's id finds nothing.
+    let around = walk(
+        &app,
+        json!({ "from": [institution], "edges": ["AFFILIATED_WITH"] }),
+    )
+    .await;
+    let around_ids = ids(&around["nodes"]);
+    assert!(
+        around_ids.contains(people[0].as_str().unwrap_or("?")),
+        "{around}"
+    );
+    assert!(
+        !around
+            .to_string()
+            .contains(people[1].as_str().unwrap_or("?")),
+        "{around}"
+    );
+    let hidden = walk(&app, json!({ "from": [people[1]] })).await;
+    assert_eq!(hidden["nodeCount"], 0, "{hidden}");
+}
+
+#[tokio::test]
+async fn a_neighbourhood_is_bounded_before_it_runs_and_says_where_it_stopped() {
+    let app = TestApp::spawn().await;
+    let units = app
+        .data("{ v: localGovernment(teryt: \"12\") { id } t: threads(first: 1) { edges { node { id } } } }")
+        .await;
+    let voivodeship = units["v"]["id"].clone();
+
+    // Too large: priced before anything runs, and refused with the figures.
+    let before = app.statements().await;
+    let r = app
+        .query_vars(
+            WALK,
+            json!({ "from": [voivodeship], "depth": 3, "limit": 100 }),
+        )
+        .await;
+    assert_eq!(r["errors"][0]["extensions"]["limit"], "cost", "{r}");
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.chars().any(|c| c.is_ascii_digit())),
+        "{r}"
+    );
+    assert_eq!(
+        app.statements().await,
+        before,
+        "no SQL ran for a refused walk"
+    );
+
+    // Bad input names its field.
+    for (vars, field) in [
+        (json!({ "from": [voivodeship], "depth": 4 }), "depth"),
+        (json!({ "from": [], "depth": 1 }), "from"),
+        (json!({ "from": [voivodeship], "limit": 0 }), "limitPerNode"),
+    ] {
+        let r = app.query_vars(WALK, vars).await;
+        assert_eq!(first_error_code(&r), "BAD_USER_INPUT", "{r}");
+        assert_eq!(r["errors"][0]["extensions"]["field"], field, "{r}");
+    }
+    if let Some(thread) = nodes(&units["t"]).first() {
+        let r = app
+            .query_vars(WALK, json!({ "from": [thread["id"]] }))
+            .await;
+        assert_eq!(first_error_code(&r), "BAD_USER_INPUT", "{r}");
+    }
+
+    // A voivodeship has more powiaty than a limit of 5: it says so, and only 5 are followed.
+    let n = walk(
+        &app,
+        json!({ "from": [voivodeship], "edges": ["PART_OF"], "limit": 5 }),
+    )
+    .await;
+    assert_eq!(n["edgeCount"], 5, "{n}");
+    assert_eq!(n["truncated"], json!([voivodeship]), "{n}");
+
+    // The statements a walk sends depend on its depth and kinds, not its size.
+    let count = |limit: i64| {
+        let app = &app;
+        let voivodeship = voivodeship.clone();
+        async move {
+            let before = app.statements().await;
+            let n = walk(app, json!({ "from": [voivodeship], "depth": 2, "edges": ["PART_OF", "SEAT_IN"], "limit": limit })).await;
+            (
+                app.statements().await - before,
+                n["nodeCount"].as_i64().unwrap_or(0),
+            )
+        }
+    };
+    let (small, small_nodes) = count(3).await;
+    let (large, large_nodes) = count(12).await;
+    assert!(
+        large_nodes > 3 * small_nodes,
+        "{small_nodes} → {large_nodes}"
+    );
+    assert_eq!(
+        small, large,
+        "statements for {small_nodes} and {large_nodes} nodes"
+    );
+}
