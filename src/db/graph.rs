@@ -381,8 +381,8 @@ pub async fn neighbourhood(
             }
             for (_, e) in edges {
                 let other = if e.source == node { e.target } else { e.source };
-                if !seen.contains_key(&other) {
-                    seen.insert(other, step);
+                if let std::collections::hash_map::Entry::Vacant(v) = seen.entry(other) {
+                    v.insert(step);
                     out.nodes.push((other, step));
                     next.push(other);
                 }
