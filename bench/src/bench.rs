@@ -12,6 +12,7 @@ use coophub::app;
 use coophub::config::Config;
 use coophub::db::count_rows;
 use entity::{cooperative, local_government};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -194,6 +195,12 @@ async fn check_same_answer(
 /// after the cursor of the row a scenario names (none: the first page).
 pub const DEEP_QUERY: &str = "query Deep($a: String) { cooperatives(first: 100, after: $a) {
   pageInfo { hasNextPage endCursor } edges { node { name seat { name } } } } }";
+
+/// A network map's question: every node and edge two steps around a powiat (its
+/// gminy, voivodeship, cooperatives, purchases, institutions…), 40 edges per node.
+pub const NEIGHBOURHOOD_QUERY: &str = "query Around($from: [ID!]!) {
+  neighbourhood(from: $from, depth: 2, limitPerNode: 40) { nodeCount edgeCount
+    nodes { __typename id } edges { kind source target } } }";
 
 /// The directory pages the deep-page scenarios start after (0: the first page).
 const DEEP_ROWS: [(&str, &str, u64); 3] = [
@@ -402,6 +409,20 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
             ));
         }
     }
+    // A network map's question (issue 21): a powiat's neighbourhood two steps out.
+    let mut graph = Vec::new();
+    if let Some(p) = local_government::Entity::find()
+        .filter(local_government::Column::Teryt.eq("1206"))
+        .one(&db)
+        .await?
+    {
+        graph.push((
+            "neighbourhood, depth 2",
+            "neighbourhood",
+            vec![json!({ "query": NEIGHBOURHOOD_QUERY,
+                "variables": { "from": [coophub::ids::global_id("LocalGovernment", p.id).0] } })],
+        ));
+    }
     db.close().await?;
     // The bench measures the server, not the budgets: lift them for its own in-process instances.
     let mut config = config.clone();
@@ -490,7 +511,7 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
             vec![json!({ "query": query, "variables": vars })],
         )
     });
-    let queries = queries.into_iter().chain(portal).chain(deep);
+    let queries = queries.into_iter().chain(portal).chain(deep).chain(graph);
     // Median req/s and p99 of each (query, server).
     let mut medians: Vec<(&str, &str, f64, Duration)> = Vec::new();
     for (name, key, body) in queries {
