@@ -20,6 +20,7 @@ pub mod db;
 pub mod error;
 pub mod evidence;
 pub mod export;
+pub mod graph_export;
 pub mod graphql;
 pub mod http;
 pub mod ids;

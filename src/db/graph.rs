@@ -496,3 +496,47 @@ pub async fn public_seeds(db: &DatabaseConnection, seeds: &[NodeKey]) -> AppResu
         .copied()
         .collect())
 }
+
+/// A name to show for each of `nodes` (a person's display name, a purchase's
+/// subject, a PKD subclass's code and name…): one statement per kind of node.
+pub async fn labels(
+    db: &DatabaseConnection,
+    nodes: &[NodeKey],
+) -> AppResult<HashMap<NodeKey, String>> {
+    let backend = db.get_database_backend();
+    let mut out = HashMap::with_capacity(nodes.len());
+    for kind in NodeKind::ALL {
+        let ids: Vec<i32> = nodes
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, i)| *i)
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let (table, label) = match kind {
+            NodeKind::Cooperative => ("cooperative", "x.name"),
+            NodeKind::LocalGovernment => ("local_government", "x.name"),
+            NodeKind::Institution => ("institution", "x.name"),
+            NodeKind::Industry => ("industry", "x.code || ' ' || x.name"),
+            NodeKind::Sector => ("sector", "x.name"),
+            NodeKind::ProcurementExample => ("procurement_example", "x.subject"),
+            NodeKind::Person => ("person", "x.display_name"),
+            NodeKind::Event => ("event", "x.title"),
+            NodeKind::Article => ("article", "x.title"),
+        };
+        for chunk in ids.chunks(5_000) {
+            let (list, values) = super::batch::key_params(backend, chunk);
+            let sql = format!(
+                "SELECT x.id AS id, {label} AS label FROM {table} x WHERE x.id IN ({list})"
+            );
+            for row in db
+                .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?
+            {
+                out.insert((kind, row.try_get("", "id")?), row.try_get("", "label")?);
+            }
+        }
+    }
+    Ok(out)
+}

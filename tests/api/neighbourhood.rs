@@ -349,3 +349,122 @@ async fn a_neighbourhood_is_bounded_before_it_runs_and_says_where_it_stopped() {
         "statements for {small_nodes} and {large_nodes} nodes"
     );
 }
+
+/// What NetworkX (the reference reader of both formats) reads from a file:
+/// node ids, and each edge as (source, target, kind). None where NetworkX is not
+/// installed (`.ci/run` installs it; CI must not skip).
+fn read_with_networkx(format: &str, text: &str) -> Option<Value> {
+    let present = std::process::Command::new("python3")
+        .args(["-c", "import networkx"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present {
+        assert!(
+            std::env::var("CI").is_err(),
+            "NetworkX is missing: pip install networkx"
+        );
+        eprintln!("skipped reading the {format} with NetworkX: pip install networkx");
+        return None;
+    }
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let path =
+        std::env::temp_dir().join(format!("coophub-{}-{stamp}.{format}", std::process::id()));
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    let script = "import json, sys, networkx as nx
+read = nx.read_gexf if sys.argv[1].endswith('gexf') else nx.read_graphml
+g = read(sys.argv[1])
+print(json.dumps({'nodes': sorted(g.nodes()), 'directed': g.is_directed(),
+  'edges': sorted([u, v, d.get('kind')] for u, v, d in g.edges(data=True))}))";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("python3: {e}"));
+    let _ = std::fs::remove_file(&path);
+    assert!(
+        out.status.success(),
+        "NetworkX could not read the {format}: {}\n{text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}")))
+}
+
+#[tokio::test]
+async fn a_neighbourhood_opens_in_network_tools_as_the_same_graph() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let coops = app
+        .data("{ cooperatives(first: 2) { edges { node { id seat { id } } } } }")
+        .await;
+    let coops = nodes(&coops["cooperatives"]);
+    let buyer = coops[0]["seat"]["id"].clone();
+    // A subject that XML and CSV must escape.
+    purchase(
+        &app,
+        &moderator,
+        &buyer,
+        &coops[0]["id"],
+        &coops[1]["id"],
+        "Obiady „<Razem>” & kolacje (dane testowe)",
+        true,
+    )
+    .await;
+
+    const FILES: &str = "query($from: [ID!]!) { neighbourhood(from: $from, depth: 2, limitPerNode: 10) {
+        nodes { id } edges { id kind source target }
+        gexf: file(format: GEXF) graphml: file(format: GRAPHML)
+        elements: file(format: KUMU_ELEMENTS_CSV) connections: file(format: KUMU_CONNECTIONS_CSV) } }";
+    let r = app.query_vars(FILES, json!({ "from": [buyer] })).await;
+    assert!(r.get("errors").is_none(), "{r}");
+    let n = &r["data"]["neighbourhood"];
+    let mut want_nodes: Vec<String> = ids(&n["nodes"]).into_iter().collect();
+    want_nodes.sort();
+    let mut want_edges: Vec<Value> = n["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| json!([e["source"], e["target"], e["kind"]]))
+        .collect();
+    want_edges.sort_by_key(|v| v.to_string());
+    assert!(want_edges.iter().any(|e| e[2] == "BOUGHT_FROM"), "{n}");
+    for format in ["gexf", "graphml"] {
+        let text = n[format].as_str().unwrap_or_default();
+        assert!(
+            text.contains("Obiady „&lt;Razem&gt;” &amp; kolacje"),
+            "{format}: {text}"
+        );
+        let Some(read) = read_with_networkx(format, text) else {
+            continue;
+        };
+        assert_eq!(read["directed"], true, "{format}");
+        assert_eq!(read["nodes"], json!(want_nodes), "{format}");
+        let mut edges = read["edges"].as_array().cloned().unwrap_or_default();
+        edges.sort_by_key(|v| v.to_string());
+        assert_eq!(edges, want_edges, "{format}");
+    }
+    // Kumu: every connection's ends are labels of the elements sheet.
+    let sheet = |name: &str| -> Vec<csv::StringRecord> {
+        csv::Reader::from_reader(n[name].as_str().unwrap_or_default().as_bytes())
+            .records()
+            .map(|r| r.unwrap_or_else(|e| panic!("{name}: {e}")))
+            .collect()
+    };
+    let elements = sheet("elements");
+    let connections = sheet("connections");
+    assert_eq!(elements.len(), want_nodes.len());
+    assert_eq!(connections.len(), want_edges.len());
+    let labels: HashSet<&str> = elements.iter().map(|r| &r[0]).collect();
+    assert_eq!(labels.len(), elements.len(), "labels are unique");
+    for c in &connections {
+        assert!(labels.contains(&c[0]) && labels.contains(&c[1]), "{c:?}");
+    }
+    assert!(
+        connections
+            .iter()
+            .any(|c| &c[8] == "Obiady „<Razem>” & kolacje (dane testowe)"),
+        "{connections:?}"
+    );
+}

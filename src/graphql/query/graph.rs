@@ -145,6 +145,32 @@ fn node_id(k: NodeKey) -> ID {
     global_id(k.0.type_name(), k.1)
 }
 
+/// An edge's stable id: its kind, its two ends and the row that makes it.
+fn edge_id(e: &Edge) -> ID {
+    ID(URL_SAFE_NO_PAD.encode(format!(
+        "NetworkEdge:{}:{}:{}:{}:{}:{}",
+        e.kind.name(),
+        e.source.0.type_name(),
+        e.source.1,
+        e.target.0.type_name(),
+        e.target.1,
+        e.via
+    )))
+}
+
+/// A file format of network tools.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum NetworkFileFormat {
+    /// GEXF 1.2 (Gephi).
+    Gexf,
+    /// GraphML (yEd, Cytoscape, NetworkX, igraph…).
+    Graphml,
+    /// Kumu's elements sheet, CSV: Label, Type, ID, Distance.
+    KumuElementsCsv,
+    /// Kumu's connections sheet, CSV: From, To (element labels), Type, Direction, ID and the edge's facts.
+    KumuConnectionsCsv,
+}
+
 /// One link of the graph.
 pub struct NetworkEdge(Edge);
 
@@ -153,16 +179,7 @@ pub struct NetworkEdge(Edge);
 impl NetworkEdge {
     /// A stable id of this link (its kind, its ends and the record that makes it).
     async fn id(&self) -> ID {
-        let e = &self.0;
-        ID(URL_SAFE_NO_PAD.encode(format!(
-            "NetworkEdge:{}:{}:{}:{}:{}:{}",
-            e.kind.name(),
-            e.source.0.type_name(),
-            e.source.1,
-            e.target.0.type_name(),
-            e.target.1,
-            e.via
-        )))
+        edge_id(&self.0)
     }
     /// What kind of link.
     async fn kind(&self) -> NetworkEdgeKind {
@@ -275,6 +292,37 @@ impl Neighbourhood {
     /// The edges between them.
     async fn edges(&self) -> Vec<NetworkEdge> {
         self.0.edges.iter().cloned().map(NetworkEdge).collect()
+    }
+    /// This neighbourhood as a file for network tools (nodes named by their
+    /// global ids and labelled by name, edges with their ids and facts): open
+    /// GEXF in Gephi, GraphML in yEd, Cytoscape or NetworkX, the two Kumu
+    /// sheets in Kumu.
+    async fn file(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The format.")] format: NetworkFileFormat,
+    ) -> Result<String> {
+        let keys: Vec<NodeKey> = self.0.nodes.iter().map(|(k, _)| *k).collect();
+        let labels = graph::labels(db(ctx)?, &keys).await?;
+        let id = |k: NodeKey| node_id(k).0;
+        let edge = |e: &Edge| edge_id(e).0;
+        let named = crate::graph_export::Named {
+            graph: &self.0,
+            id: &id,
+            labels: &labels,
+            edge_id: &edge,
+        };
+        let csv_failed = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
+        Ok(match format {
+            NetworkFileFormat::Gexf => crate::graph_export::gexf(&named),
+            NetworkFileFormat::Graphml => crate::graph_export::graphml(&named),
+            NetworkFileFormat::KumuElementsCsv => {
+                crate::graph_export::kumu_elements(&named).map_err(csv_failed)?
+            }
+            NetworkFileFormat::KumuConnectionsCsv => {
+                crate::graph_export::kumu_connections(&named).map_err(csv_failed)?
+            }
+        })
     }
     /// How many nodes.
     async fn node_count(&self) -> i32 {
