@@ -313,6 +313,51 @@ struct FacetRow {
     n: i64,
 }
 
+/// The ids an unranked `filter` selects, as SQL text for `IN (…)`. Values are
+/// validated enum names, TERYT and PKD codes; sea-query quotes them.
+fn selected_sql(backend: sea_orm::DbBackend, filter: &CooperativeFilter) -> String {
+    let mut q = Query::select();
+    q.column((cooperative::Entity, cooperative::Column::Id))
+        .from(cooperative::Entity)
+        .cond_where(filter.condition());
+    match backend {
+        sea_orm::DbBackend::Postgres => q.to_string(sea_orm::sea_query::PostgresQueryBuilder),
+        _ => q.to_string(sea_orm::sea_query::SqliteQueryBuilder),
+    }
+}
+
+/// How many of the cooperatives `filter` selects (the same rows the list gives)
+/// are seated in each unit whose TERYT code is `len` digits long (2, 4 or 7), by
+/// that code; units without any are absent.
+pub async fn counts_by_unit<C: ConnectionTrait>(
+    db: &C,
+    filter: &CooperativeFilter,
+    len: usize,
+) -> AppResult<HashMap<String, u64>> {
+    let mut out: HashMap<String, u64> = HashMap::new();
+    if filter.ranked() {
+        for (r, _) in matching_rows(db, filter, DirectoryOrder::Name).await? {
+            if let Some(code) = r.seat_teryt.get(..len) {
+                *out.entry(code.to_owned()).or_default() += 1;
+            }
+        }
+        return Ok(out);
+    }
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "SELECT 'u' AS f, substr(seat_teryt, 1, {len}) AS k, COUNT(*) AS n FROM cooperative \
+         WHERE id IN ({}) GROUP BY substr(seat_teryt, 1, {len})",
+        selected_sql(backend, filter)
+    );
+    for r in FacetRow::find_by_statement(Statement::from_string(backend, sql))
+        .all(db)
+        .await?
+    {
+        out.insert(r.k, r.n as u64);
+    }
+    Ok(out)
+}
+
 /// The facets of the list `filter` selects (the same rows `matching` and the SQL list give).
 pub async fn facets<C: ConnectionTrait>(db: &C, filter: &CooperativeFilter) -> AppResult<Facets> {
     let backend = db.get_database_backend();
@@ -338,15 +383,7 @@ pub async fn facets<C: ConnectionTrait>(db: &C, filter: &CooperativeFilter) -> A
         out.statuses = s.into_iter().collect();
         id_list(rows.iter().map(|(_, h)| &h.id))
     } else {
-        let mut q = Query::select();
-        q.column((cooperative::Entity, cooperative::Column::Id))
-            .from(cooperative::Entity)
-            .cond_where(filter.condition());
-        // Values are validated enum names, TERYT and PKD codes; sea-query quotes them.
-        let selected = match backend {
-            sea_orm::DbBackend::Postgres => q.to_string(sea_orm::sea_query::PostgresQueryBuilder),
-            _ => q.to_string(sea_orm::sea_query::SqliteQueryBuilder),
-        };
+        let selected = selected_sql(backend, filter);
         let sql = format!(
             "SELECT 'v' AS f, substr(seat_teryt, 1, 2) AS k, COUNT(*) AS n FROM cooperative \
                WHERE id IN ({selected}) GROUP BY substr(seat_teryt, 1, 2) \

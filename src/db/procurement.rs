@@ -60,3 +60,29 @@ pub async fn list_unverified(db: &DatabaseConnection) -> AppResult<Vec<Model>> {
         .all(db)
         .await?)
 }
+
+/// How many verified purchases buyers in each unit whose TERYT code is `len`
+/// digits long (2, 4 or 7) made, by that code: a buyer counts in the units its
+/// own code lies in (a voivodeship's self-government only at voivodeship level).
+pub async fn verified_purchases_by_unit<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    len: usize,
+) -> AppResult<std::collections::HashMap<String, u64>> {
+    let backend = db.get_database_backend();
+    let sql = format!(
+        "SELECT substr(lg.teryt, 1, {len}) AS k, COUNT(*) AS n FROM procurement_example p \
+         JOIN local_government lg ON lg.id = p.buyer_id \
+         WHERE {} AND length(lg.teryt) >= {len} GROUP BY substr(lg.teryt, 1, {len})",
+        crate::policy::listed_procurement_sql("p")
+    );
+    let mut out = std::collections::HashMap::new();
+    for row in db
+        .query_all_raw(sea_orm::Statement::from_string(backend, sql))
+        .await?
+    {
+        let k: String = row.try_get("", "k")?;
+        let n: i64 = row.try_get("", "n")?;
+        out.insert(k, u64::try_from(n).unwrap_or(0));
+    }
+    Ok(out)
+}

@@ -207,6 +207,8 @@ pub const TYPES: &[TypeRule] = &[
     t("NetworkEdge", Public, Across(GRAPH)),
     t("NodeCentrality", Public, Across(GRAPH)),
     t("CooperativePair", Public, Across(GRAPH)),
+    // Counts of cooperatives and verified purchases by unit, for maps.
+    t("AreaFigures", Public, Across(&[Reference, Directory])),
     t("AuditEntry", RecordHistory, Private),
     t("FieldChange", RecordHistory, Private),
     // Mutation answers.

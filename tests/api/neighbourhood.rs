@@ -468,3 +468,125 @@ async fn a_neighbourhood_opens_in_network_tools_as_the_same_graph() {
         "{connections:?}"
     );
 }
+
+/// Figures for a map of Poland (issue 21): every unit of a level, counted by
+/// the directory's filters, so the units add up to the list's total.
+#[tokio::test]
+async fn map_figures_add_up_to_the_directory_at_every_level() {
+    let app = TestApp::spawn().await;
+    const MAP: &str = "query($level: LocalGovernmentLevel!, $f: CooperativeFilter) {
+        mapFigures(level: $level, filter: $f) { teryt cooperatives verifiedPurchases population populationYear cooperativesPer100k unit { name } }
+        cooperatives(filter: $f) { totalCount } }";
+    let figures = |level: &'static str, filter: Value| {
+        let app = &app;
+        async move {
+            let r = app
+                .query_vars(MAP, json!({ "level": level, "f": filter }))
+                .await;
+            assert!(r.get("errors").is_none(), "{r}");
+            r["data"].clone()
+        }
+    };
+    for (level, units, len) in [
+        ("VOIVODESHIP", 16, 2),
+        ("POWIAT", 380, 4),
+        ("GMINA", 2479, 7),
+    ] {
+        for filter in [
+            json!(null),
+            json!({ "status": ["ACTIVE"], "sector": "catering" }),
+            json!({ "text": "catering" }),
+        ] {
+            let d = figures(level, filter.clone()).await;
+            let rows = d["mapFigures"].as_array().cloned().unwrap_or_default();
+            assert_eq!(rows.len(), units, "{level}");
+            assert!(
+                rows.iter()
+                    .all(|r| r["teryt"].as_str().is_some_and(|t| t.len() == len)),
+                "{level}"
+            );
+            let sum: u64 = rows.iter().filter_map(|r| r["cooperatives"].as_u64()).sum();
+            assert_eq!(
+                Some(sum),
+                d["cooperatives"]["totalCount"].as_u64(),
+                "{level} {filter}"
+            );
+        }
+    }
+    // Per 100,000 inhabitants where the population is known, with its year.
+    let d = figures("VOIVODESHIP", json!(null)).await;
+    for r in d["mapFigures"].as_array().into_iter().flatten() {
+        let (n, pop) = (
+            r["cooperatives"].as_f64().unwrap_or(-1.0),
+            r["population"].as_f64().unwrap_or(0.0),
+        );
+        assert!(pop > 0.0, "{r}");
+        assert_eq!(r["populationYear"], 2018, "{r}");
+        let per = r["cooperativesPer100k"].as_f64().unwrap_or(-1.0);
+        assert!((per - n * 100_000.0 / pop).abs() < 1e-6, "{r}");
+    }
+    assert!(figures("GMINA", json!(null)).await["mapFigures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|r| r["cooperativesPer100k"].is_null() && r["populationYear"].is_null()));
+
+    // A verified purchase counts in its buyer's gmina, powiat and voivodeship.
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let coops = app
+        .data("{ cooperatives(first: 2) { edges { node { id seat { id teryt } } } } }")
+        .await;
+    let coops = nodes(&coops["cooperatives"]);
+    let seat = coops[0]["seat"]["teryt"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let purchases_in = |level: &'static str, code: String| {
+        let figures = &figures;
+        async move {
+            figures(level, json!(null)).await["mapFigures"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|r| r["teryt"] == code)
+                .and_then(|r| r["verifiedPurchases"].as_u64())
+                .unwrap_or(u64::MAX)
+        }
+    };
+    let levels = [
+        ("GMINA", seat.clone()),
+        ("POWIAT", seat[..4].to_owned()),
+        ("VOIVODESHIP", seat[..2].to_owned()),
+    ];
+    let mut before = Vec::new();
+    for (level, code) in &levels {
+        before.push(purchases_in(level, code.clone()).await);
+    }
+    purchase(
+        &app,
+        &moderator,
+        &coops[0]["seat"]["id"],
+        &coops[0]["id"],
+        &coops[1]["id"],
+        "Druk ulotek (dane testowe)",
+        true,
+    )
+    .await;
+    purchase(
+        &app,
+        &moderator,
+        &coops[0]["seat"]["id"],
+        &coops[0]["id"],
+        &coops[1]["id"],
+        "Niezweryfikowany zakup (dane testowe)",
+        false,
+    )
+    .await;
+    for ((level, code), was) in levels.iter().zip(before) {
+        assert_eq!(
+            purchases_in(level, code.clone()).await,
+            was + 1,
+            "{level} {code}"
+        );
+    }
+}

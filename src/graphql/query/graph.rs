@@ -3,7 +3,11 @@
 
 use crate::db::graph::{self, Edge, EdgeKind as DbEdge, NodeKey, NodeKind as DbNode, Walk};
 use crate::error::AppError;
-use crate::graphql::{db, node::Node, types::Decimal};
+use crate::graphql::{
+    db,
+    node::Node,
+    types::{Decimal, LocalGovernment, LocalGovernmentLevel},
+};
 use crate::ids::{global_id, parse_global_id};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
@@ -397,11 +401,104 @@ impl Neighbourhood {
     }
 }
 
+/// A unit's figures for a map of Poland.
+pub struct AreaFigures {
+    unit: entity::local_government::Model,
+    cooperatives: u64,
+    verified_purchases: u64,
+}
+
+/// One unit's figures for a map of Poland (a choropleth colours by them).
+#[Object]
+impl AreaFigures {
+    /// The unit.
+    async fn unit(&self) -> LocalGovernment {
+        LocalGovernment(self.unit.clone())
+    }
+    /// Its TERYT code (2, 4 or 7 digits), as boundary files name it.
+    async fn teryt(&self) -> &str {
+        &self.unit.teryt
+    }
+    /// Cooperatives seated in it, of those the filter selects.
+    async fn cooperatives(&self) -> u64 {
+        self.cooperatives
+    }
+    /// Verified purchases from cooperatives by buyers in it (the unit itself or
+    /// units below it; a voivodeship's own purchases count only at its level).
+    async fn verified_purchases(&self) -> u64 {
+        self.verified_purchases
+    }
+    /// Its population, where known (voivodeships and powiaty; see `populationYear`).
+    async fn population(&self) -> Option<i64> {
+        self.unit.population
+    }
+    /// The year the population was counted (31 December, GUS): 2018.
+    async fn population_year(&self) -> Option<i32> {
+        self.unit.population.map(|_| POPULATION_YEAR)
+    }
+    /// Cooperatives per 100,000 inhabitants, where the population is known.
+    #[graphql(name = "cooperativesPer100k")]
+    async fn cooperatives_per_100k(&self) -> Option<f64> {
+        self.unit
+            .population
+            .filter(|p| *p > 0)
+            .map(|p| self.cooperatives as f64 * 100_000.0 / p as f64)
+    }
+}
+
+/// The year of the populations the reference data holds (GUS, 31 December 2018).
+const POPULATION_YEAR: i32 = 2018;
+
+/// Units of a level: the most `mapFigures` can list.
+fn units_of(level: LocalGovernmentLevel) -> usize {
+    match level {
+        LocalGovernmentLevel::Voivodeship => 16,
+        LocalGovernmentLevel::Powiat => 380,
+        LocalGovernmentLevel::Gmina => 2_479,
+    }
+}
+
 #[derive(Default)]
 pub struct GraphQuery;
 
 #[Object]
 impl GraphQuery {
+    /// Figures for a map of Poland: every unit of a level (voivodeships, powiaty
+    /// with the cities with powiat rights, or gminy) with the cooperatives seated
+    /// in it that `filter` selects (the directory's filters), the verified
+    /// purchases of its buyers, its population and cooperatives per 100,000
+    /// inhabitants. By TERYT code, so a map joins them to its boundaries.
+    #[graphql(complexity = "units_of(level).saturating_mul(child_complexity.max(1))")]
+    async fn map_figures(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which units.")] level: LocalGovernmentLevel,
+        #[graphql(desc = "Which cooperatives to count (the directory's filter).")] filter: Option<
+            super::cooperative::CooperativeFilter,
+        >,
+    ) -> Result<Vec<AreaFigures>> {
+        use entity::local_government as lg;
+        use sea_orm::{EntityTrait, QueryOrder};
+        let db = db(ctx)?;
+        let len = level.code_length();
+        let filter = filter.unwrap_or_default().into_db(db).await?;
+        let coops = crate::db::directory::counts_by_unit(db, &filter, len).await?;
+        let purchases = crate::db::procurement::verified_purchases_by_unit(db, len).await?;
+        let units = lg::Entity::find()
+            .order_by_asc(lg::Column::Teryt)
+            .all(db)
+            .await?;
+        Ok(units
+            .into_iter()
+            .filter(|u| u.teryt.len() == len)
+            .map(|u| AreaFigures {
+                cooperatives: coops.get(&u.teryt).copied().unwrap_or(0),
+                verified_purchases: purchases.get(&u.teryt).copied().unwrap_or(0),
+                unit: u,
+            })
+            .collect())
+    }
+
     /// The network around some records: nodes (cooperatives, local governments,
     /// institutions, industries, sectors, verified purchases, people with a public
     /// profile, events, published articles) and the typed edges between them, up to
