@@ -454,55 +454,52 @@ async fn read(
         .collect()
 }
 
-/// Which of `seeds` exist and are public records of the graph: a purchase once
-/// verified, an article once published, a person with a public profile (the
-/// others are left out, as if absent).
-pub async fn public_seeds(db: &DatabaseConnection, seeds: &[NodeKey]) -> AppResult<Vec<NodeKey>> {
-    let backend = db.get_database_backend();
-    let mut public: HashSet<NodeKey> = HashSet::new();
-    for kind in NodeKind::ALL {
-        let ids: Vec<i32> = seeds
-            .iter()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, i)| *i)
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let (table, condition) = match kind {
-            NodeKind::Cooperative => ("cooperative", "1 = 1".to_owned()),
-            NodeKind::LocalGovernment => ("local_government", "1 = 1".to_owned()),
-            NodeKind::Institution => ("institution", "1 = 1".to_owned()),
-            NodeKind::Industry => ("industry", "1 = 1".to_owned()),
-            NodeKind::Sector => ("sector", "1 = 1".to_owned()),
-            NodeKind::ProcurementExample => ("procurement_example", listed_procurement_sql("x")),
-            NodeKind::Person => ("person", consenting_person_sql("x")),
-            NodeKind::Event => ("event", "1 = 1".to_owned()),
-            NodeKind::Article => ("article", listed_content_sql("x")),
-        };
-        let (list, values) = super::batch::key_params(backend, &ids);
-        let sql =
-            format!("SELECT x.id AS id FROM {table} x WHERE {condition} AND x.id IN ({list})");
-        for row in db
-            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?
-        {
-            public.insert((kind, row.try_get("", "id")?));
+impl NodeKind {
+    /// The table its records are rows of.
+    fn table(self) -> &'static str {
+        match self {
+            NodeKind::Cooperative => "cooperative",
+            NodeKind::LocalGovernment => "local_government",
+            NodeKind::Institution => "institution",
+            NodeKind::Industry => "industry",
+            NodeKind::Sector => "sector",
+            NodeKind::ProcurementExample => "procurement_example",
+            NodeKind::Person => "person",
+            NodeKind::Event => "event",
+            NodeKind::Article => "article",
         }
     }
-    Ok(seeds
-        .iter()
-        .filter(|s| public.contains(s))
-        .copied()
-        .collect())
+
+    /// The condition (on alias `x`) its public records meet: a purchase once
+    /// verified, an article once published, a person with a public profile.
+    fn public_sql(self) -> String {
+        match self {
+            NodeKind::ProcurementExample => listed_procurement_sql("x"),
+            NodeKind::Person => consenting_person_sql("x"),
+            NodeKind::Article => listed_content_sql("x"),
+            _ => "1 = 1".to_owned(),
+        }
+    }
+
+    /// A name to show for one of its records, as SQL on alias `x`.
+    fn label_sql(self) -> &'static str {
+        match self {
+            NodeKind::Industry => "x.code || ' ' || x.name",
+            NodeKind::ProcurementExample => "x.subject",
+            NodeKind::Person => "x.display_name",
+            NodeKind::Event | NodeKind::Article => "x.title",
+            _ => "x.name",
+        }
+    }
 }
 
-/// A name to show for each of `nodes` (a person's display name, a purchase's
-/// subject, a PKD subclass's code and name…): one statement per kind of node.
-pub async fn labels(
+/// The public records among `nodes`, with `label` (SQL on alias `x`) read for
+/// each: one statement per kind of node (and per 5,000 ids).
+async fn public_rows(
     db: &DatabaseConnection,
     nodes: &[NodeKey],
-) -> AppResult<HashMap<NodeKey, String>> {
+    label: impl Fn(NodeKind) -> &'static str,
+) -> AppResult<HashMap<NodeKey, Option<String>>> {
     let backend = db.get_database_backend();
     let mut out = HashMap::with_capacity(nodes.len());
     for kind in NodeKind::ALL {
@@ -511,24 +508,13 @@ pub async fn labels(
             .filter(|(k, _)| *k == kind)
             .map(|(_, i)| *i)
             .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let (table, label) = match kind {
-            NodeKind::Cooperative => ("cooperative", "x.name"),
-            NodeKind::LocalGovernment => ("local_government", "x.name"),
-            NodeKind::Institution => ("institution", "x.name"),
-            NodeKind::Industry => ("industry", "x.code || ' ' || x.name"),
-            NodeKind::Sector => ("sector", "x.name"),
-            NodeKind::ProcurementExample => ("procurement_example", "x.subject"),
-            NodeKind::Person => ("person", "x.display_name"),
-            NodeKind::Event => ("event", "x.title"),
-            NodeKind::Article => ("article", "x.title"),
-        };
         for chunk in ids.chunks(5_000) {
             let (list, values) = super::batch::key_params(backend, chunk);
             let sql = format!(
-                "SELECT x.id AS id, {label} AS label FROM {table} x WHERE x.id IN ({list})"
+                "SELECT x.id AS id, {} AS label FROM {} x WHERE {} AND x.id IN ({list})",
+                label(kind),
+                kind.table(),
+                kind.public_sql()
             );
             for row in db
                 .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
@@ -539,4 +525,28 @@ pub async fn labels(
         }
     }
     Ok(out)
+}
+
+/// Which of `seeds` exist and are public records of the graph (the others are
+/// left out, as if absent).
+pub async fn public_seeds(db: &DatabaseConnection, seeds: &[NodeKey]) -> AppResult<Vec<NodeKey>> {
+    let public = public_rows(db, seeds, |_| "CAST(NULL AS TEXT)").await?;
+    Ok(seeds
+        .iter()
+        .filter(|s| public.contains_key(s))
+        .copied()
+        .collect())
+}
+
+/// A name to show for each of `nodes` (a person's display name, a purchase's
+/// subject, a PKD subclass's code and name…).
+pub async fn labels(
+    db: &DatabaseConnection,
+    nodes: &[NodeKey],
+) -> AppResult<HashMap<NodeKey, String>> {
+    Ok(public_rows(db, nodes, NodeKind::label_sql)
+        .await?
+        .into_iter()
+        .filter_map(|(k, l)| Some((k, l?)))
+        .collect())
 }

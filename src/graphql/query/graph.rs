@@ -46,6 +46,7 @@ pub fn neighbourhood_cost(from: usize, depth: i32, limit_per_node: i32, child: u
 
 /// A kind of record that is a node of the network graph.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::db::graph::NodeKind")]
 pub enum NetworkNodeKind {
     /// A social cooperative.
     Cooperative,
@@ -67,24 +68,9 @@ pub enum NetworkNodeKind {
     Article,
 }
 
-impl From<NetworkNodeKind> for DbNode {
-    fn from(k: NetworkNodeKind) -> DbNode {
-        match k {
-            NetworkNodeKind::Cooperative => DbNode::Cooperative,
-            NetworkNodeKind::LocalGovernment => DbNode::LocalGovernment,
-            NetworkNodeKind::Institution => DbNode::Institution,
-            NetworkNodeKind::Industry => DbNode::Industry,
-            NetworkNodeKind::Sector => DbNode::Sector,
-            NetworkNodeKind::ProcurementExample => DbNode::ProcurementExample,
-            NetworkNodeKind::Person => DbNode::Person,
-            NetworkNodeKind::Event => DbNode::Event,
-            NetworkNodeKind::Article => DbNode::Article,
-        }
-    }
-}
-
 /// A kind of link between two nodes; an edge points from `source` to `target` as named.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "crate::db::graph::EdgeKind")]
 pub enum NetworkEdgeKind {
     /// Cooperative → the gmina of its seat.
     SeatIn,
@@ -111,38 +97,6 @@ pub enum NetworkEdgeKind {
     Attended,
     /// Published article → a record it mentions.
     Mentions,
-}
-
-impl NetworkEdgeKind {
-    const ALL: [NetworkEdgeKind; 12] = [
-        NetworkEdgeKind::SeatIn,
-        NetworkEdgeKind::PartOf,
-        NetworkEdgeKind::FoundedBy,
-        NetworkEdgeKind::BoughtFrom,
-        NetworkEdgeKind::Purchased,
-        NetworkEdgeKind::Supplied,
-        NetworkEdgeKind::OperatesIn,
-        NetworkEdgeKind::Serves,
-        NetworkEdgeKind::InstitutionIn,
-        NetworkEdgeKind::AffiliatedWith,
-        NetworkEdgeKind::Attended,
-        NetworkEdgeKind::Mentions,
-    ];
-}
-
-impl From<NetworkEdgeKind> for DbEdge {
-    fn from(k: NetworkEdgeKind) -> DbEdge {
-        DbEdge::ALL[NetworkEdgeKind::ALL
-            .iter()
-            .position(|x| *x == k)
-            .unwrap_or_default()]
-    }
-}
-
-impl From<DbEdge> for NetworkEdgeKind {
-    fn from(k: DbEdge) -> NetworkEdgeKind {
-        NetworkEdgeKind::ALL[DbEdge::ALL.iter().position(|x| *x == k).unwrap_or_default()]
-    }
 }
 
 fn node_id(k: NodeKey) -> ID {
@@ -478,19 +432,20 @@ impl GraphQuery {
         >,
     ) -> Result<Vec<AreaFigures>> {
         use entity::local_government as lg;
-        use sea_orm::{EntityTrait, QueryOrder};
+        use sea_orm::{sea_query::Expr, EntityTrait, QueryFilter, QueryOrder};
         let db = db(ctx)?;
         let len = level.code_length();
         let filter = filter.unwrap_or_default().into_db(db).await?;
         let coops = crate::db::directory::counts_by_unit(db, &filter, len).await?;
         let purchases = crate::db::procurement::verified_purchases_by_unit(db, len).await?;
+        // `len` is the level's code length (2, 4 or 7), not the client's text.
         let units = lg::Entity::find()
+            .filter(Expr::cust(format!("length(teryt) = {len}")))
             .order_by_asc(lg::Column::Teryt)
             .all(db)
             .await?;
         Ok(units
             .into_iter()
-            .filter(|u| u.teryt.len() == len)
             .map(|u| AreaFigures {
                 cooperatives: coops.get(&u.teryt).copied().unwrap_or(0),
                 verified_purchases: purchases.get(&u.teryt).copied().unwrap_or(0),
