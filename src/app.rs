@@ -115,7 +115,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
     });
     let deps = SchemaDeps {
         db: conn.clone(),
-        limiter,
+        limiter: limiter.clone(),
         budgets: config.budgets(),
         session_hours: config.session_hours,
         bus: bus.clone(),
@@ -149,6 +149,10 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         fast_path: config.fast_path,
         bus,
         shutdown: Arc::new(tokio::sync::watch::channel(false).0),
+        limiter,
+        budgets: config.budgets(),
+        file_cost: config.max_cost as f64,
+        public_url: config.public_url.clone(),
     })
 }
 

@@ -72,6 +72,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Export(ExportCommand::Cooperatives(args)) => {
             export_cooperatives(&config, *args).await
         }
+        Command::Export(ExportCommand::Dataset(args)) => export_dataset(&config, args).await,
     }
 }
 
@@ -191,7 +192,6 @@ async fn api_key(config: &crate::config::Config, cmd: ApiKeyCommand) -> Result<(
 /// standard output; a progress bar and, at the end, one summary line on stderr.
 async fn export_cooperatives(config: &crate::config::Config, args: ExportArgs) -> Result<()> {
     use crate::export;
-    use std::io::Write;
     let started = std::time::Instant::now();
     let (db, _) = app::open_database(config).await?;
     let plan = export::plan(&db, args.filter_params())
@@ -203,8 +203,39 @@ async fn export_cooperatives(config: &crate::config::Config, args: ExportArgs) -
     {
         bar.set_style(style.progress_chars("=> "));
     }
-    let (mut rx, producer) = export::spawn(db, plan, args.format, Some(bar.clone()));
-    let output = args.output.clone();
+    let (rx, producer) = export::spawn(db, plan, args.format, Some(bar.clone()));
+    drain(rx, producer, args.output, bar, "cooperatives", started).await
+}
+
+/// `export dataset`: the producer of `GET /export/<dataset>.<format>`, drained
+/// like `export cooperatives`.
+async fn export_dataset(
+    config: &crate::config::Config,
+    args: crate::config::DatasetExportArgs,
+) -> Result<()> {
+    use crate::datasets;
+    let started = std::time::Instant::now();
+    let (db, _) = app::open_database(config).await?;
+    let params = datasets::Params::of(args.dataset, args.updated_since.as_deref())
+        .map_err(|e| cli_error(crate::export::for_cli(e)))?;
+    let bar = indicatif::ProgressBar::hidden();
+    let (rx, producer) = datasets::spawn(db, args.dataset, params, args.format, None);
+    drain(rx, producer, args.output, bar, args.dataset.slug(), started).await
+}
+
+/// Writes an export's chunks to a file or standard output; at the end one
+/// summary line on stderr. A failed export removes its file.
+async fn drain(
+    mut rx: tokio::sync::mpsc::Receiver<crate::export::Chunk>,
+    producer: tokio::task::JoinHandle<crate::error::AppResult<crate::export::Summary>>,
+    output_path: Option<std::path::PathBuf>,
+    bar: indicatif::ProgressBar,
+    what: &str,
+    started: std::time::Instant,
+) -> Result<()> {
+    use crate::export;
+    use std::io::Write;
+    let output = output_path.clone();
     // Blocking writes belong on a blocking thread; dropping `rx` on failure stops the producer.
     let consumer = tokio::task::spawn_blocking(move || -> Result<u64> {
         let mut out: Box<dyn Write> = match &output {
@@ -233,7 +264,7 @@ async fn export_cooperatives(config: &crate::config::Config, args: ExportArgs) -
             let rss =
                 export::peak_rss_kb().map_or_else(|| "unknown".to_owned(), |kb| format!("{kb} kB"));
             eprintln!(
-                "exported {} cooperatives, {bytes} bytes in {:.2} s; peak RSS {rss} (VmHWM)",
+                "exported {} {what}, {bytes} bytes in {:.2} s; peak RSS {rss} (VmHWM)",
                 summary.rows,
                 started.elapsed().as_secs_f64()
             );
@@ -244,7 +275,7 @@ async fn export_cooperatives(config: &crate::config::Config, args: ExportArgs) -
     match failed {
         None => Ok(()),
         Some(e) => {
-            if let Some(path) = &args.output {
+            if let Some(path) = &output_path {
                 let _ = std::fs::remove_file(path);
             }
             Err(e)

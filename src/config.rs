@@ -169,6 +169,16 @@ pub struct Config {
         global = true
     )]
     pub ws_init_timeout_ms: u64,
+    /// The address people and other systems reach this server at (no trailing
+    /// slash): absolute links in open-data profiles (Murmurations, schema.org) use it.
+    #[arg(
+        long,
+        env = "COOPHUB_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080",
+        value_parser = parse_public_url,
+        global = true
+    )]
+    pub public_url: String,
     /// Longest `max-age` of a public (anonymous) GraphQL answer, in seconds; fields' hints shorten it.
     #[arg(
         long,
@@ -346,6 +356,26 @@ pub enum ExportCommand {
     /// Cooperatives matching a filter (the `cooperatives(filter:)` rules), streamed in
     /// constant memory; a progress bar and a summary (rows, bytes, seconds, peak RSS) go to stderr.
     Cooperatives(Box<ExportArgs>),
+    /// Another public dataset, whole or changed since a time: the bytes of
+    /// `GET /export/<dataset>.<format>`.
+    Dataset(DatasetExportArgs),
+}
+
+/// A dataset export: which, in which format, where to, since when.
+#[derive(Args, Debug, Clone)]
+pub struct DatasetExportArgs {
+    /// The dataset.
+    #[arg(value_enum)]
+    pub dataset: crate::datasets::Dataset,
+    /// Output format.
+    #[arg(long, value_enum)]
+    pub format: crate::export::Format,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Only records changed at or after this time (RFC 3339, e.g. 2026-12-01T00:00:00Z).
+    #[arg(long)]
+    pub updated_since: Option<String>,
 }
 
 /// The export format, the output and the filter; the filter flags mirror the HTTP query parameters.
@@ -458,4 +488,17 @@ fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
     s.parse::<ipnet::IpNet>()
         .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
         .map_err(|_| format!("`{s}` is not an IP address or a CIDR block such as 10.0.0.0/8"))
+}
+
+/// `COOPHUB_PUBLIC_URL`: an http(s) address, kept without a trailing slash.
+fn parse_public_url(raw: &str) -> Result<String, String> {
+    let url = raw.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with http:// or https://")?;
+    if rest.is_empty() || rest.contains(char::is_whitespace) {
+        return Err("must name a host, e.g. https://coophub.example.org".into());
+    }
+    Ok(url.to_owned())
 }

@@ -56,7 +56,12 @@ pub const LICENCE_LINK: &str = "<https://creativecommons.org/licenses/by/4.0/>; 
 
 /// The sources as one ASCII line for the `X-Coophub-Sources` header (diacritics folded).
 pub fn sources_header() -> String {
-    let folded = deunicode::deunicode(&SOURCES.join(" | "));
+    ascii_line(&SOURCES.join(" | "))
+}
+
+/// A text as one ASCII line for a header (diacritics folded, controls dropped).
+pub fn ascii_line(text: &str) -> String {
+    let folded = deunicode::deunicode(text);
     folded
         .chars()
         .filter(|c| c.is_ascii() && !c.is_ascii_control())
@@ -400,14 +405,34 @@ pub fn spawn(
     mpsc::Receiver<Chunk>,
     tokio::task::JoinHandle<AppResult<Summary>>,
 ) {
+    spawn_with(progress, move |mut sink| async move {
+        let result = produce(&db, &plan, format, &mut sink).await;
+        (sink, result)
+    })
+}
+
+/// Runs a producer as its own task: it sends encoded chunks into the sink and
+/// returns whether it ran to the end. An error is logged and sent as the last
+/// item, so the reader closes the transfer before its end.
+pub fn spawn_with<F, Fut>(
+    progress: Option<ProgressBar>,
+    producer: F,
+) -> (
+    mpsc::Receiver<Chunk>,
+    tokio::task::JoinHandle<AppResult<Summary>>,
+)
+where
+    F: FnOnce(Sink) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = (Sink, AppResult<bool>)> + Send + 'static,
+{
     let (tx, rx) = mpsc::channel(CHANNEL_CHUNKS);
     let handle = tokio::spawn(async move {
-        let mut sink = Sink {
+        let sink = Sink {
             tx,
             rows: 0,
             progress,
         };
-        let result = produce(&db, &plan, format, &mut sink).await;
+        let (sink, result) = producer(sink).await;
         match result {
             Ok(completed) => Ok(Summary {
                 rows: sink.rows,
@@ -429,7 +454,8 @@ pub fn spawn(
     (rx, handle)
 }
 
-struct Sink {
+/// Where a producer sends its encoded chunks.
+pub struct Sink {
     tx: mpsc::Sender<Chunk>,
     rows: u64,
     progress: Option<ProgressBar>,
@@ -437,7 +463,7 @@ struct Sink {
 
 impl Sink {
     /// False when the reader is gone.
-    async fn send(&mut self, bytes: Vec<u8>, rows: usize) -> bool {
+    pub async fn send(&mut self, bytes: Vec<u8>, rows: usize) -> bool {
         if self.tx.send(Ok(Bytes::from(bytes))).await.is_err() {
             return false;
         }
@@ -446,6 +472,11 @@ impl Sink {
             p.inc(rows as u64);
         }
         true
+    }
+
+    /// The progress bar, where there is one.
+    pub fn progress(&self) -> Option<&ProgressBar> {
+        self.progress.as_ref()
     }
 }
 
@@ -482,7 +513,7 @@ async fn produce(
             .collect(),
         now,
     };
-    let mut enc = Encoder::new(format);
+    let mut enc = Encoder::new(format, COOPERATIVES);
     let head = enc.head(now)?;
     if !sink.send(head, 0).await {
         return Ok(false);
@@ -747,9 +778,48 @@ async fn rows_of(
         .collect())
 }
 
+/// A record of an export: its CSV cells, its global id and, for GeoJSON, its point.
+pub trait Record: Serialize {
+    fn csv_record(&self) -> Vec<String>;
+    fn id(&self) -> &str;
+    /// `[longitude, latitude]`, where the record has a place.
+    fn point(&self) -> Option<[f64; 2]>;
+}
+
+impl Record for Row {
+    fn csv_record(&self) -> Vec<String> {
+        Row::csv_record(self).into()
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn point(&self) -> Option<[f64; 2]> {
+        self.point
+    }
+}
+
+/// What the head of a file says: its columns, the JSON array's name, its licence
+/// and the sources it points into.
+#[derive(Debug, Clone, Copy)]
+pub struct Head {
+    pub columns: &'static [&'static str],
+    pub collection: &'static str,
+    pub licence: &'static str,
+    pub sources: &'static [&'static str],
+}
+
+/// The cooperative export's head.
+pub const COOPERATIVES: Head = Head {
+    columns: &COLUMNS,
+    collection: "cooperatives",
+    licence: LICENCE,
+    sources: &SOURCES,
+};
+
 /// Encodes an export: a head, chunks of rows, a tail.
-struct Encoder {
+pub struct Encoder {
     format: Format,
+    head: Head,
     /// No row written yet (JSON needs commas between rows).
     first: bool,
 }
@@ -759,19 +829,21 @@ fn io_err(e: impl std::fmt::Display) -> AppError {
 }
 
 impl Encoder {
-    fn new(format: Format) -> Self {
+    pub fn new(format: Format, head: Head) -> Self {
         Encoder {
             format,
+            head,
             first: true,
         }
     }
 
-    fn head(&mut self, now: DateTime<Utc>) -> AppResult<Vec<u8>> {
+    pub fn head(&mut self, now: DateTime<Utc>) -> AppResult<Vec<u8>> {
+        let head = self.head;
         let meta = |buf: &mut Vec<u8>| -> AppResult<()> {
             buf.extend_from_slice(b"\"licence\":");
-            serde_json::to_writer(&mut *buf, LICENCE).map_err(io_err)?;
+            serde_json::to_writer(&mut *buf, head.licence).map_err(io_err)?;
             buf.extend_from_slice(b",\"sources\":");
-            serde_json::to_writer(&mut *buf, &SOURCES).map_err(io_err)?;
+            serde_json::to_writer(&mut *buf, head.sources).map_err(io_err)?;
             buf.extend_from_slice(b",\"generatedAt\":");
             serde_json::to_writer(
                 &mut *buf,
@@ -784,13 +856,15 @@ impl Encoder {
         match self.format {
             Format::Csv => {
                 let mut w = csv_writer(buf);
-                w.write_record(COLUMNS).map_err(io_err)?;
+                w.write_record(head.columns).map_err(io_err)?;
                 buf = w.into_inner().map_err(io_err)?;
             }
             Format::Json => {
                 buf.push(b'{');
                 meta(&mut buf)?;
-                buf.extend_from_slice(b",\"cooperatives\":[");
+                buf.push(b',');
+                serde_json::to_writer(&mut buf, head.collection).map_err(io_err)?;
+                buf.extend_from_slice(b":[");
             }
             Format::Geojson => {
                 buf.extend_from_slice(b"{\"type\":\"FeatureCollection\",");
@@ -801,7 +875,7 @@ impl Encoder {
         Ok(buf)
     }
 
-    fn rows(&mut self, rows: &[Row]) -> AppResult<Vec<u8>> {
+    pub fn rows<R: Record>(&mut self, rows: &[R]) -> AppResult<Vec<u8>> {
         let mut buf = Vec::with_capacity(rows.len() * 700);
         match self.format {
             Format::Csv => {
@@ -826,7 +900,7 @@ impl Encoder {
         Ok(buf)
     }
 
-    fn tail(&self) -> Vec<u8> {
+    pub fn tail(&self) -> Vec<u8> {
         match self.format {
             Format::Csv => Vec::new(),
             Format::Json | Format::Geojson => b"\n]}\n".to_vec(),
@@ -842,12 +916,12 @@ fn csv_writer(buf: Vec<u8>) -> csv::Writer<Vec<u8>> {
 }
 
 #[derive(Serialize)]
-struct Feature<'a> {
+struct Feature<'a, R> {
     #[serde(rename = "type")]
     kind: &'static str,
     id: &'a str,
     geometry: Option<Point>,
-    properties: &'a Row,
+    properties: &'a R,
 }
 
 #[derive(Serialize)]
@@ -857,12 +931,12 @@ struct Point {
     coordinates: [f64; 2],
 }
 
-impl<'a> Feature<'a> {
-    fn of(row: &'a Row) -> Self {
+impl<'a, R: Record> Feature<'a, R> {
+    fn of(row: &'a R) -> Self {
         Feature {
             kind: "Feature",
-            id: &row.id,
-            geometry: row.point.map(|coordinates| Point {
+            id: row.id(),
+            geometry: row.point().map(|coordinates| Point {
                 kind: "Point",
                 coordinates,
             }),
@@ -949,7 +1023,7 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_ends_lines_with_crlf() {
-        let mut e = Encoder::new(Format::Csv);
+        let mut e = Encoder::new(Format::Csv, COOPERATIVES);
         let head = e.head(Utc::now()).unwrap_or_default();
         assert!(head.starts_with(b"id,name,krs,"));
         assert!(head.ends_with(b",isSample,sources\r\n"));
@@ -965,7 +1039,7 @@ mod tests {
     #[test]
     fn json_and_geojson_are_valid_documents() {
         for format in [Format::Json, Format::Geojson] {
-            let mut e = Encoder::new(format);
+            let mut e = Encoder::new(format, COOPERATIVES);
             let mut all = e.head(Utc::now()).unwrap_or_default();
             all.extend(e.rows(&[row(), row()]).unwrap_or_default());
             all.extend(e.rows(&[row()]).unwrap_or_default());

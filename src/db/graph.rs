@@ -436,20 +436,15 @@ async fn read(
         .await?;
     rows.iter()
         .map(|row| {
-            let s: i32 = row.try_get("", "s")?;
-            let t: i32 = row.try_get("", "t")?;
-            let edge = Edge {
-                kind: spec.kind,
-                source: (spec.source, s),
-                target: (spec.target, t),
-                via: row.try_get("", "via")?,
-                through: spec.through,
-                role: row.try_get("", "role")?,
-                year: row.try_get("", "yr")?,
-                value_grosze: row.try_get("", "val")?,
-                label: row.try_get("", "label")?,
-            };
-            Ok((if forward { s } else { t }, edge))
+            let edge = spec.edge(row)?;
+            Ok((
+                if forward {
+                    edge.source.1
+                } else {
+                    edge.target.1
+                },
+                edge,
+            ))
         })
         .collect()
 }
@@ -549,4 +544,212 @@ pub async fn labels(
         .into_iter()
         .filter_map(|(k, l)| Some((k, l?)))
         .collect())
+}
+
+/// The whole public graph, read in pieces for a streamed file: every public node
+/// kind by kind (keyset pages over ids), then every edge kind in windows of
+/// source ids, so memory holds one page and a connection is held for one
+/// statement at a time.
+pub struct Whole {
+    specs: Vec<Spec>,
+    /// Next node kind (index into `NodeKind::ALL`), or the next edge spec once
+    /// the nodes are done.
+    at: usize,
+    /// Last id read of the current kind, or the lower bound (exclusive) of the
+    /// next window of source ids.
+    after: i64,
+    /// Highest source id of the current edge spec, once read.
+    max: Option<i64>,
+}
+
+/// Rows read at a time, and the width of a window of source ids.
+const WHOLE_PAGE: i64 = 2_000;
+
+impl Default for Whole {
+    fn default() -> Self {
+        Whole {
+            specs: specs(),
+            at: 0,
+            after: i64::from(i32::MIN),
+            max: None,
+        }
+    }
+}
+
+impl Whole {
+    /// Goes on with the edges without reading the nodes.
+    pub fn skip_nodes(&mut self) {
+        self.at = self.at.max(NodeKind::ALL.len());
+    }
+
+    /// The next page of public nodes with their labels; `None` once every kind
+    /// is read (then `next_edges`).
+    pub async fn next_nodes(
+        &mut self,
+        db: &DatabaseConnection,
+    ) -> AppResult<Option<Vec<(NodeKey, Option<String>)>>> {
+        let backend = db.get_database_backend();
+        while let Some(kind) = NodeKind::ALL.get(self.at).copied() {
+            let sql = format!(
+                "SELECT x.id AS id, {} AS label FROM {} x WHERE {} AND x.id > {} ORDER BY x.id LIMIT {WHOLE_PAGE}",
+                kind.label_sql(),
+                kind.table(),
+                kind.public_sql(),
+                self.after,
+            );
+            let rows = db
+                .query_all_raw(Statement::from_string(backend, sql))
+                .await?;
+            let page = rows
+                .iter()
+                .map(|r| Ok(((kind, r.try_get("", "id")?), r.try_get("", "label")?)))
+                .collect::<AppResult<Vec<(NodeKey, Option<String>)>>>()?;
+            match page.last() {
+                Some(((_, id), _)) if page.len() as i64 == WHOLE_PAGE => {
+                    self.after = i64::from(*id);
+                }
+                _ => {
+                    self.at += 1;
+                    self.after = i64::from(i32::MIN);
+                }
+            }
+            if !page.is_empty() {
+                return Ok(Some(page));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The next window of edges (every edge between public nodes, each once, in
+    /// the order of their kind, source, target and row); `None` at the end.
+    pub async fn next_edges(&mut self, db: &DatabaseConnection) -> AppResult<Option<Vec<Edge>>> {
+        let backend = db.get_database_backend();
+        let first_spec = NodeKind::ALL.len();
+        loop {
+            let Some(spec) = self.specs.get(self.at.max(first_spec) - first_spec) else {
+                return Ok(None);
+            };
+            let max = match self.max {
+                Some(m) => m,
+                None => {
+                    let sql = format!("SELECT MAX({}) AS m FROM {}", spec.s, spec.from);
+                    let m: Option<i32> = match db
+                        .query_one_raw(Statement::from_string(backend, sql))
+                        .await?
+                    {
+                        Some(row) => row.try_get("", "m")?,
+                        None => None,
+                    };
+                    let m = m.map_or(i64::MIN, i64::from);
+                    self.max = Some(m);
+                    m
+                }
+            };
+            if self.after >= max {
+                self.at = self.at.max(first_spec) + 1;
+                self.after = i64::from(i32::MIN);
+                self.max = None;
+                continue;
+            }
+            // Windows start at the first source id, not at i32::MIN.
+            if self.after == i64::from(i32::MIN) {
+                let sql = format!("SELECT MIN({}) AS m FROM {}", spec.s, spec.from);
+                let m: Option<i32> = match db
+                    .query_one_raw(Statement::from_string(backend, sql))
+                    .await?
+                {
+                    Some(row) => row.try_get("", "m")?,
+                    None => None,
+                };
+                self.after = m.map_or(max, |m| i64::from(m) - 1);
+                continue;
+            }
+            let hi = self.after + WHOLE_PAGE;
+            let sql = format!(
+                "SELECT {s} AS s, {t} AS t, {via} AS via, {role} AS role, {year} AS yr, \
+                        {value} AS val, {label} AS label \
+                 FROM {from} AND {s} > {lo} AND {s} <= {hi}",
+                s = spec.s,
+                t = spec.t,
+                via = spec.via,
+                role = spec.role,
+                year = spec.year,
+                value = spec.value,
+                label = spec.label,
+                from = spec.from,
+                lo = self.after,
+            );
+            self.after = hi;
+            let rows = db
+                .query_all_raw(Statement::from_string(backend, sql))
+                .await?;
+            let mut edges = rows
+                .iter()
+                .map(|row| spec.edge(row))
+                .collect::<AppResult<Vec<Edge>>>()?;
+            // A cooperative with two subclasses in one sector is in it once.
+            edges.sort_by_key(|e| (e.source, e.target, e.via));
+            edges.dedup_by_key(|e| e.key());
+            if !edges.is_empty() {
+                return Ok(Some(edges));
+            }
+        }
+    }
+}
+
+impl Spec {
+    /// The edge of a row read with the columns s, t, via, role, yr, val, label.
+    fn edge(&self, row: &sea_orm::QueryResult) -> AppResult<Edge> {
+        Ok(Edge {
+            kind: self.kind,
+            source: (self.source, row.try_get("", "s")?),
+            target: (self.target, row.try_get("", "t")?),
+            via: row.try_get("", "via")?,
+            through: self.through,
+            role: row.try_get("", "role")?,
+            year: row.try_get("", "yr")?,
+            value_grosze: row.try_get("", "val")?,
+            label: row.try_get("", "label")?,
+        })
+    }
+}
+
+/// Labels that more than one public node has (across kinds too): Kumu links
+/// connections to elements by label, so these get their kind and id appended.
+pub async fn shared_labels(db: &DatabaseConnection) -> AppResult<HashSet<String>> {
+    let parts: Vec<String> = NodeKind::ALL
+        .iter()
+        .map(|k| {
+            format!(
+                "SELECT {} AS label FROM {} x WHERE {}",
+                k.label_sql(),
+                k.table(),
+                k.public_sql()
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT label FROM ({}) u WHERE label IS NOT NULL GROUP BY label HAVING COUNT(*) > 1",
+        parts.join(" UNION ALL ")
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get("", "label")?)).collect()
+}
+
+impl Edge {
+    /// Its stable global id: its kind, its two ends and the row that makes it.
+    pub fn global_id(&self) -> String {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!(
+            "NetworkEdge:{}:{}:{}:{}:{}:{}",
+            self.kind.name(),
+            self.source.0.type_name(),
+            self.source.1,
+            self.target.0.type_name(),
+            self.target.1,
+            self.via
+        ))
+    }
 }

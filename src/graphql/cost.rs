@@ -133,15 +133,23 @@ impl<'a> Payer<'a> {
 
     /// The bucket the request drains, and its shape.
     fn bucket(&self, budgets: &Budgets) -> (String, Rule) {
-        match self.viewer {
-            Some(Viewer::Partner { key_id }) => (format!("key:{key_id}"), budgets.partner),
-            Some(Viewer::User { id, .. }) => (format!("user:{id}"), budgets.anonymous),
-            _ => {
-                let addr = self
-                    .addr
-                    .map_or_else(|| "unknown".to_owned(), |a| bucket_address(a.0));
-                (format!("ip:{addr}"), budgets.anonymous)
-            }
+        bucket_of(self.viewer, self.addr, budgets)
+    }
+}
+
+/// The bucket a sender drains, and its shape: per partner key, per user, else
+/// per client address. GraphQL requests and the HTTP files (`http::export`) share it.
+pub fn bucket_of(
+    viewer: Option<&Viewer>,
+    addr: Option<&ClientAddr>,
+    budgets: &Budgets,
+) -> (String, Rule) {
+    match viewer {
+        Some(Viewer::Partner { key_id }) => (format!("key:{key_id}"), budgets.partner),
+        Some(Viewer::User { id, .. }) => (format!("user:{id}"), budgets.anonymous),
+        _ => {
+            let addr = addr.map_or_else(|| "unknown".to_owned(), |a| bucket_address(a.0));
+            (format!("ip:{addr}"), budgets.anonymous)
         }
     }
 }

@@ -1,7 +1,10 @@
 //! axum routes: `/graphql` (GET, POST; GraphiQL for browsers; WebSocket upgrade),
 //! `/graphql/ws` (graphql-transport-ws), `/` (GraphiQL),
-//! `/health`, `/ready`, `/metrics`, and the cooperative exports
-//! `/export/cooperatives.csv`, `.json` and `.geojson` (GET; see docs/exports.md).
+//! `/health`, `/ready`, `/metrics`, and the downloadable files under `/export/`
+//! (cooperatives and the other public datasets as CSV, JSON and GeoJSON, the
+//! whole public graph as GEXF, GraphML and Kumu's sheets; see docs/exports.md),
+//! and open data: Murmurations profiles and schema.org JSON-LD of cooperatives
+//! (docs/open-data.md).
 //! In front of every route, `origin::middleware` (the client's address, the request
 //! id); every error body comes from `answer`.
 
@@ -10,6 +13,7 @@ mod caching;
 pub mod answer;
 mod export;
 mod graphql;
+mod open_data;
 pub mod origin;
 pub mod persisted;
 pub mod shared;
@@ -46,12 +50,16 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .route("/ready", get(ready))
         .route("/metrics", get(metrics))
-        .route("/export/cooperatives.csv", get(export::cooperatives_csv))
-        .route("/export/cooperatives.json", get(export::cooperatives_json))
+        .route("/export/{file}", get(export::file))
         .route(
-            "/export/cooperatives.geojson",
-            get(export::cooperatives_geojson),
+            "/murmurations/cooperatives/{file}",
+            get(open_data::murmurations_profile),
         )
+        .route(
+            "/murmurations/index.json",
+            get(open_data::murmurations_index),
+        )
+        .route("/cooperatives/{file}", get(open_data::json_ld))
         .fallback(not_found)
         // Outermost: every route, the fallback included, knows its client and its id.
         .layer(axum::middleware::from_fn_with_state(

@@ -39,4 +39,12 @@ pub struct AppState {
     /// Set when the server shuts down: every WebSocket closes with 1001. Each open
     /// socket holds a receiver, so `closed()` tells when the last has gone.
     pub shutdown: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+    /// The request budgets (the schema's own), which the HTTP files drain too.
+    pub limiter: std::sync::Arc<crate::limiter::Limiter>,
+    pub budgets: crate::graphql::Budgets,
+    /// Cost points one file of a whole dataset takes from its sender's budget:
+    /// the largest cost one GraphQL request may have (`COOPHUB_MAX_COST`).
+    pub file_cost: f64,
+    /// `COOPHUB_PUBLIC_URL`: the base of absolute links in open-data profiles.
+    pub public_url: String,
 }

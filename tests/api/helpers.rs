@@ -220,6 +220,7 @@ pub fn config(database_url: &str) -> Config {
         ws_init_timeout_ms: 3_000,
         ws_buffer: 512,
         http_max_age: 60,
+        public_url: "https://coophub.test".to_owned(),
         response_cache: true,
         response_cache_mb: 16,
         persisted_queries: None,

@@ -26,6 +26,7 @@ mod live;
 mod loaders;
 mod modules;
 mod neighbourhood;
+mod open_data;
 mod pipeline;
 mod plans;
 mod programme;

@@ -590,3 +590,95 @@ async fn map_figures_add_up_to_the_directory_at_every_level() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_whole_public_graph_streams_as_the_same_graph_in_every_format() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let coops = app
+        .data("{ cooperatives(first: 2) { edges { node { id seat { id } } } } }")
+        .await;
+    let coops = nodes(&coops["cooperatives"]);
+    let buyer = coops[0]["seat"]["id"].clone();
+    purchase(
+        &app,
+        &moderator,
+        &buyer,
+        &coops[0]["id"],
+        &coops[1]["id"],
+        "Obiady „<Razem>” & kolacje (dane testowe)",
+        true,
+    )
+    .await;
+    purchase(
+        &app,
+        &moderator,
+        &buyer,
+        &coops[0]["id"],
+        &coops[1]["id"],
+        "Zakup jeszcze niezweryfikowany (dane testowe)",
+        false,
+    )
+    .await;
+
+    let file = |path: &'static str| {
+        let app = &app;
+        async move {
+            let resp = app
+                .client
+                .get(app.url(path))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            assert_eq!(resp.status(), 200, "{path}");
+            resp.text().await.unwrap_or_else(|e| panic!("{path}: {e}"))
+        }
+    };
+    let gexf = file("/export/graph.gexf").await;
+    let graphml = file("/export/graph.graphml").await;
+    assert!(gexf.contains("Obiady „&lt;Razem&gt;” &amp; kolacje"));
+    assert!(!gexf.contains("niezweryfikowany") && !graphml.contains("niezweryfikowany"));
+
+    // The buyer's neighbourhood is part of the whole graph, edge for edge.
+    let r = app
+        .query_vars(
+            "query($from: [ID!]!) { neighbourhood(from: $from, depth: 2, limitPerNode: 10) { nodes { id } edges { id } } }",
+            json!({ "from": [buyer] }),
+        )
+        .await;
+    let n = &r["data"]["neighbourhood"];
+    for e in ids(&n["edges"]) {
+        assert!(
+            gexf.contains(&format!("<edge id=\"{e}\"")),
+            "edge {e} missing"
+        );
+    }
+    let elements: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(file("/export/graph-elements.csv").await.as_bytes())
+            .records()
+            .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+    let connections: Vec<csv::StringRecord> =
+        csv::Reader::from_reader(file("/export/graph-connections.csv").await.as_bytes())
+            .records()
+            .map(|r| r.unwrap_or_else(|e| panic!("{e}")))
+            .collect();
+    let element_ids: HashSet<&str> = elements.iter().map(|r| &r[2]).collect();
+    for node in ids(&n["nodes"]) {
+        assert!(element_ids.contains(node.as_str()), "node {node} missing");
+    }
+    let labels: HashSet<&str> = elements.iter().map(|r| &r[0]).collect();
+    assert_eq!(labels.len(), elements.len(), "labels are unique");
+    for c in &connections {
+        assert!(labels.contains(&c[0]) && labels.contains(&c[1]), "{c:?}");
+    }
+    let (Some(a), Some(b)) = (
+        read_with_networkx("gexf", &gexf),
+        read_with_networkx("graphml", &graphml),
+    ) else {
+        return;
+    };
+    assert_eq!(a, b, "GEXF and GraphML hold different graphs");
+    assert_eq!(a["nodes"].as_array().map(Vec::len), Some(elements.len()));
+    assert_eq!(a["edges"].as_array().map(Vec::len), Some(connections.len()));
+}

@@ -10,7 +10,6 @@ use crate::graphql::{
 };
 use crate::ids::{global_id, parse_global_id};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject, ID};
-use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// At most this many records to start from.
@@ -105,15 +104,7 @@ fn node_id(k: NodeKey) -> ID {
 
 /// An edge's stable id: its kind, its two ends and the row that makes it.
 fn edge_id(e: &Edge) -> ID {
-    ID(URL_SAFE_NO_PAD.encode(format!(
-        "NetworkEdge:{}:{}:{}:{}:{}:{}",
-        e.kind.name(),
-        e.source.0.type_name(),
-        e.source.1,
-        e.target.0.type_name(),
-        e.target.1,
-        e.via
-    )))
+    ID(e.global_id())
 }
 
 /// A file format of network tools.
