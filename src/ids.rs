@@ -101,6 +101,14 @@ pub fn global_id(kind: &str, id: i32) -> ID {
     ID(URL_SAFE_NO_PAD.encode(format!("{kind}:{id}")))
 }
 
+/// The id of a link that is no node of its own (a founder, a supplier's part in
+/// a purchase, a participation): its type name and the ids that key its row.
+/// `NetworkEdge.link` gives the same id for the edge the link makes.
+pub fn link_id(kind: &str, keys: &[i32]) -> ID {
+    let keys: Vec<String> = keys.iter().map(i32::to_string).collect();
+    ID(URL_SAFE_NO_PAD.encode(format!("{kind}:{}", keys.join(":"))))
+}
+
 /// Splits a global id into its type name and database id.
 pub fn parse_global_id(field: &str, id: &ID) -> AppResult<(String, i32)> {
     let bad = || {

@@ -29,6 +29,7 @@ pub mod import;
 pub mod krs;
 pub mod law;
 pub mod limiter;
+pub mod maps;
 pub mod markdown;
 pub mod open_data;
 pub mod policy;

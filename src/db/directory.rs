@@ -358,6 +358,53 @@ pub async fn counts_by_unit<C: ConnectionTrait>(
     Ok(out)
 }
 
+/// Offerings of the cooperatives `filter` selects, by the unit of their seat
+/// (TERYT code of `len` digits) and by sector: an offering counts in a sector
+/// when its PKD subclass falls under one of the sector's codes (once per sector).
+/// Units and sectors without any are absent.
+pub async fn offerings_by_unit_and_sector<C: ConnectionTrait>(
+    db: &C,
+    filter: &CooperativeFilter,
+    len: usize,
+) -> AppResult<HashMap<String, Vec<(i32, u64)>>> {
+    let backend = db.get_database_backend();
+    let selected = if filter.ranked() {
+        let ids: Vec<i32> = matching_rows(db, filter, DirectoryOrder::Name)
+            .await?
+            .into_iter()
+            .map(|(r, _)| r.id)
+            .collect();
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        id_list(&ids)
+    } else {
+        selected_sql(backend, filter)
+    };
+    let sql = format!(
+        "SELECT substr(c.seat_teryt, 1, {len}) AS k, si.sector_id AS s, COUNT(DISTINCT o.id) AS n \
+         FROM offering o JOIN cooperative c ON c.id = o.cooperative_id \
+         JOIN industry i ON i.id = o.industry_id \
+         JOIN sector_industry si ON 1 = 1 JOIN industry si_i ON si_i.id = si.industry_id \
+         WHERE i.code LIKE si_i.code || '%' AND c.id IN ({selected}) \
+         GROUP BY substr(c.seat_teryt, 1, {len}), si.sector_id"
+    );
+    let mut out: HashMap<String, Vec<(i32, u64)>> = HashMap::new();
+    for r in db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await?
+    {
+        let n: i64 = r.try_get("", "n")?;
+        out.entry(r.try_get("", "k")?)
+            .or_default()
+            .push((r.try_get("", "s")?, n as u64));
+    }
+    for v in out.values_mut() {
+        v.sort_unstable();
+    }
+    Ok(out)
+}
+
 /// The facets of the list `filter` selects (the same rows `matching` and the SQL list give).
 pub async fn facets<C: ConnectionTrait>(db: &C, filter: &CooperativeFilter) -> AppResult<Facets> {
     let backend = db.get_database_backend();

@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
             get(open_data::murmurations_index),
         )
         .route("/cooperatives/{file}", get(open_data::json_ld))
+        .route("/maps/{file}", get(open_data::map))
         .fallback(not_found)
         // Outermost: every route, the fallback included, knows its client and its id.
         .layer(axum::middleware::from_fn_with_state(

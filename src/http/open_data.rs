@@ -123,3 +123,41 @@ fn updated_since(query: &str) -> AppResult<Option<chrono::DateTime<chrono::Utc>>
     let p = crate::datasets::Params::from_query(crate::datasets::Dataset::Institutions, query)?;
     Ok(p.updated_since)
 }
+
+/// `GET /maps/<level>.geojson`: the boundaries of voivodeships or powiaty with
+/// each unit's figures joined in; the directory's filter as query parameters
+/// (as `/export/cooperatives.*`). Priced like `mapFigures`: per unit.
+pub async fn map(
+    State(s): State<AppState>,
+    Extension(addr): Extension<ClientAddr>,
+    Extension(id): Extension<RequestId>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let checked = async {
+        let name = file.strip_suffix(".geojson").ok_or_else(|| {
+            AppError::NotFound(format!(
+                "the maps are voivodeships.geojson and powiaty.geojson; `{file}`"
+            ))
+        })?;
+        let level = crate::maps::Boundaries::of(name)?;
+        let params = crate::export::FilterParams::from_query(query.as_deref().unwrap_or(""))?;
+        let plan = crate::export::plan(&s.db, params).await?;
+        Ok::<_, AppError>((level, plan.filter))
+    };
+    let (level, filter) = match checked.await {
+        Ok(v) => v,
+        Err(e) => return error_response(&e, Stage::Http, MediaType::Json, &id),
+    };
+    let cost = (level.units() * MAP_COST_PER_UNIT) as f64;
+    let work = async {
+        let map = crate::maps::geojson(&s.db, &filter, level).await?;
+        Ok(answer(&map, "application/geo+json"))
+    };
+    run(&s, Asker { addr, id, headers }, cost, work).await
+}
+
+/// Cost points per unit of a map: about what `mapFigures` charges per unit for
+/// the fields the map holds.
+const MAP_COST_PER_UNIT: usize = 6;

@@ -209,6 +209,7 @@ pub const TYPES: &[TypeRule] = &[
     t("CooperativePair", Public, Across(GRAPH)),
     // Counts of cooperatives and verified purchases by unit, for maps.
     t("AreaFigures", Public, Across(&[Reference, Directory])),
+    t("SectorOfferings", Public, Across(&[Reference, Directory])),
     t("AuditEntry", RecordHistory, Private),
     t("FieldChange", RecordHistory, Private),
     // Mutation answers.

@@ -682,3 +682,89 @@ async fn the_whole_public_graph_streams_as_the_same_graph_in_every_format() {
     assert_eq!(a["nodes"].as_array().map(Vec::len), Some(elements.len()));
     assert_eq!(a["edges"].as_array().map(Vec::len), Some(connections.len()));
 }
+
+#[tokio::test]
+async fn founders_suppliers_and_participations_have_ids_their_edges_name() {
+    let app = TestApp::spawn().await;
+    let moderator = app.staff("moderator@example.org", "--moderator").await;
+    let coops = app
+        .data("{ cooperatives(first: 2) { edges { node { id seat { id } } } } }")
+        .await;
+    let coops = nodes(&coops["cooperatives"]);
+    let buyer = coops[0]["seat"]["id"].clone();
+    let example = purchase(
+        &app,
+        &moderator,
+        &buyer,
+        &coops[0]["id"],
+        &coops[1]["id"],
+        "Obiady (dane testowe)",
+        true,
+    )
+    .await;
+    let suppliers = app
+        .query_vars(
+            "query($id: ID!) { node(id: $id) { ... on ProcurementExample { suppliers { nodes { id role } } } } }",
+            json!({ "id": example }),
+        )
+        .await;
+    let supplier_ids = ids(&suppliers["data"]["node"]["suppliers"]["nodes"]);
+    assert_eq!(supplier_ids.len(), 2, "{suppliers}");
+    let r = app
+        .query_vars(
+            "query($from: [ID!]!) { neighbourhood(from: $from, depth: 1, edgeKinds: [SUPPLIED, BOUGHT_FROM]) { edges { kind link } } }",
+            json!({ "from": [example, buyer] }),
+        )
+        .await;
+    let links: HashSet<String> = r["data"]["neighbourhood"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["link"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(links, supplier_ids, "{r}");
+
+    // Founders: a cooperative founded with local governments.
+    let founded = app
+        .data("{ cooperatives(first: 20, filter: {founderKind: [LEGAL_PERSONS, MIXED]}) { nodes { id founders { nodes { id localGovernment { id } } } } } }")
+        .await;
+    let coop = founded["cooperatives"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| {
+            c["founders"]["nodes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|f| f["localGovernment"].is_object())
+        })
+        .cloned()
+        .unwrap_or_else(|| panic!("no cooperative founded by a local government: {founded}"));
+    let want: HashSet<String> = coop["founders"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["localGovernment"].is_object())
+        .filter_map(|f| f["id"].as_str().map(str::to_owned))
+        .collect();
+    let all: HashSet<String> = ids(&coop["founders"]["nodes"]);
+    assert_eq!(
+        all.len(),
+        coop["founders"]["nodes"].as_array().map_or(0, Vec::len),
+        "founder ids are unique"
+    );
+    let r = app
+        .query_vars(
+            "query($from: [ID!]!) { neighbourhood(from: $from, depth: 1, edgeKinds: [FOUNDED_BY]) { edges { link } } }",
+            json!({ "from": [coop["id"]] }),
+        )
+        .await;
+    let links: HashSet<String> = r["data"]["neighbourhood"]["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["link"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(links, want, "{r}");
+}

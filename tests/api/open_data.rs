@@ -435,3 +435,125 @@ async fn a_real_cooperative_has_a_murmurations_profile_valid_against_the_schema(
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn maps_of_poland_join_each_units_figures_into_its_boundary() {
+    let app = TestApp::spawn().await;
+    const FIGURES: &str = "query($level: LocalGovernmentLevel!, $f: CooperativeFilter) { mapFigures(level: $level, filter: $f) {
+        teryt cooperatives verifiedPurchases population populationYear cooperativesPer100k
+        offeringsBySector { sector { slug } offerings } } }";
+    for (level, file, units) in [
+        ("VOIVODESHIP", "voivodeships", 16),
+        ("POWIAT", "powiaty", 380),
+    ] {
+        for (query, filter) in [
+            ("", json!(null)),
+            (
+                "?status=ACTIVE&sector=catering",
+                json!({"status": ["ACTIVE"], "sector": "catering"}),
+            ),
+        ] {
+            let r = app
+                .query_vars(FIGURES, json!({ "level": level, "f": filter }))
+                .await;
+            let want: Vec<Value> = r["data"]["mapFigures"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(want.len(), units, "{r}");
+            let (status, headers, body) =
+                fetch(&app, &format!("/maps/{file}.geojson{query}")).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(headers["content-type"], "application/geo+json");
+            let map = parse(&body);
+            assert!(
+                map["boundaries"]
+                    .as_str()
+                    .is_some_and(|b| b.contains("PRG")),
+                "{}",
+                map["boundaries"]
+            );
+            let features = map["features"].as_array().cloned().unwrap_or_default();
+            assert_eq!(features.len(), units, "{file}");
+            for (f, w) in features.iter().zip(&want) {
+                let p = &f["properties"];
+                assert_eq!(p["teryt"], w["teryt"], "{file}: features by TERYT code");
+                assert_eq!(f["id"], w["teryt"]);
+                assert!(matches!(
+                    f["geometry"]["type"].as_str(),
+                    Some("Polygon" | "MultiPolygon")
+                ));
+                for (mine, theirs) in [
+                    ("cooperatives", "cooperatives"),
+                    ("verifiedPurchases", "verifiedPurchases"),
+                    ("population", "population"),
+                    ("populationYear", "populationYear"),
+                    ("cooperativesPer100k", "cooperativesPer100k"),
+                ] {
+                    assert_eq!(p[mine], w[theirs], "{file} {}: {mine}", w["teryt"]);
+                }
+                let sectors: serde_json::Map<String, Value> = w["offeringsBySector"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|s| {
+                        (
+                            s["sector"]["slug"].as_str().unwrap_or_default().to_owned(),
+                            s["offerings"].clone(),
+                        )
+                    })
+                    .collect();
+                assert_eq!(
+                    p["offeringsBySector"],
+                    Value::Object(sectors),
+                    "{file} {}",
+                    w["teryt"]
+                );
+            }
+            // The figures add up to the directory's count for the same filter.
+            let total: u64 = features
+                .iter()
+                .filter_map(|f| f["properties"]["cooperatives"].as_u64())
+                .sum();
+            let count = app
+                .query_vars(
+                    "query($f: CooperativeFilter) { cooperatives(filter: $f) { totalCount } }",
+                    json!({ "f": filter }),
+                )
+                .await;
+            assert_eq!(
+                Some(total),
+                count["data"]["cooperatives"]["totalCount"].as_u64(),
+                "{file}{query}"
+            );
+        }
+    }
+    // Offerings are counted by sector somewhere, and a sector's count is no more
+    // than the offerings the offerings file holds.
+    let r = app
+        .query_vars(FIGURES, json!({ "level": "VOIVODESHIP", "f": null }))
+        .await;
+    let counted: u64 = r["data"]["mapFigures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|u| {
+            u["offeringsBySector"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter(|s| s["sector"]["slug"] == "catering")
+        .filter_map(|s| s["offerings"].as_u64())
+        .sum();
+    assert!(counted > 0, "no catering offerings counted");
+    for (path, status) in [
+        ("/maps/gminy.geojson", 404),
+        ("/maps/countries.geojson", 404),
+        ("/maps/powiaty.geojson?radiusKm=9000&nearTeryt=12", 400),
+        ("/maps/powiaty.geojson?colour=red", 400),
+    ] {
+        let (code, _, body) = fetch(&app, path).await;
+        assert_eq!(code, status, "{path}: {body}");
+    }
+}

@@ -147,6 +147,25 @@ impl NetworkEdge {
     async fn through(&self) -> Option<ID> {
         self.0.through.map(|t| global_id(t, self.0.via))
     }
+    /// The id of the link object that makes this edge, where it is one: the
+    /// `Founder.id` of a FOUNDED_BY edge, the `ProcurementSupplier.id` of a
+    /// SUPPLIED or BOUGHT_FROM edge, the `Participation.id` of an ATTENDED edge.
+    async fn link(&self) -> Option<ID> {
+        let e = &self.0;
+        match e.kind {
+            DbEdge::FoundedBy => Some(crate::ids::link_id("Founder", &[e.via])),
+            DbEdge::Supplied => Some(crate::ids::link_id(
+                "ProcurementSupplier",
+                &[e.via, e.source.1],
+            )),
+            DbEdge::BoughtFrom => Some(crate::ids::link_id(
+                "ProcurementSupplier",
+                &[e.via, e.target.1],
+            )),
+            DbEdge::Attended => Some(crate::ids::link_id("Participation", &[e.via])),
+            _ => None,
+        }
+    }
     /// The role in the link (see the kind), if any.
     async fn role(&self) -> Option<&str> {
         self.0.role.as_deref()
@@ -348,9 +367,8 @@ impl Neighbourhood {
 
 /// A unit's figures for a map of Poland.
 pub struct AreaFigures {
-    unit: entity::local_government::Model,
-    cooperatives: u64,
-    verified_purchases: u64,
+    figures: crate::maps::Figures,
+    sectors: std::sync::Arc<HashMap<i32, entity::sector::Model>>,
 }
 
 /// One unit's figures for a map of Poland (a choropleth colours by them).
@@ -358,41 +376,71 @@ pub struct AreaFigures {
 impl AreaFigures {
     /// The unit.
     async fn unit(&self) -> LocalGovernment {
-        LocalGovernment(self.unit.clone())
+        LocalGovernment(self.figures.unit.clone())
     }
     /// Its TERYT code (2, 4 or 7 digits), as boundary files name it.
     async fn teryt(&self) -> &str {
-        &self.unit.teryt
+        &self.figures.unit.teryt
     }
     /// Cooperatives seated in it, of those the filter selects.
     async fn cooperatives(&self) -> u64 {
-        self.cooperatives
+        self.figures.cooperatives
     }
     /// Verified purchases from cooperatives by buyers in it (the unit itself or
     /// units below it; a voivodeship's own purchases count only at its level).
     async fn verified_purchases(&self) -> u64 {
-        self.verified_purchases
+        self.figures.verified_purchases
+    }
+    /// Offerings of those cooperatives by sector (an offering counts in each
+    /// sector its PKD subclass falls under); sectors without any are left out.
+    async fn offerings_by_sector(&self) -> Vec<SectorOfferings> {
+        self.figures
+            .offerings_by_sector
+            .iter()
+            .filter_map(|(id, n)| {
+                Some(SectorOfferings {
+                    sector: self.sectors.get(id)?.clone(),
+                    offerings: *n,
+                })
+            })
+            .collect()
     }
     /// Its population, where known (voivodeships and powiaty; see `populationYear`).
     async fn population(&self) -> Option<i64> {
-        self.unit.population
+        self.figures.unit.population
     }
     /// The year the population was counted (31 December, GUS): 2018.
     async fn population_year(&self) -> Option<i32> {
-        self.unit.population.map(|_| POPULATION_YEAR)
+        self.figures
+            .unit
+            .population
+            .map(|_| crate::maps::POPULATION_YEAR)
     }
     /// Cooperatives per 100,000 inhabitants, where the population is known.
     #[graphql(name = "cooperativesPer100k")]
     async fn cooperatives_per_100k(&self) -> Option<f64> {
-        self.unit
-            .population
-            .filter(|p| *p > 0)
-            .map(|p| self.cooperatives as f64 * 100_000.0 / p as f64)
+        self.figures.cooperatives_per_100k()
     }
 }
 
-/// The year of the populations the reference data holds (GUS, 31 December 2018).
-const POPULATION_YEAR: i32 = 2018;
+/// How many offerings of a unit's cooperatives fall in a sector.
+pub struct SectorOfferings {
+    sector: entity::sector::Model,
+    offerings: u64,
+}
+
+/// Offerings in one sector, for a map.
+#[Object]
+impl SectorOfferings {
+    /// The sector.
+    async fn sector(&self) -> crate::graphql::types::Sector {
+        crate::graphql::types::Sector(self.sector.clone())
+    }
+    /// Offerings whose PKD subclass falls under it.
+    async fn offerings(&self) -> u64 {
+        self.offerings
+    }
+}
 
 /// Units of a level: the most `mapFigures` can list.
 fn units_of(level: LocalGovernmentLevel) -> usize {
@@ -422,25 +470,23 @@ impl GraphQuery {
             super::cooperative::CooperativeFilter,
         >,
     ) -> Result<Vec<AreaFigures>> {
-        use entity::local_government as lg;
-        use sea_orm::{sea_query::Expr, EntityTrait, QueryFilter, QueryOrder};
+        use sea_orm::EntityTrait;
         let db = db(ctx)?;
-        let len = level.code_length();
         let filter = filter.unwrap_or_default().into_db(db).await?;
-        let coops = crate::db::directory::counts_by_unit(db, &filter, len).await?;
-        let purchases = crate::db::procurement::verified_purchases_by_unit(db, len).await?;
-        // `len` is the level's code length (2, 4 or 7), not the client's text.
-        let units = lg::Entity::find()
-            .filter(Expr::cust(format!("length(teryt) = {len}")))
-            .order_by_asc(lg::Column::Teryt)
-            .all(db)
-            .await?;
-        Ok(units
+        let figures = crate::maps::figures(db, &filter, level.code_length()).await?;
+        let sectors: std::sync::Arc<HashMap<i32, entity::sector::Model>> = std::sync::Arc::new(
+            entity::sector::Entity::find()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|s| (s.id, s))
+                .collect(),
+        );
+        Ok(figures
             .into_iter()
-            .map(|u| AreaFigures {
-                cooperatives: coops.get(&u.teryt).copied().unwrap_or(0),
-                verified_purchases: purchases.get(&u.teryt).copied().unwrap_or(0),
-                unit: u,
+            .map(|figures| AreaFigures {
+                figures,
+                sectors: sectors.clone(),
             })
             .collect())
     }

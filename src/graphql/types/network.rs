@@ -397,6 +397,11 @@ pub struct Participation(pub participation::Model);
 /// A person at an event, with their role and registration status.
 #[Object(cache_control(max_age = 10))]
 impl Participation {
+    /// A stable id of this participation (as `NetworkEdge.link` of its ATTENDED
+    /// edge); it names no person.
+    async fn id(&self) -> ID {
+        crate::ids::link_id("Participation", &[self.0.id])
+    }
     /// The event.
     async fn event(&self, ctx: &Context<'_>) -> Result<Event> {
         let e = loaders(ctx)?.event.load_one(self.0.event_id).await?;

@@ -199,6 +199,14 @@ pub struct ProcurementSupplier(pub procurement_supplier::Model);
 /// A cooperative's part in a procurement.
 #[Object]
 impl ProcurementSupplier {
+    /// A stable id of this cooperative's part in the purchase (as
+    /// `NetworkEdge.link` of its SUPPLIED and BOUGHT_FROM edges).
+    async fn id(&self) -> ID {
+        crate::ids::link_id(
+            "ProcurementSupplier",
+            &[self.0.procurement_example_id, self.0.cooperative_id],
+        )
+    }
     /// Lead contractor or consortium member.
     async fn role(&self) -> SupplierRole {
         self.0.role.into()

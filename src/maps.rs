@@ -1,0 +1,175 @@
+//! Figures for maps of Poland: per voivodeship, powiat or gmina, the cooperatives
+//! a directory filter selects, the verified purchases of its buyers, offerings by
+//! sector, population and cooperatives per 100,000 inhabitants. GraphQL's
+//! `mapFigures` lists them; `GET /maps/<level>.geojson` joins them into the
+//! boundaries that ship with coophub (`data/geo/`, built into the binary).
+
+use crate::db::filter::CooperativeFilter;
+use crate::error::{AppError, AppResult};
+use chrono::Utc;
+use entity::local_government as lg;
+use sea_orm::{sea_query::Expr, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// The year of the populations the reference data holds (GUS, 31 December 2018).
+pub const POPULATION_YEAR: i32 = 2018;
+
+/// One unit's figures.
+#[derive(Debug, Clone)]
+pub struct Figures {
+    pub unit: lg::Model,
+    pub cooperatives: u64,
+    pub verified_purchases: u64,
+    /// (sector id, offerings), by sector id.
+    pub offerings_by_sector: Vec<(i32, u64)>,
+}
+
+impl Figures {
+    /// Cooperatives per 100,000 inhabitants, where the population is known.
+    pub fn cooperatives_per_100k(&self) -> Option<f64> {
+        self.unit
+            .population
+            .filter(|p| *p > 0)
+            .map(|p| self.cooperatives as f64 * 100_000.0 / p as f64)
+    }
+}
+
+/// Every unit whose TERYT code is `len` digits (2, 4 or 7) with its figures, by code.
+pub async fn figures(
+    db: &DatabaseConnection,
+    filter: &CooperativeFilter,
+    len: usize,
+) -> AppResult<Vec<Figures>> {
+    let coops = crate::db::directory::counts_by_unit(db, filter, len).await?;
+    let purchases = crate::db::procurement::verified_purchases_by_unit(db, len).await?;
+    let mut offerings = crate::db::directory::offerings_by_unit_and_sector(db, filter, len).await?;
+    // `len` is a level's code length (2, 4 or 7), not a client's text.
+    let units = lg::Entity::find()
+        .filter(Expr::cust(format!("length(teryt) = {len}")))
+        .order_by_asc(lg::Column::Teryt)
+        .all(db)
+        .await?;
+    Ok(units
+        .into_iter()
+        .map(|u| Figures {
+            cooperatives: coops.get(&u.teryt).copied().unwrap_or(0),
+            verified_purchases: purchases.get(&u.teryt).copied().unwrap_or(0),
+            offerings_by_sector: offerings.remove(&u.teryt).unwrap_or_default(),
+            unit: u,
+        })
+        .collect())
+}
+
+/// A level a boundary file ships for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Boundaries {
+    Voivodeships,
+    Powiaty,
+}
+
+impl Boundaries {
+    /// The level named in `/maps/<name>.geojson`.
+    pub fn of(name: &str) -> AppResult<Boundaries> {
+        match name {
+            "voivodeships" => Ok(Boundaries::Voivodeships),
+            "powiaty" => Ok(Boundaries::Powiaty),
+            "gminy" => Err(AppError::NotFound(
+                "gmina boundaries: no public-domain or permissive source ships with coophub \
+                 (use mapFigures(level: GMINA) and your own boundaries); the map of gminy was"
+                    .into(),
+            )),
+            other => Err(AppError::NotFound(format!(
+                "the maps are voivodeships.geojson and powiaty.geojson; `{other}`"
+            ))),
+        }
+    }
+
+    pub fn code_length(self) -> usize {
+        match self {
+            Boundaries::Voivodeships => 2,
+            Boundaries::Powiaty => 4,
+        }
+    }
+
+    /// The boundary file (GeoJSON; see data/README.md for sources and licences).
+    fn file(self) -> &'static str {
+        match self {
+            Boundaries::Voivodeships => include_str!("../data/geo/voivodeships.geojson"),
+            Boundaries::Powiaty => include_str!("../data/geo/powiaty.geojson"),
+        }
+    }
+
+    /// Where the geometry comes from, under which licence.
+    pub fn licence(self) -> &'static str {
+        match self {
+            Boundaries::Voivodeships => {
+                "Boundaries: GUGiK PRG 2025 via github.com/waszkiewiczja/GeoJSON-Polska-Wojewodztwa-Powiaty-Gminy, public domain (stated by its publisher), simplified by coophub"
+            }
+            Boundaries::Powiaty => {
+                "Boundaries: GUGiK PRG via github.com/ppatrzyk/polska-geojson, MIT licence, (c) 2019 Piotr Patrzyk (notice: data/geo/LICENSE-powiaty-ppatrzyk.txt); TERYT codes joined by coophub"
+            }
+        }
+    }
+
+    /// Units of the level: the cost of a map is priced by them.
+    pub fn units(self) -> usize {
+        match self {
+            Boundaries::Voivodeships => 16,
+            Boundaries::Powiaty => 380,
+        }
+    }
+}
+
+/// The boundary file of a level with each unit's figures as its properties,
+/// and the licences, sources and the filter's description as foreign members.
+pub async fn geojson(
+    db: &DatabaseConnection,
+    filter: &CooperativeFilter,
+    level: Boundaries,
+) -> AppResult<Value> {
+    let figures = figures(db, filter, level.code_length()).await?;
+    let sectors: HashMap<i32, String> = entity::sector::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.slug))
+        .collect();
+    let by_code: HashMap<&str, &Figures> =
+        figures.iter().map(|f| (f.unit.teryt.as_str(), f)).collect();
+    let mut map: Value = serde_json::from_str(level.file())
+        .map_err(|e| AppError::Internal(format!("boundary file: {e}")))?;
+    let features = map["features"]
+        .as_array_mut()
+        .ok_or_else(|| AppError::Internal("boundary file without features".into()))?;
+    for feature in features.iter_mut() {
+        let code = feature["properties"]["teryt"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let Some(f) = by_code.get(code.as_str()) else {
+            continue;
+        };
+        let offerings: serde_json::Map<String, Value> = f
+            .offerings_by_sector
+            .iter()
+            .filter_map(|(s, n)| Some((sectors.get(s)?.clone(), json!(n))))
+            .collect();
+        feature["properties"] = json!({
+            "teryt": f.unit.teryt,
+            "name": f.unit.name,
+            "id": crate::ids::global_id("LocalGovernment", f.unit.id).0,
+            "cooperatives": f.cooperatives,
+            "verifiedPurchases": f.verified_purchases,
+            "offeringsBySector": offerings,
+            "population": f.unit.population,
+            "populationYear": f.unit.population.map(|_| POPULATION_YEAR),
+            "cooperativesPer100k": f.cooperatives_per_100k(),
+        });
+    }
+    map["licence"] = json!(crate::export::LICENCE);
+    map["boundaries"] = json!(level.licence());
+    map["sources"] = json!(crate::datasets::SOURCES);
+    map["generatedAt"] = json!(Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    Ok(map)
+}
