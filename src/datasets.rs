@@ -4,13 +4,17 @@
 //! `coophub export <dataset>`. One producer for both surfaces, in constant memory:
 //! 500 rows at a time by keyset over the record's id, each chunk one statement.
 //!
+//! The whole public graph's files (GEXF, GraphML, Kumu's sheets) stream from
+//! here too (`spawn_whole`), in pages of nodes and windows of edges.
+//!
 //! What is public follows the one visibility policy (`crate::policy`): a
 //! procurement example only once verified (`listed_procurement_sql`). Nothing
 //! here names a person or an account.
 
+use crate::db::graph::NodeKey;
 use crate::error::{AppError, AppResult};
 use crate::export::{self, Chunk, Encoder, Format, Head, Record, Sink, Summary, CHUNK};
-use crate::graphql::node::global_id;
+use crate::ids::global_id;
 use crate::policy::listed_procurement_sql;
 use chrono::{DateTime, Utc};
 use indicatif::ProgressBar;
@@ -67,17 +71,7 @@ struct Shape {
     point: Option<(&'static str, &'static str)>,
 }
 
-/// The licence of every dataset file; the sources are `export::SOURCES` plus population.
-pub const LICENCE: &str = "Records: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), \
-published by coophub; attribute \"coophub\". Rows flagged isSample are generated sample data, \
-not real records. Local governments are the official TERYT register (not subject to copyright).";
-
-pub const SOURCES: [&str; 4] = [
-    export::SOURCES[0],
-    export::SOURCES[1],
-    export::SOURCES[2],
-    "Population of powiaty and voivodeships as of 31.12.2018: GUS Bank Danych Lokalnych (official statistics), as listed in data/README.md",
-];
+pub use crate::licence::{DATASETS_LICENCE as LICENCE, DATASET_SOURCES as SOURCES};
 
 const LG_COLUMNS: [&str; 9] = [
     "id",
@@ -509,5 +503,210 @@ fn row_of(shape: &Shape, r: &QueryResult) -> AppResult<Row> {
         columns: shape.head.columns,
         cells,
         point,
+    })
+}
+
+/// A file of the whole public graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WholeFile {
+    Gexf,
+    Graphml,
+    KumuElements,
+    KumuConnections,
+}
+
+impl WholeFile {
+    /// The file at `/export/<name>.<ext>`, if it is one of these.
+    pub fn of(name: &str, ext: &str) -> Option<WholeFile> {
+        match (name, ext) {
+            ("graph", "gexf") => Some(WholeFile::Gexf),
+            ("graph", "graphml") => Some(WholeFile::Graphml),
+            ("graph-elements", "csv") => Some(WholeFile::KumuElements),
+            ("graph-connections", "csv") => Some(WholeFile::KumuConnections),
+            _ => None,
+        }
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            WholeFile::Gexf => "graph.gexf",
+            WholeFile::Graphml => "graph.graphml",
+            WholeFile::KumuElements => "graph-elements.csv",
+            WholeFile::KumuConnections => "graph-connections.csv",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            WholeFile::Gexf => "application/gexf+xml",
+            WholeFile::Graphml => "application/graphml+xml",
+            WholeFile::KumuElements | WholeFile::KumuConnections => {
+                "text/csv; charset=utf-8; header=present"
+            }
+        }
+    }
+}
+
+/// What the whole graph's files say of themselves.
+pub const WHOLE_DESCRIPTION: &str = "The whole public graph of coophub: cooperatives, local governments, institutions, PKD subclasses, sectors, verified purchases, people with a public profile, events, published articles and founders, and the links between them. CC BY 4.0, published by coophub; sample records are generated.";
+
+/// Starts the producer of a whole-graph file (see `export::spawn_with`): nodes
+/// page by page, then edges window by window (`db::graph::Whole`).
+pub fn spawn_whole(
+    db: DatabaseConnection,
+    file: WholeFile,
+) -> (
+    mpsc::Receiver<Chunk>,
+    tokio::task::JoinHandle<AppResult<Summary>>,
+) {
+    export::spawn_with(None, move |mut sink| async move {
+        let result = write_whole(&db, file, &mut sink).await;
+        (sink, result)
+    })
+}
+
+fn node_global_id(k: NodeKey) -> String {
+    global_id(k.0.type_name(), k.1).0
+}
+
+/// A node's label in Kumu's sheets: its name, with its kind and id when another
+/// node has the same name (or it has none).
+fn kumu_label(
+    k: NodeKey,
+    label: Option<&str>,
+    shared: &std::collections::HashSet<String>,
+) -> String {
+    match label {
+        Some(l) if !shared.contains(l) => l.to_owned(),
+        Some(l) => format!("{l} ({} {})", k.0.type_name(), k.1),
+        None => format!("{} {}", k.0.type_name(), k.1),
+    }
+}
+
+async fn write_whole(db: &DatabaseConnection, file: WholeFile, sink: &mut Sink) -> AppResult<bool> {
+    let csv_failed = |e: csv::Error| AppError::Internal(format!("writing CSV: {e}"));
+    let csv_rows = |header: &[&str], rows: &mut dyn Iterator<Item = Vec<String>>| {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        if !header.is_empty() {
+            w.write_record(header).map_err(csv_failed)?;
+        }
+        for r in rows {
+            w.write_record(r).map_err(csv_failed)?;
+        }
+        w.into_inner()
+            .map_err(|e| AppError::Internal(format!("writing CSV: {e}")))
+    };
+    let mut whole = crate::db::graph::Whole::default();
+    let pieces = match file {
+        WholeFile::Gexf => Some(crate::graph_export::Pieces::Gexf),
+        WholeFile::Graphml => Some(crate::graph_export::Pieces::Graphml),
+        _ => None,
+    };
+    let shared = match file {
+        WholeFile::KumuElements | WholeFile::KumuConnections => {
+            crate::db::graph::shared_labels(db).await?
+        }
+        _ => Default::default(),
+    };
+    let head = match (pieces, file) {
+        (Some(p), _) => p.head(WHOLE_DESCRIPTION).into_bytes(),
+        (None, WholeFile::KumuElements) => {
+            csv_rows(&crate::graph_export::KUMU_ELEMENTS, &mut std::iter::empty())?
+        }
+        _ => csv_rows(
+            &crate::graph_export::KUMU_CONNECTIONS,
+            &mut std::iter::empty(),
+        )?,
+    };
+    if !sink.send(head, 0).await {
+        return Ok(false);
+    }
+    if file != WholeFile::KumuConnections {
+        while let Some(page) = whole.next_nodes(db).await? {
+            let bytes = match pieces {
+                Some(p) => {
+                    let mut s = String::with_capacity(page.len() * 200);
+                    for (k, label) in &page {
+                        let label = label
+                            .clone()
+                            .unwrap_or_else(|| format!("{} {}", k.0.type_name(), k.1));
+                        p.node(&mut s, &node_global_id(*k), &label, k.0.type_name(), None);
+                    }
+                    s.into_bytes()
+                }
+                None => csv_rows(
+                    &[],
+                    &mut page.iter().map(|(k, label)| {
+                        crate::graph_export::kumu_element(
+                            kumu_label(*k, label.as_deref(), &shared),
+                            k.0.type_name(),
+                            node_global_id(*k),
+                            None,
+                        )
+                        .to_vec()
+                    }),
+                )?,
+            };
+            if !sink.send(bytes, page.len()).await {
+                return Ok(false);
+            }
+        }
+        if file == WholeFile::KumuElements {
+            return Ok(true);
+        }
+    } else {
+        // The connections sheet names no nodes of its own.
+        whole.skip_nodes();
+    }
+    if let Some(p) = pieces {
+        if !sink.send(p.between().as_bytes().to_vec(), 0).await {
+            return Ok(false);
+        }
+    }
+    while let Some(edges) = whole.next_edges(db).await? {
+        let bytes = match pieces {
+            Some(p) => {
+                let mut s = String::with_capacity(edges.len() * 300);
+                for e in &edges {
+                    p.edge(
+                        &mut s,
+                        &e.global_id(),
+                        &node_global_id(e.source),
+                        &node_global_id(e.target),
+                        e,
+                    );
+                }
+                s.into_bytes()
+            }
+            None => {
+                let mut ends: Vec<NodeKey> =
+                    edges.iter().flat_map(|e| [e.source, e.target]).collect();
+                ends.sort_unstable();
+                ends.dedup();
+                let labels = crate::db::graph::labels(db, &ends).await?;
+                let label = |k: NodeKey| kumu_label(k, labels.get(&k).map(String::as_str), &shared);
+                csv_rows(
+                    &[],
+                    &mut edges.iter().map(|e| {
+                        crate::graph_export::kumu_connection(
+                            label(e.source),
+                            label(e.target),
+                            e.global_id(),
+                            e,
+                        )
+                        .to_vec()
+                    }),
+                )?
+            }
+        };
+        if !sink.send(bytes, edges.len()).await {
+            return Ok(false);
+        }
+    }
+    Ok(match pieces {
+        Some(p) => sink.send(p.tail().as_bytes().to_vec(), 0).await,
+        None => true,
     })
 }

@@ -38,26 +38,7 @@ pub const CHUNK: usize = 500;
 /// Encoded chunks waiting for the reader at most: the memory bound of an export.
 pub const CHANNEL_CHUNKS: usize = 4;
 
-/// The licence of the exported records.
-pub const LICENCE: &str =
-    "Cooperative records: CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/), \
-published by coophub; attribute \"coophub\". Sample rows are generated, not real cooperatives, \
-and are flagged isSample.";
-
-/// The reference data the records point into, with their terms.
-pub const SOURCES: [&str; 3] = [
-    "TERYT: GUS, TERC register as of 2026-01-01; an official register, not subject to copyright under art. 4 of the Polish copyright act",
-    "PKD 2007: the Polish Classification of Activities, Dz.U. 2007 nr 251 poz. 1885; an official classification",
-    "Gmina centroids (geometry of cooperatives without their own location): github.com/strebuh/compareR, GPL-3.0-or-later, as listed in data/README.md",
-];
-
-/// `Link` header value naming the licence.
-pub const LICENCE_LINK: &str = "<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\"";
-
-/// The sources as one ASCII line for the `X-Coophub-Sources` header (diacritics folded).
-pub fn sources_header() -> String {
-    ascii_line(&SOURCES.join(" | "))
-}
+pub use crate::licence::{LICENCE, LICENCE_LINK, SOURCES};
 
 /// A text as one ASCII line for a header (diacritics folded, controls dropped).
 pub fn ascii_line(text: &str) -> String {
@@ -1080,7 +1061,8 @@ mod tests {
 
     #[test]
     fn sources_header_is_ascii() {
-        let h = sources_header();
+        let h = ascii_line(&format!("{} | Łódź\u{7}", SOURCES.join(" | ")));
         assert!(h.is_ascii() && h.contains("TERYT") && h.contains("GPL-3.0-or-later"));
+        assert!(h.ends_with("| Lodz"), "{h}");
     }
 }

@@ -28,6 +28,7 @@ pub mod ids;
 pub mod import;
 pub mod krs;
 pub mod law;
+pub mod licence;
 pub mod limiter;
 pub mod maps;
 pub mod markdown;

@@ -167,9 +167,9 @@ pub async fn geojson(
             "cooperativesPer100k": f.cooperatives_per_100k(),
         });
     }
-    map["licence"] = json!(crate::export::LICENCE);
+    map["licence"] = json!(crate::licence::LICENCE);
     map["boundaries"] = json!(level.licence());
-    map["sources"] = json!(crate::datasets::SOURCES);
+    map["sources"] = json!(crate::licence::DATASET_SOURCES);
     map["generatedAt"] = json!(Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     Ok(map)
 }

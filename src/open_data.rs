@@ -430,7 +430,7 @@ pub async fn index(
         })
         .collect();
     Ok(json!({
-        "licence": crate::export::LICENCE,
+        "licence": crate::licence::LICENCE,
         "linked_schemas": [MURMURATIONS_SCHEMA],
         "generatedAt": Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         "updatedSince": since.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),

@@ -29,6 +29,9 @@ pub enum NodeKind {
     Person,
     Event,
     Article,
+    /// A founder that is no local government (an NGO, a church legal person):
+    /// local governments that found a cooperative are `LocalGovernment` nodes.
+    Founder,
 }
 
 impl NodeKind {
@@ -44,6 +47,7 @@ impl NodeKind {
             NodeKind::Person => "Person",
             NodeKind::Event => "Event",
             NodeKind::Article => "Article",
+            NodeKind::Founder => "Founder",
         }
     }
 
@@ -52,7 +56,7 @@ impl NodeKind {
         NodeKind::ALL.into_iter().find(|k| k.type_name() == name)
     }
 
-    pub const ALL: [NodeKind; 9] = [
+    pub const ALL: [NodeKind; 10] = [
         NodeKind::Cooperative,
         NodeKind::LocalGovernment,
         NodeKind::Institution,
@@ -62,6 +66,7 @@ impl NodeKind {
         NodeKind::Person,
         NodeKind::Event,
         NodeKind::Article,
+        NodeKind::Founder,
     ];
 }
 
@@ -75,7 +80,7 @@ pub enum EdgeKind {
     SeatIn,
     /// Local government → the unit above it.
     PartOf,
-    /// Cooperative → a local government among its founders.
+    /// Cooperative → a founder: a local government, or another legal person.
     FoundedBy,
     /// Buyer (local government) → supplier (cooperative), through a verified purchase.
     BoughtFrom,
@@ -206,6 +211,11 @@ fn specs() -> Vec<Spec> {
             role: "CAST(f.kind AS TEXT)",
             label: "f.name",
             ..plain(E::FoundedBy, N::Cooperative, N::LocalGovernment, "cooperative_founder f WHERE f.local_government_id IS NOT NULL".into(), "f.cooperative_id", "f.local_government_id", "f.id")
+        },
+        Spec {
+            role: "CAST(f.kind AS TEXT)",
+            label: "f.name",
+            ..plain(E::FoundedBy, N::Cooperative, N::Founder, "cooperative_founder f WHERE f.local_government_id IS NULL".into(), "f.cooperative_id", "f.id", "f.id")
         },
         Spec {
             through: Some("ProcurementExample"),
@@ -462,6 +472,7 @@ impl NodeKind {
             NodeKind::Person => "person",
             NodeKind::Event => "event",
             NodeKind::Article => "article",
+            NodeKind::Founder => "cooperative_founder",
         }
     }
 
@@ -472,6 +483,7 @@ impl NodeKind {
             NodeKind::ProcurementExample => listed_procurement_sql("x"),
             NodeKind::Person => consenting_person_sql("x"),
             NodeKind::Article => listed_content_sql("x"),
+            NodeKind::Founder => "x.local_government_id IS NULL".to_owned(),
             _ => "1 = 1".to_owned(),
         }
     }

@@ -463,6 +463,7 @@ pub struct Loaders {
     pub recommendation: L<ByIdLoader<entity::recommendation::Entity>>,
     pub article: L<ByIdLoader<entity::article::Entity>>,
     pub publication: L<ByIdLoader<entity::publication::Entity>>,
+    pub founder: L<ByIdLoader<cooperative_founder::Entity>>,
     pub legal_basis_by_recommendation: L<ByKeyLoader<entity::legal_basis::Entity>>,
     pub examples_by_recommendation: L<ByKeyLoader<entity::recommendation_example::Entity>>,
     pub recommendations_by_example: L<ByKeyLoader<entity::recommendation_example::Entity>>,
@@ -708,6 +709,7 @@ impl Loaders {
             recommendation: batches.loader(by_id(db), delay),
             article: batches.loader(by_id(db), delay),
             publication: batches.loader(by_id(db), delay),
+            founder: batches.loader(by_id(db), delay),
             legal_basis_by_recommendation: batches.loader(
                 by_key(
                     db,

@@ -1,8 +1,8 @@
 //! Relay's `Node` interface and opaque global ids (`base64url("Type:42")`).
 
 use super::types::{
-    Article, Cooperative, Event, EventSession, Industry, Institution, LocalGovernment, Need,
-    Offering, Person, Post, ProcurementExample, Publication, Recommendation, Sector, Thread,
+    Article, Cooperative, Event, EventSession, Founder, Industry, Institution, LocalGovernment,
+    Need, Offering, Person, Post, ProcurementExample, Publication, Recommendation, Sector, Thread,
 };
 use async_graphql::{Interface, ID};
 // The ids themselves are plain functions, for the parts that do not speak GraphQL too.
@@ -30,4 +30,5 @@ pub enum Node {
     Recommendation(Recommendation),
     Publication(Publication),
     Article(Article),
+    Founder(Founder),
 }

@@ -2,17 +2,17 @@
 //! directory's filter as query parameters, see `export::FilterParams`),
 //! `GET /export/<dataset>.{csv,json,geojson}` for the other public datasets
 //! (`datasets`, with `updatedSince`) and the whole public graph
-//! (`/export/graph.*`, see `graph_file`). Parameters are checked before anything
+//! (`/export/graph.*`, see `datasets::WholeFile`). Parameters are checked before anything
 //! is sent, so a wrong value is a 400 with a GraphQL-style error body; then the
 //! sender's budget pays for the file (`charge`), then the file streams.
 
 use super::answer::{error_response, MediaType, Stage};
 use super::origin::RequestId;
 use crate::auth::ClientAddr;
+use crate::datasets::WholeFile;
 use crate::datasets::{self, Dataset};
 use crate::error::{AppError, AppResult};
 use crate::export::{self, Chunk, FilterParams, Format};
-use crate::graph_export::WholeFile;
 use crate::http::state::AppState;
 use axum::{
     body::Body,
@@ -143,7 +143,7 @@ pub async fn file(
     )
 }
 
-/// A file of the whole public graph (`graph_export::WholeFile`); it takes no parameters.
+/// A file of the whole public graph (`datasets::WholeFile`); it takes no parameters.
 async fn whole_graph(
     s: &AppState,
     asker: &Asker,
@@ -166,7 +166,7 @@ async fn whole_graph(
     if let Err(e) = charge(s, asker, s.file_cost).await {
         return refuse(&e, &asker.id);
     }
-    let (rx, _producer) = crate::graph_export::spawn_whole(s.db.clone(), whole);
+    let (rx, _producer) = crate::datasets::spawn_whole(s.db.clone(), whole);
     stream(
         rx,
         whole.content_type(),

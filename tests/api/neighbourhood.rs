@@ -724,47 +724,65 @@ async fn founders_suppliers_and_participations_have_ids_their_edges_name() {
         .collect();
     assert_eq!(links, supplier_ids, "{r}");
 
-    // Founders: a cooperative founded with local governments.
+    // Founders: a cooperative founded by a local government and another legal
+    // person. Both are linked; the other legal person is a `Founder` node.
     let founded = app
-        .data("{ cooperatives(first: 20, filter: {founderKind: [LEGAL_PERSONS, MIXED]}) { nodes { id founders { nodes { id localGovernment { id } } } } } }")
+        .data("{ cooperatives(first: 20, filter: {founderKind: [LEGAL_PERSONS, MIXED]}) { nodes { id founders { nodes { id name localGovernment { id } } } } } }")
         .await;
     let coop = founded["cooperatives"]["nodes"]
         .as_array()
         .into_iter()
         .flatten()
         .find(|c| {
-            c["founders"]["nodes"]
+            let f: Vec<&Value> = c["founders"]["nodes"]
                 .as_array()
                 .into_iter()
                 .flatten()
-                .any(|f| f["localGovernment"].is_object())
+                .collect();
+            f.iter().any(|f| f["localGovernment"].is_object())
+                && f.iter().any(|f| f["localGovernment"].is_null())
         })
         .cloned()
-        .unwrap_or_else(|| panic!("no cooperative founded by a local government: {founded}"));
-    let want: HashSet<String> = coop["founders"]["nodes"]
+        .unwrap_or_else(|| {
+            panic!(
+                "no cooperative founded by a local government and another legal person: {founded}"
+            )
+        });
+    let founders: Vec<Value> = coop["founders"]["nodes"]
         .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|f| f["localGovernment"].is_object())
-        .filter_map(|f| f["id"].as_str().map(str::to_owned))
-        .collect();
-    let all: HashSet<String> = ids(&coop["founders"]["nodes"]);
-    assert_eq!(
-        all.len(),
-        coop["founders"]["nodes"].as_array().map_or(0, Vec::len),
-        "founder ids are unique"
-    );
+        .cloned()
+        .unwrap_or_default();
+    let want: HashSet<String> = ids(&coop["founders"]["nodes"]);
+    assert_eq!(want.len(), founders.len(), "founder ids are unique");
     let r = app
         .query_vars(
-            "query($from: [ID!]!) { neighbourhood(from: $from, depth: 1, edgeKinds: [FOUNDED_BY]) { edges { link } } }",
+            "query($from: [ID!]!) { neighbourhood(from: $from, depth: 1, edgeKinds: [FOUNDED_BY]) { nodes { __typename id ... on Founder { name } } edges { target link } } }",
             json!({ "from": [coop["id"]] }),
         )
         .await;
-    let links: HashSet<String> = r["data"]["neighbourhood"]["edges"]
+    let n = &r["data"]["neighbourhood"];
+    let links: HashSet<String> = n["edges"]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|e| e["link"].as_str().map(str::to_owned))
         .collect();
     assert_eq!(links, want, "{r}");
+    for f in founders.iter().filter(|f| f["localGovernment"].is_null()) {
+        let node = n["nodes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|x| x["id"] == f["id"])
+            .unwrap_or_else(|| panic!("founder {f} is no node: {r}"));
+        assert_eq!(node["__typename"], "Founder");
+        assert_eq!(node["name"], f["name"]);
+        let again = app
+            .query_vars(
+                "query($id: ID!) { node(id: $id) { ... on Founder { name } } }",
+                json!({ "id": f["id"] }),
+            )
+            .await;
+        assert_eq!(again["data"]["node"]["name"], f["name"], "{again}");
+    }
 }

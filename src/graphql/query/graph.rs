@@ -65,6 +65,8 @@ pub enum NetworkNodeKind {
     Event,
     /// A published article.
     Article,
+    /// A founder that is no local government (an NGO, a church legal person).
+    Founder,
 }
 
 /// A kind of link between two nodes; an edge points from `source` to `target` as named.
@@ -75,7 +77,7 @@ pub enum NetworkEdgeKind {
     SeatIn,
     /// Local government → the unit above it (gmina → powiat → voivodeship).
     PartOf,
-    /// Cooperative → a local government among its founders (`role`: the founder's kind, `label`: its name).
+    /// Cooperative → a founder: a local government, or another legal person as a `Founder` node (`role`: the founder's kind, `label`: its name).
     FoundedBy,
     /// Buyer → supplier: a local government bought from a cooperative (`through`: the
     /// purchase; `role`: LEAD or CONSORTIUM_MEMBER; `year`, `valuePln`, `label`: its subject).

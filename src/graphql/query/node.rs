@@ -91,6 +91,11 @@ pub(super) async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>>
             .load_one(n)
             .await?
             .map(|m| Node::Publication(Publication(m))),
+        "Founder" => l
+            .founder
+            .load_one(n)
+            .await?
+            .map(|m| Node::Founder(Founder(m))),
         other => {
             return Err(AppError::invalid(
                 "id",

@@ -465,10 +465,11 @@ pub struct Founder(pub cooperative_founder::Model);
 /// A legal person that co-founded a cooperative.
 #[Object]
 impl Founder {
-    /// A stable id of this founder's link to the cooperative (as
-    /// `NetworkEdge.link` of its FOUNDED_BY edge).
-    async fn id(&self) -> ID {
-        crate::ids::link_id("Founder", &[self.0.id])
+    /// Its global id (`node(id:)` finds it); also `NetworkEdge.link` of its
+    /// FOUNDED_BY edge. A founder that is no local government is a node of the
+    /// network graph.
+    pub async fn id(&self) -> ID {
+        crate::ids::global_id("Founder", self.0.id)
     }
     /// What kind of legal person it is.
     async fn kind(&self) -> FounderOrganisationKind {
