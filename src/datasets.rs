@@ -5,11 +5,12 @@
 //! 500 rows at a time by keyset over the record's id, each chunk one statement.
 //!
 //! The whole public graph's files (GEXF, GraphML, Kumu's sheets) stream from
-//! here too (`spawn_whole`), in pages of nodes and windows of edges.
+//! here too (`spawn_whole`), in keyset pages of nodes and then of edges.
 //!
 //! What is public follows the one visibility policy (`crate::policy`): a
-//! procurement example only once verified (`listed_procurement_sql`). Nothing
-//! here names a person or an account.
+//! procurement example only once verified (`listed_procurement_sql`). The
+//! datasets name no person and no account; the whole graph names only people
+//! with a public profile, by their display names (`policy::consenting_person_sql`).
 
 use crate::db::graph::NodeKey;
 use crate::error::{AppError, AppResult};
@@ -20,6 +21,7 @@ use chrono::{DateTime, Utc};
 use indicatif::ProgressBar;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, QueryResult, Statement};
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::collections::HashSet;
 use tokio::sync::mpsc;
 
 /// A public dataset that can be downloaded whole.
@@ -409,7 +411,7 @@ async fn produce(
         shape.from,
         param(1),
     );
-    let mut last = i32::MIN;
+    let mut last = crate::db::keyset::BEFORE_ANY_ID;
     loop {
         let mut values: Vec<sea_orm::Value> = vec![last.into()];
         if let (Some(_), Some(t)) = (shape.updated, params.updated_since) {
@@ -419,7 +421,7 @@ async fn produce(
             .query_all_raw(Statement::from_sql_and_values(backend, sql.clone(), values))
             .await?;
         let Some(tail) = rows.last() else { break };
-        last = tail.try_get("", "c0")?;
+        last = i64::from(tail.try_get::<i32>("", "c0")?);
         let full = rows.len() == CHUNK;
         let out = rows
             .iter()
@@ -457,7 +459,7 @@ fn row_of(shape: &Shape, r: &QueryResult) -> AppResult<Row> {
                 }),
             Cell::Pln => r
                 .try_get::<Option<i64>>("", &col)?
-                .map_or(J::Null, |g| J::from(g as f64 / 100.0)),
+                .map_or(J::Null, |g| J::String(crate::money::decimal(g))),
             Cell::Id(type_name) => {
                 let id: i32 = r.try_get("", &col)?;
                 J::String(global_id(type_name, id).0)
@@ -571,11 +573,7 @@ fn node_global_id(k: NodeKey) -> String {
 
 /// A node's label in Kumu's sheets: its name, with its kind and id when another
 /// node has the same name (or it has none).
-fn kumu_label(
-    k: NodeKey,
-    label: Option<&str>,
-    shared: &std::collections::HashSet<String>,
-) -> String {
+fn kumu_label(k: NodeKey, label: Option<&str>, shared: &HashSet<String>) -> String {
     match label {
         Some(l) if !shared.contains(l) => l.to_owned(),
         Some(l) => format!("{l} ({} {})", k.0.type_name(), k.1),
@@ -623,49 +621,54 @@ async fn write_whole(db: &DatabaseConnection, file: WholeFile, sink: &mut Sink) 
     if !sink.send(head, 0).await {
         return Ok(false);
     }
-    if file != WholeFile::KumuConnections {
-        while let Some(page) = whole.next_nodes(db).await? {
-            let bytes = match pieces {
-                Some(p) => {
-                    let mut s = String::with_capacity(page.len() * 200);
-                    for (k, label) in &page {
-                        let label = label
-                            .clone()
-                            .unwrap_or_else(|| format!("{} {}", k.0.type_name(), k.1));
-                        p.node(&mut s, &node_global_id(*k), &label, k.0.type_name(), None);
-                    }
-                    s.into_bytes()
+    // Every node written (or, for the connections sheet, that could be): an
+    // edge is written only when both its ends are among them, so a file read
+    // while the graph changes never names a node it does not hold.
+    let mut emitted: HashSet<NodeKey> = HashSet::new();
+    while let Some(page) = whole.next_nodes(db).await? {
+        emitted.extend(page.iter().map(|(k, _)| *k));
+        let bytes = match (pieces, file) {
+            (_, WholeFile::KumuConnections) => continue,
+            (Some(p), _) => {
+                let mut s = String::with_capacity(page.len() * 200);
+                for (k, label) in &page {
+                    let label = label
+                        .clone()
+                        .unwrap_or_else(|| format!("{} {}", k.0.type_name(), k.1));
+                    p.node(&mut s, &node_global_id(*k), &label, k.0.type_name(), None);
                 }
-                None => csv_rows(
-                    &[],
-                    &mut page.iter().map(|(k, label)| {
-                        crate::graph_export::kumu_element(
-                            kumu_label(*k, label.as_deref(), &shared),
-                            k.0.type_name(),
-                            node_global_id(*k),
-                            None,
-                        )
-                        .to_vec()
-                    }),
-                )?,
-            };
-            if !sink.send(bytes, page.len()).await {
-                return Ok(false);
+                s.into_bytes()
             }
+            (None, _) => csv_rows(
+                &[],
+                &mut page.iter().map(|(k, label)| {
+                    crate::graph_export::kumu_element(
+                        kumu_label(*k, label.as_deref(), &shared),
+                        k.0.type_name(),
+                        node_global_id(*k),
+                        None,
+                    )
+                    .to_vec()
+                }),
+            )?,
+        };
+        if !sink.send(bytes, page.len()).await {
+            return Ok(false);
         }
-        if file == WholeFile::KumuElements {
-            return Ok(true);
-        }
-    } else {
-        // The connections sheet names no nodes of its own.
-        whole.skip_nodes();
+    }
+    if file == WholeFile::KumuElements {
+        return Ok(true);
     }
     if let Some(p) = pieces {
         if !sink.send(p.between().as_bytes().to_vec(), 0).await {
             return Ok(false);
         }
     }
-    while let Some(edges) = whole.next_edges(db).await? {
+    while let Some(mut edges) = whole.next_edges(db).await? {
+        edges.retain(|e| emitted.contains(&e.source) && emitted.contains(&e.target));
+        if edges.is_empty() {
+            continue;
+        }
         let bytes = match pieces {
             Some(p) => {
                 let mut s = String::with_capacity(edges.len() * 300);

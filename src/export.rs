@@ -523,7 +523,7 @@ async fn produce(
                 .await?;
             p.set_length(total);
         }
-        let mut last = i32::MIN;
+        let mut last = crate::db::keyset::BEFORE_ANY_ID;
         loop {
             let models = cooperative::Entity::find()
                 .filter(condition.clone())
@@ -533,7 +533,7 @@ async fn produce(
                 .all(db)
                 .await?;
             let Some(tail) = models.last() else { break };
-            last = tail.id;
+            last = i64::from(tail.id);
             let full = models.len() == CHUNK;
             let rows = rows_of(db, &refs, models, &HashMap::new()).await?;
             let n = rows.len();

@@ -55,7 +55,7 @@ fn facts(e: &Edge) -> Vec<(&'static str, String)> {
         out.push(("year", y.to_string()));
     }
     if let Some(v) = e.value_grosze {
-        out.push(("valuePln", format!("{}.{:02}", v / 100, v % 100)));
+        out.push(("valuePln", crate::money::decimal(v)));
     }
     if let Some(l) = &e.label {
         out.push(("label", l.clone()));
@@ -73,7 +73,7 @@ const EDGE_FACTS: [(&str, &str); 5] = [
 
 /// A file format of the graph, written piece by piece: a head, the nodes, what
 /// comes between nodes and edges, the edges, a tail. A neighbourhood is written
-/// whole (`gexf`, `graphml`); the whole public graph streams (`http::graph_file`).
+/// whole (`gexf`, `graphml`); the whole public graph streams (`datasets::spawn_whole`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pieces {
     Gexf,

@@ -32,6 +32,7 @@ pub mod licence;
 pub mod limiter;
 pub mod maps;
 pub mod markdown;
+pub mod money;
 pub mod open_data;
 pub mod policy;
 pub mod redis_link;

@@ -559,41 +559,33 @@ pub async fn labels(
 }
 
 /// The whole public graph, read in pieces for a streamed file: every public node
-/// kind by kind (keyset pages over ids), then every edge kind in windows of
-/// source ids, so memory holds one page and a connection is held for one
-/// statement at a time.
+/// kind by kind, then every edge kind by kind, each in keyset pages (nodes by
+/// id, edges by source id, a source's edges never split between pages), so
+/// memory holds one page and a connection is held for one statement at a time.
 pub struct Whole {
     specs: Vec<Spec>,
     /// Next node kind (index into `NodeKind::ALL`), or the next edge spec once
     /// the nodes are done.
     at: usize,
-    /// Last id read of the current kind, or the lower bound (exclusive) of the
-    /// next window of source ids.
+    /// Last id read of the current kind: a node's id, or an edge's source id.
     after: i64,
-    /// Highest source id of the current edge spec, once read.
-    max: Option<i64>,
 }
 
-/// Rows read at a time, and the width of a window of source ids.
-const WHOLE_PAGE: i64 = 2_000;
+/// Rows read at a time (a page of edges may be longer by the edges of one
+/// source that alone fill a page).
+const WHOLE_PAGE: usize = 2_000;
 
 impl Default for Whole {
     fn default() -> Self {
         Whole {
             specs: specs(),
             at: 0,
-            after: i64::from(i32::MIN),
-            max: None,
+            after: super::keyset::BEFORE_ANY_ID,
         }
     }
 }
 
 impl Whole {
-    /// Goes on with the edges without reading the nodes.
-    pub fn skip_nodes(&mut self) {
-        self.at = self.at.max(NodeKind::ALL.len());
-    }
-
     /// The next page of public nodes with their labels; `None` once every kind
     /// is read (then `next_edges`).
     pub async fn next_nodes(
@@ -617,13 +609,8 @@ impl Whole {
                 .map(|r| Ok(((kind, r.try_get("", "id")?), r.try_get("", "label")?)))
                 .collect::<AppResult<Vec<(NodeKey, Option<String>)>>>()?;
             match page.last() {
-                Some(((_, id), _)) if page.len() as i64 == WHOLE_PAGE => {
-                    self.after = i64::from(*id);
-                }
-                _ => {
-                    self.at += 1;
-                    self.after = i64::from(i32::MIN);
-                }
+                Some(((_, id), _)) if page.len() == WHOLE_PAGE => self.after = i64::from(*id),
+                _ => self.next_kind(),
             }
             if !page.is_empty() {
                 return Ok(Some(page));
@@ -632,73 +619,36 @@ impl Whole {
         Ok(None)
     }
 
-    /// The next window of edges (every edge between public nodes, each once, in
-    /// the order of their kind, source, target and row); `None` at the end.
+    fn next_kind(&mut self) {
+        self.at += 1;
+        self.after = super::keyset::BEFORE_ANY_ID;
+    }
+
+    /// The next page of edges (every edge between public nodes, each once, in
+    /// the order of their kind and source); `None` at the end.
     pub async fn next_edges(&mut self, db: &DatabaseConnection) -> AppResult<Option<Vec<Edge>>> {
-        let backend = db.get_database_backend();
         let first_spec = NodeKind::ALL.len();
-        loop {
-            let Some(spec) = self.specs.get(self.at.max(first_spec) - first_spec) else {
-                return Ok(None);
-            };
-            let max = match self.max {
-                Some(m) => m,
-                None => {
-                    let sql = format!("SELECT MAX({}) AS m FROM {}", spec.s, spec.from);
-                    let m: Option<i32> = match db
-                        .query_one_raw(Statement::from_string(backend, sql))
-                        .await?
-                    {
-                        Some(row) => row.try_get("", "m")?,
-                        None => None,
-                    };
-                    let m = m.map_or(i64::MIN, i64::from);
-                    self.max = Some(m);
-                    m
-                }
-            };
-            if self.after >= max {
-                self.at = self.at.max(first_spec) + 1;
-                self.after = i64::from(i32::MIN);
-                self.max = None;
-                continue;
-            }
-            // Windows start at the first source id, not at i32::MIN.
-            if self.after == i64::from(i32::MIN) {
-                let sql = format!("SELECT MIN({}) AS m FROM {}", spec.s, spec.from);
-                let m: Option<i32> = match db
-                    .query_one_raw(Statement::from_string(backend, sql))
-                    .await?
-                {
-                    Some(row) => row.try_get("", "m")?,
-                    None => None,
-                };
-                self.after = m.map_or(max, |m| i64::from(m) - 1);
-                continue;
-            }
-            let hi = self.after + WHOLE_PAGE;
-            let sql = format!(
-                "SELECT {s} AS s, {t} AS t, {via} AS via, {role} AS role, {year} AS yr, \
-                        {value} AS val, {label} AS label \
-                 FROM {from} AND {s} > {lo} AND {s} <= {hi}",
-                s = spec.s,
-                t = spec.t,
-                via = spec.via,
-                role = spec.role,
-                year = spec.year,
-                value = spec.value,
-                label = spec.label,
-                from = spec.from,
-                lo = self.after,
-            );
-            self.after = hi;
-            let rows = db
-                .query_all_raw(Statement::from_string(backend, sql))
+        self.at = self.at.max(first_spec);
+        while let Some(spec) = self.specs.get(self.at - first_spec) {
+            let page = WHOLE_PAGE;
+            let mut edges = spec
+                .read(db, &format!("{} > {}", spec.s, self.after), Some(page))
                 .await?;
-            let mut edges = rows
-                .iter()
-                .map(|row| spec.edge(row))
-                .collect::<AppResult<Vec<Edge>>>()?;
+            if edges.len() < page {
+                self.next_kind();
+            } else {
+                // The last source's edges may go on past the page: they are
+                // read again with the next page, unless that source is the
+                // only one here, when all its edges are read now.
+                let last = edges[edges.len() - 1].source.1;
+                if edges[0].source.1 == last {
+                    edges = spec.read(db, &format!("{} = {last}", spec.s), None).await?;
+                    self.after = i64::from(last);
+                } else {
+                    edges.retain(|e| e.source.1 != last);
+                    self.after = i64::from(edges[edges.len() - 1].source.1);
+                }
+            }
             // A cooperative with two subclasses in one sector is in it once.
             edges.sort_by_key(|e| (e.source, e.target, e.via));
             edges.dedup_by_key(|e| e.key());
@@ -706,10 +656,38 @@ impl Whole {
                 return Ok(Some(edges));
             }
         }
+        Ok(None)
     }
 }
 
 impl Spec {
+    /// Its edges whose rows meet `condition`, by source id, at most `limit`.
+    async fn read(
+        &self,
+        db: &DatabaseConnection,
+        condition: &str,
+        limit: Option<usize>,
+    ) -> AppResult<Vec<Edge>> {
+        let sql = format!(
+            "SELECT {s} AS s, {t} AS t, {via} AS via, {role} AS role, {year} AS yr, \
+                    {value} AS val, {label} AS label \
+             FROM {from} AND {condition} ORDER BY {s}{limit}",
+            s = self.s,
+            t = self.t,
+            via = self.via,
+            role = self.role,
+            year = self.year,
+            value = self.value,
+            label = self.label,
+            from = self.from,
+            limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default(),
+        );
+        let rows = db
+            .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+            .await?;
+        rows.iter().map(|row| self.edge(row)).collect()
+    }
+
     /// The edge of a row read with the columns s, t, via, role, yr, val, label.
     fn edge(&self, row: &sea_orm::QueryResult) -> AppResult<Edge> {
         Ok(Edge {

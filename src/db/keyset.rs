@@ -24,6 +24,11 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Statement,
 };
 
+/// Where a scan of a table in id order starts: below every `INTEGER` id, the
+/// lowest one included (ids are 32-bit; this bound is 64-bit, which both
+/// databases compare with an `INTEGER` column through its index).
+pub const BEFORE_ANY_ID: i64 = i32::MIN as i64 - 1;
+
 /// One key column of an order.
 #[derive(Debug, Clone, Copy)]
 pub struct Part<C> {

@@ -171,14 +171,14 @@ pub async fn reindex<C: ConnectionTrait>(
         None => {
             db.execute_unprepared(&format!("DELETE FROM search_token WHERE kind = '{code}'"))
                 .await?;
-            let mut last = i32::MIN;
+            let mut last = super::keyset::BEFORE_ANY_ID;
             loop {
                 let rows = read(format!(
                     "{select} {glue} id > {last} ORDER BY id LIMIT {CHUNK}"
                 ))
                 .await?;
                 let Some(tail) = rows.last() else { break };
-                last = tail.id;
+                last = i64::from(tail.id);
                 write_tokens(db, kind, weights, &rows).await?;
                 if rows.len() < CHUNK {
                     break;

@@ -39,12 +39,18 @@ fn answer(value: &serde_json::Value, content_type: &'static str) -> Response {
     resp
 }
 
-/// The cooperative a file name `<global id>.<ext>` names.
-async fn facts(s: &AppState, file: &str, ext: &str) -> AppResult<Facts> {
+/// The cooperative's row id a file name `<global id>.<ext>` names: checked
+/// before anything is charged, as every request's parameters are.
+fn cooperative_of(file: &str, ext: &str) -> AppResult<i32> {
     let id = file
         .strip_suffix(ext)
         .ok_or_else(|| AppError::NotFound(format!("`{file}`: ask for `<cooperative id>{ext}`")))?;
-    let id = crate::ids::expect_id("id", &ID(id.to_owned()), "Cooperative")?;
+    crate::ids::expect_id("id", &ID(id.to_owned()), "Cooperative")
+}
+
+/// What a profile says of cooperative `id` (charged first: a well-formed id
+/// of no public cooperative costs its sender like one that is found).
+async fn facts(s: &AppState, id: i32) -> AppResult<Facts> {
     Facts::load(&s.db, id).await?.ok_or_else(|| {
         AppError::NotFound(format!(
             "no cooperative {}",
@@ -74,8 +80,12 @@ pub async fn murmurations_profile(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    let coop = match cooperative_of(&file, ".json") {
+        Ok(c) => c,
+        Err(e) => return error_response(&e, Stage::Http, MediaType::Json, &id),
+    };
     let work = async {
-        let f = facts(&s, &file, ".json").await?;
+        let f = facts(&s, coop).await?;
         let profile = open_data::murmurations_profile(&f, &s.public_url)?;
         Ok(answer(&profile, "application/json"))
     };
@@ -89,8 +99,12 @@ pub async fn json_ld(
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> Response {
+    let coop = match cooperative_of(&file, ".jsonld") {
+        Ok(c) => c,
+        Err(e) => return error_response(&e, Stage::Http, MediaType::Json, &id),
+    };
     let work = async {
-        let f = facts(&s, &file, ".jsonld").await?;
+        let f = facts(&s, coop).await?;
         Ok(answer(
             &open_data::json_ld(&f, &s.public_url),
             "application/ld+json",

@@ -224,6 +224,15 @@ async fn files_are_charged_to_the_senders_budget() {
             "RATE_LIMITED"
         );
     }
+    // A name that is no cooperative's id is refused as such before anything is
+    // charged: the exhausted budget does not hide the mistake.
+    for path in [
+        "/murmurations/cooperatives/nonsense.json",
+        "/cooperatives/nonsense.jsonld",
+    ] {
+        let (status, _, body) = fetch(&app, path).await;
+        assert_eq!(status, 400, "{path}: {body}");
+    }
     // A partner key has its own bucket; a token that is not valid is refused, not
     // taken for anonymous.
     let key = app.cli(&["api-key", "create", "--partner", "Portal ROPS"], None);

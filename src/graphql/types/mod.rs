@@ -92,12 +92,7 @@ impl ScalarType for Decimal {
     }
 
     fn to_value(&self) -> Value {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        Value::String(format!(
-            "{sign}{}.{:02}",
-            self.0.abs() / 100,
-            self.0.abs() % 100
-        ))
+        Value::String(crate::money::decimal(self.0))
     }
 }
 
