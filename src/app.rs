@@ -153,6 +153,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         budgets: config.budgets(),
         file_cost: config.max_cost as f64,
         public_url: config.public_url.clone(),
+        cors_origins: config.cors_origins.clone().into(),
     })
 }
 

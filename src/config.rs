@@ -209,6 +209,17 @@ pub struct Config {
         global = true
     )]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Web origins whose pages may call the API from a browser (CORS): a
+    /// comma-separated list such as `https://portal.example.org,http://localhost:3000`.
+    /// Empty (the default) allows none; coophub's own pages need no entry.
+    #[arg(
+        long,
+        env = "COOPHUB_CORS_ORIGINS",
+        value_delimiter = ',',
+        value_parser = parse_origin,
+        global = true
+    )]
+    pub cors_origins: Vec<String>,
     /// A JSON manifest `{sha256: document}` of registered GraphQL documents.
     #[arg(long, env = "COOPHUB_PERSISTED_QUERIES", global = true)]
     pub persisted_queries: Option<std::path::PathBuf>,
@@ -488,6 +499,19 @@ fn parse_net(s: &str) -> Result<ipnet::IpNet, String> {
     s.parse::<ipnet::IpNet>()
         .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
         .map_err(|_| format!("`{s}` is not an IP address or a CIDR block such as 10.0.0.0/8"))
+}
+
+/// One of `COOPHUB_CORS_ORIGINS`: a web origin, `scheme://host[:port]`, as a
+/// browser sends it in `Origin` (no path, no trailing slash).
+fn parse_origin(raw: &str) -> Result<String, String> {
+    let url = parse_public_url(raw)?;
+    let host = url.split_once("://").map(|x| x.1).unwrap_or_default();
+    if host.contains('/') || host.contains('?') || host.contains('#') {
+        return Err(format!(
+            "`{raw}` is not an origin: give scheme and host only, e.g. https://portal.example.org"
+        ));
+    }
+    Ok(url.to_ascii_lowercase())
 }
 
 /// `COOPHUB_PUBLIC_URL`: an http(s) address, kept without a trailing slash.

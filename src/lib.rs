@@ -34,6 +34,7 @@ pub mod maps;
 pub mod markdown;
 pub mod money;
 pub mod open_data;
+pub mod pages;
 pub mod policy;
 pub mod redis_link;
 pub mod requests;

@@ -22,7 +22,7 @@ use axum::{
     body::Bytes,
     extract::{RawQuery, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
-    response::{IntoResponse, Response},
+    response::Response,
     Extension,
 };
 use chrono::{DateTime, Utc};
@@ -379,7 +379,7 @@ pub async fn get_graphql(
     }
     let raw = raw.unwrap_or_default();
     if raw.is_empty() && wants_html(&headers) {
-        return super::graphiql_page().into_response();
+        return super::pages::graphiql().await;
     }
     let media = MediaType::negotiate(&headers);
     let run = async {
@@ -471,6 +471,39 @@ pub async fn method_not_allowed(
         message: "use GET or POST".into(),
     };
     error_response(&e, Stage::Http, MediaType::negotiate(&headers), &id)
+}
+
+/// Runs a read for a page coophub serves (`crate::pages`) as an anonymous GET of
+/// the same document from the same address would run: the same guard, budget,
+/// response cache and visibility policy. The answer's status and JSON body.
+pub(super) async fn read_for_page(
+    state: &AppState,
+    addr: ClientAddr,
+    id: &RequestId,
+    query: &str,
+    variables: Map<String, Value>,
+) -> AppResult<(StatusCode, Value)> {
+    let mut p = Params {
+        query: Some(query.to_owned()),
+        operation_name: None,
+        variables,
+        extensions: Map::new(),
+    };
+    let doc = prepare(state, &mut p).await.map_err(|(e, _)| e)?;
+    let who = Sender {
+        viewer: Viewer::Anonymous,
+        addr,
+        session: None,
+        id: id.clone(),
+    };
+    let resp = execute(state, MediaType::Json, None, doc, p, who).await;
+    let status = resp.status();
+    let bytes = axum::body::to_bytes(resp.into_body(), usize::MAX)
+        .await
+        .map_err(|e| AppError::Internal(format!("reading an answer: {e}")))?;
+    let body = serde_json::from_slice(&bytes)
+        .map_err(|e| AppError::Internal(format!("reading an answer: {e}")))?;
+    Ok((status, body))
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! axum routes: `/graphql` (GET, POST; GraphiQL for browsers; WebSocket upgrade),
-//! `/graphql/ws` (graphql-transport-ws), `/` (GraphiQL),
+//! `/graphql/ws` (graphql-transport-ws), the pages people open (`/` GraphiQL,
+//! `/katalog`, `/spoldzielnie/<id>`, `/assets/…`; docs/pages.md),
 //! `/health`, `/ready`, `/metrics`, and the downloadable files under `/export/`
 //! (cooperatives and the other public datasets as CSV, JSON and GeoJSON, the
 //! whole public graph as GEXF, GraphML and Kumu's sheets; see docs/exports.md),
 //! and open data: Murmurations profiles and schema.org JSON-LD of cooperatives
 //! (docs/open-data.md).
 //! In front of every route, `origin::middleware` (the client's address, the request
-//! id); every error body comes from `answer`.
+//! id); every error body comes from `answer`. The API's routes answer CORS
+//! preflights for the origins of `COOPHUB_CORS_ORIGINS`.
 
 mod caching;
 
@@ -15,6 +17,7 @@ mod export;
 mod graphql;
 mod open_data;
 pub mod origin;
+mod pages;
 pub mod persisted;
 pub mod shared;
 pub mod state;
@@ -23,7 +26,7 @@ mod ws;
 use axum::{
     extract::State,
     http::{header, StatusCode},
-    response::{Html, IntoResponse},
+    response::IntoResponse,
     routing::get,
     Router,
 };
@@ -38,18 +41,14 @@ pub fn service(
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(graphiql))
+    // What other systems call: open to the browser pages of COOPHUB_CORS_ORIGINS.
+    let api = Router::new()
         .route(
             "/graphql",
             get(graphql::get_graphql)
                 .post(graphql::post_graphql)
                 .fallback(graphql::method_not_allowed),
         )
-        .route("/graphql/ws", get(ws::graphql_ws))
-        .route("/health", get(|| async { "ok" }))
-        .route("/ready", get(ready))
-        .route("/metrics", get(metrics))
         .route("/export/{file}", get(export::file))
         .route(
             "/murmurations/cooperatives/{file}",
@@ -61,6 +60,17 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/cooperatives/{file}", get(open_data::json_ld))
         .route("/maps/{file}", get(open_data::map))
+        .layer(cors(&state.cors_origins));
+    Router::new()
+        .merge(api)
+        .route("/", get(pages::graphiql))
+        .route("/katalog", get(pages::directory))
+        .route("/spoldzielnie/{key}", get(pages::cooperative))
+        .route("/assets/{*path}", get(pages::asset))
+        .route("/graphql/ws", get(ws::graphql_ws))
+        .route("/health", get(|| async { "ok" }))
+        .route("/ready", get(ready))
+        .route("/metrics", get(metrics))
         .fallback(not_found)
         // Outermost: every route, the fallback included, knows its client and its id.
         .layer(axum::middleware::from_fn_with_state(
@@ -70,6 +80,30 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// CORS for the API: a preflight from one of `origins` is answered with what a
+/// browser may send (GET and POST, JSON, a bearer token; no cookies) and read
+/// back; from any other origin it gets no permission, so the browser refuses.
+fn cors(origins: &[String]) -> tower_http::cors::CorsLayer {
+    use axum::http::{HeaderName, HeaderValue, Method};
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    tower_http::cors::CorsLayer::new()
+        .allow_origin(tower_http::cors::AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::ETAG,
+            header::LINK,
+            header::CONTENT_DISPOSITION,
+            origin::REQUEST_ID,
+            HeaderName::from_static("x-coophub-sources"),
+        ])
+        .max_age(std::time::Duration::from_secs(600))
+}
+
 /// A path no route serves: the same error body as everywhere else.
 async fn not_found(
     axum::Extension(id): axum::Extension<origin::RequestId>,
@@ -77,20 +111,6 @@ async fn not_found(
 ) -> axum::response::Response {
     let e = crate::error::AppError::NotFound(format!("`{}`", uri.path()));
     answer::error_response(&e, answer::Stage::Http, answer::MediaType::Json, &id)
-}
-
-pub fn graphiql_page() -> Html<String> {
-    Html(
-        async_graphql::http::GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("coophub GraphiQL")
-            .finish(),
-    )
-}
-
-async fn graphiql() -> impl IntoResponse {
-    graphiql_page()
 }
 
 /// Ready when the database answers. Without Redis (when it is configured) the

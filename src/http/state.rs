@@ -3,6 +3,7 @@
 use crate::db::StatementCounter;
 use crate::graphql::CoopSchema;
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -47,4 +48,6 @@ pub struct AppState {
     pub file_cost: f64,
     /// `COOPHUB_PUBLIC_URL`: the base of absolute links in open-data profiles.
     pub public_url: String,
+    /// `COOPHUB_CORS_ORIGINS`: origins whose pages may call the API.
+    pub cors_origins: Arc<[String]>,
 }

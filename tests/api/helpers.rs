@@ -226,6 +226,7 @@ pub fn config(database_url: &str) -> Config {
         persisted_queries: None,
         persisted_queries_only: false,
         trusted_proxies: Vec::new(),
+        cors_origins: Vec::new(),
         fast_path: true,
     }
 }

@@ -27,6 +27,7 @@ mod loaders;
 mod modules;
 mod neighbourhood;
 mod open_data;
+mod pages;
 mod pipeline;
 mod plans;
 mod programme;

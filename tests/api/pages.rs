@@ -1,0 +1,513 @@
+//! The pages people open (`/katalog`, `/spoldzielnie/<id>`, GraphiQL at `/`),
+//! opened in a real browser: Debian's Chromium, headless. What a person would
+//! see is checked against what the API answers for the same question; every
+//! page is opened with every other host unreachable and must log nothing to
+//! the console (a script error, a resource refused by the Content-Security-
+//! Policy or a request that left 127.0.0.1 would). Screenshots of every page
+//! are written to `$CARGO_TARGET_TMPDIR/screenshots/` for people to look at.
+
+use crate::helpers::{nodes, TestApp};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Debian's Chromium, or None where it is not installed (`.ci/run` installs
+/// it: under CI a missing browser fails the test instead).
+fn chromium() -> Option<PathBuf> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists());
+    if found.is_none() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "Chromium is missing: apt-get install chromium"
+        );
+        eprintln!("skipped the browser checks: apt-get install chromium");
+    }
+    found
+}
+
+/// What the browser saw of a page: its DOM once loaded and scripts ran, and
+/// every console message.
+struct Seen {
+    dom: String,
+    console: Vec<String>,
+}
+
+/// Opens `url` in headless Chromium in a `width`×`height` window, with every
+/// host but 127.0.0.1 unresolvable; writes a screenshot named `shot`.
+async fn open(browser: &Path, url: &str, (width, height): (u32, u32), shot: &str) -> Seen {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let profile = tempdir(shot);
+    let run = |action: String| {
+        let browser = browser.to_path_buf();
+        let profile = profile.clone();
+        let url = url.to_owned();
+        tokio::task::spawn_blocking(move || {
+            Command::new(browser)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-extensions",
+                    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                    "--enable-logging=stderr",
+                    "--v=0",
+                    "--hide-scrollbars",
+                    "--virtual-time-budget=10000",
+                    &format!("--window-size={width},{height}"),
+                    &format!("--user-data-dir={}", profile.display()),
+                    &action,
+                    &url,
+                ])
+                .output()
+                .unwrap_or_else(|e| panic!("chromium: {e}"))
+        })
+    };
+    let shot_path = dir.join(format!("{shot}.png"));
+    let dumped = run("--dump-dom".into())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let pictured = run(format!("--screenshot={}", shot_path.display()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        dumped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dumped.stderr)
+    );
+    assert!(
+        shot_path.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&pictured.stderr)
+    );
+    let console = [&dumped.stderr, &pictured.stderr]
+        .iter()
+        .flat_map(|e| {
+            String::from_utf8_lossy(e)
+                .lines()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .filter(|l| l.contains(":CONSOLE"))
+        .collect();
+    Seen {
+        dom: String::from_utf8_lossy(&dumped.stdout).into_owned(),
+        console,
+    }
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "coophub-chromium-{name}-{}-{}",
+        std::process::id(),
+        fastrand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+fn fastrand_suffix() -> u64 {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+const PHONE: (u32, u32) = (390, 844);
+const DESKTOP: (u32, u32) = (1280, 900);
+
+async fn get(app: &TestApp, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
+    let resp = app
+        .client
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    (status, headers, resp.text().await.unwrap_or_default())
+}
+
+/// Text as the page writes it.
+fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Text as it was before the page (or the browser, serialising its DOM) wrote it.
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The values of `attr="…"` in a page.
+fn attributes(page: &str, attr: &str) -> Vec<String> {
+    let key = format!(" {attr}=\"");
+    page.split(&key)
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The names of the results listed on a directory page, in order.
+fn result_names(page: &str) -> Vec<String> {
+    page.split("class=\"name\"")
+        .skip(1)
+        .map(|s| {
+            let after = s.split_once('>').map(|x| x.1).unwrap_or_default();
+            unescape(after.split("</a>").next().unwrap_or_default())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn every_page_loads_only_from_coophub_under_a_strict_policy() {
+    let app = TestApp::spawn().await;
+    let page = get(&app, "/katalog").await;
+    let probe = app
+        .query("{ cooperatives(first: 1) { nodes { id } } }")
+        .await;
+    let id = probe["data"]["cooperatives"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for path in [
+        "/".to_owned(),
+        "/katalog".to_owned(),
+        format!("/spoldzielnie/{id}"),
+    ] {
+        let (status, headers, body) = get(&app, &path).await;
+        assert_eq!(status, 200, "{path}: {body}");
+        let csp = headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("script-src 'self'"),
+            "{path}: {csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        // Every script and stylesheet is coophub's own, and served.
+        let loaded: Vec<String> = attributes(&body, "src")
+            .into_iter()
+            .chain(
+                attributes(&body, "href")
+                    .into_iter()
+                    .filter(|h| h.starts_with("/assets/")),
+            )
+            .collect();
+        assert!(!loaded.is_empty() || path != "/", "{path}");
+        for url in loaded {
+            assert!(url.starts_with("/assets/"), "{path} loads {url}");
+            let (status, headers, _) = get(&app, &url).await;
+            assert_eq!(status, 200, "{url}");
+            let kind = headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            assert!(
+                kind.starts_with("text/javascript") || kind.starts_with("text/css"),
+                "{url}: {kind}"
+            );
+        }
+        assert!(
+            !body.contains("<script>"),
+            "{path}: an inline script would be refused"
+        );
+    }
+    assert_eq!(page.0, 200);
+    let (status, _, _) = get(&app, "/assets/vendor/nothing.js").await;
+    assert_eq!(status, 404);
+
+    let Some(browser) = chromium() else { return };
+    // GraphiQL starts from coophub's own copies: its editor is there, the
+    // console is silent (a refused or failed load would be logged).
+    let seen = open(&browser, &app.url("/"), DESKTOP, "graphiql").await;
+    assert!(seen.dom.contains("graphiql-container"), "{}", seen.dom);
+    assert!(seen.console.is_empty(), "{:?}", seen.console);
+}
+
+#[tokio::test]
+async fn the_directory_page_finds_what_the_api_finds_near_a_place() {
+    let app = TestApp::spawn().await;
+    // A place where catering cooperatives are: the seat of one.
+    let found = app
+        .query(r#"{ cooperatives(filter: {sector: "catering"}, first: 1) { nodes { seat { teryt name } } } }"#)
+        .await;
+    let seat = &found["data"]["cooperatives"]["nodes"][0]["seat"];
+    let teryt = seat["teryt"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(teryt.len(), 7, "{found}");
+    let api = app
+        .query_vars(
+            "query($t: String!) { cooperatives(filter: {sector: \"catering\", near: {teryt: $t, radiusKm: 60}}, first: 20) { totalCount edges { distanceKm node { name } } } }",
+            json!({ "t": teryt }),
+        )
+        .await;
+    let list = &api["data"]["cooperatives"];
+    let expected: Vec<String> = nodes(list)
+        .iter()
+        .map(|n| n["name"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(!expected.is_empty(), "{api}");
+    let path = format!("/katalog?sektor=catering&miejsce={teryt}&promien=60");
+    let (status, _, page) = get(&app, &path).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(result_names(&page), expected, "{page}");
+    assert!(
+        page.contains(&format!(
+            "<strong id=\"total\">{}</strong>",
+            list["totalCount"]
+        )),
+        "{page}"
+    );
+    // Each result's distance as the API gives it, to 100 m.
+    for e in list["edges"].as_array().into_iter().flatten() {
+        let d = e["distanceKm"].as_f64().unwrap_or(-1.0);
+        assert!(page.contains(&format!("{d:.1} km")), "{d} km: {page}");
+    }
+    // A place by its name finds the same unit's neighbourhood.
+    let name = seat["name"].as_str().unwrap_or_default();
+    let (_, _, by_name) = get(
+        &app,
+        &format!(
+            "/katalog?sektor=catering&promien=60&miejsce={}",
+            name.replace(' ', "+")
+        ),
+    )
+    .await;
+    assert!(
+        by_name.contains(&format!("od: {}", html(name))),
+        "{by_name}"
+    );
+
+    // The next page continues where the API's list does.
+    let all = app
+        .query(r#"{ cooperatives(first: 21) { totalCount nodes { name } } }"#)
+        .await;
+    let names: Vec<String> = all["data"]["cooperatives"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|n| n["name"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(names.len(), 21, "{all}");
+    let (_, _, first) = get(&app, "/katalog").await;
+    assert_eq!(result_names(&first), names[..20].to_vec());
+    let next = attributes(&first, "href")
+        .into_iter()
+        .find(|h| h.contains("po="))
+        .unwrap_or_else(|| panic!("no next page: {first}"))
+        .replace("&amp;", "&");
+    let (_, _, second) = get(&app, &next).await;
+    assert_eq!(result_names(&second).first(), names.get(20), "{second}");
+
+    // Bad input gets a clear answer and no results.
+    let (status, _, bad) = get(&app, "/katalog?miejsce=Nowy+Targ&promien=9000").await;
+    assert_eq!(status, 400, "{bad}");
+    assert!(
+        bad.contains("promień") && !bad.contains("class=\"name\""),
+        "{bad}"
+    );
+    let (_, _, nowhere) = get(&app, "/katalog?miejsce=Xyzzyqwv").await;
+    assert!(nowhere.contains("nie znamy miejsca"), "{nowhere}");
+
+    // In the browser, on a phone: the same results, nothing logged.
+    let Some(browser) = chromium() else { return };
+    let seen = open(&browser, &app.url(&path), PHONE, "katalog-telefon").await;
+    assert_eq!(result_names(&seen.dom), expected, "{}", seen.dom);
+    assert!(seen.console.is_empty(), "{:?}", seen.console);
+    let seen = open(&browser, &app.url("/katalog"), DESKTOP, "katalog").await;
+    assert_eq!(result_names(&seen.dom), names[..20].to_vec());
+}
+
+#[tokio::test]
+async fn a_profile_page_shows_the_cooperative_as_the_api_holds_it() {
+    let app = TestApp::spawn().await;
+    // A cooperative that sold to a local government (a verified purchase).
+    let found = app
+        .query("{ procurementExamples(first: 1) { nodes { suppliers(first: 1) { nodes { cooperative { id } } } } } }")
+        .await;
+    let supplier = &found["data"]["procurementExamples"]["nodes"][0]["suppliers"]["nodes"][0];
+    let id = supplier["cooperative"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!id.is_empty(), "{found}");
+    let c = app
+        .query_vars(
+            "query($id: ID!) { cooperative(id: $id) { name krs isSample offerings(first: 50) { nodes { name } } procurementExamples(first: 50) { nodes { buyer { name } } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let c: &Value = &c["data"]["cooperative"];
+    let (status, headers, page) = get(&app, &format!("/spoldzielnie/{id}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(headers.contains_key("content-security-policy"));
+    assert!(page.contains(&format!(
+        "<h1>{}</h1>",
+        html(c["name"].as_str().unwrap_or_default())
+    )));
+    let offerings = nodes_of(&c["offerings"]);
+    let buyers = nodes_of(&c["procurementExamples"]);
+    assert!(!buyers.is_empty(), "{c}");
+    for o in &offerings {
+        assert!(
+            page.contains(&format!(
+                "<strong>{}</strong>",
+                html(o["name"].as_str().unwrap_or_default())
+            )),
+            "{o}"
+        );
+    }
+    for p in &buyers {
+        assert!(
+            page.contains(&html(p["buyer"]["name"].as_str().unwrap_or_default())),
+            "{p}"
+        );
+    }
+    assert_eq!(page.contains("id=\"sample\""), c["isSample"] == true);
+    // Its schema.org JSON-LD, as a data block that names it.
+    let ld = page
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .unwrap_or_else(|| panic!("no JSON-LD: {page}"));
+    let ld: Value =
+        serde_json::from_str(&ld.replace("<\\/", "</")).unwrap_or_else(|e| panic!("{e}: {ld}"));
+    assert_eq!(ld["name"], c["name"]);
+    // By KRS too; an id of nothing is a 404 page, not an error dump.
+    if let Some(krs) = c["krs"].as_str() {
+        let (status, _, by_krs) = get(&app, &format!("/spoldzielnie/{krs}")).await;
+        assert_eq!(status, 200);
+        assert!(by_krs.contains(&format!(
+            "<h1>{}</h1>",
+            html(c["name"].as_str().unwrap_or_default())
+        )));
+    }
+    let (status, _, missing) = get(&app, "/spoldzielnie/Q29vcGVyYXRpdmU6OTk5OTk5OQ").await;
+    assert_eq!(status, 404, "{missing}");
+    assert!(missing.contains("<html lang=\"pl\">"));
+
+    let Some(browser) = chromium() else { return };
+    let seen = open(
+        &browser,
+        &app.url(&format!("/spoldzielnie/{id}")),
+        PHONE,
+        "profil-telefon",
+    )
+    .await;
+    assert!(seen.console.is_empty(), "{:?}", seen.console);
+    let shown = seen.dom.matches("class=\"offering\"").count();
+    assert_eq!(shown, offerings.len(), "{}", seen.dom);
+    assert_eq!(seen.dom.matches("class=\"buyer\"").count(), buyers.len());
+}
+
+fn nodes_of(conn: &Value) -> Vec<Value> {
+    conn["nodes"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn browser_apps_on_the_allowed_origins_may_call_the_api() {
+    let portal = "https://portal.example.org";
+    let app = TestApp::spawn_configured(|cfg| cfg.cors_origins = vec![portal.to_owned()]).await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type,authorization",
+            )
+            .send()
+    };
+    let allowed = preflight(portal).await.unwrap_or_else(|e| panic!("{e}"));
+    assert!(allowed.status().is_success(), "{}", allowed.status());
+    let h = allowed.headers();
+    assert_eq!(
+        h.get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some(portal)
+    );
+    let methods = h
+        .get("access-control-allow-methods")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(methods.contains("POST"), "{methods}");
+    let headers = h
+        .get("access-control-allow-headers")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        headers.contains("authorization") && headers.contains("content-type"),
+        "{headers}"
+    );
+    // Another origin gets no permission.
+    let other = preflight("https://elsewhere.example.com")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+    // The request itself: answered, readable by the portal's page.
+    let resp = app
+        .client
+        .post(app.url("/graphql"))
+        .header("origin", portal)
+        .json(&json!({"query": "{ __typename }"}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        resp.headers()
+            .get("access-control-allow-origin")
+            .and_then(|v| v.to_str().ok()),
+        Some(portal)
+    );
+    let exposed = resp
+        .headers()
+        .get("access-control-expose-headers")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        exposed.contains("x-request-id") && exposed.contains("retry-after"),
+        "{exposed}"
+    );
+    let body: Value = resp.json().await.unwrap_or_default();
+    assert_eq!(body["data"]["__typename"], "QueryRoot");
+
+    // A server with no origins configured gives none.
+    let closed = TestApp::spawn().await;
+    let resp = closed
+        .client
+        .request(reqwest::Method::OPTIONS, closed.url("/graphql"))
+        .header("origin", portal)
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(resp.headers().get("access-control-allow-origin").is_none());
+    // A wrong origin in the configuration is refused at start-up, naming it.
+    let out = Command::new(env!("CARGO_BIN_EXE_coophub"))
+        .args(["--cors-origins", "https://portal.example.org/path", "serve"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("is not an origin"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
