@@ -154,6 +154,11 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         file_cost: config.max_cost as f64,
         public_url: config.public_url.clone(),
         cors_origins: config.cors_origins.clone().into(),
+        widget_frame_ancestors: if config.widget_origins.is_empty() {
+            "'none'".into()
+        } else {
+            config.widget_origins.join(" ").into()
+        },
     })
 }
 

@@ -220,6 +220,17 @@ pub struct Config {
         global = true
     )]
     pub cors_origins: Vec<String>,
+    /// Sites that may show the local-government widget (`/widzet/gmina/<TERYT>`)
+    /// in a frame: comma-separated origins, e.g. `https://www.nowytarg.pl`. Empty
+    /// (the default) allows none; every other page may never be framed.
+    #[arg(
+        long,
+        env = "COOPHUB_WIDGET_ORIGINS",
+        value_delimiter = ',',
+        value_parser = parse_origin,
+        global = true
+    )]
+    pub widget_origins: Vec<String>,
     /// A JSON manifest `{sha256: document}` of registered GraphQL documents.
     #[arg(long, env = "COOPHUB_PERSISTED_QUERIES", global = true)]
     pub persisted_queries: Option<std::path::PathBuf>,

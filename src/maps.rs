@@ -93,7 +93,7 @@ impl Boundaries {
     }
 
     /// The boundary file (GeoJSON; see data/README.md for sources and licences).
-    fn file(self) -> &'static str {
+    pub fn file(self) -> &'static str {
         match self {
             Boundaries::Voivodeships => include_str!("../data/geo/voivodeships.geojson"),
             Boundaries::Powiaty => include_str!("../data/geo/powiaty.geojson"),

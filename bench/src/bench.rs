@@ -12,7 +12,7 @@ use coophub::app;
 use coophub::config::Config;
 use coophub::db::count_rows;
 use entity::{cooperative, local_government};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -262,6 +262,14 @@ async fn resolve_cursor(client: &reqwest::Client, url: &str, scenario: &Value) -
 }
 
 /// The buyer's search: words and a circle, ranked by distance, with the page a search box shows.
+/// Directory pages a visitor would open: words and a place by name, a sector
+/// around a TERYT code, a place alone.
+const PAGE_SEARCHES: [&str; 3] = [
+    "/katalog?q=catering&miejsce=Nowy+Targ&promien=40",
+    "/katalog?sektor=cleaning&miejsce=1261011&promien=30",
+    "/katalog?miejsce=Lublin&promien=25",
+];
+
 pub const SEARCH_QUERY: &str = "query Search($text: String!, $teryt: String!) {
   cooperatives(filter: {text: $text, near: {teryt: $teryt, radiusKm: 40}}, first: 20) {
     totalCount edges { distanceKm relevance node { id name activity seat { name } } } } }";
@@ -329,18 +337,22 @@ async fn one_run(
             for k in 0..per_client {
                 let body = &bodies[(c + k) % bodies.len()];
                 let t = Instant::now();
-                let resp = client
-                    .post(&url)
-                    .json(body)
-                    .send()
-                    .await?
-                    .error_for_status()?;
+                // A string is a page's path (GET, HTML); anything else a GraphQL body.
+                let (resp, expected): (_, &[u8]) = match body.as_str() {
+                    Some(path) => {
+                        let base = url.trim_end_matches("/graphql");
+                        let page = client.get(format!("{base}{path}")).send();
+                        (page.await?, b"<!DOCTYPE html>")
+                    }
+                    None => (client.post(&url).json(body).send().await?, b"{\"data\""),
+                };
+                let resp = resp.error_for_status()?;
                 // The client must not steal the server's cores: check the bytes, parse nothing.
                 let bytes = resp.bytes().await?;
                 anyhow::ensure!(
-                    bytes.starts_with(b"{\"data\"")
+                    bytes.starts_with(expected)
                         && memchr::memmem::find(&bytes, b"\"errors\":").is_none(),
-                    "query failed: {}",
+                    "request failed: {}",
                     String::from_utf8_lossy(&bytes)
                 );
                 lat.push(t.elapsed());
@@ -423,6 +435,30 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
                 "variables": { "from": [coophub::ids::global_id("LocalGovernment", p.id).0] } })],
         ));
     }
+    // The pages people open (issue 22): HTML rendered from GraphQL reads.
+    let mut profiles = Vec::new();
+    for row in [0, coops / 2, coops.saturating_sub(1)] {
+        if let Some(c) = cooperative::Entity::find()
+            .order_by_asc(cooperative::Column::Id)
+            .offset(row)
+            .one(&db)
+            .await?
+        {
+            profiles.push(json!(format!(
+                "/spoldzielnie/{}",
+                coophub::ids::global_id("Cooperative", c.id).0
+            )));
+        }
+    }
+    let pages = [
+        ("page: directory", "page-directory", vec![json!("/katalog")]),
+        (
+            "page: directory, search",
+            "page-search",
+            PAGE_SEARCHES.iter().map(|p| json!(p)).collect(),
+        ),
+        ("page: profile", "page-profile", profiles),
+    ];
     db.close().await?;
     // The bench measures the server, not the budgets: lift them for its own in-process instances.
     let mut config = config.clone();
@@ -511,7 +547,12 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
             vec![json!({ "query": query, "variables": vars })],
         )
     });
-    let queries = queries.into_iter().chain(portal).chain(deep).chain(graph);
+    let queries = queries
+        .into_iter()
+        .chain(portal)
+        .chain(deep)
+        .chain(graph)
+        .chain(pages);
     // Median req/s and p99 of each (query, server).
     let mut medians: Vec<(&str, &str, f64, Duration)> = Vec::new();
     for (name, key, body) in queries {

@@ -7,7 +7,7 @@ use super::graphql::read_for_page;
 use super::origin::RequestId;
 use crate::auth::ClientAddr;
 use crate::http::state::AppState;
-use crate::pages::{self, assets, directory, profile};
+use crate::pages::{self, assets, directory, local_government, map, profile};
 use axum::{
     extract::{Path, RawQuery, State},
     http::{header, HeaderName, HeaderValue, StatusCode},
@@ -18,12 +18,13 @@ use serde_json::{Map, Value};
 
 /// An HTML page with the pages' security headers.
 pub fn html(status: StatusCode, body: String) -> Response {
+    with_policy(status, body, HeaderValue::from_static(pages::CSP))
+}
+
+fn with_policy(status: StatusCode, body: String, csp: HeaderValue) -> Response {
     let mut resp = (status, Html(body)).into_response();
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(pages::CSP),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, csp);
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -203,4 +204,87 @@ pub async fn cooperative(
         StatusCode::OK,
         profile::render(c, json_ld.as_deref(), murmurations.as_deref()),
     )
+}
+
+/// The page for a path that names no local government.
+fn no_unit(message: String) -> Response {
+    html(
+        StatusCode::NOT_FOUND,
+        pages::error_page("Nie ma takiej jednostki", &message),
+    )
+}
+
+/// The local government a path's TERYT code (2, 4 or 7 digits) names, read
+/// with `query` (whose `localGovernment` it checks), or the 404 page.
+async fn unit_read(
+    s: &AppState,
+    addr: ClientAddr,
+    id: &RequestId,
+    raw: &str,
+    query: &str,
+) -> Result<Value, Response> {
+    let Some(teryt) = directory::teryt_code(raw) else {
+        return Err(no_unit(format!(
+            "„{raw}” nie jest kodem TERYT (2, 4 lub 7 cyfr)"
+        )));
+    };
+    let answer = read(s, addr, id, query, local_government::variables(teryt)).await?;
+    let lg = answer["data"]["localGovernment"].clone();
+    if lg.is_null() {
+        return Err(no_unit(format!("TERYT {teryt}")));
+    }
+    Ok(lg)
+}
+
+/// `/samorzady/<TERYT>`
+pub async fn local_government(
+    State(s): State<AppState>,
+    Extension(addr): Extension<ClientAddr>,
+    Extension(id): Extension<RequestId>,
+    Path(raw): Path<String>,
+) -> Response {
+    match unit_read(&s, addr, &id, &raw, local_government::QUERY).await {
+        Ok(lg) => html(StatusCode::OK, local_government::render(&lg, &s.public_url)),
+        Err(page) => page,
+    }
+}
+
+/// `/widzet/gmina/<TERYT>`: the one page other sites may frame (the origins of
+/// `COOPHUB_WIDGET_ORIGINS`).
+pub async fn widget(
+    State(s): State<AppState>,
+    Extension(addr): Extension<ClientAddr>,
+    Extension(id): Extension<RequestId>,
+    Path(raw): Path<String>,
+) -> Response {
+    match unit_read(&s, addr, &id, &raw, local_government::WIDGET_QUERY).await {
+        Ok(lg) => {
+            let csp = HeaderValue::from_str(&pages::widget_csp(&s.widget_frame_ancestors))
+                .unwrap_or(HeaderValue::from_static(pages::CSP));
+            with_policy(StatusCode::OK, local_government::widget(&lg), csp)
+        }
+        Err(page) => page,
+    }
+}
+
+/// `/mapa?poziom=…&q=…&sektor=…`
+pub async fn map(
+    State(s): State<AppState>,
+    Extension(addr): Extension<ClientAddr>,
+    Extension(id): Extension<RequestId>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let run = async {
+        let bad = |m: String| {
+            html(
+                StatusCode::BAD_REQUEST,
+                pages::error_page("Nie można pokazać mapy", &m),
+            )
+        };
+        let p = map::Params::from_query(raw.as_deref().unwrap_or("")).map_err(bad)?;
+        let level = p.level().map_err(bad)?;
+        let answer = read(&s, addr, &id, map::QUERY, map::variables(&p, level)).await?;
+        Ok::<_, Response>(html(StatusCode::OK, map::render(&p, level, &answer)))
+    };
+    run.await.unwrap_or_else(|page| page)
 }

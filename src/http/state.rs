@@ -50,4 +50,6 @@ pub struct AppState {
     pub public_url: String,
     /// `COOPHUB_CORS_ORIGINS`: origins whose pages may call the API.
     pub cors_origins: Arc<[String]>,
+    /// `COOPHUB_WIDGET_ORIGINS`: the CSP's `frame-ancestors` of the widget.
+    pub widget_frame_ancestors: Arc<str>,
 }

@@ -3,7 +3,8 @@
 //! distance, sector counts, paging by cursor. A plain GET form: it works
 //! without JavaScript. The parameters are Polish, as the page:
 //! `q`, `miejsce` (a place's name or TERYT code), `promien` (km), `sektor`
-//! (a sector's slug), `po` / `przed` (cursors).
+//! (a sector's slug), `obszar` (seated in this TERYT unit: the map and the
+//! local government pages link here), `po` / `przed` (cursors).
 
 use super::{esc, nodes, text, url_param};
 use serde::Deserialize;
@@ -15,12 +16,13 @@ pub const PAGE: i64 = 20;
 pub const DEFAULT_RADIUS_KM: f64 = 40.0;
 
 /// The page's parameters, as the form sends them (empty fields are absent).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct Params {
     pub q: Option<String>,
     pub miejsce: Option<String>,
     pub promien: Option<String>,
     pub sektor: Option<String>,
+    pub obszar: Option<String>,
     pub po: Option<String>,
     pub przed: Option<String>,
 }
@@ -109,6 +111,9 @@ pub fn variables(p: &Params, place: Option<&str>, radius: f64) -> Map<String, Va
     if let Some(t) = place {
         filter.insert("near".into(), json!({"teryt": t, "radiusKm": radius}));
     }
+    if let Some(unit) = given(&p.obszar) {
+        filter.insert("teryt".into(), json!(unit));
+    }
     let mut v = Map::new();
     v.insert("filter".into(), Value::Object(filter));
     match (given(&p.po), given(&p.przed)) {
@@ -160,7 +165,10 @@ pub fn render(
          <label for=\"miejsce\">Miejsce<input id=\"miejsce\" name=\"miejsce\" value=\"{m}\" placeholder=\"np. Nowy Targ\"></label>\n\
          <label for=\"promien\">Promień (km)<input id=\"promien\" name=\"promien\" inputmode=\"decimal\" value=\"{r}\"></label>\n\
          <label for=\"sektor\">Branża<select id=\"sektor\" name=\"sektor\">{options}</select></label>\n\
-         <button type=\"submit\">Szukaj</button>\n</form>\n",
+         {unit}<button type=\"submit\">Szukaj</button>\n</form>\n",
+        unit = given(&p.obszar)
+            .map(|u| format!("<input type=\"hidden\" name=\"obszar\" value=\"{}\">", esc(u)))
+            .unwrap_or_default(),
         q = esc(given(&p.q).unwrap_or_default()),
         m = esc(p.place().unwrap_or_default()),
         r = esc(given(&p.promien).unwrap_or(&format!("{DEFAULT_RADIUS_KM}"))),
@@ -191,8 +199,17 @@ pub fn render(
             )
         })
         .unwrap_or_default();
+    let within = given(&p.obszar)
+        .map(|u| {
+            format!(
+                " z siedzibą w jednostce <a href=\"/samorzady/{0}\">TERYT {0}</a> (<a href=\"{1}\">bez tego warunku</a>)",
+                esc(u),
+                esc(&link(&Params { obszar: None, ..p.clone() }, given(&p.sektor), None, None))
+            )
+        })
+        .unwrap_or_default();
     main.push_str(&format!(
-        "<p class=\"summary\" role=\"status\">Znaleziono: <strong id=\"total\">{total}</strong>{around}.</p>\n"
+        "<p class=\"summary\" role=\"status\">Znaleziono: <strong id=\"total\">{total}</strong>{around}{within}.</p>\n"
     ));
     let facets: Vec<String> = answer["data"]["cooperativeFacets"]["sectors"]
         .as_array()
@@ -290,6 +307,7 @@ fn link(p: &Params, sector: Option<&str>, after: Option<&str>, before: Option<&s
         ("miejsce", p.place()),
         ("promien", given(&p.promien)),
         ("sektor", sector),
+        ("obszar", given(&p.obszar)),
         ("po", after),
         ("przed", before),
     ] {

@@ -1,5 +1,7 @@
 //! Pages people open in a browser (docs/pages.md): the directory (`/katalog`), a
-//! cooperative's profile (`/spoldzielnie/<id>`) and GraphiQL (`/`), in Polish.
+//! cooperative's profile (`/spoldzielnie/<id>`), a local government's page
+//! (`/samorzady/<TERYT>`) and its widget (`/widzet/gmina/<TERYT>`), the map
+//! (`/mapa`) and GraphiQL (`/`), in Polish.
 //! Server-rendered HTML from the answers of GraphQL reads (the http layer runs
 //! them as an anonymous client would, through the same guard, budget and
 //! visibility policy), so a page shows nothing the API would not, and works
@@ -9,6 +11,8 @@
 
 pub mod assets;
 pub mod directory;
+pub mod local_government;
+pub mod map;
 pub mod profile;
 
 use serde_json::Value;
@@ -52,6 +56,15 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
      img-src 'self' data:; font-src 'self' data:; connect-src 'self'; \
      frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
+/// The policy of the widget, which `frame_ancestors` (the sites allowed to
+/// show it in a frame, or `'none'`) may frame.
+pub fn widget_csp(frame_ancestors: &str) -> String {
+    CSP.replace(
+        "frame-ancestors 'none'",
+        &format!("frame-ancestors {frame_ancestors}"),
+    )
+}
+
 /// A whole page: `title`, the main content, and for the profile its JSON-LD
 /// (a data block, never run as script).
 pub fn page(title: &str, main: &str, json_ld: Option<&str>) -> String {
@@ -71,7 +84,7 @@ pub fn page(title: &str, main: &str, json_ld: Option<&str>) -> String {
          <link rel=\"stylesheet\" href=\"{css}\">\n{ld}</head>\n<body>\n\
          <a class=\"skip\" href=\"#tresc\">Przejdź do treści</a>\n\
          <header><nav aria-label=\"Główne\"><a class=\"brand\" href=\"/katalog\">coophub</a> \
-         <a href=\"/katalog\">Katalog spółdzielni</a> <a href=\"/\" lang=\"en\">GraphiQL (API)</a></nav></header>\n\
+         <a href=\"/katalog\">Katalog spółdzielni</a> <a href=\"/mapa\">Mapa</a> <a href=\"/\" lang=\"en\">GraphiQL (API)</a></nav></header>\n\
          <main id=\"tresc\">\n{main}\n</main>\n\
          <footer><p>coophub: otwarte dane o spółdzielniach socjalnych, \
          licencja <a href=\"https://creativecommons.org/licenses/by/4.0/deed.pl\">CC BY 4.0</a>. \

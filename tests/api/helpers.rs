@@ -227,6 +227,7 @@ pub fn config(database_url: &str) -> Config {
         persisted_queries_only: false,
         trusted_proxies: Vec::new(),
         cors_origins: Vec::new(),
+        widget_origins: Vec::new(),
         fast_path: true,
     }
 }

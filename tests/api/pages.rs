@@ -511,3 +511,225 @@ async fn browser_apps_on_the_allowed_origins_may_call_the_api() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// (teryt, value, fill) of every unit drawn on a map page.
+fn map_units(page: &str) -> Vec<(String, Option<f64>, String)> {
+    page.split("<path class=\"unit\"")
+        .skip(1)
+        .map(|p| {
+            let attr = |name: &str| {
+                p.split(&format!(" {name}=\""))
+                    .nth(1)
+                    .and_then(|s| s.split('"').next())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            (
+                attr("data-teryt"),
+                attr("data-value").parse().ok(),
+                attr("fill"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_map_colours_every_unit_by_the_apis_figure() {
+    let app = TestApp::spawn().await;
+    let api = app
+        .query("{ mapFigures(level: POWIAT) { teryt cooperatives cooperativesPer100k } }")
+        .await;
+    let figures: std::collections::HashMap<String, (i64, Option<f64>)> = api["data"]["mapFigures"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["teryt"].as_str().unwrap_or_default().to_owned(),
+                (
+                    f["cooperatives"].as_i64().unwrap_or(-1),
+                    f["cooperativesPer100k"].as_f64(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(figures.len(), 380, "{api}");
+    let (status, headers, page) = get(&app, "/mapa?poziom=powiaty").await;
+    assert_eq!(status, 200, "{page}");
+    assert!(headers.contains_key("content-security-policy"));
+    let units = map_units(&page);
+    assert_eq!(units.len(), 380);
+    // Every unit's value is the API's; a higher value never has a lighter colour.
+    let palette: Vec<String> = page
+        .split("<ul class=\"legend\"")
+        .nth(1)
+        .unwrap_or_default()
+        .split("fill=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        palette.len(),
+        6,
+        "five classes and the unknown: {palette:?}"
+    );
+    let class = |fill: &str| palette.iter().position(|p| p == fill).unwrap_or(usize::MAX);
+    let mut known: Vec<(f64, usize)> = Vec::new();
+    for (teryt, value, fill) in &units {
+        let (_, per) = figures
+            .get(teryt)
+            .copied()
+            .unwrap_or_else(|| panic!("{teryt} not in the API"));
+        match (per, value) {
+            (Some(a), Some(b)) => {
+                assert!((a - b).abs() < 0.001, "{teryt}: {a} vs {b}");
+                known.push((a, class(fill)));
+            }
+            (None, None) => assert_eq!(class(fill), 5, "{teryt}: no population, grey"),
+            other => panic!("{teryt}: {other:?}"),
+        }
+    }
+    known.sort_by(|a, b| a.0.total_cmp(&b.0));
+    assert!(
+        known.windows(2).all(|w| w[0].1 <= w[1].1),
+        "colours out of order"
+    );
+    // Units without a cooperative are the lightest class; the others darker.
+    assert!(
+        known.iter().all(|(v, c)| (*v == 0.0) == (*c == 0)),
+        "{known:?}"
+    );
+    assert!(known.iter().any(|k| k.1 == 4), "the darkest class is used");
+    // The figures follow the directory's filters.
+    let catering = app
+        .query(r#"{ cooperatives(filter: {sector: "catering"}) { totalCount } }"#)
+        .await;
+    let (_, _, filtered) = get(&app, "/mapa?poziom=wojewodztwa&sektor=catering").await;
+    assert_eq!(map_units(&filtered).len(), 16);
+    assert!(
+        filtered.contains(&format!(
+            "<strong id=\"total\">{}</strong>",
+            catering["data"]["cooperatives"]["totalCount"]
+        )),
+        "{filtered}"
+    );
+    let (status, _, _) = get(&app, "/mapa?poziom=gminy").await;
+    assert_eq!(status, 400);
+
+    let Some(browser) = chromium() else { return };
+    let seen = open(
+        &browser,
+        &app.url("/mapa?poziom=powiaty"),
+        DESKTOP,
+        "mapa-powiaty",
+    )
+    .await;
+    assert_eq!(map_units(&seen.dom).len(), 380);
+    assert!(seen.console.is_empty(), "{:?}", seen.console);
+    let seen = open(&browser, &app.url("/mapa"), PHONE, "mapa-telefon").await;
+    assert_eq!(map_units(&seen.dom).len(), 16);
+}
+
+#[tokio::test]
+async fn a_local_government_page_shows_its_purchases_and_its_widget_may_be_framed_where_allowed() {
+    let site = "https://www.gmina.example.pl";
+    let app = TestApp::spawn_configured(|cfg| cfg.widget_origins = vec![site.to_owned()]).await;
+    let found = app
+        .query("{ procurementExamples(first: 1) { nodes { subject buyer { teryt } suppliers(first: 5) { nodes { cooperative { name } } } } } }")
+        .await;
+    let purchase = &found["data"]["procurementExamples"]["nodes"][0];
+    let teryt = purchase["buyer"]["teryt"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let lg = app
+        .query_vars(
+            "query($t: String!) { localGovernment(teryt: $t) { name cooperatives { totalCount } procurementExamples { totalCount } } }",
+            json!({ "t": teryt }),
+        )
+        .await;
+    let lg = &lg["data"]["localGovernment"];
+    let (status, headers, page) = get(&app, &format!("/samorzady/{teryt}")).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(&format!(
+        "<h1>{}</h1>",
+        html(lg["name"].as_str().unwrap_or_default())
+    )));
+    assert!(
+        page.contains(&html(purchase["subject"].as_str().unwrap_or_default())),
+        "{page}"
+    );
+    for s in nodes_of(&purchase["suppliers"]) {
+        assert!(
+            page.contains(&html(s["cooperative"]["name"].as_str().unwrap_or_default())),
+            "{page}"
+        );
+    }
+    assert!(page.contains(&format!(
+        "Zakupy u spółdzielni ({})",
+        lg["procurementExamples"]["totalCount"]
+    )));
+    assert!(page.contains(&format!(
+        "z siedzibą tutaj ({})",
+        lg["cooperatives"]["totalCount"]
+    )));
+    let csp = |h: &reqwest::header::HeaderMap| {
+        h.get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(csp(&headers).contains("frame-ancestors 'none'"));
+    // The directory lists the unit's cooperatives as the API does.
+    let (_, _, listed) = get(&app, &format!("/katalog?obszar={teryt}")).await;
+    assert!(
+        listed.contains(&format!(
+            "<strong id=\"total\">{}</strong>",
+            lg["cooperatives"]["totalCount"]
+        )),
+        "{listed}"
+    );
+    for (path, code) in [
+        ("/samorzady/9999999", 404),
+        ("/samorzady/abc", 404),
+        ("/widzet/gmina/abc", 404),
+    ] {
+        let (status, _, body) = get(&app, path).await;
+        assert_eq!(status, code, "{path}: {body}");
+    }
+    // The widget: only there may the configured site frame coophub.
+    let (status, headers, widget) = get(&app, &format!("/widzet/gmina/{teryt}")).await;
+    assert_eq!(status, 200, "{widget}");
+    assert!(
+        csp(&headers).contains(&format!("frame-ancestors {site}")),
+        "{}",
+        csp(&headers)
+    );
+    assert!(widget.contains(&format!("({})", lg["cooperatives"]["totalCount"])));
+    let closed = TestApp::spawn().await;
+    let (_, headers, _) = get(&closed, &format!("/widzet/gmina/{teryt}")).await;
+    assert!(csp(&headers).contains("frame-ancestors 'none'"));
+
+    let Some(browser) = chromium() else { return };
+    let seen = open(
+        &browser,
+        &app.url(&format!("/samorzady/{teryt}")),
+        PHONE,
+        "samorzad-telefon",
+    )
+    .await;
+    assert!(seen.console.is_empty(), "{:?}", seen.console);
+    assert!(
+        seen.dom.matches("class=\"supplier\"").count() >= nodes_of(&purchase["suppliers"]).len(),
+        "{}",
+        seen.dom
+    );
+    let seen = open(
+        &browser,
+        &app.url(&format!("/widzet/gmina/{teryt}")),
+        (360, 480),
+        "widzet",
+    )
+    .await;
+    assert!(seen.console.is_empty(), "{:?}", seen.console);
+}
