@@ -7,7 +7,7 @@ use super::graphql::read_for_page;
 use super::origin::RequestId;
 use crate::auth::ClientAddr;
 use crate::http::state::AppState;
-use crate::pages::{self, assets, directory, local_government, map, profile};
+use crate::pages::{self, assets, directory, forum, local_government, map, profile};
 use axum::{
     extract::{Path, RawQuery, State},
     http::{header, HeaderName, HeaderValue, StatusCode},
@@ -287,4 +287,45 @@ pub async fn map(
         Ok::<_, Response>(html(StatusCode::OK, map::render(&p, level, &answer)))
     };
     run.await.unwrap_or_else(|page| page)
+}
+
+/// `/forum`
+pub async fn forum(
+    State(s): State<AppState>,
+    Extension(addr): Extension<ClientAddr>,
+    Extension(id): Extension<RequestId>,
+) -> Response {
+    match read(&s, addr, &id, forum::THREADS_QUERY, Map::new()).await {
+        Ok(answer) => html(StatusCode::OK, forum::threads(&answer)),
+        Err(page) => page,
+    }
+}
+
+/// `/forum/watki/<thread id>`: the thread, its new posts live.
+pub async fn thread(
+    State(s): State<AppState>,
+    Extension(addr): Extension<ClientAddr>,
+    Extension(id): Extension<RequestId>,
+    Path(thread): Path<String>,
+) -> Response {
+    let answer = match read(
+        &s,
+        addr,
+        &id,
+        forum::THREAD_QUERY,
+        forum::variables(&thread),
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(page) => return page,
+    };
+    let t = &answer["data"]["thread"];
+    if t.is_null() {
+        return html(
+            StatusCode::NOT_FOUND,
+            pages::error_page("Nie ma takiego wątku", &format!("nie znaleziono: {thread}")),
+        );
+    }
+    html(StatusCode::OK, forum::thread(t))
 }

@@ -8,6 +8,8 @@
 pub const COOPHUB_CSS: &str = "/assets/coophub-1.css";
 /// GraphiQL's start-up script (no inline script under the pages' CSP).
 pub const GRAPHIQL_START: &str = "/assets/graphiql-start-1.js";
+/// The live forum thread's script.
+pub const FORUM_LIVE: &str = "/assets/forum-live-1.js";
 pub const GRAPHIQL_JS: &str = "/assets/vendor/graphiql-4.1.2/graphiql.min.js";
 pub const GRAPHIQL_CSS: &str = "/assets/vendor/graphiql-4.1.2/graphiql.min.css";
 pub const REACT_JS: &str = "/assets/vendor/react-18.3.1/react.production.min.js";
@@ -24,6 +26,7 @@ const ALL: &[(&str, &str, &[u8])] = &[
         JS,
         include_bytes!("../../assets/graphiql-start.js"),
     ),
+    (FORUM_LIVE, JS, include_bytes!("../../assets/forum-live.js")),
     (
         GRAPHIQL_JS,
         JS,
@@ -60,6 +63,7 @@ pub fn graphiql_page() -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"robots\" content=\"noindex\">\n\
+         <link rel=\"icon\" href=\"data:,\">\n\
          <title>coophub GraphiQL</title>\n\
          <link rel=\"stylesheet\" href=\"{GRAPHIQL_CSS}\">\n\
          <link rel=\"stylesheet\" href=\"{COOPHUB_CSS}\">\n\

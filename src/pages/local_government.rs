@@ -223,6 +223,7 @@ pub fn widget(lg: &Value) -> String {
         "<!DOCTYPE html>\n<html lang=\"pl\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>Spółdzielnie socjalne: {name}</title>\n\
+         <link rel=\"icon\" href=\"data:,\">\n\
          <link rel=\"stylesheet\" href=\"{css}\">\n</head>\n<body class=\"widget\">\n\
          <main><h1>Spółdzielnie socjalne: {name} ({n})</h1>\n{body}\n\
          <p class=\"meta\">Dane: <a href=\"/samorzady/{teryt}\" target=\"_blank\" rel=\"noopener\">coophub</a>, CC BY 4.0.</p></main>\n\

@@ -186,6 +186,9 @@ async fn every_page_loads_only_from_coophub_under_a_strict_policy() {
     for path in [
         "/".to_owned(),
         "/katalog".to_owned(),
+        "/mapa".to_owned(),
+        "/forum".to_owned(),
+        "/samorzady/1261011".to_owned(),
         format!("/spoldzielnie/{id}"),
     ] {
         let (status, headers, body) = get(&app, &path).await;
@@ -732,4 +735,108 @@ async fn a_local_government_page_shows_its_purchases_and_its_widget_may_be_frame
     )
     .await;
     assert!(seen.console.is_empty(), "{:?}", seen.console);
+}
+
+#[tokio::test]
+async fn a_post_written_through_the_api_appears_on_the_live_thread_page() {
+    let app = TestApp::spawn().await;
+    let token = app.member("uczestniczka@example.org").await;
+    let created = app
+        .query_as(
+            &token,
+            "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
+            json!({ "i": { "board": { "general": true }, "title": "Wspólne zamówienia", "body": "Pierwszy post" } }),
+        )
+        .await;
+    let thread = created["data"]["createThread"]["thread"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_owned();
+    let path = format!("/forum/watki/{thread}");
+    let (status, _, page) = get(&app, &path).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Pierwszy post") && page.contains("Wspólne zamówienia"));
+    // She has no public profile: the page never names her.
+    assert!(page.contains("Uczestnik anonimowy"), "{page}");
+    assert!(!page.contains("uczestniczka"), "{page}");
+    let (_, _, list) = get(&app, "/forum").await;
+    assert!(list.contains(&format!("/forum/watki/{thread}")), "{list}");
+    let (status, _, _) = get(&app, "/forum/watki/VGhyZWFkOjk5OTk5OQ").await;
+    assert_eq!(status, 404);
+
+    // In the browser: once the page says its feed listens, a post written
+    // through the API appears on it.
+    let Some(browser) = chromium() else { return };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/audit");
+    if !root.join("node_modules/ws").exists() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "run `npm ci` in .ci/audit: the ws package is missing"
+        );
+        eprintln!("skipped the live page: `npm ci` in .ci/audit installs ws");
+        return;
+    }
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    std::fs::create_dir_all(&shots).unwrap_or_else(|e| panic!("{e}"));
+    let mut driver = Command::new("node")
+        .arg(root.join("live-page.mjs"))
+        .arg(&browser)
+        .arg(app.url(&path))
+        .arg(shots.join("forum-na-zywo.png"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("node: {e}"));
+    let stdout = driver.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut stdin = driver.stdin.take().unwrap_or_else(|| panic!("no stdin"));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let first = rx.recv().await;
+    if first.as_deref() != Some("LISTENING") {
+        let out = driver.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+        panic!("{first:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let words = format!("Kto dołączy do zamówienia {}?", std::process::id());
+    let added = app
+        .query_as(
+            &token,
+            "mutation($i: AddPostInput!) { addPost(input: $i) { post { id } } }",
+            json!({ "i": { "thread": thread, "body": words } }),
+        )
+        .await;
+    assert!(added.get("errors").is_none(), "{added}");
+    {
+        use std::io::Write;
+        writeln!(stdin, "EXPECT {words}").unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut report = Vec::new();
+    while let Some(line) = rx.recv().await {
+        if line == "DONE" {
+            break;
+        }
+        report.push(line);
+    }
+    let status = driver.wait().unwrap_or_else(|e| panic!("{e}"));
+    assert!(status.success(), "{report:?}");
+    let seen = report
+        .iter()
+        .find_map(|l| l.strip_prefix("SEEN "))
+        .unwrap_or_else(|| panic!("the post did not appear: {report:?}"));
+    // How long it took is a figure for the notes, not an assertion: the driver
+    // gives up after 10 s, which only a post that never arrives reaches.
+    eprintln!("the post appeared on the live page after {seen} ms");
+    let logged: Vec<&String> = report.iter().filter(|l| l.starts_with("CONSOLE")).collect();
+    assert!(logged.is_empty(), "{logged:?}");
+    assert!(shots.join("forum-na-zywo.png").exists());
 }
