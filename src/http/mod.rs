@@ -1,7 +1,7 @@
 //! axum routes: `/graphql` (GET, POST; GraphiQL for browsers; WebSocket upgrade),
 //! `/graphql/ws` (graphql-transport-ws), the pages people open (`/` GraphiQL,
 //! `/katalog`, `/spoldzielnie/<id>`, `/samorzady/<TERYT>`, `/widzet/gmina/<TERYT>`,
-//! `/mapa`, `/forum`, `/forum/watki/<id>`, `/assets/…`; docs/pages.md),
+//! `/mapa`, `/siec`, `/forum`, `/forum/watki/<id>`, `/assets/…`; docs/pages.md),
 //! `/health`, `/ready`, `/metrics`, and the downloadable files under `/export/`
 //! (cooperatives and the other public datasets as CSV, JSON and GeoJSON, the
 //! whole public graph as GEXF, GraphML and Kumu's sheets; see docs/exports.md),
@@ -70,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/samorzady/{teryt}", get(pages::local_government))
         .route("/widzet/gmina/{teryt}", get(pages::widget))
         .route("/mapa", get(pages::map))
+        .route("/siec", get(pages::network))
         .route("/forum", get(pages::forum))
         .route("/forum/watki/{id}", get(pages::thread))
         .route("/assets/{*path}", get(pages::asset))

@@ -7,7 +7,7 @@ use super::graphql::read_for_page;
 use super::origin::RequestId;
 use crate::auth::ClientAddr;
 use crate::http::state::AppState;
-use crate::pages::{self, assets, directory, forum, local_government, map, profile};
+use crate::pages::{self, assets, directory, forum, local_government, map, network, profile};
 use axum::{
     extract::{Path, RawQuery, State},
     http::{header, HeaderName, HeaderValue, StatusCode},
@@ -328,4 +328,29 @@ pub async fn thread(
         );
     }
     html(StatusCode::OK, forum::thread(t))
+}
+
+/// `/siec?od=<id>&glebokosc=1|2`: the network around records, laid out.
+pub async fn network(
+    State(s): State<AppState>,
+    Extension(addr): Extension<ClientAddr>,
+    Extension(id): Extension<RequestId>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let p = match network::Params::from_query(raw.as_deref().unwrap_or("")) {
+        Ok(p) => p,
+        Err(m) => {
+            return html(
+                StatusCode::BAD_REQUEST,
+                pages::error_page("Nie można pokazać sieci", &m),
+            )
+        }
+    };
+    if p.from.is_empty() {
+        return html(StatusCode::OK, network::render(&p, None));
+    }
+    match read(&s, addr, &id, network::QUERY, network::variables(&p)).await {
+        Ok(answer) => html(StatusCode::OK, network::render(&p, Some(&answer))),
+        Err(page) => page,
+    }
 }

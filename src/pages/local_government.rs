@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 /// The page's read.
 pub const QUERY: &str = "query Samorzad($t: String!) { localGovernment(teryt: $t) { \
-  teryt name kind population \
+  id teryt name kind population \
   parent { teryt name parent { teryt name } } \
   children(first: 100) { totalCount nodes { teryt name } } \
   cooperatives(first: 50) { totalCount nodes { id name isSample seat { name } } } \
@@ -59,6 +59,11 @@ pub fn render(lg: &Value, base: &str) -> String {
         let _ = write!(m, " · ludność {p}");
     }
     m.push_str("</p>\n");
+    let _ = writeln!(
+        m,
+        "<p><a href=\"/siec?od={}&amp;glebokosc=2\">Sieć powiązań</a></p>",
+        esc(&super::url_param(text(lg, "id")))
+    );
     let mut up = Vec::new();
     let mut at = &lg["parent"];
     while let Some(n) = at["name"].as_str() {

@@ -1,7 +1,8 @@
 //! Pages people open in a browser (docs/pages.md): the directory (`/katalog`), a
 //! cooperative's profile (`/spoldzielnie/<id>`), a local government's page
 //! (`/samorzady/<TERYT>`) and its widget (`/widzet/gmina/<TERYT>`), the map
-//! (`/mapa`), the live forum (`/forum`) and GraphiQL (`/`), in Polish.
+//! (`/mapa`), the network (`/siec`), the live forum (`/forum`) and GraphiQL
+//! (`/`), in Polish.
 //! Server-rendered HTML from the answers of GraphQL reads (the http layer runs
 //! them as an anonymous client would, through the same guard, budget and
 //! visibility policy), so a page shows nothing the API would not, and works
@@ -14,6 +15,7 @@ pub mod directory;
 pub mod forum;
 pub mod local_government;
 pub mod map;
+pub mod network;
 pub mod profile;
 
 use serde_json::Value;
@@ -86,7 +88,7 @@ pub fn page(title: &str, main: &str, json_ld: Option<&str>) -> String {
          <link rel=\"stylesheet\" href=\"{css}\">\n{ld}</head>\n<body>\n\
          <a class=\"skip\" href=\"#tresc\">Przejdź do treści</a>\n\
          <header><nav aria-label=\"Główne\"><a class=\"brand\" href=\"/katalog\">coophub</a> \
-         <a href=\"/katalog\">Katalog spółdzielni</a> <a href=\"/mapa\">Mapa</a> <a href=\"/forum\">Forum</a> <a href=\"/\" lang=\"en\">GraphiQL (API)</a></nav></header>\n\
+         <a href=\"/katalog\">Katalog spółdzielni</a> <a href=\"/mapa\">Mapa</a> <a href=\"/siec\">Sieć</a> <a href=\"/forum\">Forum</a> <a href=\"/\" lang=\"en\">GraphiQL (API)</a></nav></header>\n\
          <main id=\"tresc\">\n{main}\n</main>\n\
          <footer><p>coophub: otwarte dane o spółdzielniach socjalnych, \
          licencja <a href=\"https://creativecommons.org/licenses/by/4.0/deed.pl\">CC BY 4.0</a>. \

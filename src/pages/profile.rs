@@ -216,6 +216,10 @@ pub fn render(c: &Value, json_ld: Option<&str>, murmurations: Option<&str>) -> S
     }
     m.push_str("<h2>Dane otwarte</h2>\n<ul>\n");
     m.push_str(&format!(
+        "<li><a href=\"/siec?od={}\">Sieć powiązań</a></li>\n",
+        esc(&super::url_param(text(c, "id")))
+    ));
+    m.push_str(&format!(
         "<li><a href=\"/cooperatives/{}.jsonld\">schema.org JSON-LD</a></li>\n",
         esc(text(c, "id"))
     ));

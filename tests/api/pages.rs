@@ -840,3 +840,68 @@ async fn a_post_written_through_the_api_appears_on_the_live_thread_page() {
     assert!(logged.is_empty(), "{logged:?}");
     assert!(shots.join("forum-na-zywo.png").exists());
 }
+
+#[tokio::test]
+async fn the_network_view_draws_the_neighbourhood_the_api_returns() {
+    let app = TestApp::spawn().await;
+    let found = app
+        .query("{ procurementExamples(first: 1) { nodes { suppliers(first: 1) { nodes { cooperative { id } } } } } }")
+        .await;
+    let id = found["data"]["procurementExamples"]["nodes"][0]["suppliers"]["nodes"][0]
+        ["cooperative"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{found}"))
+        .to_owned();
+    let api = app
+        .query_vars(
+            "query($f: [ID!]!) { neighbourhood(from: $f, depth: 2, limitPerNode: 12) { nodeCount edgeCount nodes { id } edges { kind } } }",
+            json!({ "f": [id] }),
+        )
+        .await;
+    let hood = &api["data"]["neighbourhood"];
+    let ids: std::collections::BTreeSet<String> = hood["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(ids.len() > 2, "{api}");
+    let path = format!("/siec?od={id}&glebokosc=2");
+    let (status, _, page) = get(&app, &path).await;
+    assert_eq!(status, 200, "{page}");
+    let drawn: std::collections::BTreeSet<String> = page
+        .split("<g class=\"node\" data-id=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next().map(str::to_owned))
+        .collect();
+    assert_eq!(drawn, ids);
+    assert_eq!(
+        page.matches("<line class=\"edge\"").count() as u64,
+        hood["edgeCount"].as_u64().unwrap_or(0)
+    );
+    // Every edge kind drawn is in the legend; a node links to its expansion.
+    let kinds: std::collections::BTreeSet<&str> = hood["edges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert_eq!(
+        page.split("aria-label=\"Rodzaje powiązań\"")
+            .nth(1)
+            .and_then(|l| l.split("</ul>").next())
+            .unwrap_or_default()
+            .matches("<li>")
+            .count(),
+        kinds.len()
+    );
+    let other = ids.iter().find(|n| **n != id).cloned().unwrap_or_default();
+    assert!(page.contains(&format!("od={id}&amp;od={other}")), "{page}");
+    let (status, _, _) = get(&app, &format!("/siec?od={id}&glebokosc=5")).await;
+    assert_eq!(status, 400);
+
+    let Some(browser) = chromium() else { return };
+    let seen = open(&browser, &app.url(&path), DESKTOP, "siec").await;
+    assert!(seen.console.is_empty(), "{:?}", seen.console);
+    assert_eq!(seen.dom.matches("class=\"node\"").count(), ids.len());
+}
