@@ -87,16 +87,19 @@ pub fn pick_place(answer: &Value) -> Option<Value> {
         .map(|u| (*u).clone())
 }
 
-/// The directory's read: one page of cooperatives, the sector counts, the sectors.
+/// The directory's read: one page of cooperatives, the sectors, and once the
+/// search is narrowed (words, a place, a sector or a unit) the sector counts:
+/// counting every cooperative by sector takes hundreds of milliseconds on a
+/// national database, and the unfiltered counts say nothing a visitor asked.
 pub const QUERY: &str = "query Katalog($filter: CooperativeFilter, $after: String, \
-  $before: String, $first: Int, $last: Int) { \
+  $before: String, $first: Int, $last: Int, $narrowed: Boolean!) { \
   cooperatives(filter: $filter, after: $after, before: $before, first: $first, last: $last) { \
     totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } \
     edges { distanceKm node { id name isSample status \
       address { city } seat { name } \
       sectors(first: 5) { nodes { name } } \
       offerings(first: 3) { nodes { name } } } } } \
-  cooperativeFacets(filter: $filter) { sectors { sector { slug name } count } } \
+  cooperativeFacets(filter: $filter) @include(if: $narrowed) { sectors { sector { slug name } count } } \
   sectors(first: 100) { nodes { slug name } } }";
 
 /// The variables of `QUERY` for `p` around `place` (a TERYT code).
@@ -115,6 +118,7 @@ pub fn variables(p: &Params, place: Option<&str>, radius: f64) -> Map<String, Va
         filter.insert("teryt".into(), json!(unit));
     }
     let mut v = Map::new();
+    v.insert("narrowed".into(), json!(!filter.is_empty()));
     v.insert("filter".into(), Value::Object(filter));
     match (given(&p.po), given(&p.przed)) {
         (_, Some(before)) => {
