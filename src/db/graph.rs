@@ -427,18 +427,12 @@ async fn read(
     };
     let sql = format!(
         "SELECT s, t, via, role, yr, val, label FROM (\
-           SELECT {s} AS s, {t} AS t, {via} AS via, {role} AS role, {year} AS yr, \
-                  {value} AS val, {label} AS label, \
+           SELECT {columns}, \
                   ROW_NUMBER() OVER (PARTITION BY {side} ORDER BY {other}, {via}) AS rn \
            FROM {from} AND {side} IN ({list})\
          ) x WHERE rn <= {limit}",
-        s = spec.s,
-        t = spec.t,
+        columns = spec.columns(),
         via = spec.via,
-        role = spec.role,
-        year = spec.year,
-        value = spec.value,
-        label = spec.label,
         from = spec.from,
     );
     let rows = db
@@ -669,18 +663,11 @@ impl Spec {
         limit: Option<usize>,
     ) -> AppResult<Vec<Edge>> {
         let sql = format!(
-            "SELECT {s} AS s, {t} AS t, {via} AS via, {role} AS role, {year} AS yr, \
-                    {value} AS val, {label} AS label \
-             FROM {from} AND {condition} ORDER BY {s}{limit}",
-            s = self.s,
-            t = self.t,
-            via = self.via,
-            role = self.role,
-            year = self.year,
-            value = self.value,
-            label = self.label,
-            from = self.from,
-            limit = limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default(),
+            "SELECT {} FROM {} AND {condition} ORDER BY {}{}",
+            self.columns(),
+            self.from,
+            self.s,
+            limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default(),
         );
         let rows = db
             .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
@@ -688,7 +675,15 @@ impl Spec {
         rows.iter().map(|row| self.edge(row)).collect()
     }
 
-    /// The edge of a row read with the columns s, t, via, role, yr, val, label.
+    /// The columns an edge is read with (s, t, via, role, yr, val, label).
+    fn columns(&self) -> String {
+        format!(
+            "{} AS s, {} AS t, {} AS via, {} AS role, {} AS yr, {} AS val, {} AS label",
+            self.s, self.t, self.via, self.role, self.year, self.value, self.label
+        )
+    }
+
+    /// The edge of a row read with `columns`.
     fn edge(&self, row: &sea_orm::QueryResult) -> AppResult<Edge> {
         Ok(Edge {
             kind: self.kind,

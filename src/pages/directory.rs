@@ -6,7 +6,7 @@
 //! (a sector's slug), `obszar` (seated in this TERYT unit: the map and the
 //! local government pages link here), `po` / `przed` (cursors).
 
-use super::{esc, nodes, text, url_param};
+use super::{esc, given, nodes, text, url_param};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
@@ -27,13 +27,9 @@ pub struct Params {
     pub przed: Option<String>,
 }
 
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-}
-
 impl Params {
     pub fn from_query(raw: &str) -> Result<Params, String> {
-        serde_urlencoded::from_str(raw).map_err(|e| format!("parametry adresu: {e}"))
+        super::query_params(raw)
     }
 
     /// The place asked for, if any.

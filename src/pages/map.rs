@@ -6,7 +6,7 @@
 //! figures (the table is also what a screen reader reads).
 //! Parameters: `poziom` (`wojewodztwa`, default, or `powiaty`), `q`, `sektor`.
 
-use super::{esc, text};
+use super::{esc, given, text};
 use crate::maps::Boundaries;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -23,7 +23,7 @@ pub struct Params {
 
 impl Params {
     pub fn from_query(raw: &str) -> Result<Params, String> {
-        serde_urlencoded::from_str(raw).map_err(|e| format!("parametry adresu: {e}"))
+        super::query_params(raw)
     }
 
     pub fn level(&self) -> Result<Boundaries, String> {
@@ -35,10 +35,6 @@ impl Params {
             )),
         }
     }
-}
-
-fn given(v: &Option<String>) -> Option<&str> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// The figures' read.

@@ -28,6 +28,16 @@ pub fn esc(s: &str) -> String {
     out
 }
 
+/// A page's parameters from its query string.
+pub fn query_params<T: serde::de::DeserializeOwned>(raw: &str) -> Result<T, String> {
+    serde_urlencoded::from_str(raw).map_err(|e| format!("parametry adresu: {e}"))
+}
+
+/// A form field's value, unless it was left empty.
+pub fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
 /// A query-string value, percent-encoded.
 pub fn url_param(s: &str) -> String {
     serde_urlencoded::to_string([("", s)])

@@ -31,8 +31,7 @@ struct Raw {
 impl Params {
     /// `od` may repeat; `glebokosc` is 1 or 2.
     pub fn from_query(raw: &str) -> Result<Params, String> {
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(raw).map_err(|e| format!("parametry adresu: {e}"))?;
+        let pairs: Vec<(String, String)> = super::query_params(raw)?;
         let mut r = Raw {
             od: Vec::new(),
             glebokosc: None,

@@ -347,6 +347,20 @@ impl TestApp {
         format!("http://{}{path}", self.addr)
     }
 
+    /// GETs `path`: its status, headers and body as text.
+    pub async fn fetch(&self, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
+        let resp = self
+            .client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let body = resp.text().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+        (status, headers, body)
+    }
+
     /// POSTs a query with variables and returns the whole JSON response.
     pub async fn query_vars(&self, query: &str, variables: Value) -> Value {
         let resp = self

@@ -7,19 +7,6 @@ use crate::helpers::{data_dir, TestApp};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-async fn fetch(app: &TestApp, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
-    let resp = app
-        .client
-        .get(app.url(path))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let body = resp.text().await.unwrap_or_else(|e| panic!("{path}: {e}"));
-    (status, headers, body)
-}
-
 fn parse(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
 }
@@ -83,7 +70,7 @@ async fn every_public_dataset_downloads_as_csv_json_and_geojson_with_its_licence
         ("events", "events", Some(&counts["events"]["totalCount"])),
         ("offerings", "offerings", None),
     ] {
-        let (status, headers, csv) = fetch(&app, &format!("/export/{dataset}.csv")).await;
+        let (status, headers, csv) = app.fetch(&format!("/export/{dataset}.csv")).await;
         assert_eq!(status, 200, "{dataset}: {csv}");
         assert_eq!(
             headers["link"], "<https://creativecommons.org/licenses/by/4.0/>; rel=\"license\"",
@@ -97,7 +84,7 @@ async fn every_public_dataset_downloads_as_csv_json_and_geojson_with_its_licence
         );
         let (header, rows) = csv_rows(&csv);
         assert_eq!(header[0], "id", "{dataset}");
-        let (_, _, body) = fetch(&app, &format!("/export/{dataset}.json")).await;
+        let (_, _, body) = app.fetch(&format!("/export/{dataset}.json")).await;
         let json = parse(&body);
         assert!(
             json["licence"]
@@ -131,7 +118,7 @@ async fn every_public_dataset_downloads_as_csv_json_and_geojson_with_its_licence
         let first = items[0]["id"].clone();
         let node = app.data(&format!("{{ node(id: {first}) {{ id }} }}")).await;
         assert_eq!(node["node"]["id"], first, "{dataset}");
-        let (_, headers, body) = fetch(&app, &format!("/export/{dataset}.geojson")).await;
+        let (_, headers, body) = app.fetch(&format!("/export/{dataset}.geojson")).await;
         assert_eq!(headers["content-type"], "application/geo+json");
         let geo = parse(&body);
         assert_eq!(geo["type"], "FeatureCollection");
@@ -150,7 +137,7 @@ async fn every_public_dataset_downloads_as_csv_json_and_geojson_with_its_licence
             "{dataset} leaks account data"
         );
     }
-    let (_, _, purchases) = fetch(&app, "/export/procurement-examples.csv").await;
+    let (_, _, purchases) = app.fetch("/export/procurement-examples.csv").await;
     assert!(
         !purchases.contains("Niezweryfikowany zakup próbny"),
         "an unverified purchase was exported"
@@ -160,21 +147,17 @@ async fn every_public_dataset_downloads_as_csv_json_and_geojson_with_its_licence
 #[tokio::test]
 async fn files_take_updated_since_and_refuse_what_they_cannot_answer() {
     let app = TestApp::spawn().await;
-    let (_, _, all) = fetch(&app, "/export/institutions.json").await;
+    let (_, _, all) = app.fetch("/export/institutions.json").await;
     let all = parse(&all)["institutions"].as_array().map_or(0, Vec::len);
     assert!(all > 0);
-    let (status, _, none) = fetch(
-        &app,
-        "/export/institutions.json?updatedSince=2100-01-01T00:00:00Z",
-    )
-    .await;
+    let (status, _, none) = app
+        .fetch("/export/institutions.json?updatedSince=2100-01-01T00:00:00Z")
+        .await;
     assert_eq!(status, 200, "{none}");
     assert_eq!(parse(&none)["institutions"], json!([]));
-    let (_, _, since) = fetch(
-        &app,
-        "/export/institutions.json?updatedSince=2000-01-01T00:00:00Z",
-    )
-    .await;
+    let (_, _, since) = app
+        .fetch("/export/institutions.json?updatedSince=2000-01-01T00:00:00Z")
+        .await;
     assert_eq!(
         parse(&since)["institutions"].as_array().map_or(0, Vec::len),
         all
@@ -188,12 +171,12 @@ async fn files_take_updated_since_and_refuse_what_they_cannot_answer() {
         ("/export/events.csv?since=2026-01-01T00:00:00Z", "since"),
         ("/export/graph.gexf?depth=2", "depth"),
     ] {
-        let (status, _, body) = fetch(&app, path).await;
+        let (status, _, body) = app.fetch(path).await;
         assert_eq!(status, 400, "{path}: {body}");
         let e = parse(&body);
         assert_eq!(e["errors"][0]["extensions"]["field"], field, "{path}: {e}");
     }
-    let (status, _, body) = fetch(&app, "/export/people.csv").await;
+    let (status, _, body) = app.fetch("/export/people.csv").await;
     assert_eq!(status, 404, "{body}");
     assert!(body.contains("institutions.csv"), "{body}");
 }
@@ -207,7 +190,7 @@ async fn files_are_charged_to_the_senders_budget() {
     })
     .await;
     for path in ["/export/events.csv", "/export/institutions.json"] {
-        let (status, _, body) = fetch(&app, path).await;
+        let (status, _, body) = app.fetch(path).await;
         assert_eq!(status, 200, "{path}: {body}");
     }
     for path in [
@@ -216,7 +199,7 @@ async fn files_are_charged_to_the_senders_budget() {
         "/export/graph.gexf",
         "/murmurations/index.json",
     ] {
-        let (status, headers, body) = fetch(&app, path).await;
+        let (status, headers, body) = app.fetch(path).await;
         assert_eq!(status, 429, "{path}: {body}");
         assert!(headers.contains_key("retry-after"), "{path}");
         assert_eq!(
@@ -230,7 +213,7 @@ async fn files_are_charged_to_the_senders_budget() {
         "/murmurations/cooperatives/nonsense.json",
         "/cooperatives/nonsense.jsonld",
     ] {
-        let (status, _, body) = fetch(&app, path).await;
+        let (status, _, body) = app.fetch(path).await;
         assert_eq!(status, 400, "{path}: {body}");
     }
     // A partner key has its own bucket; a token that is not valid is refused, not
@@ -331,8 +314,9 @@ async fn a_real_cooperative_has_a_murmurations_profile_valid_against_the_schema(
             "local",
         ),
     ] {
-        let (code, headers, body) =
-            fetch(&app, &format!("/murmurations/cooperatives/{id}.json")).await;
+        let (code, headers, body) = app
+            .fetch(&format!("/murmurations/cooperatives/{id}.json"))
+            .await;
         assert_eq!(code, 200, "{body}");
         assert_eq!(headers["content-type"], "application/json");
         let profile = parse(&body);
@@ -359,7 +343,9 @@ async fn a_real_cooperative_has_a_murmurations_profile_valid_against_the_schema(
             "{profile}"
         );
     }
-    let (_, _, body) = fetch(&app, &format!("/murmurations/cooperatives/{a}.json")).await;
+    let (_, _, body) = app
+        .fetch(&format!("/murmurations/cooperatives/{a}.json"))
+        .await;
     let profile = parse(&body);
     assert_eq!(profile["primary_url"], "https://otwarte-dane.example.org");
     assert!(
@@ -380,14 +366,16 @@ async fn a_real_cooperative_has_a_murmurations_profile_valid_against_the_schema(
     let sample = found["sample"]["edges"][0]["node"]["id"]
         .as_str()
         .unwrap_or_default();
-    let (code, _, body) = fetch(&app, &format!("/murmurations/cooperatives/{sample}.json")).await;
+    let (code, _, body) = app
+        .fetch(&format!("/murmurations/cooperatives/{sample}.json"))
+        .await;
     assert_eq!(code, 404, "{body}");
     assert!(body.contains("sample cooperative"), "{body}");
-    let (code, _, _) = fetch(&app, "/murmurations/cooperatives/not-an-id.json").await;
+    let (code, _, _) = app.fetch("/murmurations/cooperatives/not-an-id.json").await;
     assert_eq!(code, 400);
 
     // The index lists the real cooperatives' profiles, and those changed since a time.
-    let (_, _, body) = fetch(&app, "/murmurations/index.json").await;
+    let (_, _, body) = app.fetch("/murmurations/index.json").await;
     let index = parse(&body);
     let urls: BTreeSet<String> = index["profiles"]
         .as_array()
@@ -404,15 +392,13 @@ async fn a_real_cooperative_has_a_murmurations_profile_valid_against_the_schema(
             format!("https://coophub.test/murmurations/cooperatives/{b}.json"),
         ])
     );
-    let (_, _, body) = fetch(
-        &app,
-        "/murmurations/index.json?updatedSince=2100-01-01T00:00:00Z",
-    )
-    .await;
+    let (_, _, body) = app
+        .fetch("/murmurations/index.json?updatedSince=2100-01-01T00:00:00Z")
+        .await;
     assert_eq!(parse(&body)["profiles"], json!([]));
 
     // schema.org JSON-LD, for samples too (said to be samples).
-    let (code, headers, body) = fetch(&app, &format!("/cooperatives/{a}.jsonld")).await;
+    let (code, headers, body) = app.fetch(&format!("/cooperatives/{a}.jsonld")).await;
     assert_eq!(code, 200, "{body}");
     assert_eq!(headers["content-type"], "application/ld+json");
     let ld = parse(&body);
@@ -436,7 +422,7 @@ async fn a_real_cooperative_has_a_murmurations_profile_valid_against_the_schema(
         .unwrap_or_default();
     assert_eq!(served, BTreeSet::from(["TERYT 12", "TERYT 1261"]));
     assert!(ld.get("disambiguatingDescription").is_none());
-    let (_, _, body) = fetch(&app, &format!("/cooperatives/{sample}.jsonld")).await;
+    let (_, _, body) = app.fetch(&format!("/cooperatives/{sample}.jsonld")).await;
     assert!(
         parse(&body)["disambiguatingDescription"]
             .as_str()
@@ -470,8 +456,7 @@ async fn maps_of_poland_join_each_units_figures_into_its_boundary() {
                 .cloned()
                 .unwrap_or_default();
             assert_eq!(want.len(), units, "{r}");
-            let (status, headers, body) =
-                fetch(&app, &format!("/maps/{file}.geojson{query}")).await;
+            let (status, headers, body) = app.fetch(&format!("/maps/{file}.geojson{query}")).await;
             assert_eq!(status, 200, "{body}");
             assert_eq!(headers["content-type"], "application/geo+json");
             let map = parse(&body);
@@ -562,7 +547,7 @@ async fn maps_of_poland_join_each_units_figures_into_its_boundary() {
         ("/maps/powiaty.geojson?radiusKm=9000&nearTeryt=12", 400),
         ("/maps/powiaty.geojson?colour=red", 400),
     ] {
-        let (code, _, body) = fetch(&app, path).await;
+        let (code, _, body) = app.fetch(path).await;
         assert_eq!(code, status, "{path}: {body}");
     }
 }

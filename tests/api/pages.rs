@@ -122,18 +122,6 @@ fn fastrand_suffix() -> u64 {
 const PHONE: (u32, u32) = (390, 844);
 const DESKTOP: (u32, u32) = (1280, 900);
 
-async fn get(app: &TestApp, path: &str) -> (u16, reqwest::header::HeaderMap, String) {
-    let resp = app
-        .client
-        .get(app.url(path))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    (status, headers, resp.text().await.unwrap_or_default())
-}
-
 /// Text as the page writes it.
 fn html(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -175,7 +163,7 @@ fn result_names(page: &str) -> Vec<String> {
 #[tokio::test]
 async fn every_page_loads_only_from_coophub_under_a_strict_policy() {
     let app = TestApp::spawn().await;
-    let page = get(&app, "/katalog").await;
+    let page = app.fetch("/katalog").await;
     let probe = app
         .query("{ cooperatives(first: 1) { nodes { id } } }")
         .await;
@@ -191,7 +179,7 @@ async fn every_page_loads_only_from_coophub_under_a_strict_policy() {
         "/samorzady/1261011".to_owned(),
         format!("/spoldzielnie/{id}"),
     ] {
-        let (status, headers, body) = get(&app, &path).await;
+        let (status, headers, body) = app.fetch(&path).await;
         assert_eq!(status, 200, "{path}: {body}");
         let csp = headers
             .get("content-security-policy")
@@ -214,7 +202,7 @@ async fn every_page_loads_only_from_coophub_under_a_strict_policy() {
         assert!(!loaded.is_empty() || path != "/", "{path}");
         for url in loaded {
             assert!(url.starts_with("/assets/"), "{path} loads {url}");
-            let (status, headers, _) = get(&app, &url).await;
+            let (status, headers, _) = app.fetch(&url).await;
             assert_eq!(status, 200, "{url}");
             let kind = headers
                 .get("content-type")
@@ -231,7 +219,7 @@ async fn every_page_loads_only_from_coophub_under_a_strict_policy() {
         );
     }
     assert_eq!(page.0, 200);
-    let (status, _, _) = get(&app, "/assets/vendor/nothing.js").await;
+    let (status, _, _) = app.fetch("/assets/vendor/nothing.js").await;
     assert_eq!(status, 404);
 
     let Some(browser) = chromium() else { return };
@@ -265,7 +253,7 @@ async fn the_directory_page_finds_what_the_api_finds_near_a_place() {
         .collect();
     assert!(!expected.is_empty(), "{api}");
     let path = format!("/katalog?sektor=catering&miejsce={teryt}&promien=60");
-    let (status, _, page) = get(&app, &path).await;
+    let (status, _, page) = app.fetch(&path).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(result_names(&page), expected, "{page}");
     assert!(
@@ -282,14 +270,12 @@ async fn the_directory_page_finds_what_the_api_finds_near_a_place() {
     }
     // A place by its name finds the same unit's neighbourhood.
     let name = seat["name"].as_str().unwrap_or_default();
-    let (_, _, by_name) = get(
-        &app,
-        &format!(
+    let (_, _, by_name) = app
+        .fetch(&format!(
             "/katalog?sektor=catering&promien=60&miejsce={}",
             name.replace(' ', "+")
-        ),
-    )
-    .await;
+        ))
+        .await;
     assert!(
         by_name.contains(&format!("od: {}", html(name))),
         "{by_name}"
@@ -306,24 +292,24 @@ async fn the_directory_page_finds_what_the_api_finds_near_a_place() {
         .map(|n| n["name"].as_str().unwrap_or_default().to_owned())
         .collect();
     assert_eq!(names.len(), 21, "{all}");
-    let (_, _, first) = get(&app, "/katalog").await;
+    let (_, _, first) = app.fetch("/katalog").await;
     assert_eq!(result_names(&first), names[..20].to_vec());
     let next = attributes(&first, "href")
         .into_iter()
         .find(|h| h.contains("po="))
         .unwrap_or_else(|| panic!("no next page: {first}"))
         .replace("&amp;", "&");
-    let (_, _, second) = get(&app, &next).await;
+    let (_, _, second) = app.fetch(&next).await;
     assert_eq!(result_names(&second).first(), names.get(20), "{second}");
 
     // Bad input gets a clear answer and no results.
-    let (status, _, bad) = get(&app, "/katalog?miejsce=Nowy+Targ&promien=9000").await;
+    let (status, _, bad) = app.fetch("/katalog?miejsce=Nowy+Targ&promien=9000").await;
     assert_eq!(status, 400, "{bad}");
     assert!(
         bad.contains("promień") && !bad.contains("class=\"name\""),
         "{bad}"
     );
-    let (_, _, nowhere) = get(&app, "/katalog?miejsce=Xyzzyqwv").await;
+    let (_, _, nowhere) = app.fetch("/katalog?miejsce=Xyzzyqwv").await;
     assert!(nowhere.contains("nie znamy miejsca"), "{nowhere}");
 
     // In the browser, on a phone: the same results, nothing logged.
@@ -355,7 +341,7 @@ async fn a_profile_page_shows_the_cooperative_as_the_api_holds_it() {
         )
         .await;
     let c: &Value = &c["data"]["cooperative"];
-    let (status, headers, page) = get(&app, &format!("/spoldzielnie/{id}")).await;
+    let (status, headers, page) = app.fetch(&format!("/spoldzielnie/{id}")).await;
     assert_eq!(status, 200, "{page}");
     assert!(headers.contains_key("content-security-policy"));
     assert!(page.contains(&format!(
@@ -392,14 +378,14 @@ async fn a_profile_page_shows_the_cooperative_as_the_api_holds_it() {
     assert_eq!(ld["name"], c["name"]);
     // By KRS too; an id of nothing is a 404 page, not an error dump.
     if let Some(krs) = c["krs"].as_str() {
-        let (status, _, by_krs) = get(&app, &format!("/spoldzielnie/{krs}")).await;
+        let (status, _, by_krs) = app.fetch(&format!("/spoldzielnie/{krs}")).await;
         assert_eq!(status, 200);
         assert!(by_krs.contains(&format!(
             "<h1>{}</h1>",
             html(c["name"].as_str().unwrap_or_default())
         )));
     }
-    let (status, _, missing) = get(&app, "/spoldzielnie/Q29vcGVyYXRpdmU6OTk5OTk5OQ").await;
+    let (status, _, missing) = app.fetch("/spoldzielnie/Q29vcGVyYXRpdmU6OTk5OTk5OQ").await;
     assert_eq!(status, 404, "{missing}");
     assert!(missing.contains("<html lang=\"pl\">"));
 
@@ -557,7 +543,7 @@ async fn the_map_colours_every_unit_by_the_apis_figure() {
         })
         .collect();
     assert_eq!(figures.len(), 380, "{api}");
-    let (status, headers, page) = get(&app, "/mapa?poziom=powiaty").await;
+    let (status, headers, page) = app.fetch("/mapa?poziom=powiaty").await;
     assert_eq!(status, 200, "{page}");
     assert!(headers.contains_key("content-security-policy"));
     let units = map_units(&page);
@@ -607,7 +593,7 @@ async fn the_map_colours_every_unit_by_the_apis_figure() {
     let catering = app
         .query(r#"{ cooperatives(filter: {sector: "catering"}) { totalCount } }"#)
         .await;
-    let (_, _, filtered) = get(&app, "/mapa?poziom=wojewodztwa&sektor=catering").await;
+    let (_, _, filtered) = app.fetch("/mapa?poziom=wojewodztwa&sektor=catering").await;
     assert_eq!(map_units(&filtered).len(), 16);
     assert!(
         filtered.contains(&format!(
@@ -616,7 +602,7 @@ async fn the_map_colours_every_unit_by_the_apis_figure() {
         )),
         "{filtered}"
     );
-    let (status, _, _) = get(&app, "/mapa?poziom=gminy").await;
+    let (status, _, _) = app.fetch("/mapa?poziom=gminy").await;
     assert_eq!(status, 400);
 
     let Some(browser) = chromium() else { return };
@@ -652,7 +638,7 @@ async fn a_local_government_page_shows_its_purchases_and_its_widget_may_be_frame
         )
         .await;
     let lg = &lg["data"]["localGovernment"];
-    let (status, headers, page) = get(&app, &format!("/samorzady/{teryt}")).await;
+    let (status, headers, page) = app.fetch(&format!("/samorzady/{teryt}")).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains(&format!(
         "<h1>{}</h1>",
@@ -684,7 +670,7 @@ async fn a_local_government_page_shows_its_purchases_and_its_widget_may_be_frame
     };
     assert!(csp(&headers).contains("frame-ancestors 'none'"));
     // The directory lists the unit's cooperatives as the API does.
-    let (_, _, listed) = get(&app, &format!("/katalog?obszar={teryt}")).await;
+    let (_, _, listed) = app.fetch(&format!("/katalog?obszar={teryt}")).await;
     assert!(
         listed.contains(&format!(
             "<strong id=\"total\">{}</strong>",
@@ -697,11 +683,11 @@ async fn a_local_government_page_shows_its_purchases_and_its_widget_may_be_frame
         ("/samorzady/abc", 404),
         ("/widzet/gmina/abc", 404),
     ] {
-        let (status, _, body) = get(&app, path).await;
+        let (status, _, body) = app.fetch(path).await;
         assert_eq!(status, code, "{path}: {body}");
     }
     // The widget: only there may the configured site frame coophub.
-    let (status, headers, widget) = get(&app, &format!("/widzet/gmina/{teryt}")).await;
+    let (status, headers, widget) = app.fetch(&format!("/widzet/gmina/{teryt}")).await;
     assert_eq!(status, 200, "{widget}");
     assert!(
         csp(&headers).contains(&format!("frame-ancestors {site}")),
@@ -710,7 +696,7 @@ async fn a_local_government_page_shows_its_purchases_and_its_widget_may_be_frame
     );
     assert!(widget.contains(&format!("({})", lg["cooperatives"]["totalCount"])));
     let closed = TestApp::spawn().await;
-    let (_, headers, _) = get(&closed, &format!("/widzet/gmina/{teryt}")).await;
+    let (_, headers, _) = closed.fetch(&format!("/widzet/gmina/{teryt}")).await;
     assert!(csp(&headers).contains("frame-ancestors 'none'"));
 
     let Some(browser) = chromium() else { return };
@@ -753,15 +739,15 @@ async fn a_post_written_through_the_api_appears_on_the_live_thread_page() {
         .unwrap_or_else(|| panic!("{created}"))
         .to_owned();
     let path = format!("/forum/watki/{thread}");
-    let (status, _, page) = get(&app, &path).await;
+    let (status, _, page) = app.fetch(&path).await;
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("Pierwszy post") && page.contains("Wspólne zamówienia"));
     // She has no public profile: the page never names her.
     assert!(page.contains("Uczestnik anonimowy"), "{page}");
     assert!(!page.contains("uczestniczka"), "{page}");
-    let (_, _, list) = get(&app, "/forum").await;
+    let (_, _, list) = app.fetch("/forum").await;
     assert!(list.contains(&format!("/forum/watki/{thread}")), "{list}");
-    let (status, _, _) = get(&app, "/forum/watki/VGhyZWFkOjk5OTk5OQ").await;
+    let (status, _, _) = app.fetch("/forum/watki/VGhyZWFkOjk5OTk5OQ").await;
     assert_eq!(status, 404);
 
     // In the browser: once the page says its feed listens, a post written
@@ -867,7 +853,7 @@ async fn the_network_view_draws_the_neighbourhood_the_api_returns() {
         .collect();
     assert!(ids.len() > 2, "{api}");
     let path = format!("/siec?od={id}&glebokosc=2");
-    let (status, _, page) = get(&app, &path).await;
+    let (status, _, page) = app.fetch(&path).await;
     assert_eq!(status, 200, "{page}");
     let drawn: std::collections::BTreeSet<String> = page
         .split("<g class=\"node\" data-id=\"")
@@ -897,7 +883,7 @@ async fn the_network_view_draws_the_neighbourhood_the_api_returns() {
     );
     let other = ids.iter().find(|n| **n != id).cloned().unwrap_or_default();
     assert!(page.contains(&format!("od={id}&amp;od={other}")), "{page}");
-    let (status, _, _) = get(&app, &format!("/siec?od={id}&glebokosc=5")).await;
+    let (status, _, _) = app.fetch(&format!("/siec?od={id}&glebokosc=5")).await;
     assert_eq!(status, 400);
 
     let Some(browser) = chromium() else { return };
