@@ -90,6 +90,8 @@ pub async fn load_initial_data(config: &Config, conn: &DatabaseConnection) -> Re
 pub async fn build_state(config: &Config) -> Result<AppState> {
     let (conn, statements) = open_database(config).await?;
     load_initial_data(config, &conn).await?;
+    let units = crate::db::units::Units::load(&conn).await?;
+    units.watch(conn.clone());
     let redis = match &config.redis_url {
         Some(url) => Some(crate::redis_link::RedisLink::new(
             crate::redis_link::connect(url.expose()).await?,
@@ -134,6 +136,7 @@ pub async fn build_state(config: &Config) -> Result<AppState> {
         schema: build_schema(Some(deps), config.limits()),
         response_cache,
         db: conn,
+        units,
         statements,
         request_timeout_ms: config.request_timeout_ms,
         loader_delay: std::time::Duration::from_millis(config.loader_delay_ms),

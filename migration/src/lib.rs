@@ -32,6 +32,7 @@ mod m20261204_000024_excluded_member_share;
 mod m20261205_000025_knowledge;
 mod m20261205_000026_legal_desk;
 mod m20261205_000027_city_places_and_affiliations;
+mod m20261206_000028_reference_version;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000025_knowledge::Migration),
             Box::new(m20261205_000026_legal_desk::Migration),
             Box::new(m20261205_000027_city_places_and_affiliations::Migration),
+            Box::new(m20261206_000028_reference_version::Migration),
         ]
     }
 }

@@ -6,7 +6,7 @@ use super::filter::sector_cooperatives_sql;
 use super::project::{self, Cols, Decode};
 use super::{int_value as int, Head};
 use crate::error::{AppError, AppResult};
-use entity::{cooperative, industry, local_government};
+use entity::{cooperative, industry};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
     IdenStatic, ModelTrait, QueryFilter, QueryOrder, Statement,
@@ -35,33 +35,6 @@ pub async fn by_ids<E: Decode>(
         .into_iter()
         .filter_map(|m| int(m.get(id)).map(|k| (k, m)))
         .collect())
-}
-
-/// TERYT units by id, and every unit above them: a gmina's powiat and voivodeship
-/// come in the same statement (`seat { parent { parent } }` is one statement).
-pub async fn units_with_ancestors(
-    db: &DatabaseConnection,
-    keys: &[i32],
-) -> AppResult<HashMap<i32, local_government::Model>> {
-    let backend = db.get_database_backend();
-    let (list, values) = key_params(backend, keys);
-    // A unit reached from two keys comes twice: the map keeps one.
-    let unit = Cols::<local_government::Entity>::ALL.select_list("u");
-    let sql = format!(
-        "SELECT {unit} FROM local_government c \
-         LEFT JOIN local_government p ON p.id = c.parent_id \
-         JOIN local_government u ON u.id IN (c.id, c.parent_id, p.parent_id) \
-         WHERE c.id IN ({list})"
-    );
-    let unit = local_government::Entity::decoder(Cols::ALL);
-    db.query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?
-        .iter()
-        .map(|row| {
-            let m = unit.row(row, 0)?;
-            Ok((m.id, m))
-        })
-        .collect()
 }
 
 /// `keys` as bind parameters (`$1, $2, …` or `?, ?, …`) and their values: a page of

@@ -28,6 +28,7 @@ pub mod sample;
 pub mod sample_knowledge;
 pub mod search;
 pub mod starter;
+pub mod units;
 pub mod write;
 
 use migration::{Migrator, MigratorTrait};

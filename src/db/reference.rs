@@ -143,6 +143,8 @@ pub async fn import(db: &DatabaseConnection, dir: &Path) -> Result<ImportReport>
     };
     crate::db::search::reindex(&txn, crate::db::search::Kind::LocalGovernment, None).await?;
     crate::db::search::reindex(&txn, crate::db::search::Kind::Industry, None).await?;
+    // Servers holding the units in memory read them again (`db::units`).
+    crate::db::units::bump(&txn).await?;
     txn.commit().await?;
     Ok(report)
 }

@@ -11,10 +11,11 @@ use crate::db::{
     keyset::ListKey,
     lists,
     project::{Cols, Decode},
+    units::Table,
     Head,
 };
 use crate::error::AppError;
-use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::dataloader::{DataLoader, Loader};
 use entity::{
     cooperative, cooperative_founder, industry, institution, local_government, offering,
     offering_area, procurement_example, procurement_supplier, sector, sector_industry,
@@ -56,20 +57,6 @@ where
 /// out without copying it (`Arc::unwrap_or_clone`).
 fn shared<K: Eq + std::hash::Hash, V>(found: HashMap<K, V>) -> HashMap<K, Arc<V>> {
     found.into_iter().map(|(k, v)| (k, Arc::new(v))).collect()
-}
-
-/// TERYT units by id. Each batch also loads the units above them, which this
-/// loader's per-request cache keeps: a seat's powiat and voivodeship are then
-/// found without another statement (see `batch::units_with_ancestors`).
-pub struct UnitLoader(DatabaseConnection);
-
-impl Loader<i32> for UnitLoader {
-    type Value = local_government::Model;
-    type Error = AppError;
-
-    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, AppError> {
-        batch::units_with_ancestors(&self.0, keys).await
-    }
 }
 
 /// Each cooperative's PKD subclasses, with whether each is its primary one.
@@ -200,10 +187,6 @@ const PROCUREMENT_BY_BUYER_ORDER: Order<procurement_example::Entity> = &[
     (procurement_example::Column::Year, Dir::Desc),
     (procurement_example::Column::Id, Dir::Asc),
 ];
-
-/// A unit's children: by TERYT code (`lists::CHILDREN`, whose keys its pages seek by).
-const CHILDREN_ORDER: Order<local_government::Entity> =
-    &[(local_government::Column::Teryt, Dir::Asc)];
 
 /// Cooperatives seated in a TERYT unit or below it, keyed by the unit's code.
 pub struct CooperativesByTerytPrefixLoader(DatabaseConnection);
@@ -414,11 +397,10 @@ type L<T, K = i32> = Load<T, K>;
 
 /// All loaders of the schema.
 pub struct Loaders {
+    /// The TERYT units as this request found them (`db::units`): a unit by id or
+    /// code and a unit's children are read from memory, without a statement.
+    pub units: Arc<Table>,
     pub cooperative: L<ByIdLoader<cooperative::Entity>>,
-    /// Units with their ancestors (`graphql::load_unit` when `parent` is asked).
-    pub local_government: L<UnitLoader>,
-    /// Units alone (`graphql::load_unit` otherwise).
-    pub unit_alone: L<ByIdLoader<local_government::Entity>>,
     pub industry: L<ByIdLoader<industry::Entity>>,
     pub sector: L<ByIdLoader<sector::Entity>>,
     pub offering: L<ByIdLoader<offering::Entity>>,
@@ -432,14 +414,11 @@ pub struct Loaders {
     pub suppliers_by_procurement_example: L<ByKeyLoader<procurement_supplier::Entity>>,
     pub supplies_by_cooperative: L<ByKeyLoader<procurement_supplier::Entity>>,
     pub areas_by_offering: L<ByKeyLoader<offering_area::Entity>>,
-    pub children_by_local_government: L<ByKeyLoader<local_government::Entity>>,
     pub children_by_industry: L<ByKeyLoader<industry::Entity>>,
     pub institutions_by_local_government: L<ByKeyLoader<institution::Entity>>,
     pub procurement_by_buyer: L<ByKeyLoader<procurement_example::Entity>>,
     pub first_verified_procurement_by_buyer:
         L<FirstByKeyLoader<procurement_example::Entity>, FirstKey<procurement_example::Entity>>,
-    pub first_children_by_local_government:
-        L<FirstByKeyLoader<local_government::Entity>, FirstKey<local_government::Entity>>,
     pub industry_links_by_sector: L<ByKeyLoader<sector_industry::Entity>>,
     pub cooperatives_by_teryt_prefix: L<CooperativesByTerytPrefixLoader, String>,
     pub first_cooperatives_by_teryt_prefix: L<FirstCooperativesByTerytPrefixLoader, UnitHead>,
@@ -474,8 +453,18 @@ pub struct Loaders {
 }
 
 impl Loaders {
+    /// The TERYT unit with this id (none: no such unit), from memory.
+    pub fn unit(&self, id: i32) -> Option<local_government::Model> {
+        self.units.unit(id).cloned()
+    }
+
     /// One request's loaders; their batches run in `batches` (see [`Batches::run`]).
-    pub fn new(db: &DatabaseConnection, delay: Duration, batches: &Batches) -> Self {
+    pub fn new(
+        db: &DatabaseConnection,
+        units: Arc<Table>,
+        delay: Duration,
+        batches: &Batches,
+    ) -> Self {
         fn by_id<E>(db: &DatabaseConnection) -> ByIdLoader<E> {
             ByIdLoader {
                 db: db.clone(),
@@ -509,9 +498,8 @@ impl Loaders {
             }
         }
         Loaders {
+            units,
             cooperative: batches.loader(by_id(db), delay),
-            local_government: batches.cached_loader(UnitLoader(db.clone()), delay),
-            unit_alone: batches.loader(by_id(db), delay),
             industry: batches.loader(by_id(db), delay),
             sector: batches.loader(by_id(db), delay),
             offering: batches.loader(by_id(db), delay),
@@ -574,10 +562,6 @@ impl Loaders {
                 ),
                 delay,
             ),
-            children_by_local_government: batches.loader(
-                by_key(db, local_government::Column::ParentId, CHILDREN_ORDER),
-                delay,
-            ),
             children_by_industry: batches.loader(
                 by_key(
                     db,
@@ -612,16 +596,6 @@ impl Loaders {
                     PROCUREMENT_BY_BUYER_ORDER,
                     crate::policy::listed_procurement,
                     lists::purchases_after,
-                ),
-                delay,
-            ),
-            first_children_by_local_government: batches.loader(
-                first_by_key(
-                    db,
-                    local_government::Column::ParentId,
-                    CHILDREN_ORDER,
-                    sea_orm::Condition::all,
-                    lists::children_after,
                 ),
                 delay,
             ),
@@ -818,19 +792,6 @@ impl Batches {
             Load::Fast(Batcher::new(loader, delay, spawn))
         } else {
             Load::Stock(DataLoader::new(loader, move |batch| spawn(batch)).delay(delay))
-        }
-    }
-
-    /// A loader whose values stay for the rest of the request (see [`UnitLoader`]).
-    fn cached_loader<T: Loader<i32>>(&self, loader: T, delay: Duration) -> Load<T> {
-        let spawn = self.spawn();
-        if self.fast {
-            Load::Fast(Batcher::cached(loader, delay, spawn))
-        } else {
-            let cache = HashMapCache::default();
-            Load::Cached(
-                DataLoader::with_cache(loader, move |batch| spawn(batch), cache).delay(delay),
-            )
         }
     }
 

@@ -159,20 +159,14 @@ where
     Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
-/// The local government unit a reference points at (none when it is empty), read
-/// as the selection below needs it: with its parent and grandparent in the same
-/// statement when that selection asks for `parent` (whose resolver then finds
-/// them loaded), alone otherwise, a row where it would be three.
-pub async fn load_unit(
+/// The local government unit a reference points at (none when it is empty), from
+/// the units held in memory (`db::units`).
+pub fn load_unit(
     ctx: &Context<'_>,
     id: Option<i32>,
 ) -> AppResult<Option<entity::local_government::Model>> {
     let l = loaders(ctx)?;
-    if ctx.look_ahead().field("parent").exists() {
-        load_opt(&l.local_government, id).await
-    } else {
-        load_opt(&l.unit_alone, id).await
-    }
+    Ok(id.and_then(|id| l.unit(id)))
 }
 
 /// The row an optional reference points at (none when the reference is empty).

@@ -253,7 +253,7 @@ async fn execute(
                 .filter_map(|(k, v)| Some((k, async_graphql::Value::from_json(v).ok()?)))
                 .collect(),
         );
-        let loaders = Loaders::new(&state.db, state.loader_delay, &batches);
+        let loaders = Loaders::new(&state.db, state.units.table(), state.loader_delay, &batches);
         if state.fast_path && prepared.as_ref().is_some_and(|d| d.is_query()) {
             let run = request(String::new(), variables).data(loaders);
             req = req.data(Execution::new(run));

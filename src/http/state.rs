@@ -9,6 +9,8 @@ use std::sync::Arc;
 pub struct AppState {
     pub schema: CoopSchema,
     pub db: DatabaseConnection,
+    /// The TERYT units in memory, kept fresh (`db::units`).
+    pub units: Arc<crate::db::units::Units>,
     pub statements: StatementCounter,
     pub request_timeout_ms: u64,
     /// How long a DataLoader batch waits for keys from later steps of its request.

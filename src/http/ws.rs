@@ -630,7 +630,12 @@ async fn operation(state: AppState, origin: Origin, viewer: Arc<Viewer>, req: Op
         .data(Arc::new(RequestMeta::default()))
         .data((*viewer).clone())
         .data(origin.addr)
-        .data(Loaders::new(&state.db, state.loader_delay, &batches))
+        .data(Loaders::new(
+            &state.db,
+            state.units.table(),
+            state.loader_delay,
+            &batches,
+        ))
         .data(feed_listens.clone());
     if let Some(name) = req.operation_name {
         request = request.operation_name(name);

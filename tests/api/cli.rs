@@ -196,6 +196,90 @@ async fn a_redis_that_cannot_be_reached_stops_start_up_with_a_clear_error() {
     }
 }
 
+/// Each server holds the TERYT units in memory (`db::units`): reference data that
+/// another process imports (`coophub import reference`, as an operator runs it
+/// beside running servers) reaches a running server without a restart, a unit
+/// read by id, by code and as a child alike.
+#[tokio::test]
+async fn a_running_server_sees_units_that_another_process_imported() {
+    let url = fresh_database_url().await;
+    coophub(&url, &["import", "reference"]);
+    let mut cfg = config(&url);
+    cfg.response_cache = false;
+    let started = TestApp::spawn_with(cfg).await;
+    // Only this server: its stock twin reads the units on its own clock.
+    let app = TestApp::at(started.addr);
+    let query = r#"{ localGovernment(teryt: "0201") { children(first: 1) { edges { node { name id } } } }
+      gmina: localGovernment(teryt: "0201011") { name } }"#;
+    let name_of = |v: &serde_json::Value| {
+        v["localGovernment"]["children"]["edges"][0]["node"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let before = app.data(query).await;
+    assert_eq!(name_of(&before), "Bolesławiec");
+    // A copy of the reference data in which that gmina has another name.
+    let dir = std::env::temp_dir().join(format!(
+        "coophub-renamed-{}",
+        &coophub::auth::sha256_hex(&url)[..16]
+    ));
+    copy_dir(&crate::helpers::data_dir(), &dir);
+    let gminy = dir.join("teryt/gminy.csv");
+    let text = std::fs::read_to_string(&gminy).unwrap_or_else(|e| panic!("{e}"));
+    let renamed = text.replacen(
+        "0201011,020101,02,01,01,1,Bolesławiec,",
+        "0201011,020101,02,01,01,1,Bolesławiec (renamed by a test),",
+        1,
+    );
+    assert_ne!(text, renamed, "the test's gmina is in the data");
+    std::fs::write(&gminy, renamed).unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_coophub"));
+    cmd.env("COOPHUB_DATA_DIR", &dir);
+    run(cmd, &url, &["import", "reference"]);
+    // The server looks every few seconds; it must see the change within a few looks.
+    let deadline = std::time::Instant::now() + coophub::db::units::WATCH_EVERY * 4;
+    loop {
+        let now = app.data(query).await;
+        if name_of(&now) != "Bolesławiec" {
+            assert_eq!(name_of(&now), "Bolesławiec (renamed by a test)");
+            assert_eq!(now["gmina"]["name"], "Bolesławiec (renamed by a test)");
+            let id = now["localGovernment"]["children"]["edges"][0]["node"]["id"].clone();
+            let by_id = app
+                .query_vars(
+                    "query($id: ID!) { node(id: $id) { ... on LocalGovernment { name } } }",
+                    serde_json::json!({ "id": id }),
+                )
+                .await;
+            assert_eq!(
+                by_id["data"]["node"]["name"],
+                "Bolesławiec (renamed by a test)"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the server still answers {now} after the import"
+        );
+        // Paces the asking; the loop waits for the answer itself, up to the deadline.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
+        let entry = entry.unwrap_or_else(|e| panic!("{e}"));
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+}
+
 /// The reference data is built into the binary: `coophub` started from a folder
 /// without `data/` (as after `cargo install`) imports every unit, PKD node and sector.
 #[tokio::test]

@@ -72,14 +72,15 @@ async fn a_page_larger_than_100_is_bad_user_input() {
 async fn a_request_over_the_time_limit_is_stopped_with_a_clear_error() {
     let url = crate::helpers::fresh_database_url().await;
     let mut cfg = crate::helpers::config(&url);
-    // Relation fields wait `loader_delay_ms` (20 ms here) to batch: a 5 ms limit always cuts them off.
+    // Relation fields wait `loader_delay_ms` (20 ms here) to batch: a 5 ms limit always
+    // cuts them off (a unit's institutions; its children are held in memory).
     cfg.request_timeout_ms = 5;
     cfg.loader_delay_ms = 20;
     let app = TestApp::spawn_with(cfg).await;
     let resp = app
         .client
         .post(app.url("/graphql"))
-        .json(&serde_json::json!({ "query": r#"{ localGovernment(teryt: "12") { children { totalCount } } }"# }))
+        .json(&serde_json::json!({ "query": r#"{ localGovernment(teryt: "12") { institutions { totalCount } } }"# }))
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -100,7 +101,7 @@ async fn a_request_over_the_time_limit_is_stopped_with_a_clear_error() {
         .client
         .post(app.url("/graphql"))
         .json(&serde_json::json!({
-            "query": r#"query Slow { localGovernment(teryt: "12") { children { totalCount } } } mutation Out { logout { revoked } }"#,
+            "query": r#"query Slow { localGovernment(teryt: "12") { institutions { totalCount } } } mutation Out { logout { revoked } }"#,
             "operationName": "Slow",
         }))
         .send()

@@ -13,7 +13,7 @@
 //! query of the integration suite through both and compares the answers byte for
 //! byte, statements per request included where a test counts them.
 
-use async_graphql::dataloader::{DataLoader, HashMapCache, Loader};
+use async_graphql::dataloader::{DataLoader, Loader};
 use futures_util::future::BoxFuture;
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -30,12 +30,9 @@ impl<K: Send + Sync + Hash + Eq + Clone + 'static> Key for K {}
 const MAX_ROUND: usize = 1000;
 
 /// A loader of one request: async-graphql's `DataLoader` when the fast path is off,
-/// else a [`Batcher`]. Both answer alike; a loader that keeps what it loaded for the
-/// rest of the request (TERYT units with their ancestors) is `Cached` off the fast
-/// path and a [`Batcher::cached`] on it.
+/// else a [`Batcher`]. Both answer alike.
 pub enum Load<T: Loader<K>, K: Key = i32> {
     Stock(DataLoader<T>),
-    Cached(DataLoader<T, HashMapCache>),
     Fast(Batcher<T, K>),
 }
 
@@ -44,7 +41,6 @@ impl<T: Loader<K>, K: Key> Load<T, K> {
     pub async fn load_one(&self, key: K) -> Result<Option<T::Value>, T::Error> {
         match self {
             Load::Stock(l) => l.load_one(key).await,
-            Load::Cached(l) => l.load_one(key).await,
             Load::Fast(b) => b.load_one(key).await,
         }
     }
@@ -56,7 +52,6 @@ impl<T: Loader<K>, K: Key> Load<T, K> {
     ) -> Result<HashMap<K, T::Value>, T::Error> {
         match self {
             Load::Stock(l) => l.load_many(keys).await,
-            Load::Cached(l) => l.load_many(keys).await,
             Load::Fast(b) => b.load_many(keys).await,
         }
     }
@@ -73,14 +68,7 @@ pub struct Batcher<T: Loader<K>, K: Key> {
     spawn: Spawn,
     /// The round that takes keys now, if any.
     open: Mutex<Option<Arc<Round<K, T>>>>,
-    /// Every value loaded so far, also those the loader gave unasked (a unit's
-    /// ancestors), when the loader keeps them for the request (as `DataLoader` with
-    /// its `HashMapCache`).
-    cache: Option<Kept<K, T::Value>>,
 }
-
-/// What a caching batcher keeps for the request.
-type Kept<K, V> = Arc<Mutex<HashMap<K, V>>>;
 
 impl<T: Loader<K>, K: Key> Batcher<T, K> {
     pub fn new(loader: T, delay: Duration, spawn: Spawn) -> Self {
@@ -89,31 +77,10 @@ impl<T: Loader<K>, K: Key> Batcher<T, K> {
             delay,
             spawn,
             open: Mutex::new(None),
-            cache: None,
         }
-    }
-
-    /// A batcher that keeps every value its loader gives for the rest of the request.
-    pub fn cached(loader: T, delay: Duration, spawn: Spawn) -> Self {
-        Batcher {
-            cache: Some(Arc::default()),
-            ..Batcher::new(loader, delay, spawn)
-        }
-    }
-
-    fn kept(&self, key: &K) -> Option<T::Value> {
-        let cache = self.cache.as_ref()?;
-        cache
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(key)
-            .cloned()
     }
 
     pub async fn load_one(&self, key: K) -> Result<Option<T::Value>, T::Error> {
-        if let Some(v) = self.kept(&key) {
-            return Ok(Some(v));
-        }
         let round = self.ask(key.clone());
         round.wait().await;
         round.take(&key)
@@ -125,16 +92,7 @@ impl<T: Loader<K>, K: Key> Batcher<T, K> {
     ) -> Result<HashMap<K, T::Value>, T::Error> {
         let mut out = HashMap::new();
         // A big page's keys may span rounds: each key is taken from its own.
-        let asked: Vec<_> = keys
-            .into_iter()
-            .filter_map(|k| match self.kept(&k) {
-                Some(v) => {
-                    out.insert(k, v);
-                    None
-                }
-                None => Some((self.ask(k.clone()), k)),
-            })
-            .collect();
+        let asked: Vec<_> = keys.into_iter().map(|k| (self.ask(k.clone()), k)).collect();
         for (i, (round, key)) in asked.iter().enumerate() {
             if i == 0 || !Arc::ptr_eq(&asked[i - 1].0, round) {
                 round.wait().await;
@@ -156,20 +114,12 @@ impl<T: Loader<K>, K: Key> Batcher<T, K> {
                 let r = Arc::new(Round::new());
                 *open = Some(r.clone());
                 let (loader, round, delay) = (self.loader.clone(), r.clone(), self.delay);
-                let cache = self.cache.clone();
                 (self.spawn)(Box::pin(async move {
                     if !delay.is_zero() {
                         tokio::time::sleep(delay).await;
                     }
                     let keys = round.close();
-                    let found = loader.load(&keys).await;
-                    if let (Some(cache), Ok(found)) = (cache, &found) {
-                        cache
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .extend(found.iter().map(|(k, v)| (k.clone(), v.clone())));
-                    }
-                    round.finish(found);
+                    round.finish(loader.load(&keys).await);
                 }));
                 r
             }
@@ -372,53 +322,6 @@ mod tests {
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), 2500);
-    }
-
-    /// Each unit with its parent (key + 1000), as the unit loader gives ancestors unasked.
-    struct WithParents(Mutex<Vec<Vec<i32>>>);
-
-    impl Loader<i32> for WithParents {
-        type Value = i32;
-        type Error = String;
-
-        async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, i32>, String> {
-            self.0
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(keys.to_vec());
-            Ok(keys
-                .iter()
-                .flat_map(|k| [(*k, -k), (k + 1000, -k - 1000)])
-                .collect())
-        }
-    }
-
-    #[tokio::test]
-    async fn a_cached_batcher_answers_later_steps_from_what_it_was_given() {
-        let batches = Batches::new(true);
-        let b = Batcher::cached(
-            WithParents(Mutex::default()),
-            Duration::ZERO,
-            batches.spawn(),
-        );
-        let (first, parents, again) = batches
-            .clone()
-            .run(async {
-                let first = b.load_many([1, 2]).await;
-                // The next step asks the parents the first round brought, and a unit
-                // already loaded: no statement.
-                let parents = b.load_many([1001, 1002]).await;
-                let again = b.load_one(1).await;
-                (first, parents, again)
-            })
-            .await;
-        assert_eq!(first.map(|m| m.len()), Ok(2));
-        assert_eq!(parents.map(|m| m.get(&1002).copied()), Ok(Some(-1002)));
-        assert_eq!(again, Ok(Some(-1)));
-        assert_eq!(
-            b.loader.0.lock().unwrap_or_else(|e| e.into_inner()).len(),
-            1
-        );
     }
 
     #[tokio::test]

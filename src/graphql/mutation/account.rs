@@ -401,9 +401,7 @@ impl AccountMutation {
         }
         if let Some(l) = lg {
             crate::graphql::loaders(ctx)?
-                .local_government
-                .load_one(l)
-                .await?
+                .unit(l)
                 .ok_or_else(|| AppError::invalid("localGovernment", "no such local government"))?;
         }
         account::add_role(db(ctx)?, user.id, role, coop, lg).await?;

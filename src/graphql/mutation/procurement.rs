@@ -84,9 +84,7 @@ impl ProcurementMutation {
         let user = v.user_id()?;
         let named = expect_id("buyer", &input.buyer, "LocalGovernment")?;
         loaders(ctx)?
-            .local_government
-            .load_one(named)
-            .await?
+            .unit(named)
             .ok_or_else(|| AppError::invalid("buyer", "no such local government"))?;
         // A city with powiat rights buys as one local government, whichever unit is named.
         let buyer = stored_unit(db(ctx)?, named).await?;

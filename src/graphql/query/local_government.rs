@@ -2,10 +2,7 @@
 
 use crate::db::{
     filter::teryt_prefix,
-    local_government::{
-        find_local_government_by_teryt, list_local_governments, LocalGovernmentFilter as DbFilter,
-        BY_TERYT,
-    },
+    local_government::{list_local_governments, LocalGovernmentFilter as DbFilter, BY_TERYT},
 };
 use crate::error::AppError;
 use crate::graphql::{
@@ -45,16 +42,14 @@ impl LocalGovernmentQuery {
         match (id, teryt) {
             (Some(id), None) => {
                 let n = expect_id("id", &id, "LocalGovernment")?;
-                Ok(loaders(ctx)?
-                    .local_government
-                    .load_one(n)
-                    .await?
-                    .map(LocalGovernment))
+                Ok(loaders(ctx)?.unit(n).map(LocalGovernment))
             }
             (None, Some(t)) => {
                 let t = teryt_prefix("teryt", &t)?;
-                Ok(find_local_government_by_teryt(db(ctx)?, &t)
-                    .await?
+                Ok(loaders(ctx)?
+                    .units
+                    .by_teryt(&t)
+                    .cloned()
                     .map(LocalGovernment))
             }
             _ => Err(AppError::invalid("id", "give exactly one of id, teryt").into()),

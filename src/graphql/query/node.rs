@@ -28,11 +28,7 @@ pub(super) async fn fetch(ctx: &Context<'_>, id: &ID) -> AppResult<Option<Node>>
             .load_one(n)
             .await?
             .map(|m| Node::Offering(Offering(m))),
-        "LocalGovernment" => l
-            .local_government
-            .load_one(n)
-            .await?
-            .map(|m| Node::LocalGovernment(LocalGovernment(m))),
+        "LocalGovernment" => l.unit(n).map(|m| Node::LocalGovernment(LocalGovernment(m))),
         "Industry" => l
             .industry
             .load_one(n)

@@ -147,8 +147,10 @@ async fn load(
     for (k, m) in l.institution.load_many(ids(3)).await? {
         found.insert((3, k), SearchResult::Institution(Institution(m)));
     }
-    for (k, m) in l.local_government.load_many(ids(4)).await? {
-        found.insert((4, k), SearchResult::LocalGovernment(LocalGovernment(m)));
+    for k in ids(4) {
+        if let Some(m) = l.unit(k) {
+            found.insert((4, k), SearchResult::LocalGovernment(LocalGovernment(m)));
+        }
     }
     // The index holds published texts only; a text unpublished since is left out.
     for (k, m) in l.recommendation.load_many(ids(5)).await? {

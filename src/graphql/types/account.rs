@@ -112,11 +112,7 @@ impl RoleGrant {
         let Some(id) = self.0.local_government_id else {
             return Ok(None);
         };
-        Ok(loaders(ctx)?
-            .local_government
-            .load_one(id)
-            .await?
-            .map(LocalGovernment))
+        Ok(loaders(ctx)?.unit(id).map(LocalGovernment))
     }
 }
 

@@ -245,7 +245,7 @@ impl Cooperative {
     }
     /// The gmina of the seat.
     async fn seat(&self, ctx: &Context<'_>) -> Result<Lean<Box<LocalGovernment>>> {
-        let row = load_unit(ctx, Some(self.0.seat_id)).await?;
+        let row = load_unit(ctx, Some(self.0.seat_id))?;
         Ok(Lean(Box::new(LocalGovernment(required(row, "seat")?))))
     }
     /// The primary PKD subclass.
@@ -449,11 +449,10 @@ impl Offering {
     ) -> Result<Conn<LocalGovernment>> {
         let l = loaders(ctx)?;
         let links = load_list(&l.areas_by_offering, self.0.id).await?;
-        let rows = load_in_order(
-            &l.local_government,
-            links.iter().map(|x| x.local_government_id),
-        )
-        .await?;
+        let rows = links
+            .iter()
+            .filter_map(|x| l.unit(x.local_government_id))
+            .collect();
         let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::AREAS, ctx)?;
         Ok(from_list(rows, &lists::AREAS, &seek, LocalGovernment)?)
     }
@@ -481,9 +480,7 @@ impl Founder {
     }
     /// The local government, when the founder is one.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        Ok(load_unit(ctx, self.0.local_government_id)
-            .await?
-            .map(LocalGovernment))
+        Ok(load_unit(ctx, self.0.local_government_id)?.map(LocalGovernment))
     }
     /// The cooperative it co-founded.
     async fn cooperative(&self, ctx: &Context<'_>) -> Result<Cooperative> {

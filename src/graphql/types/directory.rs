@@ -2,9 +2,8 @@
 
 use super::{CooperativeStatus, FounderKind, LocalGovernment, Sector};
 use crate::db::directory::Facets;
-use crate::db::local_government::find_local_government_by_teryt;
 use crate::evidence::Tri;
-use crate::graphql::{db, loaders, required};
+use crate::graphql::{loaders, required};
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
 
 /// Yes, no, or not known from the records.
@@ -79,7 +78,7 @@ pub struct VoivodeshipCount {
 impl VoivodeshipCount {
     /// The voivodeship.
     async fn voivodeship(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
-        let row = find_local_government_by_teryt(db(ctx)?, &self.teryt).await?;
+        let row = loaders(ctx)?.units.by_teryt(&self.teryt).cloned();
         Ok(LocalGovernment(required(row, "voivodeship")?))
     }
     /// Its 2-digit TERYT code.

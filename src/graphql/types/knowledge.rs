@@ -213,14 +213,10 @@ impl Recommendation {
             None => rows,
             Some(t) => {
                 let t = crate::db::filter::teryt_prefix("buyerTeryt", &t)?;
-                let buyers = l
-                    .local_government
-                    .load_many(rows.iter().map(|p| p.buyer_id))
-                    .await?;
                 rows.into_iter()
                     .filter(|p| {
-                        buyers
-                            .get(&p.buyer_id)
+                        l.units
+                            .unit(p.buyer_id)
                             .is_some_and(|b| b.teryt.starts_with(&t))
                     })
                     .collect()
@@ -434,9 +430,9 @@ impl Article {
                 "Cooperative" => load_opt(&l.cooperative, id)
                     .await?
                     .map(|c| Mentionable::Cooperative(Cooperative(c))),
-                "LocalGovernment" => load_unit(ctx, id)
-                    .await?
-                    .map(|u| Mentionable::LocalGovernment(LocalGovernment(u))),
+                "LocalGovernment" => {
+                    load_unit(ctx, id)?.map(|u| Mentionable::LocalGovernment(LocalGovernment(u)))
+                }
                 "Institution" => load_opt(&l.institution, id)
                     .await?
                     .map(|i| Mentionable::Institution(Institution(i))),

@@ -112,9 +112,7 @@ impl LocalGovernment {
             return Ok(None);
         };
         Ok(loaders(ctx)?
-            .local_government
-            .load_one(id)
-            .await?
+            .unit(id)
             .map(|m| Lean(Box::new(LocalGovernment(m)))))
     }
     /// Units directly below, by TERYT code.
@@ -128,22 +126,8 @@ impl LocalGovernment {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<LocalGovernment>> {
         let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::CHILDREN, ctx)?;
-        let l = loaders(ctx)?;
-        // A forward page loads only its rows after its cursor (and the count when asked).
-        if let Some(head) = head(&seek) {
-            let cols = node_columns::<LocalGovernment>(ctx);
-            let key = (self.0.id, head, cols, seek.after.clone());
-            let (total, rows) = load_list(&l.first_children_by_local_government, key).await?;
-            return Ok(from_first(
-                ctx,
-                rows,
-                total,
-                &lists::CHILDREN,
-                &seek,
-                LocalGovernment,
-            ));
-        }
-        let rows = load_list(&l.children_by_local_government, self.0.id).await?;
+        // Held in memory whole (`db::units`): at most a few dozen per unit.
+        let rows = loaders(ctx)?.units.children(self.0.id).cloned().collect();
         Ok(from_list(rows, &lists::CHILDREN, &seek, LocalGovernment)?)
     }
     /// Cooperatives seated in this unit or any unit below it, by name.
@@ -297,7 +281,7 @@ impl Institution {
     }
     /// The local government unit it serves.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
-        let row = load_unit(ctx, Some(self.0.local_government_id)).await?;
+        let row = load_unit(ctx, Some(self.0.local_government_id))?;
         Ok(LocalGovernment(required(row, "local government")?))
     }
 }

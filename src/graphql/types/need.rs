@@ -55,7 +55,7 @@ impl Need {
     }
     /// Where it is to be delivered.
     async fn place(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
-        let row = load_unit(ctx, Some(self.0.place_id)).await?;
+        let row = load_unit(ctx, Some(self.0.place_id))?;
         Ok(LocalGovernment(required(row, "place")?))
     }
     /// How far from the place a supplier may be, in kilometres.
@@ -80,7 +80,7 @@ impl Need {
     }
     /// The local government that posted it (through its officer), if any.
     async fn buyer(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        Ok(load_unit(ctx, self.0.buyer_id).await?.map(LocalGovernment))
+        Ok(load_unit(ctx, self.0.buyer_id)?.map(LocalGovernment))
     }
     /// The cooperative that posted it (through its editor), if any.
     async fn posted_by_cooperative(&self, ctx: &Context<'_>) -> Result<Option<Cooperative>> {

@@ -70,9 +70,7 @@ impl Person {
     }
     /// The local government the person works for, if that is their affiliation.
     async fn local_government(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        Ok(load_unit(ctx, self.0.local_government_id)
-            .await?
-            .map(LocalGovernment))
+        Ok(load_unit(ctx, self.0.local_government_id)?.map(LocalGovernment))
     }
     /// The institution the person works for, if that is their affiliation.
     async fn institution(&self, ctx: &Context<'_>) -> Result<Option<Institution>> {
@@ -201,7 +199,7 @@ impl Event {
     }
     /// The gmina it takes place in (none for webinars).
     async fn place(&self, ctx: &Context<'_>) -> Result<Option<LocalGovernment>> {
-        Ok(load_unit(ctx, self.0.place_id).await?.map(LocalGovernment))
+        Ok(load_unit(ctx, self.0.place_id)?.map(LocalGovernment))
     }
     /// The sector of an industry meeting.
     async fn sector(&self, ctx: &Context<'_>) -> Result<Option<Sector>> {

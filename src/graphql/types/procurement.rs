@@ -162,7 +162,7 @@ impl ProcurementExample {
     }
     /// The buying local government.
     async fn buyer(&self, ctx: &Context<'_>) -> Result<LocalGovernment> {
-        let row = load_unit(ctx, Some(self.0.buyer_id)).await?;
+        let row = load_unit(ctx, Some(self.0.buyer_id))?;
         Ok(LocalGovernment(required(row, "buyer")?))
     }
     /// The PKD subclass of the subject.
