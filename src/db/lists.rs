@@ -89,11 +89,29 @@ pub const CHILDREN: Listed<local_government::Model> = Listed {
     find: Find::Order,
 };
 
-/// The units of [`CHILDREN`] after `key`.
-pub fn children_after(key: &ListKey) -> Condition {
+/// No row: what a key of another list's shape finds.
+fn nothing() -> Condition {
+    Condition::all().add(sea_orm::sea_query::Expr::cust("1 = 0"))
+}
+
+/// A cooperative's offerings of [`OFFERINGS`] after `key`.
+pub fn offerings_after(key: &ListKey) -> Condition {
     match key.as_slice() {
-        [Sort::Text(teryt)] => Condition::all().add(local_government::Column::Teryt.gt(teryt)),
-        _ => Condition::all().add(sea_orm::sea_query::Expr::cust("1 = 0")),
+        [Sort::Int(after)] => Condition::all().add(offering::Column::Id.gt(*after)),
+        _ => nothing(),
+    }
+}
+
+/// A unit's institutions of [`INSTITUTIONS`] after `key`.
+pub fn institutions_after(key: &ListKey) -> Condition {
+    use institution::Column::{Id, Name};
+    match key.as_slice() {
+        [Sort::Text(name), Sort::Int(after)] => Condition::any().add(Name.gt(name.as_str())).add(
+            Condition::all()
+                .add(Name.eq(name.as_str()))
+                .add(Id.gt(*after)),
+        ),
+        _ => nothing(),
     }
 }
 
@@ -114,7 +132,7 @@ pub fn purchases_after(key: &ListKey) -> Condition {
                 .add(Year.lt(year))
                 .add(Condition::all().add(Year.eq(year)).add(Id.gt(*after)))
         }
-        _ => Condition::all().add(sea_orm::sea_query::Expr::cust("1 = 0")),
+        _ => nothing(),
     }
 }
 

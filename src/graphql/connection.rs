@@ -10,8 +10,12 @@
 
 pub use super::exec::lean::{Lean, LeanInline};
 use crate::db::keyset::{Keyset, ListKey, Listed, Paged, Seek, Span, DEFAULT_PAGE as DEFAULT_ROWS};
-use crate::db::Head;
+use crate::db::{project::Decode, Head};
 use crate::error::{AppError, AppResult};
+use crate::graphql::exec::batch::Load;
+use crate::graphql::load_list;
+use crate::graphql::loaders::{ByKeyLoader, FirstByKeyLoader, FirstKey};
+use crate::graphql::projection::{node_columns, Reads};
 use async_graphql::resolver_utils::ContainerType;
 use async_graphql::{Object, OutputType, TypeName};
 use sea_orm::{ColumnTrait, EntityTrait, ModelTrait, Value};
@@ -418,6 +422,35 @@ pub fn from_first<I, T: OutputType>(
         })
         .collect();
     connection(edges, seek.after.is_some(), more, total)
+}
+
+/// A page of the rows of `E` that point at `parent` (a cooperative's offerings, a
+/// unit's institutions). A forward page reads only its rows after its cursor, only
+/// the columns its nodes ask for, and the list's count only when asked (`first`: one
+/// statement for every parent of the step, see `batch::first_by_key`); any other
+/// page reads the parent's whole list (`whole`) and cuts it in memory.
+pub async fn relation_page<T, E>(
+    ctx: &async_graphql::Context<'_>,
+    parent: i32,
+    seek: &Seek<ListKey>,
+    list: &'static Listed<E::Model>,
+    first: &Load<FirstByKeyLoader<E>, FirstKey<E>>,
+    whole: &Load<ByKeyLoader<E>>,
+    map: impl Fn(E::Model) -> T,
+) -> AppResult<Conn<T>>
+where
+    E: Decode,
+    E::Model: Clone + Send + Sync,
+    T: OutputType + Reads<Entity = E>,
+{
+    if let Some(head) = head(seek) {
+        let cols = node_columns::<T>(ctx);
+        let key = (parent, head, cols, seek.after.clone());
+        let (total, rows) = load_list(first, key).await?;
+        return Ok(from_first(ctx, rows, total, list, seek, map));
+    }
+    let rows = load_list(whole, parent).await?;
+    from_list(rows, list, seek, map)
 }
 
 /// The cost of a connection field: its children weigh once per item it may return.

@@ -188,6 +188,15 @@ const PROCUREMENT_BY_BUYER_ORDER: Order<procurement_example::Entity> = &[
     (procurement_example::Column::Id, Dir::Asc),
 ];
 
+/// A cooperative's offerings: by id (`lists::OFFERINGS`, whose keys its pages seek by).
+const OFFERINGS_ORDER: Order<offering::Entity> = &[(offering::Column::Id, Dir::Asc)];
+
+/// A unit's institutions: by name (`lists::INSTITUTIONS`, whose keys its pages seek by).
+const INSTITUTIONS_ORDER: Order<institution::Entity> = &[
+    (institution::Column::Name, Dir::Asc),
+    (institution::Column::Id, Dir::Asc),
+];
+
 /// Cooperatives seated in a TERYT unit or below it, keyed by the unit's code.
 pub struct CooperativesByTerytPrefixLoader(DatabaseConnection);
 
@@ -408,6 +417,8 @@ pub struct Loaders {
     pub procurement_example: L<ByIdLoader<procurement_example::Entity>>,
     pub user: L<ByIdLoader<entity::user_account::Entity>>,
     pub offerings_by_cooperative: L<ByKeyLoader<offering::Entity>>,
+    pub first_offerings_by_cooperative:
+        L<FirstByKeyLoader<offering::Entity>, FirstKey<offering::Entity>>,
     pub industries_by_cooperative: L<IndustriesByCooperativeLoader>,
     pub founders_by_cooperative: L<ByKeyLoader<cooperative_founder::Entity>>,
     pub founders_by_local_government: L<ByKeyLoader<cooperative_founder::Entity>>,
@@ -416,6 +427,8 @@ pub struct Loaders {
     pub areas_by_offering: L<ByKeyLoader<offering_area::Entity>>,
     pub children_by_industry: L<ByKeyLoader<industry::Entity>>,
     pub institutions_by_local_government: L<ByKeyLoader<institution::Entity>>,
+    pub first_institutions_by_local_government:
+        L<FirstByKeyLoader<institution::Entity>, FirstKey<institution::Entity>>,
     pub procurement_by_buyer: L<ByKeyLoader<procurement_example::Entity>>,
     pub first_verified_procurement_by_buyer:
         L<FirstByKeyLoader<procurement_example::Entity>, FirstKey<procurement_example::Entity>>,
@@ -507,10 +520,16 @@ impl Loaders {
             procurement_example: batches.loader(by_id(db), delay),
             user: batches.loader(by_id(db), delay),
             offerings_by_cooperative: batches.loader(
-                by_key(
+                by_key(db, offering::Column::CooperativeId, OFFERINGS_ORDER),
+                delay,
+            ),
+            first_offerings_by_cooperative: batches.loader(
+                first_by_key(
                     db,
                     offering::Column::CooperativeId,
-                    &[(offering::Column::Id, Dir::Asc)],
+                    OFFERINGS_ORDER,
+                    sea_orm::Condition::all,
+                    lists::offerings_after,
                 ),
                 delay,
             ),
@@ -574,10 +593,17 @@ impl Loaders {
                 by_key(
                     db,
                     institution::Column::LocalGovernmentId,
-                    &[
-                        (institution::Column::Name, Dir::Asc),
-                        (institution::Column::Id, Dir::Asc),
-                    ],
+                    INSTITUTIONS_ORDER,
+                ),
+                delay,
+            ),
+            first_institutions_by_local_government: batches.loader(
+                first_by_key(
+                    db,
+                    institution::Column::LocalGovernmentId,
+                    INSTITUTIONS_ORDER,
+                    sea_orm::Condition::all,
+                    lists::institutions_after,
                 ),
                 delay,
             ),

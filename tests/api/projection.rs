@@ -78,7 +78,10 @@ async fn same_as_whole(app: &TestApp, ty: &str, list: &str, path: &[&str]) -> us
         let body = app.data(&list.replace("SEL", &format!("id {sel}"))).await;
         let mut conn = &body;
         for p in path {
-            conn = &conn[*p];
+            conn = match p.parse::<usize>() {
+                Ok(i) => &conn[i],
+                Err(_) => &conn[*p],
+            };
         }
         let listed: Vec<Value> = conn["edges"]
             .as_array()
@@ -192,6 +195,34 @@ async fn every_field_of_a_projected_list_answers_as_the_whole_row() {
     assert!(
         answered >= 10,
         "only {answered} ProcurementExample fields had answers"
+    );
+    // A cooperative's offerings and a unit's institutions, first n per parent.
+    let answered = same_as_whole(
+        &app,
+        "Offering",
+        "{ cooperatives(first: 10) { edges { node { offerings(first: 3) { edges { node { SEL } } } } } } }",
+        &["cooperatives", "edges", "0", "node", "offerings"],
+    )
+    .await;
+    assert!(answered >= 6, "only {answered} Offering fields had answers");
+    let unit = app
+        .data("{ institutions(first: 1) { edges { node { localGovernment { teryt } } } } }")
+        .await["institutions"]["edges"][0]["node"]["localGovernment"]["teryt"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no sample institution"))
+        .to_owned();
+    let answered = same_as_whole(
+        &app,
+        "Institution",
+        &format!(
+            "{{ localGovernment(teryt: \"{unit}\") {{ institutions(first: 5) {{ edges {{ node {{ SEL }} }} }} }} }}"
+        ),
+        &["localGovernment", "institutions"],
+    )
+    .await;
+    assert!(
+        answered >= 5,
+        "only {answered} Institution fields had answers"
     );
 }
 

@@ -8,7 +8,7 @@ use super::{
 use crate::db::lists;
 use crate::evidence::{activity, compliance, reserved_contract, Tri};
 use crate::graphql::{
-    connection::{cost, from_list, Conn, KeyPage, Lean},
+    connection::{cost, from_list, relation_page, Conn, KeyPage, Lean},
     load_in_order, load_list, load_unit, loaders,
     node::global_id,
     projection::Reads,
@@ -324,9 +324,18 @@ impl Cooperative {
         #[graphql(desc = "The first n items (default 20, at most 100).")] first: Option<i32>,
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Offering>> {
-        let rows = load_list(&loaders(ctx)?.offerings_by_cooperative, self.0.id).await?;
         let seek = KeyPage::new(after, before, first, last)?.list_seek(&lists::OFFERINGS, ctx)?;
-        Ok(from_list(rows, &lists::OFFERINGS, &seek, Offering)?)
+        let l = loaders(ctx)?;
+        Ok(relation_page(
+            ctx,
+            self.0.id,
+            &seek,
+            &lists::OFFERINGS,
+            &l.first_offerings_by_cooperative,
+            &l.offerings_by_cooperative,
+            Offering,
+        )
+        .await?)
     }
     /// Its legal-person founders (local governments, NGOs, church legal persons).
     #[graphql(complexity = "cost(first, last, child_complexity)")]
@@ -373,6 +382,26 @@ impl Cooperative {
 
 #[derive(Clone)]
 pub struct Offering(pub offering::Model);
+
+impl Reads for Offering {
+    type Entity = offering::Entity;
+    fn reads(field: &str) -> Option<&'static [offering::Column]> {
+        use offering::Column as C;
+        Some(match field {
+            "name" => &[C::Name],
+            "description" => &[C::Description],
+            "kind" => &[C::Kind],
+            "priceNote" => &[C::PriceNote],
+            "version" => &[C::Version],
+            "radiusKm" => &[C::RadiusKm],
+            "industry" => &[C::IndustryId],
+            "cooperative" | "provenance" => &[C::CooperativeId],
+            // By the offering's id (always read).
+            "id" | "areaServed" => &[],
+            _ => return None,
+        })
+    }
+}
 
 /// A product or service a cooperative offers.
 #[Object]

@@ -5,7 +5,7 @@ use super::{
 };
 use crate::db::lists;
 use crate::graphql::{
-    connection::{cost, from_first, from_list, head, Conn, KeyPage, Lean},
+    connection::{cost, from_first, from_list, head, relation_page, Conn, KeyPage, Lean},
     load_list, load_unit, loaders,
     node::global_id,
     projection::{node_columns, Reads},
@@ -215,15 +215,45 @@ impl LocalGovernment {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<Institution>> {
         let id = self.stored_id(ctx).await?;
-        let rows = load_list(&loaders(ctx)?.institutions_by_local_government, id).await?;
         let seek =
             KeyPage::new(after, before, first, last)?.list_seek(&lists::INSTITUTIONS, ctx)?;
-        Ok(from_list(rows, &lists::INSTITUTIONS, &seek, Institution)?)
+        let l = loaders(ctx)?;
+        Ok(relation_page(
+            ctx,
+            id,
+            &seek,
+            &lists::INSTITUTIONS,
+            &l.first_institutions_by_local_government,
+            &l.institutions_by_local_government,
+            Institution,
+        )
+        .await?)
     }
 }
 
 #[derive(Clone)]
 pub struct Institution(pub institution::Model);
+
+impl Reads for Institution {
+    type Entity = institution::Entity;
+    fn reads(field: &str) -> Option<&'static [institution::Column]> {
+        use institution::Column as C;
+        Some(match field {
+            "name" => &[C::Name],
+            "kind" => &[C::Kind],
+            "address" => &[C::Address],
+            "phone" => &[C::Phone],
+            "publicEmail" => &[C::PublicEmail],
+            "website" => &[C::Website],
+            "isSample" => &[C::IsSample],
+            "updatedAt" => &[C::UpdatedAt],
+            "localGovernment" => &[C::LocalGovernmentId],
+            // By the institution's id (always read).
+            "id" | "mentionedIn" => &[],
+            _ => return None,
+        })
+    }
+}
 
 /// An institution of the social-economy landscape: labour office, social assistance centre, OWES…
 #[Object]
