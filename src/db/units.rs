@@ -5,11 +5,12 @@
 //! walk down the tree), and they change only when reference data is imported.
 //!
 //! Kept fresh by a number (`reference_version.generation`) that every import
-//! raises in its own transaction ([`bump`]): the process that imports reads the
-//! units again at once ([`Units::refresh`]); every other server (a replica, a
-//! server beside a `coophub import reference` run) reads the number every
-//! [`WATCH_EVERY`] and the units again when it moved ([`Units::watch`]). So a
-//! server answers with units at most that much older than the database's.
+//! raises in its own transaction ([`bump`]). A server reads the units once its
+//! own start-up import (on an empty database) is done; it then reads the number
+//! every [`WATCH_EVERY`] and the units again when another process (a replica, a
+//! `coophub import reference` run) has moved it ([`Units::watch`],
+//! [`Units::refresh`]). So a server answers with units at most that much older
+//! than the database's.
 //!
 //! Nothing else writes `local_government` rows (migrations run before the first
 //! read). The answers are the database's: every test of the API reads its units
@@ -53,16 +54,6 @@ impl Table {
             .unwrap_or_default()
             .iter()
             .filter_map(|c| self.rows.get(c))
-    }
-
-    /// How many units there are.
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    /// Whether there are none (a database before its reference data).
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 }
 
