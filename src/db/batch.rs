@@ -89,14 +89,17 @@ pub async fn industries_of_cooperatives(
 }
 
 /// Rows of `E` grouped by the integer column `key`, each group ordered by the `order` columns
-/// (a leading `-` means descending).
+/// (a leading `-` means descending); `only` narrows the rows (what the list shows).
 pub async fn by_key<E: Decode>(
     db: &DatabaseConnection,
     key_col: E::Column,
     order: Order<E>,
+    only: sea_orm::Condition,
     keys: &[i32],
 ) -> AppResult<HashMap<i32, Vec<E::Model>>> {
-    let mut q = E::find().filter(key_col.is_in(keys.iter().copied()));
+    let mut q = E::find()
+        .filter(key_col.is_in(keys.iter().copied()))
+        .filter(only);
     for (c, dir) in order {
         q = match dir {
             Dir::Desc => q.order_by_desc(*c),

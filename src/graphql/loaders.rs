@@ -78,6 +78,8 @@ pub struct ByKeyLoader<E: EntityTrait> {
     db: DatabaseConnection,
     key: E::Column,
     order: Order<E>,
+    /// The rows the list shows (e.g. verified purchases only).
+    only: fn() -> sea_orm::Condition,
 }
 
 impl<E: Decode> Loader<i32> for ByKeyLoader<E>
@@ -89,7 +91,7 @@ where
 
     async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, AppError> {
         Ok(shared(
-            batch::by_key::<E>(&self.db, self.key, self.order, keys).await?,
+            batch::by_key::<E>(&self.db, self.key, self.order, (self.only)(), keys).await?,
         ))
     }
 }
@@ -429,7 +431,7 @@ pub struct Loaders {
     pub institutions_by_local_government: L<ByKeyLoader<institution::Entity>>,
     pub first_institutions_by_local_government:
         L<FirstByKeyLoader<institution::Entity>, FirstKey<institution::Entity>>,
-    pub procurement_by_buyer: L<ByKeyLoader<procurement_example::Entity>>,
+    pub verified_procurement_by_buyer: L<ByKeyLoader<procurement_example::Entity>>,
     pub first_verified_procurement_by_buyer:
         L<FirstByKeyLoader<procurement_example::Entity>, FirstKey<procurement_example::Entity>>,
     pub industry_links_by_sector: L<ByKeyLoader<sector_industry::Entity>>,
@@ -493,6 +495,7 @@ impl Loaders {
                 db: db.clone(),
                 key,
                 order,
+                only: sea_orm::Condition::all,
             }
         }
         fn first_by_key<E: Decode>(
@@ -607,12 +610,15 @@ impl Loaders {
                 ),
                 delay,
             ),
-            procurement_by_buyer: batches.loader(
-                by_key(
-                    db,
-                    procurement_example::Column::BuyerId,
-                    PROCUREMENT_BY_BUYER_ORDER,
-                ),
+            verified_procurement_by_buyer: batches.loader(
+                ByKeyLoader {
+                    only: crate::policy::listed_procurement,
+                    ..by_key(
+                        db,
+                        procurement_example::Column::BuyerId,
+                        PROCUREMENT_BY_BUYER_ORDER,
+                    )
+                },
                 delay,
             ),
             first_verified_procurement_by_buyer: batches.loader(

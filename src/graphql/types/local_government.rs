@@ -184,24 +184,17 @@ impl LocalGovernment {
         let list = &lists::PURCHASES_NEWEST;
         let seek = KeyPage::new(after, before, first, last)?.list_seek(list, ctx)?;
         let id = self.stored_id(ctx).await?;
-        // A forward page loads only its rows after its cursor (and the count when asked).
-        if let Some(head) = head(&seek) {
-            let cols = node_columns::<ProcurementExample>(ctx);
-            let key = (id, head, cols, seek.after.clone());
-            let (total, rows) =
-                load_list(&loaders(ctx)?.first_verified_procurement_by_buyer, key).await?;
-            return Ok(from_first(
-                ctx,
-                rows,
-                total,
-                list,
-                &seek,
-                ProcurementExample,
-            ));
-        }
-        let mut rows = load_list(&loaders(ctx)?.procurement_by_buyer, id).await?;
-        rows.retain(crate::policy::procurement_listed);
-        Ok(from_list(rows, list, &seek, ProcurementExample)?)
+        let l = loaders(ctx)?;
+        Ok(relation_page(
+            ctx,
+            id,
+            &seek,
+            list,
+            &l.first_verified_procurement_by_buyer,
+            &l.verified_procurement_by_buyer,
+            ProcurementExample,
+        )
+        .await?)
     }
     /// Institutions attached to this unit, by name (a city with powiat rights:
     /// both its units answer with the city's).
