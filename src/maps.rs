@@ -35,15 +35,42 @@ impl Figures {
     }
 }
 
-/// Every unit whose TERYT code is `len` digits (2, 4 or 7) with its figures, by code.
+/// Which of a unit's figures to count: each is a statement over the whole
+/// sector, and offerings by sector (a join of every offering with the sectors'
+/// codes) costs several times the rest together, so a map that colours by
+/// cooperatives does not pay for it.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted {
+    pub verified_purchases: bool,
+    pub offerings_by_sector: bool,
+}
+
+impl Wanted {
+    pub const ALL: Wanted = Wanted {
+        verified_purchases: true,
+        offerings_by_sector: true,
+    };
+}
+
+/// Every unit whose TERYT code is `len` digits (2, 4 or 7) with its figures, by
+/// code; the figures `wanted` leaves out are zero and empty.
 pub async fn figures(
     db: &DatabaseConnection,
     filter: &CooperativeFilter,
     len: usize,
+    wanted: Wanted,
 ) -> AppResult<Vec<Figures>> {
     let coops = crate::db::directory::counts_by_unit(db, filter, len).await?;
-    let purchases = crate::db::procurement::verified_purchases_by_unit(db, len).await?;
-    let mut offerings = crate::db::directory::offerings_by_unit_and_sector(db, filter, len).await?;
+    let purchases = if wanted.verified_purchases {
+        crate::db::procurement::verified_purchases_by_unit(db, len).await?
+    } else {
+        HashMap::new()
+    };
+    let mut offerings = if wanted.offerings_by_sector {
+        crate::db::directory::offerings_by_unit_and_sector(db, filter, len).await?
+    } else {
+        HashMap::new()
+    };
     // `len` is a level's code length (2, 4 or 7), not a client's text.
     let units = lg::Entity::find()
         .filter(Expr::cust(format!("length(teryt) = {len}")))
@@ -128,7 +155,7 @@ pub async fn geojson(
     filter: &CooperativeFilter,
     level: Boundaries,
 ) -> AppResult<Value> {
-    let figures = figures(db, filter, level.code_length()).await?;
+    let figures = figures(db, filter, level.code_length(), Wanted::ALL).await?;
     let sectors: HashMap<i32, String> = entity::sector::Entity::find()
         .all(db)
         .await?

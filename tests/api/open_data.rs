@@ -456,6 +456,36 @@ async fn maps_of_poland_join_each_units_figures_into_its_boundary() {
                 .cloned()
                 .unwrap_or_default();
             assert_eq!(want.len(), units, "{r}");
+            // Figures are counted only when asked (offerings by sector is the costly
+            // one), and asked through a fragment they are still counted.
+            let fewer = app
+                .query_vars(
+                    "query($level: LocalGovernmentLevel!, $f: CooperativeFilter) { mapFigures(level: $level, filter: $f) { teryt cooperatives } }",
+                    json!({ "level": level, "f": filter }),
+                )
+                .await;
+            let projected: Vec<Value> = want
+                .iter()
+                .map(|w| json!({"teryt": w["teryt"], "cooperatives": w["cooperatives"]}))
+                .collect();
+            assert_eq!(
+                fewer["data"]["mapFigures"],
+                json!(projected),
+                "{level}{query}"
+            );
+            let by_fragment = app
+                .query_vars(
+                    "query($level: LocalGovernmentLevel!, $f: CooperativeFilter) { mapFigures(level: $level, filter: $f) {
+                        teryt cooperatives population populationYear cooperativesPer100k ...More } }
+                     fragment More on AreaFigures { ... on AreaFigures { verifiedPurchases } offeringsBySector { sector { slug } offerings } }",
+                    json!({ "level": level, "f": filter }),
+                )
+                .await;
+            assert_eq!(
+                by_fragment["data"]["mapFigures"],
+                json!(want),
+                "{level}{query}"
+            );
             let (status, headers, body) = app.fetch(&format!("/maps/{file}.geojson{query}")).await;
             assert_eq!(status, 200, "{body}");
             assert_eq!(headers["content-type"], "application/geo+json");

@@ -475,15 +475,23 @@ impl GraphQuery {
         use sea_orm::EntityTrait;
         let db = db(ctx)?;
         let filter = filter.unwrap_or_default().into_db(db).await?;
-        let figures = crate::maps::figures(db, &filter, level.code_length()).await?;
-        let sectors: std::sync::Arc<HashMap<i32, entity::sector::Model>> = std::sync::Arc::new(
-            entity::sector::Entity::find()
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|s| (s.id, s))
-                .collect(),
-        );
+        let asked = ctx.look_ahead();
+        let wanted = crate::maps::Wanted {
+            verified_purchases: asked.field("verifiedPurchases").exists(),
+            offerings_by_sector: asked.field("offeringsBySector").exists(),
+        };
+        let figures = crate::maps::figures(db, &filter, level.code_length(), wanted).await?;
+        let sectors: std::sync::Arc<HashMap<i32, entity::sector::Model>> =
+            std::sync::Arc::new(if wanted.offerings_by_sector {
+                entity::sector::Entity::find()
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .map(|s| (s.id, s))
+                    .collect()
+            } else {
+                HashMap::new()
+            });
         Ok(figures
             .into_iter()
             .map(|figures| AreaFigures {
