@@ -61,9 +61,11 @@ pub fn stream(
     sources: &str,
 ) -> Response {
     // Dropping the body (client gone) drops the receiver, which stops the producer.
-    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|chunk| (chunk, rx))
-    });
+    // Fused: a compressing body polls its source once more after the end.
+    let body =
+        futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|chunk| (chunk, rx))
+        }));
     let mut resp = Body::from_stream(body).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

@@ -522,6 +522,84 @@ fn map_units(page: &str) -> Vec<(String, Option<f64>, String)> {
         .collect()
 }
 
+/// GETs `path` asking for gzip: status, headers, and the body as it came.
+async fn fetch_gzip(app: &TestApp, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let resp = app
+        .client
+        .get(app.url(path))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = resp.bytes().await.unwrap_or_else(|e| panic!("{path}: {e}"));
+    (status, headers, body.to_vec())
+}
+
+#[tokio::test]
+async fn pages_and_maps_go_compressed_to_browsers_that_accept_it() {
+    use std::io::Read;
+    let app = TestApp::spawn().await;
+    for path in [
+        "/mapa?poziom=powiaty",
+        "/maps/powiaty.geojson",
+        "/katalog",
+        "/export/cooperatives.csv",
+        "/assets/coophub-1.css",
+    ] {
+        let (status, headers, plain) = app.fetch(path).await;
+        assert_eq!(status, 200, "{path}: {plain}");
+        assert!(
+            headers.get("content-encoding").is_none(),
+            "{path}: not asked"
+        );
+        let (status, headers, packed) = fetch_gzip(&app, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert_eq!(headers["content-encoding"], "gzip", "{path}");
+        let vary: Vec<_> = headers.get_all("vary").iter().collect();
+        assert!(
+            vary.iter().any(|v| v
+                .to_str()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+                .contains("accept-encoding")),
+            "{path}: {vary:?}"
+        );
+        // The bound for a map's data, with room: 91 KB for the powiat page.
+        assert!(
+            packed.len() < 300_000,
+            "{path}: {} bytes compressed",
+            packed.len()
+        );
+        assert!(
+            packed.len() < plain.len(),
+            "{path}: {} ≥ {}",
+            packed.len(),
+            plain.len()
+        );
+        let mut unpacked = String::new();
+        flate2::read::GzDecoder::new(packed.as_slice())
+            .read_to_string(&mut unpacked)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        if path.ends_with(".geojson") {
+            // The same map either way; the file says when it was made.
+            let read = |s: &str| serde_json::from_str::<Value>(s).unwrap_or_default();
+            let (mut a, mut b) = (read(&unpacked), read(&plain));
+            for m in [&mut a, &mut b] {
+                m.as_object_mut().map(|o| o.remove("generatedAt"));
+            }
+            assert_eq!(a, b, "{path}");
+        } else {
+            assert_eq!(unpacked, plain, "{path}");
+        }
+    }
+    // A WebSocket's upgrade is not touched.
+    let (status, headers, _) = fetch_gzip(&app, "/graphql/ws").await;
+    assert_ne!(status, 200);
+    assert!(headers.get("content-encoding").is_none());
+}
+
 #[tokio::test]
 async fn the_map_colours_every_unit_by_the_apis_figure() {
     let app = TestApp::spawn().await;
