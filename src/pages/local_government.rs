@@ -176,7 +176,7 @@ pub fn render(lg: &Value, base: &str) -> String {
     let _ = writeln!(
         m,
         "<h2>Na stronę samorządu</h2>\n<p>Lista spółdzielni tej jednostki do osadzenia na jej \
-         stronie internetowej (docs/pages.md):</p>\n<pre><code>{}</code></pre>",
+         stronie internetowej (docs/pages.md):</p>\n<pre tabindex=\"0\" aria-label=\"Kod widżetu\"><code>{}</code></pre>",
         esc(&widget_snippet(base, text(lg, "teryt")))
     );
     super::page(name, &m, None)

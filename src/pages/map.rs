@@ -211,7 +211,7 @@ pub fn render(p: &Params, level: Boundaries, answer: &Value) -> String {
     let _ = writeln!(
         m,
         "<figure class=\"map\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{view_box}\" \
-         role=\"img\" aria-labelledby=\"map-title\" class=\"choropleth\">\
+         role=\"group\" aria-labelledby=\"map-title\" class=\"choropleth\">\
          <title id=\"map-title\">Mapa: spółdzielnie socjalne na 100 tys. mieszkańców, {}</title>",
         level_name(level).1
     );

@@ -234,7 +234,7 @@ pub fn render(p: &Params, answer: Option<&Value>) -> String {
     let _ = writeln!(
         m,
         "<figure class=\"map\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" \
-         role=\"img\" aria-labelledby=\"net-title\" class=\"network\">\
+         role=\"group\" aria-labelledby=\"net-title\" class=\"network\">\
          <title id=\"net-title\">Sieć powiązań: {} węzłów</title>",
         nodes.len()
     );

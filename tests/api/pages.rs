@@ -831,15 +831,9 @@ async fn a_post_written_through_the_api_appears_on_the_live_thread_page() {
     // In the browser: once the page says its feed listens, a post written
     // through the API appears on it.
     let Some(browser) = chromium() else { return };
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/audit");
-    if !root.join("node_modules/ws").exists() {
-        assert!(
-            std::env::var("CI").is_err(),
-            "run `npm ci` in .ci/audit: the ws package is missing"
-        );
-        eprintln!("skipped the live page: `npm ci` in .ci/audit installs ws");
+    let Some(root) = audit_scripts("ws") else {
         return;
-    }
+    };
     let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
     std::fs::create_dir_all(&shots).unwrap_or_else(|e| panic!("{e}"));
     let mut driver = Command::new("node")
@@ -968,4 +962,94 @@ async fn the_network_view_draws_the_neighbourhood_the_api_returns() {
     let seen = open(&browser, &app.url(&path), DESKTOP, "siec").await;
     assert!(seen.console.is_empty(), "{:?}", seen.console);
     assert_eq!(seen.dom.matches("class=\"node\"").count(), ids.len());
+}
+
+/// The audit scripts' folder, or None where `npm ci` has not run there (under CI
+/// that fails instead: `.ci/run` runs it).
+fn audit_scripts(package: &str) -> Option<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/audit");
+    if root.join("node_modules").join(package).exists() {
+        return Some(root);
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "run `npm ci` in .ci/audit: the {package} package is missing"
+    );
+    eprintln!("skipped: `npm ci` in .ci/audit installs {package}");
+    None
+}
+
+#[tokio::test]
+async fn every_page_passes_the_wcag_a_and_aa_rules_of_axe() {
+    let app = TestApp::spawn().await;
+    let token = app.member("czytelniczka@example.org").await;
+    let thread = app
+        .query_as(
+            &token,
+            "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
+            json!({ "i": { "board": { "general": true }, "title": "Dostępność", "body": "Czy strony czyta czytnik ekranu?" } }),
+        )
+        .await;
+    let thread = thread["data"]["createThread"]["thread"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{thread}"))
+        .to_owned();
+    let probe = app
+        .query("{ cooperatives(first: 1) { nodes { id } } }")
+        .await;
+    let id = probe["data"]["cooperatives"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{probe}"))
+        .to_owned();
+    // Every page of coophub's own (GraphiQL is a vendored program, not checked here).
+    let paths = [
+        "/katalog".to_owned(),
+        "/katalog?q=catering&miejsce=Nowy+Targ&promien=40".to_owned(),
+        format!("/spoldzielnie/{id}"),
+        "/samorzady/1211".to_owned(),
+        "/samorzady/1211011".to_owned(),
+        "/widzet/gmina/1211011".to_owned(),
+        "/mapa".to_owned(),
+        "/mapa?poziom=powiaty".to_owned(),
+        format!("/siec?od={id}"),
+        "/forum".to_owned(),
+        format!("/forum/watki/{thread}"),
+    ];
+    for p in &paths {
+        let (status, _, body) = app.fetch(p).await;
+        assert_eq!(status, 200, "{p}: {body}");
+    }
+    let urls: Vec<String> = paths.iter().map(|p| app.url(p)).collect();
+    let Some(browser) = chromium() else { return };
+    let Some(root) = audit_scripts("axe-core") else {
+        return;
+    };
+    for (width, height) in [PHONE, DESKTOP] {
+        let mut axe = Command::new("node");
+        axe.arg(root.join("a11y.mjs"))
+            .arg(&browser)
+            .arg(format!("{width}x{height}"))
+            .args(&urls);
+        // Blocking, off the runtime's thread: the server runs on it.
+        let out = tokio::task::spawn_blocking(move || axe.output())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("node: {e}"));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("DONE"),
+            "{stdout}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let checked: Vec<(&str, Value)> = stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix("PAGE "))
+            .filter_map(|l| l.split_once(' '))
+            .map(|(url, v)| (url, serde_json::from_str(v).unwrap_or(Value::Null)))
+            .collect();
+        assert_eq!(checked.len(), urls.len(), "{stdout}");
+        for (url, violations) in checked {
+            assert_eq!(violations, json!([]), "{width}×{height} {url}");
+        }
+    }
 }
