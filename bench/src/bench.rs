@@ -457,7 +457,30 @@ pub async fn run(config: &Config, args: BenchArgs) -> Result<()> {
             "page-search",
             PAGE_SEARCHES.iter().map(|p| json!(p)).collect(),
         ),
-        ("page: profile", "page-profile", profiles),
+        ("page: profile", "page-profile", profiles.clone()),
+        (
+            "page: local government",
+            "page-unit",
+            ["/samorzady/12", "/samorzady/1206", "/samorzady/1261011"]
+                .iter()
+                .map(|p| json!(p))
+                .collect(),
+        ),
+        (
+            "page: map",
+            "page-map",
+            vec![json!("/mapa"), json!("/mapa?poziom=powiaty")],
+        ),
+        (
+            "page: network",
+            "page-network",
+            profiles
+                .iter()
+                .filter_map(|p| p.as_str()?.strip_prefix("/spoldzielnie/"))
+                .map(|id| json!(format!("/siec?od={id}")))
+                .collect(),
+        ),
+        ("page: forum", "page-forum", vec![json!("/forum")]),
     ];
     db.close().await?;
     // The bench measures the server, not the budgets: lift them for its own in-process instances.
