@@ -500,7 +500,7 @@ async fn produce(
         return Ok(false);
     }
     if plan.filter.ranked() {
-        let hits = directory::matching(db, &plan.filter, plan.order).await?;
+        let hits = directory::matching(db, &plan.filter, plan.order, None).await?;
         if let Some(p) = &sink.progress {
             p.set_length(hits.len() as u64);
         }

@@ -4,6 +4,7 @@
 //! `mapFigures` lists them; `GET /maps/<level>.geojson` joins them into the
 //! boundaries that ship with coophub (`data/geo/`, built into the binary).
 
+use crate::db::directory::Matches;
 use crate::db::filter::CooperativeFilter;
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
@@ -59,15 +60,16 @@ pub async fn figures(
     filter: &CooperativeFilter,
     len: usize,
     wanted: Wanted,
+    memo: Option<&Matches>,
 ) -> AppResult<Vec<Figures>> {
-    let coops = crate::db::directory::counts_by_unit(db, filter, len).await?;
+    let coops = crate::db::directory::counts_by_unit(db, filter, len, memo).await?;
     let purchases = if wanted.verified_purchases {
         crate::db::procurement::verified_purchases_by_unit(db, len).await?
     } else {
         HashMap::new()
     };
     let mut offerings = if wanted.offerings_by_sector {
-        crate::db::directory::offerings_by_unit_and_sector(db, filter, len).await?
+        crate::db::directory::offerings_by_unit_and_sector(db, filter, len, memo).await?
     } else {
         HashMap::new()
     };
@@ -155,7 +157,7 @@ pub async fn geojson(
     filter: &CooperativeFilter,
     level: Boundaries,
 ) -> AppResult<Value> {
-    let figures = figures(db, filter, level.code_length(), Wanted::ALL).await?;
+    let figures = figures(db, filter, level.code_length(), Wanted::ALL, None).await?;
     let sectors: HashMap<i32, String> = entity::sector::Entity::find()
         .all(db)
         .await?

@@ -74,8 +74,9 @@ pub async fn rank_cooperatives(
     order: DirectoryOrder,
     pick: impl FnOnce(&[Hit]) -> AppResult<Span>,
     cols: Cols<Entity>,
+    memo: Option<&super::directory::Matches>,
 ) -> AppResult<(Span, Vec<(Model, Hit)>)> {
-    let hits = matching(db, filter, order).await?;
+    let hits = matching(db, filter, order, memo).await?;
     let w = pick(&hits)?;
     let page = &hits[w.start..w.end];
     let ids: Vec<i32> = page.iter().map(|h| h.id).collect();

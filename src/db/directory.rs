@@ -43,8 +43,8 @@ pub struct Hit {
     pub distance_km: Option<f64>,
 }
 
-#[derive(FromQueryResult)]
-struct Light {
+#[derive(FromQueryResult, Clone)]
+pub struct Light {
     id: i32,
     name: String,
     seat_teryt: String,
@@ -61,13 +61,35 @@ struct Light {
 const LAT: &str = "COALESCE(cooperative.latitude, seat.latitude)";
 const LON: &str = "COALESCE(cooperative.longitude, seat.longitude)";
 
-/// Every cooperative the filter selects, in `order`, with relevance and distance.
+/// One request's ranked selections, by their statement: a list and its facets
+/// (the directory page asks both), or a list and a map, asked in one request
+/// read the rows a filter selects once. Concurrent askers of the same wait for
+/// the first.
+#[derive(Default)]
+pub struct Matches(std::sync::Mutex<HashMap<String, Selected>>);
+
+type Selected = std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<Vec<(Light, Hit)>>>>;
+
+impl Matches {
+    fn cell(&self, key: String) -> Selected {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(key)
+            .or_default()
+            .clone()
+    }
+}
+
+/// Every cooperative the filter selects, in `order`, with relevance and distance;
+/// `memo` shares the read with the request's other askers.
 pub async fn matching<C: ConnectionTrait>(
     db: &C,
     filter: &CooperativeFilter,
     order: DirectoryOrder,
+    memo: Option<&Matches>,
 ) -> AppResult<Vec<Hit>> {
-    Ok(matching_rows(db, filter, order)
+    Ok(matching_rows(db, filter, order, memo)
         .await?
         .into_iter()
         .map(|(_, h)| h)
@@ -78,7 +100,32 @@ async fn matching_rows<C: ConnectionTrait>(
     db: &C,
     filter: &CooperativeFilter,
     order: DirectoryOrder,
+    memo: Option<&Matches>,
 ) -> AppResult<Vec<(Light, Hit)>> {
+    let stmt = matching_statement(db, filter).await?;
+    let mut hits = match memo {
+        Some(m) => m
+            .cell(stmt.to_string())
+            .get_or_try_init(|| async {
+                read_matching(db, filter, stmt)
+                    .await
+                    .map(std::sync::Arc::new)
+            })
+            .await?
+            .as_ref()
+            .clone(),
+        None => read_matching(db, filter, stmt).await?,
+    };
+    hits.sort_by(|(a, ha), (b, hb)| compare(order, a, ha, b, hb));
+    Ok(hits)
+}
+
+/// The statement of the rows a ranked filter selects (SQL narrows them: word
+/// index, bounding box, areas served).
+async fn matching_statement<C: ConnectionTrait>(
+    db: &C,
+    filter: &CooperativeFilter,
+) -> AppResult<Statement> {
     let backend = db.get_database_backend();
     let mut q = Query::select();
     q.columns([
@@ -135,13 +182,21 @@ async fn matching_rows<C: ConnectionTrait>(
         ),
         None => format!("SELECT b.*, NULL AS score FROM ({}) b", base.sql),
     };
-    let stmt = Statement::from_sql_and_values(
+    Ok(Statement::from_sql_and_values(
         backend,
         sql,
         base.values.unwrap_or(sea_orm::Values(Vec::new())),
-    );
+    ))
+}
+
+/// The selected rows, unordered, with their hits: those outside the radius drop out.
+async fn read_matching<C: ConnectionTrait>(
+    db: &C,
+    filter: &CooperativeFilter,
+    stmt: Statement,
+) -> AppResult<Vec<(Light, Hit)>> {
     let rows = Light::find_by_statement(stmt).all(db).await?;
-    let mut hits: Vec<(Light, Hit)> = rows
+    Ok(rows
         .into_iter()
         .filter_map(|r| {
             let distance = filter
@@ -159,9 +214,7 @@ async fn matching_rows<C: ConnectionTrait>(
             };
             Some((r, hit))
         })
-        .collect();
-    hits.sort_by(|(a, ha), (b, hb)| compare(order, a, ha, b, hb));
-    Ok(hits)
+        .collect())
 }
 
 /// The SQL orders of `db::cooperative`, reproduced (names compare bytewise there too).
@@ -333,10 +386,11 @@ pub async fn counts_by_unit<C: ConnectionTrait>(
     db: &C,
     filter: &CooperativeFilter,
     len: usize,
+    memo: Option<&Matches>,
 ) -> AppResult<HashMap<String, u64>> {
     let mut out: HashMap<String, u64> = HashMap::new();
     if filter.ranked() {
-        for (r, _) in matching_rows(db, filter, DirectoryOrder::Name).await? {
+        for (r, _) in matching_rows(db, filter, DirectoryOrder::Name, memo).await? {
             if let Some(code) = r.seat_teryt.get(..len) {
                 *out.entry(code.to_owned()).or_default() += 1;
             }
@@ -366,10 +420,11 @@ pub async fn offerings_by_unit_and_sector<C: ConnectionTrait>(
     db: &C,
     filter: &CooperativeFilter,
     len: usize,
+    memo: Option<&Matches>,
 ) -> AppResult<HashMap<String, Vec<(i32, u64)>>> {
     let backend = db.get_database_backend();
     let selected = if filter.ranked() {
-        let ids: Vec<i32> = matching_rows(db, filter, DirectoryOrder::Name)
+        let ids: Vec<i32> = matching_rows(db, filter, DirectoryOrder::Name, memo)
             .await?
             .into_iter()
             .map(|(r, _)| r.id)
@@ -406,12 +461,16 @@ pub async fn offerings_by_unit_and_sector<C: ConnectionTrait>(
 }
 
 /// The facets of the list `filter` selects (the same rows `matching` and the SQL list give).
-pub async fn facets<C: ConnectionTrait>(db: &C, filter: &CooperativeFilter) -> AppResult<Facets> {
+pub async fn facets<C: ConnectionTrait>(
+    db: &C,
+    filter: &CooperativeFilter,
+    memo: Option<&Matches>,
+) -> AppResult<Facets> {
     let backend = db.get_database_backend();
     let mut out = Facets::default();
     let selected = if filter.ranked() {
         // The ranked rows carry what three of the groups need; only sectors go back to SQL.
-        let rows = matching_rows(db, filter, DirectoryOrder::Name).await?;
+        let rows = matching_rows(db, filter, DirectoryOrder::Name, memo).await?;
         if rows.is_empty() {
             return Ok(out);
         }

@@ -280,6 +280,7 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
             ..base.clone()
         },
         DirectoryOrder::Distance,
+        None,
     )
     .await?;
     let served = matching(
@@ -295,6 +296,7 @@ pub async fn candidates(db: &DatabaseConnection, n: &need::Model) -> AppResult<V
             ..base
         },
         DirectoryOrder::Distance,
+        None,
     )
     .await?;
     let served_ids: HashSet<i32> = served.iter().map(|h| h.id).collect();

@@ -465,6 +465,8 @@ pub struct Loaders {
     pub mentions_by_article: L<ByKeyLoader<entity::mention::Entity>>,
     pub articles_by_publication: L<ByKeyLoader<entity::article::Entity>>,
     pub mentioned_in: L<MentionedInLoader, (usize, i32)>,
+    /// The rows ranked filters select, read once per request (`db::directory::Matches`).
+    pub matches: crate::db::directory::Matches,
 }
 
 impl Loaders {
@@ -777,6 +779,7 @@ impl Loaders {
                 delay,
             ),
             mentioned_in: batches.loader(MentionedInLoader(db.clone()), delay),
+            matches: Default::default(),
         }
     }
 }

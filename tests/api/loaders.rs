@@ -167,3 +167,35 @@ async fn a_units_first_cooperatives_are_the_same_from_the_index_as_from_the_rows
         }
     }
 }
+
+#[tokio::test]
+async fn a_ranked_filter_asked_for_its_list_facets_and_map_in_one_request_is_read_once() {
+    let app = TestApp::spawn().await;
+    const FILTER: &str = r#"filter: {text: "catering", near: {teryt: "1261011", radiusKm: 150}}"#;
+    let parts = [
+        format!("list: cooperatives({FILTER}, first: 5) {{ totalCount edges {{ distanceKm node {{ name }} }} }}"),
+        format!("facets: cooperativeFacets({FILTER}) {{ totalCount voivodeships {{ count }} }}"),
+        format!("map: mapFigures(level: VOIVODESHIP, {FILTER}) {{ teryt cooperatives }}"),
+    ];
+    // Each alone, then together: the same answers, and together the selection is
+    // read once instead of once per field.
+    let mut alone = serde_json::Map::new();
+    let mut spent = 0;
+    for part in &parts {
+        let before = app.statements().await;
+        let body = app.query(&format!("{{ {part} }}")).await;
+        spent += app.statements().await - before;
+        assert!(body.get("errors").is_none(), "{body}");
+        alone.extend(body["data"].as_object().cloned().unwrap_or_default());
+    }
+    assert!(
+        alone["list"]["totalCount"].as_u64().is_some_and(|n| n > 0),
+        "{alone:?}"
+    );
+    let before = app.statements().await;
+    let body = app.query(&format!("{{ {} }}", parts.join(" "))).await;
+    let together = app.statements().await - before;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"], Value::Object(alone));
+    assert_eq!(together + 2, spent, "alone {spent} statements, together {together}");
+}

@@ -266,7 +266,8 @@ impl CooperativeQuery {
             let keyed: Vec<_> = hits.iter().map(|h| ((list.key)(h), ())).collect();
             list.span(&keyed, &seek)
         };
-        let (w, rows) = rank_cooperatives(db, &filter, order, pick, cols).await?;
+        let (w, rows) =
+            rank_cooperatives(db, &filter, order, pick, cols, Some(&loaders(ctx)?.matches)).await?;
         let page = rows.into_iter().map(|(m, h)| {
             let ranked = Ranked {
                 relevance: h.relevance,
@@ -286,6 +287,8 @@ impl CooperativeQuery {
     ) -> Result<CooperativeFacets> {
         let db = db(ctx)?;
         let filter = filter.unwrap_or_default().into_db(db).await?;
-        Ok(CooperativeFacets(facets(db, &filter).await?))
+        Ok(CooperativeFacets(
+            facets(db, &filter, Some(&loaders(ctx)?.matches)).await?,
+        ))
     }
 }

@@ -4,7 +4,7 @@
 use crate::db::graph::{self, Edge, EdgeKind as DbEdge, NodeKey, NodeKind as DbNode, Walk};
 use crate::error::AppError;
 use crate::graphql::{
-    db,
+    db, loaders,
     node::Node,
     types::{Decimal, LocalGovernment, LocalGovernmentLevel},
 };
@@ -480,7 +480,14 @@ impl GraphQuery {
             verified_purchases: asked.field("verifiedPurchases").exists(),
             offerings_by_sector: asked.field("offeringsBySector").exists(),
         };
-        let figures = crate::maps::figures(db, &filter, level.code_length(), wanted).await?;
+        let figures = crate::maps::figures(
+            db,
+            &filter,
+            level.code_length(),
+            wanted,
+            Some(&loaders(ctx)?.matches),
+        )
+        .await?;
         let sectors: std::sync::Arc<HashMap<i32, entity::sector::Model>> =
             std::sync::Arc::new(if wanted.offerings_by_sector {
                 entity::sector::Entity::find()
