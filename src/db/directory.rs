@@ -44,7 +44,7 @@ pub struct Hit {
 }
 
 #[derive(FromQueryResult, Clone)]
-pub struct Light {
+struct Light {
     id: i32,
     name: String,
     seat_teryt: String,
