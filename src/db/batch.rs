@@ -6,7 +6,7 @@ use super::filter::sector_cooperatives_sql;
 use super::project::{self, Cols, Decode};
 use super::{int_value as int, Head};
 use crate::error::{AppError, AppResult};
-use entity::{cooperative, industry};
+use entity::{cooperative, industry, procurement_example};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
     IdenStatic, ModelTrait, QueryFilter, QueryOrder, Statement,
@@ -84,6 +84,35 @@ pub async fn industries_of_cooperatives(
         out.entry(coop)
             .or_default()
             .push((primary, industry::Model::from_query_result(&row, "")?));
+    }
+    Ok(out)
+}
+
+/// The purchases each cooperative supplied (as lead or consortium member) that
+/// the procurement list shows (`policy::listed_procurement_sql`), newest first:
+/// the links and the purchases in one statement.
+pub async fn listed_purchases_of_suppliers(
+    db: &DatabaseConnection,
+    keys: &[i32],
+) -> AppResult<HashMap<i32, Vec<procurement_example::Model>>> {
+    let backend = db.get_database_backend();
+    let (list, values) = key_params(backend, keys);
+    let sql = format!(
+        "SELECT ps.cooperative_id AS supplier_key, p.* FROM procurement_supplier ps \
+         JOIN procurement_example p ON p.id = ps.procurement_example_id \
+         WHERE ps.cooperative_id IN ({list}) AND {} \
+         ORDER BY ps.cooperative_id, p.year DESC, p.id",
+        crate::policy::listed_procurement_sql("p")
+    );
+    let mut out: HashMap<i32, Vec<procurement_example::Model>> = HashMap::new();
+    for row in db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?
+    {
+        let coop: i32 = row.try_get("", "supplier_key")?;
+        out.entry(coop)
+            .or_default()
+            .push(procurement_example::Model::from_query_result(&row, "")?);
     }
     Ok(out)
 }

@@ -73,6 +73,20 @@ impl Loader<i32> for IndustriesByCooperativeLoader {
     }
 }
 
+/// The purchases each cooperative supplied that the list shows (`batch::listed_purchases_of_suppliers`).
+pub struct PurchasesBySupplierLoader(DatabaseConnection);
+
+impl Loader<i32> for PurchasesBySupplierLoader {
+    type Value = Arc<Vec<procurement_example::Model>>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[i32]) -> Result<HashMap<i32, Self::Value>, AppError> {
+        Ok(shared(
+            batch::listed_purchases_of_suppliers(&self.0, keys).await?,
+        ))
+    }
+}
+
 /// Loads the rows of `E` pointing at each key through the column `key`.
 pub struct ByKeyLoader<E: EntityTrait> {
     db: DatabaseConnection,
@@ -425,7 +439,7 @@ pub struct Loaders {
     pub founders_by_cooperative: L<ByKeyLoader<cooperative_founder::Entity>>,
     pub founders_by_local_government: L<ByKeyLoader<cooperative_founder::Entity>>,
     pub suppliers_by_procurement_example: L<ByKeyLoader<procurement_supplier::Entity>>,
-    pub supplies_by_cooperative: L<ByKeyLoader<procurement_supplier::Entity>>,
+    pub listed_purchases_by_supplier: L<PurchasesBySupplierLoader>,
     pub areas_by_offering: L<ByKeyLoader<offering_area::Entity>>,
     pub children_by_industry: L<ByKeyLoader<industry::Entity>>,
     pub institutions_by_local_government: L<ByKeyLoader<institution::Entity>>,
@@ -570,14 +584,8 @@ impl Loaders {
                 ),
                 delay,
             ),
-            supplies_by_cooperative: batches.loader(
-                by_key(
-                    db,
-                    procurement_supplier::Column::CooperativeId,
-                    &[(procurement_supplier::Column::ProcurementExampleId, Dir::Asc)],
-                ),
-                delay,
-            ),
+            listed_purchases_by_supplier: batches
+                .loader(PurchasesBySupplierLoader(db.clone()), delay),
             areas_by_offering: batches.loader(
                 by_key(
                     db,

@@ -447,6 +447,22 @@ async fn serves_finds_areas_by_containment_and_by_radius() {
     );
 }
 
+/// Whether the cooperative `coop` lists the purchase `id` among those it supplied,
+/// as the holder of `token` (none: anonymous) sees it.
+async fn supplies(app: &TestApp, token: Option<String>, coop: &Value, id: &Value) -> bool {
+    let q = "query($c: ID!) { node(id: $c) { ... on Cooperative { procurementExamples(first: 100) { nodes { id } } } } }";
+    let vars = json!({ "c": coop });
+    let body = match token {
+        Some(t) => app.query_as(&t, q, vars).await,
+        None => app.query_vars(q, vars).await,
+    };
+    body["data"]["node"]["procurementExamples"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body}"))
+        .iter()
+        .any(|n| n["id"] == *id)
+}
+
 #[tokio::test]
 async fn search_ranks_across_types_and_never_shows_unverified_examples() {
     let app = TestApp::spawn().await;
@@ -498,8 +514,14 @@ async fn search_ranks_across_types_and_never_shows_unverified_examples() {
         0,
         "not even for the proposer: search shows public records only"
     );
+    // Nor is it among its supplier's purchases, for anyone, until then.
+    let id = example["id"].clone();
+    let supplied = |token: Option<String>| supplies(&app, token, &coop["id"], &id);
+    assert!(!supplied(None).await);
+    assert!(!supplied(Some(admin.clone())).await);
     verify(&app, &admin, &example).await;
     assert_eq!(app.data(find).await["search"]["totalCount"], 1);
+    assert!(supplied(None).await);
 }
 
 #[tokio::test]

@@ -197,5 +197,9 @@ async fn a_ranked_filter_asked_for_its_list_facets_and_map_in_one_request_is_rea
     let together = app.statements().await - before;
     assert!(body.get("errors").is_none(), "{body}");
     assert_eq!(body["data"], Value::Object(alone));
-    assert_eq!(together + 2, spent, "alone {spent} statements, together {together}");
+    assert_eq!(
+        together + 2,
+        spent,
+        "alone {spent} statements, together {together}"
+    );
 }

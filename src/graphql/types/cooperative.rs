@@ -362,13 +362,7 @@ impl Cooperative {
         #[graphql(desc = "The last n items (at most 100).")] last: Option<i32>,
     ) -> Result<Conn<ProcurementExample>> {
         let l = loaders(ctx)?;
-        let links = load_list(&l.supplies_by_cooperative, self.0.id).await?;
-        let mut rows = load_in_order(
-            &l.procurement_example,
-            links.iter().map(|x| x.procurement_example_id),
-        )
-        .await?;
-        rows.retain(crate::policy::procurement_listed);
+        let rows = load_list(&l.listed_purchases_by_supplier, self.0.id).await?;
         let seek =
             KeyPage::new(after, before, first, last)?.list_seek(&lists::PURCHASES_NEWEST, ctx)?;
         Ok(from_list(
