@@ -6,10 +6,11 @@
 
 use crate::db::directory::Matches;
 use crate::db::filter::CooperativeFilter;
+use crate::db::units::Table;
 use crate::error::{AppError, AppResult};
 use chrono::Utc;
 use entity::local_government as lg;
-use sea_orm::{sea_query::Expr, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -54,9 +55,11 @@ impl Wanted {
 }
 
 /// Every unit whose TERYT code is `len` digits (2, 4 or 7) with its figures, by
-/// code; the figures `wanted` leaves out are zero and empty.
+/// code (the units from `units`, the server's memory); the figures `wanted`
+/// leaves out are zero and empty.
 pub async fn figures(
     db: &DatabaseConnection,
+    units: &Table,
     filter: &CooperativeFilter,
     len: usize,
     wanted: Wanted,
@@ -73,19 +76,14 @@ pub async fn figures(
     } else {
         HashMap::new()
     };
-    // `len` is a level's code length (2, 4 or 7), not a client's text.
-    let units = lg::Entity::find()
-        .filter(Expr::cust(format!("length(teryt) = {len}")))
-        .order_by_asc(lg::Column::Teryt)
-        .all(db)
-        .await?;
     Ok(units
+        .of_level(len)
         .into_iter()
         .map(|u| Figures {
             cooperatives: coops.get(&u.teryt).copied().unwrap_or(0),
             verified_purchases: purchases.get(&u.teryt).copied().unwrap_or(0),
             offerings_by_sector: offerings.remove(&u.teryt).unwrap_or_default(),
-            unit: u,
+            unit: u.clone(),
         })
         .collect())
 }
@@ -154,10 +152,11 @@ impl Boundaries {
 /// and the licences, sources and the filter's description as foreign members.
 pub async fn geojson(
     db: &DatabaseConnection,
+    units: &Table,
     filter: &CooperativeFilter,
     level: Boundaries,
 ) -> AppResult<Value> {
-    let figures = figures(db, filter, level.code_length(), Wanted::ALL, None).await?;
+    let figures = figures(db, units, filter, level.code_length(), Wanted::ALL, None).await?;
     let sectors: HashMap<i32, String> = entity::sector::Entity::find()
         .all(db)
         .await?

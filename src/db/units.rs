@@ -46,6 +46,18 @@ impl Table {
         self.by_teryt.get(teryt).and_then(|id| self.rows.get(id))
     }
 
+    /// The units whose TERYT code has `len` digits (2: voivodeships, 4: powiaty
+    /// and cities with powiat rights, 7: gminy), by code.
+    pub fn of_level(&self, len: usize) -> Vec<&Model> {
+        let mut units: Vec<&Model> = self
+            .rows
+            .values()
+            .filter(|u| u.teryt.len() == len)
+            .collect();
+        units.sort_unstable_by(|a, b| a.teryt.cmp(&b.teryt));
+        units
+    }
+
     /// The units directly below `id`, by TERYT code.
     pub fn children(&self, id: i32) -> impl Iterator<Item = &Model> {
         self.children

@@ -166,7 +166,7 @@ pub async fn map(
     };
     let cost = (level.units() * MAP_COST_PER_UNIT) as f64;
     let work = async {
-        let map = crate::maps::geojson(&s.db, &filter, level).await?;
+        let map = crate::maps::geojson(&s.db, &s.units.table(), &filter, level).await?;
         Ok(answer(&map, "application/geo+json"))
     };
     run(&s, Asker { addr, id, headers }, cost, work).await

@@ -160,17 +160,37 @@ fn result_names(page: &str) -> Vec<String> {
         .collect()
 }
 
+/// The global id of the directory's first cooperative.
+async fn first_cooperative(app: &TestApp) -> String {
+    let probe = app
+        .query("{ cooperatives(first: 1) { nodes { id } } }")
+        .await;
+    probe["data"]["cooperatives"]["nodes"][0]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{probe}"))
+        .to_owned()
+}
+
+/// A thread on the general board written by the holder of `token`; its id.
+async fn new_thread(app: &TestApp, token: &str, title: &str, body: &str) -> String {
+    let created = app
+        .query_as(
+            token,
+            "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
+            json!({ "i": { "board": { "general": true }, "title": title, "body": body } }),
+        )
+        .await;
+    created["data"]["createThread"]["thread"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created}"))
+        .to_owned()
+}
+
 #[tokio::test]
 async fn every_page_loads_only_from_coophub_under_a_strict_policy() {
     let app = TestApp::spawn().await;
     let page = app.fetch("/katalog").await;
-    let probe = app
-        .query("{ cooperatives(first: 1) { nodes { id } } }")
-        .await;
-    let id = probe["data"]["cooperatives"]["nodes"][0]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let id = first_cooperative(&app).await;
     for path in [
         "/".to_owned(),
         "/katalog".to_owned(),
@@ -805,17 +825,7 @@ async fn a_local_government_page_shows_its_purchases_and_its_widget_may_be_frame
 async fn a_post_written_through_the_api_appears_on_the_live_thread_page() {
     let app = TestApp::spawn().await;
     let token = app.member("uczestniczka@example.org").await;
-    let created = app
-        .query_as(
-            &token,
-            "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
-            json!({ "i": { "board": { "general": true }, "title": "Wspólne zamówienia", "body": "Pierwszy post" } }),
-        )
-        .await;
-    let thread = created["data"]["createThread"]["thread"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{created}"))
-        .to_owned();
+    let thread = new_thread(&app, &token, "Wspólne zamówienia", "Pierwszy post").await;
     let path = format!("/forum/watki/{thread}");
     let (status, _, page) = app.fetch(&path).await;
     assert_eq!(status, 200, "{page}");
@@ -983,24 +993,14 @@ fn audit_scripts(package: &str) -> Option<PathBuf> {
 async fn every_page_passes_the_wcag_a_and_aa_rules_of_axe() {
     let app = TestApp::spawn().await;
     let token = app.member("czytelniczka@example.org").await;
-    let thread = app
-        .query_as(
-            &token,
-            "mutation($i: CreateThreadInput!) { createThread(input: $i) { thread { id } } }",
-            json!({ "i": { "board": { "general": true }, "title": "Dostępność", "body": "Czy strony czyta czytnik ekranu?" } }),
-        )
-        .await;
-    let thread = thread["data"]["createThread"]["thread"]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{thread}"))
-        .to_owned();
-    let probe = app
-        .query("{ cooperatives(first: 1) { nodes { id } } }")
-        .await;
-    let id = probe["data"]["cooperatives"]["nodes"][0]["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{probe}"))
-        .to_owned();
+    let thread = new_thread(
+        &app,
+        &token,
+        "Dostępność",
+        "Czy strony czyta czytnik ekranu?",
+    )
+    .await;
+    let id = first_cooperative(&app).await;
     // Every page of coophub's own (GraphiQL is a vendored program, not checked here).
     let paths = [
         "/katalog".to_owned(),

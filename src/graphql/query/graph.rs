@@ -480,12 +480,14 @@ impl GraphQuery {
             verified_purchases: asked.field("verifiedPurchases").exists(),
             offerings_by_sector: asked.field("offeringsBySector").exists(),
         };
+        let l = loaders(ctx)?;
         let figures = crate::maps::figures(
             db,
+            &l.units,
             &filter,
             level.code_length(),
             wanted,
-            Some(&loaders(ctx)?.matches),
+            Some(&l.matches),
         )
         .await?;
         let sectors: std::sync::Arc<HashMap<i32, entity::sector::Model>> =
